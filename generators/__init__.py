@@ -1,0 +1,1 @@
+"""Writing documents: 公文 notices, orders, summaries, blank forms and Excel workbooks."""

@@ -1,0 +1,77 @@
+"""Connection and migrations. SQL stays portable (no SQLite-only syntax beyond PRAGMAs here).
+
+Migrations are the numbered .sql files in ledger/migrations/, applied in order
+inside one transaction each; PRAGMA user_version records the last one applied,
+so a ledger written by an older paicha is brought up to date on open.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrations() -> list[tuple[int, Path]]:
+    out = []
+    for p in sorted(MIGRATIONS.glob("*.sql")):
+        out.append((int(p.name.split("_", 1)[0]), p))
+    return out
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate a ledger."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA busy_timeout = 30000")
+    migrate(con)
+    return con
+
+
+def migrate(con: sqlite3.Connection) -> int:
+    """Apply pending migrations; returns the version reached."""
+    current = con.execute("PRAGMA user_version").fetchone()[0]
+    for version, path in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            # re-read under the write lock: another process may have migrated meanwhile
+            if con.execute("PRAGMA user_version").fetchone()[0] >= version:
+                con.execute("COMMIT")
+                continue
+            for stmt in _statements(path.read_text(encoding="utf-8")):
+                con.execute(stmt)
+            con.execute(f"PRAGMA user_version = {version}")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration file; `--` comment lines dropped."""
+    lines = [ln for ln in sql.splitlines() if not ln.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")

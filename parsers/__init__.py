@@ -1,0 +1,1 @@
+"""Reading returned forms: format readers -> Document -> form recognisers -> schema records."""

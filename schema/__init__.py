@@ -1,0 +1,1 @@
+"""The record contract of ../shared/SCHEMA.md: records, value normalisation, validation and form specs."""

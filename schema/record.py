@@ -1,0 +1,48 @@
+"""One record per form instance, exactly as SCHEMA.md describes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Record:
+    form_type: str
+    form_title: str = ""
+    header: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, field_path: str, code: str, message: str, **extra: Any) -> None:
+        """Add a warning; never changes a value."""
+        self.warnings.append({"field": field_path, "code": code, "message": message, **extra})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source,
+            "form_type": self.form_type,
+            "form_title": self.form_title,
+            "header": self.header,
+            "data": self.data,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "Record":
+        return cls(
+            form_type=obj["form_type"],
+            form_title=obj.get("form_title", ""),
+            header=obj.get("header", {}),
+            data=obj.get("data", {}),
+            source=obj.get("source", {}),
+            warnings=obj.get("warnings", []),
+        )
+
+
+def error_line(source: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    """The JSONL object for a file that gave no record."""
+    return {"source": source, "error": {"code": code, "message": message}}
