@@ -1,0 +1,273 @@
+"""Layout profiles: every GB/T 9704 number as data (profiles/NAME.yaml), loaded into typed sections.
+
+`load_profile("gbt9704")` returns a Profile with attribute access
+(`p.page.margin_top_mm`, `p.fonts.body`, `p.grid.line_pitch_pt`); unknown keys
+and missing keys are errors. A profile may `extends: other` and override only
+the keys that differ. Derived quantities (type area, character width, docGrid
+values) are properties, so the renderer and the checker compute them alike.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from schema.errors import PaichaError
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Page:
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float
+    margin_bottom_mm: float
+    margin_left_mm: float
+    margin_right_mm: float
+    tolerance_mm: float
+    gutter_mm: float
+
+
+@dataclass(frozen=True)
+class Grid:
+    lines: int
+    chars: int
+    line_pitch_pt: float
+    char_pitch_pt: float
+    type: str
+
+
+@dataclass(frozen=True)
+class Colors:
+    red: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fonts:
+    organ_mark: str
+    title: str
+    body: str
+    body_fallback: str
+    heading1: str
+    heading2: str
+    heading2_fallback: str
+    heading3: str
+    heading4: str
+    copy_no: str
+    secret: str
+    urgency: str
+    doc_number: str
+    signer_label: str
+    signer_name: str
+    attachment_label: str
+    attachment_title: str
+    banji: str
+    table: str
+    table_header: str
+    page_number: str
+    latin: str
+
+
+@dataclass(frozen=True)
+class Sizes:
+    organ_mark: float
+    title: float
+    body: float
+    attachment_title: float
+    banji: float
+    page_number: float
+    table: float
+    table_caption: float
+
+
+@dataclass(frozen=True)
+class Header:
+    organ_mark_top_mm: float
+    organ_mark_min_scale: int
+    organ_mark_suffix: str
+    joint_mark_gap_mm: float
+    doc_number_gap_lines: int
+    red_rule_gap_mm: float
+    red_rule_width_mm: float
+    red_rule_thickness_pt: float
+    title_gap_lines: int
+    signer_label: str
+    signer_indent_chars: float
+    signers_per_line: int
+    copy_no_digits: int
+
+
+@dataclass(frozen=True)
+class Body:
+    recipients_gap_lines: int
+    first_line_indent_chars: float
+    heading_end: str
+    heading3_bold: bool
+    attachment_note_gap_lines: int
+    attachment_note_indent_chars: float
+    attachment_note_label: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    gap_lines: int
+    right_indent_chars: float
+    date_offset_chars: float
+    sealed_gap_lines: int
+    sealed_date_right_chars: float
+    note_indent_chars: float
+
+
+@dataclass(frozen=True)
+class AttachmentLayout:
+    label: str
+    title_line: int
+    new_page: bool
+
+
+@dataclass(frozen=True)
+class Banji:
+    thick_rule_mm: float
+    thin_rule_mm: float
+    indent_chars: float
+    cc_label: str
+    printed_suffix: str
+    line_pitch_pt: float
+    even_page: bool
+    unnumbered_blank_page: bool
+
+
+@dataclass(frozen=True)
+class PageNumber:
+    dash: str
+    below_type_area_mm: float
+    indent_chars: float
+    odd_even: bool
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    line_spacing: str
+    header_bold: bool
+    cell_margin_mm: float
+    repeat_header: bool
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    page: Page
+    grid: Grid
+    colors: Colors
+    fonts: Fonts
+    sizes_pt: Sizes
+    header: Header
+    body: Body
+    signature: Signature
+    attachment: AttachmentLayout
+    banji: Banji
+    page_number: PageNumber
+    table: TableLayout
+
+    # --- derived quantities -------------------------------------------------------
+    @property
+    def type_width_mm(self) -> float:
+        """版心 width (156 mm by default)."""
+        p = self.page
+        return p.width_mm - p.margin_left_mm - p.margin_right_mm
+
+    @property
+    def type_height_mm(self) -> float:
+        """版心 height (225 mm by default)."""
+        p = self.page
+        return p.height_mm - p.margin_top_mm - p.margin_bottom_mm
+
+    @property
+    def char_width_pt(self) -> float:
+        """Width of one body character on the grid: 版心 width / chars per line."""
+        return self.type_width_mm * PT_PER_MM / self.grid.chars
+
+    @property
+    def char_space(self) -> int:
+        """docGrid w:charSpace: extra width per character in 1/4096 pt relative to the body size."""
+        return round((self.char_width_pt - self.sizes_pt.body) * 4096)
+
+    @property
+    def line_pitch_twips(self) -> int:
+        return round(self.grid.line_pitch_pt * 20)
+
+    def chars_pt(self, n: float) -> float:
+        """Width of n body characters in points (indents are based on this one width)."""
+        return n * self.char_width_pt
+
+
+class ProfileError(PaichaError):
+    code = "profile"
+
+
+def _build(cls, data: dict, where: str):
+    """Dataclass `cls` from a dict, rejecting unknown and missing keys."""
+    if not isinstance(data, dict):
+        raise ProfileError(f"版式配置 {where} 应为键值表")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ProfileError(f"版式配置 {where} 含未知的键：{'、'.join(unknown)}")
+    missing = sorted(set(known) - set(data))
+    if missing:
+        raise ProfileError(f"版式配置 {where} 缺少键：{'、'.join(missing)}")
+    kw = {}
+    for name, f in known.items():
+        val = data[name]
+        sub = _SECTIONS.get(name) if cls is Profile else None
+        kw[name] = _build(sub, val, f"{where}.{name}") if sub else val
+    return cls(**kw)
+
+
+_SECTIONS = {
+    "page": Page, "grid": Grid, "colors": Colors, "fonts": Fonts, "sizes_pt": Sizes,
+    "header": Header, "body": Body, "signature": Signature, "attachment": AttachmentLayout,
+    "banji": Banji, "page_number": PageNumber, "table": TableLayout,
+}
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _raw(name: str, seen: tuple = ()) -> dict:
+    path = Path(name) if name.endswith((".yaml", ".yml")) else PROFILE_DIR / f"{name}.yaml"
+    if not path.exists():
+        avail = "、".join(sorted(p.stem for p in PROFILE_DIR.glob("*.yaml")))
+        raise ProfileError(f"找不到版式配置 {name}（可用：{avail}）")
+    if name in seen:
+        raise ProfileError(f"版式配置 {name} 循环继承")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    parent = data.pop("extends", None)
+    if parent:
+        data = _merge(_raw(parent, seen + (name,)), data)
+    return data
+
+
+@lru_cache(maxsize=16)
+def load_profile(name: str = "gbt9704") -> Profile:
+    """The named profile (profiles/NAME.yaml, or a path to a .yaml file), validated and cached."""
+    return _build(Profile, _raw(str(name)), str(name))
+
+
+def profile_dict(profile: Profile) -> dict:
+    """Plain nested dict (e.g. for reports)."""
+    return dataclasses.asdict(profile)
