@@ -1,0 +1,337 @@
+"""Writing parsed records into the ledger (台账).
+
+One source file = one transaction: its `sources` row, its records and the
+entities drawn from them (enterprises, hazards, inspections, stats_rows) land
+together or not at all. Re-importing the same bytes (same sha256) changes
+nothing. A corrected resubmission of the same return (same supersede key)
+supersedes the older record: the older record's hazards, inspections and
+statistics rows become inactive, except hazards that reappear in the new
+record, which keep their id, status and history.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from ledger.db import transaction
+from schema.record import Record
+
+ACTOR = "导入"   # hazard_events.actor for changes made by an import
+
+# Forms whose subject is one enterprise: the enterprise is part of the supersede key.
+PER_ENTERPRISE = {"enterprise_register", "self_check", "supervision_check"}
+STATS_ROW_FORMS = {"campaign_stats", "inspection_stats"}
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
+                           "〈": "(", "〉": ")", "｛": "(", "｝": ")", "{": "(", "}": ")"})
+_SPACES = re.compile(r"\s+")
+_LEADING_NO = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[①-⑳]|[一二三四五六七八九十]+[、.．])\s*")
+_EDGE_PUNCT = "。；;，,、.．:： "
+
+
+@dataclass
+class ImportResult:
+    status: str                    # "new" or "unchanged"
+    source_id: int
+    record_ids: list[int] = field(default_factory=list)
+    superseded: list[tuple[int, int]] = field(default_factory=list)   # (old record, new record)
+    hazards_new: int = 0
+    hazards_kept: int = 0          # hazards carried over from a superseded record
+
+
+def enterprise_key(name: str | None) -> str:
+    """The matching key of an enterprise name: NFKC, no spaces, brackets unified; suffixes kept."""
+    if not name:
+        return ""
+    s = unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS)
+    return _SPACES.sub("", s)
+
+
+def description_key(text: str | None) -> str:
+    """The matching key of a hazard description: like enterprise_key, without numbering or end punctuation."""
+    s = enterprise_key(_LEADING_NO.sub("", unicodedata.normalize("NFKC", text or "")))
+    return s.strip(_EDGE_PUNCT)
+
+
+def record_period(rec: Record) -> str | None:
+    """header.period, else the month of fill_date."""
+    period = rec.header.get("period")
+    if period:
+        return str(period)
+    fill = rec.header.get("fill_date")
+    if fill and re.match(r"^\d{4}-\d{2}", str(fill)):
+        return str(fill)[:7]
+    return None
+
+
+def record_unit(rec: Record) -> str | None:
+    """The reporting unit: header.reporting_unit, else the 调度表's village."""
+    return rec.header.get("reporting_unit") or rec.header.get("village") or None
+
+
+def record_enterprise(rec: Record) -> str | None:
+    """The enterprise a per-enterprise form is about."""
+    d = rec.data
+    if rec.form_type == "enterprise_register":
+        return d.get("name")
+    if rec.form_type == "self_check":
+        return (d.get("enterprise") or {}).get("name")
+    if rec.form_type == "supervision_check":
+        return d.get("enterprise")
+    return None
+
+
+def supersede_key(rec: Record) -> str | None:
+    """form_type + reporting unit + period [+ enterprise] [+ check_date]; None when the subject is unknown."""
+    if rec.form_type == "unknown":
+        return None
+    parts = [rec.form_type, enterprise_key(record_unit(rec)), record_period(rec) or ""]
+    if rec.form_type in PER_ENTERPRISE:
+        ent = enterprise_key(record_enterprise(rec))
+        if not ent:
+            return None
+        parts.append(ent)
+        if rec.form_type == "supervision_check":
+            parts.append(str(rec.data.get("check_date") or ""))
+    elif not parts[1]:
+        return None   # a statistics return without its unit cannot be told apart from others
+    return "|".join(parts)
+
+
+def import_records(con: sqlite3.Connection, source: dict, records: list[Record],
+                   path_on_disk: Path | None = None) -> ImportResult:
+    """Import one file's records in one transaction; the same bytes twice → status "unchanged"."""
+    with transaction(con):
+        return _import(con, source, records, path_on_disk)
+
+
+def import_many(con: sqlite3.Connection,
+                items: Iterable[tuple[dict, list[Record]]]) -> list[ImportResult]:
+    """Several sources (the members of one zip) in one transaction."""
+    with transaction(con):
+        return [_import(con, src, recs, None) for src, recs in items]
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _import(con, source: dict, records: list[Record], path_on_disk: Path | None) -> ImportResult:
+    sha = source.get("sha256")
+    if not sha:
+        if path_on_disk is None:
+            raise ValueError("source has no sha256 and no path_on_disk")
+        sha = hashlib.sha256(Path(path_on_disk).read_bytes()).hexdigest()
+    row = con.execute("SELECT id FROM sources WHERE sha256 = ?", (sha,)).fetchone()
+    if row:
+        return ImportResult("unchanged", row[0])
+    cur = con.execute("INSERT INTO sources (sha256, path, format, imported_at) VALUES (?, ?, ?, ?)",
+                      (sha, str(source.get("path") or path_on_disk or ""), source.get("format") or "", _now()))
+    result = ImportResult("new", cur.lastrowid)
+    for rec in records:
+        _import_record(con, result, rec, source)
+    return result
+
+
+def _import_record(con, result: ImportResult, rec: Record, source: dict) -> None:
+    key = supersede_key(rec)
+    fill = rec.header.get("fill_date")
+    cur = con.execute(
+        "INSERT INTO records (source_id, part, form_type, reporting_unit, period, fill_date,"
+        " supersede_key, warnings, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (result.source_id, str(rec.source.get("part") or ""), rec.form_type, record_unit(rec),
+         record_period(rec), fill, key, len(rec.warnings),
+         json.dumps(rec.to_json(), ensure_ascii=False), _now()))
+    rid = cur.lastrowid
+    result.record_ids.append(rid)
+
+    # The current record of the same return from another file, if any.
+    older = None
+    if key:
+        older = con.execute(
+            "SELECT id, fill_date FROM records WHERE supersede_key = ? AND superseded_by IS NULL"
+            " AND source_id <> ? ORDER BY id DESC", (key, result.source_id)).fetchone()
+    if older and (older["fill_date"] or "") > (fill or ""):
+        # a late import of an earlier version: kept for history, superseded at once
+        con.execute("UPDATE records SET superseded_by = ? WHERE id = ?", (older["id"], rid))
+        result.superseded.append((rid, older["id"]))
+        _draw_entities(con, result, rec, rid, active=False, carry_from=None)
+        return
+    if older:
+        con.execute("UPDATE records SET superseded_by = ? WHERE id = ?", (rid, older["id"]))
+        result.superseded.append((older["id"], rid))
+    _draw_entities(con, result, rec, rid, active=True, carry_from=older["id"] if older else None)
+    if older:
+        for table in ("hazards", "inspections", "stats_rows"):
+            con.execute(f"UPDATE {table} SET active = 0 WHERE record_id = ?", (older["id"],))
+
+
+# --- entities --------------------------------------------------------------------------------
+
+def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: bool,
+                   carry_from: int | None) -> None:
+    """Enterprises, hazards, inspections and stats_rows of one record."""
+    h, d, t = rec.header, rec.data, rec.form_type
+    unit = record_unit(rec)
+    hazards: list[dict] = []
+    if t == "enterprise_register":
+        _enterprise(con, d.get("name"), rid, credit_code=d.get("credit_code"), town=d.get("town"),
+                    industry=d.get("industry"), address=d.get("address"), authoritative=True)
+    elif t == "self_check":
+        e = d.get("enterprise") or {}
+        ent = _enterprise(con, e.get("name"), rid, town=e.get("town"), industry=e.get("industry"),
+                          address=e.get("address"))
+        for item in d.get("items") or []:
+            marks = (item.get("self_result"), item.get("check_result"))
+            if "no" in marks or "rectifying" in marks:
+                hazards.append(dict(ent, description=item.get("content"), origin="self_check",
+                                    found_date=h.get("fill_date"),
+                                    note="企业自查：整改中" if "rectifying" in marks else None))
+    elif t == "supervision_check":
+        ent = _enterprise(con, d.get("enterprise"), rid)
+        con.execute("INSERT INTO inspections (record_id, enterprise_id, enterprise, check_date,"
+                    " inspectors, active) VALUES (?, ?, ?, ?, ?, ?)",
+                    (rid, ent["enterprise_id"], d.get("enterprise"), d.get("check_date"),
+                     "、".join(d.get("inspectors") or []), int(active)))
+        problems = [p for p in d.get("problems") or [] if p]
+        measures = [m for m in d.get("measures") or [] if m]
+        for i, problem in enumerate(problems):
+            measure = measures[i] if len(measures) == len(problems) else "；".join(measures) or None
+            hazards.append(dict(ent, description=problem, measure=measure, origin="supervision_check",
+                                found_date=d.get("check_date") or h.get("fill_date"),
+                                deadline=d.get("deadline"), responsible=d.get("responsible")))
+    elif t == "major_hazard_list":
+        for row in d.get("rows") or []:
+            ent = _enterprise(con, row.get("enterprise"), rid, town=row.get("town"))
+            hazards.append(dict(ent, description=row.get("description"), measure=row.get("action"),
+                                level="major", origin="major_hazard_list",
+                                found_date=h.get("fill_date"),
+                                reporting_unit=unit or row.get("checking_unit")))
+    elif t in STATS_ROW_FORMS:
+        for row in d.get("rows") or []:
+            _stats_row(con, rid, t, unit, row.get("unit"), record_period(rec), row, active)
+    elif t == "progress_dispatch":
+        _stats_row(con, rid, t, unit, h.get("village") or unit, record_period(rec), d, active)
+
+    carried = _hazards_of(con, carry_from) if carry_from else {}
+    for hz in hazards:
+        if not (hz.get("description") or "").strip():
+            continue
+        hz.setdefault("reporting_unit", unit)
+        old_id = carried.pop((hz["enterprise_key"], description_key(hz["description"])), None)
+        if old_id is not None and active:
+            _carry_hazard(con, old_id, rid, carry_from, hz)
+            result.hazards_kept += 1
+        else:
+            _insert_hazard(con, rid, hz, active)
+            result.hazards_new += int(active)
+
+
+def _enterprise(con, name: str | None, rid: int, credit_code: str | None = None,
+                authoritative: bool = False, **fields: Any) -> dict:
+    """Find or create the enterprise (by credit code, else by normalised name).
+
+    Returns the fields a hazard takes from it: enterprise_id, enterprise, enterprise_key, town, industry.
+    """
+    key = enterprise_key(name)
+    blank = {"enterprise_id": None, "enterprise": name or "", "enterprise_key": key,
+             "town": fields.get("town"), "industry": fields.get("industry")}
+    if not key and not credit_code:
+        return blank
+    code = (credit_code or "").strip().upper() or None
+    row = None
+    if code:
+        row = con.execute("SELECT * FROM enterprises WHERE credit_code = ?", (code,)).fetchone()
+    if row is None and key:
+        row = con.execute("SELECT * FROM enterprises WHERE norm_name = ?", (key,)).fetchone()
+    if row is None:
+        if not key:
+            return blank
+        cur = con.execute("INSERT INTO enterprises (name, norm_name, credit_code, town, industry, address,"
+                          " record_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (name.strip(), key, code, fields.get("town"), fields.get("industry"),
+                           fields.get("address"), rid))
+        eid = cur.lastrowid
+        town, industry = fields.get("town"), fields.get("industry")
+    else:
+        eid = row["id"]
+        # fill what the ledger lacks; a 摸底登记表 (authoritative) overwrites
+        updates: dict[str, Any] = {}
+        for col in ("town", "industry", "address"):
+            v = fields.get(col)
+            if v and (authoritative or not row[col]):
+                updates[col] = v
+        if code and not row["credit_code"]:
+            taken = con.execute("SELECT 1 FROM enterprises WHERE credit_code = ?", (code,)).fetchone()
+            if not taken:
+                updates["credit_code"] = code
+        if authoritative:
+            updates["record_id"] = rid
+        if updates:
+            sets = ", ".join(f"{c} = ?" for c in updates)
+            con.execute(f"UPDATE enterprises SET {sets} WHERE id = ?", (*updates.values(), eid))
+        town = updates.get("town", row["town"])
+        industry = updates.get("industry", row["industry"])
+    return {"enterprise_id": eid, "enterprise": name or row["name"], "enterprise_key": key or enterprise_key(row["name"]),
+            "town": fields.get("town") or town, "industry": fields.get("industry") or industry}
+
+
+def _hazards_of(con, record_id: int) -> dict[tuple[str, str], int]:
+    """{(enterprise key, description key): hazard id} of a record's active hazards."""
+    out = {}
+    for r in con.execute("SELECT id, enterprise, description FROM hazards WHERE record_id = ? AND active = 1",
+                         (record_id,)):
+        out.setdefault((enterprise_key(r["enterprise"]), description_key(r["description"])), r["id"])
+    return out
+
+
+_HAZARD_COLS = ("enterprise_id", "enterprise", "town", "industry", "reporting_unit", "description",
+                "measure", "level", "origin", "found_date", "deadline", "responsible")
+
+
+def _insert_hazard(con, rid: int, hz: dict, active: bool) -> int:
+    values = [hz.get(c) for c in _HAZARD_COLS]
+    values[_HAZARD_COLS.index("level")] = hz.get("level") or "general"
+    cur = con.execute(
+        f"INSERT INTO hazards (record_id, {', '.join(_HAZARD_COLS)}, status, active)"
+        f" VALUES (?, {', '.join('?' for _ in _HAZARD_COLS)}, 'open', ?)",
+        (rid, *values, int(active)))
+    hid = cur.lastrowid
+    if active:
+        _event(con, hid, "found", None, "open", hz.get("note"))
+    return hid
+
+
+def _carry_hazard(con, hid: int, rid: int, old_rid: int, hz: dict) -> None:
+    """A hazard that reappears in a corrected resubmission: same id and status, new details."""
+    con.execute("UPDATE hazards SET record_id = ?, measure = COALESCE(?, measure),"
+                " deadline = COALESCE(?, deadline), responsible = COALESCE(?, responsible),"
+                " enterprise_id = COALESCE(?, enterprise_id) WHERE id = ?",
+                (rid, hz.get("measure"), hz.get("deadline"), hz.get("responsible"),
+                 hz.get("enterprise_id"), hid))
+    status = con.execute("SELECT status FROM hazards WHERE id = ?", (hid,)).fetchone()[0]
+    note = f"更正报送：记录 {old_rid} 由记录 {rid} 取代"
+    if hz.get("note"):
+        note += f"；{hz['note']}"
+    _event(con, hid, "resubmitted", status, status, note)
+
+
+def _event(con, hid: int, action: str, from_status: str | None, to_status: str | None,
+           note: str | None) -> None:
+    con.execute("INSERT INTO hazard_events (hazard_id, at, actor, action, from_status, to_status, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, _now(), ACTOR, action, from_status, to_status, note))
+
+
+def _stats_row(con, rid: int, form_type: str, reporting_unit: str | None, unit: str | None,
+               period: str | None, data: dict, active: bool) -> None:
+    con.execute("INSERT INTO stats_rows (record_id, form_type, reporting_unit, unit, period, data, active)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (rid, form_type, reporting_unit, unit, period, json.dumps(data, ensure_ascii=False),
+                 int(active)))
