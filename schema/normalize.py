@@ -1,0 +1,536 @@
+"""Value normalisation: what fillers write in a cell → the value SCHEMA.md stores.
+
+`normalize(kind, raw)` is the only entry point; each kind has one function
+below. A value that cannot be understood is kept as read, with a warning
+(code, Chinese message); the caller turns it into a record warning.
+Vocabulary (marks, yes/no words, count units) lives in schema/values.yaml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from schema.credit_code import is_valid as credit_code_is_valid
+
+VALUES_FILE = Path(__file__).with_name("values.yaml")
+
+# Excel's day 0 (serials count from 1899-12-30, accounting for the 1900 leap-year bug)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = (20000, 80000)        # 1954 .. 2119: numbers in this range are dates
+YEARS = (1949, 2100)                  # plausible years for any date on these forms
+
+
+@dataclass(frozen=True)
+class Normalized:
+    value: Any
+    warning: tuple[str, str] | None = None
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict:
+    """schema/values.yaml, with every word compared the way `_key` makes it."""
+    data = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
+    norm = lambda words: frozenset(_key(w) for w in words)  # noqa: E731
+    return {
+        "blank": norm(data["blank"]),
+        "zero": norm(data["zero"]),
+        "count_units": tuple(sorted(data["count_units"], key=len, reverse=True)),
+        "count_prefixes": tuple(data["count_prefixes"]),
+        "mark": {k: norm(v) for k, v in data["mark"].items()},
+        "yes_no": {k: norm(v) for k, v in data["yes_no"].items()},
+        "checked": "".join(data["checkbox"]["checked"]),
+        "unchecked": "".join(data["checkbox"]["unchecked"]),
+    }
+
+
+# --- shared text helpers ---------------------------------------------------------------
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# Full-width digits and Latin letters → ASCII; odd spaces → a plain space.
+_NARROW = {**{0xFF10 + i: 0x30 + i for i in range(10)},
+           **{0xFF21 + i: 0x41 + i for i in range(26)},
+           **{0xFF41 + i: 0x61 + i for i in range(26)},
+           0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, **_ZERO_WIDTH}
+CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # ideographs + CJK punctuation
+_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
+# A list item's leading number: 1.  1、  1）  （1）  ①  一、  （一）
+ITEM_MARK = (r"(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[①-⑳]"
+             r"|[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[)）])")
+_ITEM_START = re.compile(r"^" + ITEM_MARK)
+
+
+def _key(s: str) -> str:
+    """Compare form of a short word: NFKC, no spaces, upper-case Latin."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).upper()
+
+
+def _as_text(raw: Any) -> str:
+    """Any raw cell value as a string (numbers without a trailing .0)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _narrow(s: str) -> str:
+    return s.translate(_NARROW)
+
+
+def _is_blank(s: str) -> bool:
+    return _key(s) in vocab()["blank"]
+
+
+def _clean_line(line: str) -> str:
+    line = re.sub(r"[ \t]+", " ", line).strip()
+    return _CJK_SPACE.sub("", line)
+
+
+# --- Chinese numerals ------------------------------------------------------------------
+
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "两": 2, "兩": 2,
+             "贰": 2, "貳": 2, "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5,
+             "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?|.")
+
+
+def parse_number(s: str) -> float | None:
+    """'12' '1.5万' '十二' '叁' '壹万伍仟' '二〇二三' → a number; None when not a number."""
+    s = s.replace(",", "").replace("，", "")
+    if not s:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    if all(c in CN_DIGITS for c in s):                 # positional: 二〇二三
+        return float("".join(str(CN_DIGITS[c]) for c in s))
+    total, section, number = 0.0, 0.0, None
+    for tok in _NUM_TOKEN.findall(s):
+        if tok[0].isdigit():
+            number = float(tok)
+        elif tok in CN_DIGITS:
+            number = CN_DIGITS[tok]
+        elif tok in CN_UNITS:
+            section += (1 if number is None else number) * CN_UNITS[tok]
+            number = None
+        elif tok in CN_BIG:
+            total += (section + (number or 0)) * CN_BIG[tok]
+            section, number = 0.0, None
+        else:
+            return None
+    return total + section + (number or 0)
+
+
+# --- kinds -----------------------------------------------------------------------------
+
+def _invalid(raw: Any, what: str) -> Normalized:
+    shown = _as_text(raw).strip()
+    return Normalized(shown, ("invalid", f"{what}无法识别：{shown}"))
+
+
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{2,4}(?=\s*年)")
+_CN_MD = re.compile(r"[〇零一二两三四五六七八九十]{1,3}(?=\s*[月日号])")
+_DATE_CN = re.compile(r"(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})?\s*"
+                      r"(?:月\s*(?P<d>\d{1,2})?\s*[日号]?)?")
+_DATE_SEP = re.compile(r"(?P<y>\d{4}|\d{2})\s*(?P<s>[./\-])\s*(?P<m>\d{1,2})"
+                       r"(?:\s*(?P=s)\s*(?P<d>\d{1,2}))?")
+_DATE_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
+# Words around a date that do not change it: 2023年3月31日前, 2023-03-05 00:00:00
+_DATE_NOISE = re.compile(r"(?:之前|以前|前|为止|止|上午|下午|[（(]?(?:星期|周)[一二三四五六日天][)）]?"
+                         r"|\d{1,2}:\d{2}(?::\d{2})?)$")
+
+
+def _date_parts(raw: Any) -> tuple[int, int | None, int | None] | str | None:
+    """(year, month, day) with month/day None when blank; None for an empty cell;
+    "invalid" when unreadable."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return raw.year, raw.month, raw.day
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if EXCEL_SERIALS[0] <= raw < EXCEL_SERIALS[1]:
+            d = EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            return d.year, d.month, d.day
+        raw = _as_text(raw)
+    s = unicodedata.normalize("NFKC", _narrow(str(raw))).strip()
+    if re.fullmatch(r"[年月日号\s]*", s):          # blank, or a bare "年 月 日" template
+        return None
+    s = _CN_YEAR.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), s)
+    s = _CN_MD.sub(lambda m: str(int(parse_number(m.group()) or 0)), s)
+    s = re.sub(r"[\s]+", " ", s).strip()
+    while (m := _DATE_NOISE.search(s)) and m.start() > 0:
+        s = s[:m.start()].strip()
+    for pattern in (_DATE_CN, _DATE_SEP, _DATE_COMPACT):
+        m = pattern.fullmatch(s)
+        if m:
+            break
+    else:
+        return "invalid"
+    y, mo, d = (int(v) if v else None for v in (m.group("y"), m.group("m"), m.group("d")))
+    if y < 100:
+        y += 2000
+    if mo is None:                                   # "2023年 月 日": a blank template
+        return None if "月" in s else "invalid"
+    return y, mo, d
+
+
+def _iso(parts: tuple[int, int, int | None]) -> str | None:
+    y, mo, d = parts
+    if not (YEARS[0] <= y <= YEARS[1] and 1 <= mo <= 12):
+        return None
+    if d is None:
+        return f"{y:04d}-{mo:02d}"
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def norm_date(raw: Any) -> Normalized:
+    """A date → "YYYY-MM-DD" (or "YYYY-MM" when only the month is written)."""
+    parts = _date_parts(raw)
+    if parts is None:
+        return Normalized(None)
+    iso = None if parts == "invalid" else _iso(parts)
+    return Normalized(iso) if iso else _invalid(raw, "日期")
+
+
+def norm_month(raw: Any) -> Normalized:
+    """A month → "YYYY-MM" (a full date is cut to its month)."""
+    r = norm_date(raw)
+    if r.warning or r.value is None:
+        return r if not r.warning else _invalid(raw, "月份")
+    return Normalized(r.value[:7])
+
+
+def _strip_affixes(s: str, prefixes, suffixes) -> str:
+    for p in prefixes:
+        if s.startswith(p) and len(s) > len(p):
+            s = s[len(p):]
+            break
+    for u in suffixes:
+        if s.endswith(u) and len(s) > len(u):
+            s = s[: -len(u)]
+            break
+    return s
+
+
+def norm_count(raw: Any) -> Normalized:
+    """A count → int; 无 — / → 0; blank → None."""
+    if raw is None:
+        return Normalized(None)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if float(raw).is_integer() and raw >= 0:
+            return Normalized(int(raw))
+        return _invalid(raw, "数量")
+    s = _key(_narrow(str(raw)))
+    v = vocab()
+    if _is_blank(s):
+        return Normalized(None)
+    if s in v["zero"]:
+        return Normalized(0)
+    s = _strip_affixes(s, v["count_prefixes"], v["count_units"])
+    n = parse_number(s)
+    if n is None or not n.is_integer() or n < 0:
+        return _invalid(raw, "数量")
+    return Normalized(int(n))
+
+
+_YUAN_HINT = re.compile(r"[元万萬亿億千仟百佰]")
+
+
+def norm_money_wan(raw: Any) -> Normalized:
+    """An amount → float in 万元; a plain number is taken as 万元, '元' or Chinese units as 元."""
+    if raw is None:
+        return Normalized(None)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Normalized(round(float(raw), 6))
+    s = _key(_narrow(str(raw)))
+    if _is_blank(s):
+        return Normalized(None)
+    if s in vocab()["zero"]:
+        return Normalized(0.0)
+    s = re.sub(r"^(?:人民币|RMB|[¥￥])", "", s)
+    s = re.sub(r"[（(](万元|万|元)[)）]$", r"\1", s)
+    in_yuan = bool(_YUAN_HINT.search(s))
+    n = parse_number(s[:-1] if s.endswith("元") else s)
+    if n is None:
+        return _invalid(raw, "金额")
+    return Normalized(round(n / 10000 if in_yuan else n, 6))
+
+
+def _ticked_option(s: str) -> str | None:
+    """In a '☑是 □否' / '是☑ 否□' cell: the ticked option's word; "" when none is ticked,
+    None when the cell is not a set of options."""
+    v = vocab()
+    boxes = v["checked"] + v["unchecked"]
+    box_only = re.sub(r"[√✓✔✅]", "", boxes)
+    if not re.search(f"[{re.escape(box_only)}]", s) or not re.search(f"[^{re.escape(boxes)}\\s]", s):
+        return None
+    tokens = re.findall(f"[{re.escape(boxes)}]|[^{re.escape(boxes)}\\s]+", s)
+    glyph_first = tokens[0] in boxes
+    ticked = []
+    for i, tok in enumerate(tokens):
+        if tok in boxes:
+            continue
+        j = i - 1 if glyph_first else i + 1
+        if 0 <= j < len(tokens) and tokens[j] in v["checked"]:
+            ticked.append(tok)
+    if len(ticked) > 1:
+        return None
+    return ticked[0] if ticked else ""
+
+
+def _lookup(raw: Any, table: dict[str, frozenset], what: str, rectify_zero: bool = False) -> Normalized:
+    """Map a cell to one of `table`'s keys (the value stored); unknown → warning."""
+    if raw is None:
+        return Normalized(None)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = _as_text(raw)
+    s = _key(_narrow(str(raw)))
+    if _is_blank(s) or all(c in vocab()["unchecked"] for c in s):
+        return Normalized(None)
+    option = _ticked_option(s)
+    if option == "":
+        return Normalized(None)
+    for candidate in (option, s, re.sub(r"[（(].*?[)）]", "", s)):
+        if not candidate:
+            continue
+        for value, words in table.items():
+            if candidate in words:
+                return Normalized(value)
+    return _invalid(raw, what)
+
+
+def norm_mark(raw: Any) -> Normalized:
+    """√/×/○ style marks → "yes" / "no" / "rectifying" / None."""
+    marks = vocab()["mark"]
+    r = _lookup(raw, {"yes": marks["yes"], "no": marks["no"],
+                      "rectifying": marks["rectifying"], None: marks["none"]}, "标记")
+    return r
+
+
+def norm_yes_no(raw: Any) -> Normalized:
+    """是/有/√ → True, 否/无/× → False."""
+    yn = vocab()["yes_no"]
+    return _lookup(raw, {True: yn["true"], False: yn["false"]}, "是否")
+
+
+_PHONE_IN_TEXT = re.compile(r"(?:(?:\+|00)?86[\s-]*)?1[3-9]\d[\s-]*\d{4}[\s-]*\d{4}(?!\d)"
+                            r"|(?<!\d)0\d{2,3}[\s\-]*\d{7,8}(?!\d)")
+
+
+def _one_phone(s: str) -> str | None:
+    """One written phone number → canonical form, or None."""
+    d = re.sub(r"[\s\-()（）.]", "", s)
+    d = re.sub(r"^(?:\+86|0086)", "", d)
+    if re.fullmatch(r"861[3-9]\d{9}", d):
+        d = d[2:]
+    if re.fullmatch(r"1[3-9]\d{9}", d):
+        return d
+    if re.fullmatch(r"0\d{9,11}", d):
+        area = 3 if d[1] in "12" else 4            # 010, 02x are 3 digits; the rest 4
+        if 7 <= len(d) - area <= 8:
+            return f"{d[:area]}-{d[area:]}"
+    if re.fullmatch(r"[2-9]\d{6,7}|[48]00\d{7}", d):  # local number; 400/800 service lines
+        return d
+    return None
+
+
+def norm_phone(raw: Any) -> Normalized:
+    """Phone numbers: landline '0356-2286336', mobile '13513583104'; several joined by '、'."""
+    if raw is None:
+        return Normalized(None)
+    s = unicodedata.normalize("NFKC", _narrow(_as_text(raw))).strip()
+    s = re.sub(r"[—－–]", "-", s)
+    if _is_blank(s):
+        return Normalized(None)
+    if s in vocab()["zero"]:
+        return Normalized(None)
+    one = _one_phone(s)
+    if one:
+        return Normalized(one)
+    found = []
+    for part in re.split(r"[/、,，;；\n]+", s):
+        part = part.strip()
+        if not part:
+            continue
+        one = _one_phone(part)
+        if one:
+            found.append(one)
+            continue
+        matches = _PHONE_IN_TEXT.findall(part)
+        rest = _PHONE_IN_TEXT.sub("", part)
+        if not matches or re.search(r"\d", rest):
+            return _invalid(raw, "电话号码")
+        found += [_one_phone(m) for m in matches]
+    if not found or None in found:
+        return _invalid(raw, "电话号码")
+    return Normalized("、".join(found))
+
+
+def norm_credit_code(raw: Any) -> Normalized:
+    """统一社会信用代码: upper-case, no spaces; warning when not 18 characters or bad check char."""
+    if raw is None:
+        return Normalized(None)
+    s = _key(_narrow(_as_text(raw)))
+    if _is_blank(s) or s in vocab()["zero"]:
+        return Normalized(None)
+    if len(s) != 18:
+        return Normalized(s, ("invalid", f"统一社会信用代码应为18位：{s}（{len(s)}位）"))
+    if not credit_code_is_valid(s):
+        return Normalized(s, ("checksum", "统一社会信用代码校验位不符"))
+    return Normalized(s)
+
+
+def norm_text(raw: Any) -> Normalized:
+    """Free text: ASCII digits/letters, Chinese punctuation kept, stray spaces and
+    line breaks removed except between list items; blank → None."""
+    s = _narrow(_as_text(raw))
+    lines = [_clean_line(x) for x in re.split(r"\r\n|\r|\n|\u2028|\u2029|\x0b", s)]
+    lines = [x for x in lines if x]
+    if not lines:
+        return Normalized(None)
+    out = lines[0]
+    for line in lines[1:]:
+        if _ITEM_START.match(line) or out[-1] in "；;":
+            out += "\n"
+        elif not (re.match(f"[{CJK}]", out[-1]) or re.match(f"[{CJK}]", line[0])):
+            out += " "
+        out += line
+    return Normalized(out)
+
+
+def _name(raw: Any) -> str | None:
+    v = norm_text(raw).value
+    return v.replace("\n", "") if v else None
+
+
+def norm_person(raw: Any) -> Normalized:
+    """'张三 13512345678', (name, mobile) or {name, mobile} → {"name", "mobile"}."""
+    if isinstance(raw, dict):
+        raw = (raw.get("name"), raw.get("mobile"))
+    if isinstance(raw, (tuple, list)):
+        name_raw, mobile_raw = (list(raw) + [None, None])[:2]
+        if norm_text(mobile_raw).value is None:   # both in the name cell
+            return norm_person(name_raw)
+        mobile = norm_phone(mobile_raw)
+        name = _name(name_raw)
+        if name is None and mobile.value is None:
+            return Normalized(None)
+        return Normalized({"name": name, "mobile": mobile.value}, mobile.warning)
+    s = norm_text(raw).value
+    if s is None:
+        return Normalized(None)
+    # the phone number; failing that, a run of digits that is kept with a warning
+    m = _PHONE_IN_TEXT.search(s) or re.search(r"\+?\d[\d\s-]{3,}\d", s)
+    mobile = norm_phone(m.group()) if m else Normalized(None)
+    rest = s[:m.start()] + s[m.end():] if m else s
+    rest = re.sub(r"手机号码|手机号|手机|电话|联系方式|[:：()（）/,，、\s]", " ", rest)
+    name = re.sub(r"\s+", " ", rest).strip() or None
+    if name and re.fullmatch(rf"[{CJK} ]+", name):
+        name = name.replace(" ", "")
+    return Normalized({"name": name, "mobile": mobile.value}, mobile.warning)
+
+
+_NAME_SEP = re.compile(r"[、，,；;/／\n]+")
+
+
+def norm_names(raw: Any) -> Normalized:
+    """'张三、李四,王五 赵六' → ['张三', '李四', '王五', '赵六']; 无 → []."""
+    if isinstance(raw, (list, tuple)):
+        names = [n for x in raw for n in (norm_names(x).value or [])]
+        return Normalized(names or None)
+    s = _narrow(_as_text(raw)).strip()
+    if _is_blank(s):
+        return Normalized(None)
+    if _key(s) in vocab()["zero"]:
+        return Normalized([])
+    names = []
+    for chunk in _NAME_SEP.split(s):
+        tokens = chunk.split()
+        if tokens and all(len(t) == 1 for t in tokens):   # a spaced-out name: 赵  强
+            tokens = ["".join(tokens)]
+        names += tokens
+    if names and len(names[-1]) > 2:                 # 张三、李四等 / 李四等3人
+        names[-1] = re.sub(r"等(\d+人)?$", "", names[-1])
+    return Normalized([n for n in names if n] or None)
+
+
+_ITEM_ANY = re.compile(ITEM_MARK)
+
+
+def _item_number(mark: str) -> int | None:
+    if mark[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(mark[0]) + 1
+    n = parse_number(re.sub(r"[^\d一二三四五六七八九十]", "", mark))
+    return int(n) if n else None
+
+
+def norm_items(raw: Any) -> Normalized:
+    """A numbered or ；-separated list → its items without their numbers; 无 → []."""
+    if isinstance(raw, (list, tuple)):
+        items = [i for x in raw for i in (norm_items(x).value or [])]
+        return Normalized(items or None)
+    s = norm_text(raw).value
+    if s is None:
+        return Normalized(None)
+    if _key(s) in vocab()["zero"]:
+        return Normalized([])
+    # Item numbers count 1, 2, 3 …: a "2." inside a sentence that breaks the count is text.
+    cuts, expected = [], 1
+    for m in _ITEM_ANY.finditer(s):
+        if _item_number(m.group()) == expected:
+            cuts.append(m)
+            expected += 1
+    if len(cuts) >= 2 or (cuts and cuts[0].start() == 0):
+        lead = s[:cuts[0].start()]
+        pieces = [lead if not re.search(r"[:：]\s*$", lead) else ""] + [
+            s[m.end(): cuts[i + 1].start() if i + 1 < len(cuts) else len(s)]
+            for i, m in enumerate(cuts)]
+    else:
+        pieces = re.split(r"[；;\n]+", s)
+    items = [re.sub(r"^[\s：:]+|[\s；;，,。、]+$", "", p) for p in pieces]
+    items = [i.replace("\n", "") for i in items if i]
+    return Normalized(items or None)
+
+
+NORMALIZERS: dict[str, Callable[[Any], Normalized]] = {
+    "date": norm_date,
+    "month": norm_month,
+    "count": norm_count,
+    "money_wan": norm_money_wan,
+    "mark": norm_mark,
+    "yes_no": norm_yes_no,
+    "phone": norm_phone,
+    "credit_code": norm_credit_code,
+    "text": norm_text,
+    "person": norm_person,
+    "names": norm_names,
+    "items": norm_items,
+}
+
+
+def normalize(kind: str, raw: Any) -> Normalized:
+    """Normalise one raw cell value of the given kind (see SCHEMA.md, 'Value normalization')."""
+    try:
+        fn = NORMALIZERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown value kind {kind!r}; known: {', '.join(NORMALIZERS)}") from None
+    return fn(raw)
