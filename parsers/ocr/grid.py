@@ -1,0 +1,354 @@
+"""Deskew, ruling-line grid recovery, and OCR text assigned to table cells.
+
+The steps, each a plain function, in the order `blocks_from_page` runs them:
+
+    deskew -> (OCR) -> binarize -> horizontal_lines -> table_regions
+           -> row_lines / column_lines -> separators -> merge_cells -> assign_pieces
+
+Sizes are expressed in units of the median OCR box height (`unit`), so the same
+settings work on a 150-dpi phone photo and a 300-dpi scan.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from parsers.model import Block, Cell, Paragraph, Table
+from parsers.ocr.engine import Piece
+
+SETTINGS = {
+    "max_skew_deg": 5.0,        # deskew search range (both directions)
+    "coarse_step_deg": 0.25,
+    "fine_step_deg": 0.02,
+    "h_kernel_units": 2.5,      # a horizontal ruling line is longer than this many text heights
+    "v_kernel_units": 0.6,      # vertical line fragments kept for finding table regions
+    "v_coverage": 0.85,         # a column inside a row band ruled over this fraction is a border
+    "h_coverage": 0.6,          # an edge ruled over this fraction of its length is a border
+    "merge_tol_units": 0.3,     # line positions closer than this are one line
+    "ink_ratio": 0.004,         # dark fraction of an empty-read cell that means "something unread"
+    "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
+}
+
+
+def settings(**overrides) -> dict:
+    """SETTINGS with overrides; unknown keys are an error."""
+    unknown = set(overrides) - set(SETTINGS)
+    if unknown:
+        raise KeyError(f"unknown grid settings: {sorted(unknown)}")
+    return {**SETTINGS, **overrides}
+
+
+# --- deskew ---------------------------------------------------------------------------
+
+def rotate(img: np.ndarray, angle: float) -> np.ndarray:
+    """The image rotated by `angle` degrees (counter-clockwise) about its centre, white border."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    border = 255 if img.ndim == 2 else (255, 255, 255)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def skew_angle(grey: np.ndarray, cfg: dict = SETTINGS) -> float:
+    """The rotation (degrees) that makes text rows and ruling lines horizontal (projection profile)."""
+    scale = min(1.0, 1000 / max(grey.shape))
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h, w = bw.shape
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(bw, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    lim, step = cfg["max_skew_deg"], cfg["coarse_step_deg"]
+    best = max(np.arange(-lim, lim + 1e-9, step), key=sharpness)
+    fine = np.arange(best - step, best + step + 1e-9, cfg["fine_step_deg"])
+    return float(max(fine, key=sharpness))
+
+
+def deskew(grey: np.ndarray, cfg: dict = SETTINGS) -> tuple[np.ndarray, float]:
+    """The straightened image and the angle it was rotated by."""
+    angle = skew_angle(grey, cfg)
+    if abs(angle) < cfg["fine_step_deg"]:
+        return grey, 0.0
+    return rotate(grey, angle), angle
+
+
+# --- lines and regions ----------------------------------------------------------------
+
+def binarize(grey: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0; adaptive, so uneven lighting in photos does not matter."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def text_unit(pieces: list[Piece]) -> float:
+    """The median height of OCR boxes: the length unit of every tolerance."""
+    hs = sorted(p.height for p in pieces if p.height > 0)
+    return float(hs[len(hs) // 2]) if hs else 30.0
+
+
+def horizontal_lines(bw: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
+    """Mask of horizontal ruling lines (runs longer than any text stroke)."""
+    k = max(15, int(unit * cfg["h_kernel_units"]))
+    mask = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    # bridge small breaks from noise and JPEG loss
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+
+
+def erase_text(bw: np.ndarray, pieces: list[Piece]) -> np.ndarray:
+    """A copy with every OCR box cleared but its outermost pixel (glyph strokes are not ruling lines)."""
+    out = bw.copy()
+    for p in pieces:
+        x0, x1 = int(p.x0) + 1, int(np.ceil(p.x1)) - 1
+        if x1 > x0:
+            out[max(0, int(p.y0)):int(np.ceil(p.y1)), max(0, x0):x1] = 0
+    return out
+
+
+def vertical_lines(bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
+    """Mask of vertical line fragments (text already erased)."""
+    k = max(9, int(unit * cfg["v_kernel_units"]))
+    return cv2.morphologyEx(bw_notext, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+
+
+def table_regions(hmask: np.ndarray, vmask: np.ndarray, unit: float,
+                  cfg: dict = SETTINGS) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of ruled tables, top to bottom."""
+    both = cv2.dilate(hmask | vmask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        if w < cfg["min_table_units"] * unit or h < unit:
+            continue
+        # a table has at least two horizontal rules across most of its width
+        rows = (hmask[y:y + h, x:x + w] > 0).sum(axis=1) > 0.5 * w
+        if _count_runs(rows) >= 2:
+            out.append((int(x), int(y), int(x + w), int(y + h)))
+    return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _count_runs(flags: np.ndarray) -> int:
+    """Number of runs of True."""
+    f = flags.astype(np.int8)
+    return int(((f[1:] - f[:-1]) == 1).sum() + f[0])
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Sorted positions with neighbours closer than `tol` merged into their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def row_lines(hmask: np.ndarray, box: tuple[int, int, int, int], unit: float, cfg: dict = SETTINGS) -> list[float]:
+    """y positions of horizontal rules inside a table region."""
+    x0, y0, x1, y1 = box
+    sub = hmask[y0:y1, x0:x1] > 0
+    min_len = cfg["h_kernel_units"] * unit
+    ys = [y0 + i for i, n in enumerate(sub.sum(axis=1)) if n >= min_len]
+    return _cluster(ys, cfg["merge_tol_units"] * unit)
+
+
+def column_lines(bw_notext: np.ndarray, box, ys: list[float], unit: float,
+                 cfg: dict = SETTINGS) -> tuple[list[float], list[list[float]]]:
+    """x positions of vertical rules, and for each row band the rules found in it."""
+    x0, _, x1, _ = box
+    per_band: list[list[float]] = []
+    for top, bottom in zip(ys, ys[1:]):
+        a, b = int(top + 3), int(bottom - 2)
+        if b - a < 3:
+            per_band.append([])
+            continue
+        band = bw_notext[a:b, x0:x1] > 0
+        cover = band.mean(axis=0)
+        cover = np.maximum(cover, np.maximum(np.roll(cover, 1), np.roll(cover, -1)))  # 1-px drift
+        cols = [x0 + i for i in np.flatnonzero(cover >= cfg["v_coverage"])]
+        per_band.append(_cluster(cols, cfg["merge_tol_units"] * unit))
+    xs = _cluster([x for band in per_band for x in band], cfg["merge_tol_units"] * unit)
+    return xs, per_band
+
+
+# --- cells ----------------------------------------------------------------------------
+
+@dataclass
+class Grid:
+    """A recovered table: line positions and the merged cells over them."""
+    box: tuple[int, int, int, int]
+    xs: list[float]
+    ys: list[float]
+    cells: list[Cell] = field(default_factory=list)
+    owner: dict[tuple[int, int], Cell] = field(default_factory=dict)   # elementary (r, c) -> cell
+
+    def locate(self, x: float, y: float) -> Cell | None:
+        """The cell containing a point, or None outside the grid."""
+        c = bisect_right(self.xs, x) - 1
+        r = bisect_right(self.ys, y) - 1
+        return self.owner.get((r, c))
+
+    def cell_box(self, cell: Cell) -> tuple[float, float, float, float]:
+        return (self.xs[cell.col], self.ys[cell.row],
+                self.xs[cell.col + cell.colspan], self.ys[cell.row + cell.rowspan])
+
+
+def separators(hmask: np.ndarray, xs: list[float], ys: list[float], per_band: list[list[float]],
+               unit: float, cfg: dict = SETTINGS) -> tuple[list[list[bool]], list[list[bool]]]:
+    """vsep[r][j]: rule at xs[j] within row r; hsep[i][c]: rule at ys[i] over column c."""
+    tol = cfg["merge_tol_units"] * unit
+    vsep = [[any(abs(x - bx) <= tol for bx in band) for x in xs] for band in per_band]
+    hsep = []
+    for y in ys:
+        a, b = max(0, int(y - tol)), int(y + tol) + 1
+        row = []
+        for left, right in zip(xs, xs[1:]):
+            m = max(1, int((right - left) * 0.1))
+            seg = hmask[a:b, int(left) + m:int(right) - m]
+            row.append(seg.size > 0 and (seg.max(axis=0) > 0).mean() >= cfg["h_coverage"])
+        hsep.append(row)
+    return vsep, hsep
+
+
+def merge_cells(box, xs, ys, vsep, hsep) -> Grid:
+    """Elementary cells joined wherever no rule separates them; each group becomes one spanning Cell."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(nr):
+        for c in range(nc - 1):
+            if not vsep[r][c + 1]:
+                parent[find((r, c))] = find((r, c + 1))
+    for r in range(1, nr):
+        for c in range(nc):
+            if not hsep[r][c]:
+                parent[find((r - 1, c))] = find((r, c))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for k in parent:
+        groups.setdefault(find(k), []).append(k)
+    grid = Grid(box=box, xs=xs, ys=ys)
+    for members in sorted(groups.values(), key=min):
+        rows = [r for r, _ in members]
+        cols = [c for _, c in members]
+        cell = Cell(text="", row=min(rows), col=min(cols),
+                    rowspan=max(rows) - min(rows) + 1, colspan=max(cols) - min(cols) + 1)
+        grid.cells.append(cell)
+        for k in members:
+            grid.owner[k] = cell
+    return grid
+
+
+def recover_grid(bw: np.ndarray, hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
+                 cfg: dict = SETTINGS) -> Grid | None:
+    """The grid of one table region, or None when it has no cells."""
+    ys = row_lines(hmask, box, unit, cfg)
+    if len(ys) < 2:
+        return None
+    xs, per_band = column_lines(bw_notext, box, ys, unit, cfg)
+    if len(xs) < 2:
+        return None
+    vsep, hsep = separators(hmask, xs, ys, per_band, unit, cfg)
+    return merge_cells(box, xs, ys, vsep, hsep)
+
+
+# --- text -----------------------------------------------------------------------------
+
+def _join_line(pieces: list[Piece]) -> str:
+    """Pieces of one visual line, left to right; a space only between Latin words or across a wide gap."""
+    text, prev = "", None
+    for p in sorted(pieces, key=lambda p: p.x0):
+        if prev is not None:
+            gap = p.x0 - prev.x1
+            latin = text[-1:].isascii() and text[-1:].isalnum() and p.text[:1].isascii() and p.text[:1].isalnum()
+            if (latin and prev.line != p.line) or (latin and gap > 0.25 * prev.height) or gap > 1.5 * prev.height:
+                text += " "
+        text += p.text
+        prev = p
+    return text
+
+
+def text_lines(pieces: list[Piece]) -> list[list[Piece]]:
+    """Pieces grouped into visual lines, top to bottom."""
+    lines: list[list[Piece]] = []
+    for p in sorted(pieces, key=lambda p: p.cy):
+        if lines:
+            last = lines[-1]
+            cy = sum(q.cy for q in last) / len(last)
+            if abs(p.cy - cy) < 0.5 * max(p.height, last[0].height):
+                last.append(p)
+                continue
+        lines.append([p])
+    return lines
+
+
+def assign_pieces(grids: list[Grid], pieces: list[Piece]) -> tuple[dict[int, list[Piece]], list[Piece]]:
+    """Pieces per cell (keyed by id(cell)) and the pieces outside every grid."""
+    inside: dict[int, list[Piece]] = {}
+    outside: list[Piece] = []
+    for p in pieces:
+        for g in grids:
+            cell = g.locate(p.cx, p.cy)
+            if cell is not None:
+                inside.setdefault(id(cell), []).append(p)
+                break
+        else:
+            outside.append(p)
+    return inside, outside
+
+
+def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray, cfg: dict = SETTINGS) -> None:
+    """Cell texts and confidences; an empty-read cell with ink in it gets confidence 0."""
+    for cell in grid.cells:
+        ps = inside.get(id(cell), [])
+        if ps:
+            cell.text = "\n".join(_join_line(line) for line in text_lines(ps))
+            cell.confidence = round(min(p.score for p in ps), 4)
+            continue
+        x0, y0, x1, y1 = (int(v) for v in grid.cell_box(cell))
+        m = 6
+        inner = bw_notext[y0 + m:y1 - m, x0 + m:x1 - m]
+        if inner.size and (inner > 0).mean() > cfg["ink_ratio"]:
+            cell.confidence = 0.0
+
+
+def to_table(grid: Grid, page: int | None) -> Table:
+    """The document-model Table of a filled grid."""
+    t = Table(page=page)
+    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        t.add(cell)
+    return t
+
+
+def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
+                     cfg: dict = SETTINGS) -> list[Block]:
+    """Tables and paragraphs of one straightened page image, in reading order."""
+    unit = text_unit(pieces)
+    bw = binarize(grey)
+    hmask = horizontal_lines(bw, unit, cfg)
+    bw_notext = erase_text(bw, pieces)
+    vmask = vertical_lines(bw_notext, unit, cfg)
+    grids = [g for box in table_regions(hmask, vmask, unit, cfg)
+             if (g := recover_grid(bw, hmask, bw_notext, box, unit, cfg)) is not None]
+    inside, outside = assign_pieces(grids, pieces)
+    placed: list[tuple[float, Block]] = []
+    for g in grids:
+        fill_cells(g, inside, bw_notext, cfg)
+        placed.append((g.box[1], to_table(g, page)))
+    for line in text_lines(outside):
+        text = _join_line(line).strip()
+        if text:
+            conf = round(min(p.score for p in line), 4)
+            placed.append((min(p.y0 for p in line), Paragraph(text=text, confidence=conf, page=page)))
+    placed.sort(key=lambda t: t[0])
+    return [b for _, b in placed]

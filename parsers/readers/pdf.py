@@ -1,0 +1,216 @@
+"""PDF returns -> Document: the text layer through pdfplumber, scanned pages through OCR.
+
+sniff (really a PDF?) -> open (pypdfium2: encrypted? how many pages?)
+-> for each page: has_text_layer? -> text_page_blocks (pdfplumber tables + lines)
+                                   : scan_page_blocks (render 200 dpi -> OCR)
+Pages are processed one at a time and closed, so a long PDF needs bounded memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Callable
+
+from parsers.model import Block, Cell, Document, Paragraph, Table
+from schema.errors import InputError
+
+MAX_PAGES = 300
+RENDER_DPI = 200
+MIN_TEXT_CHARS = 4           # fewer readable characters on a page: treat it as a scan
+MAX_JUNK_RATIO = 0.3         # more unmapped glyphs than this: the text layer is junk
+COORD_TOL = 1.5              # points: table edges closer than this are one line
+CID_JUNK = re.compile(r"\(cid:\d+\)")
+
+Progress = Callable[[int, int], None]
+
+
+def read_pdf(path: Path, progress: Progress | None = None) -> Document:
+    """A PDF as a Document; format "pdf", or "pdf-scan" when any page had to be OCR'd."""
+    path = Path(path)
+    kind = _sniff(path)
+    if kind == "image":   # an image saved with a .pdf name: read it by its content
+        from parsers.readers.image import read_image
+        return read_image(path)
+    pdf = open_pdf(path)
+    try:
+        total = len(pdf)
+        if total == 0:
+            raise InputError(f"{path}：PDF 没有任何页面", code="empty")
+        if total > MAX_PAGES:
+            raise InputError(f"{path}：PDF 共 {total} 页，超过 {MAX_PAGES} 页上限，请拆分后报送", code="too_large")
+        blocks, scanned = read_pages(path, pdf, total, progress)
+    finally:
+        pdf.close()
+    return Document(blocks=blocks, path=str(path), format="pdf-scan" if scanned else "pdf",
+                    sha256=_sha256(path))
+
+
+def _sniff(path: Path) -> str:
+    """"pdf" or "image"; InputError for anything else (HTML, Office files, text)."""
+    from parsers.readers.sniff import sniff
+    kind = sniff(path)
+    if kind not in ("pdf", "image"):
+        raise InputError(f"{path}：扩展名是 PDF，但内容不是 PDF（实为 {kind} 文件）", code="wrong_type")
+    return kind
+
+
+def open_pdf(path: Path):
+    """The pypdfium2 document; InputError encrypted / corrupt."""
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise InputError(f"{path}：PDF 已加密，请去掉打开密码后重新报送", code="encrypted") from e
+        raise InputError(f"{path}：PDF 文件已损坏，无法打开", code="corrupt") from e
+
+
+def read_pages(path: Path, pdf, total: int, progress: Progress | None) -> tuple[list[Block], bool]:
+    """Blocks of every page in order, and whether any page was OCR'd."""
+    blocks: list[Block] = []
+    scanned = False
+    plumber = None
+    try:
+        for i in range(total):
+            page = pdf[i]
+            try:
+                if has_text_layer(page_text(page)):
+                    if plumber is None:
+                        plumber = _open_plumber(path)
+                    page_blocks = text_page_blocks(plumber.pages[i], i + 1)
+                    if _is_junk(page_blocks):
+                        page_blocks = None
+                else:
+                    page_blocks = None
+                if page_blocks is None:
+                    page_blocks = scan_page_blocks(page, i + 1)
+                    scanned = True
+            finally:
+                page.close()
+            blocks.extend(page_blocks)
+            if progress:
+                progress(i + 1, total)
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return blocks, scanned
+
+
+def _open_plumber(path: Path):
+    import pdfplumber
+    try:
+        return pdfplumber.open(str(path))
+    except Exception as e:   # pdfminer raises many types on broken files
+        raise InputError(f"{path}：PDF 文件已损坏，无法读取文字层", code="corrupt") from e
+
+
+# --- text layer test ------------------------------------------------------------------
+
+def page_text(page) -> str:
+    """The page's plain text by pdfium (1-3 ms): enough to decide text layer or scan."""
+    tp = page.get_textpage()
+    try:
+        return tp.get_text_range()
+    finally:
+        tp.close()
+
+
+def has_text_layer(text: str) -> bool:
+    """True when the text is real: enough characters and few unmapped glyphs."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if len(chars) < MIN_TEXT_CHARS:
+        return False
+    junk = sum(1 for ch in chars if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or ord(ch) < 32)
+    return junk / len(chars) <= MAX_JUNK_RATIO
+
+
+def _is_junk(blocks: list[Block]) -> bool:
+    """True when pdfplumber produced mostly "(cid:N)" placeholders (fonts without a Unicode map)."""
+    text = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for c in b.cells) for b in blocks)
+    if not text:
+        return False
+    return len("".join(CID_JUNK.findall(text))) > MAX_JUNK_RATIO * len(text)
+
+
+# --- text pages (pdfplumber) ----------------------------------------------------------
+
+def text_page_blocks(page, page_no: int) -> list[Block]:
+    """Tables (ruling lines) and the text lines around them, in reading order."""
+    try:
+        page = page.dedupe_chars()     # fake bold: the same glyph printed twice, offset
+        found = page.find_tables()
+        placed: list[tuple[float, Block]] = []
+        boxes = []
+        for ft in found:
+            table = table_from_plumber(ft, page.chars, page_no)
+            if table.cells:
+                placed.append((ft.bbox[1], table))
+                boxes.append(ft.bbox)
+        outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
+        for line in outside.extract_text_lines(return_chars=False):
+            text = line["text"].strip()
+            if text:
+                placed.append((line["top"], Paragraph(text=text, page=page_no)))
+        placed.sort(key=lambda t: t[0])
+        return [b for _, b in placed]
+    finally:
+        page.close()
+
+
+def _inside_any(obj: dict, boxes) -> bool:
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _positions(values) -> list[float]:
+    """Sorted distinct coordinates, neighbours within COORD_TOL merged."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > COORD_TOL:
+            out.append(v)
+    return out
+
+
+def _index(positions: list[float], v: float) -> int:
+    return min(range(len(positions)), key=lambda i: abs(positions[i] - v))
+
+
+def table_from_plumber(ft, chars: list[dict], page_no: int) -> Table:
+    """A Table from a pdfplumber table: each cell rectangle with its row/col span and its text."""
+    from pdfplumber.utils import extract_text
+    xs = _positions([v for x0, _, x1, _ in ft.cells for v in (x0, x1)])
+    ys = _positions([v for _, top, _, bottom in ft.cells for v in (top, bottom)])
+    x0, top, x1, bottom = ft.bbox
+    chars = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    table = Table(page=page_no)
+    for cx0, ctop, cx1, cbottom in sorted(ft.cells, key=lambda b: (b[1], b[0])):
+        inside = [c for c in chars
+                  if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1 and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+        r, c = _index(ys, ctop), _index(xs, cx0)
+        rs, cs = max(1, _index(ys, cbottom) - r), max(1, _index(xs, cx1) - c)
+        table.add(Cell(text=extract_text(inside).strip() if inside else "", row=r, col=c, rowspan=rs, colspan=cs))
+    return table
+
+
+# --- scanned pages --------------------------------------------------------------------
+
+def scan_page_blocks(page, page_no: int) -> list[Block]:
+    """OCR of the page rendered at RENDER_DPI."""
+    import numpy as np
+
+    from parsers.readers.image import ocr_blocks
+    bitmap = page.render(scale=RENDER_DPI / 72, grayscale=False)
+    try:
+        rgb = np.asarray(bitmap.to_pil().convert("RGB"))
+    finally:
+        bitmap.close()
+    return ocr_blocks(np.ascontiguousarray(rgb[:, :, ::-1]), page=page_no)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
