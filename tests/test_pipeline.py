@@ -1,0 +1,159 @@
+"""The batch pipeline: mechanics with a stand-in reader, then `cli.py parse` end to end on real returns."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parsers import pipeline
+from schema.errors import InputError
+from schema.record import Record
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "cli.py"
+PY = sys.executable
+
+
+# --- mechanics, with a stand-in reader ----------------------------------------------------------
+# A stand-in file holds the records it "contains" as JSON after the line "FAKE"; "CRASH" kills
+# the worker process; "LEGACY" is treated as a .doc that needs converting.
+
+def fake_record(unit: str, fill: str, found: int) -> dict:
+    return Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
+                  header={"reporting_unit": unit, "fill_date": fill, "period": fill[:7]},
+                  data={"rows": [{"unit": "第一组", "general_hazards_found": found}]}).to_json()
+
+
+def fake_sniff(path, display=None):
+    head = Path(path).read_bytes()[:6]
+    if not head:
+        raise InputError(f"{display}：文件为空（零字节）", code="empty")
+    return "doc" if head.startswith(b"LEGACY") else "docx"
+
+
+def fake_parse_one(index, path, converted=None):
+    text = Path(path).read_text(encoding="utf-8")
+    if text.startswith("CRASH"):
+        os._exit(1)
+    if text.startswith("LEGACY"):
+        assert converted is not None, "legacy file was not converted first"
+        text = converted.read_text(encoding="utf-8")
+    if not text.startswith("FAKE"):
+        return pipeline._failure(index, path, "wrong_type", f"{path}：不是可识别的文档格式")
+    recs = json.loads(text[5:])
+    src = {"path": path, "sha256": f"sha-{Path(path).name}-{len(text)}", "format": "docx"}
+    for r in recs:
+        r["source"] = src
+    return {"index": index, "path": path, "parts": [{"source": src, "records": recs}]}
+
+
+def fake_convert(paths, workdir):
+    out = {}
+    for p in paths:
+        target = workdir / (p.stem + ".docx")
+        target.write_text("FAKE\n" + Path(p).read_text(encoding="utf-8")[7:], encoding="utf-8")
+        out[p] = target
+    (workdir.parent / f"convert-call-{os.getpid()}-{len(paths)}-{paths[0].name}").touch()
+    return out
+
+
+@pytest.fixture
+def fakes(monkeypatch, tmp_path):
+    import parsers.readers.sniff as sniff_mod
+    monkeypatch.setattr(sniff_mod, "sniff", fake_sniff)
+    monkeypatch.setattr(pipeline, "parse_one", fake_parse_one)
+    monkeypatch.setattr(pipeline, "_convert", fake_convert)
+    monkeypatch.setattr(pipeline, "_preload", lambda: None)
+    monkeypatch.setattr(pipeline.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_expand_walks_sorted_and_filters(tmp_path):
+    for name in ["b/2.docx", "b/1.XLSX", "a.pdf", "notes.txt", "~$a.docx", ".hidden.docx", ".git/x.docx"]:
+        write(tmp_path / "in" / name, "x")
+    loose = write(tmp_path / "loose.txt", "x")
+    files, missing = pipeline.expand([tmp_path / "in", loose, tmp_path / "in" / "a.pdf", tmp_path / "无此文件.docx"])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["in/a.pdf", "in/b/1.XLSX", "in/b/2.docx", "loose.txt"]
+    assert missing == [(str(tmp_path / "无此文件.docx"), "not_found", f"{tmp_path / '无此文件.docx'}：找不到文件或文件夹")]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_order_errors_and_ledger(fakes, workers):
+    tmp = fakes
+    src = tmp / "returns"
+    for i in range(12):
+        write(src / f"{i:02d}.docx", "FAKE\n" + json.dumps([fake_record(f"镇{i}", "2023-03-05", i)], ensure_ascii=False))
+    write(src / "05x-bad.docx", "纯文本")
+    (src / "06x-empty.docx").write_bytes(b"")
+    write(src / "07x-legacy.doc", "LEGACY\n" + json.dumps([fake_record("老镇", "2023-03-05", 1)], ensure_ascii=False))
+    jsonl, db = tmp / "out.jsonl", tmp / "台账.db"
+    s = pipeline.parse([src], jsonl=jsonl, db=db, workers=workers, progress=False)
+    assert (s.files_seen, s.files_parsed, s.files_failed) == (15, 13, 2)
+    assert s.records_by_type == {"campaign_stats": 13}
+    assert [(Path(p).name, c) for p, c, _ in s.errors] == [("05x-bad.docx", "wrong_type"), ("06x-empty.docx", "empty")]
+    lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
+    order = [Path(x["source"]["path"]).name for x in lines]
+    assert order == sorted(order)        # input order whatever the workers did
+    assert [x["error"]["code"] for x in lines if "error" in x] == ["wrong_type", "empty"]
+    assert s.ledger == {"new": 13, "unchanged": 0, "superseded": 0}
+    # one conversion call for the chunk with the legacy file
+    assert len(list((tmp / "tmp").glob("convert-call-*-1-07x-legacy.doc"))) == 1
+    # a re-run changes nothing in the ledger
+    before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    again = pipeline.parse([src], db=db, workers=workers, progress=False)
+    assert again.ledger == {"new": 0, "unchanged": 13, "superseded": 0}
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 13
+
+
+def test_resubmission_counts_as_superseded(fakes):
+    tmp = fakes
+    write(tmp / "r/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-05", 3)], ensure_ascii=False))
+    write(tmp / "r/2.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-09", 4)], ensure_ascii=False))
+    s = pipeline.parse([tmp / "r"], db=tmp / "l.db", workers=1, progress=False)
+    assert s.ledger == {"new": 2, "unchanged": 0, "superseded": 1}
+
+
+def test_worker_crash_fails_only_its_file(fakes):
+    tmp = fakes
+    for i in range(8):
+        write(tmp / "c" / f"{i}.docx", "FAKE\n" + json.dumps([fake_record(f"镇{i}", "2023-03-05", i)], ensure_ascii=False))
+    write(tmp / "c" / "3x.docx", "CRASH")
+    s = pipeline.parse([tmp / "c"], jsonl=tmp / "o.jsonl", workers=2, progress=False)
+    assert s.files_parsed == 8 and s.files_failed == 1
+    assert s.errors[0][0].endswith("3x.docx") and s.errors[0][1] == "crashed"
+
+
+def test_print_summary_in_chinese(fakes, capsys):
+    tmp = fakes
+    write(tmp / "p/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-05", 3)], ensure_ascii=False))
+    write(tmp / "p/坏文件.docx", "垃圾")
+    s = pipeline.parse([tmp / "p"], workers=1, progress=False)
+    pipeline.print_summary(s)
+    out = capsys.readouterr().out
+    assert "共 2 个文件：解析成功 1 个，失败 1 个" in out
+    assert "镇（街道）、部门大排查大整治行动统计表：1 份" in out
+    assert f"失败：{tmp / 'p' / '坏文件.docx'}：不是可识别的文档格式" in out
+
+
+def test_progress_bar_on_stderr(fakes, monkeypatch, capsys):
+    tmp = fakes
+    for i in range(3):
+        write(tmp / "g" / f"{i}.docx", "FAKE\n[]")
+    monkeypatch.setenv("PAICHA_PROGRESS", "1")
+    pipeline.parse([tmp / "g"], workers=1, progress=True)
+    err = capsys.readouterr().err
+    assert "解析中 [" in err and "] 3/3 文件" in err
+    pipeline.parse([tmp / "g"], workers=1, progress=False)
+    assert capsys.readouterr().err == ""
