@@ -1,0 +1,195 @@
+"""Orders in the ledger: numbers, the order and its items, the hazards they cover.
+
+Numbers look like （城区）应急责改〔2023〕15号: serial per authority, document code and
+year, taken from order_counters inside the caller's BEGIN IMMEDIATE transaction, so two
+processes never get the same number and a number is never reused (voiding keeps it).
+"""
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from ledger.db import transaction
+from schema.errors import PaichaError
+
+# order statuses, as printed in registers and lists
+ORDER_STATUS = {"issued": "已下达", "rechecked": "复查通过", "recheck_failed": "复查未通过",
+                "closed": "已销号", "void": "作废"}
+HAZARD_STATUS = {"open": "未整改", "rectified": "已整改待复查", "rechecked": "复查通过", "closed": "已销号"}
+
+
+@dataclass
+class OrderItem:
+    description: str
+    deadline: str                      # ISO date
+    basis: str = ""                    # the printed 依据 text; "" = blank line to fill by hand
+    basis_source: str = "auto"         # auto | manual | blank
+    hazard_id: int | None = None
+
+
+@dataclass
+class OrderDraft:
+    enterprise: str
+    items: list[OrderItem]
+    address: str = ""
+    principal: str = ""
+    town: str = ""
+    # filled by create_orders
+    id: int | None = None
+    number: str = ""
+    serial: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def format_number(short_name: str, code: str, year: int, serial: int) -> str:
+    """（城区）应急责改〔2023〕15号 — no leading zero."""
+    head = f"（{short_name}）" if short_name else ""
+    return f"{head}{code}〔{year}〕{serial}号"
+
+
+def allocate(con: sqlite3.Connection, authority: str, code: str, year: int, count: int = 1) -> list[int]:
+    """Take the next `count` serials. Call inside transaction(con)."""
+    if not con.in_transaction:
+        raise RuntimeError("allocate() must run inside transaction(con)")
+    cur = con.execute("UPDATE order_counters SET last = last + ? WHERE authority = ? AND code = ? AND year = ?",
+                      (count, authority, code, year))
+    if cur.rowcount == 0:
+        con.execute("INSERT INTO order_counters (authority, code, year, last) VALUES (?, ?, ?, ?)",
+                    (authority, code, year, count))
+    last = con.execute("SELECT last FROM order_counters WHERE authority = ? AND code = ? AND year = ?",
+                       (authority, code, year)).fetchone()[0]
+    return list(range(last - count + 1, last + 1))
+
+
+def next_serial(con: sqlite3.Connection, authority: str, code: str, year: int) -> int:
+    """One serial in its own transaction (used by the concurrency test and single documents)."""
+    with transaction(con):
+        return allocate(con, authority, code, year)[0]
+
+
+def norm_name(name: str) -> str:
+    """Enterprise name as compared in the ledger: NFKC, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def enterprise_id(con: sqlite3.Connection, name: str, address: str = "", town: str = "",
+                  create: bool = True) -> int | None:
+    """The enterprise's id; an unknown enterprise is added to the ledger when `create`."""
+    row = con.execute("SELECT id FROM enterprises WHERE norm_name = ? OR name = ?",
+                      (norm_name(name), name)).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        return None
+    cur = con.execute("INSERT INTO enterprises (name, norm_name, town, address) VALUES (?, ?, ?, ?)",
+                      (name, norm_name(name), town or None, address or None))
+    return cur.lastrowid
+
+
+def open_hazards(con: sqlite3.Connection, enterprises: Iterable[str] | None = None, town: str | None = None,
+                 since: str | None = None, until: str | None = None, source: str | None = None) -> list[sqlite3.Row]:
+    """Open, active hazards not already under a live (non-void) order, oldest first."""
+    sql = ["SELECT h.*, e.address AS enterprise_address FROM hazards h",
+           "LEFT JOIN enterprises e ON e.id = h.enterprise_id",
+           "WHERE h.status = 'open' AND h.active = 1",
+           "AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id",
+           "                WHERE oi.hazard_id = h.id AND o.status != 'void')"]
+    args: list = []
+    if enterprises:
+        names = list(enterprises)
+        marks = ",".join("?" * len(names))
+        sql.append(f"AND (h.enterprise IN ({marks}) OR e.norm_name IN ({marks}))")
+        args += names + [norm_name(n) for n in names]
+    if town:
+        sql.append("AND h.town = ?")
+        args.append(town)
+    if since:
+        sql.append("AND h.found_date >= ?")
+        args.append(since)
+    if until:
+        sql.append("AND h.found_date <= ?")
+        args.append(until)
+    if source:
+        sql.append("AND h.record_id IN (SELECT r.id FROM records r JOIN sources s ON s.id = r.source_id"
+                   " WHERE s.path = ? OR s.path LIKE ? OR s.sha256 LIKE ?)")
+        args += [source, "%" + source.replace("%", ""), source + "%"]
+    sql.append("ORDER BY h.enterprise, h.id")
+    return con.execute("\n".join(sql), args).fetchall()
+
+
+def add_event(con: sqlite3.Connection, hazard_id: int, actor: str, action: str,
+              from_status: str | None, to_status: str | None, note: str = "", at: str | None = None) -> None:
+    con.execute("INSERT INTO hazard_events (hazard_id, at, actor, action, from_status, to_status, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (hazard_id, at or now(), actor, action, from_status, to_status, note))
+
+
+def create_orders(con: sqlite3.Connection, drafts: list[OrderDraft], authority: str, short_name: str,
+                  code: str, issued: str, actor: str = "") -> list[OrderDraft]:
+    """Number and store the drafts in one transaction; items without a hazard get one (origin manual)."""
+    year = int(issued[:4])
+    with transaction(con):
+        serials = allocate(con, authority, code, year, len(drafts)) if drafts else []
+        stamp = now()
+        for draft, serial in zip(drafts, serials):
+            draft.serial = serial
+            draft.number = format_number(short_name, code, year, serial)
+            ent_id = enterprise_id(con, draft.enterprise, draft.address, draft.town)
+            cur = con.execute(
+                "INSERT INTO orders (number, authority, code, year, serial, enterprise_id, enterprise, address,"
+                " principal, issued, status, actor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (draft.number, authority, code, year, serial, ent_id, draft.enterprise, draft.address,
+                 draft.principal, issued, "issued", actor, stamp))
+            draft.id = cur.lastrowid
+            for seq, item in enumerate(draft.items, 1):
+                if item.hazard_id is None:
+                    item.hazard_id = con.execute(
+                        "INSERT INTO hazards (enterprise_id, enterprise, town, description, origin, found_date,"
+                        " deadline, status) VALUES (?, ?, ?, ?, 'manual', ?, ?, 'open')",
+                        (ent_id, draft.enterprise, draft.town or None, item.description, issued,
+                         item.deadline)).lastrowid
+                    add_event(con, item.hazard_id, actor, "found", None, "open", "指令书录入", stamp)
+                else:
+                    con.execute("UPDATE hazards SET deadline = ? WHERE id = ?", (item.deadline, item.hazard_id))
+                con.execute("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline, basis,"
+                            " basis_source) VALUES (?,?,?,?,?,?,?)",
+                            (draft.id, seq, item.hazard_id, item.description, item.deadline, item.basis,
+                             item.basis_source))
+                add_event(con, item.hazard_id, actor, "ordered", "open", "open",
+                          f"{draft.number} 第{seq}项，限{item.deadline}前整改", stamp)
+    return drafts
+
+
+def set_order_file(con: sqlite3.Connection, order_id: int, path: str) -> None:
+    con.execute("UPDATE orders SET file = ? WHERE id = ?", (path, order_id))
+
+
+def get_order(con: sqlite3.Connection, number: str) -> sqlite3.Row:
+    """The order with this number (full form or just the serial within the latest year)."""
+    row = con.execute("SELECT * FROM orders WHERE number = ?", (number,)).fetchone()
+    if row is None and number.isdigit():
+        row = con.execute("SELECT * FROM orders WHERE serial = ? ORDER BY year DESC LIMIT 1",
+                          (int(number),)).fetchone()
+    if row is None:
+        raise PaichaError(f"台账中没有编号为“{number}”的指令书", code="no_order")
+    return row
+
+
+def items_of(con: sqlite3.Connection, order_id: int) -> list[sqlite3.Row]:
+    return con.execute("SELECT oi.*, h.status AS hazard_status FROM order_items oi"
+                       " LEFT JOIN hazards h ON h.id = oi.hazard_id WHERE oi.order_id = ? ORDER BY oi.seq",
+                       (order_id,)).fetchall()
+
+
+def all_orders(con: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every order with its item count and latest deadline, for the register."""
+    return con.execute("SELECT o.*, COUNT(oi.id) AS n_items, MAX(oi.deadline) AS last_deadline,"
+                       " MIN(oi.deadline) AS first_deadline FROM orders o"
+                       " LEFT JOIN order_items oi ON oi.order_id = o.id GROUP BY o.id"
+                       " ORDER BY o.year, o.code, o.serial").fetchall()
