@@ -1,0 +1,1018 @@
+"""GB/T 9704-2012 checker for any .docx (ours, Word's, WPS's).
+
+Pipeline: `read_docx` (XML → paragraphs with effective formatting resolved
+through docDefaults → style chain → paragraph → run) → `find_parts` (which
+paragraph is the 标志, 字号, 标题, 正文, 附件说明, 日期, 附件, 版记) → one
+`check_*` function per group of rules → `Problem`s. Layout numbers come from the
+profile (profiles/NAME.yaml); messages, tolerances and font synonyms from
+rules.yaml. The text helpers (dates, 发文字号, heading levels) are shared with
+reformat.py.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+import yaml
+from lxml import etree
+
+from generators.gongwen.profile import Profile, load_profile
+from schema.errors import InputError
+
+RULES_FILE = Path(__file__).parent / "rules.yaml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+V_NS = "urn:schemas-microsoft-com:vml"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS = {"w": W, "a": A_NS, "v": V_NS, "r": R_NS}
+MM_PER_TWIP = 25.4 / 1440
+PT_PER_MM = 72 / 25.4
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Problem:
+    rule: str       # short id, e.g. "docnum.bracket"
+    message: str    # Chinese, one line
+    where: str      # Chinese location: 第N段 / 页脚 / 版记 / 附件2 …
+
+
+def _problem(rule: str, where: str, **values) -> Problem:
+    return Problem(rule, rules()["messages"][rule].format(**values), where)
+
+
+# ============================================================================================
+# Text helpers (shared with reformat.py)
+# ============================================================================================
+
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
+DATE_RE = re.compile(rf"(?P<y>{_NUM}{{2,4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?P<d>{_NUM}{{1,3}})\s*日")
+DATE_LINE_RE = re.compile(rf"^\s*{DATE_RE.pattern}\s*$")
+DOCNUM_RE = re.compile(
+    r"^(?P<code>[\u4e00-\u9fff]{1,16}?)\s*(?P<open>[〔\[［（(【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］）)】])"
+    r"\s*(?P<di>第?)\s*(?P<num>\d{1,4})\s*(?P<hao>号?)$")
+HEADING_RES = {
+    1: re.compile(r"^[一二三四五六七八九十百]+、"),
+    2: re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"),
+    3: re.compile(r"^\d+[.．](?!\d)"),
+    4: re.compile(r"^[（(]\d+[）)]"),
+}
+ATTACH_NOTE_RE = re.compile(r"^附\s*件\s*[：:]\s*(?P<rest>.*)$")
+ATTACH_ITEM_RE = re.compile(r"^(?P<num>\d+)\s*[.．、]\s*(?P<name>.*)$")
+ATTACH_LABEL_RE = re.compile(r"^附\s*件\s*(?P<num>[0-9０-９]*)\s*[：:]?$")
+PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_RE.pattern})\s*印\s*发\s*$")
+CC_RE = re.compile(r"^抄\s*送\s*[：:]")
+
+
+def cn_number(s: str) -> int | None:
+    """Arabic, full-width or Chinese numerals (二〇二三, 十二, 二十五) to int."""
+    s = s.translate(FULLWIDTH)
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = CN_DIGITS.get(tens, None) if tens else 1
+        o = CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    if all(c in CN_DIGITS for c in s):
+        return int("".join(str(CN_DIGITS[c]) for c in s))
+    return None
+
+
+def parse_date(text: str):
+    """(year, month, day) from the first date in text (any numerals), or None."""
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    y, mo, d = (cn_number(m.group(k)) for k in "ymd")
+    if None in (y, mo, d) or not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    if y < 100:
+        y += 2000
+    return y, mo, d
+
+
+def fix_dates(text: str) -> str:
+    """Every date in text written as GB/T 9704 wants it: 2023年3月2日."""
+    def repl(m):
+        ymd = parse_date(m.group(0))
+        return f"{ymd[0]}年{ymd[1]}月{ymd[2]}日" if ymd else m.group(0)
+    return DATE_RE.sub(repl, text)
+
+
+def fix_doc_number(text: str) -> str:
+    """发文字号 normalised: 〔2023〕, no 第, no leading zeros, ends in 号 (unchanged when not a 字号)."""
+    m = DOCNUM_RE.match(text.strip())
+    if not m:
+        return text
+    year = m.group("year")
+    if len(year) == 2:
+        year = "20" + year
+    return f"{m.group('code')}〔{year}〕{int(m.group('num'))}号"
+
+
+def heading_level(text: str) -> int:
+    """1–4 for 一、 / （一） / 1. / （1） headings, 0 otherwise."""
+    t = text.lstrip()
+    for level, rx in HEADING_RES.items():
+        if rx.match(t):
+            return level
+    return 0
+
+
+def heading_end(text: str, ends: str = "。：:") -> int:
+    """Length of the heading part of a numbered paragraph: up to its first 。/： (or all of it)."""
+    for i, ch in enumerate(text):
+        if ch in ends:
+            return i + 1
+    return len(text)
+
+
+# ============================================================================================
+# Reading: paragraphs with effective formatting
+# ============================================================================================
+
+@dataclass
+class Run:
+    text: str
+    font: str          # East-Asian font
+    ascii_font: str
+    size: float        # pt
+    bold: bool
+    color: str         # RRGGBB upper case, "000000" for auto
+
+
+@dataclass
+class Para:
+    el: object
+    text: str
+    runs: list[Run]
+    ppr: dict                 # effective paragraph properties {tag: {attr: value}}
+    index: int = 0            # 1-based among non-empty top-level paragraphs (0: empty)
+    table: int = 0            # 1-based table number when inside a table
+    block: int = 0            # position among top-level blocks
+
+    @property
+    def where(self) -> str:
+        snippet = self.text.strip()[:12]
+        if self.table:
+            return f"第{self.table}个表格（“{snippet}”）"
+        return f"第{self.index}段（“{snippet}”）" if self.index else "空段"
+
+    @property
+    def align(self) -> str:
+        v = self.ppr.get("jc", {}).get("val", "left")
+        return {"start": "left", "end": "right", "both": "left", "distribute": "left"}.get(v, v)
+
+    def chars(self):
+        """(char, run) for every character."""
+        for r in self.runs:
+            for ch in r.text:
+                yield ch, r
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
+
+
+def _merge_props(target: dict, el) -> None:
+    """Merge a w:pPr / w:rPr element into {tag: {attr: value}} (attribute by attribute)."""
+    if el is None:
+        return
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        tag = etree.QName(child).localname
+        if tag == "pBdr":
+            for edge in child:
+                if isinstance(edge.tag, str):
+                    target[f"pBdr.{etree.QName(edge).localname}"] = _attrs(edge)
+            continue
+        if tag in ("rPr", "sectPr", "pPrChange", "rPrChange", "numPr", "tabs"):
+            continue
+        cur = target.setdefault(tag, {})
+        if tag in ("b", "color", "sz", "jc", "pageBreakBefore"):
+            cur.clear()
+        cur.update(_attrs(child))
+
+
+def _attrs(el) -> dict:
+    return {etree.QName(k).localname: v for k, v in el.attrib.items()}
+
+
+def _on(props: dict, tag: str) -> bool:
+    if tag not in props:
+        return False
+    return props[tag].get("val", "true") not in ("0", "false", "off", "none")
+
+
+class DocxView:
+    """A .docx opened for checking: parts, styles, theme fonts and sections."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+            self.doc = self._xml("word/document.xml")
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as e:
+            raise InputError(f"{self.path}：不是有效的 .docx 文件（{type(e).__name__}）", code="bad_docx") from e
+        self.body = self.doc.find(_w("body"))
+        if self.body is None:
+            raise InputError(f"{self.path}：.docx 中没有正文", code="bad_docx")
+        self.rels = self._rels("word/_rels/document.xml.rels")
+        self._load_theme()
+        self._load_styles()
+        settings = self._xml_opt("word/settings.xml")
+        flag = settings.find(_w("evenAndOddHeaders")) if settings is not None else None
+        self.odd_even = flag is not None and _on({"f": _attrs(flag)}, "f")
+
+    # --- parts ---
+    def _xml(self, name: str):
+        return etree.fromstring(self.zip.read(name))
+
+    def _xml_opt(self, name: str):
+        try:
+            return self._xml(name)
+        except KeyError:
+            return None
+
+    def _rels(self, name: str) -> dict:
+        root = self._xml_opt(name)
+        out = {}
+        if root is not None:
+            for rel in root:
+                target = rel.get("Target", "")
+                out[rel.get("Id")] = str(PurePosixPath("word") / target) if not target.startswith("/") else target[1:]
+        return out
+
+    def part(self, rid: str):
+        name = self.rels.get(rid)
+        return self._xml_opt(name) if name else None
+
+    # --- theme and styles ---
+    def _load_theme(self):
+        self.theme = {}
+        name = next((n for n in self.zip.namelist() if n.startswith("word/theme/") and n.endswith(".xml")), None)
+        if not name:
+            return
+        root = self._xml(name)
+        for kind in ("major", "minor"):
+            f = root.find(f".//{{{A_NS}}}{kind}Font")
+            if f is None:
+                continue
+            ea = f.find(f"{{{A_NS}}}ea")
+            face = ea.get("typeface", "") if ea is not None else ""
+            if not face:
+                hans = f.find(f"{{{A_NS}}}font[@script='Hans']")
+                face = hans.get("typeface", "") if hans is not None else ""
+            latin = f.find(f"{{{A_NS}}}latin")
+            self.theme[f"{kind}EastAsia"] = face
+            self.theme[f"{kind}HAnsi"] = latin.get("typeface", "") if latin is not None else ""
+            self.theme[f"{kind}Ascii"] = self.theme[f"{kind}HAnsi"]
+
+    def _load_styles(self):
+        self.styles: dict[str, tuple] = {}
+        self.default_pstyle = None
+        self.def_ppr: dict = {}
+        self.def_rpr: list = []
+        root = self._xml_opt("word/styles.xml")
+        if root is None:
+            return
+        dd = root.find(_w("docDefaults"))
+        if dd is not None:
+            _merge_props(self.def_ppr, dd.find(f"{_w('pPrDefault')}/{_w('pPr')}"))
+            self.def_rpr = [dd.find(f"{_w('rPrDefault')}/{_w('rPr')}")]
+        for st in root.findall(_w("style")):
+            sid = st.get(_w("styleId"))
+            based = st.find(_w("basedOn"))
+            self.styles[sid] = (based.get(_w("val")) if based is not None else None,
+                                st.find(_w("pPr")), st.find(_w("rPr")))
+            if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
+                self.default_pstyle = sid
+
+    def chain(self, sid: str | None) -> list:
+        """Style and its ancestors, root first."""
+        out, seen = [], set()
+        while sid and sid in self.styles and sid not in seen:
+            seen.add(sid)
+            out.append(self.styles[sid])
+            sid = self.styles[sid][0]
+        return out[::-1]
+
+    def _fonts_of(self, rpr, cur: list) -> None:
+        """Update [eastAsia, ascii] from one rPr (theme attribute wins within one element)."""
+        if rpr is None:
+            return
+        f = rpr.find(_w("rFonts"))
+        if f is None:
+            return
+        a = _attrs(f)
+        ea = self.theme.get(a["eastAsiaTheme"]) if "eastAsiaTheme" in a else a.get("eastAsia")
+        asc = self.theme.get(a["asciiTheme"]) if "asciiTheme" in a else a.get("ascii")
+        if ea is not None:
+            cur[0] = ea
+        if asc is not None:
+            cur[1] = asc
+
+    # --- paragraphs ---
+    def paragraph(self, p) -> Para:
+        ppr_el = p.find(_w("pPr"))
+        pstyle = None
+        if ppr_el is not None and ppr_el.find(_w("pStyle")) is not None:
+            pstyle = ppr_el.find(_w("pStyle")).get(_w("val"))
+        pstyle = pstyle or self.default_pstyle
+        pchain = self.chain(pstyle)
+        ppr = dict(self.def_ppr)
+        for _, sppr, _ in pchain:
+            _merge_props(ppr, sppr)
+        _merge_props(ppr, ppr_el)
+        base_rpr = self.def_rpr + [s[2] for s in pchain]
+        runs = []
+        for r in p.iter(_w("r")):
+            text = "".join(t.text or "" if t.tag == _w("t") else "\t" if t.tag == _w("tab") else ""
+                           for t in r if isinstance(t.tag, str))
+            if not text:
+                continue
+            rpr_el = r.find(_w("rPr"))
+            rstyle = rpr_el.find(_w("rStyle")).get(_w("val")) if rpr_el is not None and rpr_el.find(_w("rStyle")) is not None else None
+            levels = base_rpr + [s[2] for s in self.chain(rstyle)] + [rpr_el]
+            props: dict = {}
+            fonts = ["", ""]
+            for lv in levels:
+                _merge_props(props, lv)
+                self._fonts_of(lv, fonts)
+            size = float(props.get("sz", {}).get("val", 20)) / 2
+            color = props.get("color", {}).get("val", "auto").upper()
+            runs.append(Run(text, fonts[0], fonts[1], size, _on(props, "b"),
+                            "000000" if color in ("AUTO", "") else color))
+        return Para(p, "".join(r.text for r in runs), runs, ppr)
+
+    def blocks(self):
+        """Top-level blocks in order: ("p", Para) or ("tbl", [Para of its cells], element)."""
+        out, n_para, n_tbl = [], 0, 0
+        for i, el in enumerate(self.body):
+            if el.tag == _w("p"):
+                para = self.paragraph(el)
+                para.block = i
+                if para.text.strip():
+                    n_para += 1
+                    para.index = n_para
+                out.append(("p", para, el))
+            elif el.tag == _w("tbl"):
+                n_tbl += 1
+                cells = []
+                for p in el.iter(_w("p")):
+                    para = self.paragraph(p)
+                    para.table, para.block = n_tbl, i
+                    cells.append(para)
+                out.append(("tbl", cells, el))
+        return out
+
+    def sections(self) -> list:
+        """All w:sectPr in document order (the body's last)."""
+        return list(self.body.iter(_w("sectPr")))
+
+
+# ============================================================================================
+# Finding the parts of a 公文
+# ============================================================================================
+
+@dataclass
+class Parts:
+    paras: list[Para]                       # top-level paragraphs in order
+    blocks: list
+    mark: list[Para] = field(default_factory=list)
+    docnum: Para | None = None
+    title: list[Para] = field(default_factory=list)
+    recipients: Para | None = None
+    body: list[Para] = field(default_factory=list)
+    note: list[Para] = field(default_factory=list)      # 附件说明 lines
+    date: Para | None = None                            # 成文日期
+    labels: list[Para] = field(default_factory=list)    # 附件 labels ("附件1")
+    cc: Para | None = None
+    printed: Para | None = None                         # 印发机关 + 印发日期
+    head_end: int = -1                                  # block index of the last 版头 paragraph
+
+
+def _nonempty(paras):
+    return [p for p in paras if p.text.strip()]
+
+
+def _is_red(color: str) -> bool:
+    c = color.lstrip("#").upper()
+    if c == "RED":
+        return True
+    if not re.fullmatch(r"[0-9A-F]{6}", c):
+        return False
+    r, g, b = int(c[:2], 16), int(c[2:4], 16), int(c[4:], 16)
+    return r >= 0xB0 and g <= 0x60 and b <= 0x60
+
+
+def find_parts(view: DocxView) -> Parts:
+    blocks = view.blocks()
+    paras = [b[1] for b in blocks if b[0] == "p"]
+    cells = [p for b in blocks if b[0] == "tbl" for p in b[1]]
+    parts = Parts(paras, blocks)
+    filled = _nonempty(paras)
+    # 版头: 标志 and 发文字号 among the first lines
+    for i, p in enumerate(filled[:12]):
+        t = p.text.strip()
+        num = t.split("签发人")[0].strip()
+        if DOCNUM_RE.match(num) and len(num) <= 30:
+            parts.docnum = p
+            parts.mark = [q for q in filled[:i] if _looks_like_mark(q)]
+            break
+    if parts.docnum is None and filled and filled[0].text.strip().endswith(("文件", "命令", "纪要")) \
+            and len(filled[0].text.strip()) <= 40:
+        parts.mark = [filled[0]]
+    head = [p for p in (parts.mark + [parts.docnum]) if p is not None]
+    start = filled.index(head[-1]) + 1 if head else 0
+    parts.head_end = head[-1].block if head else -1
+    rest = filled[start:]
+    # 标题: the first line after the 版头 (and the centred lines following it)
+    if rest and len(rest[0].text.strip()) <= 80 and not heading_level(rest[0].text) \
+            and not rest[0].text.strip().endswith(("：", ":")):
+        parts.title = [rest[0]]
+        if rest[0].align == "center":
+            for p in rest[1:]:
+                if p.align != "center" or p.text.strip().endswith(("：", ":")):
+                    break
+                parts.title.append(p)
+        rest = rest[len(parts.title):]
+    if rest and rest[0].text.strip().endswith(("：", ":")) and len(rest[0].text.strip()) <= 100 \
+            and not heading_level(rest[0].text):
+        parts.recipients = rest[0]
+        rest = rest[1:]
+    # 版记 (searched everywhere: it may sit in a table)
+    for p in filled + cells:
+        t = p.text.strip()
+        if CC_RE.match(t) and parts.cc is None:
+            parts.cc = p
+        if PRINT_LINE_RE.match(t) or (t.endswith("印发") and DATE_RE.search(t)):
+            parts.printed = p
+    banji_start = min((p.block for p in (parts.cc, parts.printed) if p is not None), default=10 ** 9)
+    # 成文日期: the first date-only line after the 标题; 附件 labels after it
+    date_i = next((i for i, p in enumerate(rest) if DATE_LINE_RE.match(p.text) and p.block < banji_start), None)
+    if date_i is not None:
+        parts.date = rest[date_i]
+        parts.labels = [p for p in rest[date_i + 1:] if ATTACH_LABEL_RE.match(p.text.strip())]
+    main = rest[:date_i] if date_i is not None else [p for p in rest if p.block < banji_start]
+    # 附件说明 and 署名 end the body
+    for i, p in enumerate(main):
+        m = ATTACH_NOTE_RE.match(p.text.strip())
+        if m and len(p.text.strip()) <= 100:
+            parts.note = [p]
+            for q in main[i + 1:]:
+                if ATTACH_ITEM_RE.match(q.text.strip()):
+                    parts.note.append(q)
+                else:
+                    break
+            main = main[:i]
+            break
+    else:
+        if date_i is not None:      # drop the 署名 lines just above the date
+            while main and len(main[-1].text.strip()) <= 30 and not re.search(r"[。；，！？]$", main[-1].text.strip()) \
+                    and not heading_level(main[-1].text):
+                main = main[:-1]
+    parts.body = main
+    return parts
+
+
+def _looks_like_mark(p: Para) -> bool:
+    t = p.text.strip()
+    if re.fullmatch(r"\d{6}", t) or re.match(r"^(绝密|机密|秘密|特急|加急|特提|平急)", t):
+        return False
+    return t.endswith(("文件", "命令", "令", "纪要")) or any(_is_red(r.color) for r in p.runs) or \
+        any(r.size >= 26 for r in p.runs)
+
+
+# ============================================================================================
+# Rules
+# ============================================================================================
+
+def _fonts(role_font: str) -> set[str]:
+    """The accepted spellings of a font (its synonym group in rules.yaml)."""
+    for names in rules()["fonts"].values():
+        if role_font in names:
+            return set(names)
+    return {role_font}
+
+
+def _font_label(r: Run) -> str:
+    return f"{r.font or '未设置字体'} {r.size:g} 磅"
+
+
+def _size_ok(size: float, want: float) -> bool:
+    return abs(size - want) <= rules()["tolerances"]["size_pt"]
+
+
+def _first_bad(chars, fonts: set[str], size: float | None):
+    """(char, run) of the first CJK character whose font (or size) is wrong."""
+    for ch, r in chars:
+        if not _is_cjk(ch) or ch in "\u3000":
+            continue
+        if r.font not in fonts or (size is not None and not _size_ok(r.size, size)):
+            return ch, r
+    return None
+
+
+def check_page(view: DocxView, prof: Profile) -> list[Problem]:
+    out = []
+    tol = max(prof.page.tolerance_mm, rules()["tolerances"]["margin_mm"])
+    secs = view.sections()
+    for n, sect in enumerate(secs, 1):
+        where = "页面设置" if len(secs) == 1 else f"第{n}节页面设置"
+        sz, mar = sect.find(_w("pgSz")), sect.find(_w("pgMar"))
+        w = float(sz.get(_w("w"), 0)) * MM_PER_TWIP if sz is not None else 215.9
+        h = float(sz.get(_w("h"), 0)) * MM_PER_TWIP if sz is not None else 279.4
+        if sz is not None and sz.get(_w("orient")) == "landscape":
+            continue    # landscape attachment pages (wide forms) are allowed
+        if abs(w - prof.page.width_mm) > tol or abs(h - prof.page.height_mm) > tol:
+            out.append(_problem("page.size", where, w=w, h=h))
+        sides = [("top", "上边距（天头）", prof.page.margin_top_mm), ("bottom", "下边距", prof.page.margin_bottom_mm),
+                 ("left", "左边距（订口）", prof.page.margin_left_mm), ("right", "右边距", prof.page.margin_right_mm)]
+        for attr, name, want in sides:
+            got = float(mar.get(_w(attr), 1440)) * MM_PER_TWIP if mar is not None else 25.4
+            if abs(got - want) > tol:
+                out.append(_problem("page.margin", where, side=name, want=want, got=got, tol=tol))
+    return out
+
+
+def _grid_pitches(view: DocxView, body: list[Para], prof: Profile) -> tuple[float, float]:
+    """(line pitch, character pitch) in pt, as Word lays out the body text."""
+    sect = view.sections()[0] if view.sections() else None
+    grid = sect.find(_w("docGrid")) if sect is not None else None
+    gtype = grid.get(_w("type"), "default") if grid is not None else "default"
+    sample = body
+    spacings = Counter((p.ppr.get("spacing", {}).get("lineRule", "auto"), p.ppr.get("spacing", {}).get("line", "240"))
+                       for p in sample)
+    rule, line = spacings.most_common(1)[0][0] if spacings else ("auto", "240")
+    size = Counter(round(r.size, 1) for p in sample for r in p.runs).most_common(1)
+    size = size[0][0] if size else prof.sizes_pt.body
+    if rule in ("exact", "atLeast"):
+        pitch = float(line) / 20
+    elif gtype in ("lines", "linesAndChars", "snapToChars") and grid.get(_w("linePitch")):
+        pitch = float(grid.get(_w("linePitch"))) / 20 * float(line) / 240
+    else:
+        pitch = size * 1.3 * float(line) / 240     # single spacing of a CJK font is about 1.3 em
+    # character pitch: docGrid charSpace, else the run's own character spacing
+    default_size = float((view.def_rpr[0].find(_w("sz")).get(_w("val")) if view.def_rpr and view.def_rpr[0] is not None
+                          and view.def_rpr[0].find(_w("sz")) is not None else 20)) / 2
+    if view.default_pstyle:
+        for _, _, rpr in view.chain(view.default_pstyle):
+            if rpr is not None and rpr.find(_w("sz")) is not None:
+                default_size = float(rpr.find(_w("sz")).get(_w("val"))) / 2
+    if gtype in ("linesAndChars", "snapToChars") and grid.get(_w("charSpace")) is not None:
+        cpitch = default_size + float(grid.get(_w("charSpace"))) / 4096
+    else:
+        spacing = Counter()
+        for p in sample:
+            for r in p.runs:
+                sp = r_spacing(r, p)
+                spacing[sp] += len(r.text)
+        extra = spacing.most_common(1)[0][0] if spacing else 0.0
+        cpitch = size + extra
+    return pitch, cpitch
+
+
+def r_spacing(run: Run, para: Para) -> float:
+    """Character spacing (w:spacing in a run's own rPr) in pt, found by the run's text."""
+    for r in para.el.iter(_w("r")):
+        rpr = r.find(_w("rPr"))
+        t = "".join(x.text or "" for x in r.iter(_w("t")))
+        if t == run.text and rpr is not None and rpr.find(_w("spacing")) is not None:
+            return float(rpr.find(_w("spacing")).get(_w("val"), 0)) / 20
+    return 0.0
+
+
+def check_grid(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
+    if not parts.body:
+        return []
+    secs = view.sections()
+    mar = secs[0].find(_w("pgMar")) if secs else None
+    sz = secs[0].find(_w("pgSz")) if secs else None
+    if mar is None or sz is None:
+        return []
+    tw = lambda el, a: float(el.get(_w(a), 0)) / 20      # noqa: E731  twips → pt
+    text_h = tw(sz, "h") - tw(mar, "top") - tw(mar, "bottom")
+    text_w = tw(sz, "w") - tw(mar, "left") - tw(mar, "right")
+    pitch, cpitch = _grid_pitches(view, parts.body, prof)
+    out = []
+    tol = rules()["tolerances"]
+    lines = int(text_h / pitch + 0.02) if pitch > 0 else 0
+    if abs(lines - prof.grid.lines) > tol["lines_per_page"]:
+        out.append(_problem("grid.lines", "页面设置", pitch=pitch, got=lines))
+    chars = int(text_w / cpitch + 0.02) if cpitch > 0 else 0
+    if abs(chars - prof.grid.chars) > tol["chars_per_line"]:
+        out.append(_problem("grid.chars", "页面设置", pitch=cpitch, got=chars))
+    return out
+
+
+def check_mark_and_number(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
+    out = []
+    for p in parts.mark:
+        t = p.text.strip()
+        cjk = [r for ch, r in p.chars() if _is_cjk(ch)]
+        if cjk and not all(_is_red(r.color) for r in cjk):
+            out.append(_problem("mark.color", p.where, text=t))
+        bad = _first_bad(p.chars(), _fonts(prof.fonts.organ_mark), None)
+        if bad:
+            out.append(_problem("mark.font", p.where, text=t, got=bad[1].font or "未设置字体"))
+        if p.align != "center":
+            out.append(_problem("mark.align", p.where))
+    if parts.docnum is not None:
+        out += check_doc_number(parts.docnum.text.split("签发人")[0].strip(), parts.docnum.where)
+    if (parts.mark or parts.docnum is not None) and not _has_red_rule(view, parts):
+        where = parts.docnum.where if parts.docnum is not None else parts.mark[-1].where
+        out.append(_problem("redline.missing", where))
+    return out
+
+
+def check_doc_number(text: str, where: str) -> list[Problem]:
+    m = DOCNUM_RE.match(text)
+    if not m:
+        return []
+    out = []
+    if m.group("open") != "〔" or m.group("close") != "〕":
+        out.append(_problem("docnum.bracket", where, text=text))
+    if len(m.group("year")) != 4:
+        out.append(_problem("docnum.year", where, text=text))
+    if m.group("di"):
+        out.append(_problem("docnum.di", where, text=text))
+    if m.group("num").startswith("0"):
+        out.append(_problem("docnum.zero", where, text=text))
+    if not m.group("hao"):
+        out.append(_problem("docnum.hao", where, text=text))
+    return out
+
+
+def _red_line_in(el) -> bool:
+    """A red paragraph border, table border, DrawingML or VML line anywhere inside el."""
+    for tag in ("top", "bottom", "between", "insideH"):
+        for b in el.iter(_w(tag)):
+            if b.getparent().tag in (_w("pBdr"), _w("tblBorders"), _w("tcBorders")) \
+                    and b.get(_w("val"), "none") not in ("nil", "none") and _is_red(b.get(_w("color"), "")):
+                return True
+    for ln in el.iter(f"{{{A_NS}}}ln"):
+        clr = ln.find(f".//{{{A_NS}}}srgbClr")
+        if clr is not None and _is_red(clr.get("val", "")):
+            return True
+    for tag in ("line", "shape", "rect"):
+        for v in el.iter(f"{{{V_NS}}}{tag}"):
+            if _is_red(v.get("strokecolor", "") or v.get("fillcolor", "")):
+                return True
+    return False
+
+
+def _has_red_rule(view: DocxView, parts: Parts) -> bool:
+    """The 版头 red rule: between the 标志/字号 and the 标题 (or in a header part of page 1)."""
+    first = min((p.block for p in parts.mark + [parts.docnum] if p is not None), default=0)
+    last = parts.title[0].block if parts.title else parts.head_end + 3
+    if any(_red_line_in(el) for i, el in enumerate(view.body) if first <= i < last):
+        return True
+    sect = view.sections()[0] if view.sections() else None
+    if sect is not None:
+        for ref in sect.findall(_w("headerReference")):
+            part = view.part(ref.get(f"{{{R_NS}}}id"))
+            if part is not None and _red_line_in(part):
+                return True
+    return False
+
+
+def check_title(parts: Parts, prof: Profile) -> list[Problem]:
+    out = []
+    for p in parts.title:
+        bad = _first_bad(p.chars(), _fonts(prof.fonts.title), prof.sizes_pt.title)
+        if bad:
+            out.append(_problem("title.font", p.where, got=_font_label(bad[1])))
+        if p.align != "center":
+            out.append(_problem("title.align", p.where))
+    if parts.recipients is not None and parts.recipients.text.strip().endswith(":"):
+        out.append(_problem("recipients.colon", parts.recipients.where, text=parts.recipients.text.strip()))
+    return out
+
+
+def _indent_chars(p: Para, cpitch: float) -> float:
+    ind = p.ppr.get("ind", {})
+    if "firstLineChars" in ind and int(ind["firstLineChars"]) != 0:
+        return int(ind["firstLineChars"]) / 100
+    if "hangingChars" in ind and int(ind["hangingChars"]) != 0:
+        return -int(ind["hangingChars"]) / 100
+    if "hanging" in ind and int(ind["hanging"]) != 0:
+        return -int(ind["hanging"]) / 20 / cpitch
+    return int(ind.get("firstLine", 0)) / 20 / cpitch
+
+
+def check_body(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
+    out = []
+    body_fonts = _fonts(prof.fonts.body) | _fonts(prof.fonts.body_fallback)
+    role_fonts = {1: _fonts(prof.fonts.heading1),
+                  2: _fonts(prof.fonts.heading2) | _fonts(prof.fonts.heading2_fallback),
+                  3: _fonts(prof.fonts.heading3), 4: _fonts(prof.fonts.heading4)}
+    names = rules()["role_names"]
+    level_roles = rules()["heading_fonts"]
+    _, cpitch = _grid_pitches(view, parts.body, prof)
+    want_indent = prof.body.first_line_indent_chars
+    size = prof.sizes_pt.body
+    for p in parts.body:
+        chars = list(p.chars())
+        level = heading_level(p.text)
+        start = len(p.text) - len(p.text.lstrip())
+        rest = chars
+        if level:
+            end = start + heading_end(p.text[start:], prof.body.heading_end)
+            head, rest = chars[:end], chars[end:]
+            bad = _first_bad(head, role_fonts[level], size)
+            if bad:
+                out.append(_problem("heading.font", p.where, level=level, head=p.text[start:end][:16],
+                                    want=names[level_roles[level]] + f" {size:g} 磅", got=_font_label(bad[1])))
+            bad_rest = _first_bad(rest, body_fonts, size)
+            if bad_rest and level in (1, 2) and bad_rest[1].font in role_fonts[level]:
+                out.append(_problem("heading.runin", p.where, head=p.text[start:end][:16], got=bad_rest[1].font))
+                rest = []
+        bad = _first_bad(rest, body_fonts, size)
+        if bad:
+            i = next(i for i, c in enumerate(rest) if c[1] is bad[1])
+            sample = "".join(c for c, _ in rest[i:i + 8])
+            out.append(_problem("body.font", p.where, sample=sample, got=_font_label(bad[1])))
+        ind = _indent_chars(p, cpitch)
+        if abs(ind - want_indent) > rules()["tolerances"]["indent_chars"]:
+            out.append(_problem("body.indent", p.where, got=f"{ind:.1f} 字"))
+        colored = next((r for r in p.runs if r.text.strip() and r.color != "000000"), None)
+        if colored:
+            out.append(_problem("color.text", p.where, sample=colored.text.strip()[:8], got=colored.color))
+    return out
+
+
+def check_dates(parts: Parts) -> list[Problem]:
+    out = []
+    for p in (parts.date, parts.printed):
+        if p is None:
+            continue
+        m = DATE_RE.search(p.text)
+        if not m:
+            continue
+        text = m.group(0)
+        fixed = fix_dates(text)
+        if text == fixed:
+            continue
+        arabic = all(m.group(k).isascii() and m.group(k).isdigit() for k in "ymd") and len(m.group("y")) == 4
+        rule = "date.zero" if arabic else "date.numerals"
+        out.append(_problem(rule, "版记" if p is parts.printed else p.where, text=text, fixed=fixed))
+    return out
+
+
+def _page_field(footer) -> tuple[bool, bool]:
+    """(has a PAGE field, the field has a stored result)."""
+    for fs in footer.iter(_w("fldSimple")):
+        if "PAGE" in fs.get(_w("instr"), "").upper().split():
+            return True, any(t.text for t in fs.iter(_w("t")))
+    instr = [i for i in footer.iter(_w("instrText")) if "PAGE" in (i.text or "").upper().split()]
+    if not instr:
+        return False, False
+    # a result run lies between fldChar separate and end
+    state, result = None, False
+    for r in footer.iter(_w("r")):
+        fc = r.find(_w("fldChar"))
+        if fc is not None:
+            state = fc.get(_w("fldCharType"))
+            continue
+        if state == "separate" and any(t.text for t in r.iter(_w("t"))):
+            result = True
+    return True, result
+
+
+def check_footers(view: DocxView, prof: Profile) -> list[Problem]:
+    out = []
+    secs = view.sections()
+    if not secs:
+        return out
+    want_odd_even = prof.page_number.odd_even
+    if want_odd_even and not view.odd_even:
+        out.append(_problem("footer.oddeven", "页面设置"))
+    # footers of the first section (later sections inherit missing references)
+    refs: dict[str, str] = {}
+    for sect in secs[:1]:
+        for ref in sect.findall(_w("footerReference")):
+            refs[ref.get(_w("type"), "default")] = ref.get(f"{{{R_NS}}}id")
+    wanted = [("default", "奇数页", "right", "居右")]
+    if want_odd_even and view.odd_even:
+        wanted.append(("even", "偶数页", "left", "居左"))
+    dash = prof.page_number.dash
+    fonts = _fonts(prof.fonts.page_number)
+    for kind, which, align, align_name in wanted:
+        footer = view.part(refs[kind]) if kind in refs else None
+        if footer is None:
+            out.append(_problem("footer.page_field", f"页脚（{which}）", which=which))
+            continue
+        has, result = _page_field(footer)
+        if not has:
+            out.append(_problem("footer.page_field", f"页脚（{which}）", which=which))
+            continue
+        paras = [view.paragraph(p) for p in footer.iter(_w("p"))]
+        paras = [p for p in paras if p.text.strip()] or paras
+        text = "".join(p.text for p in paras).strip()
+        if not (text.startswith(dash) and text.endswith(dash)) or re.search(r"[-－–‐]", text):
+            out.append(_problem("footer.dash", f"页脚（{which}）", which=which, text=text))
+        al = paras[0].align if paras else "left"
+        if al != align:
+            got = {"left": "居左", "right": "居右", "center": "居中"}.get(al, al)
+            out.append(_problem("footer.align", f"页脚（{which}）", which=which, want=align_name, got=got))
+        runs = [r for p in paras for r in p.runs if r.text.strip()]
+        bad = next((r for r in runs if (r.font not in fonts and r.ascii_font not in fonts)
+                    or not _size_ok(r.size, prof.sizes_pt.page_number)), None)
+        if bad:
+            out.append(_problem("footer.font", f"页脚（{which}）", which=which, got=_font_label(bad)))
+        elif not result:
+            out.append(_problem("footer.font", f"页脚（{which}）", which=which, got="页码域无存储结果（LibreOffice 显示为 10 磅）"))
+    return out
+
+
+def _line_edge(p: Para, edge: str) -> bool:
+    b = p.ppr.get(f"pBdr.{edge}")
+    return bool(b) and b.get("val", "none") not in ("nil", "none")
+
+
+def _neighbour(view_blocks, block: int, step: int):
+    i = block + step
+    while 0 <= i < len(view_blocks):
+        kind, item, el = view_blocks[i]
+        if kind == "tbl":
+            return ("tbl", el)
+        return ("p", item)
+    return None
+
+
+def _has_line(parts: Parts, p: Para, side: str) -> bool:
+    """A rule above (side="top") or below ("bottom") the 版记 element p."""
+    if p.table:
+        tbl = parts.blocks[p.block][2]
+        tc = p.el.getparent()
+        for el in (tc, tbl):
+            for edge in ([side, "insideH"] if el is tbl else [side]):
+                for b in el.iter(_w(edge)):
+                    if b.get(_w("val"), "none") not in ("nil", "none"):
+                        return True
+        return False
+    if _line_edge(p, side) or _line_edge(p, "between"):
+        return True
+    other = _neighbour(parts.blocks, p.block, -1 if side == "top" else 1)
+    opposite = "bottom" if side == "top" else "top"
+    if other is None:
+        return False
+    kind, item = other
+    if kind == "p":
+        return _line_edge(item, opposite) or _line_edge(item, "between")
+    return any(b.get(_w("val"), "none") not in ("nil", "none") for b in item.iter(_w(opposite)))
+
+
+def check_banji(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
+    out = []
+    is_wenjian = bool(parts.mark) and not any(p.text.strip().endswith(("命令", "令", "纪要")) for p in parts.mark)
+    if parts.printed is None and (is_wenjian or parts.cc is not None):
+        out.append(_problem("banji.print_line", "版记"))
+    fonts = _fonts(prof.fonts.banji) | _fonts(prof.fonts.body_fallback)
+    for p in (parts.cc, parts.printed):
+        if p is None:
+            continue
+        bad = _first_bad(p.chars(), fonts, prof.sizes_pt.banji)
+        if bad:
+            out.append(_problem("banji.font", "版记", text=p.text.strip()[:14], got=_font_label(bad[1])))
+    if parts.cc is not None:
+        t = parts.cc.text.strip()
+        if not t.endswith("。") or re.search(r"[,;；]", t):
+            out.append(_problem("banji.cc_punct", "版记", text=t[:30]))
+        if not _has_line(parts, parts.cc, "top"):
+            out.append(_problem("banji.lines", "版记", text=t[:10], side="上方"))
+    if parts.printed is not None:
+        t = parts.printed.text.strip()
+        if not _has_line(parts, parts.printed, "bottom"):
+            out.append(_problem("banji.lines", "版记", text=t[:14], side="下方（末条线）"))
+        if not _has_line(parts, parts.printed, "top"):
+            out.append(_problem("banji.lines", "版记", text=t[:14], side="上方"))
+        if parts.cc is not None and (parts.cc.block, parts.cc.index) > (parts.printed.block, parts.printed.index):
+            out.append(_problem("banji.order", "版记", what="抄送应在印发机关和印发日期之上"))
+        after = [b for b in parts.blocks if b[0] == "p" and b[1].block > parts.printed.block and b[1].text.strip()]
+        after += [b for b in parts.blocks if b[0] == "tbl" and parts.blocks.index(b) > parts.printed.block
+                  and not parts.printed.table]
+        if after:
+            out.append(_problem("banji.order", "版记", what="版记应在公文最后一页的末尾，其后不应再有内容（附件应在版记之前）"))
+    return out
+
+
+def _page_break_before(parts: Parts, p: Para) -> bool:
+    if _on(p.ppr, "pageBreakBefore"):
+        return True
+    for r in p.el.iter(_w("r")):
+        if r.find(_w("br")) is not None and r.find(_w("br")).get(_w("type")) == "page":
+            return True
+        if any(t.text for t in r.iter(_w("t"))):
+            break
+    i = p.block - 1
+    while i >= 0:
+        kind, item, el = parts.blocks[i]
+        if kind != "p":
+            return False
+        sect = el.find(f"{_w('pPr')}/{_w('sectPr')}")
+        if sect is not None:
+            st = sect.find(_w("type"))
+            return st is None or st.get(_w("val")) != "continuous"
+        if any(b.get(_w("type")) == "page" for b in el.iter(_w("br"))):
+            # the break must come after the paragraph's last text
+            last_text = max((j for j, x in enumerate(el.iter()) if x.tag == _w("t") and x.text), default=-1)
+            last_br = max(j for j, x in enumerate(el.iter()) if x.tag == _w("br") and x.get(_w("type")) == "page")
+            return last_br > last_text
+        if item.text.strip():
+            return False
+        i -= 1
+    return False
+
+
+def check_attachments(parts: Parts, prof: Profile) -> list[Problem]:
+    out = []
+    items: list[tuple[str | None, str, Para]] = []
+    if parts.note:
+        first = ATTACH_NOTE_RE.match(parts.note[0].text.strip()).group("rest").strip()
+        for text, p in [(first, parts.note[0])] + [(q.text.strip(), q) for q in parts.note[1:]]:
+            if not text:
+                continue
+            m = ATTACH_ITEM_RE.match(text)
+            items.append((m.group("num"), m.group("name").strip(), p) if m else (None, text, p))
+    for num, name, p in items:
+        if re.search(r"[。，；、.,;：:！!？?]$", name):
+            out.append(_problem("attach.punct", p.where, text=name))
+    nums = [n for n, _, _ in items]
+    if len(items) > 1 and nums != [str(i) for i in range(1, len(items) + 1)]:
+        bad = next(((n, t) for i, (n, t, _) in enumerate(items) if n != str(i + 1)), items[0][:2])
+        out.append(_problem("attach.numbering", items[0][2].where, text=f"{bad[0] or ''}{bad[1]}"))
+    labels = {}
+    for p in parts.labels:
+        num = ATTACH_LABEL_RE.match(p.text.strip()).group("num").translate(FULLWIDTH)
+        labels[num or "1"] = p
+    expected = [str(i) for i in range(1, len(items) + 1)]
+    for n in expected:
+        if n not in labels:
+            out.append(_problem("attach.label", "附件说明", n=len(items), label="附件" + (n if len(items) > 1 else "")))
+    for n, p in labels.items():
+        where = f"附件{n}"
+        if n not in expected:
+            out.append(_problem("attach.extra", where, label=p.text.strip()))
+        if prof.attachment.new_page and not _page_break_before(parts, p):
+            out.append(_problem("attach.pagebreak", where, label=p.text.strip()))
+        bad = _first_bad(p.chars(), _fonts(prof.fonts.attachment_label), prof.sizes_pt.body)
+        if bad:
+            out.append(_problem("attach.label_font", where, label=p.text.strip(), got=_font_label(bad[1])))
+    return out
+
+
+# ============================================================================================
+# Entry points
+# ============================================================================================
+
+def check_file(path: Path, profile: str = "gbt9704") -> list[Problem]:
+    """Every GB/T 9704 problem found in a .docx (empty list when it conforms)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}：文件不存在", code="missing")
+    if path.suffix.lower() != ".docx":
+        raise InputError(f"{path}：只能检查 .docx 文件（.doc/.wps 请先另存为 .docx）", code="not_docx")
+    prof = load_profile(profile)
+    view = DocxView(path)
+    parts = find_parts(view)
+    return (check_page(view, prof) + check_grid(view, parts, prof) + check_mark_and_number(view, parts, prof)
+            + check_title(parts, prof) + check_body(view, parts, prof) + check_dates(parts)
+            + check_attachments(parts, prof) + check_banji(view, parts, prof) + check_footers(view, prof))
+
+
+def format_report(path: Path, problems: list[Problem], max_per_rule: int = 5) -> str:
+    """Chinese report: one line per problem (long runs of the same rule shortened)."""
+    if not problems:
+        return f"{path}：未发现问题"
+    lines = [f"{path}：发现 {len(problems)} 处问题"]
+    shown: Counter = Counter()
+    for pr in problems:
+        shown[pr.rule] += 1
+        if shown[pr.rule] <= max_per_rule:
+            lines.append(f"  [{pr.rule}] {pr.where}：{pr.message}")
+    total = Counter(pr.rule for pr in problems)
+    for rule, n in total.items():
+        if n > max_per_rule:
+            lines.append(f"  [{rule}] 另有 {n - max_per_rule} 处同类问题未列出")
+    return "\n".join(lines)
