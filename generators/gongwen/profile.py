@@ -200,6 +200,12 @@ class Profile:
         return round((self.char_width_pt - self.sizes_pt.body) * 4096)
 
     @property
+    def char_spacing_pt(self) -> float:
+        """Run letter spacing (whole twips, rounded down) so exactly `grid.chars` body characters fill a line."""
+        import math
+        return math.floor((self.char_width_pt - self.sizes_pt.body) * 20) / 20
+
+    @property
     def line_pitch_twips(self) -> int:
         return round(self.grid.line_pitch_pt * 20)
 
