@@ -1,0 +1,113 @@
+"""Format readers: any returned file → Documents.
+
+    read_file(path) → [Document, …]
+
+The real format is sniffed from the bytes (sniff.py), never taken from the
+extension. .docx and .xlsx are read directly (docx.py, xlsx.py); .doc/.wps/.xls/.et
+go through LibreOffice first (legacy.py); zip archives give one Document per form
+inside (archive.py); PDFs and images are read by pdf.py and image.py.
+Every failure is an InputError with a one-line Chinese message naming the file.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from parsers.model import Document
+from parsers.readers.sniff import sniff
+from schema.errors import InputError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024          # one returned file; above → too_large
+
+# sniffed kind → {extension that names the same content: format}, and the default format
+FORMATS = {
+    "docx": ({"wps": "wps"}, "docx"),
+    "doc": ({"wps": "wps"}, "doc"),
+    "rtf": ({"wps": "wps"}, "doc"),
+    "xlsx": ({"et": "et"}, "xlsx"),
+    "xls": ({"et": "et"}, "xls"),
+}
+
+
+def read_file(path: Path, display_path: str | None = None, converted: Path | None = None,
+              errors: list[InputError] | None = None) -> list[Document]:
+    """The Documents in one file (a zip archive gives one per member form).
+
+    `converted`: a .docx/.xlsx LibreOffice already made from this legacy file.
+    `errors`: for archives, collect unreadable members here and go on with the
+    others (default: the first unreadable member raises).
+    """
+    return read_any(Path(path), display_path or str(path), converted, errors, 0)
+
+
+def read_any(path: Path, display: str, converted: Path | None, errors: list[InputError] | None,
+             depth: int) -> list[Document]:
+    """read_file for a file nested `depth` archives deep."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{display}：文件不存在或无法打开", code="not_found") from exc
+    if size == 0:
+        raise InputError(f"{display}：文件为空（零字节）", code="empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{display}：文件过大（{size / (1 << 20):.0f} MB，上限 {MAX_FILE_BYTES >> 20} MB）",
+                         code="too_large")
+    kind = sniff(path, display)
+    if kind == "zip":
+        from parsers.readers.archive import read_archive
+        return read_archive(path, display, errors, depth)
+    digest = sha256_file(path)
+    if kind in ("pdf", "image"):
+        doc = _read_scanned(path, display, kind)
+    else:
+        doc = _read_office(path, display, kind, converted)
+        ext = path.suffix.lower().lstrip(".")
+        by_ext, default = FORMATS[kind]
+        doc.format = by_ext.get(ext, default)
+    doc.path, doc.sha256 = display, digest
+    return [doc]
+
+
+def _read_office(path: Path, display: str, kind: str, converted: Path | None) -> Document:
+    from parsers.readers.docx import read_docx
+    from parsers.readers.xlsx import read_xlsx
+    if kind == "docx":
+        return read_docx(path, display)
+    if kind == "xlsx":
+        return read_xlsx(path, display)
+    from parsers.readers.legacy import convert_single
+    tmp = None
+    if converted is None:
+        converted, tmp = convert_single(path, display, kind)
+    try:
+        reader = read_docx if kind in ("doc", "rtf") else read_xlsx
+        return reader(Path(converted), display)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def _read_scanned(path: Path, display: str, kind: str) -> Document:
+    """PDFs and images: helper O's readers, imported only when needed."""
+    try:
+        if kind == "pdf":
+            from parsers.readers.pdf import read_pdf as reader
+        else:
+            from parsers.readers.image import read_image as reader
+    except ImportError as exc:
+        what = "PDF" if kind == "pdf" else "图片"
+        raise InputError(f"{display}：{what}读取模块尚未安装，暂不能读取此文件", code="unsupported") from exc
+    try:
+        return reader(path)
+    except InputError as exc:                  # name the file as the user knows it (zip members)
+        if str(path) in exc.message and str(path) != display:
+            raise InputError(exc.message.replace(str(path), display), exc.code) from exc
+        raise
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,231 @@
+"""Zip archives of returned forms, and the zip safety every OOXML package goes through.
+
+Limits are checked twice: from the central directory (declared sizes) and while
+streaming (actual bytes), because declared sizes can lie. Member names are
+decoded the way Windows writes them (GBK without the UTF-8 flag).
+"""
+from __future__ import annotations
+
+import copy
+import struct
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from schema.errors import InputError
+
+from parsers.readers.xmlsafe import DoctypeScanner
+
+MAX_MEMBERS = 5_000
+MAX_TOTAL_BYTES = 1 << 30                 # 1 GiB uncompressed, whole archive
+MAX_MEMBER_BYTES = 200 * 1024 * 1024      # 200 MB uncompressed, one member
+MAX_RATIO = 200                           # uncompressed / compressed
+RATIO_MIN_BYTES = 1 << 20                 # small members may compress well; ratio checked above 1 MiB
+MAX_NESTING = 1                           # a zip inside a zip is read; deeper ones are not
+CHUNK = 1 << 16
+
+UTF8_FLAG = 0x800
+ENCRYPTED_FLAG = 0x1
+UNICODE_PATH_EXTRA = 0x7075               # Info-ZIP Unicode Path extra field
+
+SKIP_PARTS = {"__MACOSX"}
+SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+FORM_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".wpt", ".dot", ".dotx", ".rtf",
+                 ".xlsx", ".xlsm", ".xls", ".et", ".ett",
+                 ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"}
+
+
+@dataclass
+class Budget:
+    """Uncompressed bytes still allowed for one archive (shared by its members)."""
+    left: int = MAX_TOTAL_BYTES
+
+
+def open_zip(path: Path, display: str) -> zipfile.ZipFile:
+    """Open a zip and check its central directory against the limits."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise InputError(f"{display}：文件已损坏（压缩结构不完整，可能被截断）", code="corrupt") from exc
+    try:
+        check_declared(zf, display)
+    except InputError:
+        zf.close()
+        raise
+    return zf
+
+
+def check_declared(zf: zipfile.ZipFile, display: str) -> None:
+    """Limits on what the central directory declares."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _bomb(display, f"成员数 {len(infos)} 超过上限 {MAX_MEMBERS}")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise _bomb(display, f"成员 {member_name(info)} 解压后 {_mb(info.file_size)}，超过单个上限 {_mb(MAX_MEMBER_BYTES)}")
+        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _bomb(display, f"成员 {member_name(info)} 压缩比超过 {MAX_RATIO}")
+    if total > MAX_TOTAL_BYTES:
+        raise _bomb(display, f"解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}")
+
+
+def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
+                  budget: Budget | None = None) -> Iterator[bytes]:
+    """The member's bytes in chunks, counting what really comes out (not what is declared)."""
+    if info.flag_bits & ENCRYPTED_FLAG:
+        raise InputError(f"{display}：文件已加密，请去掉密码后重新报送", code="encrypted")
+    # Let zipfile decompress past the declared size so a lying header is seen, not trusted.
+    probe = copy.copy(info)
+    probe.file_size = MAX_MEMBER_BYTES + 1
+    produced = 0
+    try:
+        with zf.open(probe) as f:
+            while True:
+                chunk = f.read(CHUNK)
+                if not chunk:
+                    break
+                produced += len(chunk)
+                if produced > info.file_size:
+                    raise _bomb(display, f"成员 {member_name(info)} 实际解压大小超过声明的 {info.file_size} 字节")
+                if produced > MAX_MEMBER_BYTES:
+                    raise _bomb(display, f"成员 {member_name(info)} 解压后超过单个上限 {_mb(MAX_MEMBER_BYTES)}")
+                if produced > RATIO_MIN_BYTES and produced > MAX_RATIO * max(info.compress_size, 1):
+                    raise _bomb(display, f"成员 {member_name(info)} 压缩比超过 {MAX_RATIO}")
+                if budget is not None:
+                    budget.left -= len(chunk)
+                    if budget.left < 0:
+                        raise _bomb(display, f"解压后超过上限 {_mb(MAX_TOTAL_BYTES)}")
+                yield chunk
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        raise InputError(f"{display}：文件已损坏（成员 {member_name(info)} 无法解压）", code="corrupt") from exc
+    except RuntimeError as exc:
+        raise InputError(f"{display}：文件已加密，请去掉密码后重新报送", code="encrypted") from exc
+
+
+def check_package(zf: zipfile.ZipFile, display: str, keep: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Stream every part of an OOXML package through the limits and the DOCTYPE scan.
+
+    Returns the bytes of the parts named in `keep` (so they are inflated only once).
+    """
+    budget = Budget()
+    kept: dict[str, bytes] = {}
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        scan = DoctypeScanner(display, info.filename) if _is_xml_part(info.filename) else None
+        chunks = []
+        for chunk in stream_member(zf, info, display, budget):
+            if scan:
+                scan.feed(chunk)
+            if info.filename in keep:
+                chunks.append(chunk)
+        if info.filename in keep:
+            kept[info.filename] = b"".join(chunks)
+    return kept
+
+
+def _is_xml_part(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author saw it: UTF-8 flag, Info-ZIP unicode path, else GBK."""
+    if info.flag_bits & UTF8_FLAG:
+        return info.filename
+    uni = _unicode_path_extra(info.extra)
+    if uni:
+        return uni
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _unicode_path_extra(extra: bytes) -> str | None:
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4:pos + 4 + size]
+        if tag == UNICODE_PATH_EXTRA and len(body) > 5 and body[0] == 1:
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        pos += 4 + size
+    return None
+
+
+def _is_form_member(name: str) -> bool:
+    p = PurePosixPath(name.replace("\\", "/"))
+    if any(part in SKIP_PARTS for part in p.parts):
+        return False
+    if p.name.lower() in SKIP_NAMES or p.name.startswith(("._", "~$", ".~")):
+        return False
+    return p.suffix.lower() in FORM_SUFFIXES
+
+
+def read_archive(path: Path, display: str, errors: list[InputError] | None = None,
+                 depth: int = 0) -> list:
+    """One Document per form file in the archive, in member order.
+
+    A member that cannot be read raises, or, when `errors` is a list, is appended
+    to it and the other members go on. Limit violations always raise. `depth` is
+    how deep this archive is nested in other archives.
+    """
+    if depth > MAX_NESTING:
+        raise InputError(f"{display}：压缩包嵌套超过 {MAX_NESTING + 1} 层，未读取，请解压后报送", code="wrong_type")
+    from parsers.readers import read_any              # the dispatcher; imported late (cycle)
+    from parsers.readers.legacy import convert_legacy, needs_conversion
+
+    docs: list = []
+    with open_zip(path, display) as zf, tempfile.TemporaryDirectory(prefix="paicha-zip-") as tmp:
+        tmpdir = Path(tmp)
+        budget = Budget()
+        members: list[tuple[Path, str]] = []
+        for i, info in enumerate(zf.infolist()):
+            name = member_name(info)
+            if info.is_dir() or not _is_form_member(name):
+                continue
+            member_display = f"{display}!{name}"
+            suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+            # Never use the member's path on disk (zip-slip): a numbered name with its suffix.
+            dest = tmpdir / f"m{i:05d}{suffix}"
+            with open(dest, "wb") as out:
+                for chunk in stream_member(zf, info, member_display, budget):
+                    out.write(chunk)
+            members.append((dest, member_display))
+
+        legacy = [p for p, _ in members if needs_conversion(p)]
+        converted = convert_legacy(legacy, tmpdir / "converted") if legacy else {}
+        for dest, member_display in members:
+            try:
+                docs += read_any(dest, member_display, converted.get(dest), errors, depth + 1)
+            except InputError as exc:
+                if exc.code == "zip_bomb":
+                    raise
+                _fail(exc, errors)
+    return docs
+
+
+def _fail(exc: InputError, errors: list[InputError] | None) -> None:
+    if errors is None:
+        raise exc
+    errors.append(exc)
+
+
+def _bomb(display: str, why: str) -> InputError:
+    return InputError(f"{display}：压缩包解压后超过上限（{why}），已拒绝", code="zip_bomb")
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.0f} MB"
