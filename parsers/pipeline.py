@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from schema.errors import InputError, PaichaError
+from schema.errors import PaichaError
 from schema.record import Record, error_line
 
 EXTENSIONS = {".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf",
               ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"}
-LEGACY_KINDS = {"doc", "xls"}       # sniffed kinds that LibreOffice converts before reading
 CHUNK_MAX = 32                      # files per worker task
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
 UNKNOWN_TITLE = "未识别的表格"
@@ -96,24 +95,19 @@ def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
 
 def parse_chunk(chunk: list[tuple[int, str]]) -> list[dict]:
     """Parse a chunk of files; one plain dict per file (pickled back to the main process)."""
-    from parsers.readers.sniff import sniff
-
-    legacy: list[Path] = []
-    early: dict[int, dict] = {}
-    for i, p in chunk:
-        try:
-            if sniff(Path(p), p) in LEGACY_KINDS:
-                legacy.append(Path(p))
-        except InputError as e:
-            early[i] = _failure(i, p, e.code, e.message)
-        except OSError as e:
-            early[i] = _failure(i, p, "unreadable", f"{p}：无法读取文件（{e.strerror or e}）")
-    out = []
+    legacy = [Path(p) for _, p in chunk if _is_legacy(Path(p))]
     with tempfile.TemporaryDirectory(prefix="paicha-parse-") as tmp:
         converted = _convert(legacy, Path(tmp)) if legacy else {}
-        for i, p in chunk:
-            out.append(early.get(i) or parse_one(i, p, converted.get(Path(p))))
-    return out
+        return [parse_one(i, p, converted.get(Path(p))) for i, p in chunk]
+
+
+def _is_legacy(path: Path) -> bool:
+    """A .doc/.xls/.wps/.et (by content) that LibreOffice converts first; unreadable files are left to read_file."""
+    from parsers.readers.legacy import needs_conversion
+    try:
+        return needs_conversion(path)
+    except OSError:
+        return False
 
 
 def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
@@ -125,21 +119,9 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
 
 
 def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
-    """Read one file and recognise its forms; never raises."""
-    from parsers.readers import read_file
-    from parsers.recognize import records_from_document
+    """Read one file and recognise its forms; never raises (a failure is a result too)."""
     try:
-        docs = read_file(Path(path), display_path=path, converted=converted)
-        parts = []
-        for doc in docs:
-            recs = []
-            for rec in records_from_document(doc):
-                if not rec.source:
-                    rec.source = doc.source()
-                recs.append(rec.to_json())
-            parts.append({"source": doc.source(), "records": recs})
-            doc.blocks = []          # drop the document model as soon as it is used
-        return {"index": index, "path": path, "parts": parts}
+        return {"index": index, "path": path, "parts": read_records(path, converted)}
     except PaichaError as e:
         return _failure(index, path, e.code, e.message)
     except OSError as e:
@@ -148,6 +130,22 @@ def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
         return _failure(index, path, "too_large", f"{path}：文件过大，内存不足")
     except Exception as e:  # a bug in a reader or recogniser must not stop the batch
         return _failure(index, path, "internal", f"{path}：解析时出错（{type(e).__name__}: {e}）")
+
+
+def read_records(path: str, converted: Path | None = None) -> list[dict]:
+    """[{"source", "records"}] per document in the file (a zip holds several)."""
+    from parsers.readers import read_file
+    from parsers.recognize import records_from_document
+    parts = []
+    for doc in read_file(Path(path), display_path=path, converted=converted):
+        recs = []
+        for rec in records_from_document(doc):
+            if not rec.source:
+                rec.source = doc.source()
+            recs.append(rec.to_json())
+        parts.append({"source": doc.source(), "records": recs})
+        doc.blocks = []          # drop the document model as soon as it is used
+    return parts
 
 
 def _failure(index: int, path: str, code: str, message: str) -> dict:

@@ -29,27 +29,26 @@ def fake_record(unit: str, fill: str, found: int) -> dict:
                   data={"rows": [{"unit": "第一组", "general_hazards_found": found}]}).to_json()
 
 
-def fake_sniff(path, display=None):
-    head = Path(path).read_bytes()[:6]
-    if not head:
-        raise InputError(f"{display}：文件为空（零字节）", code="empty")
-    return "doc" if head.startswith(b"LEGACY") else "docx"
+def fake_needs_conversion(path):
+    return Path(path).read_bytes().startswith(b"LEGACY")
 
 
-def fake_parse_one(index, path, converted=None):
+def fake_read_records(path, converted=None):
     text = Path(path).read_text(encoding="utf-8")
+    if not text:
+        raise InputError(f"{path}：文件为空（零字节）", code="empty")
     if text.startswith("CRASH"):
         os._exit(1)
     if text.startswith("LEGACY"):
         assert converted is not None, "legacy file was not converted first"
         text = converted.read_text(encoding="utf-8")
     if not text.startswith("FAKE"):
-        return pipeline._failure(index, path, "wrong_type", f"{path}：不是可识别的文档格式")
+        raise InputError(f"{path}：不是可识别的文档格式", code="wrong_type")
     recs = json.loads(text[5:])
     src = {"path": path, "sha256": f"sha-{Path(path).name}-{len(text)}", "format": "docx"}
     for r in recs:
         r["source"] = src
-    return {"index": index, "path": path, "parts": [{"source": src, "records": recs}]}
+    return [{"source": src, "records": recs}]
 
 
 def fake_convert(paths, workdir):
@@ -64,9 +63,9 @@ def fake_convert(paths, workdir):
 
 @pytest.fixture
 def fakes(monkeypatch, tmp_path):
-    import parsers.readers.sniff as sniff_mod
-    monkeypatch.setattr(sniff_mod, "sniff", fake_sniff)
-    monkeypatch.setattr(pipeline, "parse_one", fake_parse_one)
+    import parsers.readers.legacy as legacy
+    monkeypatch.setattr(legacy, "needs_conversion", fake_needs_conversion)
+    monkeypatch.setattr(pipeline, "read_records", fake_read_records)
     monkeypatch.setattr(pipeline, "_convert", fake_convert)
     monkeypatch.setattr(pipeline, "_preload", lambda: None)
     monkeypatch.setattr(pipeline.tempfile, "tempdir", str(tmp_path / "tmp"))
