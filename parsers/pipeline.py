@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from schema.errors import PaichaError
+from schema.errors import InputError, PaichaError
 from schema.record import Record, error_line
 
 EXTENSIONS = {".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf",
@@ -41,7 +41,7 @@ class Summary:
     records_by_type: Counter = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)        # form_type → Chinese title
     warnings: int = 0
-    errors: list[tuple[str, str, str]] = field(default_factory=list)   # (path, code, message)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)   # (path, code, message); zip members too
     ledger: dict[str, int] = field(default_factory=lambda: {"new": 0, "unchanged": 0, "superseded": 0})
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -120,8 +120,9 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
 
 def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too)."""
+    member_errors: list[InputError] = []
     try:
-        return {"index": index, "path": path, "parts": read_records(path, converted)}
+        parts = read_records(path, converted, member_errors)
     except PaichaError as e:
         return _failure(index, path, e.code, e.message)
     except OSError as e:
@@ -130,14 +131,26 @@ def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
         return _failure(index, path, "too_large", f"{path}：文件过大，内存不足")
     except Exception as e:  # a bug in a reader or recogniser must not stop the batch
         return _failure(index, path, "internal", f"{path}：解析时出错（{type(e).__name__}: {e}）")
+    return {"index": index, "path": path, "parts": parts,
+            "member_errors": [(_named_path(e.message, path), e.code, e.message) for e in member_errors]}
 
 
-def read_records(path: str, converted: Path | None = None) -> list[dict]:
-    """[{"source", "records"}] per document in the file (a zip holds several)."""
+def _named_path(message: str, default: str) -> str:
+    """The path a reader's message starts with ("a.zip!表.docx：文件已损坏")."""
+    head = message.split("：", 1)[0]
+    return head if head.startswith(default) else default
+
+
+def read_records(path: str, converted: Path | None = None,
+                 member_errors: list[InputError] | None = None) -> list[dict]:
+    """[{"source", "records"}] per document in the file (a zip holds several).
+
+    Unreadable members of a zip go to `member_errors`; the other members are still read.
+    """
     from parsers.readers import read_file
     from parsers.recognize import records_from_document
     parts = []
-    for doc in read_file(Path(path), display_path=path, converted=converted):
+    for doc in read_file(Path(path), display_path=path, converted=converted, errors=member_errors):
         recs = []
         for rec in records_from_document(doc):
             if not rec.source:
@@ -260,6 +273,11 @@ def _take(result: dict, summary: Summary, con, out, spool, error_lines: list[dic
         _fail(summary, error_lines, out, {"path": path}, result["error"]["code"], result["error"]["message"])
         return
     parts = result["parts"]
+    for member, code, message in result.get("member_errors", []):
+        _fail(summary, error_lines, out, {"path": member}, code, message, whole_file=False)
+    if not parts and result.get("member_errors"):
+        summary.files_failed += 1       # a zip none of whose members could be read
+        return
     if con is not None:
         from ledger import store
         items = [(p["source"], [Record.from_json(r) for r in p["records"]]) for p in parts]
@@ -285,8 +303,10 @@ def _take(result: dict, summary: Summary, con, out, spool, error_lines: list[dic
                 spool.write(line + "\n")
 
 
-def _fail(summary: Summary, error_lines: list[dict], out, source: dict, code: str, message: str) -> None:
-    summary.files_failed += 1
+def _fail(summary: Summary, error_lines: list[dict], out, source: dict, code: str, message: str,
+          whole_file: bool = True) -> None:
+    """Report a failed file (or, whole_file=False, one unreadable member of a zip)."""
+    summary.files_failed += int(whole_file)
     summary.errors.append((source["path"], code, message))
     line = error_line(source, code, message)
     error_lines.append(line)

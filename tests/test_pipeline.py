@@ -21,7 +21,8 @@ PY = sys.executable
 
 # --- mechanics, with a stand-in reader ----------------------------------------------------------
 # A stand-in file holds the records it "contains" as JSON after the line "FAKE"; "CRASH" kills
-# the worker process; "LEGACY" is treated as a .doc that needs converting.
+# the worker process; "LEGACY" is treated as a .doc that needs converting; "ZIP" is an archive
+# whose first member is unreadable and whose second member follows.
 
 def fake_record(unit: str, fill: str, found: int) -> dict:
     return Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
@@ -33,8 +34,11 @@ def fake_needs_conversion(path):
     return Path(path).read_bytes().startswith(b"LEGACY")
 
 
-def fake_read_records(path, converted=None):
+def fake_read_records(path, converted=None, member_errors=None):
     text = Path(path).read_text(encoding="utf-8")
+    if text.startswith("ZIP"):      # an archive with one unreadable member, then its good member
+        member_errors.append(InputError(f"{path}!坏.docx：文件已损坏", code="corrupt"))
+        text = text[4:]
     if not text:
         raise InputError(f"{path}：文件为空（零字节）", code="empty")
     if text.startswith("CRASH"):
@@ -97,23 +101,25 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     write(src / "05x-bad.docx", "纯文本")
     (src / "06x-empty.docx").write_bytes(b"")
     write(src / "07x-legacy.doc", "LEGACY\n" + json.dumps([fake_record("老镇", "2023-03-05", 1)], ensure_ascii=False))
+    write(src / "08x-archive.zip", "ZIP\nFAKE\n" + json.dumps([fake_record("新镇", "2023-03-05", 2)], ensure_ascii=False))
     jsonl, db = tmp / "out.jsonl", tmp / "台账.db"
     s = pipeline.parse([src], jsonl=jsonl, db=db, workers=workers, progress=False)
-    assert (s.files_seen, s.files_parsed, s.files_failed) == (15, 13, 2)
-    assert s.records_by_type == {"campaign_stats": 13}
-    assert [(Path(p).name, c) for p, c, _ in s.errors] == [("05x-bad.docx", "wrong_type"), ("06x-empty.docx", "empty")]
+    assert (s.files_seen, s.files_parsed, s.files_failed) == (16, 14, 2)
+    assert s.records_by_type == {"campaign_stats": 14}
+    assert [(Path(p).name, c) for p, c, _ in s.errors] == [
+        ("05x-bad.docx", "wrong_type"), ("06x-empty.docx", "empty"), ("08x-archive.zip!坏.docx", "corrupt")]
     lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
-    order = [Path(x["source"]["path"]).name for x in lines]
+    order = [Path(x["source"]["path"]).name.split("!")[0] for x in lines]
     assert order == sorted(order)        # input order whatever the workers did
-    assert [x["error"]["code"] for x in lines if "error" in x] == ["wrong_type", "empty"]
-    assert s.ledger == {"new": 13, "unchanged": 0, "superseded": 0}
+    assert [x["error"]["code"] for x in lines if "error" in x] == ["wrong_type", "empty", "corrupt"]
+    assert s.ledger == {"new": 14, "unchanged": 0, "superseded": 0}
     # one conversion call for the chunk with the legacy file
     assert len(list((tmp / "tmp").glob("convert-call-*-1-07x-legacy.doc"))) == 1
     # a re-run changes nothing in the ledger
     before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0]
     again = pipeline.parse([src], db=db, workers=workers, progress=False)
-    assert again.ledger == {"new": 0, "unchanged": 13, "superseded": 0}
-    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 13
+    assert again.ledger == {"new": 0, "unchanged": 14, "superseded": 0}
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 14
 
 
 def test_resubmission_counts_as_superseded(fakes):

@@ -1,0 +1,225 @@
+"""End-to-end parsing speed and memory, against bare reading of the same files.
+
+    /tmp/venv/bin/python bench/bench_parse.py                 # 1,000 .docx + 1,000 .xlsx
+    /tmp/venv/bin/python bench/bench_parse.py --files 10000   # memory on a 10,000-file batch
+
+Builds the corpus (bench/make_corpus.py) in a temporary folder, then measures
+parsers.pipeline.parse() (read + recognise + JSONL + ledger, all cores) and, in
+the same run, the bare reading of the same files by python-docx, docx2python and
+openpyxl (one process, nothing but opening the file and touching every cell).
+Peak memory is the largest sum, over the whole process tree, of RSS (and of PSS,
+which counts pages shared by the forked workers once), sampled every 50 ms.
+Targets: ≥ 200 .docx forms/s end to end on 2 cores; ≤ 500 MB peak for 10,000 files.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for p in (ROOT, ROOT / "bench"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+from make_corpus import make_corpus  # noqa: E402
+
+TARGET_DOCX_PER_S = 200
+TARGET_PEAK_MB = 500
+BASELINE_MAX_FILES = 1000     # bare readers are timed on at most this many files of each kind
+
+
+# --- memory of the process tree ------------------------------------------------------------
+
+def _tree(root: int) -> list[int]:
+    """root and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _mem_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+class PeakMemory:
+    """Samples the whole process tree's memory in a thread; .rss_mb / .pss_mb are the peaks."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.rss, self.pss = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = pss = 0
+            for pid in _tree(os.getpid()):
+                r, p = _mem_kb(pid)
+                rss, pss = rss + r, pss + p
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def rss_mb(self) -> float:
+        return self.rss / 1024
+
+    @property
+    def pss_mb(self) -> float:
+        return self.pss / 1024
+
+
+# --- what is timed -----------------------------------------------------------------------------
+
+def bare_python_docx(files: list[Path]) -> None:
+    import docx
+    for f in files:
+        for t in docx.Document(str(f)).tables:
+            for row in t.rows:
+                for cell in row.cells:
+                    cell.text
+
+
+def bare_docx2python(files: list[Path]) -> None:
+    from docx2python import docx2python
+    for f in files:
+        with docx2python(str(f)) as d:
+            d.body
+
+
+def bare_openpyxl(files: list[Path]) -> None:
+    import openpyxl
+    for f in files:
+        wb = openpyxl.load_workbook(str(f), data_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+
+
+def timed(fn, *args) -> float:
+    t = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t
+
+
+def run_parse(paths: list[Path], out: Path, workers: int):
+    from parsers.pipeline import parse
+    for f in ("l.db", "l.db-wal", "l.db-shm", "r.jsonl"):
+        (out / f).unlink(missing_ok=True)
+    with PeakMemory() as mem:
+        t = time.perf_counter()
+        summary = parse(paths, jsonl=out / "r.jsonl", db=out / "l.db", workers=workers, progress=False)
+        seconds = time.perf_counter() - t
+    return summary, seconds, mem
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="解析速度与内存基准")
+    ap.add_argument("--docx", type=int, default=1000)
+    ap.add_argument("--xlsx", type=int, default=1000)
+    ap.add_argument("--files", type=int, help="总文件数（一半 .docx 一半 .xlsx），覆盖 --docx/--xlsx")
+    ap.add_argument("--workers", type=int, default=0, help="并行进程数（默认 CPU 核数）")
+    ap.add_argument("--keep", help="语料目录（保留，不删除）")
+    a = ap.parse_args()
+    n_docx, n_xlsx = (a.files // 2, a.files - a.files // 2) if a.files else (a.docx, a.xlsx)
+    workers = a.workers or os.cpu_count() or 1
+
+    tmp = tempfile.TemporaryDirectory(prefix="paicha-bench-")
+    base = Path(a.keep) if a.keep else Path(tmp.name)
+    t = time.perf_counter()
+    docx_files, xlsx_files = make_corpus(base / "corpus", n_docx, n_xlsx)
+    print(f"语料：{n_docx} 个 .docx、{n_xlsx} 个 .xlsx，生成用时 {time.perf_counter() - t:.1f} 秒；"
+          f"{workers} 个进程，CPU {os.cpu_count()} 核")
+
+    rows = []   # (what, files, seconds, peak rss, peak pss)
+    # ours first, so the bare readers' imports do not inflate the main process
+    runs = []
+    if docx_files:
+        runs.append(("paicha parse（.docx）", [base / "corpus" / "docx"], len(docx_files)))
+    if xlsx_files:
+        runs.append(("paicha parse（.xlsx）", [base / "corpus" / "xlsx"], len(xlsx_files)))
+    if docx_files and xlsx_files:
+        runs.append(("paicha parse（全部）", [base / "corpus" / "docx", base / "corpus" / "xlsx"],
+                     len(docx_files) + len(xlsx_files)))
+    failures = 0
+    for name, paths, n in runs:
+        summary, seconds, mem = run_parse(paths, base, workers)
+        failures += summary.files_failed
+        rows.append((name, n, seconds, mem.rss_mb, mem.pss_mb, summary))
+
+    bare = []
+    if docx_files:
+        sample = docx_files[:BASELINE_MAX_FILES]
+        bare.append(("python-docx 裸读", len(sample), timed(bare_python_docx, sample), "docx"))
+        bare.append(("docx2python 裸读", len(sample), timed(bare_docx2python, sample), "docx"))
+    if xlsx_files:
+        sample = xlsx_files[:BASELINE_MAX_FILES]
+        bare.append(("openpyxl 裸读", len(sample), timed(bare_openpyxl, sample), "xlsx"))
+
+    ours_rate = {"docx": None, "xlsx": None}
+    for name, n, seconds, *_ in rows:
+        for kind in ours_rate:
+            if f"（.{kind}）" in name:
+                ours_rate[kind] = n / seconds
+
+    print()
+    print(f"{'方法':<22}{'文件数':>8}{'秒':>9}{'文件/秒':>10}{'峰值RSS(MB)':>13}{'峰值PSS(MB)':>13}{'paicha/它':>11}")
+    for name, n, seconds, rss, pss, summary in rows:
+        print(f"{name:<22}{n:>8}{seconds:>9.2f}{n / seconds:>10.1f}{rss:>13.0f}{pss:>13.0f}{'':>11}")
+    for name, n, seconds, kind in bare:
+        ratio = ours_rate[kind] / (n / seconds) if ours_rate[kind] else float("nan")
+        print(f"{name:<22}{n:>8}{seconds:>9.2f}{n / seconds:>10.1f}{'':>13}{'':>13}{ratio:>10.2f}x")
+    print()
+    last = rows[-1][5]
+    print(f"最后一轮：{last.files_parsed} 个成功、{last.files_failed} 个失败，"
+          f"{last.records} 份记录 {dict(last.records_by_type)}")
+    if ours_rate["docx"]:
+        ok = "达标" if ours_rate["docx"] >= TARGET_DOCX_PER_S else "未达标"
+        print(f"目标 ≥ {TARGET_DOCX_PER_S} 个 .docx/秒：{ours_rate['docx']:.0f}（{ok}）")
+    peak_rss = max(r[3] for r in rows)
+    peak_pss = max(r[4] for r in rows)
+    ok = "达标" if peak_pss <= TARGET_PEAK_MB else "未达标"
+    print(f"目标峰值 ≤ {TARGET_PEAK_MB} MB：PSS {peak_pss:.0f} MB（{ok}），RSS 之和 {peak_rss:.0f} MB")
+    if failures:
+        print(f"注意：有 {failures} 个文件解析失败")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
