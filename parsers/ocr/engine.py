@@ -28,6 +28,7 @@ class Piece:
     x1: float
     y1: float
     line: int          # index of the detected text line it came from
+    line_box: tuple[float, float, float, float] = (0, 0, 0, 0)   # that line's box: covers the glyphs fully
 
     @property
     def cx(self) -> float:
@@ -76,12 +77,13 @@ def recognise(img: np.ndarray) -> list[Piece]:
         return []
     pieces: list[Piece] = []
     for line, (box, txt, score, words) in enumerate(zip(out.boxes, out.txts, out.scores, out.word_results)):
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        lbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
         words = [w for w in (words or ()) if w and w[2] is not None and str(w[0]).strip()]
         if not words:   # no word boxes: the whole line is one piece
-            xs, ys = [p[0] for p in box], [p[1] for p in box]
-            pieces.append(Piece(txt, float(score), min(xs), min(ys), max(xs), max(ys), line))
+            pieces.append(Piece(txt, float(score), *lbox, line, lbox))
             continue
         for text, _wscore, wbox in words:
             xs, ys = [p[0] for p in wbox], [p[1] for p in wbox]
-            pieces.append(Piece(str(text), float(score), min(xs), min(ys), max(xs), max(ys), line))
+            pieces.append(Piece(str(text), float(score), min(xs), min(ys), max(xs), max(ys), line, lbox))
     return pieces

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -99,12 +101,12 @@ def horizontal_lines(bw: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.nd
 
 
 def erase_text(bw: np.ndarray, pieces: list[Piece]) -> np.ndarray:
-    """A copy with every OCR box cleared but its outermost pixel (glyph strokes are not ruling lines)."""
+    """A copy with every detected text line's box cleared (glyph strokes are not ruling lines)."""
     out = bw.copy()
-    for p in pieces:
-        x0, x1 = int(p.x0) + 1, int(np.ceil(p.x1)) - 1
+    for x0, y0, x1, y1 in {p.line_box for p in pieces}:
+        x0, x1 = int(x0) + 1, int(np.ceil(x1)) - 1
         if x1 > x0:
-            out[max(0, int(p.y0)):int(np.ceil(p.y1)), max(0, x0):x1] = 0
+            out[max(0, int(y0)):int(np.ceil(y1)), max(0, x0):x1] = 0
     return out
 
 
@@ -128,7 +130,13 @@ def table_regions(hmask: np.ndarray, vmask: np.ndarray, unit: float,
         rows = (hmask[y:y + h, x:x + w] > 0).sum(axis=1) > 0.5 * w
         if _count_runs(rows) >= 2:
             out.append((int(x), int(y), int(x + w), int(y + h)))
+    # a frame around other regions (the paper's edge in a photo) is not a table
+    out = [b for b in out if not any(o != b and _contains(b, o) for o in out)]
     return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _contains(outer, inner) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 def _count_runs(flags: np.ndarray) -> int:
@@ -307,12 +315,21 @@ def assign_pieces(grids: list[Grid], pieces: list[Piece]) -> tuple[dict[int, lis
     return inside, outside
 
 
+@lru_cache(maxsize=1)
+def whole_cell_confusions() -> dict[str, str]:
+    """OCR readings of a lone mark -> the mark (parsers/ocr/confusions.yaml)."""
+    import yaml
+    with open(Path(__file__).with_name("confusions.yaml"), encoding="utf-8") as f:
+        return dict(yaml.safe_load(f)["whole_cell"])
+
+
 def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray, cfg: dict = SETTINGS) -> None:
     """Cell texts and confidences; an empty-read cell with ink in it gets confidence 0."""
     for cell in grid.cells:
         ps = inside.get(id(cell), [])
         if ps:
-            cell.text = "\n".join(_join_line(line) for line in text_lines(ps))
+            text = "\n".join(_join_line(line) for line in text_lines(ps))
+            cell.text = whole_cell_confusions().get(text.strip(), text)
             cell.confidence = round(min(p.score for p in ps), 4)
             continue
         x0, y0, x1, y1 = (int(v) for v in grid.cell_box(cell))
