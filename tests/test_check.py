@@ -1,0 +1,448 @@
+"""GB/T 9704 checker: a correct 公文 (rendered by the engine) passes; one planted violation per rule is found.
+
+Each plant edits the rendered .docx XML the way a user's Word session would
+(wrong margin, 黑体 title, [2023], 2023年03月02日, hyphen page numbers, …) and
+asserts that exactly that rule (and nothing unrelated) is reported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generators.gongwen.check import check_file, fix_dates, fix_doc_number, format_report, heading_level, parse_date
+from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
+
+ROOT = Path(__file__).resolve().parent.parent
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+GONGWEN = Gongwen(
+    organs=["晋城市城区发展和改革局"],
+    doc_number="城发改字〔2023〕15号",
+    title="晋城市城区发展和改革局关于开展安全生产大排查大整治行动的通知",
+    recipients="各相关企业",
+    body=[
+        "为认真贯彻落实省、市、区领导指示批示和安全生产工作会议精神，区发改（能源）局决定开展安全生产大排查大整治行动，现将有关事项通知如下：",
+        "一、目标要求",
+        "坚持人民至上、生命至上，强化重点行业领域安全生产风险隐患排查整治，形成“排查—整改—回查”全闭环工作流程。",
+        "（一）五级联查。实行区级领导带头查、监管部门重点查、镇（街道）定期查、村（社区）巡回查、企业全面查的工作机制。",
+        "1.企业全面查：认真落实企业主体责任，企业法定代表人要严格履行安全生产第一责任人责任。",
+        "（1）建立完善全员安全责任制，制定并落实安全生产责任清单。",
+        BodyPara(runs=[("二、工作要求", False)]),
+        BodyTable(rows=[["职务", "姓名", "单位及职务"], ["组长", "冯晓伟", "区委常委、常务副区长"],
+                        ["副组长", "赵强", "区政府办正科级干部"], ["", "杜阳阳", "区发改（能源）局局长"]],
+                  merges=[(2, 0, 2, 1)]),
+        "各企业要于2023年3月15日前完成自查，报区发改（能源）局安全股。",
+    ],
+    signature=["晋城市城区发展和改革局"],
+    date=dt.date(2023, 3, 2),
+    note="此件公开发布",
+    attachments=[
+        Attachment(name="企业安全生产自查表", blocks=[BodyTable(rows=[["检查项目", "检查内容", "检查结果"],
+                                                                  ["安全管理", "安全生产责任制是否健全", ""]])]),
+        Attachment(name="安全隐患排查整治统计表", blocks=[BodyTable(rows=[["序号", "单位", "排查隐患（项）"],
+                                                                     ["1", "", ""]])]),
+    ],
+    cc=["区安委办", "区应急管理局"],
+    printer="晋城市城区发展和改革局办公室",
+    print_date=dt.date(2023, 3, 2),
+)
+
+
+def build_reference(gw: Gongwen, out: Path) -> Path:
+    """A conforming 公文 built independently of the renderer with plain python-docx (a second implementation)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt, RGBColor
+    from generators.gongwen.profile import load_profile
+
+    prof = load_profile("gbt9704")
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(prof.line_pitch_twips))
+    grid.set(qn("w:charSpace"), str(prof.char_space))
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    settings = doc.settings.element
+    settings.append(OxmlElement("w:evenAndOddHeaders"))
+
+    def para(runs, align=None, indent=True, size=16, pb=False):
+        p = doc.add_paragraph()
+        pf = p.paragraph_format
+        pf.line_spacing, pf.space_after = Pt(28.95), Pt(0)
+        if align is not None:
+            p.alignment = align
+        if indent:
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:firstLineChars"), "200")
+            p._p.get_or_add_pPr().append(ind)
+        pf.page_break_before = pb
+        for text, font, bold in runs:
+            r = p.add_run(text)
+            r.bold, r.font.size = bold, Pt(size)
+            r._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        return p
+
+    def border(p, side, color="000000", sz=8):
+        pbdr = OxmlElement("w:pBdr")
+        el = OxmlElement(f"w:{side}")
+        for k, v in (("val", "single"), ("sz", str(sz)), ("space", "1"), ("color", color)):
+            el.set(qn(f"w:{k}"), v)
+        pbdr.append(el)
+        p._p.get_or_add_pPr().append(pbdr)
+
+    def table(bt):
+        t = doc.add_table(rows=len(bt.rows), cols=len(bt.rows[0]))
+        t.style = "Table Grid"
+        for r, row in enumerate(bt.rows):
+            for c, text in enumerate(row):
+                if text:
+                    t.cell(r, c).paragraphs[0].add_run(text)
+        for r, c, rs, cs in bt.merges:
+            t.cell(r, c).merge(t.cell(r + rs - 1, c + cs - 1))
+
+    fs, hei, kai, xbs = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
+    mark = para([(gw.organs[0] + "文件", xbs, False)], AL.CENTER, False, 40)
+    for r in mark.runs:
+        r.font.color.rgb = RGBColor(0xFF, 0, 0)
+    border(para([(gw.doc_number, fs, False)], AL.CENTER, False), "bottom", "FF0000")
+    para([(gw.title, xbs, False)], AL.CENTER, False, 22)
+    para([(gw.recipients + "：", fs, False)], indent=False)
+    for b in gw.body:
+        if isinstance(b, BodyTable):
+            table(b)
+            continue
+        text = b if isinstance(b, str) else b.text
+        head = text[:next((i + 1 for i, ch in enumerate(text) if ch in "。："), len(text))]
+        font = {1: hei, 2: kai}.get(heading_level(text), fs)
+        para([(head, font, False), (text[len(head):], fs, False)])
+    para([("附件：1.企业安全生产自查表", fs, False)])
+    para([("2.安全隐患排查整治统计表", fs, False)])
+    para([(gw.signature[0], fs, False)], AL.RIGHT, False)
+    para([("2023年3月2日", fs, False)], AL.RIGHT, False)
+    para([("（此件公开发布）", fs, False)])
+    for n, att in enumerate(gw.attachments, 1):
+        para([(f"附件{n}", hei, False)], indent=False, pb=True)
+        para([(att.name, xbs, False)], AL.CENTER, False, 22)
+        table(att.blocks[0])
+    cc = para([("抄送：" + "，".join(gw.cc) + "。", fs, False)], indent=False, size=14)
+    border(cc, "top")
+    pr = para([(gw.printer + "\t2023年3月2日印发", fs, False)], indent=False, size=14)
+    border(pr, "top", sz=4)
+    border(pr, "bottom")
+    for footer, align in ((sec.footer, AL.RIGHT), (sec.even_page_footer, AL.LEFT)):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        for kind, text in (("t", "— "), ("begin", None), ("instr", " PAGE "), ("separate", None), ("t", "1"),
+                           ("end", None), ("t", " —")):
+            r = p.add_run(text if kind == "t" else None)
+            r.font.size = Pt(14)
+            r._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+            if kind in ("begin", "separate", "end"):
+                fc = OxmlElement("w:fldChar")
+                fc.set(qn("w:fldCharType"), kind)
+                r._r.append(fc)
+            elif kind == "instr":
+                it = OxmlElement("w:instrText")
+                it.text = text
+                r._r.append(it)
+    doc.save(out)
+    return out
+
+
+@pytest.fixture(scope="session", params=["reference", "render"])
+def good(request, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("check") / f"{request.param}.docx"
+    if request.param == "reference":
+        return build_reference(GONGWEN, out)
+    render = pytest.importorskip("generators.gongwen.render").render
+    return render(GONGWEN, out)
+
+
+# --- planting ----------------------------------------------------------------------------------
+
+def plant(src: Path, dst: Path, edits: dict) -> Path:
+    """Copy a .docx applying {part name or "footers": fn(root)} to the parsed XML parts."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            key = "footers" if re.fullmatch(r"word/footer\d*\.xml", item.filename) else item.filename
+            if key in edits:
+                root = etree.fromstring(data)
+                edits[key](root) if key != "footers" else edits[key](root, item.filename, zin)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            zout.writestr(item, data)
+    return dst
+
+
+def ptext(p) -> str:
+    return "".join(t.text or "" for t in p.iter(w("t")))
+
+
+def para(root, startswith: str):
+    """The first paragraph whose text starts with `startswith` (spaces ignored)."""
+    for p in root.iter(w("p")):
+        if re.sub(r"\s", "", ptext(p)).startswith(startswith):
+            return p
+    raise AssertionError(f"no paragraph starting {startswith!r}")
+
+
+def set_font(p, name: str) -> None:
+    for r in p.iter(w("r")):
+        rpr = r.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(r, w("rPr"))
+            r.insert(0, rpr)
+        f = rpr.find(w("rFonts"))
+        if f is None:
+            f = etree.Element(w("rFonts"))
+            rpr.insert(0, f)
+        for a in list(f.attrib):
+            if "eastAsia" in a:
+                del f.attrib[a]
+        f.set(w("eastAsia"), name)
+
+
+def set_color(p, color: str) -> None:
+    for r in p.iter(w("r")):
+        rpr = r.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.Element(w("rPr"))
+            r.insert(0, rpr)
+        c = rpr.find(w("color"))
+        if c is None:
+            c = etree.SubElement(rpr, w("color"))
+        c.set(w("val"), color)
+
+
+def replace_text(root, old: str, new: str) -> None:
+    hit = False
+    for t in root.iter(w("t")):
+        if t.text and old in t.text:
+            t.text = t.text.replace(old, new)
+            hit = True
+    assert hit, f"text {old!r} not found"
+
+
+def replace_date(root, old: str, new: str, first_only: bool = True) -> None:
+    """Replace a date that the renderer may have split over several runs."""
+    for p in root.iter(w("p")):
+        if ptext(p).strip() == old:
+            ts = [t for t in p.iter(w("t")) if t.text]
+            ts[0].text = new
+            for t in ts[1:]:
+                t.text = ""
+            return
+    raise AssertionError(f"date line {old!r} not found")
+
+
+def remove_red_rule(root) -> None:
+    for el in list(root.iter(w("top"), w("bottom"), w("between"))):
+        if el.get(w("color"), "").upper() in ("FF0000", "RED") and el.getparent().tag == w("pBdr"):
+            el.getparent().remove(el)
+
+
+def remove_page_breaks(root) -> None:
+    for el in list(root.iter(w("pageBreakBefore"))):
+        el.getparent().remove(el)
+    for br in list(root.iter(w("br"))):
+        if br.get(w("type")) == "page":
+            br.getparent().remove(br)
+    for st in root.iter(w("type")):
+        if st.getparent().tag == w("sectPr"):
+            st.set(w("val"), "continuous")
+
+
+def remove_banji_rules(root) -> None:
+    for el in list(root.iter(w("pBdr"))):
+        if not any(b.get(w("color"), "").upper() == "FF0000" for b in el):
+            el.getparent().remove(el)
+
+
+def set_pgmar(attr: str, twips: int):
+    def f(root):
+        for m in root.iter(w("pgMar")):
+            m.set(w(attr), str(twips))
+    return f
+
+
+def set_line_pitch(root) -> None:
+    for s in root.iter(w("spacing")):
+        if s.get(w("lineRule")) == "exact" and s.getparent().tag == w("pPr"):
+            s.set(w("line"), "640")
+    for g in root.iter(w("docGrid")):
+        g.set(w("linePitch"), "640")
+
+
+def set_char_space(root) -> None:
+    for g in root.iter(w("docGrid")):
+        g.set(w("charSpace"), "0")
+    for sp in list(root.iter(w("spacing"))):
+        if sp.getparent().tag == w("rPr"):
+            sp.getparent().remove(sp)
+
+
+def footers(fn):
+    """An edit applied to every footer part."""
+    return lambda root, name, zin: fn(root)
+
+
+def even_footer(fn):
+    """An edit applied to the even-page footer only."""
+    def edit(root, name, zin):
+        doc = etree.fromstring(zin.read("word/document.xml"))
+        rels = etree.fromstring(zin.read("word/_rels/document.xml.rels"))
+        target = {r.get("Id"): r.get("Target") for r in rels}
+        even = {target[ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+                for ref in doc.iter(w("footerReference")) if ref.get(w("type")) == "even"}
+        if name.split("/")[-1] in even:
+            fn(root)
+    return edit
+
+
+def set_jc(p, val: str) -> None:
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        p.insert(0, ppr)
+    jc = ppr.find(w("jc"))
+    if jc is None:
+        jc = etree.SubElement(ppr, w("jc"))
+    jc.set(w("val"), val)
+
+
+def drop(p) -> None:
+    p.getparent().remove(p)
+
+
+def no_indent(p) -> None:
+    for ind in p.iter(w("ind")):
+        for a in list(ind.attrib):
+            if "firstLine" in a:
+                del ind.attrib[a]
+        ind.set(w("firstLine"), "0")
+
+
+D = "word/document.xml"
+PLANTS = {
+    # rule id: (edits, other rule ids the same edit may reasonably cause)
+    "page.margin": ({D: set_pgmar("top", 1440)}, {"grid.lines"}),
+    "page.size": ({D: lambda r: [s.set(w("h"), "15840") or s.set(w("w"), "12240") for s in r.iter(w("pgSz"))]},
+                  {"grid.lines", "grid.chars"}),
+    "grid.lines": ({D: set_line_pitch}, set()),
+    "grid.chars": ({D: set_char_space}, set()),
+    "body.font": ({D: lambda r: set_font(para(r, "坚持人民至上"), "宋体")}, set()),
+    "body.indent": ({D: lambda r: no_indent(para(r, "坚持人民至上"))}, set()),
+    "color.text": ({D: lambda r: set_color(para(r, "坚持人民至上"), "FF0000")}, set()),
+    "title.font": ({D: lambda r: set_font(para(r, "晋城市城区发展和改革局关于"), "黑体")}, set()),
+    "title.align": ({D: lambda r: set_jc(para(r, "晋城市城区发展和改革局关于"), "left")}, set()),
+    "heading.font": ({D: lambda r: set_font(para(r, "一、目标要求"), "仿宋_GB2312")}, set()),
+    "heading.runin": ({D: lambda r: set_font(para(r, "（一）五级联查"), "楷体_GB2312")}, set()),
+    "recipients.colon": ({D: lambda r: replace_text(r, "各相关企业：", "各相关企业:")}, set()),
+    "docnum.bracket": ({D: lambda r: replace_text(r, "〔2023〕", "[2023]")}, set()),
+    "docnum.zero": ({D: lambda r: replace_text(r, "〕15号", "〕015号")}, set()),
+    "docnum.di": ({D: lambda r: replace_text(r, "〕15号", "〕第15号")}, set()),
+    "docnum.hao": ({D: lambda r: replace_text(r, "〕15号", "〕15")}, set()),
+    "mark.color": ({D: lambda r: set_color(para(r, "晋城市城区发展和改革局文件"), "000000")}, set()),
+    "mark.font": ({D: lambda r: set_font(para(r, "晋城市城区发展和改革局文件"), "宋体")}, set()),
+    "redline.missing": ({D: remove_red_rule}, set()),
+    "date.zero": ({D: lambda r: replace_date(r, "2023年3月2日", "2023年03月02日")}, set()),
+    "date.numerals": ({D: lambda r: replace_date(r, "2023年3月2日", "二〇二三年三月二日")}, set()),
+    "footer.oddeven": ({"word/settings.xml": lambda r: [e.getparent().remove(e) for e in list(r.iter(w("evenAndOddHeaders")))]},
+                       set()),
+    "footer.dash": ({"footers": footers(lambda r: [setattr(t, "text", t.text.replace("—", "-"))
+                                                     for t in r.iter(w("t")) if t.text])}, set()),
+    "footer.align": ({"footers": even_footer(lambda r: [set_jc(p, "right") for p in r.iter(w("p"))])}, set()),
+    "footer.font": ({"footers": footers(lambda r: [set_font(p, "黑体") for p in r.iter(w("p"))] and
+                                        [f.set(w("ascii"), "黑体") for f in r.iter(w("rFonts"))])}, set()),
+    "banji.print_line": ({D: lambda r: drop(para(r, "晋城市城区发展和改革局办公室"))}, {"banji.lines"}),
+    "banji.lines": ({D: remove_banji_rules}, set()),
+    "banji.cc_punct": ({D: lambda r: replace_text(r, "区应急管理局。", "区应急管理局")}, set()),
+    "banji.font": ({D: lambda r: set_font(para(r, "抄送"), "宋体")}, set()),
+    "attach.pagebreak": ({D: remove_page_breaks}, set()),
+    "attach.punct": ({D: lambda r: replace_text(r, "企业安全生产自查表", "企业安全生产自查表；")}, set()),
+    "attach.label": ({D: lambda r: replace_text(para(r, "附件2"), "附件2", "附表")}, set()),
+    "attach.label_font": ({D: lambda r: set_font(para(r, "附件1"), "宋体")}, set()),
+}
+
+
+def test_rendered_notice_is_clean(good):
+    problems = check_file(good)
+    assert problems == [], format_report(good, problems)
+    assert format_report(good, problems).endswith("未发现问题")
+
+
+@pytest.mark.parametrize("rule", sorted(PLANTS))
+def test_planted_violation_is_found(good, tmp_path, rule):
+    edits, allowed = PLANTS[rule]
+    bad = plant(good, tmp_path / f"{rule}.docx", edits)
+    problems = check_file(bad)
+    ids = {p.rule for p in problems}
+    assert rule in ids, format_report(bad, problems)
+    assert ids <= {rule} | allowed, format_report(bad, problems)
+    hit = next(p for p in problems if p.rule == rule)
+    assert hit.message and hit.where and re.search(r"[\u4e00-\u9fff]", hit.message)
+
+
+def test_unformatted_draft_reports_every_group():
+    draft = ROOT / "samples" / "word_drafts" / "draft_fagai.docx"
+    ids = {p.rule for p in check_file(draft)}
+    for rule in ("page.size", "page.margin", "grid.lines", "grid.chars", "mark.color", "docnum.bracket",
+                 "redline.missing", "title.font", "body.font", "heading.font", "date.zero",
+                 "footer.oddeven", "banji.lines"):
+        assert rule in ids
+
+
+def test_report_groups_repeated_rules():
+    draft = ROOT / "samples" / "word_drafts" / "draft_fagai.docx"
+    problems = check_file(draft)
+    text = format_report(draft, problems)
+    assert text.splitlines()[0].endswith(f"发现 {len(problems)} 处问题")
+    assert "另有" in text and "body.indent" in text
+
+
+def test_non_docx_is_input_error(tmp_path):
+    from schema.errors import InputError
+    bad = tmp_path / "x.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="x.docx"):
+        check_file(bad)
+    with pytest.raises(InputError, match="只能检查"):
+        check_file(ROOT / "samples" / "word_drafts" / "draft_fagai.doc")
+
+
+def test_text_helpers():
+    assert fix_doc_number("晋市安委发[2024]第06号") == "晋市安委发〔2024〕6号"
+    assert fix_doc_number("南政发（2023）14") == "南政发〔2023〕14号"
+    assert fix_dates("2023年03月02日") == "2023年3月2日"
+    assert fix_dates("二〇二三年十二月二十五日") == "2023年12月25日"
+    assert parse_date("２０２４年２月６日印发") == (2024, 2, 6)
+
+
+def test_notice_samples_are_clean(tmp_path):
+    notice = pytest.importorskip("generators.gongwen.notice").notice
+    drafts = sorted((ROOT / "samples" / "notices").glob("*.txt"))
+    if not drafts:
+        pytest.skip("samples/notices not written yet")
+    for d in drafts:
+        out = notice(d, tmp_path / (d.stem + ".docx"))
+        problems = check_file(out)
+        assert problems == [], format_report(out, problems)
