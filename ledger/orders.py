@@ -7,12 +7,13 @@ processes never get the same number and a number is never reused (voiding keeps 
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
+from ledger import queries
 from ledger.db import transaction
+from ledger.store import enterprise_key
 from schema.errors import PaichaError
 
 # order statuses, as printed in registers and lists
@@ -74,54 +75,32 @@ def next_serial(con: sqlite3.Connection, authority: str, code: str, year: int) -
         return allocate(con, authority, code, year)[0]
 
 
-def norm_name(name: str) -> str:
-    """Enterprise name as compared in the ledger: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
-
-
 def enterprise_id(con: sqlite3.Connection, name: str, address: str = "", town: str = "",
                   create: bool = True) -> int | None:
     """The enterprise's id; an unknown enterprise is added to the ledger when `create`."""
     row = con.execute("SELECT id FROM enterprises WHERE norm_name = ? OR name = ?",
-                      (norm_name(name), name)).fetchone()
+                      (enterprise_key(name), name)).fetchone()
     if row:
         return row[0]
     if not create:
         return None
     cur = con.execute("INSERT INTO enterprises (name, norm_name, town, address) VALUES (?, ?, ?, ?)",
-                      (name, norm_name(name), town or None, address or None))
+                      (name, enterprise_key(name), town or None, address or None))
     return cur.lastrowid
 
 
 def open_hazards(con: sqlite3.Connection, enterprises: Iterable[str] | None = None, town: str | None = None,
-                 since: str | None = None, until: str | None = None, source: str | None = None) -> list[sqlite3.Row]:
-    """Open, active hazards not already under a live (non-void) order, oldest first."""
-    sql = ["SELECT h.*, e.address AS enterprise_address FROM hazards h",
-           "LEFT JOIN enterprises e ON e.id = h.enterprise_id",
-           "WHERE h.status = 'open' AND h.active = 1",
-           "AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id",
-           "                WHERE oi.hazard_id = h.id AND o.status != 'void')"]
-    args: list = []
-    if enterprises:
-        names = list(enterprises)
-        marks = ",".join("?" * len(names))
-        sql.append(f"AND (h.enterprise IN ({marks}) OR e.norm_name IN ({marks}))")
-        args += names + [norm_name(n) for n in names]
-    if town:
-        sql.append("AND h.town = ?")
-        args.append(town)
-    if since:
-        sql.append("AND h.found_date >= ?")
-        args.append(since)
-    if until:
-        sql.append("AND h.found_date <= ?")
-        args.append(until)
-    if source:
-        sql.append("AND h.record_id IN (SELECT r.id FROM records r JOIN sources s ON s.id = r.source_id"
-                   " WHERE s.path = ? OR s.path LIKE ? OR s.sha256 LIKE ?)")
-        args += [source, "%" + source.replace("%", ""), source + "%"]
-    sql.append("ORDER BY h.enterprise, h.id")
-    return con.execute("\n".join(sql), args).fetchall()
+                 since: str | None = None, until: str | None = None, source: str | None = None) -> list[dict]:
+    """Open, active hazards (ledger.queries.hazards filters) not already under a live (non-void) order."""
+    names = list(enterprises) if enterprises else [None]
+    found: dict[int, dict] = {}
+    for name in names:
+        for h in queries.hazards(con, status="open", town=town, enterprise=name, since=since, until=until,
+                                 source=source):
+            found[h["id"]] = h
+    ordered = {r[0] for r in con.execute("SELECT oi.hazard_id FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+                                         " WHERE o.status != 'void' AND oi.hazard_id IS NOT NULL")}
+    return sorted((h for h in found.values() if h["id"] not in ordered), key=lambda h: (h["enterprise"], h["id"]))
 
 
 def add_event(con: sqlite3.Connection, hazard_id: int, actor: str, action: str,
@@ -193,3 +172,21 @@ def all_orders(con: sqlite3.Connection) -> list[sqlite3.Row]:
                        " MIN(oi.deadline) AS first_deadline FROM orders o"
                        " LEFT JOIN order_items oi ON oi.order_id = o.id GROUP BY o.id"
                        " ORDER BY o.year, o.code, o.serial").fetchall()
+
+
+def void_order(con: sqlite3.Connection, number: str, actor: str, reason: str) -> sqlite3.Row:
+    """作废: the order keeps its number, its hazards become free for a new order."""
+    with transaction(con):
+        order = get_order(con, number)
+        if order["status"] == "void":
+            raise PaichaError(f"指令书{order['number']}已作废", code="already_void")
+        if order["status"] == "closed":
+            raise PaichaError(f"指令书{order['number']}所列隐患已全部销号，不能作废", code="closed")
+        stamp = now()
+        con.execute("UPDATE orders SET status = 'void', void_reason = ?, voided_at = ? WHERE id = ?",
+                    (reason, stamp, order["id"]))
+        for item in items_of(con, order["id"]):
+            if item["hazard_id"] is not None:
+                add_event(con, item["hazard_id"], actor, "order_void", item["hazard_status"], item["hazard_status"],
+                          f"{order['number']} 作废：{reason}", stamp)
+    return get_order(con, order["number"])

@@ -37,7 +37,7 @@ XIAO_ER = Pt(18)      # 小二
 XIAO_SI = Pt(12)      # 小四
 WU_HAO = Pt(10.5)     # 五号
 LINE = Pt(20)         # exact line pitch of the body
-DEADLINE_TEXT = ("现责令你单位对上述第{{ d.items }}项问题于{{ d.date }}前整改完毕，达到有关法律法规规章和标准规定的"
+DEADLINE_TEXT = ("现责令你单位对上述第{{ d.nums }}项问题于{{ d.date }}前整改完毕，达到有关法律法规规章和标准规定的"
                  "要求。由此造成事故的，依法追究有关人员的责任。")
 
 
@@ -140,8 +140,11 @@ def signature_table(doc, rows: list[tuple[str, str | None]]) -> None:
     """Label, a ruled blank for the handwritten signature, and 证号 (pre-printed when known)."""
     table = doc.add_table(rows=len(rows), cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     no_table_borders(table)
-    widths = (Cm(6.4), Cm(3.4), Cm(1.4), Cm(4.2))
+    widths = (Cm(8.0), Cm(2.4), Cm(1.9), Cm(3.5))
+    for col, w in zip(table.columns, widths):
+        col.width = w
     for r, (label, cert) in enumerate(rows):
         cells = table.rows[r].cells
         for c, w in enumerate(widths):
@@ -149,7 +152,9 @@ def signature_table(doc, rows: list[tuple[str, str | None]]) -> None:
         texts = (label, "", "证号：" if cert is not None else "", cert or "")
         for c, text in enumerate(texts):
             p = cells[c].paragraphs[0]
-            p.paragraph_format.space_before = Pt(8)
+            p.paragraph_format.space_before = Pt(6)
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            p.paragraph_format.line_spacing = LINE
             if text:
                 set_run_font(p.add_run(text), BODY_FONT, XIAO_SI)
         underline_cell(cells[1])
@@ -194,7 +199,7 @@ def build_zhiling(out: Path) -> Path:
     header(doc, "责令限期整改指令书")
     para(doc, "{{ o.enterprise }}：")
     para(doc, "经查，你单位存在下列问题：", indent_chars=2)
-    item_paragraphs(doc, "o.items")
+    item_paragraphs(doc, "o.problems")
     tag(doc, "{%p if o.continued %}")
     para(doc, "（此栏不够，可另附页。第{{ o.cont_range }}项见附页）", indent_chars=2)
     tag(doc, "{%p endif %}")
@@ -230,7 +235,7 @@ def build_fucha(out: Path) -> Path:
     para(doc, "{{ o.enterprise }}：")
     para(doc, "本机关于{{ o.order_date_cn }}作出了责令限期整改指令书的决定［{{ o.order_number }}］，"
               "经对你单位整改情况进行复查，提出如下意见：", indent_chars=2)
-    tag(doc, "{%p for it in o.items %}")
+    tag(doc, "{%p for it in o.problems %}")
     para(doc, "{{ it.no }}．{{ it.text }}——{{ it.result }}。", indent_chars=2)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if o.failed %}")
@@ -255,6 +260,9 @@ def build_jiancha(out: Path) -> Path:
             ("检查时间", "{{ o.time }}")]
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for col, w in zip(table.columns, (Cm(4.2), Cm(11.6))):
+        col.width = w
     for r, (label, value) in enumerate(rows):
         cells = table.rows[r].cells
         cells[0].width, cells[1].width = Cm(4.2), Cm(11.6)
@@ -264,7 +272,7 @@ def build_jiancha(out: Path) -> Path:
               "{{ o.officers[0].cert_no }}、{{ o.officers[1].cert_no }}，这是我们的证件（出示证件）。"
               "现依法对你单位进行现场检查，请予配合。", indent_chars=2, before=6)
     para(doc, "检查情况：", indent_chars=2)
-    tag(doc, "{%p for it in o.items %}")
+    tag(doc, "{%p for it in o.problems %}")
     para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2)
     tag(doc, "{%p endfor %}")
     para(doc, "（此栏不够，可另附页）", indent_chars=2)

@@ -1,0 +1,587 @@
+"""责令限期整改指令书 in batch, 整改复查意见书 and 现场检查记录.
+
+Form: the national 式样 of 2016 (安全生产行政执法文书) with the 应急 prefix, 6个月 for
+litigation and 行政复议 to the same-level people's government; the fixed wording is in the
+editable templates (templates/order_*.docx, built by templates/build_order_templates.py),
+names in templates/authority.yaml.
+
+Inputs: the ledger's open hazards (one order per enterprise), a hazard list .xlsx
+(write_hazard_template) or a YAML spec (samples/orders/). Numbers come from the ledger
+(ledger/orders.py). Each template is prepared once and rendered per order from one compiled
+Jinja template with autoescape, so user text is always literal.
+"""
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+import yaml
+
+from generators import legal_basis
+from generators.excel import write
+from ledger import orders as ledger_orders
+from ledger.db import connect
+from ledger.orders import OrderDraft, OrderItem
+from schema.errors import InputError, PaichaError
+from schema.normalize import norm_date
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+DEFAULT_CONFIG = TEMPLATES / "authority.yaml"
+ORDER_TEMPLATE = TEMPLATES / "order_zhiling.docx"
+RECHECK_TEMPLATE = TEMPLATES / "order_fucha.docx"
+RECORD_TEMPLATE = TEMPLATES / "order_jiancha.docx"
+DEFAULT_DB_NAME = "指令书台账.db"
+MERGED_NAME = "指令书合并打印.docx"
+REGISTER_NAME = "指令书登记簿.xlsx"
+HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据（可选）")
+BLANK_NAME = "________"
+MAX_PROBLEM_CHARS = 2000
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FILENAME_BAD = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
+@dataclass
+class IssuedOrder:
+    number: str
+    enterprise: str
+    n_items: int
+    deadlines: list[str]
+    path: Path
+    continued: bool = False
+
+
+@dataclass
+class OrderResult:
+    orders: list[IssuedOrder] = field(default_factory=list)
+    merged: Path | None = None
+    pdf: Path | None = None
+    register: Path | None = None
+    db: Path | None = None
+    db_created: bool = False
+    records: list[Path] = field(default_factory=list)      # 现场检查记录 written from a spec
+    notes: list[str] = field(default_factory=list)
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def load_authority(config: Path | None = None) -> dict:
+    """templates/authority.yaml, overlaid by `config` (nested sections merged key by key)."""
+    cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    if config:
+        config = Path(config)
+        try:
+            extra = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as e:
+            raise InputError(f"{config}：执法机关配置不是有效的 YAML（{_first_line(e)}）", code="bad_config")
+        if not isinstance(extra, dict):
+            raise InputError(f"{config}：执法机关配置应为“键: 值”格式", code="bad_config")
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(cfg.get(key), dict):
+                cfg[key] = {**cfg[key], **value}
+            else:
+                cfg[key] = value
+    for key in ("name", "short_name", "government", "court", "filing"):
+        if not str(cfg.get(key) or "").strip():
+            raise InputError(f"{config or DEFAULT_CONFIG}：执法机关配置缺少“{key}”", code="bad_config")
+    officers = list(cfg.get("officers") or [])
+    officers += [{}] * (2 - len(officers))
+    cfg["officers"] = [{"name": str(o.get("name") or ""), "cert_no": str(o.get("cert_no") or "")}
+                       for o in officers[:2]]
+    return cfg
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+# --- text helpers ----------------------------------------------------------------------------------
+
+def clean(value: Any) -> Any:
+    """Context values safe for WordprocessingML: no control characters, one line."""
+    if isinstance(value, str):
+        return _XML_INVALID.sub("", " ".join(value.split()) if "\n" in value or "\r" in value else value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def date_cn(iso: str) -> str:
+    y, m, d = (int(x) for x in iso[:10].split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def item_list(numbers: list[int]) -> str:
+    """[1, 2, 3, 4, 7] → "1至4、7" (runs of three or more shortened)."""
+    parts, run = [], []
+    for n in sorted(numbers) + [None]:
+        if run and (n is None or n != run[-1] + 1):
+            parts.append(f"{run[0]}至{run[-1]}" if len(run) >= 3 else "、".join(map(str, run)))
+            run = []
+        if n is not None:
+            run.append(n)
+    return "、".join(parts)
+
+
+def to_iso(raw: Any, where: str) -> str:
+    """A date as written (2023年3月20日, 2023.3.20, an Excel date) → ISO; InputError naming `where`."""
+    got = norm_date(raw)
+    if not got.value or len(got.value) != 10:
+        raise InputError(f"{where}：无法识别的日期“{raw}”", code="bad_date")
+    return got.value
+
+
+def safe_filename(text: str, limit: int = 40) -> str:
+    return _FILENAME_BAD.sub("_", text).strip("._")[:limit] or "未命名"
+
+
+# --- the template, prepared once -----------------------------------------------------------------
+
+class PreparedTemplate:
+    """A docxtpl template: tags cleaned by docxtpl once, compiled once (autoescape), rendered per document."""
+
+    def __init__(self, path: Path):
+        from docxtpl import DocxTemplate
+
+        self.path = Path(path)
+        with zipfile.ZipFile(self.path) as z:
+            self.parts = [(i, z.read(i.filename)) for i in z.infolist()]
+        src = dict((i.filename, b) for i, b in self.parts)["word/document.xml"].decode("utf-8")
+        src = DocxTemplate(self.path).patch_xml(src)
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)          # as docxtpl does before rendering
+        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        try:
+            self.template = env.from_string(src)
+        except jinja2.TemplateError as e:
+            raise PaichaError(f"{self.path}：模板标签有误（{_first_line(e)}）", code="bad_template")
+
+    def render_xml(self, context: dict) -> str:
+        """word/document.xml for this context."""
+        try:
+            xml = self.template.render(clean(context))
+        except jinja2.TemplateError as e:
+            raise PaichaError(f"{self.path}：模板变量有误（{_first_line(e)}）", code="bad_template")
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+
+    def save(self, document_xml: str, out: Path) -> Path:
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for info, data in self.parts:
+                if info.filename == "docProps/thumbnail.jpeg":
+                    continue
+                z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
+                           else data, compress_type=zipfile.ZIP_DEFLATED)
+        return out
+
+    def render(self, context: dict, out: Path) -> Path:
+        return self.save(self.render_xml(context), out)
+
+    def merge(self, documents: Iterable[str], out: Path) -> Path:
+        """One .docx holding the rendered documents, each starting on a new page (a section each)."""
+        head = tail = None
+        bodies = []
+        for xml in documents:
+            start = xml.index("<w:body>") + len("<w:body>")
+            sect = xml.rindex("<w:sectPr")
+            end = xml.rindex("</w:body>")
+            if head is None:
+                head, tail = xml[:start], xml[end:]
+            bodies.append((xml[start:sect], xml[sect:end]))
+        if head is None:
+            raise PaichaError("没有可合并的文书")
+        pieces = [head]
+        for i, (body, sect) in enumerate(bodies):
+            pieces.append(body)
+            if i < len(bodies) - 1:
+                # a tiny paragraph carrying a next-page section break
+                pieces.append('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+                              f'<w:rPr><w:sz w:val="2"/></w:rPr>{sect}</w:pPr></w:p>')
+            else:
+                pieces.append(sect)
+        pieces.append(tail)
+        return self.save("".join(pieces), out)
+
+
+@lru_cache(maxsize=None)
+def prepared(path: Path) -> PreparedTemplate:
+    return PreparedTemplate(path)
+
+
+# --- the context of one order ---------------------------------------------------------------------
+
+def _lines(text: str, per_line: float) -> int:
+    return max(1, math.ceil(len(text) / per_line))
+
+
+def order_context(draft: OrderDraft, cfg: dict, issued: str) -> dict:
+    """Template context `o` for one 责令限期整改指令书; problems beyond the first page go to the 附页."""
+    layout = cfg.get("layout") or {}
+    per_line = float(layout.get("chars_per_line", 34))
+    budget = float(layout.get("first_page_lines", 9.5))
+    show_basis = bool(cfg.get("show_basis", True))
+    items = [{"no": n, "text": it.description, "basis": it.basis or legal_basis.blank_basis()}
+             for n, it in enumerate(draft.items, 1)]
+    by_deadline: dict[str, list[int]] = {}
+    for n, it in enumerate(draft.items, 1):
+        by_deadline.setdefault(it.deadline, []).append(n)
+    deadlines = [{"nums": item_list(nums), "date": date_cn(d)} for d, nums in sorted(by_deadline.items())]
+    sentence = "现责令你单位对上述第项问题于前整改完毕，达到有关法律法规规章和标准规定的要求。由此造成事故的，依法追究有关人员的责任。"
+    budget -= sum(_lines(sentence + d["nums"] + d["date"], per_line) for d in deadlines[1:])
+    costs = [_lines(f"{i['no']}．{i['text']}" + "  ", per_line)
+             + (0.9 * _lines(i["basis"], per_line * 12 / 10.5) if show_basis else 0) for i in items]
+    first = len(items)
+    if sum(costs) > budget:
+        used, first = 0.0, 0
+        while first < len(items) and used + costs[first] <= budget - 1:   # one line for "此栏不够"
+            used += costs[first]
+            first += 1
+        first = max(first, 1)
+    cont = items[first:]
+    return {
+        "number": draft.number, "enterprise": draft.enterprise, "problems": items[:first],
+        "show_basis": show_basis, "continued": bool(cont), "cont_items": cont,
+        "cont_range": f"{cont[0]['no']}至{cont[-1]['no']}" if len(cont) > 1 else (str(cont[0]["no"]) if cont else ""),
+        "deadlines": deadlines, "date_cn": date_cn(issued), "officers": cfg["officers"],
+    }
+
+
+def authority_context(cfg: dict) -> dict:
+    return {k: cfg.get(k, "") for k in ("name", "short_name", "government", "court", "filing")}
+
+
+# --- inputs → drafts --------------------------------------------------------------------------------
+
+def _check_item(text: str, deadline: str, issued: str, where: str) -> str:
+    text = clean(str(text or "")).strip()
+    if not text:
+        raise InputError(f"{where}：问题描述为空", code="empty_problem")
+    if len(text) > MAX_PROBLEM_CHARS:
+        raise InputError(f"{where}：问题描述超过{MAX_PROBLEM_CHARS}字，请拆分为几项", code="problem_too_long")
+    if deadline < issued:
+        raise InputError(f"{where}：整改期限{deadline}早于出具日期{issued}，请改为今后的日期", code="deadline_past")
+    return text
+
+
+def _item(text: str, deadline: str, issued: str, where: str, basis: str | None, auto: bool,
+          hazard_id: int | None = None) -> OrderItem:
+    text = _check_item(text, deadline, issued, where)
+    printed, source = legal_basis.resolve(text, basis, auto=auto)
+    return OrderItem(text, deadline, printed, source, hazard_id)
+
+
+def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None, since=None, until=None,
+                       source=None, notes: list[str] | None = None) -> list[OrderDraft]:
+    """One draft per enterprise from the ledger's open hazards not yet under an order."""
+    from ledger.queries import enterprise_by_name
+
+    for name in enterprises or []:
+        if enterprise_by_name(con, name) is None:
+            raise PaichaError(f"台账中没有企业“{name}”（请先导入其检查表，或用 --hazards/--spec 出具）",
+                              code="unknown_enterprise")
+    rows = ledger_orders.open_hazards(con, enterprises, town, since, until, source)
+    if not rows:
+        raise PaichaError("台账中没有符合条件的未整改隐患（已下达指令书的隐患不再重复出具）", code="no_hazards")
+    days = int(cfg.get("default_deadline_days") or 0)
+    groups: dict[Any, OrderDraft] = {}
+    defaulted = 0
+    for h in rows:
+        key = h["enterprise_id"] or ledger_orders.enterprise_key(h["enterprise"])
+        draft = groups.get(key)
+        if draft is None:
+            ent = con.execute("SELECT * FROM enterprises WHERE id = ?", (h["enterprise_id"],)).fetchone() \
+                if h["enterprise_id"] else None
+            draft = groups[key] = OrderDraft(enterprise=h["enterprise"], items=[],
+                                             address=(ent["address"] if ent else "") or "",
+                                             town=h["town"] or "")
+        where = f"台账隐患 {h['id']}（{h['enterprise']}）"
+        deadline = h["deadline"]
+        if deadline and len(deadline) == 10:
+            pass
+        elif days:
+            deadline = (date.fromisoformat(issued) + timedelta(days=days)).isoformat()
+            defaulted += 1
+        else:
+            raise InputError(f"{where}：没有整改期限", code="no_deadline")
+        override = h.get("legal_basis")
+        draft.items.append(_item(h["description"], deadline, issued, where, override, True, h["id"]))
+    if defaulted and notes is not None:
+        notes.append(f"{defaulted}项隐患在台账中没有整改期限，已按出具日期后{days}日确定")
+    return list(groups.values())
+
+
+def _cell(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def drafts_from_xlsx(path: Path, issued: str) -> list[OrderDraft]:
+    """The hazard list (write_hazard_template's layout): one row per problem; a blank 企业名称 repeats the row above."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:   # openpyxl raises many kinds for non-workbooks
+        raise InputError(f"{path}：无法读取隐患清单（{_first_line(e)}）", code="unreadable")
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    head_at, cols = None, {}
+    for r, row in enumerate(rows[:10]):
+        labels = [_cell(v).replace("（可选）", "").replace("(可选)", "") for v in row]
+        if "企业名称" in labels and "问题描述" in labels:
+            head_at = r
+            cols = {lab: labels.index(lab) for lab in ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据")
+                    if lab in labels}
+            break
+    if head_at is None or "整改期限" not in cols:
+        raise InputError(f"{path}：隐患清单缺少表头（应有 企业名称、问题描述、整改期限 列）", code="bad_header")
+    drafts: dict[str, OrderDraft] = {}
+    current = None
+    for r, row in enumerate(rows[head_at + 1:], head_at + 2):
+        get = lambda lab: _cell(row[cols[lab]]) if lab in cols and cols[lab] < len(row) else ""  # noqa: E731
+        raw_deadline = row[cols["整改期限"]] if cols["整改期限"] < len(row) else None
+        if not any(_cell(v) for v in row):
+            continue
+        name = get("企业名称") or current
+        if not name:
+            raise InputError(f"{path} 第{r}行：缺少企业名称", code="no_enterprise")
+        current = name
+        key = ledger_orders.enterprise_key(name)
+        draft = drafts.setdefault(key, OrderDraft(enterprise=clean(name), items=[]))
+        draft.address = draft.address or get("地址")
+        draft.principal = draft.principal or get("负责人")
+        where = f"{path} 第{r}行"
+        if raw_deadline in (None, ""):
+            raise InputError(f"{where}：缺少整改期限", code="no_deadline")
+        deadline = to_iso(raw_deadline, where)
+        basis = get("依据") if "依据" in cols else ""
+        draft.items.append(_item(get("问题描述"), deadline, issued, where, basis or None, True))
+    if not drafts:
+        raise InputError(f"{path}：隐患清单中没有问题行", code="empty_list")
+    return list(drafts.values())
+
+
+def load_spec(path: Path) -> list[dict]:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}：不是有效的 YAML（{_first_line(e)}）", code="bad_spec")
+    specs = data.get("orders") if isinstance(data, dict) and "orders" in data else [data]
+    if not specs or not all(isinstance(s, dict) for s in specs):
+        raise InputError(f"{path}：指令书描述应包含 enterprise 与 items", code="bad_spec")
+    return specs
+
+
+def drafts_from_spec(path: Path, issued: str) -> list[OrderDraft]:
+    """One draft per order in a YAML spec (see samples/orders/order_spec.yaml)."""
+    drafts = []
+    for k, spec in enumerate(load_spec(path), 1):
+        where = f"{path}（第{k}份）"
+        name = _cell(spec.get("enterprise"))
+        if not name:
+            raise InputError(f"{where}：缺少 enterprise（被检查单位）", code="no_enterprise")
+        items = spec.get("items") or []
+        if not isinstance(items, list) or not items:
+            raise InputError(f"{where}：缺少 items（存在问题）", code="bad_spec")
+        default_deadline = spec.get("deadline")
+        draft = OrderDraft(enterprise=clean(name), items=[], address=_cell(spec.get("address")),
+                           principal=_cell(spec.get("principal")), town=_cell(spec.get("town")))
+        draft.extra = {"inspection_record": spec.get("inspection_record")}
+        for n, it in enumerate(items, 1):
+            it = it if isinstance(it, dict) else {"text": it}
+            w = f"{where} 第{n}项"
+            raw = it.get("deadline", default_deadline)
+            if raw in (None, ""):
+                raise InputError(f"{w}：缺少整改期限（deadline）", code="no_deadline")
+            basis = it["basis"] if "basis" in it else None
+            draft.items.append(_item(_cell(it.get("text")), to_iso(raw, w), issued, w,
+                                     "" if ("basis" in it and basis is None) else basis, True))
+        drafts.append(draft)
+    return drafts
+
+
+def spec_issued(path: Path) -> str | None:
+    specs = load_spec(path)
+    raw = specs[0].get("issued") if specs else None
+    return to_iso(raw, f"{path} issued") if raw else None
+
+
+# --- the batch ---------------------------------------------------------------------------------------
+
+def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, since=None, until=None, source=None,
+                 hazards_xlsx: Path | None = None, spec: Path | None = None, config: Path | None = None,
+                 actor: str = "", pdf: bool = False, issued: str | None = None) -> OrderResult:
+    """Issue one 责令限期整改指令书 per enterprise; write each .docx, the merged print file and the register."""
+    cfg = load_authority(config)
+    result = OrderResult()
+    out_dir = Path(out_dir)
+    if issued:
+        issued = to_iso(issued, "出具日期（--date）")
+    elif spec:
+        issued = spec_issued(Path(spec))
+    issued = issued or date.today().isoformat()
+    if db is None:
+        if not (hazards_xlsx or spec):
+            raise PaichaError("请用 --db 指定台账，或用 --hazards / --spec 提供隐患", code="no_input")
+        db = out_dir / DEFAULT_DB_NAME
+        result.db_created = not db.exists()
+        result.notes.append(f"未指定 --db：文书编号记入 {db}（以后出具请继续使用该台账，编号才能连续）")
+    result.db = Path(db)
+    con = connect(db)
+    try:
+        if spec:
+            drafts = drafts_from_spec(Path(spec), issued)
+        elif hazards_xlsx:
+            drafts = drafts_from_xlsx(Path(hazards_xlsx), issued)
+        else:
+            drafts = drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source, result.notes)
+        ledger_orders.create_orders(con, drafts, cfg["name"], cfg["short_name"], cfg["codes"]["order"],
+                                    issued, actor)
+        try:
+            _write_orders(con, cfg, drafts, issued, out_dir, result)
+        except BaseException as e:
+            # the numbers stay taken: mark what could not be written as void, never reuse
+            for draft in drafts:
+                if draft.id is not None and not any(o.number == draft.number for o in result.orders):
+                    ledger_orders.void_order(con, draft.number, actor, f"文书生成失败：{_first_line(e)}")
+            raise
+        blanks = sum(1 for d in drafts for i in d.items if i.basis_source == "blank")
+        if blanks and cfg.get("show_basis", True):
+            result.notes.append(f"{blanks}项问题无可靠依据，已留“依据：____”待手工填写")
+    finally:
+        con.close()
+    if pdf:
+        from generators.office import to_pdf
+        result.pdf = to_pdf(result.merged)
+    return result
+
+
+def _write_orders(con, cfg: dict, drafts: list[OrderDraft], issued: str, out_dir: Path, result: OrderResult) -> None:
+    """Render each numbered draft, the merged print file and the register."""
+    template = prepared(ORDER_TEMPLATE)
+    a = authority_context(cfg)
+    documents = []
+    for draft in drafts:
+        o = order_context(draft, cfg, issued)
+        xml = template.render_xml({"a": a, "o": o})
+        path = out_dir / f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_责令限期整改指令书.docx"
+        template.save(xml, path)
+        documents.append(xml)
+        ledger_orders.set_order_file(con, draft.id, str(path))
+        result.orders.append(IssuedOrder(draft.number, draft.enterprise, len(draft.items),
+                                         sorted({i.deadline for i in draft.items}), path, o["continued"]))
+        record_spec = draft.extra.get("inspection_record")
+        if record_spec:
+            result.records.append(write_inspection_record(
+                con, cfg, draft, issued, out_dir / f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_现场检查记录.docx",
+                record_spec if isinstance(record_spec, dict) else {}))
+    result.merged = template.merge(documents, out_dir / MERGED_NAME)
+    result.register = write_register(con, out_dir / REGISTER_NAME)
+
+
+def write_register(con, out: Path) -> Path:
+    """指令书登记簿: every order in the ledger (void ones too)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指令书登记簿"
+    for c, label in enumerate(("编号", "被检查单位", "问题数", "整改期限", "出具日期", "状态"), 1):
+        write(ws, 1, c, label).font = Font(bold=True)
+    for r, o in enumerate(ledger_orders.all_orders(con), 2):
+        span = o["first_deadline"] if o["first_deadline"] == o["last_deadline"] \
+            else f"{o['first_deadline']}至{o['last_deadline']}"
+        status = ledger_orders.ORDER_STATUS.get(o["status"], o["status"])
+        if o["status"] == "void" and o["void_reason"]:
+            status += f"（{o['void_reason']}）"
+        for c, v in enumerate((o["number"], o["enterprise"], o["n_items"], span or "", o["issued"], status), 1):
+            write(ws, r, c, v)
+    for col, width in zip("ABCDEF", (28, 36, 8, 26, 12, 16)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def write_hazard_template(out: Path) -> Path:
+    """The blank hazard list .xlsx that `cli.py order --hazards` reads."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    out = Path(out)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "隐患清单"
+    for c, label in enumerate(HAZARD_COLUMNS, 1):
+        write(ws, 1, c, label).font = Font(bold=True)
+    for col, width in zip("ABCDEF", (32, 30, 10, 50, 14, 40)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet("填写说明")
+    for r, line in enumerate((
+            "每行一项问题；同一企业的多项问题可连续填写，企业名称留空表示同上。",
+            "整改期限填日期（如 2023-03-20 或 2023年3月20日），不得早于出具日期；不同期限会分别写入指令书。",
+            "依据可不填：程序按《安全生产法》条款表自动建议；填“无”则在指令书上留空白横线手工填写。"), 1):
+        write(notes, r, 1, line)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def print_result(result: OrderResult) -> None:
+    for o in result.orders:
+        more = "（含附页）" if o.continued else ""
+        print(f"已出具：{o.number} {o.enterprise}，问题{o.n_items}项，整改期限{'、'.join(o.deadlines)}{more}")
+    print(f"共出具责令限期整改指令书 {len(result.orders)} 份")
+    for r in result.records:
+        print(f"现场检查记录：{r}")
+    if result.merged:
+        print(f"合并打印文件：{result.merged}")
+    if result.pdf:
+        print(f"PDF：{result.pdf}")
+    if result.register:
+        print(f"指令书登记簿：{result.register}")
+    if result.db:
+        print(f"台账：{result.db}{'（新建）' if result.db_created else ''}")
+    for note in result.notes:
+        print(f"说明：{note}")
+
+
+# --- companion documents -------------------------------------------------------------------------------
+
+def render_recheck(out: Path, cfg: dict, number: str, enterprise: str, order_number: str, order_issued: str,
+                   items: list[tuple[int, str, bool]], recheck_date: str) -> Path:
+    """整改复查意见书: items are (seq, problem, passed)."""
+    failed = [seq for seq, _, ok in items if not ok]
+    o = {"number": number, "enterprise": enterprise, "order_number": order_number,
+         "order_date_cn": date_cn(order_issued), "date_cn": date_cn(recheck_date), "officers": cfg["officers"],
+         "problems": [{"no": seq, "text": text, "result": "已整改" if ok else "未整改"} for seq, text, ok in items],
+         "failed": item_list(failed) if failed else ""}
+    return prepared(RECHECK_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)
+
+
+def write_inspection_record(con, cfg: dict, draft: OrderDraft, issued: str, out: Path, spec: dict) -> Path:
+    """现场检查记录 (应急检记) for the problems of a draft; numbered from the ledger."""
+    serial = ledger_orders.next_serial(con, cfg["name"], cfg["codes"]["record"], int(issued[:4]))
+    officers = [{"name": o["name"] or BLANK_NAME, "cert_no": o["cert_no"] or BLANK_NAME} for o in cfg["officers"]]
+    o = {"number": ledger_orders.format_number(cfg["short_name"], cfg["codes"]["record"], int(issued[:4]), serial),
+         "enterprise": draft.enterprise, "address": draft.address, "principal": draft.principal,
+         "title": _cell(spec.get("title")), "phone": _cell(spec.get("phone")), "place": _cell(spec.get("place")),
+         "time": _cell(spec.get("time")) or "　　年　月　日　时　分至　月　日　时　分",
+         "officers": officers, "date_cn": date_cn(issued),
+         "problems": [{"no": n, "text": it.description} for n, it in enumerate(draft.items, 1)]}
+    return prepared(RECORD_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)
