@@ -7,6 +7,7 @@ warning is logged. Dates become ISO strings, numbers their plain text (3, not 3.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import posixpath
 import warnings
@@ -56,7 +57,9 @@ def _load(path: Path, display: str):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")                # openpyxl warns about unsupported extensions
-            return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False)
+            with open(path, "rb") as f:                    # a file object: openpyxl skips its extension check
+                return openpyxl.load_workbook(io.BytesIO(f.read()), read_only=False, data_only=True,
+                                              keep_links=False)
     except (zipfile.BadZipFile, EOFError) as exc:
         raise InputError(f"{display}：文件已损坏（压缩结构不完整）", code="corrupt") from exc
     except InputError:
