@@ -1,0 +1,537 @@
+"""Extract a form's data from its table grid, one function per spec shape.
+
+Each extractor takes the spec and a grid of Cell objects (merged cells repeated,
+as Table.cell_grid() gives) and returns an Extraction: the data dict in the
+SCHEMA.md shape, the cell each value came from (for OCR confidence) and the
+normalisation warnings. Labels are matched fuzzily against the spec's synonyms.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
+
+from parsers.model import Cell
+from schema.normalize import normalize
+from schema.spec import Field, FormSpec
+
+MATCH = 0.72          # a label matches a cell text at or above this score
+STRONG = 0.9          # a cell this close to another label is a label, not a value
+Grid = list[list[Cell | None]]
+
+
+# --- label matching -----------------------------------------------------------------------
+
+@lru_cache(maxsize=65536)
+def norm_label(s: str) -> str:
+    """Compare form of a label: NFKC, no spaces/underscores/colons, lower case."""
+    s = unicodedata.normalize("NFKC", s or "")
+    return re.sub(r"[\s_:：]+", "", s).lower()
+
+
+def _bare(s: str) -> str:
+    """Without parenthesised notes: 注册资本(万元) → 注册资本."""
+    return re.sub(r"\([^)]*\)", "", s) or s
+
+
+@lru_cache(maxsize=262144)
+def label_score(label: str, text: str) -> float:
+    """How well `text` reads as `label` (0–1): exact, without notes, contained, fuzzy."""
+    a, b = norm_label(label), norm_label(text)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    a0, b0 = _bare(a), _bare(b)
+    if a0 == b0:
+        return 0.95
+    best = 0.0
+    for x, y in ((a, b), (a0, b0)):
+        if len(x) >= 2 and x in y:
+            best = max(best, 0.9 * len(x) / len(y) + 0.1 * (y.startswith(x) or y.endswith(x)))
+    if 0.6 <= len(a0) / len(b0) <= 1.6:
+        sm = SequenceMatcher(None, a0, b0)
+        if sm.quick_ratio() >= MATCH:
+            best = max(best, 0.95 * sm.ratio())
+    return best
+
+
+def field_score(f: Field, text: str) -> float:
+    return max((label_score(lb, text) for lb in f.labels), default=0.0)
+
+
+def distinct(row: list[Cell | None]) -> list[Cell]:
+    """A grid row's cells left to right, each merged cell once."""
+    out: list[Cell] = []
+    for c in row:
+        if c is not None and (not out or out[-1] is not c):
+            out.append(c)
+    return out
+
+
+def set_path(data: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    for p in parts[:-1]:
+        data = data.setdefault(p, {})
+    data[parts[-1]] = value
+
+
+@dataclass
+class Extraction:
+    data: dict = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)         # "data.x" → source cell
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (path, code, message)
+
+    def put(self, path: str, kind: str, raw: Any, cell: Cell | None, target: dict | None = None,
+            key: str | None = None) -> Any:
+        """Normalise `raw` as `kind`, store it at `key` in `target` (default data), note cell and warning."""
+        n = normalize(kind, raw)
+        set_path(self.data if target is None else target, key or path.split(".", 1)[1], n.value)
+        if cell is not None:
+            self.cells[path] = cell
+        if n.warning:
+            self.warnings.append((path, n.warning[0], n.warning[1]))
+        return n.value
+
+
+def _cell_text(c: Cell | None) -> str:
+    return c.text if c is not None else ""
+
+
+# --- label_grid -----------------------------------------------------------------------------
+
+def _section_of(spec: FormSpec, text: str) -> str | None:
+    for key, labels in (spec.layout.get("sections") or {}).items():
+        if any(label_score(lb, text) >= STRONG for lb in labels):
+            return key
+    return None
+
+
+def _best_field(fields: list[Field], text: str, section: str | None, done: set[str]) -> tuple[Field | None, float]:
+    """The field this label cell names; ties go to the current section, then unfilled fields."""
+    best, best_key = None, (0.0,)
+    for f in fields:
+        s = field_score(f, text)
+        if s < MATCH:
+            continue
+        k = (round(s, 2) >= STRONG, f.key not in done, section is not None and f.section == section, s)
+        if best is None or k > best_key:
+            best, best_key = f, k
+    return best, (best_key[-1] if best else 0.0)
+
+
+def _is_label(fields: list[Field], text: str) -> bool:
+    t = norm_label(text)
+    if not t or len(t) > 40:
+        return False
+    return any(field_score(f, text) >= STRONG for f in fields)
+
+
+PERSON_NAME = re.compile(r"^(姓\s*名)\s*[:：]?")
+PERSON_MOBILE = ("手机号码", "手机号", "手机", "联系电话", "电话")
+
+
+def _person(cells: list[Cell], i: int, fields: list[Field]) -> tuple[str, str, int, Cell | None]:
+    """Read 姓名 / 手机号码 from the cells after a person label; returns name, mobile, next index."""
+    name, mobile, src = "", "", None
+    j = i + 1
+    while j < len(cells):
+        t = cells[j].text.strip()
+        if _is_label(fields, t) and not PERSON_NAME.match(t) and norm_label(t) not in PERSON_MOBILE:
+            break
+        if norm_label(t) in PERSON_MOBILE or norm_label(t).rstrip(":：") in PERSON_MOBILE:
+            if j + 1 < len(cells):
+                mobile, src = cells[j + 1].text, src or cells[j + 1]
+            j += 2
+            continue
+        m = PERSON_NAME.match(t)
+        if m:
+            rest = t[m.end():].strip()
+            if rest:
+                name, src = rest, cells[j]
+            elif j + 1 < len(cells) and not _is_label(fields, cells[j + 1].text):
+                name, src = cells[j + 1].text, cells[j + 1]
+                j += 1
+        elif t and not name:
+            name, src = t, cells[j]
+        elif t and not mobile:
+            mobile = t
+        j += 1
+    return name, mobile, j, src
+
+
+def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None) -> Extraction:
+    """label | value pairs, several per row; 主要负责人 | 姓名 | 手机号码 person rows."""
+    ex = ex or Extraction()
+    fields = list(spec.fields.values())
+    section: str | None = None
+    done: set[str] = set()
+    for row in grid:
+        cells = distinct(row)
+        texts = [c.text.strip() for c in cells if c.text.strip()]
+        if len(texts) == 1 and _section_of(spec, texts[0]):
+            section = _section_of(spec, texts[0])
+            continue
+        i = 0
+        while i < len(cells):
+            text = cells[i].text.strip()
+            inline = None
+            m = re.match(r"^(.{2,30}?)[:：](.*)$", text, re.S)
+            f, score = _best_field(fields, text, section, done)
+            if (f is None or score < STRONG) and m:        # "检查日期：2023年3月5日" in one cell
+                g, s2 = _best_field(fields, m.group(1), section, done)
+                if g is not None and s2 >= STRONG:
+                    f, inline = g, m.group(2).strip()
+            if f is None:
+                i += 1
+                continue
+            path = "data." + f.key
+            if f.kind == "person":
+                if inline:
+                    name, mobile, nxt, src = inline, "", i + 1, cells[i]
+                else:
+                    name, mobile, nxt, src = _person(cells, i, fields)
+                ex.put(path, "person", (name, mobile), src)
+                done.add(f.key)
+                i = nxt
+                continue
+            if inline is not None:
+                raw, src, nxt = inline, cells[i], i + 1
+            elif i + 1 < len(cells) and not _is_label(fields, cells[i + 1].text):
+                raw, src, nxt = cells[i + 1].text, cells[i + 1], i + 2
+            else:
+                raw, src, nxt = "", None, i + 1
+            value = ex.put(path, f.kind, raw, src)
+            if f.derive:
+                compact = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw or ""))
+                if len(compact) == int(f.derive.get("length", 18)):
+                    n = normalize(f.derive["kind"], compact)
+                    set_path(ex.data, f.derive["key"], n.value)
+                    if src is not None:
+                        ex.cells["data." + f.derive["key"]] = src
+            elif value is None and f.kind == "text" and raw.strip():
+                pass
+            done.add(f.key)
+            i = nxt
+    return ex
+
+
+# --- column headers (item_marks, row_list) ---------------------------------------------------
+
+def find_header_row(columns: list[Field], grid: Grid, start: int = 0) -> tuple[int, dict[int, Field]]:
+    """The first row naming at least two columns, and its column index → field map."""
+    for r in range(start, len(grid)):
+        mapping = map_columns(columns, grid[r])
+        if len(mapping) >= 2:
+            return r, mapping
+    return -1, {}
+
+
+def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field]:
+    """Column index → field for a header row (best match first, each used once)."""
+    pairs = []
+    seen: set[int] = set()
+    for c, cell in enumerate(row):
+        if cell is None or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        for f in columns:
+            s = field_score(f, cell.text)
+            if s >= MATCH:
+                pairs.append((s, c, f))
+    out: dict[int, Field] = {}
+    used: set[str] = set()
+    for s, c, f in sorted(pairs, key=lambda p: -p[0]):
+        if c not in out and f.key not in used:
+            out[c], used = f, used | {f.key}
+    return out
+
+
+NOTE_ROW = re.compile(r"^\s*(备\s*注|注|说明|填报说明|填表说明)\s*[:：]")
+LEADING_NO = re.compile(r"^\s*(\d{1,3})\s*[.、．，,)）]\s*")
+
+
+def _is_note_row(cells: list[Cell]) -> bool:
+    texts = [c.text for c in cells if c.text.strip()]
+    return len(texts) == 1 and bool(NOTE_ROW.match(texts[0]))
+
+
+def _flat(text: str) -> str:
+    v = normalize("text", text).value
+    return v.replace("\n", "") if v else ""
+
+
+def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
+    """Label-grid head, then numbered items under 自查项目 | 自查内容 | 自查结果 | 检查结果."""
+    ex = Extraction()
+    first = grids[0]
+    hr, mapping = find_header_row(spec.columns, first)
+    if hr < 0:
+        return extract_label_grid(spec, first, ex)
+    extract_label_grid(spec, first[:hr], ex)
+    items: list[dict] = []
+    category, last_cat_cell = None, None
+    for g_i, grid in enumerate(grids):
+        start = hr + 1 if g_i == 0 else 0
+        if g_i:
+            r2, m2 = find_header_row(spec.columns, grid)
+            if r2 >= 0:
+                start, mapping = r2 + 1, m2
+        by_key = {f.key: c for c, f in mapping.items()}
+        for row in grid[start:]:
+            cells = distinct(row)
+            if not any(c.text.strip() for c in cells) or _is_note_row(cells):
+                continue
+            get = lambda k: row[by_key[k]] if k in by_key and by_key[k] < len(row) else None  # noqa: E731
+            cat_cell, content_cell = get("category"), get("content")
+            content = _cell_text(content_cell).strip()
+            if not content:
+                continue
+            if cat_cell is not None and cat_cell is not last_cat_cell and cat_cell.text.strip():
+                category = _flat(cat_cell.text)
+            last_cat_cell = cat_cell
+            m = LEADING_NO.match(content)
+            no = int(m.group(1)) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
+            i = len(items)
+            item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
+            for key in ("self_result", "check_result"):
+                f = next((c for c in spec.columns if c.key == key), None)
+                if f is not None:
+                    cell = get(key)
+                    ex.put(f"data.{spec.rows_key}[{i}].{key}", f.kind, _cell_text(cell), cell, item, key)
+            items.append(item)
+    ex.data[spec.rows_key] = items
+    return ex
+
+
+def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
+    """序号-numbered rows under one header row; empty numbered rows dropped."""
+    ex = Extraction()
+    rows: list[dict] = []
+    mapping: dict[int, Field] = {}
+    for grid in grids:
+        hr, m = find_header_row(spec.columns, grid)
+        if hr >= 0:
+            mapping = m
+        for row in grid[hr + 1:]:
+            cells = distinct(row)
+            if _is_note_row(cells):
+                continue
+            filled = [c for c, f in mapping.items() if f.key != "seq" and c < len(row)
+                      and row[c] is not None and row[c].text.strip()]
+            if not filled:
+                continue
+            out: dict = {}
+            i = len(rows)
+            for c, f in sorted(mapping.items()):
+                cell = row[c] if c < len(row) else None
+                ex.put(f"data.{spec.rows_key}[{i}].{f.key}", f.kind, _cell_text(cell), cell, out, f.key)
+            rows.append(out)
+    ex.data[spec.rows_key] = rows
+    return ex
+
+
+# --- header_matrix ---------------------------------------------------------------------------
+
+UNITS_CELL = re.compile(r"^[(（][^()（）]{0,6}[)）]$")
+
+
+def _units_row(cells: list[Cell]) -> bool:
+    texts = [norm_label(c.text) for c in cells if c.text.strip()]
+    return bool(texts) and all(UNITS_CELL.match(unicodedata.normalize("NFKC", t)) for t in texts)
+
+
+def _numeric_row(cells: list[Cell]) -> bool:
+    return any(re.fullmatch(r"[\d.,，]+", norm_label(c.text) or "x") for c in cells)
+
+
+def column_paths(grid: Grid, n_header: int) -> list[list[str]]:
+    """Each column's header path: the distinct texts down the header rows."""
+    n_cols = max((len(r) for r in grid), default=0)
+    paths = []
+    for c in range(n_cols):
+        path: list[str] = []
+        for r in range(n_header):
+            cell = grid[r][c] if c < len(grid[r]) else None
+            t = cell.text.strip() if cell is not None else ""
+            if t and (not path or path[-1] != t):
+                path.append(t)
+        paths.append(path)
+    return paths
+
+
+def path_score(f: Field, path: list[str]) -> float:
+    """How well a table column's header path matches a spec column (levels in order, last to last)."""
+    if not path:
+        return 0.0
+    if not f.path:
+        return max(field_score(f, path[0]), field_score(f, path[-1]))
+    scores, k = [], 0
+    for level_i, level in enumerate(f.path):
+        last = level_i == len(f.path) - 1
+        cands = [path[-1]] if last else path[k:-1] if len(path) > 1 else []
+        best, best_j = 0.0, None
+        for j, t in enumerate(cands):
+            s = max(label_score(lb, t) for lb in level)
+            if s > best:
+                best, best_j = s, j
+        if last and best < MATCH:
+            return 0.0
+        if best >= MATCH and not last:
+            k += best_j + 1
+        scores.append(best if best >= MATCH else 0.0)
+    # the parents may be missing in other layouts, but a wrong parent is worse than none
+    return 0.6 * scores[-1] + 0.4 * (sum(scores[:-1]) / max(1, len(scores) - 1) if len(scores) > 1 else 1.0)
+
+
+def map_matrix(spec: FormSpec, paths: list[list[str]]) -> dict[int, Field]:
+    pairs = [(path_score(f, p), c, f) for c, p in enumerate(paths) for f in spec.columns]
+    out: dict[int, Field] = {}
+    used: set[str] = set()
+    for s, c, f in sorted((p for p in pairs if p[0] >= 0.6), key=lambda p: -p[0]):
+        if c not in out and f.key not in used:
+            out[c], used = f, used | {f.key}
+    return out
+
+
+def header_depth(grid: Grid) -> tuple[int, int]:
+    """(rows of header text, first data row): the header ends at the units row or the first number."""
+    for r, row in enumerate(grid):
+        cells = distinct(row)
+        if _units_row(cells):
+            return r, r + 1
+        if r > 0 and _numeric_row(cells):
+            return r, r
+    return len(grid), len(grid)
+
+
+def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
+    """Rows of counts under a multi-row merged header; 合计 → totals; text rows attach to their unit."""
+    ex = Extraction()
+    grid = [row for g in grids for row in g]
+    n_header, first = header_depth(grid)
+    mapping = map_matrix(spec, column_paths(grid, n_header))
+    rows: list[dict] = []
+    totals: dict | None = None
+    for row in grid[first:]:
+        cells = distinct(row)
+        if not any(c.text.strip() for c in cells) or _is_note_row(cells) or _units_row(cells):
+            continue
+        text_hit = None
+        for k, cell in enumerate(cells):
+            for tf in spec.text_rows:
+                if field_score(tf, cell.text) >= STRONG:
+                    text_hit = (tf, cells[k + 1] if k + 1 < len(cells) else None)
+                    break
+            if text_hit:
+                break
+        if text_hit:
+            tf, vcell = text_hit
+            if rows:
+                ex.put(f"data.{spec.rows_key}[{len(rows) - 1}].{tf.key}", tf.kind, _cell_text(vcell),
+                       vcell, rows[-1], tf.key)
+            continue
+        first_text = cells[0].text if cells else ""
+        is_total = any(norm_label(first_text) == norm_label(t) for t in spec.total_labels)
+        numbers = [c for c, f in mapping.items() if f.key != "unit" and not f.label_fallback
+                   and c < len(row) and row[c] is not None and row[c].text.strip()]
+        fallback_cols = [c for c, f in mapping.items() if f.label_fallback]
+        has_fallback_number = any(
+            c < len(row) and row[c] is not None and row[c].text.strip()
+            and normalize("count", row[c].text).warning is None for c in fallback_cols)
+        if not numbers and not has_fallback_number and not is_total:
+            continue        # a group label row (检查组 name without numbers)
+        out: dict = {}
+        prefix = "data.totals" if is_total else f"data.{spec.rows_key}[{len(rows)}]"
+        for c, f in sorted(mapping.items()):
+            cell = row[c] if c < len(row) else None
+            raw = _cell_text(cell)
+            if is_total and (f.key == "unit" or cell is cells[0]):
+                continue
+            if f.label_fallback and raw.strip() and normalize(f.kind, raw).warning:
+                out[f.label_fallback] = _flat(raw)
+                out[f.key] = None
+                continue
+            ex.put(f"{prefix}.{f.key}", f.kind, raw, cell, out, f.key)
+        if is_total:
+            totals = out
+        else:
+            rows.append(out)
+    ex.data[spec.rows_key] = rows
+    if totals is not None:
+        ex.data["totals"] = totals
+    return ex
+
+
+# --- indicator_sheet -------------------------------------------------------------------------
+
+def _parts(f: Field, raw: str, path: str, cell: Cell | None, ex: Extraction) -> None:
+    """Several numbers in one cell: by their printed label, else in order."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    segs = [s for s in re.split(r"[,，、；;\s]+", text) if s.strip()]
+    used: set[int] = set()
+    for p in f.parts:
+        idx = None
+        if p.label:
+            idx = next((i for i, s in enumerate(segs) if p.label in s and i not in used), None)
+        if idx is None:
+            others = [q.label for q in f.parts if q.label and q is not p]
+            idx = next((i for i, s in enumerate(segs) if i not in used
+                        and not any(o in s for o in others)), None)
+        val = ""
+        if idx is not None:
+            used.add(idx)
+            val = re.sub(r"[()（）]", "", segs[idx].replace(p.label, "") if p.label else segs[idx])
+            val = re.sub(r"^其中", "", val)
+        ex.put(f"data.{p.key}", p.kind, val, cell)
+
+
+def extract_indicator_sheet(spec: FormSpec, grids: list[Grid]) -> Extraction:
+    """section | no | indicator | value, several indicators per row."""
+    ex = Extraction()
+    section = None
+    done: set[str] = set()
+    for grid in grids:
+        for row in grid:
+            cells = distinct(row)
+            for k, cell in enumerate(cells):
+                text = cell.text.strip()
+                if not text:
+                    continue
+                sec = next((s for s in spec.sections
+                            if any(label_score(lb, text) >= STRONG for lb in s.labels + [s.name])), None)
+                if sec is not None:
+                    section = sec.name
+                    continue
+                best, best_k = None, (0.0,)
+                for s in spec.sections:
+                    for f in s.indicators:
+                        sc = field_score(f, text)
+                        if sc < MATCH:
+                            continue
+                        key = (round(sc, 2), f.key not in done, f.section == section)
+                        if best is None or key > best_k:
+                            best, best_k = f, key
+                if best is None:
+                    continue
+                vcell = cells[k + 1] if k + 1 < len(cells) else None
+                if vcell is not None and field_score(best, vcell.text) >= MATCH:
+                    vcell = None
+                if best.parts:
+                    _parts(best, _cell_text(vcell), "", vcell, ex)
+                else:
+                    ex.put(f"data.{best.key}", best.kind, _cell_text(vcell), vcell)
+                done.add(best.key)
+    return ex
+
+
+def extract(spec: FormSpec, grids: list[Grid]) -> Extraction:
+    """The data of one form instance (grids: its table and any continuation tables)."""
+    if spec.shape == "label_grid":
+        return extract_label_grid(spec, [row for g in grids for row in g])
+    return {"item_marks": extract_item_marks, "row_list": extract_row_list,
+            "header_matrix": extract_header_matrix,
+            "indicator_sheet": extract_indicator_sheet}[spec.shape](spec, grids)

@@ -1,0 +1,286 @@
+"""Find the forms in a Document and turn each into a Record.
+
+document → units (a table with the lines above and below it)
+         → form type (title patterns + label fingerprint: jieba tokens, fuzzy labels)
+         → continuation tables joined (a 自查表 split across a page)
+         → extract (parsers/extract.py) → header lines → validate → Record
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from parsers.extract import (STRONG, Grid, distinct, extract, field_score, label_score,
+                             norm_label)
+from parsers.model import Document, Paragraph, Table
+from schema.normalize import normalize
+from schema.record import Record
+from schema.spec import FormSpec, all_specs
+from schema.validate import apply_rules, low_confidence
+
+ACCEPT = 0.34         # fingerprint score needed to call a table a known form
+TITLE_WEIGHT = 0.45
+ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
+
+
+@dataclass
+class Unit:
+    """One table with the text lines around it."""
+    table: Table
+    before: list[Paragraph] = field(default_factory=list)
+    after: list[Paragraph] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)     # grid rows that are the form body
+
+
+# --- segmentation ------------------------------------------------------------------------------
+
+def _titleish(text: str, specs: list[FormSpec]) -> bool:
+    t = norm_label(text)
+    return bool(ATTACHMENT.match(text)) or any(norm_label(p) in t for s in specs for p in s.title_patterns)
+
+
+def _header_labels(specs: list[FormSpec]) -> list[str]:
+    return sorted({lb for s in specs for f in s.header.values() for lb in f.labels if len(lb) >= 2},
+                  key=len, reverse=True)
+
+
+def _line_row(cells, n_cols: int, header_labels: list[str]) -> bool:
+    """A table row that is really a text line (Excel title, 填报单位 line, notes)."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    if not texts:
+        return False
+    if len(texts) == 1:
+        c = next(c for c in cells if c.text.strip())
+        if c.colspan >= max(2, 0.6 * n_cols) or n_cols == 1:
+            return True
+    joined = unicodedata.normalize("NFKC", " ".join(texts))
+    return any(re.search(re.escape(unicodedata.normalize("NFKC", lb)) + r"\s*[:：]", joined)
+               for lb in header_labels) and all(re.search(r"[:：]", unicodedata.normalize("NFKC", t))
+                                                 or len(texts) == 1 for t in texts)
+
+
+def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
+    """Tables with their lines; lines between two tables go below the first until a title line."""
+    units: list[Unit] = []
+    pending: list[Paragraph] = []
+    labels = _header_labels(specs)
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                pending.append(block)
+            continue
+        if not block.cells:
+            continue
+        k = next((i for i, p in enumerate(pending) if _titleish(p.text, specs)), len(pending)) if units else 0
+        if units:
+            units[-1].after += pending[:k]
+        unit = Unit(block, before=pending[k:])
+        pending = []
+        # rows at the top / bottom of a sheet that are text lines
+        grid = block.cell_grid()
+        rows = list(range(block.n_rows))
+        while rows and _line_row(distinct(grid[rows[0]]), block.n_cols, labels):
+            unit.before.append(Paragraph(" ".join(c.text for c in distinct(grid[rows[0]]) if c.text.strip()),
+                                         confidence=_min_conf(distinct(grid[rows[0]]))))
+            rows.pop(0)
+        tail: list[Paragraph] = []
+        while rows and _line_row(distinct(grid[rows[-1]]), block.n_cols, labels):
+            text = " ".join(c.text for c in distinct(grid[rows[-1]]) if c.text.strip())
+            if re.match(r"^\s*备\s*注\s*[:：]", text) and "自查结果" in text:
+                break   # the 自查表's own notes row stays in the table
+            tail.insert(0, Paragraph(text, confidence=_min_conf(distinct(grid[rows[-1]]))))
+            rows.pop()
+        unit.after += tail
+        unit.rows = rows
+        units.append(unit)
+    if units:
+        units[-1].after += pending
+    return units
+
+
+def _min_conf(cells) -> float | None:
+    vals = [c.confidence for c in cells if c.confidence is not None]
+    return min(vals) if vals else None
+
+
+def body_grid(unit: Unit) -> Grid:
+    grid = unit.table.cell_grid()
+    return [grid[r] for r in unit.rows]
+
+
+# --- recognition ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    jieba.setLogLevel(60)
+    return jieba
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> frozenset[str]:
+    """Content words (2+ characters) of a text, via jieba."""
+    t = re.sub(r"[\s\d()（）:：,，、.。/／;；\-_]+", " ", unicodedata.normalize("NFKC", text))
+    return frozenset(w for w in _jieba().lcut(t) if len(w.strip()) >= 2)
+
+
+@lru_cache(maxsize=64)
+def _spec_tokens(spec_key: tuple) -> frozenset[str]:
+    out: set[str] = set()
+    for lb in spec_key:
+        out |= tokens(lb)
+    return frozenset(out)
+
+
+def title_score(spec: FormSpec, lines: list[str]) -> tuple[float, str]:
+    """1 when a line names the form (its title or a title pattern), with that line."""
+    best, best_line = 0.0, ""
+    for line in lines[-4:]:
+        t = norm_label(line)
+        if not t or len(t) > 60:
+            continue
+        for p in [spec.title] + spec.title_patterns:
+            s = 1.0 if norm_label(p) in t else label_score(p, line) * 0.8
+            if s > best:
+                best, best_line = s, line.strip()
+    return best, best_line
+
+
+def label_fraction(spec: FormSpec, texts: list[str]) -> float:
+    """Share of the spec's fields whose label (or header path end) appears among the cell texts."""
+    fields = [f for f in spec.all_fields() if not f.optional]
+    if not fields:
+        return 0.0
+    cands = [t for t in texts if 0 < len(norm_label(t)) <= 60]
+    found = 0
+    for f in fields:
+        labels = f.labels + [lb for level in f.path[-1:] for lb in level]
+        if any(label_score(lb, t) >= 0.8 for lb in labels for t in cands):
+            found += 1
+    return found / len(fields)
+
+
+def fingerprint(spec: FormSpec, texts: list[str]) -> float:
+    """Label fraction blended with jieba token overlap (tolerant of reworded labels)."""
+    spec_tok = _spec_tokens(tuple(spec.all_labels()))
+    table_tok: set[str] = set()
+    for t in texts:
+        if len(t) <= 60:
+            table_tok |= tokens(t)
+    overlap = len(spec_tok & table_tok) / max(1, len(spec_tok))
+    return 0.7 * label_fraction(spec, texts) + 0.3 * overlap
+
+
+def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float, str]:
+    texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()})
+    lines = [p.text for p in unit.before]
+    best, best_score, best_title = None, 0.0, ""
+    for spec in specs:
+        fp = fingerprint(spec, texts)
+        ts, line = title_score(spec, lines)
+        score = fp + TITLE_WEIGHT * ts * (fp >= 0.12)
+        if score > best_score:
+            best, best_score, best_title = spec, score, line if ts >= 1.0 else ""
+    if best is None or best_score < ACCEPT:
+        return None, best_score, ""
+    return best, best_score, best_title
+
+
+def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec]) -> bool:
+    """A table without a title right after a form of a list shape, with the same columns."""
+    if prev_spec.shape not in ("item_marks", "row_list", "header_matrix"):
+        return False
+    if any(_titleish(p.text, specs) for p in unit.before):
+        return False
+    return abs(unit.table.n_cols - prev.table.n_cols) <= 1
+
+
+# --- header lines ------------------------------------------------------------------------------
+
+def _label_regex(spec: FormSpec):
+    pairs = sorted(((unicodedata.normalize("NFKC", lb), key) for key, f in spec.header.items()
+                    for lb in f.labels if not f.pattern), key=lambda p: -len(p[0]))
+    alt = "|".join(r"\s*".join(map(re.escape, lb.replace(" ", ""))) for lb, _ in pairs)
+    return re.compile(rf"({alt})\s*[:：]"), {re.sub(r"\s", "", lb): k for lb, k in pairs}
+
+
+BLANK_DATE = re.compile(r"^[\s_年月日]*$")
+
+
+def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
+    """header fields from 'label：value' lines (several per line) and pattern lines (东沟村)."""
+    rx, by_label = _label_regex(spec)
+    for para in lines:
+        text = unicodedata.normalize("NFKC", para.text)
+        for key, f in spec.header.items():
+            if f.pattern and key not in rec.header:
+                m = re.match(f.pattern, text.strip())
+                if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
+                    rec.header[key] = m.group(1)
+        matches = list(rx.finditer(text))
+        for i, m in enumerate(matches):
+            key = by_label.get(re.sub(r"\s", "", m.group(1)))
+            if key is None or key in rec.header:
+                continue
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            raw = text[m.end():end].strip()
+            if not raw or BLANK_DATE.match(raw):
+                continue
+            n = normalize(spec.header[key].kind, raw)
+            if n.value is None:
+                continue
+            rec.header[key] = n.value
+            if n.warning:
+                rec.warn(f"header.{key}", n.warning[0], n.warning[1])
+            low_confidence(rec, f"header.{key}", para.confidence, spec.min_confidence)
+
+
+# --- records -----------------------------------------------------------------------------------
+
+def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Record:
+    part = "+".join(u.table.part or f"table {i}" for i, u in enumerate(units, 1))
+    rec = Record(form_type=spec.form_type, form_title=title or spec.title, source=doc.source(part))
+    ex = extract(spec, [body_grid(u) for u in units])
+    rec.data = ex.data
+    for path, code, message in ex.warnings:
+        rec.warn(path, code, message)
+    for path, cell in ex.cells.items():
+        low_confidence(rec, path, cell.confidence, spec.min_confidence)
+    lines = units[0].before + [p for u in units for p in u.after]
+    read_header(spec, lines, rec)
+    apply_rules(rec, spec.rules)
+    return rec
+
+
+def _unknown(doc: Document, unit: Unit, n: int) -> Record:
+    table = unit.table
+    rec = Record(form_type="unknown", form_title="", source=doc.source(table.part or f"table {n}"),
+                 data={"tables": [table.grid()]})
+    rec.warn("data.tables", "unrecognized", "未能识别此表格属于哪种报表，已原样保留")
+    return rec
+
+
+def records_from_document(doc: Document, specs: list[FormSpec] | None = None) -> list[Record]:
+    """Every form found in the document, in order; unmatched tables as form_type unknown."""
+    specs = specs if specs is not None else all_specs()
+    units = units_of(doc, specs)
+    groups: list[tuple[FormSpec | None, list[Unit], str]] = []
+    for unit in units:
+        if not unit.rows:
+            continue
+        spec, score, title = classify(unit, specs)
+        prev = groups[-1] if groups else None
+        if prev and prev[0] is not None and _continues(prev[0], prev[1][-1], unit, specs) and (
+                spec is None or spec is prev[0] and not title):
+            prev[1].append(unit)
+            continue
+        groups.append((spec, [unit], title))
+    records = []
+    for n, (spec, us, title) in enumerate(groups, 1):
+        if spec is None:
+            records.append(_unknown(doc, us[0], n))
+        else:
+            records.append(_record(doc, spec, us, title))
+    return records
