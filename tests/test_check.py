@@ -423,7 +423,7 @@ def test_non_docx_is_input_error(tmp_path):
     from schema.errors import InputError
     bad = tmp_path / "x.docx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(InputError, match="x.docx"):
+    with pytest.raises(InputError, match="x.docx：文件已损坏"):
         check_file(bad)
     with pytest.raises(InputError, match="只能检查"):
         check_file(ROOT / "samples" / "word_drafts" / "draft_fagai.doc")

@@ -11,7 +11,6 @@ reformat.py.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +20,8 @@ import yaml
 from lxml import etree
 
 from generators.gongwen.profile import Profile, load_profile
+from parsers.readers.archive import open_zip, stream_member
+from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError
 
 RULES_FILE = Path(__file__).parent / "rules.yaml"
@@ -228,11 +229,11 @@ class DocxView:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.zip = open_zip(self.path, str(self.path))      # limits on size, members, compression ratio
         try:
-            self.zip = zipfile.ZipFile(self.path)
             self.doc = self._xml("word/document.xml")
-        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as e:
-            raise InputError(f"{self.path}：不是有效的 .docx 文件（{type(e).__name__}）", code="bad_docx") from e
+        except KeyError as e:
+            raise InputError(f"{self.path}：不是 Word 文档（缺少 word/document.xml）", code="bad_docx") from e
         self.body = self.doc.find(_w("body"))
         if self.body is None:
             raise InputError(f"{self.path}：.docx 中没有正文", code="bad_docx")
@@ -245,7 +246,10 @@ class DocxView:
 
     # --- parts ---
     def _xml(self, name: str):
-        return etree.fromstring(self.zip.read(name))
+        """A part parsed safely (no DTD/entities; real inflated size checked); KeyError when absent."""
+        info = self.zip.getinfo(name)
+        data = b"".join(stream_member(self.zip, info, str(self.path)))
+        return parse_xml(data, str(self.path), name)
 
     def _xml_opt(self, name: str):
         try:

@@ -1,0 +1,142 @@
+"""One-click 排版: unformatted Word drafts (and a .doc) → 公文 that the checker passes, text, tables and bold kept."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generators.gongwen.check import DATE_LINE_RE, DOCNUM_RE, check_file, fix_dates, fix_doc_number, format_report
+from generators.gongwen.model import BodyPara, BodyTable
+from generators.gongwen.reformat import format_document, recognise, table_block
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAFTS = ROOT / "samples" / "word_drafts"
+NAMES = ["draft_fagai", "draft_nanzhuang", "draft_jincheng"]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="session")
+def formatted(tmp_path_factory) -> dict[str, Path]:
+    pytest.importorskip("generators.gongwen.render")
+    out = tmp_path_factory.mktemp("format")
+    done = {n: format_document(DRAFTS / f"{n}.docx", out / f"{n}.docx") for n in NAMES}
+    done["doc"] = format_document(DRAFTS / "draft_fagai.doc", out / "from_doc.docx")
+    return done
+
+
+def body(path: Path):
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+
+
+def text_stream(path: Path) -> str:
+    """All paragraph text (tables included) in document order, whitespace removed."""
+    return "".join(re.sub(r"\s", "", "".join(t.text or "" for t in p.iter(f"{W}t"))) for p in body(path).iter(f"{W}p"))
+
+
+def draft_lines(path: Path) -> list[str]:
+    """The draft's paragraphs as the formatted document must show them (only the documented normalisations)."""
+    out = []
+    for p in body(path).iter(f"{W}p"):
+        t = re.sub(r"\s", "", "".join(x.text or "" for x in p.iter(f"{W}t")))
+        if not t:
+            continue
+        if DOCNUM_RE.match(t):
+            t = fix_doc_number(t)
+        if DATE_LINE_RE.match(t) or t.endswith("印发"):
+            t = fix_dates(t)
+        t = re.sub(r":$", "：", t)        # 主送机关 ends in a full-width colon
+        out.append(t)
+    return out
+
+
+def bold_segments(path: Path) -> list[str]:
+    """Texts of consecutive bold runs, paragraph by paragraph."""
+    out = []
+    for p in body(path).iter(f"{W}p"):
+        cur = ""
+        for r in p.iter(f"{W}r"):
+            b = r.find(f"{W}rPr/{W}b")
+            text = "".join(t.text or "" for t in r.iter(f"{W}t"))
+            if b is not None and b.get(f"{W}val", "1") not in ("0", "false"):
+                cur += text
+            elif text and cur:
+                out.append(cur)
+                cur = ""
+        if cur:
+            out.append(cur)
+    return out
+
+
+def tables(path: Path) -> list[tuple]:
+    return [(t.rows, t.merges) for t in (table_block(el) for el in body(path).iter(f"{W}tbl"))]
+
+
+@pytest.mark.parametrize("name", NAMES + ["doc"])
+def test_formatted_draft_passes_check(formatted, name):
+    problems = check_file(formatted[name])
+    assert problems == [], format_report(formatted[name], problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_is_kept(formatted, name):
+    stream = text_stream(formatted[name])
+    pos = 0
+    for line in draft_lines(DRAFTS / f"{name}.docx"):
+        if line.startswith("附件：") or re.match(r"^\d+[.．]", line) and len(line) < 30:
+            line = re.sub(r"^(附件：)?\d+[.．]", r"\1", line)     # 附件说明 numbering may be re-typeset
+            found = stream.find(line.replace("附件：", ""), pos)
+        else:
+            found = stream.find(line, pos)
+        assert found >= 0, f"{name}: “{line}” missing or out of order"
+        pos = found + 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bold_and_tables_survive(formatted, name):
+    draft = DRAFTS / f"{name}.docx"
+    want, got = bold_segments(draft), bold_segments(formatted[name])
+    assert want, "draft has no bold: the test would prove nothing"
+    assert all(any(seg in g for g in got) for seg in want), (want, got)
+    want_t, got_t = tables(draft), iter(tables(formatted[name]))
+    assert bool(want_t) == (name != "draft_jincheng")
+    assert all(t in got_t for t in want_t)       # the draft's tables, in order, same cells and merges
+
+
+def test_doc_input_matches_docx(formatted):
+    assert text_stream(formatted["doc"]) == text_stream(formatted["draft_fagai"])
+    assert tables(formatted["doc"]) == tables(formatted["draft_fagai"])
+
+
+def test_recognise_draft_parts():
+    gw = recognise(DRAFTS / "draft_fagai.docx")
+    assert gw.organs == ["晋城市城区发展和改革局"]
+    assert gw.doc_number == "城发改字〔2023〕15号"
+    assert gw.title == "晋城市城区发展和改革局关于开展安全生产大排查大整治行动的通知"
+    assert gw.recipients == "各相关企业"
+    assert gw.signature == ["晋城市城区发展和改革局"] and gw.date == dt.date(2023, 3, 2)
+    assert gw.note == "此件公开发布"
+    assert [a.name for a in gw.attachments] == ["企业安全生产自查表", "安全隐患排查整治统计表"]
+    assert all(isinstance(a.blocks[0], BodyTable) for a in gw.attachments)
+    assert gw.cc == ["区安委办", "区应急管理局"]
+    assert gw.printer == "晋城市城区发展和改革局办公室" and gw.print_date == dt.date(2023, 3, 2)
+    runin = next(b for b in gw.body if isinstance(b, BodyPara) and b.text.startswith("（一）"))
+    assert runin.runs[0] == ("（一）五级联查。", True)
+    table = next(b for b in gw.body if isinstance(b, BodyTable))
+    assert table.merges == [(2, 0, 2, 1), (4, 1, 1, 2)]
+    gw = recognise(DRAFTS / "draft_jincheng.docx")
+    assert gw.doc_number == "晋市安委发〔2024〕6号" and gw.attachments == [] and len(gw.cc) == 3
+
+
+def test_bad_input(tmp_path):
+    from schema.errors import InputError
+    txt = tmp_path / "a.txt"
+    txt.write_text("x")
+    with pytest.raises(InputError, match="只能排版"):
+        format_document(txt, tmp_path / "o.docx")
+    with pytest.raises(InputError, match="不存在"):
+        format_document(tmp_path / "none.docx", tmp_path / "o.docx")
