@@ -150,9 +150,7 @@ def set_word_encrypted_flag(doc: Path) -> Path:
     """Set fEncrypted in the FIB of a real .doc (what Word writes for a password-protected file)."""
     from parsers.readers.sniff import FIB_ENCRYPTED, FIB_FLAGS_OFFSET, OleFile
     data = bytearray(doc.read_bytes())
-    ole = OleFile(bytes(data))
-    start, _ = ole.streams["WordDocument"]
-    pos = (start + 1) * ole.sector + FIB_FLAGS_OFFSET
+    pos = OleFile(bytes(data)).offset("WordDocument") + FIB_FLAGS_OFFSET
     flags = struct.unpack_from("<H", data, pos)[0] | FIB_ENCRYPTED
     struct.pack_into("<H", data, pos, flags)
     doc.write_bytes(bytes(data))

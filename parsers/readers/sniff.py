@@ -218,6 +218,7 @@ class OleFile:
         if n_minifat and first_minifat < self.FREE - 3:
             raw = self._chain_bytes(first_minifat, self.fat, self._sector)
             self.minifat = list(struct.unpack_from(f"<{len(raw) // 4}I", raw))
+        self.root_start = root_start
         self.ministream = self._chain_bytes(root_start, self.fat, self._sector)[:root_size] if root_size else b""
 
     def _sector(self, n: int) -> bytes:
@@ -235,19 +236,31 @@ class OleFile:
             raise ValueError("文件不完整，可能被截断")
         return self.ministream[off:off + self.mini_sector]
 
-    def _chain_bytes(self, start: int, fat: list[int], get, limit: int | None = None) -> bytes:
-        out, sec, steps = [], start, 0
-        total = 0
+    def _chain(self, start: int, fat: list[int], limit: int | None = None) -> list[int]:
+        """Sector numbers of a chain (at most `limit` of them)."""
+        out, sec = [], start
         while sec < self.FREE - 3:
-            if sec >= len(fat) or steps > len(fat):
+            if sec >= len(fat) or len(out) > len(fat):
                 raise ValueError("扇区链损坏")
-            block = get(sec)
-            out.append(block)
-            total += len(block)
-            if limit is not None and total >= limit:
+            out.append(sec)
+            if limit is not None and len(out) >= limit:
                 break
-            sec, steps = fat[sec], steps + 1
-        return b"".join(out)
+            sec = fat[sec]
+        return out
+
+    def _chain_bytes(self, start: int, fat: list[int], get, limit: int | None = None) -> bytes:
+        size = self.sector if get == self._sector else self.mini_sector
+        count = None if limit is None else -(-limit // size)
+        return b"".join(get(s) for s in self._chain(start, fat, count))
+
+    def offset(self, name: str) -> int:
+        """Where in the file a stream's first byte is (to patch it in place)."""
+        start, size = self.streams[name]
+        if size >= self.cutoff:
+            return (start + 1) * self.sector
+        pos = start * self.mini_sector
+        root = self._chain(self.root_start, self.fat)
+        return (root[pos // self.sector] + 1) * self.sector + pos % self.sector
 
     def read(self, name: str, limit: int | None = None) -> bytes:
         """The first `limit` bytes (all if None) of a stream."""
