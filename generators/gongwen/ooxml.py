@@ -1,0 +1,438 @@
+"""The one door to raw WordprocessingML for 公文 documents.
+
+Everything python-docx has no API for lives here as a named helper: the
+docGrid, page margins, odd/even footers with PAGE fields, paragraph borders
+(red rule, 版记 rules), East-Asian fonts, exact line spacing, cell merges,
+section breaks and page alignment. Lengths are taken in mm or pt and
+converted to twips / eighths of a point here.
+"""
+from __future__ import annotations
+
+import copy
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt
+
+TWIPS_PER_PT = 20
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def twips_mm(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+def twips_pt(pt: float) -> int:
+    return round(pt * TWIPS_PER_PT)
+
+
+def _child(parent, tag: str, before: tuple[str, ...] = ()):
+    """The first child `tag` of parent, created (before the first of `before` present) when missing."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        for b in before:
+            ref = parent.find(qn(b))
+            if ref is not None:
+                ref.addprevious(el)
+                break
+        else:
+            parent.append(el)
+    return el
+
+
+# --- page geometry ------------------------------------------------------------------------
+
+def set_page_margins(section, top_mm: float, bottom_mm: float, left_mm: float, right_mm: float,
+                     width_mm: float = 210, height_mm: float = 297, footer_mm: float | None = None,
+                     header_mm: float | None = None, gutter_mm: float = 0) -> None:
+    section.page_width = Mm(width_mm)
+    section.page_height = Mm(height_mm)
+    section.top_margin = Mm(top_mm)
+    section.bottom_margin = Mm(bottom_mm)
+    section.left_margin = Mm(left_mm)
+    section.right_margin = Mm(right_mm)
+    section.gutter = Mm(gutter_mm)
+    if footer_mm is not None:
+        section.footer_distance = Emu(round(footer_mm * 36000))
+    if header_mm is not None:
+        section.header_distance = Emu(round(header_mm * 36000))
+
+
+def set_page_grid(section, lines: int, chars: int, line_pitch_pt: float, char_space: int,
+                  grid_type: str = "linesAndChars") -> None:
+    """w:docGrid: `line_pitch_pt` per line and characters condensed by `char_space` (1/4096 pt)."""
+    sectPr = section._sectPr
+    grid = sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectPr.append(grid)
+    grid.set(qn("w:type"), grid_type)
+    grid.set(qn("w:linePitch"), str(twips_pt(line_pitch_pt)))
+    grid.set(qn("w:charSpace"), str(char_space))
+
+
+def set_section_start(section, kind: str) -> None:
+    """w:type of a section: nextPage, evenPage, oddPage, continuous."""
+    sectPr = section._sectPr
+    t = sectPr.find(qn("w:type"))
+    if t is None:
+        t = OxmlElement("w:type")
+        sectPr.insert(0, t)
+    t.set(qn("w:val"), kind)
+
+
+def set_vertical_alignment(section, where: str = "bottom") -> None:
+    """w:vAlign: where the text of the section's pages sits (top, center, bottom)."""
+    sectPr = section._sectPr
+    v = sectPr.find(qn("w:vAlign"))
+    if v is None:
+        v = OxmlElement("w:vAlign")
+        grid = sectPr.find(qn("w:docGrid"))
+        if grid is not None:
+            grid.addprevious(v)
+        else:
+            sectPr.append(v)
+    v.set(qn("w:val"), where)
+
+
+def set_odd_even_footers(document, on: bool = True) -> None:
+    """w:evenAndOddHeaders in settings: odd and even pages get their own footers."""
+    settings = document.settings.element
+    el = settings.find(qn("w:evenAndOddHeaders"))
+    if on and el is None:
+        el = OxmlElement("w:evenAndOddHeaders")
+        settings.append(el)
+    elif not on and el is not None:
+        settings.remove(el)
+
+
+# --- runs and paragraphs ---------------------------------------------------------------------
+
+def set_run_fonts(run, east_asia: str, latin: str | None = None) -> None:
+    """Fonts of a run: `east_asia` into w:eastAsia, `latin` (default: same) into ascii/hAnsi/cs."""
+    rPr = run._r.get_or_add_rPr()
+    _set_rfonts(rPr, east_asia, latin)
+
+
+def set_east_asian_font(run, name: str) -> None:
+    rPr = run._r.get_or_add_rPr()
+    rf = _child(rPr, "w:rFonts", before=("w:b", "w:i", "w:color", "w:sz"))
+    rf.set(qn("w:eastAsia"), name)
+    rf.attrib.pop(qn("w:eastAsiaTheme"), None)
+
+
+def _set_rfonts(rPr, east_asia: str, latin: str | None) -> None:
+    rf = rPr.find(qn("w:rFonts"))
+    if rf is None:
+        rf = OxmlElement("w:rFonts")
+        rPr.insert(0, rf)
+    lat = latin or east_asia
+    for a in ("w:ascii", "w:hAnsi", "w:cs"):
+        rf.set(qn(a), lat)
+    rf.set(qn("w:eastAsia"), east_asia)
+    for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rf.attrib.pop(qn(a), None)
+
+
+def style_fonts(style, east_asia: str, latin: str | None = None) -> None:
+    """Fonts of a paragraph/character style."""
+    rPr = style.element.get_or_add_rPr()
+    _set_rfonts(rPr, east_asia, latin)
+
+
+def set_doc_default_fonts(document, east_asia: str, latin: str, size_pt: float) -> None:
+    """docDefaults rPr: fonts and size, and the East-Asian language."""
+    styles = document.styles.element
+    rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault"))
+    if rpr_default is None:
+        dd = _child(styles, "w:docDefaults")
+        rpr_default = _child(dd, "w:rPrDefault")
+    rPr = _child(rpr_default, "w:rPr")
+    _set_rfonts(rPr, east_asia, latin)
+    sz = _child(rPr, "w:sz")
+    sz.set(qn("w:val"), str(round(size_pt * 2)))
+    szcs = _child(rPr, "w:szCs")
+    szcs.set(qn("w:val"), str(round(size_pt * 2)))
+    lang = _child(rPr, "w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def set_char_scale(run, percent: int) -> None:
+    """w:w: horizontal character scale (narrow glyphs), e.g. for a long 发文机关标志."""
+    rPr = run._r.get_or_add_rPr()
+    w = _child(rPr, "w:w")
+    w.set(qn("w:val"), str(int(percent)))
+
+
+def set_char_spacing(run, pt: float) -> None:
+    """w:spacing on a run: letter spacing in points (negative condenses)."""
+    rPr = run._r.get_or_add_rPr()
+    sp = _child(rPr, "w:spacing")
+    sp.set(qn("w:val"), str(twips_pt(pt)))
+
+
+def set_color(run, hex_rgb: str) -> None:
+    rPr = run._r.get_or_add_rPr()
+    c = _child(rPr, "w:color")
+    c.set(qn("w:val"), hex_rgb)
+
+
+def set_exact_spacing(paragraph, line_pt: float | None, before_pt: float = 0, after_pt: float = 0) -> None:
+    """Exact (固定值) line spacing and spacing before/after in points; line_pt None = single."""
+    pPr = paragraph._p.get_or_add_pPr()
+    sp = pPr.find(qn("w:spacing"))
+    if sp is None:
+        sp = OxmlElement("w:spacing")
+        pPr.append(sp)
+        _reorder_ppr(pPr)
+    for a in list(sp.attrib):
+        del sp.attrib[a]
+    sp.set(qn("w:before"), str(twips_pt(before_pt)))
+    sp.set(qn("w:after"), str(twips_pt(after_pt)))
+    if line_pt is None:
+        sp.set(qn("w:line"), "240")
+        sp.set(qn("w:lineRule"), "auto")
+    else:
+        sp.set(qn("w:line"), str(twips_pt(line_pt)))
+        sp.set(qn("w:lineRule"), "exact")
+
+
+def set_indent(paragraph, left_pt: float = 0, right_pt: float = 0, first_line_pt: float = 0,
+               left_chars: float | None = None, right_chars: float | None = None,
+               first_line_chars: float | None = None) -> None:
+    """w:ind in absolute units AND (when given) in characters (1/100 char), as Word writes both."""
+    pPr = paragraph._p.get_or_add_pPr()
+    ind = pPr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        pPr.append(ind)
+        _reorder_ppr(pPr)
+    for a in list(ind.attrib):
+        del ind.attrib[a]
+    ind.set(qn("w:left"), str(twips_pt(left_pt)))
+    ind.set(qn("w:right"), str(twips_pt(right_pt)))
+    if first_line_pt < 0:
+        ind.set(qn("w:hanging"), str(twips_pt(-first_line_pt)))
+    else:
+        ind.set(qn("w:firstLine"), str(twips_pt(first_line_pt)))
+    if left_chars is not None:
+        ind.set(qn("w:leftChars"), str(round(left_chars * 100)))
+    if right_chars is not None:
+        ind.set(qn("w:rightChars"), str(round(right_chars * 100)))
+    if first_line_chars is not None:
+        if first_line_chars < 0:
+            ind.set(qn("w:hangingChars"), str(round(-first_line_chars * 100)))
+        else:
+            ind.set(qn("w:firstLineChars"), str(round(first_line_chars * 100)))
+
+
+def set_paragraph_flags(paragraph, keep_next: bool = False, keep_lines: bool = False,
+                        widow_control: bool = False, snap_to_grid: bool | None = None,
+                        page_break_before: bool = False) -> None:
+    """Pagination flags written explicitly (off unless asked): keep-with-next off avoids short pages."""
+    pPr = paragraph._p.get_or_add_pPr()
+    for tag, on in (("w:keepNext", keep_next), ("w:keepLines", keep_lines),
+                    ("w:pageBreakBefore", page_break_before), ("w:widowControl", widow_control)):
+        el = _child(pPr, tag)
+        el.set(qn("w:val"), "1" if on else "0")
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = _child(pPr, tag)           # no extra space between CJK and Latin/digits: widths stay on the grid
+        el.set(qn("w:val"), "0")
+    if snap_to_grid is not None:
+        el = _child(pPr, "w:snapToGrid")
+        el.set(qn("w:val"), "1" if snap_to_grid else "0")
+    _reorder_ppr(pPr)
+
+
+# Order of pPr children required by the schema (Word rejects files otherwise).
+_PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+              "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+              "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+              "w:sectPr", "w:pPrChange"]
+_PPR_RANK = {qn(t): i for i, t in enumerate(_PPR_ORDER)}
+
+
+def _reorder_ppr(pPr) -> None:
+    kids = list(pPr)
+    kids.sort(key=lambda e: _PPR_RANK.get(e.tag, 100))
+    for k in kids:
+        pPr.append(k)
+
+
+def set_paragraph_border(paragraph, side: str = "bottom", width_pt: float = 1.0, color: str = "000000",
+                         space_pt: float = 0) -> None:
+    """A single rule on one side of a paragraph (red rule, 版记 lines); width in points."""
+    pPr = paragraph._p.get_or_add_pPr()
+    bdr = pPr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        pPr.append(bdr)
+        _reorder_ppr(pPr)
+    el = bdr.find(qn(f"w:{side}"))
+    if el is None:
+        el = OxmlElement(f"w:{side}")
+        bdr.append(el)
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
+    el.set(qn("w:space"), str(round(space_pt)))
+    el.set(qn("w:color"), color)
+    order = {qn(f"w:{s}"): i for i, s in enumerate(["top", "left", "bottom", "right", "between", "bar"])}
+    for k in sorted(list(bdr), key=lambda e: order.get(e.tag, 9)):
+        bdr.append(k)
+
+
+def set_tab_stops(paragraph, stops: list[tuple[str, float]]) -> None:
+    """Tab stops [(alignment, position_pt)], alignment left/right/center."""
+    pPr = paragraph._p.get_or_add_pPr()
+    tabs = pPr.find(qn("w:tabs"))
+    if tabs is None:
+        tabs = OxmlElement("w:tabs")
+        pPr.append(tabs)
+        _reorder_ppr(pPr)
+    for align, pos in stops:
+        t = OxmlElement("w:tab")
+        t.set(qn("w:val"), align)
+        t.set(qn("w:pos"), str(twips_pt(pos)))
+        tabs.append(t)
+
+
+def add_page_break(paragraph) -> None:
+    run = paragraph.add_run()
+    br = OxmlElement("w:br")
+    br.set(qn("w:type"), "page")
+    run._r.append(br)
+
+
+# --- fields and footers ------------------------------------------------------------------------
+
+def _field_char(run, kind: str) -> None:
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), kind)
+    run._r.append(fc)
+
+
+def add_page_number_field(paragraph, font: str, size_pt: float, dash: str = "—", latin: str | None = None,
+                          stored: str = "1") -> None:
+    """"— N —": a PAGE field with a stored result run carrying the same font and size."""
+    def run(text: str = ""):
+        r = paragraph.add_run(text)
+        set_run_fonts(r, font, latin or font)
+        r.font.size = Pt(size_pt)
+        return r
+
+    run(f"{dash} ")
+    _field_char(run(), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run()._r.append(instr)
+    _field_char(run(), "separate")
+    run(stored)
+    _field_char(run(), "end")
+    run(f" {dash}")
+
+
+def footer_reference_even(section):
+    """python-docx's even-page footer of a section (created on first access)."""
+    return section.even_page_footer
+
+
+def clear_paragraph(paragraph) -> None:
+    for r in list(paragraph._p):
+        if r.tag != qn("w:pPr"):
+            paragraph._p.remove(r)
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def set_cell_merge(table, row: int, col: int, rowspan: int, colspan: int) -> None:
+    """Merge a block of cells (python-docx writes gridSpan / vMerge)."""
+    if rowspan <= 1 and colspan <= 1:
+        return
+    a = table.cell(row, col)
+    b = table.cell(row + rowspan - 1, col + colspan - 1)
+    a.merge(b)
+
+
+def set_repeat_header(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = _child(trPr, "w:tblHeader")
+    el.set(qn("w:val"), "1")
+
+
+def set_cant_split(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = _child(trPr, "w:cantSplit")
+    el.set(qn("w:val"), "1")
+
+
+def set_table_borders(table, width_pt: float = 0.5, color: str = "000000") -> None:
+    """All borders single lines (a 附件 form is fully ruled)."""
+    tblPr = table._tbl.tblPr
+    borders = tblPr.find(qn("w:tblBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tblBorders")
+        tblPr.append(borders)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = _child(borders, f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), color)
+
+
+def set_table_width(table, width_mm: float, col_widths_mm: list[float], center: bool = True) -> None:
+    """Fixed layout with explicit grid columns (LibreOffice and Word agree on fixed tables)."""
+    tbl = table._tbl
+    tblPr = tbl.tblPr
+    tw = _child(tblPr, "w:tblW")
+    tw.set(qn("w:w"), str(twips_mm(width_mm)))
+    tw.set(qn("w:type"), "dxa")
+    lay = _child(tblPr, "w:tblLayout")
+    lay.set(qn("w:type"), "fixed")
+    if center:
+        jc = _child(tblPr, "w:jc")
+        jc.set(qn("w:val"), "center")
+    grid = tbl.tblGrid
+    cols = grid.findall(qn("w:gridCol"))
+    for gc, w in zip(cols, col_widths_mm):
+        gc.set(qn("w:w"), str(twips_mm(w)))
+    for row in table.rows:
+        for tc in row._tr.findall(qn("w:tc")):
+            span_el = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            # the cell's grid start is the sum of previous spans
+            start = 0
+            for prev in tc.itersiblings(preceding=True):
+                if prev.tag == qn("w:tc"):
+                    s = prev.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
+                    start += int(s.get(qn("w:val"))) if s is not None else 1
+            w = sum(col_widths_mm[start:start + span])
+            tcPr = tc.get_or_add_tcPr()
+            tcw = _child(tcPr, "w:tcW", before=("w:gridSpan", "w:vMerge", "w:tcBorders", "w:vAlign"))
+            tcw.set(qn("w:w"), str(twips_mm(w)))
+            tcw.set(qn("w:type"), "dxa")
+
+
+def set_cell_margins(table, mm: float) -> None:
+    tblPr = table._tbl.tblPr
+    mar = _child(tblPr, "w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        el = _child(mar, f"w:{side}")
+        el.set(qn("w:w"), str(twips_mm(mm if side in ("left", "right") else 0)))
+        el.set(qn("w:type"), "dxa")
+
+
+def set_cell_vcenter(cell) -> None:
+    tcPr = cell._tc.get_or_add_tcPr()
+    v = _child(tcPr, "w:vAlign")
+    v.set(qn("w:val"), "center")
+
+
+def deepcopy_element(el):
+    return copy.deepcopy(el)

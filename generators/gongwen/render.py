@@ -1,0 +1,529 @@
+"""Gongwen → .docx laid out to GB/T 9704-2012 (and optionally PDF).
+
+The template (templates/gongwen.docx, built by templates/build_templates.py)
+carries the styles, odd/even page-number footers and the 版记 section; docxtpl
+fills the 版记 placeholders (autoescape on), then the 版头, 主体 and 附件 are
+built with python-docx and moved in front of the template's anchor paragraph.
+Every 版头 element has an explicit height and spacing so positions do not
+depend on the renderer; all numbers come from the layout profile.
+
+The 版记 sits in its own section that starts on an even page (a blank,
+unnumbered page is inserted when needed) and is pushed to the bottom of the
+版心 by filler lines of known height (LibreOffice ignores w:vAlign, and does
+not draw floating tables).
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate
+
+from generators.gongwen import ooxml as X
+from generators.gongwen.draft import date_text
+from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
+from generators.gongwen.profile import PT_PER_MM, Profile, load_profile
+from schema.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "templates" / "gongwen.docx"
+# LibreOffice PDF export keeping the blank page an evenPage section break inserts.
+PDF_TARGET = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+# Font metrics (em) of CJK faces, measured on LibreOffice's rendering: in an exact-height line
+# the baseline sits DESCENT above the line's bottom; ideographs' ink spans INK_TOP above the
+# baseline to INK_BOTTOM below it. A line of NATURAL_LINE em places text alike in Word and LO.
+DESCENT = 0.286
+INK_TOP = 0.88
+INK_BOTTOM = 0.07
+NATURAL_LINE = 1.43
+RULE_DROP = 3.0         # pt LibreOffice draws a bottom border below the line box beyond w:space
+
+HEADING_PATTERNS = [
+    (1, re.compile(r"^[一二三四五六七八九十百]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")),
+    (3, re.compile(r"^\d+[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\d+[）)]")),
+]
+SHORT_HEADING = 30      # a numbered paragraph without 。/： this short is all heading
+
+
+def text_width(s: str) -> float:
+    """Width in body characters: CJK and full-width 1, ASCII 0.5."""
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
+
+
+def heading_level(text: str) -> tuple[int, int]:
+    """(level, length of the part in the heading font); (0, 0) for plain text."""
+    for level, rx in HEADING_PATTERNS:
+        m = rx.match(text)
+        if m:
+            return level, m.end()
+    return 0, 0
+
+
+def heading_split(text: str, ends: str) -> tuple[int, int]:
+    """(level, n): the first n characters take the heading font (up to the first 。/：)."""
+    level, prefix = heading_level(text)
+    if not level:
+        return 0, 0
+    for i, c in enumerate(text):
+        if i >= prefix and c in ends:
+            return level, i + 1
+    return level, len(text) if len(text) <= SHORT_HEADING else prefix
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(profile: str) -> bytes:
+    if profile == "gbt9704" and TEMPLATE.exists():
+        return TEMPLATE.read_bytes()
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "templates" / "build_templates.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = mod.build(profile, Path(tmp) / "t.docx")
+        return out.read_bytes()
+
+
+class Writer:
+    """Builds the body of one 公文 into a python-docx Document, following a profile."""
+
+    def __init__(self, doc, p: Profile):
+        self.doc = doc
+        self.p = p
+        self.pitch = p.grid.line_pitch_pt
+        self.char = p.char_width_pt
+        self.chars = p.grid.chars
+
+    # --- primitives -----------------------------------------------------------------------
+    def run(self, par, text: str, font: str | None = None, size: float | None = None, bold: bool = False,
+            color: str | None = None, condensed: bool | None = None):
+        p = self.p
+        size = size or p.sizes_pt.body
+        r = par.add_run(text)
+        X.set_run_fonts(r, font or p.fonts.body, p.fonts.latin)
+        r.font.size = Pt(size)
+        if bold:
+            r.bold = True
+        if color:
+            X.set_color(r, color)
+        if condensed if condensed is not None else size == p.sizes_pt.body:
+            X.set_char_spacing(r, p.char_spacing_pt)
+        return r
+
+    def para(self, align: str = "left", line: float | None = -1, before: float = 0, left: float = 0,
+             right: float = 0, first: float = 0, first_chars: float | None = None, grid: bool = True,
+             page_break: bool = False):
+        """A paragraph with every property explicit (indents in characters of the grid)."""
+        par = self.doc.add_paragraph()
+        par.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                         "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+        X.set_paragraph_flags(par, snap_to_grid=grid, page_break_before=page_break)
+        X.set_exact_spacing(par, self.pitch if line == -1 else line, before_pt=before)
+        X.set_indent(par, left_pt=left * self.char, right_pt=right * self.char, first_line_pt=first * self.char,
+                     first_line_chars=first_chars)
+        return par
+
+    def blank(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.para()
+
+    # --- 版头 -------------------------------------------------------------------------------
+    def mark_size(self, n_chars: float) -> tuple[float, int]:
+        """(size pt, character scale %) so n characters of the 标志 fit one 版心 line."""
+        width = self.p.type_width_mm * PT_PER_MM
+        size = self.p.sizes_pt.organ_mark
+        scale = min(100, math.floor(width / (n_chars * size) * 100))
+        if scale < self.p.header.organ_mark_min_scale:
+            scale = self.p.header.organ_mark_min_scale
+            size = math.floor(width / (n_chars * scale / 100) * 2) / 2
+        return size, scale
+
+    def banner(self, gw: Gongwen) -> None:
+        p, h = self.p, self.p.header
+        used = 0.0
+        for text, font in ((gw.copy_no, p.fonts.copy_no), (gw.secret, p.fonts.secret), (gw.urgency, p.fonts.urgency)):
+            if text:
+                self.run(self.para(), text, font)
+                used += self.pitch
+        top = h.organ_mark_top_mm * PT_PER_MM
+        red = p.colors.red
+        if len(gw.organs) > 1 and not gw.organ_mark:
+            self.joint_mark(gw.organs, top - used)
+        else:
+            mark = gw.organ_mark or (gw.organs[0] + h.organ_mark_suffix)
+            size, scale = self.mark_size(text_width(mark))
+            line = NATURAL_LINE * size
+            ink = line - DESCENT * size - INK_TOP * size
+            par = self.para("center", line=line, before=max(0.0, top - used - ink), grid=False)
+            X.set_char_scale(self.run(par, mark, p.fonts.organ_mark, size, color=red, condensed=False), scale)
+        self.blank(h.doc_number_gap_lines)
+        if gw.signers:
+            self.signer_lines(gw)
+        else:
+            par = self.para("center")
+            self.run(par, gw.doc_number, p.fonts.doc_number)
+            self.red_rule(par)
+
+    def joint_mark(self, organs: list[str], top_pt: float) -> None:
+        """联合行文: names stacked on the left, 文件 on the right centred on them (a borderless table)."""
+        p = self.p
+        suffix = p.header.organ_mark_suffix
+        n = max(text_width(o) for o in organs) + text_width(suffix)
+        size, scale = self.mark_size(n)
+        size = min(size, p.sizes_pt.organ_mark * 0.8)
+        row_h = 1.2 * size
+        ink = row_h - DESCENT * size - INK_TOP * size
+        spacer = self.para(line=max(1.0, top_pt - ink), grid=False)
+        self.run(spacer, "", size=1)
+        w1 = max(text_width(o) for o in organs) * size * scale / 100 / PT_PER_MM + 1
+        w2 = text_width(suffix) * size * scale / 100 / PT_PER_MM + 1
+        table = self.doc.add_table(rows=len(organs), cols=2)
+        X.set_table_width(table, w1 + w2, [w1, w2])
+        X.set_cell_margins(table, 0)
+        if len(organs) > 1:
+            X.set_cell_merge(table, 0, 1, len(organs), 1)
+        for i, name in enumerate(organs):
+            row = table.rows[i]
+            row.height = Pt(row_h)
+            row._tr.get_or_add_trPr().find(qn("w:trHeight")).set(qn("w:hRule"), "exact")
+            par = row.cells[0].paragraphs[0]
+            self._cell_par(par, "both", line=row_h)
+            X.set_char_scale(self.run(par, name, p.fonts.organ_mark, size, color=p.colors.red, condensed=False), scale)
+        cell = table.cell(0, 1)
+        X.set_cell_vcenter(cell)
+        par = cell.paragraphs[0]
+        self._cell_par(par, "center", line=row_h)
+        X.set_char_scale(self.run(par, suffix, p.fonts.organ_mark, size, color=p.colors.red, condensed=False), scale)
+
+    def signer_lines(self, gw: Gongwen) -> None:
+        """上行文: 签发人 right (1 char in), the 字号 on the last line left (1 char in)."""
+        p, h = self.p, self.p.header
+        groups = [gw.signers[i:i + h.signers_per_line] for i in range(0, len(gw.signers), h.signers_per_line)]
+        for gi, names in enumerate(groups):
+            last = gi == len(groups) - 1
+            par = self.para("left" if last else "right", left=h.signer_indent_chars if last else 0,
+                            right=h.signer_indent_chars)
+            if last:
+                X.set_tab_stops(par, [("right", (self.chars - 2 * h.signer_indent_chars) * self.char)])
+                self.run(par, gw.doc_number + "\t", p.fonts.doc_number)
+            self.run(par, h.signer_label if gi == 0 else "", p.fonts.signer_label)
+            if gi > 0:
+                self.run(par, " " * 0 + "\u3000" * len(h.signer_label), p.fonts.signer_label)
+            self.run(par, "\u3000".join(names), p.fonts.signer_name)
+            if last:
+                self.red_rule(par)
+
+    def red_rule(self, par) -> None:
+        """Red rule under the 字号 line: `red_rule_gap_mm` below the glyphs' ink."""
+        p = self.p
+        body = p.sizes_pt.body
+        ink_gap = (DESCENT - INK_BOTTOM) * body          # line bottom to ink bottom
+        space = p.header.red_rule_gap_mm * PT_PER_MM - ink_gap - RULE_DROP
+        X.set_paragraph_border(par, "bottom", p.header.red_rule_thickness_pt, p.colors.red, space_pt=space)
+
+    # --- 主体 -------------------------------------------------------------------------------
+    def title(self, gw: Gongwen) -> None:
+        p = self.p
+        lines = [ln.strip() for ln in gw.title.split("\n") if ln.strip()]
+        for i, ln in enumerate(lines):
+            par = self.para("center", before=p.header.title_gap_lines * self.pitch if i == 0 else 0, grid=False)
+            self.run(par, ln, p.fonts.title, p.sizes_pt.title)
+        if gw.recipients:
+            self.blank(p.body.recipients_gap_lines)
+            self.run(self.para("both"), gw.recipients + "：")
+
+    def body_block(self, block) -> None:
+        if isinstance(block, BodyTable):
+            self.table(block)
+        elif isinstance(block, BodyImage):
+            self.image(block)
+        elif isinstance(block, BodyPara):
+            self.paragraph(block.runs)
+        else:
+            self.paragraph([(str(block), False)])
+
+    def paragraph(self, runs: list[tuple[str, bool]]) -> None:
+        """A body paragraph (indent 2 chars); a numbered heading's own part in its level's font."""
+        p = self.p
+        text = "".join(t for t, _ in runs)
+        level, n = heading_split(text, p.body.heading_end)
+        font = {1: p.fonts.heading1, 2: p.fonts.heading2, 3: p.fonts.heading3, 4: p.fonts.heading4}.get(level)
+        bold_head = level == 3 and p.body.heading3_bold
+        ind = p.body.first_line_indent_chars
+        par = self.para("both", first=ind, first_chars=ind)
+        pos = 0
+        for t, bold in runs:
+            if not t:
+                continue
+            if pos < n:
+                head, rest = t[:n - pos], t[n - pos:]
+                self.run(par, head, font, bold=bold or bold_head)
+                if rest:
+                    self.run(par, rest, bold=bold)
+            else:
+                self.run(par, t, bold=bold)
+            pos += len(t)
+
+    def _cell_par(self, par, align: str = "center", line: float | None = None) -> None:
+        par.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                         "both": WD_ALIGN_PARAGRAPH.DISTRIBUTE}[align]
+        X.set_paragraph_flags(par, snap_to_grid=False)
+        X.set_exact_spacing(par, line)
+        X.set_indent(par, 0, 0, 0, first_line_chars=0)
+
+    def table(self, t: BodyTable) -> None:
+        """A ruled table: fixed widths, merges, repeated header rows, single spacing, smaller font."""
+        p = self.p
+        if not t.rows:
+            return
+        if t.title:
+            self.run(self.para("center", grid=False), t.title, p.fonts.title, p.sizes_pt.table_caption)
+        n_rows, n_cols = len(t.rows), max(len(r) for r in t.rows)
+        width = p.type_width_mm
+        widths = t.col_widths_mm or self._col_widths(t, n_cols, width)
+        table = self.doc.add_table(rows=n_rows, cols=n_cols)
+        X.set_table_borders(table, 0.5, p.colors.text)
+        X.set_table_width(table, sum(widths), widths)
+        X.set_cell_margins(table, p.table.cell_margin_mm)
+        covered = set()
+        for (r, c, rs, cs) in t.merges:
+            X.set_cell_merge(table, r, c, rs, cs)
+            covered |= {(i, j) for i in range(r, r + rs) for j in range(c, c + cs)} - {(r, c)}
+        rows = table.rows
+        for r in range(n_rows):
+            header = r < t.header_rows
+            if header and p.table.repeat_header:
+                X.set_repeat_header(rows[r])
+            X.set_cant_split(rows[r])
+            for c in range(n_cols):
+                if (r, c) in covered:
+                    continue
+                cell = table.cell(r, c)
+                X.set_cell_vcenter(cell)
+                val = t.rows[r][c] if c < len(t.rows[r]) else ""
+                lines = val.split("\n")
+                for k, ln in enumerate(lines):
+                    par = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
+                    self._cell_par(par, "center" if header or text_width(val) <= 8 else "left")
+                    if ln:
+                        self.run(par, ln, p.fonts.table_header if header else p.fonts.table, p.sizes_pt.table,
+                                 bold=header and p.table.header_bold, condensed=False)
+
+    @staticmethod
+    def _col_widths(t: BodyTable, n_cols: int, width: float) -> list[float]:
+        need = [2.0] * n_cols
+        for row in t.rows:
+            for c, v in enumerate(row):
+                longest = max((text_width(x) for x in v.split("\n")), default=0)
+                need[c] = max(need[c], min(longest, 14.0))
+        total = sum(need)
+        return [width * w / total for w in need]
+
+    def image(self, img: BodyImage) -> None:
+        par = self.para("center", line=None, grid=False)
+        if not Path(img.path).exists():
+            raise InputError(f"{img.path}：找不到图片文件", code="missing")
+        par.add_run().add_picture(str(img.path), width=Mm(min(img.width_mm, self.p.type_width_mm)))
+        if img.caption:
+            self.run(self.para("center", grid=False), img.caption, size=self.p.sizes_pt.table)
+
+    def attachment_note(self, atts: list[Attachment]) -> None:
+        """附件说明: 附件：1. 名称, later items aligned under the first name."""
+        if not atts:
+            return
+        b = self.p.body
+        self.blank(b.attachment_note_gap_lines)
+        label = b.attachment_note_label
+        ind = b.attachment_note_indent_chars
+        lw = text_width(label)
+        for i, a in enumerate(atts, 1):
+            num = f"{i}." if len(atts) > 1 else ""
+            nw = text_width(num)
+            par = self.para("both", left=ind + lw + nw, first=-(nw + (lw if i == 1 else 0)))
+            self.run(par, (label if i == 1 else "") + num + a.name.rstrip("。；;，,"))
+
+    def signature_block(self, gw: Gongwen) -> None:
+        p, s = self.p, self.p.signature
+        date = date_text(gw.date) if gw.date else ""
+        sigs = gw.signature or gw.organs
+        dw = text_width(date)
+        if gw.sealed:
+            self.blank(s.sealed_gap_lines)
+            date_left = self.chars - s.sealed_date_right_chars - dw
+            for sig in sigs:
+                self.run(self.para(left=max(0.0, date_left + (dw - text_width(sig)) / 2)), sig)
+        else:
+            self.blank(s.gap_lines)
+            lefts = [self.chars - s.right_indent_chars - text_width(sig) for sig in sigs]
+            for sig, left in zip(sigs, lefts):
+                self.run(self.para(left=max(0.0, left)), sig)
+            date_left = min(min(lefts) + s.date_offset_chars, self.chars - dw)
+        if date:
+            self.run(self.para(left=max(0.0, date_left)), date)
+        if gw.note:
+            note = gw.note if gw.note.startswith(("（", "(")) else f"（{gw.note}）"
+            self.run(self.para("both", first=s.note_indent_chars, first_chars=s.note_indent_chars), note)
+
+    # --- 附件 -------------------------------------------------------------------------------
+    def attachment(self, i: int, a: Attachment, numbered: bool) -> None:
+        p = self.p
+        par = self.para(page_break=p.attachment.new_page)
+        self.run(par, p.attachment.label + (str(i) if numbered else ""), p.fonts.attachment_label)
+        self.blank(max(0, p.attachment.title_line - 2))
+        self.run(self.para("center", grid=False), a.name, p.fonts.attachment_title, p.sizes_pt.attachment_title)
+        if a.form:
+            from generators.forms import append_form
+            self.blank(1)
+            append_form(self.doc, a.form, a.form_values)
+        if a.file and a.file.suffix.lower() == ".docx":
+            self.blank(1)
+            self.append_docx(a.file)
+        if a.blocks:
+            self.blank(1)
+        for b in a.blocks:
+            self.body_block(b)
+
+    def append_docx(self, path: Path) -> None:
+        """Append another .docx's paragraphs and tables (text and tables; images are dropped)."""
+        from docx import Document
+        try:
+            src = Document(str(path))
+        except Exception:
+            raise InputError(f"{path}：无法读取此 .docx 附件", code="unreadable")
+        body = self.doc.element.body
+        sect = body.find(qn("w:sectPr"))
+        for el in src.element.body:
+            if el.tag not in (qn("w:p"), qn("w:tbl")):
+                continue
+            el = X.deepcopy_element(el)
+            for bad in list(el.iter(qn("w:drawing"), qn("w:pict"), qn("w:object"))):
+                bad.getparent().remove(bad)
+            for sp in list(el.iter(qn("w:sectPr"))):
+                sp.getparent().remove(sp)
+            for st in list(el.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"), qn("w:numPr"))):
+                st.getparent().remove(st)
+            sect.addprevious(el)
+
+    # --- whole document -----------------------------------------------------------------------
+    def plan_title(self, text: str) -> None:
+        """`# 标题` in a body: the document a 印发 notice issues starts on a new page under its title."""
+        p = self.p
+        self.para(line=None, grid=False, page_break=True)
+        for ln in text.split("\n"):
+            self.run(self.para("center", grid=False), ln.strip(), p.fonts.title, p.sizes_pt.title)
+        self.blank(1)
+
+    def write(self, gw: Gongwen) -> None:
+        self.banner(gw)
+        self.title(gw)
+        split = next((i for i, b in enumerate(gw.body) if isinstance(b, str) and b.startswith("# ")), len(gw.body))
+        for b in gw.body[:split]:
+            self.body_block(b)
+        self.attachment_note(gw.attachments)
+        self.signature_block(gw)
+        for b in gw.body[split:]:
+            if isinstance(b, str) and b.startswith("# "):
+                self.plan_title(b[2:].strip())
+            else:
+                self.body_block(b)
+        numbered = len(gw.attachments) > 1
+        for i, a in enumerate(gw.attachments, 1):
+            self.attachment(i, a, numbered)
+        last = self.doc.element.body[-2] if len(self.doc.element.body) > 1 else None
+        if last is not None and last.tag == qn("w:tbl"):
+            self.para(line=None, grid=False)
+
+
+def banji_context(gw: Gongwen, p: Profile) -> dict:
+    """docxtpl context of the 版记 section, with filler lines pushing it to the bottom of the 版心."""
+    cc = "，".join(x.rstrip("。，,") for x in gw.cc)
+    cc = cc + "。" if cc else ""
+    printer = gw.printer
+    pdate = gw.print_date or gw.date
+    b = p.banji
+    thick = round(b.thick_rule_mm * PT_PER_MM * 8)
+    thin = round(b.thin_rule_mm * PT_PER_MM * 8)
+    size = p.sizes_pt.banji
+    width = p.type_width_mm * PT_PER_MM - 2 * b.indent_chars * p.char_width_pt
+    label = text_width(b.cc_label) * size
+    n_cc = 0
+    if cc:
+        w = text_width(cc) * size * 1.02
+        n_cc = 1 + max(0, math.ceil((w - (width - label)) / (width - label)))
+    n_lines = n_cc + (1 if printer else 0)
+    used = n_lines * b.line_pitch_pt + (thick * 2 + thin) / 8 + 3
+    free = p.type_height_mm * PT_PER_MM - used
+    filler = []
+    while free > 1:
+        h = min(free, p.grid.line_pitch_pt)
+        filler.append(round(h * 20))
+        free -= h
+    return {
+        "anchor": "", "banji_filler": filler, "cc": cc, "cc_bottom_sz": thin if printer else thick,
+        "printer": printer, "print_date": (date_text(pdate) + b.printed_suffix) if (printer and pdate) else "",
+        "printer_top": "none" if cc else "single",
+    }
+
+
+def build_document(gw: Gongwen):
+    """The laid-out python-docx Document of a Gongwen."""
+    p = load_profile(gw.profile)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(gw.profile)))
+    tpl.render(banji_context(gw, p), autoescape=True)
+    doc = tpl.docx
+    body = doc.element.body
+    anchor = next(el for el in body if el.tag == qn("w:p") and el.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None)
+    final = body.find(qn("w:sectPr"))
+    old_last = final.getprevious()
+    Writer(doc, p).write(gw)
+    new = [el for el in old_last.itersiblings() if el is not final]
+    for el in new:
+        anchor.addprevious(el)
+    # the first section's break moves into the last body paragraph; the anchor goes
+    sect1 = anchor.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+    last = anchor.getprevious()
+    last.get_or_add_pPr().append(sect1)
+    body.remove(anchor)
+    if not (gw.cc or gw.printer):
+        # no 版记: drop its section, the first section becomes the document's last
+        for el in list(last.itersiblings()):
+            if el is not final:
+                body.remove(el)
+        last.pPr.remove(sect1)
+        body.replace(final, sect1)
+    return doc
+
+
+def render(gw: Gongwen, out_path: Path, pdf: bool = False) -> Path:
+    """Write the 公文 as .docx at out_path (and a PDF next to it when pdf=True); returns the .docx path."""
+    out_path = Path(out_path)
+    doc = build_document(gw)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    doc.save(str(tmp))
+    tmp.replace(out_path)
+    if pdf:
+        to_pdf(out_path)
+    return out_path
+
+
+def to_pdf(docx: Path, pdf: Path | None = None) -> Path:
+    """PDF of a rendered 公文 (keeping LibreOffice's inserted blank pages, so the 版记 stays on an even page)."""
+    from generators.office import convert_one
+    docx = Path(docx)
+    final = Path(pdf) if pdf else docx.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="paicha-pdf-") as tmp:
+        out = convert_one(docx, PDF_TARGET, Path(tmp))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out), final)
+    return final
