@@ -235,13 +235,17 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
     for values, row_notes in zip(rows, notes):
         cells = []
         for j, v in enumerate(values):
-            cell = set_cell(WriteOnlyCell(ws), v)
             found = row_notes.get(j)
+            if v is None and not found:
+                cells.append(None)                  # an empty cell: nothing to write
+                continue
+            cell = set_cell(WriteOnlyCell(ws), v)
             if found:
                 only_check = all(code == "low_confidence" for code, _ in found)
                 cell.fill = FILL_CHECK if only_check else FILL_WARNING
                 text = "\n".join(m for _, m in found)
-                comment = Comment(("需人工核对：" if only_check else "") + text, COMMENT_AUTHOR)
+                lead = "需人工核对：" if only_check and "需人工核对" not in text else ""
+                comment = Comment(lead + text, COMMENT_AUTHOR)
                 comment.width, comment.height = 240, 90
                 cell.comment = comment
             cells.append(cell)
