@@ -21,10 +21,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @pytest.fixture(scope="session")
 def formatted(tmp_path_factory) -> dict[str, Path]:
-    pytest.importorskip("generators.gongwen.render")
     out = tmp_path_factory.mktemp("format")
     done = {n: format_document(DRAFTS / f"{n}.docx", out / f"{n}.docx") for n in NAMES}
     done["doc"] = format_document(DRAFTS / "draft_fagai.doc", out / "from_doc.docx")
+    wps = out / "draft_fagai.wps"           # WPS saves .wps in the .doc binary format
+    wps.write_bytes((DRAFTS / "draft_fagai.doc").read_bytes())
+    done["wps"] = format_document(wps, out / "from_wps.docx")
     return done
 
 
@@ -76,7 +78,7 @@ def tables(path: Path) -> list[tuple]:
     return [(t.rows, t.merges) for t in (table_block(el) for el in body(path).iter(f"{W}tbl"))]
 
 
-@pytest.mark.parametrize("name", NAMES + ["doc"])
+@pytest.mark.parametrize("name", NAMES + ["doc", "wps"])
 def test_formatted_draft_passes_check(formatted, name):
     problems = check_file(formatted[name])
     assert problems == [], format_report(formatted[name], problems)
@@ -107,9 +109,11 @@ def test_bold_and_tables_survive(formatted, name):
     assert all(t in got_t for t in want_t)       # the draft's tables, in order, same cells and merges
 
 
-def test_doc_input_matches_docx(formatted):
-    assert text_stream(formatted["doc"]) == text_stream(formatted["draft_fagai"])
-    assert tables(formatted["doc"]) == tables(formatted["draft_fagai"])
+@pytest.mark.parametrize("legacy", ["doc", "wps"])
+def test_legacy_input_matches_docx(formatted, legacy):
+    assert text_stream(formatted[legacy]) == text_stream(formatted["draft_fagai"])
+    assert tables(formatted[legacy]) == tables(formatted["draft_fagai"])
+    assert bold_segments(formatted[legacy]) == bold_segments(formatted["draft_fagai"])
 
 
 def test_recognise_draft_parts():

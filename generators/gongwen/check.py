@@ -584,7 +584,9 @@ def _grid_pitches(view: DocxView, body: list[Para], prof: Profile) -> tuple[floa
             if rpr is not None and rpr.find(_w("sz")) is not None:
                 default_size = float(rpr.find(_w("sz")).get(_w("val"))) / 2
     if gtype in ("linesAndChars", "snapToChars") and grid.get(_w("charSpace")) is not None:
-        cpitch = default_size + float(grid.get(_w("charSpace"))) / 4096
+        space = int(grid.get(_w("charSpace")))
+        space = space - 2 ** 32 if space >= 2 ** 31 else space      # LibreOffice writes negatives unsigned
+        cpitch = default_size + space / 4096
     else:
         spacing = Counter()
         for p in sample:
@@ -855,13 +857,12 @@ def _line_edge(p: Para, edge: str) -> bool:
 
 
 def _neighbour(view_blocks, block: int, step: int):
+    """The top-level block next to `block` (step -1: before, +1: after) as ("p", Para) / ("tbl", element)."""
     i = block + step
-    while 0 <= i < len(view_blocks):
-        kind, item, el = view_blocks[i]
-        if kind == "tbl":
-            return ("tbl", el)
-        return ("p", item)
-    return None
+    if not 0 <= i < len(view_blocks):
+        return None
+    kind, item, el = view_blocks[i]
+    return ("tbl", el) if kind == "tbl" else ("p", item)
 
 
 def _has_line(parts: Parts, p: Para, side: str) -> bool:
