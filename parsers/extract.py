@@ -399,8 +399,10 @@ def map_matrix(spec: FormSpec, paths: list[list[str]]) -> dict[int, Field]:
 
 def header_depth(grid: Grid) -> tuple[int, int]:
     """(rows of header text, first data row): the header ends at the units row or the first number."""
+    prev: set[int] = set()
     for r, row in enumerate(grid):
-        cells = distinct(row)
+        cells = [c for c in distinct(row) if id(c) not in prev]   # cells begun in this row
+        prev = {id(c) for c in distinct(row)}
         if _units_row(cells):
             return r, r + 1
         if r > 0 and _numeric_row(cells):
