@@ -178,8 +178,6 @@ class PreparedTemplate:
         out.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in self.parts:
-                if info.filename == "docProps/thumbnail.jpeg":
-                    continue
                 z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
                            else data, compress_type=zipfile.ZIP_DEFLATED)
         return out
@@ -331,8 +329,8 @@ def drafts_from_xlsx(path: Path, issued: str) -> list[OrderDraft]:
     path = Path(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:   # openpyxl raises many kinds for non-workbooks
-        raise InputError(f"{path}：无法读取隐患清单（{_first_line(e)}）", code="unreadable")
+    except Exception:   # openpyxl raises many kinds for non-workbooks
+        raise InputError(f"{path}：无法读取隐患清单（不是有效的 .xlsx 工作簿）", code="unreadable") from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     wb.close()

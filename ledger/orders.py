@@ -180,8 +180,8 @@ def void_order(con: sqlite3.Connection, number: str, actor: str, reason: str) ->
         order = get_order(con, number)
         if order["status"] == "void":
             raise PaichaError(f"指令书{order['number']}已作废", code="already_void")
-        if order["status"] == "closed":
-            raise PaichaError(f"指令书{order['number']}所列隐患已全部销号，不能作废", code="closed")
+        if con.execute("SELECT 1 FROM rechecks WHERE order_id = ?", (order["id"],)).fetchone():
+            raise PaichaError(f"指令书{order['number']}已复查，不能作废", code="rechecked")
         stamp = now()
         con.execute("UPDATE orders SET status = 'void', void_reason = ?, voided_at = ? WHERE id = ?",
                     (reason, stamp, order["id"]))
