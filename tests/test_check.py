@@ -341,6 +341,16 @@ def no_indent(p) -> None:
         ind.set(w("firstLine"), "0")
 
 
+def remove_page_field(root) -> None:
+    for el in list(root.iter(w("instrText"), w("fldChar"), w("fldSimple"))):
+        el.getparent().remove(el)
+
+
+def move_cc_below_print_line(root) -> None:
+    cc, printed = para(root, "抄送"), para(root, "晋城市城区发展和改革局办公室")
+    printed.addnext(cc)
+
+
 D = "word/document.xml"
 PLANTS = {
     # rule id: (edits, other rule ids the same edit may reasonably cause)
@@ -381,6 +391,12 @@ PLANTS = {
     "attach.punct": ({D: lambda r: replace_text(r, "企业安全生产自查表", "企业安全生产自查表；")}, set()),
     "attach.label": ({D: lambda r: replace_text(para(r, "附件2"), "附件2", "附表")}, set()),
     "attach.label_font": ({D: lambda r: set_font(para(r, "附件1"), "宋体")}, set()),
+    "attach.numbering": ({D: lambda r: replace_text(para(r, "2.安全隐患"), "2.", "3.")}, set()),
+    "mark.align": ({D: lambda r: set_jc(para(r, "晋城市城区发展和改革局文件"), "left")}, set()),
+    "docnum.year": ({D: lambda r: replace_text(r, "〔2023〕", "〔23〕")}, set()),
+    "heading.font#2": ({D: lambda r: set_font(para(r, "（一）五级联查"), "黑体")}, {"body.font"}),
+    "footer.page_field": ({"footers": footers(remove_page_field)}, set()),
+    "banji.order": ({D: move_cc_below_print_line}, {"banji.lines"}),
 }
 
 
@@ -393,7 +409,8 @@ def test_rendered_notice_is_clean(good):
 @pytest.mark.parametrize("rule", sorted(PLANTS))
 def test_planted_violation_is_found(good, tmp_path, rule):
     edits, allowed = PLANTS[rule]
-    bad = plant(good, tmp_path / f"{rule}.docx", edits)
+    bad = plant(good, tmp_path / "planted.docx", edits)
+    rule = rule.split("#")[0]
     problems = check_file(bad)
     ids = {p.rule for p in problems}
     assert rule in ids, format_report(bad, problems)
