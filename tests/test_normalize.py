@@ -1,0 +1,161 @@
+"""Value normalisation: every row of SCHEMA.md's table, plus what fillers really write."""
+import datetime as dt
+
+import pytest
+
+from schema.credit_code import check_char, is_valid
+from schema.normalize import Normalized, normalize
+
+CASES = {
+    "date": [
+        ("2023年3月5日", "2023-03-05"), ("2023.3.5", "2023-03-05"), ("2023-3-5", "2023-03-05"),
+        ("2023/03/05", "2023-03-05"), ("二〇二三年三月五日", "2023-03-05"), ("23年3月5日", "2023-03-05"),
+        ("二〇二三年十二月三十一日", "2023-12-31"), ("二○二三年十月一日", "2023-10-01"),
+        ("２０２３年３月５日", "2023-03-05"), ("2023 年 3 月 5 日", "2023-03-05"),
+        ("2023年03月05号", "2023-03-05"), ("2023年3月31日前", "2023-03-31"),
+        ("2023-03-05 00:00:00", "2023-03-05"), ("20230305", "2023-03-05"),
+        (dt.datetime(2023, 3, 5, 0, 0), "2023-03-05"), (dt.date(2023, 3, 5), "2023-03-05"),
+        (44990, "2023-03-05"), (44990.0, "2023-03-05"),
+        ("2023年3月", "2023-03"), ("2021年9月 日", "2021-09"), ("2023.3", "2023-03"),
+        ("2023年 月 日", None), ("    年  月  日", None), ("", None), (None, None),
+    ],
+    "month": [("2023年9月", "2023-09"), ("2021年9月 日", "2021-09"), ("2023-09-05", "2023-09"),
+              ("二〇二三年九月", "2023-09"), (None, None)],
+    "count": [
+        (3, 3), (3.0, 3), ("3", 3), ("３", 3), ("3项", 3), ("3家", 3), ("3 项", 3), ("5家次", 5),
+        ("三", 3), ("叁", 3), ("十二", 12), ("二十", 20), ("一百零五", 105), ("共12处", 12),
+        ("—", 0), ("/", 0), ("无", 0), ("0", 0), ("——", 0), ("－", 0),
+        ("", None), ("  ", None), (None, None),
+    ],
+    "money_wan": [
+        (1.5, 1.5), (2, 2.0), ("1.5", 1.5), ("1.5万", 1.5), ("15000元", 1.5), ("壹万伍仟元", 1.5),
+        ("1.5万元", 1.5), ("15,000元", 1.5), ("5千元", 0.5), ("￥3000元", 0.3), ("无", 0.0), ("", None),
+    ],
+    "mark": [
+        ("√", "yes"), ("✓", "yes"), ("✔", "yes"), ("是", "yes"), ("符合", "yes"), ("☑", "yes"),
+        ("×", "no"), ("✗", "no"), ("✘", "no"), ("否", "no"), ("不符合", "no"), ("☒", "no"),
+        ("0", "rectifying"), (0, "rectifying"), ("○", "rectifying"), ("〇", "rectifying"),
+        ("整改中", "rectifying"),
+        ("", None), (None, None), ("无", None), ("—", None), ("不涉及", None), ("□", None),
+        ("☑是 □否", "yes"), ("□是 ☑否", "no"), ("是□ 否☑", "no"), ("☒符合 □不符合", "yes"),
+        ("□符合 □不符合", None), (" √ ", "yes"),
+    ],
+    "yes_no": [("是", True), ("有", True), ("√", True), ("否", False), ("无", False), ("×", False),
+               ("☑有 □无", True), ("□有 ☑无", False), ("", None)],
+    "phone": [
+        ("0356-2286336", "0356-2286336"), ("03562286336", "0356-2286336"), ("13513583104", "13513583104"),
+        ("135 1358 3104", "13513583104"), ("+86 135 1358 3104", "13513583104"),
+        ("135-1358-3104", "13513583104"), (13513583104, "13513583104"), (13513583104.0, "13513583104"),
+        ("(0356)2286336", "0356-2286336"), ("0356－2286336", "0356-2286336"),
+        ("010-12345678", "010-12345678"), ("02112345678", "021-12345678"), ("２２８６３３６", "2286336"),
+        ("0356-2286336/13513583104", "0356-2286336、13513583104"), ("", None),
+    ],
+    "credit_code": [("91350100M000100Y43", "91350100M000100Y43"), ("91350100m000100y43", "91350100M000100Y43"),
+                    ("9135 0100 M000 100Y 43", "91350100M000100Y43"), ("", None)],
+    "text": [
+        ("  赵 强  ", "赵强"), ("电 话", "电话"), ("ＡＢＣ１２３", "ABC123"),
+        ("北石店镇，（东沟村）：。", "北石店镇，（东沟村）：。"),   # Chinese punctuation kept
+        ("配电箱未设漏电\n保护", "配电箱未设漏电保护"), ("1.配电箱\n2.消防通道", "1.配电箱\n2.消防通道"),
+        ("配电箱；\n消防通道", "配电箱；\n消防通道"), ("Safety\nFirst", "Safety First"),
+        ("无", "无"), ("   ", None), (None, None), (12, "12"), ("a\u200bb", "ab"),
+    ],
+    "person": [
+        ("张三 13512345678", {"name": "张三", "mobile": "13512345678"}),
+        ("张三13512345678", {"name": "张三", "mobile": "13512345678"}),
+        ("李四（手机：135 1234 5678）", {"name": "李四", "mobile": "13512345678"}),
+        (("赵 强", "135 1358 3104"), {"name": "赵强", "mobile": "13513583104"}),
+        (["张三", None], {"name": "张三", "mobile": None}),
+        (("张三 13512345678", ""), {"name": "张三", "mobile": "13512345678"}),
+        ({"name": "王五", "mobile": "0356-2286336"}, {"name": "王五", "mobile": "0356-2286336"}),
+        ("张三", {"name": "张三", "mobile": None}), (None, None), (("", ""), None),
+    ],
+    "names": [
+        ("张三、李四,王五 赵六", ["张三", "李四", "王五", "赵六"]), ("张三，李四；王五;赵六", ["张三", "李四", "王五", "赵六"]),
+        ("张三\n李四", ["张三", "李四"]), ("赵  强", ["赵强"]), ("张三、李四等", ["张三", "李四"]),
+        (["张三、李四", "王五"], ["张三", "李四", "王五"]), ("无", []), ("", None),
+    ],
+    "items": [
+        ("1.配电箱未设漏电保护；2.消防通道堵塞", ["配电箱未设漏电保护", "消防通道堵塞"]),
+        ("1、配电箱未设漏电保护\n2、消防通道堵塞", ["配电箱未设漏电保护", "消防通道堵塞"]),
+        ("（1）配电箱未设漏电保护（2）消防通道堵塞", ["配电箱未设漏电保护", "消防通道堵塞"]),
+        ("配电箱未设漏电保护；消防通道堵塞", ["配电箱未设漏电保护", "消防通道堵塞"]),
+        ("①配电箱②通道", ["配电箱", "通道"]),
+        ("存在问题：1.护栏高度2.5米不足；2.消防通道堵塞", ["护栏高度2.5米不足", "消防通道堵塞"]),
+        ("1.灭火器过期。", ["灭火器过期"]), ("１．灭火器过期２．通道堵塞", ["灭火器过期", "通道堵塞"]),
+        ("一、未培训\n二、无台账", ["未培训", "无台账"]), ("第1、2号车间无标识", ["第1、2号车间无标识"]),
+        (["1.甲；2.乙", "丙"], ["甲", "乙", "丙"]), ("无", []), ("", None),
+    ],
+}
+
+
+@pytest.mark.parametrize("kind,raw,expected",
+                         [(k, raw, exp) for k, rows in CASES.items() for raw, exp in rows])
+def test_schema_table(kind, raw, expected):
+    r = normalize(kind, raw)
+    assert r == Normalized(expected, None), (kind, raw, r)
+    assert type(r.value) is type(expected)         # 3 is an int, 1.5 a float, never "3"
+
+
+@pytest.mark.parametrize("kind,raw,message", [
+    ("date", "2023年2月30日", "日期无法识别：2023年2月30日"),
+    ("date", "2023年13月1日", "日期无法识别：2023年13月1日"),
+    ("date", "2023-02-29", "日期无法识别：2023-02-29"),
+    ("date", "立即整改", "日期无法识别：立即整改"),
+    ("date", "3月5日", "日期无法识别：3月5日"),
+    ("month", "2023年13月", "月份无法识别：2023年13月"),
+    ("count", "若干", "数量无法识别：若干"),
+    ("count", 2.5, "数量无法识别：2.5"),
+    ("money_wan", "很多", "金额无法识别：很多"),
+    ("mark", "还行", "标记无法识别：还行"),
+    ("yes_no", "不清楚", "是否无法识别：不清楚"),
+    ("phone", "12345", "电话号码无法识别：12345"),
+    ("phone", "0356-22863", "电话号码无法识别：0356-22863"),
+])
+def test_unreadable_value_is_kept_with_warning(kind, raw, message):
+    r = normalize(kind, raw)
+    assert r.warning == ("invalid", message)
+    assert r.value == str(raw).strip()             # kept as read
+
+
+def test_leap_day_is_a_date():
+    assert normalize("date", "2024年2月29日").value == "2024-02-29"
+
+
+def _valid_code(first17: str) -> str:
+    return first17 + check_char(first17)
+
+
+def test_check_char_known_codes():
+    # published codes (the GB 32100-2015 example and a listed company)
+    assert is_valid("91350100M000100Y43")
+    assert is_valid("91110000802100433B")
+    assert check_char("91350100M000100Y4") == "3"
+
+
+def test_credit_code_computed_valid_and_wrong_check_char():
+    code = _valid_code("91140500MA0GRX1A2")
+    assert is_valid(code)
+    assert normalize("credit_code", code.lower()) == Normalized(code)
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    r = normalize("credit_code", wrong)
+    assert r.value == wrong
+    assert r.warning == ("checksum", "统一社会信用代码校验位不符")
+
+
+def test_credit_code_rejects_letters_outside_the_set_and_wrong_length():
+    assert not is_valid("91350100M000100I43")         # I is not in the GB 32100 set
+    with pytest.raises(ValueError):
+        check_char("91350100M000100O4")
+    r = normalize("credit_code", "140500123456")         # an old 注册号: kept, flagged
+    assert r.value == "140500123456" and r.warning[0] == "invalid"
+
+
+def test_person_with_bad_number_keeps_it_and_warns():
+    r = normalize("person", "王五 1351234")
+    assert r.value == {"name": "王五", "mobile": "1351234"}
+    assert r.warning[0] == "invalid"
+
+
+def test_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        normalize("colour", "红")
