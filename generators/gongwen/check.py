@@ -669,6 +669,13 @@ def check_doc_number(text: str, where: str) -> list[Problem]:
     return out
 
 
+def _drawn_line_in(el) -> bool:
+    """A DrawingML or VML line shape inside el (Word's Insert → Shapes → Line)."""
+    if any(g.get("prst") in ("line", "straightConnector1") for g in el.iter(f"{{{A_NS}}}prstGeom")):
+        return True
+    return next(el.iter(f"{{{V_NS}}}line"), None) is not None
+
+
 def _red_line_in(el) -> bool:
     """A red paragraph border, table border, DrawingML or VML line anywhere inside el."""
     for tag in ("top", "bottom", "between", "insideH"):
@@ -876,7 +883,7 @@ def _has_line(parts: Parts, p: Para, side: str) -> bool:
                     if b.get(_w("val"), "none") not in ("nil", "none"):
                         return True
         return False
-    if _line_edge(p, side) or _line_edge(p, "between"):
+    if _line_edge(p, side) or _line_edge(p, "between") or _drawn_line_in(p.el):
         return True
     other = _neighbour(parts.blocks, p.block, -1 if side == "top" else 1)
     opposite = "bottom" if side == "top" else "top"
@@ -884,7 +891,8 @@ def _has_line(parts: Parts, p: Para, side: str) -> bool:
         return False
     kind, item = other
     if kind == "p":
-        return _line_edge(item, opposite) or _line_edge(item, "between")
+        return _line_edge(item, opposite) or _line_edge(item, "between") or \
+            (not item.text.strip() and _drawn_line_in(item.el))
     return any(b.get(_w("val"), "none") not in ("nil", "none") for b in item.iter(_w(opposite)))
 
 
