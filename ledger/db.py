@@ -30,6 +30,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA journal_mode = WAL")
+    # with WAL, NORMAL never corrupts the file and spares an fsync per commit (imports 8x faster)
+    con.execute("PRAGMA synchronous = NORMAL")
     con.execute("PRAGMA busy_timeout = 30000")
     migrate(con)
     return con
