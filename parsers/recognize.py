@@ -22,6 +22,7 @@ from schema.validate import apply_rules, low_confidence
 
 ACCEPT = 0.34         # fingerprint score needed to call a table a known form
 TITLE_WEIGHT = 0.45
+LEADING_NUMBER = re.compile(r"^\s*\d{1,3}(\s*[.、．]|\s*$)")
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
@@ -192,9 +193,11 @@ def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec
     """A table without a title right after a form of a list shape, with the same columns."""
     if prev_spec.shape not in ("item_marks", "row_list", "header_matrix"):
         return False
-    if any(_titleish(p.text, specs) for p in unit.before):
+    if unit.before or abs(unit.table.n_cols - prev.table.n_cols) > 1:
         return False
-    return abs(unit.table.n_cols - prev.table.n_cols) <= 1
+    rows = [distinct(r) for r in body_grid(unit)]
+    numbered = sum(1 for r in rows if any(LEADING_NUMBER.match(c.text) for c in r[:3]))
+    return numbered * 2 >= len(rows)
 
 
 # --- header lines ------------------------------------------------------------------------------

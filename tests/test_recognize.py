@@ -1,0 +1,119 @@
+"""Recognition on other people's layouts: synonyms, re-ordered columns, missing/extra rows,
+header lines above/below, titles inside the first row, two forms in one file, a split
+自查表, an unknown table, OCR confidence."""
+from __future__ import annotations
+
+from generators.forms import draw_form
+from parsers.model import Cell, Document, Paragraph, Table
+from parsers.readers import read_file
+from parsers.recognize import records_from_document
+from samples.make_returns import variant
+
+
+def _doc(*blocks) -> Document:
+    return Document(blocks=list(blocks), path="t.docx", format="docx", sha256="0" * 64)
+
+
+SUPERVISION = [
+    ["被检查单位", "晋城市城区宏达建材有限公司", "检查时间", "2023.3.5"],
+    ["检查人员", "李志刚、王芳", "", ""],
+    ["发现问题", "1.配电箱未设置漏电保护装置；2.消防通道堆放杂物", "", ""],
+    ["备用栏", "随便写的", "", ""],                     # an extra row nobody knows
+    ["整改期限", "2023年3月20日", "整改责任人", "李红梅"],
+]
+
+
+def test_synonyms_missing_and_extra_rows_header_below():
+    doc = _doc(Paragraph("镇（街道）、部门督导检查表"), Table.from_grid(SUPERVISION, part="table 1"),
+               Paragraph("填报单位（盖章）：北石店镇人民政府    填报日期：2023年3月6日"))
+    [rec] = records_from_document(doc)
+    assert rec.form_type == "supervision_check"
+    d = rec.data
+    assert d["enterprise"] == "晋城市城区宏达建材有限公司"
+    assert d["check_date"] == "2023-03-05" and d["deadline"] == "2023-03-20"
+    assert d["inspectors"] == ["李志刚", "王芳"]
+    assert d["problems"] == ["配电箱未设置漏电保护装置", "消防通道堆放杂物"]
+    assert "measures" not in d                          # the form has no such row: absent
+    assert rec.header == {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-06"}
+    assert rec.source["part"] == "table 1"
+
+
+def test_reordered_columns_and_title_in_first_row_excel_style():
+    t = Table(part="sheet 1")
+    t.add(Cell("非法违法生产经营行为、重大隐患统计表", 0, 0, colspan=4))
+    t.add(Cell("填报单位：南庄镇人民政府", 1, 0, colspan=4))
+    for c, text in enumerate(["处理措施", "企业名称", "序号", "重大隐患"]):
+        t.add(Cell(text, 2, c))
+    for c, text in enumerate(["挂牌督办", "晋城市城区恒泰燃气站", "1", "燃气管道未设置可燃气体报警装置"]):
+        t.add(Cell(text, 3, c))
+    for c, text in enumerate(["", "", "2", ""]):           # an empty numbered row
+        t.add(Cell(text, 4, c))
+    [rec] = records_from_document(_doc(t))
+    assert rec.form_type == "major_hazard_list"
+    assert rec.data["rows"] == [{"action": "挂牌督办", "enterprise": "晋城市城区恒泰燃气站", "seq": 1,
+                                 "description": "燃气管道未设置可燃气体报警装置"}]
+    assert rec.header["reporting_unit"] == "南庄镇人民政府"
+
+
+def test_two_forms_in_one_file_and_unknown_table():
+    unknown = Table.from_grid([["姓名", "岗位", "签到"], ["张三", "司机", "√"]], part="table 3")
+    hazards = Table.from_grid([["序号", "生产经营单位名称", "核查单位", "重大隐患/具体非违法行为"],
+                               ["1", "某某公司", "城区应急局", "有限空间作业未设置监护人"]], part="table 2")
+    doc = _doc(Paragraph("附件3"), Paragraph("镇（街道）、部门督导检查表"),
+               Table.from_grid(SUPERVISION, part="table 1"),
+               Paragraph("附件5"), Paragraph("非法违法生产经营行为、重大隐患统计表"), hazards,
+               Paragraph("签到表"), unknown)
+    recs = records_from_document(doc)
+    assert [r.form_type for r in recs] == ["supervision_check", "major_hazard_list", "unknown"]
+    assert recs[2].data == {"tables": [[["姓名", "岗位", "签到"], ["张三", "司机", "√"]]]}
+    assert recs[2].warnings[0]["code"] == "unrecognized"
+
+
+def test_self_check_split_in_two_tables_is_joined(tmp_path):
+    items = [{"no": n, "category": c, "content": f"第{n}项", "self_result": "yes", "check_result": "no"}
+             for n, c in zip(range(1, 17), ["机构培训制度"] * 5 + ["重点场所"] * 11)]
+    data = {"enterprise": {"name": "晋城市城区兴盛化工有限公司"}, "items": items}
+    out = draw_form(variant("self_check"), tmp_path / "z.docx", data)   # split after item 12
+    doc = read_file(out)[0]
+    assert len(list(doc.tables())) == 2
+    [rec] = records_from_document(doc)
+    assert rec.form_type == "self_check"
+    assert [i["no"] for i in rec.data["items"]] == list(range(1, 17))
+    assert rec.data["items"][13]["category"] == "重点场所"      # carried over into the 2nd table
+    assert rec.data["items"][15] == {"no": 16, "category": "重点场所", "content": "第16项",
+                                     "self_result": "yes", "check_result": "no"}
+    assert "+" in rec.source["part"]
+
+
+def test_low_confidence_cell_is_flagged_and_kept():
+    t = Table.from_grid(SUPERVISION)
+    cell = next(c for c in t.cells if c.text == "李红梅")
+    cell.text, cell.confidence = "李红悔", 0.42
+    [rec] = records_from_document(_doc(Paragraph("督导检查表"), t))
+    assert rec.data["responsible"] == "李红悔"
+    w = [w for w in rec.warnings if w["code"] == "low_confidence"]
+    assert [x["field"] for x in w] == ["data.responsible"]
+
+
+def test_matrix_group_rows_and_wrong_total():
+    spec_rows = [
+        ["单位名称", "检查工作开展情况", "检查工作开展情况", "检查工作开展情况", "检查工作开展情况"],
+        ["单位名称", "派出检查组数", "被检查单位", "一般隐患", "一般隐患"],
+        ["单位名称", "派出检查组数", "被检查单位", "排查", "整改"],
+        ["", "（组）", "（家）", "（项）", "（项）"],
+        ["县直部门", "", "", "", ""],                      # a group label row: not data
+        ["榆次区应急管理局", "6", "58", "143", "131"],
+        ["太谷区应急管理局", "4", "33", "76", "80"],
+        ["合计", "10", "91", "200", "211"],
+    ]
+    doc = _doc(Paragraph("全市安全检查督导情况统计表"), Paragraph("统计时间：2021年9月 日"),
+               Table.from_grid(spec_rows))
+    [rec] = records_from_document(doc)
+    assert rec.form_type == "inspection_stats"
+    assert [r["unit"] for r in rec.data["rows"]] == ["榆次区应急管理局", "太谷区应急管理局"]
+    assert rec.data["rows"][0]["general_hazards_fixed"] == 131
+    assert rec.data["totals"]["general_hazards_found"] == 200
+    codes = {(w["field"], w["code"]) for w in rec.warnings}
+    assert ("data.totals.general_hazards_found", "total") in codes
+    assert ("data.rows[1].general_hazards_fixed", "fixed_exceeds_found") in codes
+    assert rec.header["period"] == "2021-09"
