@@ -169,6 +169,8 @@ def _date_parts(raw: Any) -> tuple[int, int | None, int | None] | str | None:
             return d.year, d.month, d.day
         raw = _as_text(raw)
     s = unicodedata.normalize("NFKC", _narrow(str(raw))).strip()
+    s = re.sub(r"_+", " ", s)                        # fill-in lines: 2023 年 __9__月 ____日
+    s = re.sub(r"^[^\d〇○零一二三四五六七八九:：]{1,8}[:：]\s*", "", s)   # a label: 填报日期：
     if re.fullmatch(r"[年月日号\s]*", s):          # blank, or a bare "年 月 日" template
         return None
     s = _CN_YEAR.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), s)
@@ -297,7 +299,7 @@ def _ticked_option(s: str) -> str | None:
     return ticked[0] if ticked else ""
 
 
-def _lookup(raw: Any, table: dict[str, frozenset], what: str, rectify_zero: bool = False) -> Normalized:
+def _lookup(raw: Any, table: dict[Any, frozenset], what: str) -> Normalized:
     """Map a cell to one of `table`'s keys (the value stored); unknown → warning."""
     if raw is None:
         return Normalized(None)
@@ -321,9 +323,8 @@ def _lookup(raw: Any, table: dict[str, frozenset], what: str, rectify_zero: bool
 def norm_mark(raw: Any) -> Normalized:
     """√/×/○ style marks → "yes" / "no" / "rectifying" / None."""
     marks = vocab()["mark"]
-    r = _lookup(raw, {"yes": marks["yes"], "no": marks["no"],
-                      "rectifying": marks["rectifying"], None: marks["none"]}, "标记")
-    return r
+    return _lookup(raw, {"yes": marks["yes"], "no": marks["no"],
+                         "rectifying": marks["rectifying"], None: marks["none"]}, "标记")
 
 
 def norm_yes_no(raw: Any) -> Normalized:
