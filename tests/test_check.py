@@ -454,12 +454,16 @@ def test_text_helpers():
     assert parse_date("２０２４年２月６日印发") == (2024, 2, 6)
 
 
-def test_notice_samples_are_clean(tmp_path):
+NOTICES = sorted((ROOT / "samples" / "notices").glob("*.md"))
+
+
+@pytest.mark.parametrize("draft", NOTICES, ids=[d.stem for d in NOTICES])
+def test_notice_samples_are_clean(draft, tmp_path):
     from generators.gongwen.notice import notice
-    drafts = sorted((ROOT / "samples" / "notices").glob("*.txt"))
-    if not drafts:
-        pytest.skip("samples/notices not written yet")
-    for d in drafts:
-        out = notice(d, tmp_path / (d.stem + ".docx"))
-        problems = check_file(out)
-        assert problems == [], format_report(out, problems)
+    out = notice(draft, tmp_path / (draft.stem + ".docx"))
+    problems = check_file(out)
+    assert problems == [], format_report(out, problems)
+
+
+def test_there_are_notice_samples():
+    assert len(NOTICES) >= 5
