@@ -126,7 +126,7 @@ def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
     dir_entries = [entry("Root Entry", 5, END, 0, child=1)]
     for i, (name, start, data) in enumerate(zip(names, starts, datas)):
         right = i + 2 if i + 1 < len(names) else FREE
-        dir_entries.append(entry(name, 2, start, len(streams[name]), right=right))
+        dir_entries.append(entry(name, 2, start, len(data), right=right))
     directory = b"".join(dir_entries).ljust(sector, b"\0")
     header = (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16)
               + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
@@ -207,6 +207,10 @@ def build(outdir: Path, legacy_doc: Path | None = None) -> dict[str, str | None]
         broken = Path(legacy_doc).read_bytes()[:700]          # header, then the file stops
         (outdir / "truncated.doc").write_bytes(broken)
         cases["truncated.doc"] = "corrupt"
+    bof = struct.pack("<HH", 0x0809, 16) + bytes(16)
+    filepass = struct.pack("<HH", 0x002F, 6) + bytes(6)
+    ole_file(outdir / "encrypted.xls", {"Workbook": bof + filepass + struct.pack("<HH", 0x000A, 0)})
+    cases["encrypted.xls"] = "encrypted"
     ole_file(outdir / "not_office.doc", {"Contents": b"hello"})
     cases["not_office.doc"] = "wrong_type"
 
@@ -239,6 +243,17 @@ def build(outdir: Path, legacy_doc: Path | None = None) -> dict[str, str | None]
     sheet = re.sub(r'<c r="A3"[^>]*>.*?</c>', '<c r="A3" t="inlineStr"><is><t>&xxe;</t></is></c>', sheet, count=1)
     replace_part(good_xlsx, outdir / "xxe.xlsx", "xl/worksheets/sheet1.xml", sheet.encode("utf-8"))
     cases["xxe.xlsx"] = "xxe"
+
+    with open(outdir / "huge.docx", "wb") as f:              # sparse: 201 MB that take no disk
+        f.truncate(201 * 1024 * 1024)
+    cases["huge.docx"] = "too_large"
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "表"
+    wb.active["B1"] = "x"
+    wb.active["XFD1048576"] = "远处的单元格"
+    wb.save(outdir / "vast.xlsx")
+    cases["vast.xlsx"] = "too_large"
 
     make_docx(outdir / "injection.docx", INJECTIONS)
     make_xlsx(outdir / "injection.xlsx", INJECTIONS)

@@ -31,7 +31,7 @@ def bad(tmp_path_factory) -> tuple[Path, dict[str, str | None]]:
 def test_catalogue_is_complete(bad):
     _, cases = bad
     codes = set(cases.values())
-    assert {"empty", "corrupt", "encrypted", "wrong_type", "zip_bomb", "xxe"} <= codes
+    assert {"empty", "corrupt", "encrypted", "wrong_type", "zip_bomb", "xxe", "too_large"} <= codes
     assert {"encrypted.doc", "encrypted.xlsx", "encrypted.docx", "bomb.zip", "lying.zip"} <= set(cases)
 
 
@@ -39,6 +39,7 @@ def test_catalogue_is_complete(bad):
     "empty.docx", "truncated.docx", "truncated.doc", "html.xlsx", "text.xlsx", "archive.rar.xlsx",
     "encrypted.xlsx", "encrypted.docx", "encrypted.doc", "not_office.doc",
     "bomb.zip", "lying.zip", "bomb_inside.docx", "many_members.zip", "xxe.docx", "xxe.xlsx",
+    "encrypted.xls", "huge.docx", "vast.xlsx",
 ])
 def test_bad_file_gives_one_chinese_line(bad, name):
     d, cases = bad
@@ -75,7 +76,7 @@ def test_injections_kept_as_literal_text(bad, name):
 
 def test_encrypted_messages_ask_for_password_removal(bad):
     d, _ = bad
-    for name in ("encrypted.doc", "encrypted.xlsx"):
+    for name in ("encrypted.doc", "encrypted.xlsx", "encrypted.xls"):
         with pytest.raises(InputError) as exc:
             read_file(d / name)
         assert "文件已加密，请去掉密码后重新报送" in exc.value.message

@@ -106,15 +106,17 @@ def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
         raise InputError(f"{display}：文件已加密，请去掉密码后重新报送", code="encrypted") from exc
 
 
-def check_package(zf: zipfile.ZipFile, display: str, keep: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """Stream every part of an OOXML package through the limits and the DOCTYPE scan.
+def check_package(zf: zipfile.ZipFile, display: str, keep: tuple[str, ...] = (),
+                  only_kept: bool = False) -> dict[str, bytes]:
+    """Stream the parts of an OOXML package through the limits and the DOCTYPE scan.
 
     Returns the bytes of the parts named in `keep` (so they are inflated only once).
+    `only_kept`: stream just those (the caller never inflates the other parts).
     """
     budget = Budget()
     kept: dict[str, bytes] = {}
     for info in zf.infolist():
-        if info.is_dir():
+        if info.is_dir() or (only_kept and info.filename not in keep):
             continue
         scan = DoctypeScanner(display, info.filename) if _is_xml_part(info.filename) else None
         chunks = []

@@ -7,6 +7,7 @@ check marks as ☑☒□√×; text boxes as paragraphs. Headers and footers are
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from parsers.model import Cell, Document, Paragraph, Table
@@ -33,13 +34,15 @@ SYMBOL_FONTS = {
     "symbol": {0xD6: "√", 0xB4: "×", 0xB7: "•"},
 }
 PUA_SYMBOL_BASE = 0xF000          # symbol-font characters are often stored as U+F0xx
+PUA_RE = re.compile("[\uf000-\uf0ff]")
+SIMPLE_TEXT = {"tab": "\t", "br": "\n", "hyphen": "-"}
 
 
 def read_docx(path: Path, display: str) -> Document:
     """The paragraphs and tables of a .docx body, in order."""
     with open_zip(path, display) as zf:
         main = _main_part(zf, display)
-        parts = check_package(zf, display, keep=(main,))
+        parts = check_package(zf, display, keep=(main,), only_kept=True)
     if main not in parts:
         raise InputError(f"{display}：文件已损坏（缺少正文部分 {main}）", code="corrupt")
     root = parse_xml(parts[main], display, main)
@@ -71,6 +74,19 @@ class _BodyReader:
         self.SDT, self.SDT_CONTENT, self.SDT_PR, self.CUSTOM_XML = w("sdt"), w("sdtContent"), w("sdtPr"), w("customXml")
         self.TXBX = w("txbxContent")
         self.VAL = w("val")
+        self.TC_PR, self.GRID_SPAN, self.V_MERGE, self.H_MERGE = w("tcPr"), w("gridSpan"), w("vMerge"), w("hMerge")
+        self.GRID_BEFORE = f"{w('trPr')}/{w('gridBefore')}"
+        self.RUN_FONTS = f"{w('rPr')}/{w('rFonts')}"
+        self.FONT_ATTRS = tuple(w(a) for a in ("ascii", "hAnsi", "eastAsia", "cs"))
+        self.FORM_CHECKBOX = f"{w('ffData')}/{w('checkBox')}"
+        self.SDT_CHECKBOX = f"{self.SDT_PR}/{W14}checkbox"
+        # element tag → what _walk does with it (anything else: walk its children)
+        self.kinds = {w("t"): "t", w("r"): "r", w("tab"): "tab", w("ptab"): "tab", w("br"): "br", w("cr"): "br",
+                      w("noBreakHyphen"): "hyphen", w("sym"): "sym", w("fldChar"): "fldChar",
+                      self.SDT: "sdt", self.P: "p"}
+        for skipped in (self.TXBX, MC + "Fallback", w("rPr"), w("pPr"), w("rt"), w("instrText"),
+                        w("delText"), w("del"), self.SDT_PR):
+            self.kinds[skipped] = "skip"
         self.tables = 0
 
     # --- blocks ---------------------------------------------------------------------------
@@ -117,14 +133,11 @@ class _BodyReader:
         above: dict[int, Cell] = {}          # grid column → the cell a vMerge continues
         r = -1
         for r, tr in enumerate(self._children(tbl, (self.TR,))):
-            col = self._int(tr.find(f"{w('trPr')}/{w('gridBefore')}"), 0)
+            col = self._int(tr.find(self.GRID_BEFORE), 0)
             current: dict[int, Cell] = {}
             last: Cell | None = None
             for tc in self._children(tr, (self.TC,)):
-                pr = tc.find(w("tcPr"))
-                span = max(self._int(pr.find(w("gridSpan")) if pr is not None else None, 1), 1)
-                vmerge = self._merge(pr, "vMerge")
-                hmerge = self._merge(pr, "hMerge")
+                span, vmerge, hmerge = self._cell_props(tc)
                 if vmerge == "continue" and col in above:
                     cell = above[col]
                     cell.rowspan = r - cell.row + 1
@@ -167,13 +180,20 @@ class _BodyReader:
                     checks += [c.checked for c in row if c.checked is not None]
         return "\n".join(line.strip() for line in lines if line.strip()), checks
 
-    def _merge(self, pr, name: str) -> str | None:
+    def _cell_props(self, tc) -> tuple[int, str | None, str | None]:
+        """(gridSpan, vMerge, hMerge) of a w:tc; merges are "restart", "continue" or None."""
+        span, vmerge, hmerge = 1, None, None
+        pr = tc[0] if len(tc) and tc[0].tag == self.TC_PR else tc.find(self.TC_PR)
         if pr is None:
-            return None
-        el = pr.find(self.w(name))
-        if el is None:
-            return None
-        return "restart" if el.get(self.VAL) == "restart" else "continue"
+            return span, vmerge, hmerge
+        for el in pr:
+            if el.tag == self.GRID_SPAN:
+                span = max(self._int(el, 1), 1)
+            elif el.tag == self.V_MERGE:
+                vmerge = "restart" if el.get(self.VAL) == "restart" else "continue"
+            elif el.tag == self.H_MERGE:
+                hmerge = "restart" if el.get(self.VAL) == "restart" else "continue"
+        return span, vmerge, hmerge
 
     def _int(self, el, default: int) -> int:
         if el is None:
@@ -192,36 +212,32 @@ class _BodyReader:
         return "".join(out)
 
     def _walk(self, el, out: list[str], checks: list[bool], font: dict | None) -> None:
-        w = self.w
+        kinds = self.kinds
         for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue                                   # comments, processing instructions
-            if tag == w("t"):
-                out.append(_map_symbols(child.text or "", font))
-            elif tag == w("r"):
-                self._walk(child, out, checks, self._run_font(child))
-            elif tag in (w("tab"), w("ptab")):
-                out.append("\t")
-            elif tag in (w("br"), w("cr")):
-                out.append("\n")
-            elif tag == w("noBreakHyphen"):
-                out.append("-")
-            elif tag == w("sym"):
-                code = int(child.get(w("char"), "0") or "0", 16)
-                table = SYMBOL_FONTS.get((child.get(w("font")) or "").lower(), SYMBOL_FONTS["wingdings"])
+            kind = kinds.get(child.tag, "walk")
+            if kind == "t":
+                text = child.text or ""
+                out.append(_map_symbols(text, font) if font is not None or PUA_RE.search(text) else text)
+            elif kind == "r":
+                fonts = child.find(self.RUN_FONTS)
+                self._walk(child, out, checks, None if fonts is None else self._symbol_font(fonts))
+            elif kind in SIMPLE_TEXT:
+                out.append(SIMPLE_TEXT[kind])
+            elif kind == "sym":
+                code = int(child.get(self.w("char"), "0") or "0", 16)
+                table = SYMBOL_FONTS.get((child.get(self.w("font")) or "").lower(), SYMBOL_FONTS["wingdings"])
                 out.append(table.get(code & 0xFF, chr(code)) if code else "")
-            elif tag == w("fldChar"):
-                box = child.find(f"{w('ffData')}/{w('checkBox')}")
+            elif kind == "fldChar":
+                box = child.find(self.FORM_CHECKBOX)
                 if box is not None:
-                    state = box.find(w("checked"))
+                    state = box.find(self.w("checked"))
                     if state is None:
-                        state = box.find(w("default"))
-                    on = state is not None and state.get(w("val"), "1") not in ("0", "false", "off")
+                        state = box.find(self.w("default"))
+                    on = state is not None and state.get(self.VAL, "1") not in ("0", "false", "off")
                     checks.append(on)
                     out.append(CHECKED if on else UNCHECKED)
-            elif tag == self.SDT:
-                box = child.find(f"{self.SDT_PR}/{W14}checkbox")
+            elif kind == "sdt":
+                box = child.find(self.SDT_CHECKBOX)
                 if box is not None:
                     state = box.find(W14 + "checked")
                     on = state is not None and state.get(W14 + "val", "0") in ("1", "true", "on")
@@ -231,23 +247,19 @@ class _BodyReader:
                     content = child.find(self.SDT_CONTENT)
                     if content is not None:
                         self._walk(content, out, checks, font)
-            elif tag in (self.TXBX, MC + "Fallback", w("rPr"), w("pPr"), w("rt"), w("instrText"),
-                         w("delText"), w("del"), self.SDT_PR):
+            elif kind == "skip" or not isinstance(child.tag, str):   # comments, PIs, hidden parts
                 continue
-            elif tag == self.P:                            # a paragraph inside a container (rare)
+            elif kind == "p":                                        # a paragraph inside a container (rare)
                 if out and not out[-1].endswith("\n"):
                     out.append("\n")
                 self._walk(child, out, checks, font)
-            else:                                          # hyperlink, ins, smartTag, fldSimple, …
+            else:                                                    # hyperlink, ins, smartTag, fldSimple, …
                 self._walk(child, out, checks, font)
 
-    def _run_font(self, r) -> dict | None:
-        """The symbol table for a run set in a symbol font, else None."""
-        fonts = r.find(f"{self.w('rPr')}/{self.w('rFonts')}")
-        if fonts is None:
-            return None
-        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
-            name = (fonts.get(self.w(attr)) or "").lower()
+    def _symbol_font(self, fonts) -> dict | None:
+        """The symbol table for a run whose w:rFonts names a symbol font, else None."""
+        for attr in self.FONT_ATTRS:
+            name = (fonts.get(attr) or "").lower()
             if name in SYMBOL_FONTS:
                 return SYMBOL_FONTS[name]
         return None
@@ -255,8 +267,6 @@ class _BodyReader:
 
 def _map_symbols(text: str, font: dict | None) -> str:
     """Symbol-font characters (in a symbol-font run, or U+F0xx) → their glyphs."""
-    if font is None and not any(PUA_SYMBOL_BASE <= ord(ch) <= PUA_SYMBOL_BASE + 0xFF for ch in text):
-        return text
     table = font or SYMBOL_FONTS["wingdings"]
     out = []
     for ch in text:

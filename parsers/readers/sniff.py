@@ -8,6 +8,7 @@ and peek at the first bytes of a stream.
 """
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -28,6 +29,10 @@ UNSUPPORTED_ARCHIVES = {
     b"Rar!\x1a\x07": "RAR",
     b"7z\xbc\xaf\x27\x1c": "7z",
 }
+
+# main-part content types in [Content_Types].xml (plain, template and macro-enabled variants)
+WORD_MAIN = re.compile(rb'ContentType="application/vnd\.(openxmlformats-officedocument\.wordprocessingml|ms-word)\.[A-Za-z.]*main\+xml"')
+EXCEL_MAIN = re.compile(rb'ContentType="application/vnd\.(openxmlformats-officedocument\.spreadsheetml|ms-excel)\.[A-Za-z.]*main\+xml"')
 
 # OLE2 stream names
 WORD_STREAM = "WordDocument"
@@ -102,16 +107,16 @@ def _sniff_zip(path: Path, name: str) -> str:
         raise InputError(f"{name}：文件已损坏（不支持的压缩方式）", code="corrupt") from exc
     except RuntimeError as exc:            # an encrypted [Content_Types].xml
         raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted") from exc
-    if ctypes:
-        if b"sheet.binary" in ctypes or "xl/workbook.bin" in names:
-            raise InputError(f"{name}：不是可识别的文档格式（二进制工作簿 .xlsb，请另存为 .xlsx 后重新报送）",
-                             code="wrong_type")
-        if b"wordprocessingml" in ctypes or "word/document.xml" in names:
-            return "docx"
-        if b"spreadsheetml" in ctypes or "xl/workbook.xml" in names:
-            return "xlsx"
-        if b"presentationml" in ctypes:
-            raise InputError(f"{name}：不是可识别的文档格式（演示文稿，请报送 Word/Excel 表格）", code="wrong_type")
+    if "xl/workbook.bin" in names or b"sheet.binary" in ctypes:
+        raise InputError(f"{name}：不是可识别的文档格式（二进制工作簿 .xlsb，请另存为 .xlsx 后重新报送）",
+                         code="wrong_type")
+    # The main part decides (an .xlsx may embed a .docx, whose content type is listed too).
+    if "word/document.xml" in names or WORD_MAIN.search(ctypes):
+        return "docx"
+    if "xl/workbook.xml" in names or EXCEL_MAIN.search(ctypes):
+        return "xlsx"
+    if b"presentationml" in ctypes:
+        raise InputError(f"{name}：不是可识别的文档格式（演示文稿，请报送 Word/Excel 表格）", code="wrong_type")
     if "mimetype" in names and any(n.startswith("content.xml") for n in names):
         raise InputError(f"{name}：不是可识别的文档格式（OpenDocument 文档，请另存为 .docx/.xlsx 后重新报送）",
                          code="wrong_type")
@@ -130,11 +135,14 @@ def _zip_reason(exc: Exception) -> str:
 # --- OLE2 compound files ----------------------------------------------------------------------
 
 def _sniff_ole(path: Path, name: str) -> str:
-    data = path.read_bytes()
     try:
-        ole = OleFile(data)
-    except ValueError as exc:
-        raise InputError(f"{name}：文件已损坏（{exc}）", code="corrupt") from exc
+        return _ole_kind(OleFile(path.read_bytes()), name)
+    except (ValueError, struct.error, KeyError) as exc:
+        raise InputError(f"{name}：文件已损坏（{exc if isinstance(exc, ValueError) else '复合文档结构损坏'}）",
+                         code="corrupt") from exc
+
+
+def _ole_kind(ole: "OleFile", name: str) -> str:
     streams = ole.streams
     if all(s in streams for s in ENCRYPTED_OOXML_STREAMS):
         raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted")
