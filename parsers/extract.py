@@ -204,7 +204,7 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
                 raw, src, nxt = cells[i + 1].text, cells[i + 1], i + 2
             else:
                 raw, src, nxt = "", None, i + 1
-            value = ex.put(path, f.kind, raw, src)
+            ex.put(path, f.kind, raw, src)
             if f.derive:
                 compact = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw or ""))
                 if len(compact) == int(f.derive.get("length", 18)):
@@ -212,8 +212,6 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
                     set_path(ex.data, f.derive["key"], n.value)
                     if src is not None:
                         ex.cells["data." + f.derive["key"]] = src
-            elif value is None and f.kind == "text" and raw.strip():
-                pass
             done.add(f.key)
             i = nxt
     return ex

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parsers.extract import (STRONG, Grid, distinct, extract, field_score, label_score,
+from parsers.extract import (Grid, distinct, extract, label_score,
                              norm_label)
 from parsers.model import Document, Paragraph, Table
 from schema.normalize import normalize
