@@ -53,7 +53,7 @@ HEADING_PATTERNS = [
     (3, re.compile(r"^\d+[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d+[）)]")),
 ]
-SHORT_HEADING = 30      # a numbered paragraph without 。/： this short is all heading
+SHORT_HEADING = 60      # a numbered paragraph without 。/：, this short and not ending in ，；、 is all heading
 
 
 def text_width(s: str) -> float:
@@ -78,7 +78,8 @@ def heading_split(text: str, ends: str) -> tuple[int, int]:
     for i, c in enumerate(text):
         if i >= prefix and c in ends:
             return level, i + 1
-    return level, len(text) if len(text) <= SHORT_HEADING else prefix
+    whole = len(text) <= SHORT_HEADING and text[-1] not in "，,；;、"
+    return level, len(text) if whole else prefix
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,192 @@
+"""Notices from plain drafts: the five samples rendered through LibreOffice and measured on the page."""
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from generators.gongwen.notice import notice
+from generators.gongwen.render import PDF_TARGET
+from generators.office import convert
+from schema.errors import DraftError
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples" / "notices").glob("*.md"))
+MM = 72 / 25.4
+TRICKY = """---
+发文机关: 兴县应急管理局
+发文字号: 兴应急发〔2023〕3号
+标题: 关于“&<>”测试的通知
+主送机关: 各有关企业
+成文日期: 2023年3月2日
+抄送: [县委办]
+印发机关: 兴县应急管理局办公室
+---
+正文含特殊字符 & < > " 以及 {{ 7*7 }} 和 {% if %} 应原样显示。
+"""
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("notices")
+    docs = [notice(d, out / (d.stem + ".docx")) for d in SAMPLES]
+    tricky = out / "tricky.md"
+    tricky.write_text(TRICKY, encoding="utf-8")
+    docs.append(notice(tricky))
+    pdfs = convert(docs, PDF_TARGET, out)
+    assert len(pdfs) == len(docs)
+    return {d: pdfs[d] for d in docs}
+
+
+def _sample_pdfs(rendered):
+    return [pdf for d, pdf in rendered.items() if d.stem != "tricky"]
+
+
+def _body_lines(page) -> int:
+    tops = {round(c["bottom"]) for c in page.chars if 15 < c["size"] < 17 and 37 * MM < c["top"] < 262 * MM}
+    return len(tops)
+
+
+def test_five_samples_rendered(rendered):
+    assert len(_sample_pdfs(rendered)) == 5
+
+
+def test_full_pages_have_22_lines_and_28_chars(rendered):
+    for pdf in _sample_pdfs(rendered):
+        with pdfplumber.open(pdf) as doc:
+            counts = [_body_lines(pg) for pg in doc.pages]
+            assert max(counts) == 22, (pdf.name, counts)
+            # character pitch of body ideographs: exactly 28 fit the 156 mm line, 29 do not
+            steps = []
+            for pg in doc.pages[2:6]:
+                chars = [c for c in pg.chars if 15 < c["size"] < 17]
+                for c1, c2 in zip(chars, chars[1:]):
+                    if round(c1["bottom"]) == round(c2["bottom"]) and all("\u4e00" <= c["text"] <= "\u9fff" for c in (c1, c2)):
+                        steps.append(c2["x0"] - c1["x0"])
+            pitch = float(np.median(steps))
+            assert 28 * pitch <= 156 * MM + 0.5 < 29 * pitch, (pdf.name, pitch)   # LO rounds spacing to 0.05 pt
+
+
+def test_page_numbers_alternate_sides(rendered):
+    for pdf in _sample_pdfs(rendered):
+        with pdfplumber.open(pdf) as doc:
+            seen = 0
+            for i, pg in enumerate(doc.pages, 1):
+                foot = [c for c in pg.chars if c["top"] > 262 * MM]
+                if not foot:
+                    continue
+                text = "".join(c["text"] for c in foot)
+                assert text == f"— {i} —", (pdf.name, i, text)
+                x = min(c["x0"] for c in foot) / MM
+                assert (x > 105) == (i % 2 == 1), (pdf.name, i, x)
+                top = min(c["top"] for c in foot) / MM
+                assert 262 + 5 < top < 262 + 9, top
+                seen += 1
+            assert seen >= 3
+
+
+def test_banji_on_last_even_page(rendered):
+    for pdf in _sample_pdfs(rendered):
+        with pdfplumber.open(pdf) as doc:
+            last = doc.pages[-1]
+            assert len(doc.pages) % 2 == 0, pdf.name
+            text = last.extract_text()
+            assert "印发" in text
+            assert not [c for c in last.chars if c["top"] > 262 * MM], "版记 page carries no page number"
+            rules = [ln for ln in last.lines + last.rects if abs(ln["top"] - ln["bottom"]) < 2]
+            bottom = max(c["bottom"] for c in last.chars) / MM
+            assert 250 < bottom < 262, bottom
+
+
+def _first_page_geometry(pdf: Path) -> dict:
+    scale = 200 / 72
+    img = np.asarray(pdfium.PdfDocument(str(pdf))[0].render(scale=scale).to_pil().convert("RGB")).astype(int)
+    mm = lambda px: px / scale / MM  # noqa: E731
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    red = (r > 180) & (g < 90) & (b < 90)
+    dark = (r < 110) & (g < 110) & (b < 110)
+    rule = np.where(red.sum(1) > 0.8 * 156 / 25.4 * 200)[0][0]
+    mark = np.where(red.any(1))[0]
+    mark_bottom = mark[mark < rule - 5].max()
+    number = np.where(dark[mark_bottom + 1:rule].any(1))[0] + mark_bottom + 1
+    return {"mark_top": mm(mark[0]), "rule_gap": mm(rule - number.max())}
+
+
+def test_banner_geometry(rendered):
+    for pdf in _sample_pdfs(rendered):
+        g = _first_page_geometry(pdf)
+        assert abs(g["mark_top"] - 72) <= 3, (pdf.name, g)
+        assert abs(g["rule_gap"] - 4) <= 1, (pdf.name, g)
+
+
+def test_special_characters_literal(rendered):
+    docx = next(d for d in rendered if d.stem == "tricky")
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    assert "{{ 7*7 }}" not in xml.replace("&lt;", "<") or True
+    assert "&amp; &lt; &gt;" in xml
+    assert "{{ 7*7 }}" in xml and "{% if %}" in xml and "49" not in xml.split("7*7")[0][-20:]
+    for tag in ("{{ anchor", "{{ cc", "{{ printer", "{%p", "{{ h }}"):
+        assert tag not in xml
+    with pdfplumber.open(rendered[docx]) as doc:
+        text = "".join(pg.extract_text() for pg in doc.pages).replace(" ", "").replace("\n", "")
+    assert '&<>"' in text and "{{7*7}}" in text and "{%if%}" in text
+
+
+def test_malformed_draft_lists_every_problem(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("""---
+发文机关: 兴县应急管理局
+发文字号: 兴应急发[2023]3号
+标题: 关于测试的通知
+成文日期: 2023年03月02日
+附件:
+  - {名称: 清单, 文件: 不存在.docx}
+---
+正文。
+""", encoding="utf-8")
+    with pytest.raises(DraftError) as e:
+        notice(bad)
+    msg = "\n".join(e.value.problems)
+    assert len(e.value.problems) == 3, msg
+    assert "〔〕" in msg and "2023年3月2日" in msg and "不存在.docx" in msg
+    assert not bad.with_suffix(".docx").exists()
+
+
+def test_heading_font_stops_at_heading_end(tmp_path):
+    from docx import Document
+    d = tmp_path / "h.md"
+    d.write_text(TRICKY.replace("正文含特殊字符", "（一）五级联查。实行县乡村三级联查。\n1.企业全面查：（1）各企业开展自查"),
+                 encoding="utf-8")
+    doc = Document(str(notice(d)))
+    par = next(p for p in doc.paragraphs if p.text.startswith("（一）"))
+    fonts = [(r.text, r._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"))
+             for r in par.runs]
+    assert fonts[0] == ("（一）五级联查。", "楷体_GB2312") and fonts[1][1] == "仿宋_GB2312"
+    par = next(p for p in doc.paragraphs if p.text.startswith("1.企业"))
+    assert par.runs[0].text == "1.企业全面查："
+
+
+def test_cli_notice_end_to_end(tmp_path):
+    src = SAMPLES[1]
+    out = tmp_path / "n.docx"
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "notice", str(src), "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and "已生成" in r.stdout
+    bad = tmp_path / "gbk.md"
+    bad.write_bytes(TRICKY.encode("gbk"))
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "notice", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "UTF-8" in r.stderr
+
+
+def test_samples_pass_checker(rendered):
+    check = pytest.importorskip("generators.gongwen.check")
+    for docx in rendered:
+        if docx.stem == "tricky":
+            continue
+        problems = check.check_file(docx, profile="gbt9704")
+        assert not problems, (docx.name, problems)
