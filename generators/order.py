@@ -27,7 +27,7 @@ import yaml
 from generators import legal_basis
 from generators.excel import write
 from ledger import orders as ledger_orders
-from ledger.db import connect
+from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
 from schema.errors import InputError, PaichaError
 from schema.normalize import norm_date
@@ -485,6 +485,9 @@ def _write_orders(con, cfg: dict, drafts: list[OrderDraft], issued: str, out_dir
             result.records.append(write_inspection_record(
                 con, cfg, draft, issued, out_dir / f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_现场检查记录.docx",
                 record_spec if isinstance(record_spec, dict) else {}))
+    with transaction(con):
+        for draft, issued_order in zip(drafts, result.orders):
+            ledger_orders.set_order_file(con, draft.id, str(issued_order.path))
     result.merged = template.merge(documents, out_dir / MERGED_NAME)
     result.register = write_register(con, out_dir / REGISTER_NAME)
 
