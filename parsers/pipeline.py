@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,9 @@ from schema.record import Record, error_line
 
 EXTENSIONS = {".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf",
               ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"}
+LEGACY_SUFFIXES = {".doc", ".wps", ".xls", ".et"}
 CHUNK_MAX = 32                      # files per worker task
+LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
 UNKNOWN_TITLE = "未识别的表格"
 
@@ -85,10 +87,23 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
 
 
 def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
-    """Index-tagged chunks: small enough to balance the cores, big enough to batch LibreOffice."""
-    size = max(1, min(CHUNK_MAX, len(files) // (workers * 4) or 1))
+    """Index-tagged chunks, ordered by their first file.
+
+    Files named like legacy formats are grouped into a few large chunks (one LibreOffice
+    start serves many files; the name is only a hint, the worker sniffs the content);
+    the others go in chunks small enough to balance the cores.
+    """
     tagged = [(i, str(p)) for i, p in enumerate(files)]
-    return [tagged[i:i + size] for i in range(0, len(tagged), size)]
+    legacy = [t for t in tagged if Path(t[1]).suffix.lower() in LEGACY_SUFFIXES]
+    others = [t for t in tagged if Path(t[1]).suffix.lower() not in LEGACY_SUFFIXES]
+    chunks = []
+    for group, cap in ((legacy, LEGACY_CHUNK_MAX), (others, CHUNK_MAX)):
+        if not group:
+            continue
+        per_worker = -(-len(group) // workers)
+        size = min(cap, per_worker if group is legacy else max(1, len(group) // (workers * 4)))
+        chunks += [group[i:i + size] for i in range(0, len(group), size)]
+    return sorted(chunks, key=lambda c: c[0][0])
 
 
 # --- worker side ----------------------------------------------------------------------------
@@ -219,43 +234,60 @@ def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, 
 
 
 def _results(files: list[Path], workers: int) -> Iterator[dict]:
-    """Per-file results in input order; in-process for one worker, else a bounded process pool."""
+    """Per-file results in input order; in-process for one worker, else a process pool.
+
+    Chunks finish out of order; finished results wait in `ready` until every earlier
+    file is out. At most workers × WINDOW_PER_WORKER chunks run at once.
+    """
+    ready: dict[int, dict] = {}
+    next_index = 0
+
+    def in_order() -> Iterator[dict]:
+        nonlocal next_index
+        while next_index in ready:
+            yield ready.pop(next_index)
+            next_index += 1
+
     if workers <= 1 or len(files) <= 1:
         for chunk in _chunks(files, 1):
-            yield from parse_chunk(chunk)
+            ready.update((r["index"], r) for r in parse_chunk(chunk))
+            yield from in_order()
         return
     _preload()
-    pending: deque[tuple[list, Future, bool]] = deque()
-    todo = deque((c, False) for c in _chunks(files, workers))
+    todo = deque((c, False) for c in _chunks(files, workers))   # (chunk, is a retry)
+    running: dict[Future, tuple[list, bool]] = {}
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        while todo or pending:
-            while todo and len(pending) < workers * WINDOW_PER_WORKER:
-                if pending and (todo[0][1] or pending[-1][2]):
+        while todo or running:
+            while todo and len(running) < workers * WINDOW_PER_WORKER:
+                if running and (todo[0][1] or any(r for _, r in running.values())):
                     break      # retries run alone, so a crash is blamed on the right file
                 chunk, retry = todo.popleft()
-                pending.append((chunk, pool.submit(parse_chunk, chunk), retry))
-            chunk, fut, retry = pending.popleft()
-            try:
-                yield from fut.result()
-            except BrokenProcessPool:
-                # a worker died (out of memory, a crash in a native library): start a new pool and
-                # retry the lost chunks file by file; a file that kills a worker twice is reported.
+                running[pool.submit(parse_chunk, chunk)] = (chunk, retry)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                chunk, retry = running.pop(fut)
+                try:
+                    ready.update((r["index"], r) for r in fut.result())
+                except BrokenProcessPool:
+                    broken = True
+                    running[fut] = (chunk, retry)
+            if broken:
+                # a worker died (out of memory, a crash in a native library): new pool; the lost
+                # chunks are retried file by file, and a file that kills a worker alone is reported
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = ProcessPoolExecutor(max_workers=workers)
-                lost = [(chunk, retry)] + [(c, r) for c, _, r in pending]
-                pending.clear()
-                again: deque = deque()
-                for c, r in lost:
-                    if r:
-                        again.append((c, r))
+                again = []
+                for chunk, retry in running.values():
+                    if retry:
+                        i, path = chunk[0]
+                        ready[i] = _failure(i, path, "crashed", f"{path}：解析进程意外退出（文件可能过大或已损坏）")
                     else:
-                        again.extend(([item], True) for item in c)
-                if retry:
-                    i, p = chunk[0]
-                    again.popleft()
-                    yield _failure(i, p, "crashed", f"{p}：解析进程意外退出（文件可能过大或已损坏）")
-                todo = again + todo
+                        again += [([item], True) for item in chunk]
+                running.clear()
+                todo = deque(sorted(again, key=lambda c: c[0][0][0])) + todo
+            yield from in_order()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -361,12 +393,13 @@ class _Progress:
     def __init__(self, total: int):
         self.total = total
         self.last = 0.0
+        self.shown = -1
 
     def update(self, done: int) -> None:
         now = time.monotonic()
-        if done < self.total and now - self.last < 0.1:
+        if done == self.shown or (done < self.total and now - self.last < 0.1):
             return
-        self.last = now
+        self.last, self.shown = now, done
         filled = self.WIDTH * done // max(self.total, 1)
         sys.stderr.write(f"\r解析中 [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} 文件")
         sys.stderr.flush()
