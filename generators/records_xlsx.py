@@ -218,13 +218,17 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+Line = tuple[list[Any], dict[int, list[tuple[str, str]]]]   # cell values; warnings by column index
+
+
 def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
-                 rows: list[list[Any]], notes: list[dict[int, list[tuple[str, str]]]]) -> None:
-    """A write-only sheet: bold frozen header, sized columns, highlighted cells with comments."""
+                 sample: list[Line], lines: Iterable[Line]) -> None:
+    """A write-only sheet: bold frozen header, columns sized on `sample`, then every line
+    with its warned cells highlighted and commented."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for j, (_, label) in enumerate(columns):
-        width = max([_width(label)] + [_width(r[j]) for r in rows[:WIDTH_SAMPLE]])
+        width = max([_width(label)] + [_width(values[j]) for values, _ in sample])
         ws.column_dimensions[get_column_letter(j + 1)].width = min(max(width + 2, WIDTH_MIN), WIDTH_MAX)
     header = []
     for _, label in columns:
@@ -232,7 +236,7 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
         cell.font, cell.alignment = HEADER_FONT, HEADER_ALIGN
         header.append(cell)
     ws.append(header)
-    for values, row_notes in zip(rows, notes):
+    for values, row_notes in lines:
         cells = []
         for j, v in enumerate(values):
             found = row_notes.get(j)
@@ -252,26 +256,30 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
         ws.append(cells)
 
 
-def _form_sheet(wb: Workbook, form_type: str, records: list[dict], used: set[str]) -> None:
-    """The sheet of one form type."""
+def _form_sheet(wb: Workbook, form_type: str, rows: list[SheetRow], title: str, used: set[str]) -> None:
+    """The sheet of one form type; `rows` is emptied as it is written."""
     spec = form_labels(form_type)
-    rows = [r for rec in records for r in _record_rows(form_type, rec)]
     columns = _columns(form_type, rows)
     keys = [k for k, _ in columns]
     position = {k: j for j, k in enumerate(keys)}
     mark_keys = {ROW_PREFIX + k for k in spec.get("marks") or []}
-    table, notes = [], []
-    for n, r in enumerate(rows, start=1):
+
+    def line(n: int, r: SheetRow) -> Line:
         values = {**r.values, "seq": n, ISSUES: LIST_SEP.join(r.issues) or None}
-        table.append([_display(values.get(k), k in mark_keys) for k in keys])
         cell_notes: dict[int, list[tuple[str, str]]] = {}
         for column, found in r.notes.items():
             target = _note_column(column, position, keys)
             if target:
                 cell_notes.setdefault(position[target], []).extend(found)
-        notes.append(cell_notes)
-    name = spec.get("sheet") or records[0].get("form_title") or form_type
-    _write_sheet(wb, _sheet_title(name, used), columns, table, notes)
+        return [_display(values.get(k), k in mark_keys) for k in keys], cell_notes
+
+    def lines() -> Iterable[Line]:
+        for i in range(len(rows)):
+            yield line(i + 1, rows[i])
+            rows[i] = None                          # free each row once written
+
+    sample = [line(i + 1, r) for i, r in enumerate(rows[:WIDTH_SAMPLE])]
+    _write_sheet(wb, _sheet_title(spec.get("sheet") or title or form_type, used), columns, sample, lines())
 
 
 def _error_fields(e: Any) -> tuple[str, str, str]:
@@ -294,9 +302,12 @@ def _error_fields(e: Any) -> tuple[str, str, str]:
 def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | None = None) -> Path:
     """Write the records workbook to `out` (a sheet per form type, then 错误); returns `out`."""
     out = Path(out)
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[SheetRow]] = defaultdict(list)     # records become rows at once
+    titles: dict[str, str] = {}
     for rec in records:
-        groups[rec.get("form_type") or "unknown"].append(rec)
+        form_type = rec.get("form_type") or "unknown"
+        titles.setdefault(form_type, rec.get("form_title") or "")
+        groups[form_type].extend(_record_rows(form_type, rec))
     known = list(labels()["forms"])
     order = sorted(groups, key=lambda t: (known.index(t) if t in known else len(known) - 0.5, t))
     if "unknown" in order:                          # 未识别 comes last, before 错误
@@ -306,10 +317,11 @@ def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | 
     wb = Workbook(write_only=True)
     used: set[str] = {ERRORS_SHEET}
     for form_type in order:
-        _form_sheet(wb, form_type, groups[form_type], used)
-    error_rows = [[n, *(_display(x) for x in _error_fields(e))] for n, e in enumerate(errors or [], start=1)]
+        _form_sheet(wb, form_type, groups.pop(form_type), titles[form_type], used)
+    error_lines = [([n, *(_display(x) for x in _error_fields(e))], {})
+                   for n, e in enumerate(errors or [], start=1)]
     _write_sheet(wb, ERRORS_SHEET, [("seq", "序号"), ("path", "文件"), ("reason", "原因"), ("code", "代码")],
-                 error_rows, [{}] * len(error_rows))
+                 error_lines[:WIDTH_SAMPLE], error_lines)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
