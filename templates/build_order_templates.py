@@ -121,7 +121,7 @@ def header(doc, title: str) -> None:
     """（简称）安全生产行政执法文书, the double rule, the title, the number."""
     p = para(doc, "（{{ a.short_name }}）安全生产行政执法文书", font=TITLE_FONT, size=XIAO_ER,
              align=WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(30), after=4)
-    set_border(p._p.get_or_add_pPr(), {"bottom": {"val": "double", "sz": 6, "space": 4}})
+    set_border(p._p.get_or_add_pPr(), {"bottom": {"val": "double", "sz": 12, "space": 4}})
     para(doc, title, font=TITLE_FONT, size=XIAO_ER, align=WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(30), before=8)
     para(doc, "{{ o.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
 
