@@ -108,3 +108,10 @@ def test_safe_parser_resolves_no_entities():
     xml = f'<?xml version="1.0"?>{XXE_DOCTYPE}<x>&xxe;</x>'.encode()
     root = etree.fromstring(xml, parser())
     assert "root:" not in etree.tostring(root, encoding="unicode")
+
+
+def test_html_under_xlsx_says_what_it_is(bad):
+    d, _ = bad
+    with pytest.raises(InputError) as exc:
+        read_file(d / "html.xlsx")
+    assert "网页 HTML" in exc.value.message and "另存为 .xlsx" in exc.value.message

@@ -142,7 +142,7 @@ class _BodyReader:
                     cell = above[col]
                     cell.rowspan = r - cell.row + 1
                     extra = self.cell_text(tc, t)[0]
-                    if extra:
+                    if extra and extra != cell.text:           # WPS sometimes repeats the text
                         cell.text = f"{cell.text}\n{extra}" if cell.text else extra
                     current[col] = cell
                 elif hmerge == "continue" and last is not None and last.row == r:

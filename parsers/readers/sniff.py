@@ -25,6 +25,7 @@ IMAGE_MAGICS = (
     b"II*\x00", b"MM\x00*",       # TIFF
     b"BM",                        # BMP
 )
+SHEET_SUFFIXES = {".xlsx", ".xls", ".et", ".xlsm", ".csv"}
 UNSUPPORTED_ARCHIVES = {
     b"Rar!\x1a\x07": "RAR",
     b"7z\xbc\xaf\x27\x1c": "7z",
@@ -70,12 +71,19 @@ def sniff(path: Path, display: str | None = None) -> str:
             raise InputError(f"{name}：{label} 压缩包暂不支持，请解压后报送或改用 zip 打包", code="wrong_type")
     if head.startswith(b"PK"):
         raise InputError(f"{name}：文件已损坏（压缩结构不完整）", code="corrupt")
-    raise InputError(f"{name}：不是可识别的文档格式（{_describe_text(head)}）", code="wrong_type")
+    raise InputError(f"{name}：不是可识别的文档格式（{_describe_text(head, path.suffix.lower())}）",
+                     code="wrong_type")
 
 
-def _describe_text(head: bytes) -> str:
+def _describe_text(head: bytes, suffix: str) -> str:
     """A short Chinese description of non-document content, for the error message."""
-    for enc in ("utf-8-sig", "utf-16", "gb18030"):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+        if len(head) == HEAD_BYTES:
+            head = head[:-4]                      # may end inside a multi-byte character
+    for enc in encodings:
         try:
             text = head.decode(enc)
             break
@@ -83,10 +91,13 @@ def _describe_text(head: bytes) -> str:
             continue
     else:
         return "未知的二进制内容"
+    save_as = ".xlsx" if suffix in SHEET_SUFFIXES else ".docx"
     low = text.lstrip().lower()
     if low.startswith(("<html", "<!doctype html", "<head", "<meta", "<table")) or "<html" in low[:500]:
-        return "内容是网页 HTML，请在 Excel/WPS 中另存为 .xlsx 后重新报送"
-    if low.startswith("<?xml") or low.startswith("<"):
+        return f"内容是网页 HTML，请在 Word/Excel/WPS 中另存为 {save_as} 后重新报送"
+    if low.startswith("mime-version") or "multipart/related" in low[:500]:
+        return f"内容是单个网页文件（MHT），请另存为 {save_as} 后重新报送"
+    if low.startswith("<"):
         return "内容是 XML 文本，不是 Office 文档"
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
     if printable >= 0.95 * max(len(text), 1):
