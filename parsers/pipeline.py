@@ -373,7 +373,7 @@ def print_summary(summary: Summary, file=None) -> None:
         led = summary.ledger
         p(f"台账：新增 {led['new']} 个文件，已导入过（未变）{led['unchanged']} 个，"
           f"更正报送取代旧记录 {led['superseded']} 份")
-    for kind, label in (("jsonl", "JSONL"), ("xlsx", "汇总表"), ("db", "台账")):
+    for kind, label in (("jsonl", "JSONL 文件"), ("xlsx", "汇总表"), ("db", "台账文件")):
         if kind in summary.outputs:
             p(f"{label}：{summary.outputs[kind]}")
     for path, _code, message in summary.errors:

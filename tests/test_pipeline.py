@@ -162,3 +162,114 @@ def test_progress_bar_on_stderr(fakes, monkeypatch, capsys):
     assert "解析中 [" in err and "] 3/3 文件" in err
     pipeline.parse([tmp / "g"], workers=1, progress=False)
     assert capsys.readouterr().err == ""
+
+
+# --- end to end: `cli.py parse` on the sample returns plus broken files ---------------------------
+
+SAMPLES = ROOT / "samples" / "returns"
+RECORD_KEYS = {"schema_version", "source", "form_type", "form_title", "header", "data", "warnings"}
+HEADER_KEYS = {"reporting_unit", "fill_date", "filler", "contact", "contact_phone", "period", "village"}
+FORMATS = {"docx", "doc", "wps", "xlsx", "xls", "et", "pdf", "pdf-scan", "image"}
+FORM_TYPES = {"enterprise_register", "self_check", "supervision_check", "campaign_stats",
+              "inspection_stats", "major_hazard_list", "progress_dispatch", "unknown"}
+LEDGER_TABLES = ("sources", "records", "enterprises", "hazards", "hazard_events", "inspections", "stats_rows")
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+def ledger_counts(db: Path) -> dict:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in LEDGER_TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """The sample returns (every format, a zip) plus broken files, parsed once by the CLI."""
+    import shutil
+    import zipfile
+    tmp = tmp_path_factory.mktemp("batch")
+    src = tmp / "returns"
+    shutil.copytree(SAMPLES, src)
+    (src / "expected.jsonl").unlink()
+    bad = src / "坏文件"
+    bad.mkdir()
+    good = SAMPLES / "北石店镇" / "督导检查表-晋城市城区宏达建材有限公司.docx"
+    (bad / "截断.docx").write_bytes(good.read_bytes()[:3000])
+    (bad / "空白.xlsx").write_bytes(b"")
+    (bad / "网页.xls").write_text("<html><body><table><tr><td>统计表</td></tr></table></body></html>", encoding="utf-8")
+    with zipfile.ZipFile(bad / "混合报送.zip", "w") as z:
+        z.write(SAMPLES / "南庄镇" / "督导检查表-晋城市城区南庄煤炭物流有限公司.docx", "督导检查表.docx")
+        z.writestr("损坏的表.docx", good.read_bytes()[:2000])
+    out = tmp / "out"
+    first = run_cli("parse", src, "--jsonl", out / "records.jsonl", "--db", out / "台账.db",
+                    "--xlsx", out / "汇总.xlsx", "-q")
+    counts = ledger_counts(out / "台账.db")
+    second = run_cli("parse", src, "--db", out / "台账.db", "-q")
+    return {"src": src, "out": out, "first": first, "second": second, "counts": counts}
+
+
+def test_cli_counts_and_chinese_errors(batch):
+    first = batch["first"]
+    assert first.returncode == 3, first.stderr          # some files failed
+    out = first.stdout
+    n_samples = sum(1 for p in SAMPLES.rglob("*") if p.is_file() and p.name != "expected.jsonl")
+    assert f"共 {n_samples + 4} 个文件：解析成功 {n_samples + 1} 个，失败 3 个" in out
+    expected = [json.loads(x) for x in (SAMPLES / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert f"得到 {len(expected) + 1} 份表格记录" in out
+    src = batch["src"]
+    fails = [ln for ln in out.splitlines() if ln.startswith("失败：")]
+    assert len(fails) == 4
+    for name in ("截断.docx", "空白.xlsx", "网页.xls", "混合报送.zip!损坏的表.docx"):
+        line = next((ln for ln in fails if f"{src / '坏文件' / name}：" in ln), None)
+        assert line is not None, (name, fails)
+        reason = line.split(f"{name}：", 1)[1]
+        assert reason and any("\u4e00" <= ch <= "\u9fff" for ch in reason), line
+    assert "空白.xlsx：文件为空" in out
+
+
+def test_jsonl_lines_follow_schema(batch):
+    lines = [json.loads(x) for x in (batch["out"] / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [x for x in lines if "error" not in x]
+    errors = [x for x in lines if "error" in x]
+    assert len(errors) == 4
+    for e in errors:
+        assert set(e) == {"source", "error"} and set(e["error"]) == {"code", "message"}
+        assert e["error"]["message"].startswith(e["source"]["path"])
+    for r in records:
+        assert set(r) == RECORD_KEYS, r.keys()
+        assert r["schema_version"] == 1 and r["form_type"] in FORM_TYPES
+        assert {"path", "sha256", "format"} <= set(r["source"]) <= {"path", "sha256", "format", "part"}
+        assert r["source"]["format"] in FORMATS and len(r["source"]["sha256"]) == 64
+        assert set(r["header"]) <= HEADER_KEYS, r["header"]
+        assert isinstance(r["data"], dict) and isinstance(r["warnings"], list)
+    # every expected form of the samples came out, from the right file
+    src = str(batch["src"]) + "/"
+    got = {(r["source"]["path"].replace(src, ""), r["form_type"]) for r in records}
+    expected = {(e["path"], e["form_type"])
+                for e in map(json.loads, (SAMPLES / "expected.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert expected <= got, expected - got
+    assert ("坏文件/混合报送.zip!督导检查表.docx", "supervision_check") in got
+
+
+def test_workbook_lists_failures(batch):
+    import openpyxl
+    wb = openpyxl.load_workbook(batch["out"] / "汇总.xlsx", read_only=True)
+    sheet = wb[wb.sheetnames[-1]]
+    text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    for name in ("截断.docx", "空白.xlsx", "网页.xls", "损坏的表.docx"):
+        assert name in text
+    assert len(wb.sheetnames) >= 8        # a sheet per form type, then the errors
+
+
+def test_ledger_filled_and_rerun_changes_nothing(batch):
+    counts = batch["counts"]
+    assert counts["records"] > 0 and counts["hazards"] > 0 and counts["stats_rows"] > 0 and counts["inspections"] > 0
+    second = batch["second"]
+    assert second.returncode == 3
+    assert "台账：新增 0 个文件" in second.stdout and "更正报送取代旧记录 0 份" in second.stdout
+    assert ledger_counts(batch["out"] / "台账.db") == counts
