@@ -16,9 +16,39 @@ def labels() -> dict:
     return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
 def form_labels(form_type: str) -> dict:
-    """The form's entry (sheet, fields, rows, row_fields, marks); {} for an unknown type."""
-    return labels()["forms"].get(form_type) or {}
+    """The form's entry (sheet, fields, rows, row_fields, marks). A form with no entry here
+    (a new campaign's spec file) takes its labels from its spec; {} when there is none."""
+    return labels()["forms"].get(form_type) or _from_spec(form_type)
+
+
+def _spec_label(f) -> str:
+    """A spec field's printed label: its first label, else its column-header path, plus unit."""
+    if f.labels:
+        text = f.labels[0]
+    else:
+        levels = [lv[0] if isinstance(lv, list) else lv for lv in f.path if lv]
+        text = "".join(levels[-2:])
+    return text + (f.unit or "")
+
+
+def _from_spec(form_type: str) -> dict:
+    from schema.spec import all_specs      # lazy: specs are only needed for forms not listed here
+    spec = next((s for s in all_specs() if s.form_type == form_type), None)
+    if spec is None:
+        return {}
+    entry = {"sheet": spec.title[:31], "fields": {}}
+    fields = list(spec.fields.values()) + [i for sec in spec.sections for i in sec.indicators]
+    if spec.columns:
+        entry["rows"] = spec.rows_key
+        entry["row_fields"] = {f.key: _spec_label(f) for f in spec.columns + spec.text_rows}
+    else:
+        fields += spec.text_rows
+    entry["fields"] = {f.key: _spec_label(f) for f in fields}
+    if spec.columns:
+        entry["marks"] = [f.key for f in spec.columns if f.kind == "mark"]
+    return entry
 
 
 def _lookup(table: dict, path: str) -> str | None:

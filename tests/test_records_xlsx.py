@@ -195,3 +195,24 @@ def test_control_characters_and_empty_input(tmp_path):
     assert rows[0][cols["存在问题"]].value == "通道堵塞；无灭火器"
     empty = openpyxl.load_workbook(write_records_xlsx([], tmp_path / "b.xlsx"))
     assert empty.sheetnames == ["错误"]
+
+
+def test_new_form_spec_gets_its_labels_from_the_spec(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from schema.labels import form_labels
+    monkeypatch.setenv("PAICHA_FORMS_DIRS", str(Path(__file__).parent / "specs_extra"))
+    form_labels.cache_clear()
+    rec = {"form_type": "metallurgy_campaign_stats", "form_title": "冶金工贸统计报表",
+           "source": {"path": "冶金.xlsx"}, "header": {"reporting_unit": "某区应急局"},
+           "data": {"rows": [{"item": "第一周", "inspection_groups": 2, "supervision": 5}]},
+           "warnings": [{"field": "data.rows[0].supervision", "code": "invalid", "message": "数量无法识别：五次"}]}
+    try:
+        wb = openpyxl.load_workbook(write_records_xlsx([rec], tmp_path / "m.xlsx"))
+    finally:
+        form_labels.cache_clear()
+    ws = wb["冶金工贸行业安全生产大检查大整治大提升专项行动统计报表"[:31]]
+    cols, rows = _table(ws)
+    assert rows[0][cols["统计项"]].value == "第一周"
+    cell = rows[0][cols["督查监管部门情况（次）"]]
+    assert cell.value == 5 and cell.comment.text == "数量无法识别：五次"
