@@ -52,7 +52,8 @@ def fill_data() -> list[dict]:
         seen: dict[str, dict] = {}
         for line in SHARED_EXPECTED.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line) if line.strip() else None
-            if rec and "form_type" in rec and rec["form_type"] not in seen and rec["form_type"] != "unknown":
+            plain = rec and not rec.get("variant") and not rec.get("copy_of")
+            if plain and rec.get("form_type") not in seen and rec["form_type"] != "unknown":
                 seen[rec["form_type"]] = {"form_type": rec["form_type"], "header": rec.get("header", {}),
                                           "data": rec.get("data", {})}
         if seen:

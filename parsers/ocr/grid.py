@@ -10,6 +10,7 @@ settings work on a 150-dpi phone photo and a 300-dpi scan.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +33,11 @@ SETTINGS = {
     "merge_tol_units": 0.3,     # line positions closer than this are one line
     "ink_ratio": 0.004,         # dark fraction of an empty-read cell that means "something unread"
     "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
+    "wrap_units": 1.2,          # a cell line ending this close to the cell's right edge wrapped softly
 }
+
+# A line starting a numbered item never continues the line before it.
+ITEM_START = re.compile(r"^\s*(\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
 
 
 def settings(**overrides) -> dict:
@@ -286,6 +291,19 @@ def _join_line(pieces: list[Piece]) -> str:
     return text
 
 
+def join_wrapped(lines: list[tuple[str, float]], right: float, margin: float) -> str:
+    """A cell's lines [(text, right end)] as one text: a line that reaches to within `margin`
+    of the cell's right edge was wrapped by the layout and runs on; other breaks are kept."""
+    out, prev_end = "", None
+    for text, end in lines:
+        if prev_end is not None:
+            soft = prev_end >= right - margin and not ITEM_START.match(text)
+            out += "" if soft else "\n"
+        out += text
+        prev_end = end
+    return out
+
+
 def text_lines(pieces: list[Piece]) -> list[list[Piece]]:
     """Pieces grouped into visual lines, top to bottom."""
     lines: list[list[Piece]] = []
@@ -328,7 +346,10 @@ def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray
     for cell in grid.cells:
         ps = inside.get(id(cell), [])
         if ps:
-            text = "\n".join(_join_line(line) for line in text_lines(ps))
+            right = grid.cell_box(cell)[2]
+            unit = text_unit(ps)
+            text = join_wrapped([(_join_line(line), max(p.x1 for p in line)) for line in text_lines(ps)],
+                                right, cfg["wrap_units"] * unit)
             cell.text = whole_cell_confusions().get(text.strip(), text)
             cell.confidence = round(min(p.score for p in ps), 4)
             continue

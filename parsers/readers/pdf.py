@@ -20,6 +20,8 @@ RENDER_DPI = 200
 MIN_TEXT_CHARS = 4           # fewer readable characters on a page: treat it as a scan
 MAX_JUNK_RATIO = 0.3         # more unmapped glyphs than this: the text layer is junk
 COORD_TOL = 1.5              # points: table edges closer than this are one line
+LINE_TOL = 3.0               # points: characters whose tops differ less are on one line
+CELL_PADDING = 5.4           # points: Word's default right cell margin (0.19 cm)
 CID_JUNK = re.compile(r"\(cid:\d+\)")
 
 Progress = Callable[[int, int], None]
@@ -61,8 +63,11 @@ def open_pdf(path: Path):
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
+        raw = path.read_bytes()
+        if b"/Encrypt" in raw:
             raise InputError(f"{path}：PDF 已加密，请去掉打开密码后重新报送", code="encrypted") from e
+        if re.search(rb"/Count\s*0\b", raw) and not re.search(rb"/Type\s*/Page\b", raw):
+            raise InputError(f"{path}：PDF 没有任何页面", code="empty") from e   # pdfium refuses 0-page files
         raise InputError(f"{path}：PDF 文件已损坏，无法打开", code="corrupt") from e
 
 
@@ -178,7 +183,6 @@ def _index(positions: list[float], v: float) -> int:
 
 def table_from_plumber(ft, chars: list[dict], page_no: int) -> Table:
     """A Table from a pdfplumber table: each cell rectangle with its row/col span and its text."""
-    from pdfplumber.utils import extract_text
     xs = _positions([v for x0, _, x1, _ in ft.cells for v in (x0, x1)])
     ys = _positions([v for _, top, _, bottom in ft.cells for v in (top, bottom)])
     x0, top, x1, bottom = ft.bbox
@@ -189,8 +193,26 @@ def table_from_plumber(ft, chars: list[dict], page_no: int) -> Table:
                   if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1 and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
         r, c = _index(ys, ctop), _index(xs, cx0)
         rs, cs = max(1, _index(ys, cbottom) - r), max(1, _index(xs, cx1) - c)
-        table.add(Cell(text=extract_text(inside).strip() if inside else "", row=r, col=c, rowspan=rs, colspan=cs))
+        table.add(Cell(text=cell_text(inside, cx1), row=r, col=c, rowspan=rs, colspan=cs))
     return table
+
+
+def cell_text(chars: list[dict], right: float) -> str:
+    """The text of a cell's characters; lines the layout wrapped run on, real breaks stay."""
+    from pdfplumber.utils import extract_text
+
+    from parsers.ocr.grid import join_wrapped
+    if not chars:
+        return ""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= LINE_TOL:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    em = max(c["size"] for c in chars)
+    parts = [(extract_text(line).strip(), max(c["x1"] for c in line)) for line in lines]
+    return join_wrapped([p for p in parts if p[0]], right, CELL_PADDING + 1.2 * em).strip()
 
 
 # --- scanned pages --------------------------------------------------------------------
