@@ -1,8 +1,9 @@
 """Connection and migrations. SQL stays portable (no SQLite-only syntax beyond PRAGMAs here).
 
 Migrations are the numbered .sql files in ledger/migrations/, applied in order
-inside one transaction each; PRAGMA user_version records the last one applied,
-so a ledger written by an older paicha is brought up to date on open.
+inside one transaction each and recorded in schema_migrations (PRAGMA
+user_version mirrors the highest), so a ledger written by an older paicha is
+brought up to date on open.
 """
 from __future__ import annotations
 
@@ -38,26 +39,41 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def migrate(con: sqlite3.Connection) -> int:
-    """Apply pending migrations; returns the version reached."""
-    current = con.execute("PRAGMA user_version").fetchone()[0]
+    """Apply every migration not yet applied (recorded in schema_migrations); returns the highest version.
+
+    Applied versions are recorded one by one, so a migration numbered below one
+    already applied (work merged from two branches) still runs.
+    """
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations")}
+    if not applied:
+        # ledgers from before schema_migrations: user_version says what they have
+        legacy = con.execute("PRAGMA user_version").fetchone()[0]
+        applied = {v for v, _ in migrations() if v <= legacy and _has_tables(con)}
     for version, path in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN IMMEDIATE")
         try:
-            # re-read under the write lock: another process may have migrated meanwhile
-            if con.execute("PRAGMA user_version").fetchone()[0] >= version:
+            # re-check under the write lock: another process may have migrated meanwhile
+            if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
                 con.execute("COMMIT")
                 continue
             for stmt in _statements(path.read_text(encoding="utf-8")):
                 con.execute(stmt)
-            con.execute(f"PRAGMA user_version = {version}")
+            con.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, datetime('now'))", (version,))
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
-    return current
+        applied.add(version)
+    top = max(applied, default=0)
+    con.execute(f"PRAGMA user_version = {int(top)}")
+    return top
+
+
+def _has_tables(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='records'").fetchone() is not None
 
 
 def _statements(sql: str) -> list[str]:
