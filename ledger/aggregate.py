@@ -1,0 +1,407 @@
+"""Campaign numbers for a period, from the ledger: one call feeds the workbook, the summary and 催报.
+
+Two sources, always kept apart and named:
+  - 统计表 (stats_rows of campaign_stats / inspection_stats / progress_dispatch): the numbers units
+    reported, summed per reporting unit. Superseded returns are inactive and never counted; two
+    different active returns of one unit in one reporting slot are flagged and the later one counts.
+  - 隐患台账 (hazards): every hazard registered from 督导检查表 / 自查表 / 重大隐患统计表, counted
+    with SQL GROUP BY by town (else reporting unit) and by industry.
+整改率 = fixed ÷ found, computed here, never copied from a form ("—" when nothing was found).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ledger.db import connect
+from ledger.periods import Period, parse_period, return_span, slot
+from schema.spec import load_spec
+
+CONFIG_FILE = Path(__file__).with_name("aggregate.yaml")
+NUMERIC_KINDS = ("count", "money_wan")
+_UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+@lru_cache(maxsize=1)
+def config() -> dict:
+    return yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+
+
+def stats_forms() -> dict[str, dict]:
+    """{form_type: {cadence, cumulative}} of the statistics forms."""
+    return config()["forms"]
+
+
+# --- names and rates ------------------------------------------------------------------------------
+
+def unit_name(name: str | None) -> str:
+    """A reporting unit's short name: NFKC, no spaces, official suffix dropped (北石店镇人民政府 → 北石店镇)."""
+    s = "".join(unicodedata.normalize("NFKC", name or "").split())
+    for suffix in sorted(config()["unit_suffixes"], key=len, reverse=True):
+        if s.endswith(suffix) and len(s) > len(suffix) + 1:
+            return s[: -len(suffix)]
+    return s
+
+
+def rate(fixed: float, found: float) -> Decimal | None:
+    """整改率 in percent, two decimals (half up); None when nothing was found."""
+    if not found:
+        return None
+    return (Decimal(str(fixed)) * 100 / Decimal(str(found))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def rate_text(fixed: float, found: float) -> str:
+    """“90.00%”, or “—” when nothing was found."""
+    r = rate(fixed, found)
+    return "—" if r is None else f"{r}%"
+
+
+def number_text(v: float | int | None) -> str:
+    """A count or an amount as written in a sentence: 3, 1.5, 0."""
+    if v is None:
+        return "0"
+    if isinstance(v, float):
+        v = round(v, 4)
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+@lru_cache(maxsize=None)
+def numeric_keys(form_type: str) -> tuple[str, ...]:
+    """The number fields of a statistics form, in form order (from its spec)."""
+    keys: list[str] = []
+    for f in load_spec(form_type).all_fields():
+        if f.parts:
+            keys += [p.key for p in f.parts if p.kind in NUMERIC_KINDS]
+        elif f.kind in NUMERIC_KINDS and f.key not in ("seq",):
+            keys.append(f.key)
+    return tuple(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=None)
+def fixed_pairs(form_type: str) -> tuple[tuple[str, str], ...]:
+    """(found, fixed) key pairs of a form: its spec's fixed_le_found rules."""
+    out = []
+    for rule in load_spec(form_type).rules:
+        if rule.get("rule") == "fixed_le_found":
+            out += [tuple(p) for p in rule.get("pairs", [])]
+    return tuple(out)
+
+
+def _add(a, b):
+    if b is None or isinstance(b, bool) or not isinstance(b, (int, float)):
+        return a
+    s = a + b
+    return round(s, 6) if isinstance(s, float) else s
+
+
+@lru_cache(maxsize=None)
+def label_of(form_type: str, key: str) -> str:
+    """A field's label for a sentence: 一般隐患排查 (a short header label takes its parent's), no unit."""
+    for f in load_spec(form_type).all_fields():
+        label = None
+        if f.key == key:
+            label = f.labels[0]
+            if f.path and len(f.path) >= 2 and len(label) <= 2:
+                label = f.path[-2][0] + label
+        for p in f.parts:
+            if p.key == key:
+                label = p.label or f.labels[0]
+        if label:
+            return _UNIT_SUFFIX.sub("", label)
+    return key
+
+
+# --- results ----------------------------------------------------------------------------------
+
+@dataclass
+class Issue:
+    kind: str          # duplicate | fixed_exceeds_found | total
+    unit: str
+    message: str       # Chinese, one line
+
+
+@dataclass
+class FormStats:
+    """One statistics form's returns in the period, summed per reporting unit."""
+    form_type: str
+    title: str
+    keys: tuple[str, ...]
+    rows: dict[str, dict] = field(default_factory=dict)       # unit → {key: number}
+    totals: dict = field(default_factory=dict)                # key → number (sum of rows)
+    returns: dict[str, list[int]] = field(default_factory=dict)  # unit → record ids counted
+    texts: dict[str, dict] = field(default_factory=dict)      # unit → {highlights, problems, remarks}
+    latest: dict[str, str] = field(default_factory=dict)      # unit → latest date covered (ISO)
+
+    @property
+    def units(self) -> list[str]:
+        return list(self.rows)
+
+    @property
+    def n_returns(self) -> int:
+        return sum(len(v) for v in self.returns.values())
+
+
+@dataclass
+class Counts:
+    general_found: int = 0
+    general_fixed: int = 0
+    major_found: int = 0
+    major_fixed: int = 0
+    overdue: int = 0
+
+    @property
+    def found(self) -> int:
+        return self.general_found + self.major_found
+
+    @property
+    def fixed(self) -> int:
+        return self.general_fixed + self.major_fixed
+
+    def add(self, level: str, found: int, fixed: int, overdue: int) -> None:
+        if level == "major":
+            self.major_found += found
+            self.major_fixed += fixed
+        else:
+            self.general_found += found
+            self.general_fixed += fixed
+        self.overdue += overdue
+
+
+@dataclass
+class RegisterStats:
+    """Hazard register counts (source: 隐患台账)."""
+    by_unit: dict[str, Counts] = field(default_factory=dict)
+    by_industry: dict[str, Counts] = field(default_factory=dict)
+    total: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class Aggregate:
+    period: Period
+    today: str
+    forms: dict[str, FormStats] = field(default_factory=dict)   # only forms with returns in the period
+    register: RegisterStats = field(default_factory=RegisterStats)
+    major_hazards: list[dict] = field(default_factory=list)
+    orders: int = 0                  # 责令限期整改指令书 issued in the period (ledger orders)
+    ordered_enterprises: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.forms and not self.register.total.found
+
+    def reported_units(self, form_type: str | None = None) -> set[str]:
+        """Short names of the units with a counted return (of one form, or of any)."""
+        out: set[str] = set()
+        for ft, fs in self.forms.items():
+            if form_type is None or ft == form_type:
+                out |= set(fs.rows)
+        return out
+
+
+# --- aggregation ------------------------------------------------------------------------------
+
+def aggregate(db: Path | str | sqlite3.Connection, period: str | Period | None = None,
+              today: str | None = None) -> Aggregate:
+    """All numbers of a period from a ledger file (or an open connection)."""
+    own = not isinstance(db, sqlite3.Connection)
+    con = connect(db) if own else db
+    try:
+        p = period if isinstance(period, Period) else parse_period(period)
+        agg = Aggregate(p, today or dt.date.today().isoformat())
+        _stats(con, agg)
+        _register(con, agg)
+        agg.major_hazards = hazard_list(con, p, agg.today, level="major")
+        _orders(con, agg)
+        return agg
+    finally:
+        if own:
+            con.close()
+
+
+def _stats(con: sqlite3.Connection, agg: Aggregate) -> None:
+    forms = stats_forms()
+    marks = ", ".join("?" for _ in forms)
+    sql = ("SELECT s.record_id, s.form_type, s.reporting_unit, s.unit, s.data, r.period, r.fill_date"
+           " FROM stats_rows s JOIN records r ON r.id = s.record_id"
+           f" WHERE s.active = 1 AND s.form_type IN ({marks}) ORDER BY s.id")
+    # record id → (form, unit, span, [row data])
+    returns: dict[int, list] = {}
+    for rid, ft, runit, unit, data, period, fill in con.execute(sql, list(forms)):
+        ret = returns.get(rid)
+        if ret is None:
+            span = return_span(period, fill)
+            if not agg.period.contains(*(span or (None, None))):
+                returns[rid] = [None]
+                continue
+            name = unit_name(runit or unit) or config()["no_unit"]
+            ret = returns[rid] = [ft, name, span, fill or "", []]
+        if ret[0] is not None:
+            ret[4].append(json.loads(data))
+    by_unit: dict[tuple[str, str], list[tuple[int, list]]] = {}
+    for rid, ret in returns.items():
+        if ret[0] is not None:
+            by_unit.setdefault((ret[0], ret[1]), []).append((rid, ret))
+    for (ft, unit), items in sorted(by_unit.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        counted = _counted_returns(agg, ft, unit, items)
+        fs = agg.forms.get(ft)
+        if fs is None:
+            spec = load_spec(ft)
+            fs = agg.forms[ft] = FormStats(ft, spec.title, numeric_keys(ft))
+        row = fs.rows.setdefault(unit, {k: 0 for k in fs.keys})
+        for rid, ret in counted:
+            fs.returns.setdefault(unit, []).append(rid)
+            fs.latest[unit] = max(fs.latest.get(unit, ""), ret[2][1].isoformat() if ret[2] else "")
+            for data in ret[4]:
+                for k in fs.keys:
+                    row[k] = _add(row[k], data.get(k))
+                texts = {t: data.get(t) for t in ("highlights", "problems", "remarks") if data.get(t)}
+                if texts:
+                    fs.texts.setdefault(unit, {}).update(texts)
+        _check_fixed(agg, ft, unit, row)
+    for fs in agg.forms.values():
+        fs.totals = {k: 0 for k in fs.keys}
+        for row in fs.rows.values():
+            for k in fs.keys:
+                fs.totals[k] = _add(fs.totals[k], row[k])
+    _check_totals(con, agg)
+
+
+def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
+    """The returns of one unit that count: one per reporting slot (the latest), only the latest
+    for a cumulative form; a second active return in the same slot is flagged."""
+    cadence = stats_forms()[ft]["cadence"]
+    by_slot: dict[str, list] = {}
+    for rid, ret in items:
+        key = slot(cadence, ret[2]) if ret[2] else "?"
+        by_slot.setdefault(key, []).append((rid, ret))
+    counted = []
+    title = load_spec(ft).title
+    for key, group in sorted(by_slot.items()):
+        group.sort(key=lambda x: (x[1][3], x[0]))
+        if len(group) > 1:
+            agg.issues.append(Issue("duplicate", unit,
+                                    f"{unit}在同一报送期（{key}）有 {len(group)} 份不同的有效《{title}》"
+                                    f"（记录 {'、'.join(str(r) for r, _ in group)}），只计入最后一份"))
+        counted.append(group[-1])
+    if stats_forms()[ft].get("cumulative") and counted:
+        counted.sort(key=lambda x: (x[1][2][1] if x[1][2] else dt.date.min, x[1][3], x[0]))
+        counted = counted[-1:]
+    return counted
+
+
+def _check_fixed(agg: Aggregate, ft: str, unit: str, row: dict) -> None:
+    for found, fixed in fixed_pairs(ft):
+        a, b = row.get(found) or 0, row.get(fixed) or 0
+        if b > a:
+            agg.issues.append(Issue("fixed_exceeds_found", unit,
+                                    f"{unit}：{label_of(ft, fixed)}（{number_text(b)}）多于"
+                                    f"{label_of(ft, found)}（{number_text(a)}）"))
+
+
+def _check_totals(con: sqlite3.Connection, agg: Aggregate) -> None:
+    """The 合计 row a unit wrote against the sum of its own rows."""
+    for ft, fs in agg.forms.items():
+        ids = [rid for rids in fs.returns.values() for rid in rids]
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            sql = f"SELECT id, json FROM records WHERE id IN ({', '.join('?' for _ in part)})"
+            for rid, text in con.execute(sql, part):
+                data = json.loads(text).get("data") or {}
+                totals = data.get("totals")
+                if not totals:
+                    continue
+                unit = next(u for u, r in fs.returns.items() if rid in r)
+                bad = []
+                for k in fs.keys:
+                    if k not in totals:
+                        continue
+                    s = 0
+                    for row in data.get("rows") or []:
+                        s = _add(s, row.get(k))
+                    if totals[k] is not None and abs((totals[k] or 0) - s) > 1e-6:
+                        bad.append(f"{label_of(ft, k)}合计写{number_text(totals[k])}、分项之和{number_text(s)}")
+                if bad:
+                    agg.issues.append(Issue("total", unit, f"{unit}报送的合计与分项不符（已按分项计算）："
+                                            + "；".join(bad)))
+
+
+def _hazard_filter(period: Period) -> tuple[str, list]:
+    sql, args = " h.active = 1", []
+    if period.bounded:
+        sql += " AND h.found_date >= ? AND h.found_date <= ?"
+        args += [period.start_iso, period.end_iso]
+    return sql, args
+
+
+def _register(con: sqlite3.Connection, agg: Aggregate) -> None:
+    cfg = config()
+    fixed = ", ".join(f"'{s}'" for s in cfg["fixed_statuses"])
+    where, args = _hazard_filter(agg.period)
+    counts = (f"COUNT(*), SUM(CASE WHEN h.status IN ({fixed}) THEN 1 ELSE 0 END),"
+              " SUM(CASE WHEN h.status = 'open' AND h.deadline IS NOT NULL AND h.deadline <> ''"
+              " AND h.deadline < ? THEN 1 ELSE 0 END)")
+    reg = agg.register
+    sql = (f"SELECT COALESCE(h.town, h.reporting_unit), h.level, {counts} FROM hazards h WHERE {where}"
+           " GROUP BY COALESCE(h.town, h.reporting_unit), h.level")
+    for unit, level, n, nfixed, overdue in con.execute(sql, [agg.today, *args]):
+        name = unit_name(unit) or cfg["no_unit"]
+        reg.by_unit.setdefault(name, Counts()).add(level, n, nfixed or 0, overdue or 0)
+        reg.total.add(level, n, nfixed or 0, overdue or 0)
+    sql = (f"SELECT COALESCE(h.industry, e.industry), h.level, {counts} FROM hazards h"
+           f" LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {where}"
+           " GROUP BY COALESCE(h.industry, e.industry), h.level")
+    for industry, level, n, nfixed, overdue in con.execute(sql, [agg.today, *args]):
+        name = (industry or "").strip() or cfg["no_industry"]
+        reg.by_industry.setdefault(name, Counts()).add(level, n, nfixed or 0, overdue or 0)
+    reg.by_unit = dict(sorted(reg.by_unit.items(), key=lambda kv: (-kv[1].found, kv[0])))
+    reg.by_industry = dict(sorted(reg.by_industry.items(), key=lambda kv: (-kv[1].found, kv[0])))
+
+
+def hazard_list(con: sqlite3.Connection, period: Period, today: str, level: str | None = None) -> list[dict]:
+    """Hazards of the period (all, or one level) with their enterprise's town/industry, latest live
+    order number and an overdue flag, ordered by town, enterprise, id."""
+    where, args = _hazard_filter(period)
+    if level:
+        where += " AND h.level = ?"
+        args.append(level)
+    order_no = ("(SELECT o.number FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+                " WHERE oi.hazard_id = h.id AND o.status <> 'void' ORDER BY o.id DESC LIMIT 1)")
+    cols = ("h.id, h.enterprise, COALESCE(h.town, e.town) AS town, COALESCE(h.industry, e.industry) AS industry,"
+            " h.reporting_unit, h.description, h.measure, h.level, h.origin, h.status, h.found_date,"
+            " h.deadline, h.supervised")
+    sql = (f"SELECT {cols}, {order_no} AS order_number FROM hazards h"
+           f" LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {where} ORDER BY h.id")
+    try:
+        cur = con.execute(sql, args)
+    except sqlite3.OperationalError:            # a ledger without the orders tables
+        cur = con.execute(sql.replace(order_no, "NULL"), args)
+    names = [c[0] for c in cur.description]
+    out = []
+    for r in cur:
+        d = dict(zip(names, r))
+        d["overdue"] = bool(d["status"] == "open" and d["deadline"] and d["deadline"] < today)
+        out.append(d)
+    return out
+
+
+def _orders(con: sqlite3.Connection, agg: Aggregate) -> None:
+    sql = "SELECT COUNT(*), COUNT(DISTINCT enterprise) FROM orders WHERE status <> 'void'"
+    args: list = []
+    if agg.period.bounded:
+        sql += " AND issued >= ? AND issued <= ?"
+        args = [agg.period.start_iso, agg.period.end_iso]
+    try:
+        agg.orders, agg.ordered_enterprises = con.execute(sql, args).fetchone()
+    except sqlite3.OperationalError:
+        agg.orders, agg.ordered_enterprises = 0, 0
