@@ -28,6 +28,7 @@ from schema.spec import load_spec
 
 CONFIG_FILE = Path(__file__).with_name("aggregate.yaml")
 NUMERIC_KINDS = ("count", "money_wan")
+TEXT_KEYS = ("other", "highlights", "problems", "remarks")   # inspection_stats texts kept per unit
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
 
@@ -265,7 +266,7 @@ def _stats(con: sqlite3.Connection, agg: Aggregate) -> None:
             for data in ret[4]:
                 for k in fs.keys:
                     row[k] = _add(row[k], data.get(k))
-                texts = {t: data.get(t) for t in ("highlights", "problems", "remarks") if data.get(t)}
+                texts = {t: data.get(t) for t in TEXT_KEYS if data.get(t)}
                 if texts:
                     fs.texts.setdefault(unit, {}).update(texts)
         _check_fixed(agg, ft, unit, row)

@@ -1,0 +1,239 @@
+"""Statistics workbook from the ledger: the official layouts, one row per reporting unit, and the 隐患台账.
+
+Sheets (layout "all"; or one layout by name):
+  - 000 附件4 镇（街道）、部门大排查大整治行动统计表 and 003 全市安全检查督导情况统计表, drawn by
+    generators.forms from their specs (same merged headers and units row as the blank forms),
+    one row per reporting unit and a 合计 row (numbers computed here, not formulas);
+  - 002 调度表: the indicator sheet filled with the sum over villages, and one row per village;
+  - 隐患台账: every hazard of the period with its order number and overdue flag;
+  - 核对情况: the consistency problems the aggregation found.
+All numbers come from one ledger.aggregate.aggregate() call; every value goes through
+generators.excel (no text ever becomes a formula).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from generators.excel import write as xl_write
+from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, _matrix_columns, _render_sheet,
+                              _sheet_title, drawing)
+from ledger.aggregate import Aggregate, aggregate
+from ledger.orders import HAZARD_STATUS
+from schema.errors import InputError
+from schema.spec import load_spec
+
+LAYOUTS = ("campaign_stats", "inspection_stats", "progress_dispatch")
+LEVELS = {"general": "一般隐患", "major": "重大隐患"}
+ORIGINS = {"supervision_check": "督导检查表", "self_check": "企业自查表", "major_hazard_list": "重大隐患统计表",
+           "manual": "手工录入"}
+COUNT_FORMAT, MONEY_FORMAT = "0", "0.00"
+HAZARD_COLUMNS = [  # (header, key, width)
+    ("序号", "seq", 6), ("生产经营单位", "enterprise", 28), ("所在镇（街道）", "town", 12),
+    ("行业", "industry", 10), ("隐患描述", "description", 40), ("等级", "level", 8), ("状态", "status", 12),
+    ("发现日期", "found_date", 11), ("整改期限", "deadline", 11), ("指令书编号", "order_number", 22),
+    ("是否逾期", "overdue", 8), ("来源", "origin", 12), ("报送单位", "reporting_unit", 14),
+]
+
+
+def write_stats_workbook(db: Path, out: Path, period: str | None = None, layout: str = "all") -> Path:
+    """The statistics workbook of a period from a ledger file; returns `out`."""
+    db, out = Path(db), Path(out)
+    if not db.exists():
+        raise InputError(f"{db}：找不到台账数据库", code="missing")
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"{out}：统计表只能生成 .xlsx 文件", code="bad_suffix")
+    if layout not in ("all", *LAYOUTS):
+        raise InputError(f"统计表格式“{layout}”不存在（可选：all、{'、'.join(LAYOUTS)}）", code="bad_layout")
+    return write_workbook(aggregate(db, period), out, layout, db=db)
+
+
+def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | None = None) -> Path:
+    """Write an aggregation as the statistics workbook (the summary reuses the same Aggregate)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    wanted = LAYOUTS if layout == "all" else (layout,)
+    drawn = [ft for ft in wanted if ft in agg.forms]
+    if not drawn:   # nothing came in: still the official layout, empty, saying so
+        drawn = [wanted[0]]
+    for ft in drawn:
+        if ft == "progress_dispatch":
+            _dispatch_sheets(wb, agg, used)
+        else:
+            _matrix_sheet(wb, agg, ft, used)
+    _hazard_sheet(wb, agg, db, used)
+    if agg.issues:
+        _issues_sheet(wb, agg, used)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(out)
+    return out
+
+
+def _period_line(agg: Aggregate) -> str:
+    return f"统计期间：{agg.period.label}（由台账汇总，{_date_text(agg.today)}）"
+
+
+def _date_text(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _sheet(wb: Workbook, d: Drawing, title: str, used: set[str]):
+    ws = wb.create_sheet(_sheet_title(title, used))
+    _render_sheet(ws, d)
+    return ws
+
+
+def _table_top(d: Drawing) -> int:
+    """Sheet row of the first table row (_render_sheet: title row, then the lines above)."""
+    return 2 + len(d.above)
+
+
+def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None:
+    """000 附件4 / 003 统计表: one row per reporting unit and a 合计 row."""
+    spec = load_spec(ft)
+    fs = agg.forms.get(ft)
+    rows = []
+    if fs:
+        for unit, values in fs.rows.items():
+            rows.append({"unit": unit, **values, **fs.texts.get(unit, {})})
+    data = {"rows": rows, "totals": dict(fs.totals) if fs else None}
+    header = {"fill_date": agg.today}
+    if agg.period.kind in ("month", "day"):
+        header["period"] = agg.period.spec
+    d = drawing(spec, data if rows else None, header)
+    d.above.insert(0, _period_line(agg))
+    if not rows:
+        d.above.insert(1, "本统计期没有收到此表。")
+    ws = _sheet(wb, d, spec.title, used)
+    cols = _matrix_columns(spec, rows)
+    depth = max((len(c.path) for c in cols), default=1)
+    top = _table_top(d)
+    first_data = top + depth + 1
+    ws.freeze_panes = ws.cell(first_data, 2)
+    ws.print_title_rows = f"{top}:{first_data - 1}"
+    formats = {c: (MONEY_FORMAT if col.kind == "money_wan" else COUNT_FORMAT)
+               for c, col in enumerate(cols, 1) if col.kind in ("count", "money_wan")}
+    for r in range(first_data, ws.max_row + 1):
+        for c, fmt in formats.items():
+            cell = ws.cell(r, c)
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = fmt
+
+
+def _dispatch_sheets(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
+    """002 调度表: the form filled with the sum over villages, then one row per village."""
+    ft = "progress_dispatch"
+    spec = load_spec(ft)
+    fs = agg.forms.get(ft)
+    latest = max(fs.latest.values()) if fs and fs.latest else None
+    header = {"village": f"全部（{len(fs.rows)}个村）" if fs else None, "period": latest}
+    d = drawing(spec, dict(fs.totals) if fs else None, header)
+    d.above.insert(0, _period_line(agg))
+    if not fs:
+        d.above.insert(1, "本统计期没有收到此表。")
+    _sheet(wb, d, "调度表（汇总）", used)
+
+    # one row per village: section headings over their indicators, 合计 at the bottom
+    cells = [DCell(0, 0, "村（单位）", rowspan=2, bold=True)]
+    columns: list[tuple[str, str]] = []      # (key, kind) in sheet order
+    for s in spec.sections:
+        start = 1 + len(columns)
+        for f in s.indicators:
+            base = re.sub(r"（[^）]*）", "", f.labels[0]).split("，")[0]
+            parts = [(p.key, p.kind, f"{p.label or base}（{p.unit}）" if p.unit else (p.label or base))
+                     for p in f.parts]
+            for key, kind, label in parts or [(f.key, f.kind, f.labels[0])]:
+                cells.append(DCell(1, 1 + len(columns), f"{f.num}.{label}", bold=True))
+                columns.append((key, kind))
+        cells.append(DCell(0, start, s.name, colspan=1 + len(columns) - start, bold=True))
+    n_cols = 1 + len(columns)
+    rows = list(fs.rows.items()) + [("合计", fs.totals)] if fs else []
+    for r, (unit, values) in enumerate(rows, 2):
+        cells.append(DCell(r, 0, unit))
+        for j, (key, _) in enumerate(columns, 1):
+            cells.append(DCell(r, j, _num_text(values.get(key))))
+    d2 = Drawing(title=spec.title + "（分村）", above=[_period_line(agg)], tables=[cells], n_cols=n_cols,
+                 widths=[1.6] + [1.0] * (n_cols - 1), landscape=True, font_size=9)
+    ws = _sheet(wb, d2, "调度表（分村）", used)
+    top = _table_top(d2)
+    ws.freeze_panes = ws.cell(top + 2, 2)
+    for rr in range(top + 2, ws.max_row + 1):
+        for j, (_, kind) in enumerate(columns, 2):
+            cell = ws.cell(rr, j)
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = MONEY_FORMAT if kind == "money_wan" else COUNT_FORMAT
+
+
+def _num_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{round(v, 4):g}"
+    return str(v)
+
+
+def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str]) -> None:
+    """隐患台账: every hazard of the period (the same filter as the counts)."""
+    from ledger.aggregate import hazard_list
+    from ledger.db import connect
+    hazards = []
+    if db is not None:
+        con = connect(db)
+        try:
+            hazards = hazard_list(con, agg.period, agg.today)
+        finally:
+            con.close()
+    ws = wb.create_sheet(_sheet_title("隐患台账", used))
+    n = len(HAZARD_COLUMNS)
+    xl_write(ws, 1, 1, f"隐患台账（{agg.period.label}，共{len(hazards)}项）")
+    ws.cell(1, 1).font = Font(name=BODY_FONT, size=14, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    head = Font(name=TABLE_FONT, size=10, bold=True)
+    for c, (label, _, width) in enumerate(HAZARD_COLUMNS, 1):
+        cell = xl_write(ws, 2, c, label)
+        cell.font = head
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    body = Font(name=TABLE_FONT, size=10)
+    for i, h in enumerate(hazards, 1):
+        values = dict(h, seq=i, level=LEVELS.get(h["level"], h["level"]),
+                      status=HAZARD_STATUS.get(h["status"], h["status"]),
+                      overdue="逾期" if h["overdue"] else "", origin=ORIGINS.get(h["origin"], h["origin"]))
+        r = i + 2
+        for c, (_, key, _) in enumerate(HAZARD_COLUMNS, 1):
+            cell = xl_write(ws, r, c, values.get(key) if values.get(key) is not None else "")
+            cell.font = body
+            cell.border = BORDER
+    ws.freeze_panes = "C3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(2, len(hazards) + 2)}"
+    ws.print_title_rows = "2:2"
+    _page(ws)
+
+
+def _issues_sheet(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
+    ws = wb.create_sheet(_sheet_title("核对情况", used))
+    for c, (label, width) in enumerate((("单位", 18), ("问题", 100)), 1):
+        xl_write(ws, 1, c, label).font = Font(name=TABLE_FONT, size=10, bold=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, issue in enumerate(agg.issues, 2):
+        xl_write(ws, r, 1, issue.unit)
+        xl_write(ws, r, 2, issue.message).alignment = Alignment(wrap_text=True, vertical="top")
+    _page(ws)
+
+
+def _page(ws) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
