@@ -140,10 +140,10 @@ def _is_junk(blocks: list[Block]) -> bool:
 
 # --- text pages (pdfplumber) ----------------------------------------------------------
 
-def text_page_blocks(page, page_no: int) -> list[Block]:
+def text_page_blocks(original, page_no: int) -> list[Block]:
     """Tables (ruling lines) and the text lines around them, in reading order."""
     try:
-        page = page.dedupe_chars()     # fake bold: the same glyph printed twice, offset
+        page = original.dedupe_chars()     # fake bold: the same glyph printed twice, offset
         found = page.find_tables()
         placed: list[tuple[float, Block]] = []
         boxes = []
@@ -160,7 +160,7 @@ def text_page_blocks(page, page_no: int) -> list[Block]:
         placed.sort(key=lambda t: t[0])
         return [b for _, b in placed]
     finally:
-        page.close()
+        original.close()     # drop the parsed objects: memory stays flat over long PDFs
 
 
 def _inside_any(obj: dict, boxes) -> bool:
