@@ -292,9 +292,12 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
         raise PaichaError("台账中没有符合条件的未整改隐患（已下达指令书的隐患不再重复出具）", code="no_hazards")
     days = int(cfg.get("default_deadline_days") or 0)
     groups: dict[Any, OrderDraft] = {}
+    skipped: set[Any] = set()
     defaulted = 0
     for h in rows:
         key = h["enterprise_id"] or ledger_orders.enterprise_key(h["enterprise"])
+        if key in skipped:
+            continue
         draft = groups.get(key)
         if draft is None:
             ent = con.execute("SELECT * FROM enterprises WHERE id = ?", (h["enterprise_id"],)).fetchone() \
@@ -309,12 +312,22 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
         elif days:
             deadline = (date.fromisoformat(issued) + timedelta(days=days)).isoformat()
             defaulted += 1
-        else:
-            raise InputError(f"{where}：没有整改期限", code="no_deadline")
         override = h.get("legal_basis")
-        draft.items.append(_item(h["description"], deadline, issued, where, override, True, h["id"]))
+        try:
+            if not deadline:
+                raise InputError(f"{where}：没有整改期限", code="no_deadline")
+            draft.items.append(_item(h["description"], deadline, issued, where, override, True, h["id"]))
+        except InputError as e:
+            # one enterprise's bad hazard must not stop the others' orders
+            skipped.add(key)
+            groups.pop(key, None)
+            if notes is None:
+                raise
+            notes.append(f"未出具（{h['enterprise']}）：{e.message}")
     if defaulted and notes is not None:
         notes.append(f"{defaulted}项隐患在台账中没有整改期限，已按出具日期后{days}日确定")
+    if not groups:
+        raise PaichaError("没有可出具的指令书：" + "；".join(notes or []), code="no_orders")
     return list(groups.values())
 
 
