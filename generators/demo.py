@@ -66,7 +66,13 @@ def _orders(out: Path) -> None:
     target = out / "orders"
     if target.exists():
         shutil.rmtree(target)
-    result = issue_orders(db=out / "台账.db", out_dir=target, actor="示例执法人员")
+    db = out / "台账.db"
+    # the samples are 2023 returns: issue the orders as on the day after the last inspection
+    from ledger.db import connect
+    con = connect(db)
+    last = con.execute("SELECT MAX(found_date) FROM hazards WHERE active = 1").fetchone()[0]
+    con.close()
+    result = issue_orders(db=db, out_dir=target, actor="示例执法人员", issued=last)
     print_result(result)
 
 
