@@ -406,3 +406,21 @@ def _orders(con: sqlite3.Connection, agg: Aggregate) -> None:
         agg.orders, agg.ordered_enterprises = con.execute(sql, args).fetchone()
     except sqlite3.OperationalError:
         agg.orders, agg.ordered_enterprises = 0, 0
+
+
+def reported_units(con: sqlite3.Connection, period: Period, form_type: str | None = None) -> dict[str, list[str]]:
+    """{short unit name: [form titles]} of the active returns in the period (any form, or one form).
+
+    Without a form type only the statistics forms count as "reported"."""
+    types = [form_type] if form_type else list(stats_forms())
+    sql = (f"SELECT form_type, reporting_unit, period, fill_date FROM records WHERE superseded_by IS NULL"
+           f" AND form_type IN ({', '.join('?' for _ in types)})")
+    out: dict[str, list[str]] = {}
+    for ft, unit, per, fill in con.execute(sql, types):
+        span = return_span(per, fill)
+        if unit and period.contains(*(span or (None, None))):
+            titles = out.setdefault(unit_name(unit), [])
+            title = load_spec(ft).title
+            if title not in titles:
+                titles.append(title)
+    return out

@@ -1,0 +1,426 @@
+"""通报 / 总结 and 催报 notices from the ledger, laid out by the 公文 engine (generators.gongwen.render).
+
+summary(): one ledger.aggregate.aggregate() call gives every number: the 基本情况 sentences, the tables
+by unit / town / industry, the bar chart and the 重大隐患清单 attachment, so they always agree with
+each other and with the statistics workbook of the same period. 主要做法 / 存在问题 / 下步打算 are left
+as marked placeholders (with what units reported) for the secretary to write.
+
+remind(): the units of a roster (.csv / .xlsx, column 单位名称) that have not reported in the period,
+as printable lines and, optionally, a short 催报 notice.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from generators.gongwen.model import Attachment, BodyImage, BodyTable, Gongwen
+from generators.gongwen.render import render, to_pdf
+from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_text, reported_units, stats_forms,
+                              unit_name)
+from ledger.db import connect
+from ledger.orders import HAZARD_STATUS
+from ledger.periods import Period, parse_period
+from schema.errors import InputError
+from schema.spec import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDING_FILE = Path(__file__).parent / "data" / "summary.yaml"
+AUTHORITY_FILE = ROOT / "templates" / "authority.yaml"
+KINDS = ("通报", "总结")
+
+
+@lru_cache(maxsize=1)
+def wording() -> dict:
+    return yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+
+
+def _flat(text: str) -> str:
+    """A YAML-folded Chinese sentence without the spaces folding adds."""
+    return "".join(str(text).split())
+
+
+def default_organ() -> str:
+    """The issuing organ when none is given: the authority configured for orders."""
+    try:
+        return yaml.safe_load(AUTHORITY_FILE.read_text(encoding="utf-8"))["name"]
+    except Exception:
+        return "安全生产委员会办公室"
+
+
+def _date_text(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _iso_text(iso: str | None) -> str:
+    return _date_text(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def _open_ledger(db: Path):
+    db = Path(db)
+    if not db.exists():
+        raise InputError(f"{db}：找不到台账数据库", code="missing")
+    return connect(db)
+
+
+# --- 基本情况: sentences ----------------------------------------------------------------------------
+
+def form_sentence(agg: Aggregate, form_type: str) -> str:
+    """The 基本情况 sentence of one statistics form, numbers filled from the aggregation."""
+    fs = agg.forms[form_type]
+    spec = wording()["forms"][form_type]
+    values = {k: number_text(v) for k, v in fs.totals.items()}
+    for g in spec.get("groups", []):
+        values[f"rate_{g['found']}"] = rate_text(fs.totals.get(g["fixed"]) or 0, fs.totals.get(g["found"]) or 0)
+    values.update(n_units=len(fs.rows), units="、".join(fs.rows), title=fs.title,
+                  latest=_iso_text(max(fs.latest.values())) if fs.latest else "")
+    return _flat(spec["sentence"]).format_map(values)
+
+
+def register_sentence(agg: Aggregate) -> str:
+    t = agg.register.total
+    text = _flat(wording()["register_sentence"]).format(
+        found=t.found, general_found=t.general_found, major_found=t.major_found, fixed=t.fixed,
+        rate=rate_text(t.fixed, t.found), overdue=t.overdue)
+    if agg.orders:
+        text += _flat(wording()["orders_sentence"]).format(orders=agg.orders,
+                                                          ordered_enterprises=agg.ordered_enterprises)
+    return text
+
+
+# --- tables -----------------------------------------------------------------------------------------
+
+def form_table(agg: Aggregate, form_type: str) -> BodyTable:
+    """One row per reporting unit: each found/fixed group (and its 整改率), the extra columns, 合计."""
+    fs = agg.forms[form_type]
+    spec = wording()["forms"][form_type]
+    with_rate = spec.get("rate", True)
+    sub = ["排查", "整改"] + (["整改率"] if with_rate else [])
+    head1, head2, merges = ["单位"], [""], [(0, 0, 2, 1)]
+    for g in spec["groups"]:
+        merges.append((0, len(head1), 1, len(sub)))
+        head1 += [g["label"]] + [""] * (len(sub) - 1)
+        head2 += sub
+    for e in spec.get("extra", []):
+        merges.append((0, len(head1), 2, 1))
+        head1.append(e["label"])
+        head2.append("")
+    rows = [head1, head2]
+    for unit, values in list(fs.rows.items()) + [("合计", fs.totals)]:
+        row = [unit]
+        for g in spec["groups"]:
+            found, fixed = values.get(g["found"]) or 0, values.get(g["fixed"]) or 0
+            row += [number_text(found), number_text(fixed)] + ([rate_text(fixed, found)] if with_rate else [])
+        row += [number_text(values.get(e["key"])) for e in spec.get("extra", [])]
+        rows.append(row)
+    return BodyTable(rows, header_rows=2, merges=merges)
+
+
+def register_table(groups: dict[str, Counts], total: Counts, first: str) -> BodyTable:
+    """Counts from the hazard register by town or by industry, with a 合计 row."""
+    rows = [[first, "一般隐患", "重大隐患", "合计", "已整改", "整改率", "逾期未整改"]]
+    for name, c in list(groups.items()) + [("合计", total)]:
+        rows.append([name, str(c.general_found), str(c.major_found), str(c.found), str(c.fixed),
+                     rate_text(c.fixed, c.found), str(c.overdue)])
+    return BodyTable(rows, header_rows=1)
+
+
+def major_hazard_table(agg: Aggregate) -> BodyTable:
+    rows = [["序号", "生产经营单位", "所在镇（街道）", "重大隐患", "处理措施", "状态", "指令书编号"]]
+    for i, h in enumerate(agg.major_hazards, 1):
+        status = HAZARD_STATUS.get(h["status"], h["status"]) + ("（逾期）" if h["overdue"] else "")
+        rows.append([str(i), h["enterprise"] or "", h["town"] or unit_name(h["reporting_unit"]) or "",
+                     h["description"] or "", h["measure"] or "", status, h["order_number"] or ""])
+    return BodyTable(rows, header_rows=1, col_widths_mm=[10, 32, 20, 38, 24, 16, 16])
+
+
+def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]] | None:
+    """(caption, units, {series: values}) of found vs fixed by unit: the first statistics form with
+    hazards, else the hazard register by town."""
+    for ft in stats_forms():
+        fs = agg.forms.get(ft)
+        if not fs:
+            continue
+        groups = wording()["forms"][ft]["groups"]
+        found = [sum(v.get(g["found"]) or 0 for g in groups) for v in fs.rows.values()]
+        fixed = [sum(v.get(g["fixed"]) or 0 for g in groups) for v in fs.rows.values()]
+        if any(found):
+            return f"各单位隐患排查整改情况（来源：《{fs.title}》）", list(fs.rows), {"排查": found, "整改": fixed}
+    reg = agg.register
+    if reg.total.found:
+        return ("各镇（街道）隐患整改情况（来源：隐患台账）", list(reg.by_unit),
+                {"登记隐患": [c.found for c in reg.by_unit.values()], "已整改": [c.fixed for c in reg.by_unit.values()]})
+    return None
+
+
+# --- the 通报 / 总结 --------------------------------------------------------------------------------
+
+def _campaign(agg: Aggregate) -> str:
+    names = [wording()["forms"][ft]["campaign"] for ft in agg.forms]
+    return names[0] if len(names) == 1 else wording()["default_campaign"]
+
+
+def title_of(agg: Aggregate, kind: str) -> str:
+    label = agg.period.label if agg.period.bounded else ""
+    campaign = _campaign(agg)
+    if kind == "总结":
+        return f"{label}{campaign}工作总结"
+    return f"关于{label}{campaign}情况的通报"
+
+
+def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None) -> Gongwen:
+    """The Gongwen of a 通报 / 总结 (chart written into chart_dir when given)."""
+    w = wording()
+    label = agg.period.label
+    body: list = []
+    lead = label if agg.period.bounded else ""
+    body.append(f"现将{lead}{_campaign(agg)}{'开展情况通报如下' if kind == '通报' else '工作总结如下'}：")
+    body.append("一、基本情况")
+    if agg.empty:
+        body.append(_flat(w["empty_sentence"]).format(period=label))
+    else:
+        if not agg.forms:
+            body.append(_flat(w["no_returns_sentence"]).format(period=label))
+        for ft in agg.forms:
+            body.append(form_sentence(agg, ft))
+        if agg.register.total.found:
+            body.append(register_sentence(agg))
+        # captions are body paragraphs (the checker reads centred captions as mis-set body text)
+        tables = [(f"{w['forms'][ft]['table']}（来源：各单位报送的统计表）", form_table(agg, ft)) for ft in agg.forms]
+        if agg.register.total.found:
+            reg = agg.register
+            tables.append(("各镇（街道）隐患整改情况（来源：隐患台账）",
+                           register_table(reg.by_unit, reg.total, "镇（街道）")))
+            tables.append(("分行业隐患整改情况（来源：隐患台账）", register_table(reg.by_industry, reg.total, "行业")))
+        for n, (caption, table) in enumerate(tables, 1):
+            body += [f"表{n}：{caption}", table]
+        data = _chart_data(agg) if chart_dir else None
+        if data:
+            from generators.chart import bar_chart
+            caption, units, series = data
+            png = bar_chart(units, series, Path(chart_dir) / "chart.png", ylabel="项")
+            body += [f"图1：{caption}", BodyImage(png, width_mm=150)]
+    for sec in w["sections"]:
+        body.append(sec["heading"])
+        if sec["heading"].startswith("三") and agg.issues:
+            body.append("（据台账核对）" + "；".join(i.message for i in agg.issues) + "。")
+        if sec["heading"].startswith("三") and agg.register.total.overdue:
+            body.append(f"（据隐患台账）逾期未整改隐患{agg.register.total.overdue}项。")
+        texts = sec.get("texts")
+        for ft, fs in agg.forms.items():
+            for unit, t in fs.texts.items():
+                if texts and t.get(texts) and t[texts] != "无":
+                    body.append(f"（{unit}报送）{t[texts]}")
+        body.append(sec["placeholder"])
+    atts = []
+    if agg.major_hazards:
+        atts.append(Attachment(name=f"{label if agg.period.bounded else ''}重大隐患清单",
+                               blocks=[major_hazard_table(agg)]))
+    today = dt.date.fromisoformat(agg.today)
+    return Gongwen(organs=[organ], title=title_of(agg, kind),
+                   recipients=w["recipients"] if kind == "通报" else "", body=body, signature=[organ],
+                   date=today, attachments=atts, printer=organ, print_date=today)
+
+
+def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: str = "通报",
+            pdf: bool = False, chart: bool = True) -> Path:
+    """A 通报 (or 总结) of the period as a GB/T 9704 .docx (and PDF); returns the .docx path."""
+    if kind not in KINDS:
+        raise InputError(f"文种“{kind}”不支持（可选：通报、总结）", code="bad_kind")
+    out = Path(out)
+    if out.suffix.lower() != ".docx":
+        raise InputError(f"{out}：通报只能生成 .docx 文件", code="bad_suffix")
+    con = _open_ledger(db)
+    try:
+        agg = aggregate(con, period)
+    finally:
+        con.close()
+    if agg.empty:
+        print(f"提示：{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。",
+              file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="paicha-chart-") as tmp:
+        gw = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None)
+        render(gw, out)
+    if pdf:
+        to_pdf(out)
+    return out
+
+
+# --- 催报 -------------------------------------------------------------------------------------------
+
+@dataclass
+class RosterUnit:
+    name: str
+    category: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+@dataclass
+class RemindResult:
+    period: Period
+    form_type: str | None
+    roster: list[RosterUnit] = field(default_factory=list)
+    reported: list[RosterUnit] = field(default_factory=list)
+    missing: list[RosterUnit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    out: Path | None = None
+
+
+ROSTER_COLUMNS = {"name": ["单位名称", "单位", "名称", "应报单位"], "category": ["类别", "单位类别", "类型"],
+                  "contact": ["联系人"], "phone": ["电话", "联系电话", "手机"]}
+
+
+def _roster_rows(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError(f"{path}：名册编码无法识别（请存为 UTF-8）", code="encoding")
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception:
+            raise InputError(f"{path}：无法读取名册工作簿", code="unreadable") from None
+        try:
+            ws = wb.worksheets[0]
+            return [["" if v is None else str(v).strip() for v in row]
+                    for row in ws.iter_rows(values_only=True, max_row=5000)]
+        finally:
+            wb.close()
+    raise InputError(f"{path}：名册应为 .csv 或 .xlsx 文件", code="bad_suffix")
+
+
+def read_roster(path: Path) -> tuple[list[RosterUnit], list[str]]:
+    """The units of a roster and warnings (duplicates, blank names); the header row must name 单位名称."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}：找不到名册文件", code="missing")
+    rows = _roster_rows(path)
+    for hi, row in enumerate(rows[:10]):
+        cols = {}
+        for key, names in ROSTER_COLUMNS.items():
+            cols[key] = next((i for i, c in enumerate(row) if c.replace(" ", "") in names), None)
+        if cols["name"] is not None:
+            break
+    else:
+        raise InputError(f"{path}：名册中找不到“单位名称”列", code="no_column")
+    units, warnings, seen = [], [], {}
+    for n, row in enumerate(rows[hi + 1:], hi + 2):
+        def cell(key):
+            i = cols[key]
+            return row[i] if i is not None and i < len(row) else ""
+        name = cell("name")
+        if not name:
+            if any(row):
+                warnings.append(f"名册第{n}行没有单位名称，已跳过")
+            continue
+        key = unit_name(name)
+        if key in seen:
+            warnings.append(f"名册第{n}行“{name}”与第{seen[key]}行重复，只计一次")
+            continue
+        seen[key] = n
+        units.append(RosterUnit(name, cell("category"), cell("contact"), cell("phone")))
+    return units, warnings
+
+
+def _match(name: str, reported: dict[str, list[str]]) -> str | None:
+    """The reported unit a roster name stands for: the same short name, else a unique containment."""
+    key = unit_name(name)
+    if key in reported:
+        return key
+    near = [u for u in reported if len(min(u, key, key=len)) >= 2 and (u in key or key in u)]
+    return near[0] if len(near) == 1 else None
+
+
+def due_date(form_type: str | None, today: dt.date) -> str:
+    """When a missing return is due, from the form's reporting rule (summary.yaml remind.deadlines)."""
+    rules = wording()["remind"]
+    rule = rules["deadlines"].get(form_type or "", {})
+    if "weekday" in rule:
+        days = (rule["weekday"] - today.isoweekday()) % 7
+        d = today + dt.timedelta(days=days)
+        return _date_text(d) + rule.get("time", "")
+    if "day" in rule:
+        import calendar
+        last = calendar.monthrange(today.year, today.month)[1]
+        day = last if rule["day"] == "last" else int(rule["day"])
+        d = today.replace(day=min(day, last))
+        if d < today:
+            y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+            last = calendar.monthrange(y, m)[1]
+            d = dt.date(y, m, last if rule["day"] == "last" else min(int(rule["day"]), last))
+        return _date_text(d)
+    return _date_text(today + dt.timedelta(days=rules["default_days"]))
+
+
+def remind(db: Path, roster: Path, period: str | None, form_type: str | None, out: Path | None,
+           organ: str | None) -> "RemindResult":
+    """Units of the roster with no return in the period; with `out`, a 催报 notice listing them."""
+    p = parse_period(period)
+    if form_type:
+        load_spec(form_type)   # unknown form types fail here with the spec loader's message
+    units, warnings = read_roster(Path(roster))
+    con = _open_ledger(db)
+    try:
+        reported = reported_units(con, p, form_type)
+    finally:
+        con.close()
+    result = RemindResult(p, form_type, units, warnings=warnings)
+    matched = set()
+    for u in units:
+        m = _match(u.name, reported)
+        if m:
+            matched.add(m)
+            result.reported.append(u)
+        else:
+            result.missing.append(u)
+    for name in sorted(set(reported) - matched):
+        result.warnings.append(f"“{name}”已报送，但不在名册中（请核对名册或单位名称）")
+    what = f"《{load_spec(form_type).title}》" if form_type else "统计表"
+    lines = [f"统计期：{p.label}；{what}应报 {len(units)} 个单位，已报 {len(result.reported)} 个，"
+             f"未报 {len(result.missing)} 个。"]
+    for u in result.missing:
+        extra = "，".join(x for x in (u.category, u.contact, u.phone) if x)
+        lines.append(f"  未报：{u.name}" + (f"（{extra}）" if extra else ""))
+    lines += [f"  注意：{w}" for w in result.warnings]
+    if out is not None:
+        if not result.missing:
+            lines.append("所有单位均已报送，未生成催报通知。")
+        else:
+            result.out = render(_remind_notice(result, what, organ or default_organ()), Path(out))
+            lines.append(f"已生成催报通知：{result.out}")
+    result.lines = lines
+    return result
+
+
+def _remind_notice(r: RemindResult, what: str, organ: str) -> Gongwen:
+    today = dt.date.today()
+    label = r.period.label if r.period.bounded else ""
+    names = "、".join(u.name for u in r.missing)
+    due = due_date(r.form_type, today)
+    rows = [["序号", "单位名称", "联系人", "联系电话"]]
+    rows += [[str(i), u.name, u.contact, u.phone] for i, u in enumerate(r.missing, 1)]
+    body = [
+        f"截至{_date_text(today)}，以下{len(r.missing)}个单位尚未报送{label}{what}：",
+        BodyTable(rows, header_rows=1),
+        f"请上述单位于{due}前报送，并经主要负责人签字盖章。逾期未报送的，将予以通报。",
+    ]
+    return Gongwen(organs=[organ], title=f"关于催报{label}{what}的通知", recipients=names, body=body,
+                   signature=[organ], date=today, printer=organ, print_date=today)
