@@ -1,0 +1,127 @@
+"""通报 / 总结 and 催报: numbers read back from the .docx equal an independent recount; GB/T 9704 check."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import Workbook
+
+from generators.gongwen.check import check_file
+from generators.summary import read_roster, remind, summary
+from schema.errors import InputError
+from test_aggregate import build_ledger, expected_records, percent, recount
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def db(tmp_path_factory) -> Path:
+    return build_ledger(tmp_path_factory.mktemp("summary") / "台账.db")
+
+
+@pytest.fixture(scope="session")
+def report(db) -> Path:
+    return summary(db, db.parent / "通报.docx", period="2023-03", organ="晋城市城区安全生产委员会办公室")
+
+
+def _text(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def _tables(path: Path) -> list[list[list[str]]]:
+    return [[[c.text for c in r.cells] for r in t.rows] for t in Document(str(path)).tables]
+
+
+def _n(v) -> str:
+    return f"{float(v):g}"
+
+
+def test_summary_numbers_equal_recount(report):
+    text = _text(report)
+    want = recount("campaign_stats", ["general_hazards_found", "general_hazards_fixed", "major_hazards_found",
+                                      "major_hazards_fixed", "fines_wan", "ordered_rectification"])
+    gf, gx = want["general_hazards_found"], want["general_hazards_fixed"]
+    n_units = len(expected_records("campaign_stats"))
+    assert f"共收到{n_units}个单位报送的《镇（街道）、部门大排查大整治行动统计表》" in text
+    assert f"排查一般隐患{_n(gf)}项、已整改{_n(gx)}项，整改率{percent(gx, gf)}" in text
+    mf, mx = want["major_hazards_found"], want["major_hazards_fixed"]
+    assert f"排查重大隐患{_n(mf)}项、已整改{_n(mx)}项，整改率{percent(mx, mf)}" in text
+    assert f"行政罚款{_n(want['fines_wan'])}万元" in text
+    assert f"责令限期整改企业{_n(want['ordered_rectification'])}家" in text
+    assert "关于2023年3月安全生产大排查大整治行动情况的通报" in text
+    for heading in ("一、基本情况", "二、主要做法", "三、存在问题", "四、下步打算"):
+        assert heading in text
+    assert text.count("【请填写") == 3
+
+
+def test_tables_agree_with_text_and_attachment(report):
+    tables = _tables(report)
+    by_unit = tables[0]
+    total = by_unit[-1]
+    want = recount("campaign_stats", ["general_hazards_found", "general_hazards_fixed"])
+    assert total[0] == "合计" and total[1] == _n(want["general_hazards_found"])
+    assert total[3] == percent(want["general_hazards_fixed"], want["general_hazards_found"])
+    majors = {(r["enterprise"], r["description"]) for rec in expected_records("major_hazard_list")
+              for r in rec["data"]["rows"]}
+    attachment = tables[-1]
+    assert attachment[0][:2] == ["序号", "生产经营单位"]
+    assert {(r[1], r[3]) for r in attachment[1:]} == majors
+    assert "2023年3月重大隐患清单" in _text(report)
+    assert len(Document(str(report)).inline_shapes) == 1          # the bar chart
+
+
+def test_summary_passes_the_gbt9704_checker(report):
+    assert check_file(report) == []
+
+
+def test_empty_period_still_a_valid_document(db, tmp_path, capsys):
+    out = summary(db, tmp_path / "空.docx", period="2019-01", organ=None, kind="总结")
+    text = _text(out)
+    assert "未收到各单位报送的统计表" in text and "2019年1月" in text
+    assert "工作总结" in text
+    assert "没有收到任何报表" in capsys.readouterr().err
+    assert check_file(out) == []
+
+
+def _roster(path: Path, rows: list[list[str]]) -> Path:
+    if path.suffix == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f).writerows(rows)
+    else:
+        wb = Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(path)
+    return path
+
+
+def test_remind_with_duplicate_and_unknown_units(db, tmp_path):
+    roster = _roster(tmp_path / "名册.xlsx", [
+        ["应报单位名册"], ["单位名称", "类别", "联系人", "电话"],
+        ["北石店镇", "镇", "郭晓东", "0356-1"],               # reported as 北石店镇人民政府
+        ["钟家庄街道办事处", "街道", "张丽", "0356-2"],
+        ["北石店镇人民政府", "镇", "", ""],                   # duplicate of row 3
+        ["", "", "", ""], ["南街街道办事处", "街道", "李娜", "0356-4"],
+    ])
+    r = remind(db, roster, period="2023-03", form_type="campaign_stats", out=tmp_path / "催报.docx", organ=None)
+    assert [u.name for u in r.missing] == ["钟家庄街道办事处", "南街街道办事处"]
+    assert [u.name for u in r.reported] == ["北石店镇"]
+    assert any("重复" in w for w in r.warnings)
+    assert any("西上庄街道" in w and "不在名册" in w for w in r.warnings)   # reported, not in the roster
+    assert "未报 2 个" in r.lines[0]
+    text = _text(r.out)
+    assert "钟家庄街道办事处" in text and "南街街道办事处" in text and "北石店镇" not in text.split("：")[1]
+    assert "15时前报送" in text
+    assert check_file(r.out) == []
+
+
+def test_remind_sample_roster_and_bad_rosters(db, tmp_path):
+    r = remind(db, ROOT / "samples" / "roster.csv", period=None, form_type=None, out=None, organ=None)
+    assert {u.name for u in r.reported} == {"北石店镇人民政府", "西上庄街道办事处"}
+    assert r.out is None and len(r.missing) == 4
+    with pytest.raises(InputError):
+        read_roster(_roster(tmp_path / "坏.csv", [["名称x", "电话"], ["甲", "1"]]))
+    with pytest.raises(InputError):
+        read_roster(tmp_path / "没有.csv")
