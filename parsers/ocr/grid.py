@@ -369,19 +369,24 @@ def to_table(grid: Grid, page: int | None) -> Table:
 
 
 def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
-                     cfg: dict = SETTINGS) -> list[Block]:
-    """Tables and paragraphs of one straightened page image, in reading order."""
+                     cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None) -> list[Block]:
+    """Tables and paragraphs of one straightened page image, in reading order.
+
+    `grey` is the image the OCR read; `lines_grey` (default: the same) the one ruling
+    lines are found in, where light residue has been whitened harder.
+    """
     unit = text_unit(pieces)
-    bw = binarize(grey)
+    bw = binarize(grey if lines_grey is None else lines_grey)
     hmask = horizontal_lines(bw, unit, cfg)
     bw_notext = erase_text(bw, pieces)
     vmask = vertical_lines(bw_notext, unit, cfg)
     grids = [g for box in table_regions(hmask, vmask, unit, cfg)
              if (g := recover_grid(bw, hmask, bw_notext, box, unit, cfg)) is not None]
     inside, outside = assign_pieces(grids, pieces)
+    ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
     placed: list[tuple[float, Block]] = []
     for g in grids:
-        fill_cells(g, inside, bw_notext, cfg)
+        fill_cells(g, inside, ink, cfg)
         placed.append((g.box[1], to_table(g, page)))
     for line in text_lines(outside):
         text = _join_line(line).strip()

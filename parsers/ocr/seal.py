@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-# Grey level above which a pixel is paper (for grid detection only).
+# Grey levels above which a pixel counts as paper. The seal left in the red channel
+# is lighter than OCR_LIGHT_LEVEL; faint writing is darker and must survive for OCR.
+# Grid detection tolerates a harder cut (LIGHT_LEVEL).
 LIGHT_LEVEL = 170
+OCR_LIGHT_LEVEL = 210
 
 
 def red_channel_grey(img: np.ndarray) -> np.ndarray:

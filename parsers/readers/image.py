@@ -38,11 +38,11 @@ def ocr_blocks(img: np.ndarray, page: int | None = None, suppress_seal: bool = T
     from parsers.ocr import engine, grid, seal
     grey = seal.red_channel_grey(img) if suppress_seal else _plain_grey(img)
     grey, _angle = grid.deskew(grey)
-    grey = seal.whiten_light(grey)     # seal residue and paper grain go
-    pieces = engine.recognise(grey)
+    text_grey = seal.whiten_light(grey, seal.OCR_LIGHT_LEVEL)   # seal residue goes, faint writing stays
+    pieces = engine.recognise(text_grey)
     if not pieces:
         return []
-    return grid.blocks_from_page(grey, pieces, page=page)
+    return grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey))
 
 
 def _plain_grey(img: np.ndarray) -> np.ndarray:
