@@ -15,15 +15,16 @@ from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from generators.excel import write as xl_write
+from generators.gongwen import ooxml as X
+from generators.gongwen.render import text_width
 from schema.errors import InputError
 from schema.spec import Field, FormSpec, load_spec
 
@@ -34,6 +35,11 @@ TITLE_PT = 18
 LINE_PT = 12
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
+CELL_LINE_EM = 1.3        # exact line height of form text, in font sizes (compact rows)
+MIN_COL_CHARS = 2.0       # computed column widths (specs without widths): at least 2 characters,
+SHORT_COL_CHARS = 4.0     # texts up to 4 characters on one line, longer ones up to 16 counted half
+MAX_COL_CHARS = 16.0
+ROW_MIN_EM = 1.6          # rows at least this many font sizes high (room to write by hand)
 MARK_WRITTEN = {"yes": "√", "no": "×", "rectifying": "0"}
 
 
@@ -321,15 +327,31 @@ LAYOUTS = {
 }
 
 
+def content_widths(tables: list[list[DCell]], n_cols: int) -> list[float]:
+    """Relative column widths from the longest text of each column's single-column cells: short
+    texts (units, marks, numbers) fit on one line, what is longer counts half (it may wrap)."""
+    longest = [0.0] * n_cols
+    for cells in tables:
+        for c in cells:
+            if c.colspan == 1 and c.col < n_cols and c.text:
+                longest[c.col] = max(longest[c.col], *(text_width(x) for x in c.text.split("\n")))
+    return [max(MIN_COL_CHARS, min(n, SHORT_COL_CHARS)) + max(0.0, min(n, MAX_COL_CHARS) - SHORT_COL_CHARS) / 2
+            for n in longest]
+
+
 def drawing(spec: FormSpec, data: dict | None = None, header: dict | None = None) -> Drawing:
     """The form as title, header lines, table cells and notes."""
     tables, n_cols, heights = LAYOUTS[spec.shape](spec, data)
     widths = spec.layout.get("widths")
-    if spec.shape == "header_matrix":
-        widths = [c.width for c in _matrix_columns(spec, list((data or {}).get(spec.rows_key) or []))]
-    elif spec.shape == "row_list":
-        widths = [c.width for c in spec.columns]
-    widths = list(widths or [1.0] * n_cols)
+    given = bool(widths)
+    if spec.shape in ("header_matrix", "row_list"):
+        cols = _matrix_columns(spec, list((data or {}).get(spec.rows_key) or [])) \
+            if spec.shape == "header_matrix" else spec.columns
+        widths = [c.width for c in cols]
+        given = any(c.width != 1.0 for c in spec.columns)          # 1.0 is the spec's default
+    if not given or len(widths) != n_cols:
+        widths = content_widths(tables, n_cols)
+    widths = list(widths)
     lines = _header_lines(spec, header)
     d = Drawing(title=spec.title, tables=tables, n_cols=n_cols, widths=widths,
                 landscape=spec.orientation == "landscape", font_size=spec.font_size, heights=heights)
@@ -348,85 +370,52 @@ def _spec(form: str | FormSpec) -> FormSpec:
 
 # --- .docx -------------------------------------------------------------------------------
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-
-
-def _plain(paragraph, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-    """Single spacing, no indent, no space around: the table/form look, set explicitly."""
-    pf = paragraph.paragraph_format
-    pf.first_line_indent = Pt(0)
-    pf.left_indent = Pt(0)
-    pf.right_indent = Pt(0)
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
-    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    paragraph.alignment = align
+def _par(text: str = "", font: str = TABLE_FONT, size: float = LINE_PT, bold: bool = False,
+         align: str = "left", after: float = 0):
+    """A form paragraph: exact spacing of CELL_LINE_EM × size, no indent, off the 公文 line grid."""
+    return X.plain_paragraph(text, font, size, bold=bold, align=align, line_pt=round(size * CELL_LINE_EM, 1),
+                             after_pt=after)
 
 
 def _line(doc, text: str, font: str = BODY_FONT, size: float = LINE_PT, bold: bool = False,
-          align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-    p = doc.add_paragraph()
-    _plain(p, align)
-    p.paragraph_format.space_after = Pt(4)
-    _font(p.add_run(text), font, size, bold)
+          align: str = "left") -> None:
+    X.append_block(doc, _par(text, font, size, bold, align, after=4))
 
 
-def _docx_table(doc, cells: list[DCell], d: Drawing, width) -> None:
+def _docx_table(doc, cells: list[DCell], d: Drawing, width_mm: float) -> None:
+    """One ruled table, built in a single pass (widths on the grid and on every cell)."""
     n_rows = max(c.row + c.rowspan for c in cells)
-    table = doc.add_table(rows=n_rows, cols=d.n_cols)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(d.widths)
-    col_w = [int(width * w / total) for w in d.widths]
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            cell.width = col_w[c]
-    for r, h in d.heights.items():
-        if h > 1 and r < n_rows:
-            table.rows[r].height = Pt(20 * h)
+    widths = [width_mm * w / total for w in d.widths]
+    size = d.font_size
+    grid = []
     for dc in cells:
-        cell = table.cell(dc.row, dc.col)
-        if dc.rowspan > 1 or dc.colspan > 1:
-            cell = cell.merge(table.cell(dc.row + dc.rowspan - 1, dc.col + dc.colspan - 1))
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        lines = dc.text.split("\n")
-        p = cell.paragraphs[0]
-        for k, line in enumerate(lines):
-            if k:
-                p = cell.add_paragraph()
-            _plain(p, WD_ALIGN_PARAGRAPH.CENTER if dc.align == "center" else WD_ALIGN_PARAGRAPH.LEFT)
-            if line:
-                _font(p.add_run(line), TABLE_FONT, d.font_size, dc.bold)
+        pars = [_par(line, TABLE_FONT, size, dc.bold, dc.align) for line in dc.text.split("\n")]
+        grid.append(X.GridCell(dc.row, dc.col, pars, dc.rowspan, dc.colspan))
+    heights = {r: size * ROW_MIN_EM for r in range(n_rows)}
+    heights.update({r: 20 * h for r, h in d.heights.items() if h > 1 and r < n_rows})
+    X.append_block(doc, X.grid_table(widths, n_rows, grid, lambda: _par("", TABLE_FONT, size),
+                                     row_heights_pt=heights))
 
 
-def _usable_width(section):
-    return section.page_width - section.left_margin - section.right_margin
+def _usable_width_mm(section) -> float:
+    return (section.page_width - section.left_margin - section.right_margin) / 36000
 
 
-def _render_docx_body(doc, d: Drawing, with_title: bool = True) -> None:
+def _render_docx_body(doc, d: Drawing, with_title: bool = True, width_mm: float | None = None) -> None:
     if with_title:
-        _line(doc, d.title, TITLE_FONT, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _line(doc, d.title, TITLE_FONT, TITLE_PT, align="center")
     for line in d.above:
         _line(doc, line)
-    width = _usable_width(doc.sections[-1])
+    width = width_mm or _usable_width_mm(doc.sections[-1])
     for i, cells in enumerate(d.tables):
         if i:
-            doc.add_paragraph()
+            X.append_block(doc, _par())
         _docx_table(doc, cells, d, width)
     for line in d.below:
         _line(doc, line, size=LINE_PT if not line.startswith(("注", "备注", "填报说明")) else 10.5)
     if not d.below:
-        doc.add_paragraph()       # Word keeps a paragraph after a final table; .doc export needs it
+        X.append_block(doc, _par())      # Word keeps a paragraph after a final table; .doc export needs it
 
 
 def _setup_section(section, landscape: bool) -> None:
@@ -555,20 +544,30 @@ def draw_forms(items: list[tuple], out: Path) -> Path:
 
 
 def append_form(document, form_type: str | FormSpec, data: dict | None = None,
-                header: dict | None = None, font_size: float | None = None) -> None:
+                header: dict | None = None, font_size: float | None = None,
+                width_mm: float | None = None) -> None:
     """Append a form's header lines, table and notes to a python-docx Document (no title).
 
-    The 公文 engine writes "附件N" and the title itself; tables use single spacing,
-    no indent and a smaller font, set explicitly so document defaults do not leak in.
+    The 公文 engine writes "附件N" and the title itself; tables use compact exact spacing,
+    no indent, snap-to-grid off and a smaller font, set explicitly so document defaults do
+    not leak in. The table is `width_mm` wide (default: the last section's type area).
     """
     d = drawing(_spec(form_type), data, header)
     if font_size:
         d.font_size = font_size
-    _render_docx_body(document, d, with_title=False)
+    _render_docx_body(document, d, with_title=False, width_mm=width_mm)
+
+
+def is_landscape(form_type: str | FormSpec) -> bool:
+    """Whether the form is drawn on a landscape page (spec `orientation`)."""
+    return _spec(form_type).orientation == "landscape"
 
 
 def page_break(document) -> None:
     """A page break paragraph (for callers putting forms one per page)."""
-    p = document.add_paragraph()
-    _plain(p)
-    p.add_run().add_break(WD_BREAK.PAGE)
+    p = _par()
+    br = OxmlElement("w:br")
+    br.set(qn("w:type"), "page")
+    p.append(p.makeelement(qn("w:r"), {}))
+    p[-1].append(br)
+    X.append_block(document, p)

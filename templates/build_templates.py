@@ -31,18 +31,10 @@ OUT = Path(__file__).parent / "gongwen.docx"
 ANCHOR = "{{ anchor }}"
 
 
-def footer_distance_mm(p) -> float:
-    """Footer distance so the page number's line top sits `below_type_area_mm` under the 版心."""
-    line_mm = p.sizes_pt.page_number / PT_PER_MM
-    return p.page.margin_bottom_mm - p.page_number.below_type_area_mm - line_mm - FOOTER_DROP_MM
-
-
-FOOTER_DROP_MM = 1.0     # measured: LibreOffice sets an exact 14 pt footer line 1 mm above its nominal place
-
 def _geometry(section, p) -> None:
     pg = p.page
     X.set_page_margins(section, pg.margin_top_mm, pg.margin_bottom_mm, pg.margin_left_mm, pg.margin_right_mm,
-                       pg.width_mm, pg.height_mm, footer_mm=footer_distance_mm(p), header_mm=15,
+                       pg.width_mm, pg.height_mm, footer_mm=p.footer_distance_mm(), header_mm=15,
                        gutter_mm=pg.gutter_mm)
     X.set_page_grid(section, p.grid.lines, p.grid.chars, p.grid.line_pitch_pt, p.char_space, p.grid.type)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document as open_docx
+from docx.oxml.ns import qn
 
 from generators.forms import append_form, blank_form, draw_form
 from parsers.readers import read_file
@@ -132,3 +133,26 @@ def test_extra_spec_is_drawn_and_recognised_without_code(tmp_path, monkeypatch):
     monkeypatch.delenv("PAICHA_FORMS_DIRS")
     assert "metallurgy_campaign_stats" in [s.form_type for s in all_specs([EXTRA])]
     assert "metallurgy_campaign_stats" not in [s.form_type for s in all_specs()]
+
+
+def _grid_mm(path):
+    d = open_docx(str(path))
+    t = d.tables[0]._tbl
+    return [int(g.get(qn("w:w"))) / 56.7 for g in t.tblGrid.findall(qn("w:gridCol"))]
+
+
+def test_blank_forms_fill_the_page_width_with_spec_widths(tmp_path):
+    cols = _grid_mm(blank_form("self_check", tmp_path / "z.docx"))
+    assert abs(sum(cols) - 170) < 1                        # A4 portrait less 2 × 20 mm
+    assert cols[1] == max(cols) and cols[1] > 3 * cols[2]  # 自查内容 is the wide column (spec widths)
+    cols = _grid_mm(blank_form("campaign_stats", tmp_path / "s.docx"))
+    assert abs(sum(cols) - 257) < 1 and len(cols) == 18    # landscape page
+    cells = open_docx(str(tmp_path / "s.docx")).tables[0]._tbl.iter(qn("w:tc"))
+    assert all(tc.find(qn("w:tcPr") + "/" + qn("w:tcW")) is not None for tc in cells)
+
+
+def test_content_widths_when_the_spec_gives_none():
+    from generators.forms import DCell, content_widths
+    cells = [DCell(0, 0, "序号"), DCell(0, 1, "隐患具体描述及整改要求"), DCell(0, 2, "（项）"), DCell(1, 1, "x", colspan=2)]
+    w = content_widths([cells], 3)
+    assert w[1] > w[2] > w[0] - 1 and w[2] == 3

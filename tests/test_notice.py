@@ -190,3 +190,57 @@ def test_samples_pass_checker(rendered):
             continue
         problems = check.check_file(docx, profile="gbt9704")
         assert not problems, (docx.name, problems)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _page_of(doc, label: str) -> int:
+    """Index of the page whose first line is `label` (an attachment page: 附件2)."""
+    return next(i for i, pg in enumerate(doc.pages) if (pg.extract_text() or "").replace(" ", "").startswith(label))
+
+
+def test_attachment_tables_fill_the_type_area_with_compact_rows(rendered):
+    from lxml import etree
+    docx = next(d for d in rendered if d.stem.startswith("000"))
+    root = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    tables = root.findall(f".//{W}tbl")
+    assert len(tables) >= 5
+    for tbl in tables:
+        width = int(tbl.find(f"{W}tblPr/{W}tblW").get(f"{W}w"))
+        cols = [int(g.get(f"{W}w")) for g in tbl.iter(f"{W}gridCol")]
+        assert abs(sum(cols) - width) <= len(cols)
+        assert round(width / 56.7) in (156, 225)              # 版心 width, portrait or landscape
+        assert tbl.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+        for tc in tbl.iter(f"{W}tc"):
+            assert tc.find(f"{W}tcPr/{W}tcW") is not None
+        for p in tbl.iter(f"{W}p"):
+            sp = p.find(f"{W}pPr/{W}spacing")
+            assert sp.get(f"{W}lineRule") == "exact" and int(sp.get(f"{W}line")) <= 20 * 16, "not the 28.95 pt grid"
+            assert p.find(f"{W}pPr/{W}snapToGrid").get(f"{W}val") == "0"
+            assert p.find(f"{W}pPr/{W}ind").get(f"{W}firstLine") == "0"
+    # 自查表: the content column is the widest; its 24 first items fit on the 附件2 page
+    self_check = next(t for t in tables if "自查内容" in "".join(x.text or "" for x in t.iter(f"{W}t")))
+    cols = [int(g.get(f"{W}w")) for g in self_check.iter(f"{W}gridCol")]
+    assert cols[1] > 3 * max(cols[2:])
+    with pdfplumber.open(rendered[docx]) as doc:
+        page = _page_of(doc, "附件2")
+        assert "24.生产车间" in doc.pages[page].extract_text().replace(" ", "")
+
+
+def test_wide_forms_on_landscape_pages_with_page_numbers(rendered):
+    docx = next(d for d in rendered if d.stem.startswith("000"))
+    with pdfplumber.open(rendered[docx]) as doc:
+        wide = _page_of(doc, "附件4")              # campaign_stats, 18 columns
+        narrow = _page_of(doc, "附件3")            # supervision_check: portrait
+        for i, pg in enumerate(doc.pages):
+            if i == wide:
+                assert pg.width > pg.height
+                foot = [c for c in pg.chars if c["top"] > (210 - 26) * MM]
+                assert "".join(c["text"] for c in foot) == f"— {i + 1} —"
+                top = min(c["top"] for c in foot) / MM
+                assert 210 - 26 + 5 < top < 210 - 26 + 9, top     # 7 mm under the turned 版心
+                table = max(pg.rects + pg.lines, key=lambda r: r["x1"] - r["x0"])
+                assert abs((table["x1"] - table["x0"]) / MM - 225) < 2
+        assert doc.pages[narrow].width < doc.pages[narrow].height
+        assert doc.pages[-1].width < doc.pages[-1].height          # back to portrait for the 版记

@@ -436,3 +436,143 @@ def set_cell_vcenter(cell) -> None:
 
 def deepcopy_element(el):
     return copy.deepcopy(el)
+
+
+# --- tables and plain paragraphs built directly as XML -----------------------------------------
+# python-docx's table.cell() rebuilds the whole cell grid on every call; a form of a few hundred
+# cells is built here in one pass instead (w:tblGrid, w:tcW on every cell, gridSpan / vMerge).
+
+_ALIGN = {"left": "left", "center": "center", "right": "right", "both": "both", "distribute": "distribute"}
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _sub(parent, tag: str, **attrs):
+    """Child element `tag` ("w:x") appended to parent, with w: attributes given by local name."""
+    el = parent.makeelement(_W + tag[2:], {_W + k: str(v) for k, v in attrs.items()})
+    parent.append(el)
+    return el
+
+
+def plain_paragraph(text: str = "", font: str = "宋体", size_pt: float = 10.5, latin: str | None = None,
+                    bold: bool = False, align: str = "left", line_pt: float | None = None,
+                    after_pt: float = 0):
+    """A w:p with single (or exact `line_pt`) spacing, no indent, snap-to-grid off: the look of a
+    table cell or a form line, written explicitly so the 公文 body's grid and indents do not leak in."""
+    p = OxmlElement("w:p")
+    ppr = _sub(p, "w:pPr")
+    for tag in ("w:keepNext", "w:keepLines", "w:widowControl"):
+        _sub(ppr, tag, val="0")
+    _sub(ppr, "w:snapToGrid", val="0")
+    if line_pt is None:
+        _sub(ppr, "w:spacing", before="0", after=twips_pt(after_pt), line="240", lineRule="auto")
+    else:
+        _sub(ppr, "w:spacing", before="0", after=twips_pt(after_pt), line=twips_pt(line_pt), lineRule="exact")
+    _sub(ppr, "w:ind", left="0", right="0", firstLine="0", firstLineChars="0")
+    _sub(ppr, "w:jc", val=_ALIGN[align])
+    rpr = _run_props(font, size_pt, latin, bold)
+    ppr.append(copy.deepcopy(rpr))          # paragraph mark: an empty cell keeps the small size
+    if text:
+        r = _sub(p, "w:r")
+        r.append(rpr)
+        t = _sub(r, "w:t")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = text
+    return p
+
+
+def _run_props(font: str, size_pt: float, latin: str | None, bold: bool):
+    rpr = OxmlElement("w:rPr")
+    lat = latin or font
+    _sub(rpr, "w:rFonts", ascii=lat, hAnsi=lat, eastAsia=font, cs=lat)
+    if bold:
+        _sub(rpr, "w:b")
+    sz = str(round(size_pt * 2))
+    _sub(rpr, "w:sz", val=sz)
+    _sub(rpr, "w:szCs", val=sz)
+    return rpr
+
+
+class GridCell:
+    """One cell of a grid_table: its top-left position, spans and paragraphs (w:p elements)."""
+    __slots__ = ("row", "col", "rowspan", "colspan", "paragraphs")
+
+    def __init__(self, row: int, col: int, paragraphs: list, rowspan: int = 1, colspan: int = 1):
+        self.row, self.col, self.rowspan, self.colspan, self.paragraphs = row, col, rowspan, colspan, paragraphs
+
+
+def grid_table(widths_mm: list[float], n_rows: int, cells: list[GridCell], empty_paragraph=None,
+               border_pt: float = 0.5, color: str = "000000", margin_mm: float = 1.0, header_rows: int = 0,
+               row_heights_pt: dict[int, float] | None = None):
+    """A fully ruled, fixed-layout, centred w:tbl: widths on w:tblGrid and on every w:tc.
+
+    Positions not covered by any cell get an empty cell; merged areas become gridSpan / vMerge.
+    `empty_paragraph()` makes the paragraph of empty and continued cells (default: a bare w:p).
+    """
+    n_cols = len(widths_mm)
+    tw = [twips_mm(w) for w in widths_mm]
+    tbl = OxmlElement("w:tbl")
+    pr = _sub(tbl, "w:tblPr")
+    _sub(pr, "w:tblW", w=sum(tw), type="dxa")
+    _sub(pr, "w:jc", val="center")
+    b = _sub(pr, "w:tblBorders")
+    sz = max(2, round(border_pt * 8))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _sub(b, f"w:{side}", val="single", sz=sz, space="0", color=color)
+    _sub(pr, "w:tblLayout", type="fixed")
+    mar = _sub(pr, "w:tblCellMar")
+    for side, w in (("top", 0), ("left", twips_mm(margin_mm)), ("bottom", 0), ("right", twips_mm(margin_mm))):
+        _sub(mar, f"w:{side}", w=w, type="dxa")
+    _sub(pr, "w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
+         noHBand="1", noVBand="1")
+    grid = _sub(tbl, "w:tblGrid")
+    for w in tw:
+        _sub(grid, "w:gridCol", w=w)
+
+    owner: dict[tuple[int, int], GridCell] = {}
+    for c in cells:
+        for i in range(c.row, min(n_rows, c.row + c.rowspan)):
+            for j in range(c.col, min(n_cols, c.col + c.colspan)):
+                owner.setdefault((i, j), c)
+    blank = empty_paragraph or (lambda: OxmlElement("w:p"))
+    heights = row_heights_pt or {}
+    for r in range(n_rows):
+        tr = _sub(tbl, "w:tr")
+        trpr = _sub(tr, "w:trPr")
+        _sub(trpr, "w:cantSplit", val="1")
+        if r in heights:
+            _sub(trpr, "w:trHeight", val=twips_pt(heights[r]), hRule="atLeast")
+        if r < header_rows:
+            _sub(trpr, "w:tblHeader", val="1")
+        c = 0
+        while c < n_cols:
+            cell = owner.get((r, c))
+            span = min(cell.colspan, n_cols - c) if cell and cell.col == c else 1
+            tc = _sub(tr, "w:tc")
+            tcpr = _sub(tc, "w:tcPr")
+            _sub(tcpr, "w:tcW", w=sum(tw[c:c + span]), type="dxa")
+            if span > 1:
+                _sub(tcpr, "w:gridSpan", val=span)
+            start = cell is not None and cell.col == c and cell.row == r
+            if cell is not None and cell.col == c and cell.rowspan > 1:
+                if start:
+                    _sub(tcpr, "w:vMerge", val="restart")
+                else:
+                    _sub(tcpr, "w:vMerge")
+            _sub(tcpr, "w:vAlign", val="center")
+            pars = cell.paragraphs if start and cell.paragraphs else [blank()]
+            for p in pars:
+                tc.append(p)
+            c += span
+    return tbl
+
+
+def append_block(document, el) -> None:
+    """Append a w:p / w:tbl to the end of a python-docx Document's body (before its sectPr)."""
+    body = document.element.body
+    sect = body.find(qn("w:sectPr"))
+    if sect is not None:
+        sect.addprevious(el)
+    else:
+        body.append(el)

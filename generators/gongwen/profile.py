@@ -19,6 +19,7 @@ from schema.errors import PaichaError
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 PT_PER_MM = 72 / 25.4
+FOOTER_DROP_MM = 1.0     # measured: LibreOffice sets an exact 14 pt footer line 1 mm above its nominal place
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class PageNumber:
 
 @dataclass(frozen=True)
 class TableLayout:
-    line_spacing: str
+    line_em: float
     header_bold: bool
     cell_margin_mm: float
     repeat_header: bool
@@ -208,6 +209,12 @@ class Profile:
     @property
     def line_pitch_twips(self) -> int:
         return round(self.grid.line_pitch_pt * 20)
+
+    def footer_distance_mm(self, margin_bottom_mm: float | None = None) -> float:
+        """Footer distance so the page number's line top sits `below_type_area_mm` under the 版心."""
+        bottom = self.page.margin_bottom_mm if margin_bottom_mm is None else margin_bottom_mm
+        line_mm = self.sizes_pt.page_number / PT_PER_MM
+        return bottom - self.page_number.below_type_area_mm - line_mm - FOOTER_DROP_MM
 
     def chars_pt(self, n: float) -> float:
         """Width of n body characters in points (indents are based on this one width)."""

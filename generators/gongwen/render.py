@@ -22,6 +22,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -98,12 +99,14 @@ def _template_bytes(profile: str) -> bytes:
 class Writer:
     """Builds the body of one 公文 into a python-docx Document, following a profile."""
 
-    def __init__(self, doc, p: Profile):
+    def __init__(self, doc, p: Profile, section=None):
         self.doc = doc
         self.p = p
         self.pitch = p.grid.line_pitch_pt
         self.char = p.char_width_pt
         self.chars = p.grid.chars
+        self.section = section          # the 公文's own w:sectPr (copied for landscape 附件 pages)
+        self.landscape = False          # the page orientation being written
 
     # --- primitives -----------------------------------------------------------------------
     def run(self, par, text: str, font: str | None = None, size: float | None = None, bold: bool = False,
@@ -282,43 +285,41 @@ class Writer:
         X.set_exact_spacing(par, line)
         X.set_indent(par, 0, 0, 0, first_line_chars=0)
 
+    @property
+    def width_mm(self) -> float:
+        """Width of the 版心 on the current page (225 mm on a landscape page)."""
+        return self.p.type_height_mm if self.landscape else self.p.type_width_mm
+
     def table(self, t: BodyTable) -> None:
-        """A ruled table: fixed widths, merges, repeated header rows, single spacing, smaller font."""
+        """A ruled table: fixed widths, merges, repeated header rows, compact spacing, smaller font."""
         p = self.p
         if not t.rows:
             return
         if t.title:
             self.run(self.para("center", grid=False), t.title, p.fonts.title, p.sizes_pt.table_caption)
         n_rows, n_cols = len(t.rows), max(len(r) for r in t.rows)
-        width = p.type_width_mm
-        widths = t.col_widths_mm or self._col_widths(t, n_cols, width)
-        table = self.doc.add_table(rows=n_rows, cols=n_cols)
-        X.set_table_borders(table, 0.5, p.colors.text)
-        X.set_table_width(table, sum(widths), widths)
-        X.set_cell_margins(table, p.table.cell_margin_mm)
-        covered = set()
-        for (r, c, rs, cs) in t.merges:
-            X.set_cell_merge(table, r, c, rs, cs)
-            covered |= {(i, j) for i in range(r, r + rs) for j in range(c, c + cs)} - {(r, c)}
-        rows = table.rows
-        for r in range(n_rows):
+        widths = t.col_widths_mm or self._col_widths(t, n_cols, self.width_mm)
+        size = p.sizes_pt.table
+        line = round(size * p.table.line_em, 1)
+        covered = {(i, j) for (r, c, rs, cs) in t.merges for i in range(r, r + rs) for j in range(c, c + cs)}
+        spans = {(r, c): (rs, cs) for (r, c, rs, cs) in t.merges}
+        cells = []
+        for r, row in enumerate(t.rows):
             header = r < t.header_rows
-            if header and p.table.repeat_header:
-                X.set_repeat_header(rows[r])
-            X.set_cant_split(rows[r])
+            font = p.fonts.table_header if header else p.fonts.table
             for c in range(n_cols):
-                if (r, c) in covered:
+                if (r, c) in covered and (r, c) not in spans:
                     continue
-                cell = table.cell(r, c)
-                X.set_cell_vcenter(cell)
-                val = t.rows[r][c] if c < len(t.rows[r]) else ""
-                lines = val.split("\n")
-                for k, ln in enumerate(lines):
-                    par = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
-                    self._cell_par(par, "center" if header or text_width(val) <= 8 else "left")
-                    if ln:
-                        self.run(par, ln, p.fonts.table_header if header else p.fonts.table, p.sizes_pt.table,
-                                 bold=header and p.table.header_bold, condensed=False)
+                val = row[c] if c < len(row) else ""
+                align = "center" if header or text_width(val) <= 8 else "left"
+                pars = [X.plain_paragraph(ln, font, size, p.fonts.latin, bold=header and p.table.header_bold,
+                                          align=align, line_pt=line) for ln in val.split("\n")]
+                rs, cs = spans.get((r, c), (1, 1))
+                cells.append(X.GridCell(r, c, pars, rs, cs))
+        empty = lambda: X.plain_paragraph("", p.fonts.table, size, line_pt=line)  # noqa: E731
+        X.append_block(self.doc, X.grid_table(widths, n_rows, cells, empty, 0.5, p.colors.text,
+                                              p.table.cell_margin_mm,
+                                              t.header_rows if p.table.repeat_header else 0))
 
     @staticmethod
     def _col_widths(t: BodyTable, n_cols: int, width: float) -> list[float]:
@@ -376,16 +377,41 @@ class Writer:
             self.run(self.para("both", first=s.note_indent_chars, first_chars=s.note_indent_chars), note)
 
     # --- 附件 -------------------------------------------------------------------------------
+    def page_section(self, landscape: bool, sect=None):
+        """`sect` (default: a copy of the 公文's w:sectPr) set to portrait or landscape: a landscape
+        page turns the 版心 (225 × 156 mm), keeps the odd/even footers and starts on a new page."""
+        from docx.section import Section
+        pg = self.p.page
+        el = sect if sect is not None else X.deepcopy_element(self.section)
+        sec = Section(el, self.doc.part)
+        if landscape:
+            X.set_page_margins(sec, pg.margin_left_mm, pg.margin_right_mm, pg.margin_top_mm, pg.margin_bottom_mm,
+                               pg.height_mm, pg.width_mm, footer_mm=self.p.footer_distance_mm(pg.margin_right_mm),
+                               gutter_mm=pg.gutter_mm)
+        sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        X.set_section_start(sec, "nextPage")
+        return el
+
+    def turn_page(self, landscape: bool) -> bool:
+        """End the current section when the orientation changes (True: a new page has begun)."""
+        if landscape == self.landscape or self.section is None:
+            return False
+        par = self.para(line=1, grid=False)
+        par._p.get_or_add_pPr().append(self.page_section(self.landscape))
+        self.landscape = landscape
+        return True
+
     def attachment(self, i: int, a: Attachment, numbered: bool) -> None:
+        from generators.forms import append_form, is_landscape
         p = self.p
-        par = self.para(page_break=p.attachment.new_page)
+        turned = self.turn_page(bool(a.form) and is_landscape(a.form))
+        par = self.para(page_break=p.attachment.new_page and not turned)
         self.run(par, p.attachment.label + (str(i) if numbered else ""), p.fonts.attachment_label)
         self.blank(max(0, p.attachment.title_line - 2))
         self.run(self.para("center", grid=False), a.name, p.fonts.attachment_title, p.sizes_pt.attachment_title)
         if a.form:
-            from generators.forms import append_form
             self.blank(1)
-            append_form(self.doc, a.form, a.form_values)
+            append_form(self.doc, a.form, a.form_values, width_mm=self.width_mm)
         if a.file and a.file.suffix.lower() == ".docx":
             self.blank(1)
             self.append_docx(a.file)
@@ -486,12 +512,15 @@ def build_document(gw: Gongwen):
     anchor = next(el for el in body if el.tag == qn("w:p") and el.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None)
     final = body.find(qn("w:sectPr"))
     old_last = final.getprevious()
-    Writer(doc, p).write(gw)
+    writer = Writer(doc, p, anchor.find(qn("w:pPr") + "/" + qn("w:sectPr")))
+    writer.write(gw)
     new = [el for el in old_last.itersiblings() if el is not final]
     for el in new:
         anchor.addprevious(el)
     # the first section's break moves into the last body paragraph; the anchor goes
     sect1 = anchor.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+    if writer.landscape:                # the 公文 ends on a landscape 附件 page
+        writer.page_section(True, sect1)
     last = anchor.getprevious()
     last.get_or_add_pPr().append(sect1)
     body.remove(anchor)
