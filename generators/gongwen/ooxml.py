@@ -455,13 +455,32 @@ def _sub(parent, tag: str, **attrs):
     return el
 
 
+_PLAIN: dict[tuple, tuple] = {}    # settings → (pPr, rPr) prototypes, copied for each paragraph
+
+
 def plain_paragraph(text: str = "", font: str = "宋体", size_pt: float = 10.5, latin: str | None = None,
                     bold: bool = False, align: str = "left", line_pt: float | None = None,
                     after_pt: float = 0):
     """A w:p with single (or exact `line_pt`) spacing, no indent, snap-to-grid off: the look of a
     table cell or a form line, written explicitly so the 公文 body's grid and indents do not leak in."""
+    key = (font, size_pt, latin, bold, align, line_pt, after_pt)
+    protos = _PLAIN.get(key)
+    if protos is None:
+        protos = _PLAIN[key] = _plain_props(*key)
+    ppr, rpr = protos
     p = OxmlElement("w:p")
-    ppr = _sub(p, "w:pPr")
+    p.append(copy.deepcopy(ppr))
+    if text:
+        r = _sub(p, "w:r")
+        r.append(copy.deepcopy(rpr))
+        t = _sub(r, "w:t")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = text
+    return p
+
+
+def _plain_props(font, size_pt, latin, bold, align, line_pt, after_pt):
+    ppr = OxmlElement("w:pPr")
     for tag in ("w:keepNext", "w:keepLines", "w:widowControl"):
         _sub(ppr, tag, val="0")
     _sub(ppr, "w:snapToGrid", val="0")
@@ -473,13 +492,7 @@ def plain_paragraph(text: str = "", font: str = "宋体", size_pt: float = 10.5,
     _sub(ppr, "w:jc", val=_ALIGN[align])
     rpr = _run_props(font, size_pt, latin, bold)
     ppr.append(copy.deepcopy(rpr))          # paragraph mark: an empty cell keeps the small size
-    if text:
-        r = _sub(p, "w:r")
-        r.append(rpr)
-        t = _sub(r, "w:t")
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        t.text = text
-    return p
+    return ppr, rpr
 
 
 def _run_props(font: str, size_pt: float, latin: str | None, bold: bool):

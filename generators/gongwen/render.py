@@ -14,6 +14,7 @@ not draw floating tables).
 """
 from __future__ import annotations
 
+import copy
 import io
 import math
 import re
@@ -24,8 +25,11 @@ from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from docxtpl import DocxTemplate
 
 from generators.gongwen import ooxml as X
@@ -96,6 +100,9 @@ def _template_bytes(profile: str) -> bytes:
         return out.read_bytes()
 
 
+_PROTOTYPES: dict[int, tuple[Profile, dict]] = {}    # id(profile) → (profile, {settings: pPr / rPr})
+
+
 class Writer:
     """Builds the body of one 公文 into a python-docx Document, following a profile."""
 
@@ -109,10 +116,23 @@ class Writer:
         self.landscape = False          # the page orientation being written
 
     # --- primitives -----------------------------------------------------------------------
+    # Paragraph and run properties are built once per distinct setting (python-docx's API, slow)
+    # and copied afterwards: a notice has hundreds of paragraphs but a dozen kinds of them.
+    def _protos(self) -> dict:
+        return _PROTOTYPES.setdefault(id(self.p), (self.p, {}))[1]
+
     def run(self, par, text: str, font: str | None = None, size: float | None = None, bold: bool = False,
             color: str | None = None, condensed: bool | None = None):
         p = self.p
         size = size or p.sizes_pt.body
+        condensed = condensed if condensed is not None else size == p.sizes_pt.body
+        key = ("r", font, size, bold, color, condensed)
+        protos = self._protos()
+        if key in protos:
+            r = par._p.add_r()
+            r.insert(0, copy.deepcopy(protos[key]))
+            r.text = text
+            return Run(r, par)
         r = par.add_run(text)
         X.set_run_fonts(r, font or p.fonts.body, p.fonts.latin)
         r.font.size = Pt(size)
@@ -120,14 +140,22 @@ class Writer:
             r.bold = True
         if color:
             X.set_color(r, color)
-        if condensed if condensed is not None else size == p.sizes_pt.body:
+        if condensed:
             X.set_char_spacing(r, p.char_spacing_pt)
+        protos[key] = copy.deepcopy(r._r.rPr)
         return r
 
     def para(self, align: str = "left", line: float | None = -1, before: float = 0, left: float = 0,
              right: float = 0, first: float = 0, first_chars: float | None = None, grid: bool = True,
              page_break: bool = False):
         """A paragraph with every property explicit (indents in characters of the grid)."""
+        key = ("p", align, line, before, left, right, first, first_chars, grid, page_break)
+        protos = self._protos()
+        if key in protos:
+            el = OxmlElement("w:p")
+            el.append(copy.deepcopy(protos[key]))
+            X.append_block(self.doc, el)
+            return Paragraph(el, self.doc._body)
         par = self.doc.add_paragraph()
         par.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                          "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
@@ -135,6 +163,7 @@ class Writer:
         X.set_exact_spacing(par, self.pitch if line == -1 else line, before_pt=before)
         X.set_indent(par, left_pt=left * self.char, right_pt=right * self.char, first_line_pt=first * self.char,
                      first_line_chars=first_chars)
+        protos[key] = copy.deepcopy(par._p.pPr)
         return par
 
     def blank(self, n: int = 1) -> None:
