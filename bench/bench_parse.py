@@ -132,6 +132,13 @@ def bare_openpyxl(files: list[Path]) -> None:
         wb.close()
 
 
+def paicha_one_process(files: list[Path]) -> None:
+    """paicha's own reading and recognition, file after file: what the pool spreads over the cores."""
+    from parsers.pipeline import read_records
+    for f in files:
+        read_records(str(f))
+
+
 def timed(fn, *args) -> float:
     t = time.perf_counter()
     fn(*args)
@@ -165,7 +172,7 @@ def main() -> int:
     t = time.perf_counter()
     docx_files, xlsx_files = make_corpus(base / "corpus", n_docx, n_xlsx)
     print(f"语料：{n_docx} 个 .docx、{n_xlsx} 个 .xlsx，生成用时 {time.perf_counter() - t:.1f} 秒；"
-          f"{workers} 个进程，CPU {os.cpu_count()} 核")
+          f"{workers} 个进程，CPU {os.cpu_count()} 核；开始时系统负载 {os.getloadavg()[0]:.1f}")
 
     rows = []   # (what, files, seconds, peak rss, peak pss)
     # ours first, so the bare readers' imports do not inflate the main process
@@ -186,10 +193,12 @@ def main() -> int:
     bare = []
     if docx_files:
         sample = docx_files[:BASELINE_MAX_FILES]
+        bare.append(("paicha 读取+识别 单进程", len(sample), timed(paicha_one_process, sample), "docx"))
         bare.append(("python-docx 裸读", len(sample), timed(bare_python_docx, sample), "docx"))
         bare.append(("docx2python 裸读", len(sample), timed(bare_docx2python, sample), "docx"))
     if xlsx_files:
         sample = xlsx_files[:BASELINE_MAX_FILES]
+        bare.append(("paicha 读取+识别 单进程", len(sample), timed(paicha_one_process, sample), "xlsx"))
         bare.append(("openpyxl 裸读", len(sample), timed(bare_openpyxl, sample), "xlsx"))
 
     ours_rate = {"docx": None, "xlsx": None}
@@ -204,7 +213,8 @@ def main() -> int:
         print(f"{name:<22}{n:>8}{seconds:>9.2f}{n / seconds:>10.1f}{rss:>13.0f}{pss:>13.0f}{'':>11}")
     for name, n, seconds, kind in bare:
         ratio = ours_rate[kind] / (n / seconds) if ours_rate[kind] else float("nan")
-        print(f"{name:<22}{n:>8}{seconds:>9.2f}{n / seconds:>10.1f}{'':>13}{'':>13}{ratio:>10.2f}x")
+        print(f"{name + '（.' + kind + '）':<22}{n:>8}{seconds:>9.2f}{n / seconds:>10.1f}{'':>13}{'':>13}{ratio:>10.2f}x")
+    print(f"结束时系统负载 {os.getloadavg()[0]:.1f}（高于核数时，其他进程在争用 CPU，速度偏低）")
     print()
     last = rows[-1][5]
     print(f"最后一轮：{last.files_parsed} 个成功、{last.files_failed} 个失败，"
