@@ -244,3 +244,52 @@ def test_wide_forms_on_landscape_pages_with_page_numbers(rendered):
                 assert abs((table["x1"] - table["x0"]) / MM - 225) < 2
         assert doc.pages[narrow].width < doc.pages[narrow].height
         assert doc.pages[-1].width < doc.pages[-1].height          # back to portrait for the 版记
+
+
+SEED_TITLES = [   # (发文机关, the seeds' titles written on one line)
+    ("晋城市城区发展和改革局", "晋城市城区发展和改革局关于印发《安全生产大排查大整治行动方案》的通知"),
+    ("兴县应急管理局", "兴县应急管理局关于深入开展冶金工贸行业安全生产大检查大整治大提升专项行动的通知"),
+    ("南庄镇人民政府", "南庄镇人民政府关于印发全镇重大事故隐患专项排查整治2023行动实施方案的通知"),
+    ("晋中市安全生产委员会", "晋中市安全生产委员会关于做好当前及后四个月安全防范工作扎实有效开展安全检查督导的通知"),
+    ("晋城市安全生产委员会", "晋城市安全生产委员会关于印发《晋城市安全生产治本攻坚三年行动实施方案（2024—2026年）》的通知"),
+]
+
+
+@pytest.mark.parametrize("organ,title", SEED_TITLES)
+def test_title_breaks_between_phrases(organ, title):
+    from generators.gongwen.profile import load_profile
+    from generators.gongwen.render import break_title, text_width
+    rules = load_profile().title_break
+    lines = break_title(title, 20, rules, [organ])
+    assert "".join(lines) == title and 2 <= len(lines) <= 3
+    widths = [text_width(x) for x in lines]
+    assert max(widths) <= 20
+    assert widths[0] <= max(widths[1:]) + 2, lines             # longest not on top (梯形 / 菱形) when possible
+    assert max(widths) - min(widths) <= 6, lines               # lines of similar length
+    for a, b in zip(lines, lines[1:]):
+        assert not a.endswith(("关于", "的", "《", "（")) and not b.startswith(("》", "）", "、", "，")), lines
+        assert not (organ in a + b and organ not in a and organ not in b), lines    # organ name whole
+    for book in ("《安全生产大排查大整治行动方案》",):
+        if book in title:
+            assert any(book in x for x in lines), lines         # a book title that fits stays whole
+    assert lines[0] == {"晋城市城区发展和改革局关于印发《安全生产大排查大整治行动方案》的通知": "晋城市城区发展和改革局关于印发"}.get(title, lines[0])
+
+
+def test_short_title_and_explicit_lines_kept():
+    from generators.gongwen.profile import load_profile
+    from generators.gongwen.render import break_title
+    rules = load_profile().title_break
+    assert break_title("关于开展安全生产大检查的通知", 20, rules) == ["关于开展安全生产大检查的通知"]
+    lines = break_title("关于印发《安全生产大排查大整治行动方案》的通知", 20, rules)
+    assert lines == ["关于印发", "《安全生产大排查大整治行动方案》的通知"]      # never inside 《》, never 关于 alone
+
+
+def test_rendered_title_lines(rendered):
+    docx = next(d for d in rendered if d.stem.startswith("000"))
+    with pdfplumber.open(rendered[docx]) as doc:
+        chars = [c for c in doc.pages[0].chars if 21 < c["size"] < 23]
+        lines = {}
+        for c in chars:
+            lines.setdefault(round(c["top"]), []).append(c["text"])
+        texts = ["".join(v) for _, v in sorted(lines.items())]
+    assert texts == ["晋城市城区发展和改革局", "关于印发", "《安全生产大排查大整治行动方案》的通知"], texts

@@ -454,11 +454,12 @@ def find_parts(view: DocxView) -> Parts:
     if rest and len(rest[0].text.strip()) <= 80 and not heading_level(rest[0].text) \
             and not rest[0].text.strip().endswith(("：", ":")):
         parts.title = [rest[0]]
-        if rest[0].align == "center":
-            for p in rest[1:]:
-                if p.align != "center" or p.text.strip().endswith(("：", ":")):
-                    break
-                parts.title.append(p)
+        size = {r.size for r in rest[0].runs if r.text.strip()}
+        for p in rest[1:]:      # further title lines: centred like the first, or in the title's size
+            same = size and {r.size for r in p.runs if r.text.strip()} == size
+            if not (p.align == "center" == rest[0].align or same) or p.text.strip().endswith(("：", ":")):
+                break
+            parts.title.append(p)
         rest = rest[len(parts.title):]
     if rest and rest[0].text.strip().endswith(("：", ":")) and len(rest[0].text.strip()) <= 100 \
             and not heading_level(rest[0].text):

@@ -105,6 +105,15 @@ class Header:
 
 
 @dataclass(frozen=True)
+class TitleBreak:
+    glue_forward: list          # words never left at the end of a line (关于, 的 …)
+    no_line_start: str          # characters never starting a line (closing brackets, punctuation)
+    no_line_end: str            # characters never ending a line (opening brackets)
+    prefer_before: list         # words a break goes before when it balances (关于: after the organ name)
+    avoid_before: list          # words a break goes before only when needed (的通知)
+
+
+@dataclass(frozen=True)
 class Body:
     recipients_gap_lines: int
     first_line_indent_chars: float
@@ -170,6 +179,7 @@ class Profile:
     fonts: Fonts
     sizes_pt: Sizes
     header: Header
+    title_break: TitleBreak
     body: Body
     signature: Signature
     attachment: AttachmentLayout
@@ -246,7 +256,7 @@ def _build(cls, data: dict, where: str):
 
 _SECTIONS = {
     "page": Page, "grid": Grid, "colors": Colors, "fonts": Fonts, "sizes_pt": Sizes,
-    "header": Header, "body": Body, "signature": Signature, "attachment": AttachmentLayout,
+    "header": Header, "title_break": TitleBreak, "body": Body, "signature": Signature, "attachment": AttachmentLayout,
     "banji": Banji, "page_number": PageNumber, "table": TableLayout,
 }
 

@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
@@ -35,7 +36,7 @@ from docxtpl import DocxTemplate
 from generators.gongwen import ooxml as X
 from generators.gongwen.draft import date_text
 from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
-from generators.gongwen.profile import PT_PER_MM, Profile, load_profile
+from generators.gongwen.profile import PT_PER_MM, Profile, TitleBreak, load_profile
 from schema.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,80 @@ def heading_split(text: str, ends: str) -> tuple[int, int]:
             return level, i + 1
     whole = len(text) <= SHORT_HEADING and text[-1] not in "，,；;、"
     return level, len(text) if whole else prefix
+
+
+# Title line breaking: cost of a candidate split, in characters of line-length difference.
+TOP_LONGEST_COST = 3      # the top line is the longest (the shape should be 梯形 or 菱形)
+PREFERRED_BREAK_GAIN = 4  # a break before a prefer_before word (关于)
+AVOIDED_BREAK_COST = 3    # a break before an avoid_before word (的)
+EXTRA_LINE_COST = 4       # one line more than the minimum
+
+
+def _words(text: str) -> list[str]:
+    import jieba
+    jieba.setLogLevel(60)
+    return jieba.lcut(text)
+
+
+def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = ()) -> set[int]:
+    """Offsets where a title line may break: between jieba words, never inside a kept name or a
+    《》/（） group that fits a line, never after glue words or before closing punctuation, and
+    never next to a lone character (大检查, 改革局)."""
+    cuts, pos = set(), 0
+    words = _words(text)
+    for i, w in enumerate(words):
+        if pos:
+            cuts.add(pos)
+        pos += len(w)
+    pos = 0
+    for i, w in enumerate(words):
+        end = pos + len(w)
+        if w in rules.glue_forward:
+            cuts.discard(end)
+        elif len(w) == 1 and "\u4e00" <= w <= "\u9fff" and w not in rules.avoid_before:
+            cuts.discard(pos)
+            cuts.discard(end)
+        pos = end
+    for i, c in enumerate(text):
+        if c in rules.no_line_start:
+            cuts.discard(i)
+        if c in rules.no_line_end:
+            cuts.discard(i + 1)
+    spans = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"《[^《》]*》|（[^（）]*）|“[^“”]*”", text)
+              if text_width(m.group()) <= max_chars]
+    return {c for c in cuts if not any(a < c < b for a, b in spans)}
+
+
+def break_title(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = ()) -> list[str]:
+    """A title too long for one line, broken between whole phrases into lines of similar length,
+    the longest not on top when possible (GB/T 9704 7.3.1: 梯形 or 菱形)."""
+    if text_width(text) <= max_chars:
+        return [text]
+    cuts = sorted(title_breaks(text, max_chars, rules, keep))
+    k_min = math.ceil(text_width(text) / max_chars)
+    best, best_cost = None, math.inf
+    for k in (k_min, k_min + 1):
+        for chosen in combinations(cuts, k - 1):
+            bounds = (0, *chosen, len(text))
+            lines = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            lens = [text_width(x) for x in lines]
+            if max(lens) > max_chars:
+                continue
+            cost = max(lens) - min(lens) + (k - k_min) * EXTRA_LINE_COST
+            if lens[0] > max(lens[1:]):
+                cost += TOP_LONGEST_COST
+            for ln in lines[1:]:
+                if ln.startswith(tuple(rules.prefer_before)):
+                    cost -= PREFERRED_BREAK_GAIN
+                if ln.startswith(tuple(rules.avoid_before)):
+                    cost += AVOIDED_BREAK_COST
+            if cost < best_cost:
+                best, best_cost = lines, cost
+    if best is None:                    # no phrase split fits: fill lines (a very long name)
+        n = math.ceil(len(text) / k_min)
+        best = [text[i:i + n] for i in range(0, len(text), n)]
+    return best
 
 
 @lru_cache(maxsize=8)
@@ -265,9 +340,15 @@ class Writer:
         X.set_paragraph_border(par, "bottom", p.header.red_rule_thickness_pt, p.colors.red, space_pt=space)
 
     # --- 主体 -------------------------------------------------------------------------------
+    def title_lines(self, text: str, size: float, keep: list[str] = ()) -> list[str]:
+        """The draft's lines of a title, each too long for the 版心 broken between phrases."""
+        max_chars = math.floor(self.width_mm * PT_PER_MM / size + 0.01)
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        return [part for ln in lines for part in break_title(ln, max_chars, self.p.title_break, keep)]
+
     def title(self, gw: Gongwen) -> None:
         p = self.p
-        lines = [ln.strip() for ln in gw.title.split("\n") if ln.strip()]
+        lines = self.title_lines(gw.title, p.sizes_pt.title, gw.organs)
         for i, ln in enumerate(lines):
             par = self.para("center", before=p.header.title_gap_lines * self.pitch if i == 0 else 0, grid=False)
             self.run(par, ln, p.fonts.title, p.sizes_pt.title)
@@ -437,7 +518,8 @@ class Writer:
         par = self.para(page_break=p.attachment.new_page and not turned)
         self.run(par, p.attachment.label + (str(i) if numbered else ""), p.fonts.attachment_label)
         self.blank(max(0, p.attachment.title_line - 2))
-        self.run(self.para("center", grid=False), a.name, p.fonts.attachment_title, p.sizes_pt.attachment_title)
+        for ln in self.title_lines(a.name, p.sizes_pt.attachment_title):
+            self.run(self.para("center", grid=False), ln, p.fonts.attachment_title, p.sizes_pt.attachment_title)
         if a.form:
             self.blank(1)
             append_form(self.doc, a.form, a.form_values, width_mm=self.width_mm)
