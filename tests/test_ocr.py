@@ -190,3 +190,22 @@ def test_too_small_and_blank_images(tmp_path):
         with pytest.raises(InputError) as info:
             read_image(p)
         assert info.value.code == "too_small" and str(p) in info.value.message
+
+
+def test_mixed_pdf_text_and_scanned_pages(tmp_path, text_docs):
+    """A PDF whose page 1 has a text layer and page 2 is a scan: page 2 is OCR'd, format pdf-scan."""
+    import pypdfium2 as pdfium
+    out = pdfium.PdfDocument.new()
+    out.import_pages(pdfium.PdfDocument(str(SAMPLES / "supervision_check.pdf")), [0])
+    out.import_pages(pdfium.PdfDocument(str(SAMPLES / "major_hazard_list-scan.pdf")), [0])
+    p = tmp_path / "mixed.pdf"
+    out.save(str(p))
+    seen = []
+    doc = read_pdf(p, progress=lambda page, total: seen.append(page))
+    assert doc.format == "pdf-scan" and seen == [1, 2]
+    tables = list(doc.tables())
+    assert [t.page for t in tables] == [1, 2]
+    assert all(c.confidence is None for c in tables[0].cells)           # text layer: no OCR
+    assert cells(text_docs["supervision_check"]) == cells(doc, page=1)
+    ref = {(2, *k[1:]) for k in cells(text_docs["major_hazard_list"], page=1)}
+    assert cell_accuracy(ref, cells(doc, page=2)) >= MIN_CELL_ACCURACY_PER_PAGE

@@ -262,7 +262,7 @@ def merge_cells(box, xs, ys, vsep, hsep) -> Grid:
     return grid
 
 
-def recover_grid(bw: np.ndarray, hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
+def recover_grid(hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
                  cfg: dict = SETTINGS) -> Grid | None:
     """The grid of one table region, or None when it has no cells."""
     ys = row_lines(hmask, box, unit, cfg)
@@ -381,7 +381,7 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     bw_notext = erase_text(bw, pieces)
     vmask = vertical_lines(bw_notext, unit, cfg)
     grids = [g for box in table_regions(hmask, vmask, unit, cfg)
-             if (g := recover_grid(bw, hmask, bw_notext, box, unit, cfg)) is not None]
+             if (g := recover_grid(hmask, bw_notext, box, unit, cfg)) is not None]
     inside, outside = assign_pieces(grids, pieces)
     ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
     placed: list[tuple[float, Block]] = []
