@@ -15,7 +15,9 @@ from generators.office import convert
 from schema.errors import DraftError
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples" / "notices").glob("*.md"))
+SAMPLES = sorted((ROOT / "samples" / "notices").glob("0*.md"))          # the five seed notices
+LAYOUTS = sorted((ROOT / "samples" / "notices").glob("joint_*.md")) + \
+    sorted((ROOT / "samples" / "notices").glob("upward_*.md"))           # 联合行文, 上行文
 MM = 72 / 25.4
 TRICKY = """---
 发文机关: 兴县应急管理局
@@ -33,7 +35,7 @@ TRICKY = """---
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("notices")
-    docs = [notice(d, out / (d.stem + ".docx")) for d in SAMPLES]
+    docs = [notice(d, out / (d.stem + ".docx")) for d in SAMPLES + LAYOUTS]
     tricky = out / "tricky.md"
     tricky.write_text(TRICKY, encoding="utf-8")
     docs.append(notice(tricky))
@@ -43,7 +45,11 @@ def rendered(tmp_path_factory):
 
 
 def _sample_pdfs(rendered):
-    return [pdf for d, pdf in rendered.items() if d.stem != "tricky"]
+    return [pdf for d, pdf in rendered.items() if d.stem[:1].isdigit()]
+
+
+def _layout_pdf(rendered, prefix: str) -> Path:
+    return next(pdf for d, pdf in rendered.items() if d.stem.startswith(prefix))
 
 
 def _body_lines(page) -> int:
@@ -293,3 +299,60 @@ def test_rendered_title_lines(rendered):
             lines.setdefault(round(c["top"]), []).append(c["text"])
         texts = ["".join(v) for _, v in sorted(lines.items())]
     assert texts == ["晋城市城区发展和改革局", "关于印发", "《安全生产大排查大整治行动方案》的通知"], texts
+
+
+def _lines(chars, key="bottom") -> dict:
+    """Characters grouped by their rounded baseline."""
+    out = {}
+    for c in chars:
+        out.setdefault(round(c[key]), []).append(c)
+    return out
+
+
+def test_joint_mark_names_stacked_and_wenjian_centred(rendered):
+    with pdfplumber.open(_layout_pdf(rendered, "joint")) as doc:
+        page = doc.pages[0]
+        red = [c for c in page.chars if c.get("non_stroking_color") and tuple(c["non_stroking_color"])[:3] == (1, 0, 0)]
+        if not red:       # colour space without RGB triples: take the big glyphs of the 版头
+            red = [c for c in page.chars if c["size"] > 24]
+        text = "".join(c["text"] for c in red)
+        assert text.count("文件") == 1
+        wen = [c for c in red if c["text"] in "文件" and text.count(c["text"]) == 1]
+        names = [c for c in red if c not in wen]
+        rows = ["".join(x["text"] for x in sorted(v, key=lambda c: c["x0"])) for _, v in sorted(_lines(names).items())]
+        assert rows == ["晋城市城区应急管理局", "晋城市城区发展和改革局"], rows
+        names_mid = (min(c["top"] for c in names) + max(c["bottom"] for c in names)) / 2
+        wen_mid = (min(c["top"] for c in wen) + max(c["bottom"] for c in wen)) / 2
+        assert abs(wen_mid - names_mid) < 2 * MM                          # 文件 centred on the names
+        assert min(c["x0"] for c in wen) > max(c["x1"] for c in names)    # to the right of them
+
+
+def test_joint_sealed_signatures_side_by_side(rendered):
+    with pdfplumber.open(_layout_pdf(rendered, "joint")) as doc:
+        page = next(pg for pg in doc.pages if "2023年6月25日" in (pg.extract_text() or "").replace(" ", "")
+                    and "印发" not in (pg.extract_text() or ""))
+        body = [c for c in page.chars if 15 < c["size"] < 17]
+        row = next(v for _, v in _lines(body).items() if "应急管理局" in "".join(c["text"] for c in v))
+        text = "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"]))
+        assert "晋城市城区应急管理局" in text and "晋城市城区发展和改革局" in text
+        assert text.index("应急") < text.index("发展")                   # lead organ first (left)
+        date = next(v for _, v in _lines(body).items() if "".join(c["text"] for c in v).startswith("2023"))
+        assert min(c["top"] for c in date) > max(c["bottom"] for c in row)  # date under the names
+
+
+def test_upward_signer_line_shares_the_doc_number_baseline(rendered):
+    with pdfplumber.open(_layout_pdf(rendered, "upward")) as doc:
+        page = doc.pages[0]
+        row = next(v for _, v in _lines(page.chars).items() if "签" in "".join(c["text"] for c in v))
+        row = sorted(row, key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in row).replace(" ", "")
+        assert text == "城应急字〔2023〕8号签发人：张卫东", text
+        assert max(c["bottom"] for c in row) - min(c["bottom"] for c in row) < 1      # one baseline
+        char = 156 / 28
+        assert abs(row[0]["x0"] / MM - (28 + char)) < 1.5                  # 字号 1 char in from the left
+        assert abs(row[-1]["x1"] / MM - (210 - 26 - char)) < 1.5           # 签发人 1 char in from the right
+        label = next(c for c in row if c["text"] == "签")
+        name = next(c for c in row if c["text"] == "张")
+        assert label["fontname"] != name["fontname"]                       # 仿宋 label, 楷体 name
+    g = _first_page_geometry(_layout_pdf(rendered, "upward"))
+    assert abs(g["rule_gap"] - 4) <= 1 and abs(g["mark_top"] - 72) <= 3, g     # red rule 4 mm under that line

@@ -111,6 +111,7 @@ class TitleBreak:
     no_line_end: str            # characters never ending a line (opening brackets)
     prefer_before: list         # words a break goes before when it balances (关于: after the organ name)
     avoid_before: list          # words a break goes before only when needed (的通知)
+    suffix_chars: str           # a lone character of these belongs to the word before (局, 年); others to the next (大)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def heading_split(text: str, ends: str) -> tuple[int, int]:
 TOP_LONGEST_COST = 3      # the top line is the longest (the shape should be 梯形 or 菱形)
 PREFERRED_BREAK_GAIN = 4  # a break before a prefer_before word (关于)
 AVOIDED_BREAK_COST = 3    # a break before an avoid_before word (的)
-EXTRA_LINE_COST = 4       # one line more than the minimum
+EXTRA_LINE_COST = 6       # one line more than the minimum
 
 
 def _words(text: str) -> list[str]:
@@ -104,7 +104,7 @@ def _words(text: str) -> list[str]:
 def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = ()) -> set[int]:
     """Offsets where a title line may break: between jieba words, never inside a kept name or a
     《》/（） group that fits a line, never after glue words or before closing punctuation, and
-    never next to a lone character (大检查, 改革局)."""
+    never between a lone character and the word it belongs to (大|检查, 改革|局)."""
     cuts, pos = set(), 0
     words = _words(text)
     for i, w in enumerate(words):
@@ -117,8 +117,7 @@ def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str]
         if w in rules.glue_forward:
             cuts.discard(end)
         elif len(w) == 1 and "\u4e00" <= w <= "\u9fff" and w not in rules.avoid_before:
-            cuts.discard(pos)
-            cuts.discard(end)
+            cuts.discard(pos if w in rules.suffix_chars else end)    # 改革|局, 四个|月; 大|整治
         pos = end
     for i, c in enumerate(text):
         if c in rules.no_line_start:
@@ -322,7 +321,7 @@ class Writer:
             par = self.para("left" if last else "right", left=h.signer_indent_chars if last else 0,
                             right=h.signer_indent_chars)
             if last:
-                X.set_tab_stops(par, [("right", (self.chars - 2 * h.signer_indent_chars) * self.char)])
+                X.set_tab_stops(par, [("right", (self.chars - h.signer_indent_chars) * self.char)])  # from the margin
                 self.run(par, gw.doc_number + "\t", p.fonts.doc_number)
             self.run(par, h.signer_label if gi == 0 else "", p.fonts.signer_label)
             if gi > 0:
@@ -472,8 +471,16 @@ class Writer:
         if gw.sealed:
             self.blank(s.sealed_gap_lines)
             date_left = self.chars - s.sealed_date_right_chars - dw
-            for sig in sigs:
-                self.run(self.para(left=max(0.0, date_left + (dw - text_width(sig)) / 2)), sig)
+            centre = date_left + dw / 2
+            half = self.chars / 2
+            if len(sigs) == 2 and max(text_width(x) for x in sigs) <= half - 1 and centre - half > 0:
+                # 联合行文 with seals: both 署名 on one line, the lead organ first, the date below
+                par = self.para()
+                X.set_tab_stops(par, [("center", (centre - half) * self.char), ("center", centre * self.char)])
+                self.run(par, "\t" + sigs[0] + "\t" + sigs[1])
+            else:
+                for sig in sigs:
+                    self.run(self.para(left=max(0.0, date_left + (dw - text_width(sig)) / 2)), sig)
         else:
             self.blank(s.gap_lines)
             lefts = [self.chars - s.right_indent_chars - text_width(sig) for sig in sigs]
