@@ -29,6 +29,7 @@ SETTINGS = {
     "h_kernel_units": 2.5,      # a horizontal ruling line is longer than this many text heights
     "v_kernel_units": 0.6,      # vertical line fragments kept for finding table regions
     "v_coverage": 0.85,         # a column inside a row band ruled over this fraction is a border
+    "drift_per_px": 0.02,       # sideways drift of a vertical rule allowed per pixel of band height
     "h_coverage": 0.6,          # an edge ruled over this fraction of its length is a border
     "merge_tol_units": 0.3,     # line positions closer than this are one line
     "ink_ratio": 0.004,         # dark fraction of an empty-read cell that means "something unread"
@@ -180,9 +181,11 @@ def column_lines(bw_notext: np.ndarray, box, ys: list[float], unit: float,
         if b - a < 3:
             per_band.append([])
             continue
-        band = bw_notext[a:b, x0:x1] > 0
+        # a rule may drift sideways over a tall band (residual tilt, perspective): look
+        # within +-k columns, k growing with the band's height
+        k = max(1, int(np.ceil(cfg["drift_per_px"] * (b - a))))
+        band = cv2.dilate(bw_notext[a:b, x0:x1], np.ones((1, 2 * k + 1), np.uint8)) > 0
         cover = band.mean(axis=0)
-        cover = np.maximum(cover, np.maximum(np.roll(cover, 1), np.roll(cover, -1)))  # 1-px drift
         cols = [x0 + i for i in np.flatnonzero(cover >= cfg["v_coverage"])]
         per_band.append(_cluster(cols, cfg["merge_tol_units"] * unit))
     xs = _cluster([x for band in per_band for x in band], cfg["merge_tol_units"] * unit)
