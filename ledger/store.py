@@ -20,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+import yaml
+
 from ledger.db import transaction
 from schema.record import Record
 
@@ -71,6 +73,41 @@ def record_period(rec: Record) -> str | None:
     return None
 
 
+def supersede_period(rec: Record) -> str | None:
+    """The reporting slot a return fills: the ISO week of fill_date for weekly forms, else record_period."""
+    from ledger.aggregate import config
+    cadence = (config().get("forms", {}).get(rec.form_type) or {}).get("cadence")
+    fill = str(rec.header.get("fill_date") or rec.header.get("period") or "")
+    if cadence in ("week", "day") and re.match(r"^\d{4}-\d{2}-\d{2}$", fill):
+        d = datetime.strptime(fill, "%Y-%m-%d").date()
+        if cadence == "day":
+            return fill
+        y, w, _ = d.isocalendar()
+        return f"{y}-W{w:02d}"
+    return record_period(rec)
+
+
+_HAZARD_TEXT = Path(__file__).with_name("hazard_text.yaml")
+_hazard_rules: list[tuple[re.Pattern, str]] | None = None
+
+
+def hazard_statement(item: str | None) -> str | None:
+    """A 自查表 question marked 不符合 as a problem statement: 是否建立… → 未建立… (rules in hazard_text.yaml)."""
+    global _hazard_rules
+    if not item:
+        return item
+    if _hazard_rules is None:
+        data = yaml.safe_load(_HAZARD_TEXT.read_text(encoding="utf-8"))
+        _hazard_rules = [(re.compile(r["pattern"]), r["replace"]) for r in data["rules"]]
+    text = item.strip().rstrip("？?。")
+    if text.count("是否") > 1:   # several questions in one item: which failed is unknown
+        return f"不符合要求：{text}"
+    for pattern, replace in _hazard_rules:
+        if pattern.match(text):
+            return pattern.sub(replace, text, count=1)
+    return f"不符合要求：{text}"
+
+
 def record_unit(rec: Record) -> str | None:
     """The reporting unit: header.reporting_unit, else the 调度表's village."""
     return rec.header.get("reporting_unit") or rec.header.get("village") or None
@@ -92,7 +129,7 @@ def supersede_key(rec: Record) -> str | None:
     """form_type + reporting unit + period [+ enterprise] [+ check_date]; None when the subject is unknown."""
     if rec.form_type == "unknown":
         return None
-    parts = [rec.form_type, enterprise_key(record_unit(rec)), record_period(rec) or ""]
+    parts = [rec.form_type, enterprise_key(record_unit(rec)), supersede_period(rec) or ""]
     if rec.form_type in PER_ENTERPRISE:
         ent = enterprise_key(record_enterprise(rec))
         if not ent:
@@ -191,7 +228,7 @@ def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: boo
         for item in d.get("items") or []:
             marks = (item.get("self_result"), item.get("check_result"))
             if "no" in marks or "rectifying" in marks:
-                hazards.append(dict(ent, description=item.get("content"), origin="self_check",
+                hazards.append(dict(ent, description=hazard_statement(item.get("content")), origin="self_check",
                                     found_date=h.get("fill_date"),
                                     note="企业自查：整改中" if "rectifying" in marks else None))
     elif t == "supervision_check":

@@ -227,9 +227,9 @@ def test_hazards_from_each_source_kind(con):
     for h in hz:
         by_origin.setdefault(h["origin"], []).append(h)
     assert sorted(h["description"] for h in by_origin["self_check"]) == [
-        "是否按规定开展安全培训", "消防设施是否完好有效", "疏散通道是否畅通"]
+        "未按规定开展安全培训", "消防设施不完好有效", "疏散通道不畅通"]
     assert all(h["status"] == "open" and h["town"] == "北石店镇" for h in by_origin["self_check"])
-    rect = next(h for h in by_origin["self_check"] if h["description"] == "消防设施是否完好有效")
+    rect = next(h for h in by_origin["self_check"] if h["description"] == "消防设施不完好有效")
     note = con.execute("SELECT note FROM hazard_events WHERE hazard_id = ?", (rect["id"],)).fetchone()[0]
     assert "整改中" in note
     sup = by_origin["supervision_check"]

@@ -124,10 +124,19 @@ def test_batch_order_errors_and_ledger(fakes, workers):
 
 def test_resubmission_counts_as_superseded(fakes):
     tmp = fakes
-    write(tmp / "r/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-05", 3)], ensure_ascii=False))
+    # the weekly 统计表 (000: 每周五报本周数据): Monday's return corrected on Thursday of the same week
+    write(tmp / "r/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-06", 3)], ensure_ascii=False))
     write(tmp / "r/2.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-09", 4)], ensure_ascii=False))
     s = pipeline.parse([tmp / "r"], db=tmp / "l.db", workers=1, progress=False)
     assert s.ledger == {"new": 2, "unchanged": 0, "superseded": 1}
+
+
+def test_weekly_returns_of_one_month_all_count(fakes):
+    tmp = fakes
+    for i, day in enumerate(["2023-03-03", "2023-03-10", "2023-03-17"]):
+        write(tmp / f"w/{i}.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", day, i + 1)], ensure_ascii=False))
+    s = pipeline.parse([tmp / "w"], db=tmp / "l.db", workers=1, progress=False)
+    assert s.ledger == {"new": 3, "unchanged": 0, "superseded": 0}
 
 
 def test_worker_crash_fails_only_its_file(fakes):
