@@ -213,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # output piped into head and the like
+        sys.stderr.close()
+        return 0
     return int(rc or 0)
 
 
