@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Orders per second: issue_orders on 1,000 enterprises vs a naive docxtpl loop, same run.
 
-    /tmp/venv/bin/python bench/bench_orders.py [--orders 1000] [--naive 200]
+    .venv/bin/python bench/bench_orders.py [--orders 1000] [--naive 200]
 
 Baseline ("naive"): per order, DocxTemplate(path) → render(context, autoescape=True) → save,
 the usual docxtpl loop; measured on --naive orders (its rate is per order, so a sample is enough).

@@ -1,7 +1,7 @@
 """End-to-end parsing speed and memory, against bare reading of the same files.
 
-    /tmp/venv/bin/python bench/bench_parse.py                 # 1,000 .docx + 1,000 .xlsx
-    /tmp/venv/bin/python bench/bench_parse.py --files 10000   # memory on a 10,000-file batch
+    .venv/bin/python bench/bench_parse.py                 # 1,000 .docx + 1,000 .xlsx
+    .venv/bin/python bench/bench_parse.py --files 10000   # memory on a 10,000-file batch
 
 Builds the corpus (bench/make_corpus.py) in a temporary folder, then measures
 parsers.pipeline.parse() (read + recognise + JSONL + ledger, all cores) and, in

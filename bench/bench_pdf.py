@@ -1,7 +1,7 @@
 """PDF and OCR speed and accuracy, against plain baselines measured in the same run.
 
-    /tmp/venv/bin/python bench/bench_pdf.py            # all sample scans (tesseract baseline ~15 s a page)
-    /tmp/venv/bin/python bench/bench_pdf.py --scans 3  # fewer scanned pages
+    .venv/bin/python bench/bench_pdf.py            # all sample scans (tesseract baseline ~15 s a page)
+    .venv/bin/python bench/bench_pdf.py --scans 3  # fewer scanned pages
 
 Text PDFs: read_pdf pages/s on a 100-page PDF of the sample forms, against plain
 pdfplumber extract_tables() on the same pages. Targets: >= 10 pages/s.

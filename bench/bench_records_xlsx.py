@@ -3,7 +3,7 @@
 Baseline, measured in the same run: openpyxl write-only dumping the same cell
 values with no styles, comments or flattening. Prints seconds and the ratio.
 
-    /tmp/venv/bin/python bench/records_xlsx.py [N]
+    .venv/bin/python bench/bench_records_xlsx.py [N]
 """
 from __future__ import annotations
 

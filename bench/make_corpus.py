@@ -5,7 +5,7 @@ draws the official 附件), then copied with one name changed inside the XML (a
 different enterprise or reporting unit per file), which takes a millisecond per
 copy. Every copy is a valid, distinct return (its own sha256, its own subject).
 
-    /tmp/venv/bin/python bench/make_corpus.py OUTDIR --docx 1000 --xlsx 1000
+    .venv/bin/python bench/make_corpus.py OUTDIR --docx 1000 --xlsx 1000
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Make the PDF, scan and photo samples in samples/returns_pdf/.
 
-    /tmp/venv/bin/python samples/make_scans.py
+    .venv/bin/python samples/make_scans.py
 
 For every form type: draw the filled form (generators.forms.draw_form with the
 sample fill data), convert all of them to text PDFs in one LibreOffice batch,

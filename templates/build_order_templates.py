@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the enforcement-document templates (docxtpl) reproducibly:
 
-    /tmp/venv/bin/python templates/build_order_templates.py
+    .venv/bin/python templates/build_order_templates.py
 
 - order_zhiling.docx  责令限期整改指令书 (应急责改)
 - order_fucha.docx    整改复查意见书     (应急复查)

@@ -1,6 +1,6 @@
 """Build templates/gongwen.docx reproducibly from the layout profile.
 
-    /tmp/venv/bin/python templates/build_templates.py [profile]
+    .venv/bin/python templates/build_templates.py [profile]
 
 The template carries what every 公文 shares: document defaults (仿宋_GB2312 3号,
 Times New Roman for Latin), page geometry and line grid, odd/even footers with

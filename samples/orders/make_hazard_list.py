@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes samples/orders/隐患清单.xlsx, a filled hazard list for `cli.py order --hazards`:
 
-    /tmp/venv/bin/python samples/orders/make_hazard_list.py
-    /tmp/venv/bin/python cli.py order --hazards samples/orders/隐患清单.xlsx --date 2023-03-12 -o out/orders
+    .venv/bin/python samples/orders/make_hazard_list.py
+    .venv/bin/python cli.py order --hazards samples/orders/隐患清单.xlsx --date 2023-03-12 -o out/orders
 """
 import sys
 from pathlib import Path

@@ -6,7 +6,7 @@ with merged cells, some bold, dates with leading zeros and a [2023] 发文字号
 Texts come from the campaign notices in /work/shared/seeds. Also writes a .doc
 copy of the first draft through LibreOffice (generators/office.convert).
 
-    /tmp/venv/bin/python samples/word_drafts/make_drafts.py [OUTDIR]
+    .venv/bin/python samples/word_drafts/make_drafts.py [OUTDIR]
 """
 from __future__ import annotations
 
