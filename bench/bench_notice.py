@@ -1,6 +1,6 @@
 """Notices per second: paicha's notice() on the five samples vs a plain docxtpl render.
 
-    /tmp/venv/bin/python bench/bench_notice.py [rounds]
+    .venv/bin/python bench/bench_notice.py [rounds]
 
 Baseline (same run, same template, same 版记 context): DocxTemplate(template).render(ctx,
 autoescape=True).save() with no body, i.e. the cost of docxtpl alone. Both produce .docx

@@ -7,7 +7,7 @@ in one LibreOffice batch per target) under samples/returns/格式样例/, a two-
 variants (synonym labels, re-ordered columns, header lines below the table, a 自查表
 split in two tables) and samples/returns/expected.jsonl: the data each file holds.
 
-Run: /tmp/venv/bin/python samples/make_returns.py
+Run: .venv/bin/python samples/make_returns.py
 """
 from __future__ import annotations
 
