@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from generators.excel import write as xl_write
 from generators.gongwen import ooxml as X
-from generators.gongwen.render import text_width
+from generators.gongwen.render import column_needs, fit_columns
 from schema.errors import InputError
 from schema.spec import Field, FormSpec, load_spec
 
@@ -36,9 +36,7 @@ LINE_PT = 12
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
 CELL_LINE_EM = 1.3        # exact line height of form text, in font sizes (compact rows)
-MIN_COL_CHARS = 2.0       # computed column widths (specs without widths): at least 2 characters,
-SHORT_COL_CHARS = 4.0     # texts up to 4 characters on one line, longer ones up to 16 counted half
-MAX_COL_CHARS = 16.0
+CELL_MARGIN_MM = 1.0      # left and right cell margins of form tables
 ROW_MIN_EM = 1.6          # rows at least this many font sizes high (room to write by hand)
 MARK_WRITTEN = {"yes": "√", "no": "×", "rectifying": "0"}
 
@@ -64,6 +62,7 @@ class Drawing:
     below: list[str] = field(default_factory=list)     # header lines below, notes
     landscape: bool = False
     font_size: float = 10.5
+    fit: bool = False         # widths come from the content: fitted to the page (render.fit_columns)
     heights: dict[int, float] = field(default_factory=dict)  # row index → relative height
 
 
@@ -327,16 +326,20 @@ LAYOUTS = {
 }
 
 
-def content_widths(tables: list[list[DCell]], n_cols: int) -> list[float]:
-    """Relative column widths from the longest text of each column's single-column cells: short
-    texts (units, marks, numbers) fit on one line, what is longer counts half (it may wrap)."""
-    longest = [0.0] * n_cols
+def column_texts(tables: list[list[DCell]], n_cols: int) -> list[list[str]]:
+    """The texts of each column's single-column cells, over all the tables of a form."""
+    cols: list[list[str]] = [[] for _ in range(n_cols)]
     for cells in tables:
         for c in cells:
             if c.colspan == 1 and c.col < n_cols and c.text:
-                longest[c.col] = max(longest[c.col], *(text_width(x) for x in c.text.split("\n")))
-    return [max(MIN_COL_CHARS, min(n, SHORT_COL_CHARS)) + max(0.0, min(n, MAX_COL_CHARS) - SHORT_COL_CHARS) / 2
-            for n in longest]
+                cols[c.col].append(c.text)
+    return cols
+
+
+def content_widths(tables: list[list[DCell]], n_cols: int) -> list[float]:
+    """Relative column widths from the content (the natural widths of render.column_needs): short
+    texts (units, marks, numbers) whole, what is longer counts half (it may wrap)."""
+    return [n.natural for n in column_needs(column_texts(tables, n_cols))]
 
 
 def drawing(spec: FormSpec, data: dict | None = None, header: dict | None = None) -> Drawing:
@@ -349,12 +352,13 @@ def drawing(spec: FormSpec, data: dict | None = None, header: dict | None = None
             if spec.shape == "header_matrix" else spec.columns
         widths = [c.width for c in cols]
         given = any(c.width != 1.0 for c in spec.columns)          # 1.0 is the spec's default
-    if not given or len(widths) != n_cols:
+    fit = not given or len(widths) != n_cols
+    if fit:
         widths = content_widths(tables, n_cols)
     widths = list(widths)
     lines = _header_lines(spec, header)
     d = Drawing(title=spec.title, tables=tables, n_cols=n_cols, widths=widths,
-                landscape=spec.orientation == "landscape", font_size=spec.font_size, heights=heights)
+                landscape=spec.orientation == "landscape", font_size=spec.font_size, heights=heights, fit=fit)
     if spec.header_position == "below":
         d.below += lines
     else:
@@ -385,9 +389,12 @@ def _line(doc, text: str, font: str = BODY_FONT, size: float = LINE_PT, bold: bo
 def _docx_table(doc, cells: list[DCell], d: Drawing, width_mm: float) -> None:
     """One ruled table, built in a single pass (widths on the grid and on every cell)."""
     n_rows = max(c.row + c.rowspan for c in cells)
-    total = sum(d.widths)
-    widths = [width_mm * w / total for w in d.widths]
     size = d.font_size
+    widths = fit_columns(column_needs(column_texts(d.tables, d.n_cols)), width_mm, size, CELL_MARGIN_MM) \
+        if d.fit else None
+    if widths is None:          # spec widths, or content too wide for the page: in proportion
+        total = sum(d.widths)
+        widths = [width_mm * w / total for w in d.widths]
     grid = []
     for dc in cells:
         pars = [_par(line, TABLE_FONT, size, dc.bold, dc.align) for line in dc.text.split("\n")]
@@ -395,7 +402,7 @@ def _docx_table(doc, cells: list[DCell], d: Drawing, width_mm: float) -> None:
     heights = {r: size * ROW_MIN_EM for r in range(n_rows)}
     heights.update({r: 20 * h for r, h in d.heights.items() if h > 1 and r < n_rows})
     X.append_block(doc, X.grid_table(widths, n_rows, grid, lambda: _par("", TABLE_FONT, size),
-                                     row_heights_pt=heights))
+                                     margin_mm=CELL_MARGIN_MM, row_heights_pt=heights))
 
 
 def _usable_width_mm(section) -> float:

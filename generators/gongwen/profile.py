@@ -71,6 +71,7 @@ class Fonts:
     banji: str
     table: str
     table_header: str
+    caption: str
     page_number: str
     latin: str
 
@@ -85,6 +86,7 @@ class Sizes:
     page_number: float
     table: float
     table_caption: float
+    table_wide: float
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class TableLayout:
     header_bold: bool
     cell_margin_mm: float
     repeat_header: bool
+    wide_columns: int
 
 
 @dataclass(frozen=True)

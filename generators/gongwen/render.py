@@ -20,6 +20,7 @@ import math
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -65,6 +66,89 @@ SHORT_HEADING = 60      # a numbered paragraph without 。/：, this short and n
 def text_width(s: str) -> float:
     """Width in body characters: CJK and full-width 1, ASCII 0.5."""
     return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
+
+
+# Column widths of ruled tables (body tables and 附件 forms), in characters of the table's font.
+NOWRAP_CHARS = 6.0        # a text up to this wide never wraps (北石店镇, 西上庄街道, 整改率)
+WRAP_MIN_CHARS = 4.0      # a longer text may wrap, on lines of at least this many characters
+SHORT_COL_CHARS = 4.0     # natural widths: texts up to 4 characters count whole,
+MAX_COL_CHARS = 16.0      # what is longer counts half, up to 16
+MIN_COL_CHARS = 2.0
+COL_SLACK_CHARS = 0.3     # borders and rounding: a text exactly as wide as its column wraps
+# Latin glyph widths (em) of DejaVu Serif, which LibreOffice here draws for Times New Roman: an upper
+# bound (Times is narrower), so numbers fit in Word and in the PDF preview alike.
+LATIN_EM = {"0123456789": 0.64, ".,:;'|!": 0.32, "%": 0.95, "-/()[] ": 0.34}
+LATIN_OTHER_EM = 0.72
+UNBREAKABLE_RE = re.compile(r"[\x21-\x7e％．]+")   # numbers, 90.00%, 2023-03-01, codes: never wrapped
+NUMBER_RE = re.compile(r"^[-+]?[\d.,]+%?$|^[—–-]$")
+
+
+def cell_text_width(s: str) -> float:
+    """Width of table text in characters of its size: CJK 1, Latin by LATIN_EM."""
+    w = 0.0
+    for c in s:
+        if ord(c) >= 0x2000:
+            w += 1.0
+        else:
+            w += next((v for k, v in LATIN_EM.items() if c in k), LATIN_OTHER_EM)
+    return w
+
+
+@dataclass
+class ColumnNeed:
+    """What a column's texts ask for, in characters: `least` (its longest unbreakable text) and
+    `want` (its longest line, capped at MAX_COL_CHARS)."""
+    least: float
+    want: float
+
+    @property
+    def natural(self) -> float:
+        """Relative width when nothing is known of the page: short texts whole, longer ones half."""
+        short = max(MIN_COL_CHARS, min(self.want, SHORT_COL_CHARS))
+        return max(self.least, short + max(0.0, self.want - SHORT_COL_CHARS) / 2)
+
+
+def unbreakable_width(text: str) -> float:
+    """Width of the longest part of `text` that must stay on one line: a short text whole, else its
+    longest Latin run (a number, a percentage, a date) and at least WRAP_MIN_CHARS."""
+    best = 0.0
+    for line in text.split("\n"):
+        line = line.strip()
+        w = cell_text_width(line)
+        if w > NOWRAP_CHARS:
+            w = max([WRAP_MIN_CHARS] + [cell_text_width(t) for t in UNBREAKABLE_RE.findall(line)])
+        best = max(best, w)
+    return best
+
+
+def column_needs(columns: list[list[str]]) -> list[ColumnNeed]:
+    """ColumnNeed of each column from the texts of its single-column cells."""
+    out = []
+    for texts in columns:
+        least = max((unbreakable_width(t) for t in texts if t), default=0.0)
+        longest = max((cell_text_width(x.strip()) for t in texts for x in t.split("\n")), default=0.0)
+        out.append(ColumnNeed(least, max(least, min(longest, MAX_COL_CHARS))))
+    return out
+
+
+def fit_columns(needs: list[ColumnNeed], width_mm: float, size_pt: float, margin_mm: float) -> list[float] | None:
+    """Column widths in mm summing to `width_mm` for text of `size_pt` in cells with `margin_mm` each
+    side: every column gets what it wants and the rest goes by natural width; when that is too wide,
+    every column gets its least and the rest goes to those wanting more. None when even the least
+    widths do not fit (the caller takes a smaller font or a landscape page)."""
+    mm_per_char = size_pt / PT_PER_MM
+    avail = (width_mm - 2 * margin_mm * len(needs)) / mm_per_char
+    least = [max(1.0, n.least) + COL_SLACK_CHARS for n in needs]
+    want = [max(MIN_COL_CHARS, n.want) + COL_SLACK_CHARS for n in needs]
+    if sum(least) > avail:
+        return None
+    if sum(want) <= avail:
+        nat = [n.natural for n in needs]
+        chars = [w + (avail - sum(want)) * x / sum(nat) for w, x in zip(want, nat)]
+    else:
+        more = [w - lo for w, lo in zip(want, least)]
+        chars = [lo + (avail - sum(least)) * m / sum(more) for lo, m in zip(least, more)]
+    return [c * mm_per_char + 2 * margin_mm for c in chars]
 
 
 def heading_level(text: str) -> tuple[int, int]:
@@ -221,9 +305,9 @@ class Writer:
 
     def para(self, align: str = "left", line: float | None = -1, before: float = 0, left: float = 0,
              right: float = 0, first: float = 0, first_chars: float | None = None, grid: bool = True,
-             page_break: bool = False):
+             page_break: bool = False, keep_next: bool = False):
         """A paragraph with every property explicit (indents in characters of the grid)."""
-        key = ("p", align, line, before, left, right, first, first_chars, grid, page_break)
+        key = ("p", align, line, before, left, right, first, first_chars, grid, page_break, keep_next)
         protos = self._protos()
         if key in protos:
             el = OxmlElement("w:p")
@@ -233,7 +317,7 @@ class Writer:
         par = self.doc.add_paragraph()
         par.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                          "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-        X.set_paragraph_flags(par, snap_to_grid=grid, page_break_before=page_break)
+        X.set_paragraph_flags(par, snap_to_grid=grid, page_break_before=page_break, keep_next=keep_next)
         X.set_exact_spacing(par, self.pitch if line == -1 else line, before_pt=before)
         X.set_indent(par, left_pt=left * self.char, right_pt=right * self.char, first_line_pt=first * self.char,
                      first_line_chars=first_chars)
@@ -399,17 +483,50 @@ class Writer:
         """Width of the 版心 on the current page (225 mm on a landscape page)."""
         return self.p.type_height_mm if self.landscape else self.p.type_width_mm
 
+    def caption(self, text: str, keep_next: bool = False) -> None:
+        """A table / figure caption (表1　… / 图1　…): centred, caption font, no indent, on the line grid;
+        `keep_next` keeps it on the page of the table below it."""
+        p = self.p
+        self.run(self.para("center", keep_next=keep_next), text, p.fonts.caption, p.sizes_pt.table_caption)
+
+    def table_layout(self, t: BodyTable, n_cols: int) -> tuple[float, list[float], bool]:
+        """(font size, column widths in mm, fits) of a body table on the current page: widths from its
+        content (fit_columns) at the table size, or at the wide-table size when it has many columns or
+        does not fit; when nothing fits (fits False), widths in proportion to the least widths."""
+        p = self.p
+        if t.col_widths_mm:
+            total = sum(t.col_widths_mm)
+            return p.sizes_pt.table, [w * self.width_mm / total for w in t.col_widths_mm], True
+        spanned = {(r, j) for (r, c, rs, cs) in t.merges if cs > 1 for j in range(c, c + cs)}
+        needs = column_needs([[row[c] for r, row in enumerate(t.rows) if c < len(row) and (r, c) not in spanned]
+                              for c in range(n_cols)])
+        sizes = [p.sizes_pt.table, p.sizes_pt.table_wide]
+        if n_cols > p.table.wide_columns:
+            sizes = sizes[1:]
+        for size in sizes:
+            widths = fit_columns(needs, self.width_mm, size, p.table.cell_margin_mm)
+            if widths:
+                return size, widths, True
+        least = [max(1.0, n.least) for n in needs]
+        return sizes[-1], [self.width_mm * w / sum(least) for w in least], False
+
     def table(self, t: BodyTable) -> None:
-        """A ruled table: fixed widths, merges, repeated header rows, compact spacing, smaller font."""
+        """A ruled table: widths from its content at the 版心 width (fixed layout, on tblGrid and every
+        cell), merges, repeated header rows, compact exact spacing; a smaller font when wide, a
+        landscape page when still too wide; a caption above it kept with it."""
         p = self.p
         if not t.rows:
             return
-        if t.title:
-            self.run(self.para("center", grid=False), t.title, p.fonts.title, p.sizes_pt.table_caption)
         n_rows, n_cols = len(t.rows), max(len(r) for r in t.rows)
-        widths = t.col_widths_mm or self._col_widths(t, n_cols, self.width_mm)
-        size = p.sizes_pt.table
+        size, widths, fits = self.table_layout(t, n_cols)
+        turned = False
+        if not fits and not self.landscape and self.section is not None:
+            turned = self.turn_page(True)
+            size, widths, fits = self.table_layout(t, n_cols)
+        if t.title:
+            self.caption(t.title, keep_next=True)
         line = round(size * p.table.line_em, 1)
+        char_mm = size / PT_PER_MM
         covered = {(i, j) for (r, c, rs, cs) in t.merges for i in range(r, r + rs) for j in range(c, c + cs)}
         spans = {(r, c): (rs, cs) for (r, c, rs, cs) in t.merges}
         cells = []
@@ -420,33 +537,28 @@ class Writer:
                 if (r, c) in covered and (r, c) not in spans:
                     continue
                 val = row[c] if c < len(row) else ""
-                align = "center" if header or text_width(val) <= 8 else "left"
+                rs, cs = spans.get((r, c), (1, 1))
+                room = (sum(widths[c:c + cs]) - 2 * p.table.cell_margin_mm) / char_mm
+                one_line = all(cell_text_width(x) <= room for x in val.split("\n"))
+                align = "center" if header or NUMBER_RE.match(val.strip()) or one_line else "left"
                 pars = [X.plain_paragraph(ln, font, size, p.fonts.latin, bold=header and p.table.header_bold,
                                           align=align, line_pt=line) for ln in val.split("\n")]
-                rs, cs = spans.get((r, c), (1, 1))
                 cells.append(X.GridCell(r, c, pars, rs, cs))
         empty = lambda: X.plain_paragraph("", p.fonts.table, size, line_pt=line)  # noqa: E731
         X.append_block(self.doc, X.grid_table(widths, n_rows, cells, empty, 0.5, p.colors.text,
                                               p.table.cell_margin_mm,
                                               t.header_rows if p.table.repeat_header else 0))
-
-    @staticmethod
-    def _col_widths(t: BodyTable, n_cols: int, width: float) -> list[float]:
-        need = [2.0] * n_cols
-        for row in t.rows:
-            for c, v in enumerate(row):
-                longest = max((text_width(x) for x in v.split("\n")), default=0)
-                need[c] = max(need[c], min(longest, 14.0))
-        total = sum(need)
-        return [width * w / total for w in need]
+        if turned:
+            self.turn_page(False)
 
     def image(self, img: BodyImage) -> None:
-        par = self.para("center", line=None, grid=False)
+        """A centred picture at most the 版心 wide; its caption below it, kept on the same page."""
         if not Path(img.path).exists():
             raise InputError(f"{img.path}：找不到图片文件", code="missing")
-        par.add_run().add_picture(str(img.path), width=Mm(min(img.width_mm, self.p.type_width_mm)))
+        par = self.para("center", line=None, grid=False, keep_next=bool(img.caption))
+        par.add_run().add_picture(str(img.path), width=Mm(min(img.width_mm, self.width_mm)))
         if img.caption:
-            self.run(self.para("center", grid=False), img.caption, size=self.p.sizes_pt.table)
+            self.caption(img.caption)
 
     def attachment_note(self, atts: list[Attachment]) -> None:
         """附件说明: 附件：1. 名称, later items aligned under the first name."""
