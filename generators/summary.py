@@ -138,7 +138,7 @@ def major_hazard_table(agg: Aggregate) -> BodyTable:
         status = HAZARD_STATUS.get(h["status"], h["status"]) + ("（逾期）" if h["overdue"] else "")
         rows.append([str(i), h["enterprise"] or "", h["town"] or unit_name(h["reporting_unit"]) or "",
                      h["description"] or "", h["measure"] or "", status, h["order_number"] or ""])
-    return BodyTable(rows, header_rows=1, col_widths_mm=[10, 32, 20, 38, 24, 16, 16])
+    return BodyTable(rows, header_rows=1)
 
 
 def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]] | None:
@@ -192,7 +192,6 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
             body.append(form_sentence(agg, ft))
         if agg.register.total.found:
             body.append(register_sentence(agg))
-        # captions are body paragraphs (the checker reads centred captions as mis-set body text)
         tables = [(f"{w['forms'][ft]['table']}（来源：各单位报送的统计表）", form_table(agg, ft)) for ft in agg.forms]
         if agg.register.total.found:
             reg = agg.register
@@ -200,13 +199,14 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
                            register_table(reg.by_unit, reg.total, "镇（街道）")))
             tables.append(("分行业隐患整改情况（来源：隐患台账）", register_table(reg.by_industry, reg.total, "行业")))
         for n, (caption, table) in enumerate(tables, 1):
-            body += [f"表{n}：{caption}", table]
+            table.title = w["table_caption"].format(n=n, caption=caption)
+            body.append(table)
         data = _chart_data(agg) if chart_dir else None
         if data:
             from generators.chart import bar_chart
             caption, units, series = data
             png = bar_chart(units, series, Path(chart_dir) / "chart.png", ylabel="项")
-            body += [f"图1：{caption}", BodyImage(png, width_mm=150)]
+            body.append(BodyImage(png, width_mm=150, caption=w["figure_caption"].format(n=1, caption=caption)))
     for sec in w["sections"]:
         body.append(sec["heading"])
         if sec["heading"].startswith("三") and agg.issues:

@@ -467,3 +467,60 @@ def test_notice_samples_are_clean(draft, tmp_path):
 
 def test_there_are_notice_samples():
     assert len(NOTICES) >= 5
+
+
+# --- captions: 表N above a table, 图N below a picture -------------------------------------------
+
+@pytest.fixture(scope="session")
+def captioned(tmp_path_factory) -> Path:
+    """The notice with a captioned table, a captioned picture and a plain paragraph right before a table."""
+    import dataclasses
+
+    from PIL import Image
+
+    from generators.gongwen.model import BodyImage
+    from generators.gongwen.render import render
+    d = tmp_path_factory.mktemp("caption")
+    png = d / "chart.png"
+    Image.new("RGB", (300, 150), "white").save(png)
+    rows = [["职务", "姓名"], ["组长", "冯晓伟"]]
+    gw = dataclasses.replace(GONGWEN, body=GONGWEN.body[:3] + [
+        BodyTable(rows=rows, title="表1　领导小组成员"),
+        "各企业要于2023年3月15日前完成自查，并按下表报送联系人。",
+        BodyTable(rows=rows),
+        BodyImage(png, width_mm=80, caption="图1　隐患整改情况"),
+        "请各单位认真贯彻落实。",
+    ])
+    return render(gw, d / "captioned.docx")
+
+
+def test_captions_pass_the_checker(captioned):
+    problems = check_file(captioned)
+    assert problems == [], format_report(captioned, problems)
+    root = etree.fromstring(zipfile.ZipFile(captioned).read("word/document.xml"))
+    for text, nxt in (("表1领导小组成员", w("tbl")), ("图1隐患整改情况", None)):
+        p = para(root, text)
+        assert p.find(f"{w('pPr')}/{w('jc')}").get(w("val")) == "center"
+        assert p.find(f"{w('pPr')}/{w('ind')}").get(w("firstLine")) == "0"
+        assert {f.get(w("eastAsia")) for f in p.iter(w("rFonts"))} == {"黑体"}
+        if nxt:     # kept on the page of its table
+            assert p.getnext().tag == nxt
+            assert p.find(f"{w('pPr')}/{w('keepNext')}").get(w("val")) == "1"
+        else:       # the picture above it is kept with it
+            assert p.getprevious().find(f"{w('pPr')}/{w('keepNext')}").get(w("val")) == "1"
+
+
+CAPTION_PLANTS = {   # what is planted → the rule that must be reported
+    "body.font": lambda r: set_font(para(r, "各企业要于2023年3月15日前完成自查"), "宋体"),  # body text right before a table
+    "body.font#centred": lambda r: (set_jc(para(r, "请各单位认真贯彻落实"), "center"),         # centred, but not by a table
+                                    set_font(para(r, "请各单位认真贯彻落实"), "黑体")),
+    "caption.font": lambda r: set_font(para(r, "表1领导小组成员"), "微软雅黑"),
+    "caption.color": lambda r: set_color(para(r, "图1隐患整改情况"), "FF0000"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(CAPTION_PLANTS))
+def test_body_rules_still_apply_next_to_tables(captioned, tmp_path, rule):
+    bad = plant(captioned, tmp_path / "planted.docx", {"word/document.xml": CAPTION_PLANTS[rule]})
+    problems = check_file(bad)
+    assert {p.rule for p in problems} == {rule.split("#")[0]}, format_report(bad, problems)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_summary_numbers_equal_recount(report):
     assert f"排查重大隐患{_n(mf)}项、已整改{_n(mx)}项，整改率{percent(mx, mf)}" in text
     assert f"行政罚款{_n(want['fines_wan'])}万元" in text
     assert f"责令限期整改企业{_n(want['ordered_rectification'])}家" in text
-    assert "关于2023年3月安全生产大排查大整治行动情况的通报" in text
+    assert "关于2023年3月安全生产大排查大整治行动情况的通报" in text.replace("\n", "")   # title lines joined
     for heading in ("一、基本情况", "二、主要做法", "三、存在问题", "四、下步打算"):
         assert heading in text
     assert text.count("【请填写") == 3
@@ -74,6 +75,59 @@ def test_tables_agree_with_text_and_attachment(report):
 
 def test_summary_passes_the_gbt9704_checker(report):
     assert check_file(report) == []
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body(path: Path):
+    import zipfile
+
+    from lxml import etree
+    return etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(f"{W}body")
+
+
+def _ptext(el) -> str:
+    return "".join(t.text or "" for t in el.iter(f"{W}t"))
+
+
+def test_tables_and_chart_have_real_captions(report):
+    body = _body(report)
+    tables = body.findall(f"{W}tbl")
+    captions = [_ptext(t.getprevious()) for t in tables[:-1]]          # the last is the attachment's
+    assert [c[:2] for c in captions] == [f"表{n}" for n in range(1, len(tables))]
+    assert "各单位大排查大整治行动统计表汇总" in captions[0]
+    for t in tables[:-1]:
+        ppr = t.getprevious().find(f"{W}pPr")
+        assert ppr.find(f"{W}jc").get(f"{W}val") == "center" and ppr.find(f"{W}keepNext").get(f"{W}val") == "1"
+    picture = next(p for p in body.iter(f"{W}p") if p.find(f".//{W}drawing") is not None)
+    assert _ptext(picture.getnext()).startswith("图1")
+    assert not any(_ptext(p).startswith(("表1：", "图1：")) for p in body.iter(f"{W}p"))   # no plain-text captions
+
+
+@pytest.fixture(scope="session")
+def report_pdf(report) -> Path:
+    from generators.gongwen.render import to_pdf
+    return to_pdf(report)
+
+
+def test_table_columns_fit_their_numbers(report, report_pdf):
+    """Widths from the content at the 版心 width: percentages, numbers and unit names never wrap."""
+    import pdfplumber
+    body = _body(report)
+    cells = set()
+    for tbl in body.findall(f"{W}tbl"):
+        assert tbl.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+        grid = [int(g.get(f"{W}w")) for g in tbl.iter(f"{W}gridCol")]
+        assert abs(sum(grid) - int(tbl.find(f"{W}tblPr/{W}tblW").get(f"{W}w"))) <= len(grid)
+        assert round(sum(grid) / 56.7) == 156
+        assert all(tc.find(f"{W}tcPr/{W}tcW") is not None for tc in tbl.iter(f"{W}tc"))
+        cells |= {_ptext(tc) for tc in tbl.iter(f"{W}tc")}
+    whole = {c for c in cells if re.fullmatch(r"\d+(\.\d+)?%?|北石店镇|西上庄街道|东沟村", c)}
+    assert any(c.endswith("%") for c in whole) and "西上庄街道" in whole
+    with pdfplumber.open(report_pdf) as pdf:
+        words = {w["text"] for pg in pdf.pages for w in pg.extract_words(keep_blank_chars=False)}
+    assert whole <= words, sorted(whole - words)
 
 
 def test_empty_period_still_a_valid_document(db, tmp_path, capsys):

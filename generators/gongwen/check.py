@@ -413,6 +413,7 @@ class Parts:
     cc: Para | None = None
     printed: Para | None = None                         # 印发机关 + 印发日期
     head_end: int = -1                                  # block index of the last 版头 paragraph
+    captions: list[Para] = field(default_factory=list)  # 表N / 图N captions among the body lines
 
 
 def _nonempty(paras):
@@ -496,8 +497,39 @@ def find_parts(view: DocxView) -> Parts:
             while main and len(main[-1].text.strip()) <= 30 and not re.search(r"[。；，！？]$", main[-1].text.strip()) \
                     and not heading_level(main[-1].text):
                 main = main[:-1]
-    parts.body = main
+    parts.captions = [p for p in main if is_caption(p)]
+    parts.body = [p for p in main if p not in parts.captions]
     return parts
+
+
+def _sibling(el, step: int):
+    """The next (step 1) or previous (-1) w:p / w:tbl beside el, skipping bookmarks and the like."""
+    nxt = el.getnext if step > 0 else el.getprevious
+    sib = nxt()
+    while sib is not None and sib.tag not in (_w("p"), _w("tbl")):
+        sib = sib.getnext() if step > 0 else sib.getprevious()
+    return sib
+
+
+def _is_picture(el) -> bool:
+    """A paragraph holding a picture (DrawingML or VML) and no text."""
+    if el is None or el.tag != _w("p"):
+        return False
+    has = next(el.iter(_w("drawing"), _w("pict")), None) is not None
+    return has and not "".join(t.text or "" for t in el.iter(_w("t"))).strip()
+
+
+def is_caption(p: Para) -> bool:
+    """A table / figure caption: short, and centred directly before a table or after a picture, or
+    numbered 表N / 图N (rules.yaml captions.pattern) and centred or next to one."""
+    cfg = rules()["captions"]
+    t = p.text.strip()
+    if not t or len(t) > cfg["max_chars"] or p.table:
+        return False
+    after = _sibling(p.el, 1)
+    beside = (after is not None and after.tag == _w("tbl")) or _is_picture(_sibling(p.el, -1))
+    centred = p.align == "center"
+    return (centred and beside) or (bool(re.match(cfg["pattern"], t)) and (centred or beside))
 
 
 def _looks_like_mark(p: Para) -> bool:
@@ -775,6 +807,23 @@ def check_body(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
     return out
 
 
+def check_captions(parts: Parts) -> list[Problem]:
+    """Captions: an official face (rules.yaml captions.roles) of 五号 to 三号, black."""
+    cfg = rules()["captions"]
+    fonts = set().union(*(rules()["fonts"][r] for r in cfg["roles"]))
+    out = []
+    for p in parts.captions:
+        text = p.text.strip()[:16]
+        bad = next((r for r in p.runs if r.text.strip() and (r.font not in fonts or not
+                                                             cfg["min_size_pt"] <= r.size <= cfg["max_size_pt"])), None)
+        if bad:
+            out.append(_problem("caption.font", p.where, text=text, got=_font_label(bad)))
+        colored = next((r for r in p.runs if r.text.strip() and r.color != "000000"), None)
+        if colored:
+            out.append(_problem("caption.color", p.where, text=text, got=colored.color))
+    return out
+
+
 def check_dates(parts: Parts) -> list[Problem]:
     out = []
     for p in (parts.date, parts.printed):
@@ -1011,7 +1060,7 @@ def check_file(path: Path, profile: str = "gbt9704") -> list[Problem]:
     view = DocxView(path)
     parts = find_parts(view)
     return (check_page(view, prof) + check_grid(view, parts, prof) + check_mark_and_number(view, parts, prof)
-            + check_title(parts, prof) + check_body(view, parts, prof) + check_dates(parts)
+            + check_title(parts, prof) + check_body(view, parts, prof) + check_captions(parts) + check_dates(parts)
             + check_attachments(parts, prof) + check_banji(view, parts, prof) + check_footers(view, prof))
 
 
