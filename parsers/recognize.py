@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parsers.extract import (Grid, distinct, extract, label_score,
                              norm_label)
-from parsers.model import Document, Paragraph, Table
+from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.normalize import normalize
 from schema.record import Record
 from schema.spec import FormSpec, all_specs
@@ -67,7 +67,7 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
     units: list[Unit] = []
     pending: list[Paragraph] = []
     labels = _header_labels(specs)
-    for block in doc.blocks:
+    for block in join_page_continuations(doc):
         if isinstance(block, Paragraph):
             if block.text.strip():
                 pending.append(block)
@@ -109,6 +109,113 @@ def _min_conf(cells) -> float | None:
 def body_grid(unit: Unit) -> Grid:
     grid = unit.table.cell_grid()
     return [grid[r] for r in unit.rows]
+
+
+# --- tables continued on the next page ---------------------------------------------------------
+
+# page furniture that may sit between a table and its continuation: "- 2 -", "第2页 共3页", "续表"
+PAGE_NOISE = re.compile(r"^\s*([-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                        r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}|续表\s*\d*|（?续）?)\s*$")
+
+
+def _norm_row(row: list[str]) -> list[str]:
+    return [norm_label(t) for t in row]
+
+
+def _repeated_header_rows(a: Table, b: Table) -> int:
+    """How many leading rows of `b` repeat the leading rows of `a` (a header printed on every page)."""
+    ga, gb = a.grid(), b.grid()
+    n = 0
+    while n < min(len(ga), len(gb) - 1, 6) and _norm_row(ga[n]) == _norm_row(gb[n]) and any(ga[n]):
+        n += 1
+    return n
+
+
+def _numbered_col(row: list[str]) -> int | None:
+    """The column (of the first three) whose text starts with an item number."""
+    return next((c for c, t in enumerate(row[:3]) if t.strip() and LEADING_NUMBER.match(t)), None)
+
+
+def _split_row(prev_last: list[str], first: list[str]) -> bool:
+    """The continuation's first row is the rest of a row the page break cut in two."""
+    if not any(t.strip() for t in first) or first[0].strip():
+        return False
+    k = _numbered_col(prev_last)
+    return k is None or not LEADING_NUMBER.match(first[k])
+
+
+def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between: list[Paragraph]) -> bool:
+    """`b` goes on with `a` (whose last part was on `a_last_page`) over a page break."""
+    if a_last_page is None or b.page != a_last_page + 1 or a.n_cols != b.n_cols or not a.cells or not b.cells:
+        return False
+    if any(not PAGE_NOISE.match(p.text) for p in between if p.text.strip()):
+        return False
+    ga, gb = a.grid(), b.grid()
+    skip = _repeated_header_rows(a, b)
+    if skip:
+        return True
+    # a new instance of a label form starts with the same first label but other values
+    if gb[0][0].strip() and norm_label(gb[0][0]) == norm_label(ga[0][0]):
+        return False
+    return True
+
+
+def _join(a: Table, b: Table) -> Table:
+    """`a` followed by the rows of `b` (repeated header rows dropped, a split row merged back)."""
+    skip = _repeated_header_rows(a, b)
+    out = Table(page=a.page, part=f"{a.part}+{b.part}", nested=a.nested + b.nested)
+    prev_cells = {id(c): replace(c) for c in a.cells}
+    for c in prev_cells.values():
+        out.add(c)
+    gb = b.grid()
+    last = a.n_rows - 1
+    merge_first = skip < len(gb) and _split_row(a.grid()[-1], gb[skip])
+    a_grid = a.cell_grid()
+    for cell in sorted(b.cells, key=lambda c: (c.row, c.col)):
+        top, bottom = max(cell.row, skip) - skip, cell.row + cell.rowspan - skip   # rows of b's body
+        if bottom <= 0:
+            continue                                    # a repeated header row
+        if merge_first and top == 0:
+            target = a_grid[last][cell.col] if cell.col < len(a_grid[last]) else None
+            if target is not None and cell.text.strip():
+                t = prev_cells[id(target)]
+                t.text += cell.text
+                if cell.confidence is not None:
+                    t.confidence = min(cell.confidence, 1.0 if t.confidence is None else t.confidence)
+            top = 1
+            if bottom <= top:
+                continue
+        shift = a.n_rows - (1 if merge_first else 0)
+        out.add(replace(cell, row=top + shift, rowspan=bottom - top))
+    return out
+
+
+def join_page_continuations(doc: Document) -> list[Block]:
+    """The document's blocks with every table that runs on over a page break joined into one."""
+    blocks: list[Block] = []
+    n_table = 0
+    between: list[Paragraph] = []
+    last_table_at: int | None = None
+    last_page: int | None = None
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append(block)
+            between.append(block)
+            continue
+        n_table += 1
+        if not block.part:
+            block = replace(block, part=f"table {n_table}")
+        if last_table_at is not None and _continues_on_next_page(blocks[last_table_at], last_page, block,
+                                                                 between):
+            blocks[last_table_at] = _join(blocks[last_table_at], block)
+            # page furniture between the halves is dropped
+            del blocks[last_table_at + 1:]
+        else:
+            blocks.append(block)
+            last_table_at = len(blocks) - 1
+        last_page = block.page
+        between = []
+    return blocks
 
 
 # --- recognition ------------------------------------------------------------------------------

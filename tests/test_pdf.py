@@ -17,9 +17,6 @@ from schema.errors import InputError
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "returns_pdf"
 EXPECTED = [json.loads(line) for line in (SAMPLES / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
 TEXT_PDFS = [e for e in EXPECTED if e["format"] == "pdf"]
-# Forms whose PDF layout splits a table row or an indicator sheet across two pages; joining
-# the continuation is the recogniser's job (parsers/recognize.py), not yet done there.
-SPLIT_ACROSS_PAGES = {"self_check", "progress_dispatch"}
 
 
 def flatten(value, prefix: str = "") -> dict:
@@ -91,9 +88,8 @@ def test_text_pdf_cells_match_the_word_file(e, docx_of):
 
 
 @pytest.mark.parametrize("e", TEXT_PDFS, ids=[e["form_type"] for e in TEXT_PDFS])
-def test_text_pdf_round_trip(e, request):
-    if e["form_type"] in SPLIT_ACROSS_PAGES and e["pages"] > 1:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="recogniser does not yet join a split row/sheet"))
+def test_text_pdf_round_trip(e):
+    """Forms split over two pages (self_check: a row cut in two; progress_dispatch) are joined."""
     doc = read_pdf(SAMPLES / e["file"])
     rec = record_of(doc, e["form_type"])
     assert rec.source["format"] == "pdf"
