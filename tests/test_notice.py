@@ -356,3 +356,38 @@ def test_upward_signer_line_shares_the_doc_number_baseline(rendered):
         assert label["fontname"] != name["fontname"]                       # 仿宋 label, 楷体 name
     g = _first_page_geometry(_layout_pdf(rendered, "upward"))
     assert abs(g["rule_gap"] - 4) <= 1 and abs(g["mark_top"] - 72) <= 3, g     # red rule 4 mm under that line
+
+
+def test_body_table_widths_font_and_landscape(tmp_path):
+    """Body tables: widths from the content at the 版心 width; many columns → 10.5 pt; still too wide →
+    a landscape page of its own, then portrait again; the result passes the checker."""
+    import datetime as dt
+
+    from docx import Document
+    from lxml import etree
+
+    from generators.gongwen.check import check_file
+    from generators.gongwen.model import BodyTable, Gongwen
+    from generators.gongwen.render import render
+
+    def table(n_cols: int, value: str) -> BodyTable:
+        return BodyTable([["单位"] + ["排查"] * (n_cols - 1),
+                          ["西上庄街道"] + [value] * (n_cols - 1)], title=f"表　{n_cols}列")
+
+    gw = Gongwen(organs=["晋城市城区应急管理局"], title="关于隐患排查情况的通报", recipients="各镇人民政府",
+                 body=["现将情况通报如下。", table(5, "90.00%"), "一、宽表", table(12, "12"),
+                       "二、更宽的表", table(14, "1234.56%"), "以上情况请各单位核实。"],
+                 signature=["晋城市城区应急管理局"], date=dt.date(2023, 3, 2), printer="晋城市城区应急管理局")
+    out = render(gw, tmp_path / "宽表.docx")
+    root = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
+    tables = root.findall(f".//{W}tbl")
+    sizes = [{int(s.get(f"{W}val")) / 2 for s in t.iter(f"{W}sz")} for t in tables]
+    assert sizes[0] == {12} and sizes[1] == {10.5} and sizes[2] == {10.5}
+    widths = [round(sum(int(g.get(f"{W}w")) for g in t.iter(f"{W}gridCol")) / 56.7) for t in tables]
+    assert widths == [156, 156, 225]                  # the widest on a landscape page
+    first = [int(g.get(f"{W}w")) for g in tables[0].iter(f"{W}gridCol")]
+    assert first[0] > first[1]                        # the unit column is the widest
+    sections = Document(str(out)).sections
+    turned = [s.page_width > s.page_height for s in sections]
+    assert turned[:3] == [False, True, False] and not any(turned[3:])     # then the 版记 section
+    assert check_file(out) == []
