@@ -47,6 +47,78 @@ def _header_labels(specs: list[FormSpec]) -> list[str]:
                   key=len, reverse=True)
 
 
+# a note after a header label: 填报单位（盖章）, 填报单位(公章)
+LABEL_NOTE = r"(?:\s*[(（][^()（）]{0,8}[)）])?"
+NOTE_LINE = re.compile(r"^\s*(注|备\s*注|说\s*明|填报说明|填表说明)\s*\d*\s*[:：]")
+
+
+@lru_cache(maxsize=64)
+def _header_rx(labels: tuple[str, ...]) -> re.Pattern:
+    """label, optional note, optional colon (OCR loses colons under seals)."""
+    alt = "|".join(r"\s*".join(map(re.escape, unicodedata.normalize("NFKC", lb).replace(" ", "")))
+                   for lb in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"({alt}){LABEL_NOTE}\s*([:：])?")
+
+
+def header_pairs(text: str, labels: list[str]) -> list[tuple[str, str]]:
+    """(label, value) for every header label in a line: with or without colon, several per line.
+
+    Without a colon a label counts only at the start of the line or after a space / punctuation
+    (or when it is 4+ characters long), so a value that merely contains 时间 is not split."""
+    text = unicodedata.normalize("NFKC", text)
+    if NOTE_LINE.match(text):
+        return []
+    found = []
+    for m in _header_rx(tuple(labels)).finditer(text):
+        label = re.sub(r"\s", "", m.group(1))
+        before = text[:m.start()].rstrip(" ")
+        anchored = not before or before[-1] in ":：,，;；。、)）" or text[m.start() - 1].isspace()
+        if m.group(2) or anchored or len(label) >= 4:
+            found.append((m, label))
+    out = []
+    for i, (m, label) in enumerate(found):
+        end = found[i + 1][0].start() if i + 1 < len(found) else len(text)
+        value = text[m.end():end].strip(" \t:：,，;；")
+        value = re.sub(rf"{LABEL_NOTE}$", "", value).strip() if re.search(r"[)）]$", value) and \
+            re.search(r"(盖章|公章|签章|签字|签名)[)）]$", value) else value
+        out.append((label, value))
+    return out
+
+
+def _header_label_of(text: str, labels: list[str]) -> str | None:
+    """The header label a whole cell is (填报单位, 填报单位（盖章）：), else None."""
+    t = re.sub(rf"{LABEL_NOTE}\s*[:：]?\s*$", "", unicodedata.normalize("NFKC", text).strip())
+    t = re.sub(r"\s", "", t)
+    return next((lb for lb in labels if norm_label(lb) == norm_label(t)), None)
+
+
+def header_row_text(cells, labels: list[str]) -> str | None:
+    """A row made only of header fields ('填报单位 | 北石店镇 | 填报日期 | 2023.3.5' or
+    '填表人：张三' cells) as one 'label：value' line; None when any cell is something else."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    parts, i, n_labels = [], 0, 0
+    while i < len(texts):
+        label = _header_label_of(texts[i], labels)
+        if label:
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if nxt and not _header_label_of(nxt, labels) and not header_pairs(nxt, labels):
+                parts.append(f"{label}：{nxt}")
+                i += 2
+            else:
+                parts.append(f"{label}：")
+                i += 1
+            n_labels += 1
+            continue
+        pairs = header_pairs(texts[i], labels)
+        if not pairs or not re.match(r"^\s*" + r"\s*".join(map(re.escape, pairs[0][0])),
+                                     unicodedata.normalize("NFKC", texts[i])):
+            return None
+        parts.append(texts[i])
+        n_labels += 1
+        i += 1
+    return "  ".join(parts) if n_labels else None
+
+
 def _line_row(cells, n_cols: int, header_labels: list[str]) -> bool:
     """A table row that is really a text line (Excel title, 填报单位 line, notes)."""
     texts = [c.text.strip() for c in cells if c.text.strip()]
@@ -56,10 +128,25 @@ def _line_row(cells, n_cols: int, header_labels: list[str]) -> bool:
         c = next(c for c in cells if c.text.strip())
         if c.colspan >= max(2, 0.6 * n_cols) or n_cols == 1:
             return True
-    joined = unicodedata.normalize("NFKC", " ".join(texts))
-    return any(re.search(re.escape(unicodedata.normalize("NFKC", lb)) + r"\s*[:：]", joined)
-               for lb in header_labels) and all(re.search(r"[:：]", unicodedata.normalize("NFKC", t))
-                                                 or len(texts) == 1 for t in texts)
+    return header_row_text(cells, header_labels) is not None
+
+
+def _line_text(cells, header_labels: list[str]) -> str:
+    return header_row_text(cells, header_labels) or " ".join(c.text for c in cells if c.text.strip())
+
+
+def _header_table_lines(table: Table, header_labels: list[str]) -> list[Paragraph] | None:
+    """A small table holding only header fields (填报单位 | … | 填报日期 | …) as lines, else None."""
+    lines = []
+    for row in table.cell_grid():
+        cells = distinct(row)
+        if not any(c.text.strip() for c in cells):
+            continue
+        text = header_row_text(cells, header_labels)
+        if text is None:
+            return None
+        lines.append(Paragraph(text, confidence=_min_conf(cells), page=table.page))
+    return lines or None
 
 
 def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
@@ -74,6 +161,10 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
             continue
         if not block.cells:
             continue
+        header_lines = _header_table_lines(block, labels)
+        if header_lines:
+            pending += header_lines
+            continue
         k = next((i for i, p in enumerate(pending) if _titleish(p.text, specs)), len(pending)) if units else 0
         if units:
             units[-1].after += pending[:k]
@@ -83,12 +174,12 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
         grid = block.cell_grid()
         rows = list(range(block.n_rows))
         while rows and _line_row(distinct(grid[rows[0]]), block.n_cols, labels):
-            unit.before.append(Paragraph(" ".join(c.text for c in distinct(grid[rows[0]]) if c.text.strip()),
+            unit.before.append(Paragraph(_line_text(distinct(grid[rows[0]]), labels),
                                          confidence=_min_conf(distinct(grid[rows[0]]))))
             rows.pop(0)
         tail: list[Paragraph] = []
         while rows and _line_row(distinct(grid[rows[-1]]), block.n_cols, labels):
-            text = " ".join(c.text for c in distinct(grid[rows[-1]]) if c.text.strip())
+            text = _line_text(distinct(grid[rows[-1]]), labels)
             if re.match(r"^\s*备\s*注\s*[:：]", text) and "自查结果" in text:
                 break   # the 自查表's own notes row stays in the table
             tail.insert(0, Paragraph(text, confidence=_min_conf(distinct(grid[rows[-1]]))))
@@ -309,19 +400,13 @@ def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec
 
 # --- header lines ------------------------------------------------------------------------------
 
-def _label_regex(spec: FormSpec):
-    pairs = sorted(((unicodedata.normalize("NFKC", lb), key) for key, f in spec.header.items()
-                    for lb in f.labels if not f.pattern), key=lambda p: -len(p[0]))
-    alt = "|".join(r"\s*".join(map(re.escape, lb.replace(" ", ""))) for lb, _ in pairs)
-    return re.compile(rf"({alt})\s*[:：]"), {re.sub(r"\s", "", lb): k for lb, k in pairs}
-
-
 BLANK_DATE = re.compile(r"^[\s_年月日]*$")
 
 
 def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
-    """header fields from 'label：value' lines (several per line) and pattern lines (东沟村)."""
-    rx, by_label = _label_regex(spec)
+    """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村)."""
+    by_label = {re.sub(r"\s", "", unicodedata.normalize("NFKC", lb)): key
+                for key, f in spec.header.items() if not f.pattern for lb in f.labels}
     for para in lines:
         text = unicodedata.normalize("NFKC", para.text)
         for key, f in spec.header.items():
@@ -329,14 +414,9 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
                 m = re.match(f.pattern, text.strip())
                 if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
                     rec.header[key] = m.group(1)
-        matches = list(rx.finditer(text))
-        for i, m in enumerate(matches):
-            key = by_label.get(re.sub(r"\s", "", m.group(1)))
-            if key is None or key in rec.header:
-                continue
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            raw = text[m.end():end].strip()
-            if not raw or BLANK_DATE.match(raw):
+        for label, raw in header_pairs(text, list(by_label)):
+            key = by_label[label]
+            if key in rec.header or not raw or BLANK_DATE.match(raw):
                 continue
             n = normalize(spec.header[key].kind, raw)
             if n.value is None:

@@ -186,6 +186,8 @@ def _parse_spec(obj: Any, path: Path, defaults: dict[str, Any]) -> FormSpec:
 
     def field_map(name: str) -> dict[str, Field]:
         raw = merged.get(name) or {}
+        if name == "header":   # a spec's header fields add to / override the defaults' ones
+            raw = {**(defaults.get("header") or {}), **(obj.get("header") or {})}
         _check_keys(f"{where}.{name}", raw, set(raw))
         return {k: Field.parse(f"{where}.{name}.{k}", k, v) for k, v in raw.items()}
 

@@ -117,3 +117,54 @@ def test_matrix_group_rows_and_wrong_total():
     assert ("data.totals.general_hazards_found", "total") in codes
     assert ("data.rows[1].general_hazards_fixed", "fixed_exceeds_found") in codes
     assert rec.header["period"] == "2021-09"
+
+
+MATRIX = [
+    ["单位名称", "派出检查组数", "被检查单位", "一般隐患", "一般隐患"],
+    ["单位名称", "派出检查组数", "被检查单位", "排查", "整改"],
+    ["榆次区应急管理局", "6", "58", "143", "131"],
+]
+
+
+def test_header_lines_without_colon_several_per_line_and_seal_note():
+    doc = _doc(Paragraph("全市安全检查督导情况统计表"),
+               Paragraph("填报单位(公章) 榆次区应急管理局（盖章）   统计时间2023年3月"),   # OCR lost the colon
+               Table.from_grid(MATRIX),
+               Paragraph("填表人张三    联系电话：135 1234 5678  填表日期 2023.3.5"))
+    [rec] = records_from_document(doc)
+    assert rec.header == {"reporting_unit": "榆次区应急管理局", "period": "2023-03", "filler": "张三",
+                          "contact_phone": "13512345678", "fill_date": "2023-03-05"}
+
+
+def test_header_cells_in_the_table_and_in_a_table_of_their_own():
+    t = Table(part="sheet 1")
+    t.add(Cell("全市安全检查督导情况统计表", 0, 0, colspan=5))
+    for c, text in enumerate(["填报单位（盖章）", "榆次区应急管理局", "", "统计时间：", "2023-03"]):
+        t.add(Cell(text, 1, c))
+    for r, row in enumerate(MATRIX, 2):
+        for c, text in enumerate(row):
+            t.add(Cell(text, r, c))
+    for c, text in enumerate(["填表人：李四", "", "联系电话：0354-3036123", "", ""]):   # last row of the table
+        t.add(Cell(text, 5, c))
+    [rec] = records_from_document(_doc(t))
+    assert rec.form_type == "inspection_stats"
+    assert rec.header == {"reporting_unit": "榆次区应急管理局", "period": "2023-03", "filler": "李四",
+                          "contact_phone": "0354-3036123"}
+    assert [r["unit"] for r in rec.data["rows"]] == ["榆次区应急管理局"]
+
+    pairs = Table.from_grid([["报送单位", "北石店镇人民政府", "填表日期", "2023年3月5日"]], part="table 1")
+    doc = _doc(Paragraph("镇（街道）、部门督导检查表"), pairs, Table.from_grid(SUPERVISION, part="table 2"))
+    [rec] = records_from_document(doc)       # the pairs table is header lines, not an unknown form
+    assert rec.form_type == "supervision_check"
+    assert rec.header == {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-05"}
+    assert rec.data["enterprise"] == "晋城市城区宏达建材有限公司"
+
+
+def test_a_body_row_with_a_phone_is_not_a_header_line():
+    rows = [["企业名称", "晋城市城区宏达建材有限公司", "所属行业", "建材"],
+            ["负责人", "王建国", "电话", "0356-2286336"],
+            ["自查项目", "自查内容", "自查结果", "检查结果"],
+            ["机构培训制度", "1.是否建立安全生产管理机构", "√", "√"]]
+    [rec] = records_from_document(_doc(Paragraph("生产经营单位自查表"), Table.from_grid(rows)))
+    assert rec.data["enterprise"]["phone"] == "0356-2286336" and rec.data["enterprise"]["principal"] == "王建国"
+    assert "contact_phone" not in rec.header
