@@ -8,7 +8,9 @@ Sheets (layout "all"; or one layout by name):
   - 隐患台账: every hazard of the period with its order number and overdue flag;
   - 核对情况: the consistency problems the aggregation found.
 All numbers come from one ledger.aggregate.aggregate() call; every value goes through
-generators.excel (no text ever becomes a formula).
+generators.excel (no text ever becomes a formula). The workbook is saved in openpyxl's write-only
+mode: the small official sheets are drawn with the normal API and copied in (excel.copy_sheet), the
+隐患台账 (100,000 rows and more) is streamed row by row from one SQL query.
 """
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ import re
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from generators.excel import write as xl_write
+from generators.excel import copy_sheet, set_cell, write_only_row
 from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, _matrix_columns, _render_sheet,
                               _sheet_title, drawing)
 from ledger.aggregate import Aggregate, aggregate
@@ -55,8 +59,8 @@ def write_stats_workbook(db: Path, out: Path, period: str | None = None, layout:
 
 def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | None = None) -> Path:
     """Write an aggregation as the statistics workbook (the summary reuses the same Aggregate)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    drawn_wb = Workbook()          # the official sheets, drawn with merges and styles
+    drawn_wb.remove(drawn_wb.active)
     used: set[str] = set()
     wanted = LAYOUTS if layout == "all" else (layout,)
     drawn = [ft for ft in wanted if ft in agg.forms]
@@ -64,9 +68,12 @@ def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | No
         drawn = [wanted[0]]
     for ft in drawn:
         if ft == "progress_dispatch":
-            _dispatch_sheets(wb, agg, used)
+            _dispatch_sheets(drawn_wb, agg, used)
         else:
-            _matrix_sheet(wb, agg, ft, used)
+            _matrix_sheet(drawn_wb, agg, ft, used)
+    wb = Workbook(write_only=True)
+    for ws in drawn_wb.worksheets:
+        copy_sheet(ws, wb)
     _hazard_sheet(wb, agg, db, used)
     if agg.issues:
         _issues_sheet(wb, agg, used)
@@ -182,7 +189,7 @@ def _num_text(v) -> str:
 
 
 def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str]) -> None:
-    """隐患台账: every hazard of the period (the same filter as the counts)."""
+    """隐患台账 (write-only): every hazard of the period (the same filter as the counts), one SQL query."""
     from ledger.aggregate import hazard_list
     from ledger.db import connect
     hazards = []
@@ -194,44 +201,53 @@ def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str])
             con.close()
     ws = wb.create_sheet(_sheet_title("隐患台账", used))
     n = len(HAZARD_COLUMNS)
-    xl_write(ws, 1, 1, f"隐患台账（{agg.period.label}，共{len(hazards)}项）")
-    ws.cell(1, 1).font = Font(name=BODY_FONT, size=14, bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
-    head = Font(name=TABLE_FONT, size=10, bold=True)
-    for c, (label, _, width) in enumerate(HAZARD_COLUMNS, 1):
-        cell = xl_write(ws, 2, c, label)
-        cell.font = head
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for c, (_, _, width) in enumerate(HAZARD_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    for i, h in enumerate(hazards, 1):
-        values = dict(h, seq=i, level=LEVELS.get(h["level"], h["level"]),
-                      status=HAZARD_STATUS.get(h["status"], h["status"]),
-                      overdue="逾期" if h["overdue"] else "", origin=ORIGINS.get(h["origin"], h["origin"]))
-        r = i + 2
-        for c, (_, key, _) in enumerate(HAZARD_COLUMNS, 1):
-            v = values.get(key)
-            if v is not None and v != "":
-                xl_write(ws, r, c, v)      # no per-cell styling: it triples the time on large ledgers
+    ws.merged_cells.add(f"A1:{get_column_letter(n)}1")
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(2, len(hazards) + 2)}"
     ws.print_title_rows = "2:2"
     _page(ws)
+    title = set_cell(WriteOnlyCell(ws), f"隐患台账（{agg.period.label}，共{len(hazards)}项）")
+    title.font = Font(name=BODY_FONT, size=14, bold=True)
+    ws.append([title])
+    head = Font(name=TABLE_FONT, size=10, bold=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header = []
+    for label, _, _ in HAZARD_COLUMNS:
+        cell = set_cell(WriteOnlyCell(ws), label)
+        cell.font, cell.border, cell.alignment = head, BORDER, centre
+        header.append(cell)
+    ws.append(header)
+    keys = [key for _, key, _ in HAZARD_COLUMNS]
+    for i, h in enumerate(hazards, 1):
+        h.update(seq=i, level=LEVELS.get(h["level"], h["level"]), status=HAZARD_STATUS.get(h["status"], h["status"]),
+                 overdue="逾期" if h["overdue"] else None, origin=ORIGINS.get(h["origin"], h["origin"]))
+        values = [h.get(k) for k in keys]
+        ws.append(write_only_row(ws, [None if v == "" else v for v in values]))     # unstyled: fast
 
 
 def _issues_sheet(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
+    """核对情况 (write-only): the consistency problems of the aggregation."""
     ws = wb.create_sheet(_sheet_title("核对情况", used))
-    for c, (label, width) in enumerate((("单位", 18), ("问题", 100)), 1):
-        xl_write(ws, 1, c, label).font = Font(name=TABLE_FONT, size=10, bold=True)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    for r, issue in enumerate(agg.issues, 2):
-        xl_write(ws, r, 1, issue.unit)
-        xl_write(ws, r, 2, issue.message).alignment = Alignment(wrap_text=True, vertical="top")
     _page(ws)
+    head = Font(name=TABLE_FONT, size=10, bold=True)
+    header = []
+    for c, (label, width) in enumerate((("单位", 18), ("问题", 100)), 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+        cell = set_cell(WriteOnlyCell(ws), label)
+        cell.font = head
+        header.append(cell)
+    ws.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for issue in agg.issues:
+        message = set_cell(WriteOnlyCell(ws), issue.message)
+        message.alignment = wrap
+        ws.append([set_cell(WriteOnlyCell(ws), issue.unit), message])
 
 
 def _page(ws) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

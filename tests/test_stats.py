@@ -112,3 +112,26 @@ def test_empty_period_and_bad_arguments(workbook, tmp_path):
         write_stats_workbook(db, tmp_path / "x.csv")
     with pytest.raises(InputError):
         write_stats_workbook(tmp_path / "none.db", tmp_path / "x.xlsx")
+
+
+def test_hazard_sheet_written_row_by_row_keeps_text_as_text(tmp_path):
+    """The 隐患台账 is streamed (write-only): a styled header, and hostile text stays text."""
+    from ledger.db import transaction
+    db = tmp_path / "l.db"
+    con = connect(db)
+    evil = ["=1+1", "+SUM(A1:A9)", "-2", "@cmd", "普通描述"]
+    with transaction(con):
+        con.executemany("INSERT INTO hazards (enterprise, town, description, level, origin, found_date, deadline,"
+                        " status) VALUES (?, '北石店镇', ?, 'general', 'manual', '2023-03-05', '2023-03-10', 'open')",
+                        [(f"企业{i}", d) for i, d in enumerate(evil)])
+    con.close()
+    ws = load_workbook(write_stats_workbook(db, tmp_path / "s.xlsx", period="2023-03"))["隐患台账"]
+    assert ws.cell(1, 1).value == "隐患台账（2023年3月，共5项）" and ws.cell(1, 1).font.b
+    assert "A1:M1" in [str(r) for r in ws.merged_cells.ranges]
+    assert ws.cell(2, 5).value == "隐患描述" and ws.cell(2, 5).font.b and ws.cell(2, 5).border.left.style == "thin"
+    descriptions = [ws.cell(r, 5) for r in range(3, 8)]
+    assert sorted(c.value for c in descriptions) == sorted(evil)
+    assert all(c.data_type == "s" for c in descriptions)
+    assert [ws.cell(r, 1).value for r in range(3, 8)] == [1, 2, 3, 4, 5]     # 序号 numbers
+    assert {ws.cell(r, 11).value for r in range(3, 8)} == {"逾期"}
+    assert ws.freeze_panes == "C3" and ws.auto_filter.ref == "A2:M7"
