@@ -225,13 +225,14 @@ def layout_row_list(spec: FormSpec, data: dict | None) -> tuple[list[list[DCell]
     return [cells], len(cols), {}
 
 
-def _matrix_columns(spec: FormSpec, rows: list[dict]) -> list[Field]:
+def matrix_columns(spec: FormSpec, rows: list[dict]) -> list[Field]:
+    """The columns a header_matrix form is drawn with: all but the optional ones no row fills."""
     return [c for c in spec.columns if not c.optional or any(r.get(c.key) for r in rows)]
 
 
 def layout_header_matrix(spec: FormSpec, data: dict | None) -> tuple[list[list[DCell]], int, dict]:
     rows = list((data or {}).get(spec.rows_key) or [])
-    cols = _matrix_columns(spec, rows)
+    cols = matrix_columns(spec, rows)
     n = len(cols)
     depth = max((len(c.path) for c in cols), default=1)
     cells: list[DCell] = []
@@ -348,7 +349,7 @@ def drawing(spec: FormSpec, data: dict | None = None, header: dict | None = None
     widths = spec.layout.get("widths")
     given = bool(widths)
     if spec.shape in ("header_matrix", "row_list"):
-        cols = _matrix_columns(spec, list((data or {}).get(spec.rows_key) or [])) \
+        cols = matrix_columns(spec, list((data or {}).get(spec.rows_key) or [])) \
             if spec.shape == "header_matrix" else spec.columns
         widths = [c.width for c in cols]
         given = any(c.width != 1.0 for c in spec.columns)          # 1.0 is the spec's default
@@ -461,7 +462,9 @@ def _xl_line(ws, r: int, text: str, n_cols: int, font: Font, align: str = "left"
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n_cols)
 
 
-def _render_sheet(ws, d: Drawing) -> None:
+def render_sheet(ws, d: Drawing) -> None:
+    """Draw a form on a worksheet (normal mode): title row, header lines, ruled table with its merges and
+    spans, notes; A4 page fitted to the width; column widths from d.widths."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if d.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -500,7 +503,8 @@ def _render_sheet(ws, d: Drawing) -> None:
         r += 1
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
+def sheet_title(title: str, used: set[str]) -> str:
+    """A valid, unique worksheet name for `title` (Excel's forbidden characters dropped, ≤ 28 chars)."""
     name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "表"
     base, k = name, 2
     while name in used:
@@ -515,8 +519,8 @@ def _write_xlsx(drawings: list[Drawing], out: Path) -> Path:
     used: set[str] = set()
     for i, d in enumerate(drawings):
         ws = wb.active if i == 0 else wb.create_sheet()
-        ws.title = _sheet_title(d.title, used)
-        _render_sheet(ws, d)
+        ws.title = sheet_title(d.title, used)
+        render_sheet(ws, d)
     wb.save(out)
     return out
 

@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.excel import copy_sheet, set_cell, write_only_row
-from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, _matrix_columns, _render_sheet,
-                              _sheet_title, drawing)
+from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet,
+                              sheet_title)
 from ledger.aggregate import Aggregate, aggregate
 from ledger.orders import HAZARD_STATUS
 from schema.errors import InputError
@@ -94,13 +94,13 @@ def _date_text(iso: str) -> str:
 
 
 def _sheet(wb: Workbook, d: Drawing, title: str, used: set[str]):
-    ws = wb.create_sheet(_sheet_title(title, used))
-    _render_sheet(ws, d)
+    ws = wb.create_sheet(sheet_title(title, used))
+    render_sheet(ws, d)
     return ws
 
 
 def _table_top(d: Drawing) -> int:
-    """Sheet row of the first table row (_render_sheet: title row, then the lines above)."""
+    """Sheet row of the first table row (render_sheet: title row, then the lines above)."""
     return 2 + len(d.above)
 
 
@@ -121,7 +121,7 @@ def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None
     if not rows:
         d.above.insert(1, "本统计期没有收到此表。")
     ws = _sheet(wb, d, spec.title, used)
-    cols = _matrix_columns(spec, rows)
+    cols = matrix_columns(spec, rows)
     depth = max((len(c.path) for c in cols), default=1)
     top = _table_top(d)
     first_data = top + depth + 1
@@ -199,7 +199,7 @@ def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str])
             hazards = hazard_list(con, agg.period, agg.today)
         finally:
             con.close()
-    ws = wb.create_sheet(_sheet_title("隐患台账", used))
+    ws = wb.create_sheet(sheet_title("隐患台账", used))
     n = len(HAZARD_COLUMNS)
     for c, (_, _, width) in enumerate(HAZARD_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -229,7 +229,7 @@ def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str])
 
 def _issues_sheet(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
     """核对情况 (write-only): the consistency problems of the aggregation."""
-    ws = wb.create_sheet(_sheet_title("核对情况", used))
+    ws = wb.create_sheet(sheet_title("核对情况", used))
     _page(ws)
     head = Font(name=TABLE_FONT, size=10, bold=True)
     header = []
