@@ -88,13 +88,23 @@ class Extraction:
     def put(self, path: str, kind: str, raw: Any, cell: Cell | None, target: dict | None = None,
             key: str | None = None) -> Any:
         """Normalise `raw` as `kind`, store it at `key` in `target` (default data), note cell and warning."""
-        n = normalize(kind, raw)
+        n = normalize(kind, excel_serial(kind, raw))
         set_path(self.data if target is None else target, key or path.split(".", 1)[1], n.value)
         if cell is not None:
             self.cells[path] = cell
         if n.warning:
             self.warnings.append((path, n.warning[0], n.warning[1]))
         return n.value
+
+
+EXCEL_SERIAL = re.compile(r"^\s*([2-6]\d{4})(\.0+)?\s*$")    # 1954-10 … 2064-04
+
+
+def excel_serial(kind: str, raw: Any) -> Any:
+    """A date typed as an Excel day number (44990, shown by a General-format cell) as that number."""
+    if kind in ("date", "month") and isinstance(raw, str) and EXCEL_SERIAL.match(raw):
+        return int(EXCEL_SERIAL.match(raw).group(1))
+    return raw
 
 
 def _cell_text(c: Cell | None) -> str:
@@ -266,7 +276,7 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
     """Label-grid head, then numbered items under 自查项目 | 自查内容 | 自查结果 | 检查结果."""
     ex = Extraction()
     first = grids[0]
-    hr, mapping = find_header_row(spec.columns, first)
+    hr, mapping = find_header_row(spec.read_columns(), first)
     if hr < 0:
         return extract_label_grid(spec, first, ex)
     extract_label_grid(spec, first[:hr], ex)
@@ -275,7 +285,7 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
     for g_i, grid in enumerate(grids):
         start = hr + 1 if g_i == 0 else 0
         if g_i:
-            r2, m2 = find_header_row(spec.columns, grid)
+            r2, m2 = find_header_row(spec.read_columns(), grid)
             if r2 >= 0:
                 start, mapping = r2 + 1, m2
         by_key = {f.key: c for c, f in mapping.items()}
@@ -292,12 +302,14 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 category = _flat(cat_cell.text)
             last_cat_cell = cat_cell
             m = LEADING_NO.match(content)
-            no = int(m.group(1)) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
+            no = normalize("count", _cell_text(get("no"))).value if "no" in by_key else None
+            if not isinstance(no, int):
+                no = int(m.group(1)) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
             for key in ("self_result", "check_result"):
                 f = next((c for c in spec.columns if c.key == key), None)
-                if f is not None:
+                if f is not None and key in by_key:      # a result column the form lacks stays absent
                     cell = get(key)
                     ex.put(f"data.{spec.rows_key}[{i}].{key}", f.kind, _cell_text(cell), cell, item, key)
             items.append(item)
@@ -311,7 +323,7 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
     rows: list[dict] = []
     mapping: dict[int, Field] = {}
     for grid in grids:
-        hr, m = find_header_row(spec.columns, grid)
+        hr, m = find_header_row(spec.read_columns(), grid)
         if hr >= 0:
             mapping = m
         for row in grid[hr + 1:]:
@@ -386,7 +398,7 @@ def path_score(f: Field, path: list[str]) -> float:
 
 
 def map_matrix(spec: FormSpec, paths: list[list[str]]) -> dict[int, Field]:
-    pairs = [(path_score(f, p), c, f) for c, p in enumerate(paths) for f in spec.columns]
+    pairs = [(path_score(f, p), c, f) for c, p in enumerate(paths) for f in spec.read_columns()]
     out: dict[int, Field] = {}
     used: set[str] = set()
     for s, c, f in sorted((p for p in pairs if p[0] >= 0.6), key=lambda p: -p[0]):

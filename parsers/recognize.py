@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from parsers.extract import (Grid, distinct, extract, label_score,
-                             norm_label)
+from parsers.extract import (Grid, distinct, excel_serial, extract,
+                             label_score, norm_label)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.normalize import normalize
 from schema.record import Record
@@ -418,7 +418,7 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
             key = by_label[label]
             if key in rec.header or not raw or BLANK_DATE.match(raw):
                 continue
-            n = normalize(spec.header[key].kind, raw)
+            n = normalize(spec.header[key].kind, excel_serial(spec.header[key].kind, raw))
             if n.value is None:
                 continue
             rec.header[key] = n.value

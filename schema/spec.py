@@ -140,6 +140,7 @@ class FormSpec:
     fields: dict[str, Field] = field(default_factory=dict)
     layout: dict[str, Any] = field(default_factory=dict)
     columns: list[Field] = field(default_factory=list)   # row_list / header_matrix / item columns
+    parse_columns: list[Field] = field(default_factory=list)  # columns read when present, never drawn
     rows_key: str = "rows"                # where rows / items go in data
     groups: list[dict[str, Any]] = field(default_factory=list)  # item_marks: printed items by category
     text_rows: list[Field] = field(default_factory=list)  # header_matrix: per-unit text rows
@@ -152,7 +153,7 @@ class FormSpec:
     font_size: float = 10.5               # table text (pt) when drawn standalone
 
     TOP_KEYS = {"form_type", "title", "title_patterns", "shape", "orientation", "header",
-                "header_lines", "header_position", "fields", "layout", "columns", "rows_key",
+                "header_lines", "header_position", "fields", "layout", "columns", "parse_columns", "rows_key",
                 "groups", "text_rows", "total_labels", "sections", "blank_rows", "notes", "rules",
                 "min_confidence", "font_size"}
 
@@ -163,6 +164,10 @@ class FormSpec:
         for s in self.sections:
             out += s.indicators
         return out
+
+    def read_columns(self) -> list[Field]:
+        """The columns the parser looks for: the drawn ones, then the parse-only ones."""
+        return self.columns + self.parse_columns
 
     def all_labels(self) -> list[str]:
         labels: list[str] = []
@@ -232,7 +237,7 @@ def _parse_spec(obj: Any, path: Path, defaults: dict[str, Any]) -> FormSpec:
         header_lines=[_str_list(f"{where}.header_lines", ln) for ln in merged.get("header_lines", [])],
         header_position=merged.get("header_position", "above"),
         fields=field_map("fields"), layout=dict(merged.get("layout") or {}),
-        columns=field_list("columns"), rows_key=str(merged.get("rows_key", "rows")),
+        columns=field_list("columns"), parse_columns=field_list("parse_columns"), rows_key=str(merged.get("rows_key", "rows")),
         groups=list(merged.get("groups") or []), text_rows=field_list("text_rows"),
         total_labels=_str_list("total_labels", merged.get("total_labels", ["合计", "总计"])),
         sections=sections, blank_rows=int(merged.get("blank_rows", 8)),
