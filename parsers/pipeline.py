@@ -256,7 +256,7 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
     _preload()
     todo = deque((c, False) for c in _chunks(files, workers))   # (chunk, is a retry)
     running: dict[Future, tuple[list, bool]] = {}
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     try:
         while todo or running:
             while todo and len(running) < workers * WINDOW_PER_WORKER:
@@ -277,7 +277,7 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
                 # a worker died (out of memory, a crash in a native library): new pool; the lost
                 # chunks are retried file by file, and a file that kills a worker alone is reported
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
                 again = []
                 for chunk, retry in running.values():
                     if retry:
@@ -290,6 +290,11 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
             yield from in_order()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_init() -> None:
+    """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores)."""
+    os.environ.setdefault("PAICHA_OCR_THREADS", "1")
 
 
 def _preload() -> None:
