@@ -121,11 +121,16 @@ def unbreakable_width(text: str) -> float:
     return best
 
 
-def column_needs(columns: list[list[str]]) -> list[ColumnNeed]:
-    """ColumnNeed of each column from the texts of its single-column cells."""
+def column_needs(columns: list[list[str]], headings: list[list[str]] | None = None) -> list[ColumnNeed]:
+    """ColumnNeed of each column from the texts of its single-column cells; `headings` (header-row texts
+    of each column) may wrap onto two lines when the table is tight (指令书/编号), never the data."""
     out = []
-    for texts in columns:
-        least = max((unbreakable_width(t) for t in texts if t), default=0.0)
+    for c, texts in enumerate(columns):
+        heads = headings[c] if headings else []
+        least = max([unbreakable_width(t) for t in texts if t] +
+                    [min(unbreakable_width(h), max(MIN_COL_CHARS, math.ceil(cell_text_width(h) / 2))) for h in heads if h]
+                    or [0.0])
+        texts = texts + heads
         longest = max((cell_text_width(x.strip()) for t in texts for x in t.split("\n")), default=0.0)
         out.append(ColumnNeed(least, max(least, min(longest, MAX_COL_CHARS))))
     return out
@@ -498,8 +503,9 @@ class Writer:
             total = sum(t.col_widths_mm)
             return p.sizes_pt.table, [w * self.width_mm / total for w in t.col_widths_mm], True
         spanned = {(r, j) for (r, c, rs, cs) in t.merges if cs > 1 for j in range(c, c + cs)}
-        needs = column_needs([[row[c] for r, row in enumerate(t.rows) if c < len(row) and (r, c) not in spanned]
-                              for c in range(n_cols)])
+        def texts(rows: range) -> list[list[str]]:
+            return [[t.rows[r][c] for r in rows if c < len(t.rows[r]) and (r, c) not in spanned] for c in range(n_cols)]
+        needs = column_needs(texts(range(t.header_rows, len(t.rows))), texts(range(min(t.header_rows, len(t.rows)))))
         sizes = [p.sizes_pt.table, p.sizes_pt.table_wide]
         if n_cols > p.table.wide_columns:
             sizes = sizes[1:]
