@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from parsers.extract import (Grid, distinct, excel_serial, extract,
-                             label_score, norm_label)
+from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract,
+                             field_score, label_score, norm_label)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.normalize import normalize
 from schema.record import Record
@@ -154,7 +154,7 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
     units: list[Unit] = []
     pending: list[Paragraph] = []
     labels = _header_labels(specs)
-    for block in join_page_continuations(doc):
+    for block in join_page_continuations(doc, specs):
         if isinstance(block, Paragraph):
             if block.text.strip():
                 pending.append(block)
@@ -235,20 +235,33 @@ def _split_row(prev_last: list[str], first: list[str]) -> bool:
     return k is None or not LEADING_NUMBER.match(first[k])
 
 
-def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between: list[Paragraph]) -> bool:
-    """`b` goes on with `a` (whose last part was on `a_last_page`) over a page break."""
+def _label_keys(spec: FormSpec, texts) -> set[str]:
+    """Keys of the spec's body fields that these cell texts name."""
+    return {f.key for t in texts if 0 < len(norm_label(t)) <= 40 for f in spec.all_fields()
+            if field_score(f, t) >= STRONG}
+
+
+def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between: list[Paragraph],
+                            specs: list[FormSpec]) -> bool:
+    """`b` goes on with `a` (whose last part was on `a_last_page`) over a page break: it repeats
+    a's header rows, or starts with the rest of a cut row, or with the next numbered row of a list,
+    or (a label form) with labels of the same form that `a` does not have yet."""
     if a_last_page is None or b.page != a_last_page + 1 or a.n_cols != b.n_cols or not a.cells or not b.cells:
         return False
     if any(not PAGE_NOISE.match(p.text) for p in between if p.text.strip()):
         return False
     ga, gb = a.grid(), b.grid()
-    skip = _repeated_header_rows(a, b)
-    if skip:
+    if _repeated_header_rows(a, b) or _split_row(ga[-1], gb[0]):
         return True
     # a new instance of a label form starts with the same first label but other values
     if gb[0][0].strip() and norm_label(gb[0][0]) == norm_label(ga[0][0]):
         return False
-    return True
+    texts = list({t.strip() for row in ga for t in row if t.strip()})
+    score, spec = max(((fingerprint(s, texts), s) for s in specs), key=lambda p: p[0], default=(0.0, None))
+    if spec is not None and score >= 0.12 and spec.shape == "label_grid":
+        first = _label_keys(spec, gb[0])
+        return bool(first) and not first & _label_keys(spec, texts)
+    return _numbered_col(gb[0]) is not None
 
 
 def _join(a: Table, b: Table) -> Table:
@@ -281,7 +294,7 @@ def _join(a: Table, b: Table) -> Table:
     return out
 
 
-def join_page_continuations(doc: Document) -> list[Block]:
+def join_page_continuations(doc: Document, specs: list[FormSpec]) -> list[Block]:
     """The document's blocks with every table that runs on over a page break joined into one."""
     blocks: list[Block] = []
     n_table = 0
@@ -297,7 +310,7 @@ def join_page_continuations(doc: Document) -> list[Block]:
         if not block.part:
             block = replace(block, part=f"table {n_table}")
         if last_table_at is not None and _continues_on_next_page(blocks[last_table_at], last_page, block,
-                                                                 between):
+                                                                 between, specs):
             blocks[last_table_at] = _join(blocks[last_table_at], block)
             # page furniture between the halves is dropped
             del blocks[last_table_at + 1:]

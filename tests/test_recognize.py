@@ -168,3 +168,39 @@ def test_a_body_row_with_a_phone_is_not_a_header_line():
     [rec] = records_from_document(_doc(Paragraph("生产经营单位自查表"), Table.from_grid(rows)))
     assert rec.data["enterprise"]["phone"] == "0356-2286336" and rec.data["enterprise"]["principal"] == "王建国"
     assert "contact_phone" not in rec.header
+
+
+def _paged(rows, page):
+    return Table.from_grid(rows, page=page)
+
+
+HAZARD_HEAD = ["序号", "生产经营单位名称", "核查单位", "重大隐患/具体非违法行为"]
+
+
+def test_list_continued_on_next_page_with_repeated_header_split_row_and_page_number():
+    doc = _doc(Paragraph("重大隐患统计表", page=1),
+               _paged([HAZARD_HEAD, ["1", "甲公司", "城区应急局", "有限空间作业未设置"]], 1),
+               Paragraph("- 1 -", page=1),
+               _paged([HAZARD_HEAD, ["", "", "", "监护人"], ["2", "乙公司", "南庄镇", "无证动火"]], 2),
+               _paged([["3", "丙公司", "南庄镇", "违规储存"]], 3))
+    [rec] = records_from_document(doc)
+    assert [r["seq"] for r in rec.data["rows"]] == [1, 2, 3]
+    assert rec.data["rows"][0]["description"] == "有限空间作业未设置监护人"
+    assert rec.source["part"] == "table 1+table 2+table 3"
+
+
+def test_one_label_form_per_page_is_not_joined_but_a_label_form_running_on_is():
+    def form(name, problem):
+        return [["检查企业", name, "检查日期", "2023年3月5日"], ["检查人员", "李志刚", "", ""],
+                ["存在问题", problem, "", ""], ["整改措施", "立即整改", "", ""]]
+    first, second = form("甲公司", "配电箱未上锁"), form("乙公司", "通道堵塞")
+    recs = records_from_document(_doc(_paged(first, 1), _paged(second, 2)))
+    assert [r.data["enterprise"] for r in recs] == ["甲公司", "乙公司"]
+    rest = [["整改期限", "2023年3月20日", "整改责任人", "李红梅"]]
+    [rec] = records_from_document(_doc(Paragraph("督导检查表", page=1), _paged(first, 1), _paged(rest, 2)))
+    assert rec.data["deadline"] == "2023-03-20" and rec.data["responsible"] == "李红梅"
+    # a different form with the same column count on the next page is not a continuation
+    self_check = [["企业名称", "丙公司", "所属行业", "建材"], ["自查项目", "自查内容", "自查结果", "检查结果"],
+                  ["消防安全", "1.是否存在埋压消防栓", "√", "√"]]
+    recs = records_from_document(_doc(_paged(first, 1), _paged(self_check, 2)))
+    assert [r.form_type for r in recs] == ["supervision_check", "self_check"]
