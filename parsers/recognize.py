@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract,
-                             field_score, label_score, norm_label)
+                             field_score, label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.normalize import normalize
 from schema.record import Record
@@ -65,6 +65,11 @@ def header_pairs(text: str, labels: list[str]) -> list[tuple[str, str]]:
 
     Without a colon a label counts only at the start of the line or after a space / punctuation
     (or when it is 4+ characters long), so a value that merely contains 时间 is not split."""
+    return [(label, value) for _, _, label, value in label_spans(text, labels)]
+
+
+def label_spans(text: str, labels: list[str]) -> list[tuple[int, int, str, str]]:
+    """header_pairs with where each 'label：value' starts and ends in the NFKC form of `text`."""
     text = unicodedata.normalize("NFKC", text)
     if NOTE_LINE.match(text):
         return []
@@ -81,7 +86,7 @@ def header_pairs(text: str, labels: list[str]) -> list[tuple[str, str]]:
         value = text[m.end():end].strip(" \t:：,，;；")
         value = re.sub(rf"{LABEL_NOTE}$", "", value).strip() if re.search(r"[)）]$", value) and \
             re.search(r"(盖章|公章|签章|签字|签名)[)）]$", value) else value
-        out.append((label, value))
+        out.append((m.start(), end, label, value))
     return out
 
 
@@ -442,6 +447,46 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
 
 # --- records -----------------------------------------------------------------------------------
 
+def _key(label: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", label))
+
+
+def _get(data: dict, key: str):
+    for part in key.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record) -> list[Paragraph]:
+    """Form fields the table lacks, written as lines above it (企业名称：…  负责人：…  电话：…);
+    returns the lines without those parts, for the header."""
+    body = {_key(lb): f for f in spec.fields.values() if _get(rec.data, f.key) is None for lb in f.labels}
+    if not body:
+        return lines
+    labels = list(body) + [_key(lb) for f in spec.header.values() if not f.pattern for lb in f.labels]
+    out = []
+    for para in lines:
+        text = unicodedata.normalize("NFKC", para.text)
+        keep, pos = [], 0
+        for start, end, label, raw in label_spans(text, labels):
+            f = body.get(label)
+            if f is None or _get(rec.data, f.key) is not None:
+                continue
+            n = normalize(f.kind, excel_serial(f.kind, raw))
+            if n.value is None:
+                continue
+            set_path(rec.data, f.key, n.value)
+            if n.warning:
+                rec.warn(f"data.{f.key}", n.warning[0], n.warning[1])
+            low_confidence(rec, f"data.{f.key}", para.confidence, spec.min_confidence)
+            keep.append(text[pos:start])
+            pos = end
+        rest = "".join(keep) + text[pos:]
+        if rest.strip():
+            out.append(replace(para, text=rest) if keep else para)
+    return out
+
+
 def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Record:
     part = "+".join(u.table.part or f"table {i}" for i, u in enumerate(units, 1))
     rec = Record(form_type=spec.form_type, form_title=title or spec.title, source=doc.source(part))
@@ -451,8 +496,10 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Rec
         rec.warn(path, code, message)
     for path, cell in ex.cells.items():
         low_confidence(rec, path, cell.confidence, spec.min_confidence)
-    lines = units[0].before + [p for u in units for p in u.after]
-    read_header(spec, lines, rec)
+    before = units[0].before
+    if spec.shape in ("label_grid", "item_marks"):
+        before = read_body_lines(spec, before, rec)
+    read_header(spec, before + [p for u in units for p in u.after], rec)
     apply_rules(rec, spec.rules)
     return rec
 

@@ -215,6 +215,37 @@ def self_check_number_column_no_group(out: Path) -> dict:
 
 
 @case
+def self_check_enterprise_in_lines(out: Path) -> dict:
+    """自查表 whose enterprise details are lines above the table (some without colons), marks
+    written 符合 / 不符合 / 整改中, the 类别 cell merged down, a date line without a colon."""
+    d = new_docx()
+    d.add_paragraph("企业安全生产隐患自查表")
+    d.add_paragraph("企业名称：晋城市城区永安铸造厂    负责人：孙强    联系电话：13834567890")
+    d.add_paragraph("所属行业 铸造      企业地址 城区钟家庄街道")
+    t = docx_table(d, [
+        ["类别", "自查内容", "自查结果", "检查结果"],
+        ["重点场所", "1、厂房的通风设施是否良好", "符合", "符合"],
+        ["", "2、厂房的安全逃生出口是否足够通畅", "不符合", "整改中"],
+        ["特种设备", "3、特种设备是否取得验收合格证或取得定期监测报告", "不涉及", ""],
+    ], merge_right=False)
+    merge_down(t, 0, 1, 2)
+    d.add_paragraph("填表日期 2023年3月8日")
+    p = out / "自查表-永安铸造厂.docx"
+    d.save(p)
+    return {"file": p.name, "records": [{
+        "form_type": "self_check", "header": {"fill_date": "2023-03-08"},
+        "data": {"enterprise": {"name": "晋城市城区永安铸造厂", "principal": "孙强", "phone": "13834567890",
+                                "industry": "铸造", "address": "城区钟家庄街道"},
+                 "items": [
+                     {"no": 1, "category": "重点场所", "content": "厂房的通风设施是否良好",
+                      "self_result": "yes", "check_result": "yes"},
+                     {"no": 2, "category": "重点场所", "content": "厂房的安全逃生出口是否足够通畅",
+                      "self_result": "no", "check_result": "rectifying"},
+                     {"no": 3, "category": "特种设备", "content": "特种设备是否取得验收合格证或取得定期监测报告",
+                      "self_result": None, "check_result": None}]}}]}
+
+
+@case
 def campaign_stats_total_on_top(out: Path) -> dict:
     """统计表: the 检查组 column named 单位, no 集中行动 parent, 合计 first, counts 3项 / 叁 / —."""
     d = new_docx()
