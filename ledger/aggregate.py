@@ -284,7 +284,7 @@ def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
     cadence = stats_forms()[ft]["cadence"]
     by_slot: dict[str, list] = {}
     for rid, ret in items:
-        key = slot(cadence, ret[2]) if ret[2] else "?"
+        key = slot(cadence, ret[2]) if ret[2] else "未注明日期"
         by_slot.setdefault(key, []).append((rid, ret))
     counted = []
     title = load_spec(ft).title
