@@ -204,8 +204,35 @@ def _iso(parts: tuple[int, int, int | None]) -> str | None:
         return None
 
 
+# A reporting span: 2023年3月1日至3月31日, 2023.3.1-2023.3.31, 3月1日—3月7日
+_DATE_RANGE = re.compile(r"^(?P<a>.+?\d\s*[日号.\-/]?)\s*(?:至|到|~|～|—|－|-{1,2})\s*(?P<b>\d.+)$")
+
+
+def _range_iso(raw: Any) -> str | None:
+    """A date range as one period: the month when it covers one whole month, else its end date."""
+    if not isinstance(raw, str):
+        return None
+    m = _DATE_RANGE.match(unicodedata.normalize("NFKC", raw).strip())
+    if not m:
+        return None
+    a = _date_parts(m.group("a"))
+    if not isinstance(a, tuple) or a[2] is None:
+        return None
+    b_text = m.group("b")
+    if not re.match(r"^\d{4}", b_text):            # 3月31日: the year of the start
+        b_text = f"{a[0]}年{b_text}" if "月" in b_text else f"{a[0]}年{a[1]}月{b_text}"
+    b = _date_parts(b_text)
+    if not isinstance(b, tuple) or b[2] is None or not (_iso(a) and _iso(b)) or _iso(b) < _iso(a):
+        return None
+    end_of_month = (dt.date(b[0], b[1], b[2]) + dt.timedelta(days=1)).day == 1
+    return _iso(a)[:7] if a[:2] == b[:2] and a[2] == 1 and end_of_month else _iso(b)
+
+
 def norm_date(raw: Any) -> Normalized:
-    """A date → "YYYY-MM-DD" (or "YYYY-MM" when only the month is written)."""
+    """A date → "YYYY-MM-DD" (or "YYYY-MM" when only the month is written, or a span is one whole month)."""
+    span = _range_iso(raw)
+    if span:
+        return Normalized(span)
     parts = _date_parts(raw)
     if parts is None:
         return Normalized(None)
@@ -247,6 +274,7 @@ def norm_count(raw: Any) -> Normalized:
         return Normalized(None)
     if s in v["zero"]:
         return Normalized(0)
+    s = re.sub(r"[（(]([^()（）]{1,2})[)）]$", r"\1", s)   # 5（家）: a unit in brackets
     s = _strip_affixes(s, v["count_prefixes"], v["count_units"])
     n = parse_number(s)
     if n is None or not n.is_integer() or n < 0:

@@ -161,3 +161,19 @@ def test_person_with_bad_number_keeps_it_and_warns():
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError):
         normalize("colour", "红")
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("2023年3月1日至3月31日", "2023-03"),      # a whole month
+    ("2023.3.1-2023.3.31", "2023-03"),
+    ("2023年3月1日-3月7日", "2023-03-07"),     # a week: its end date
+    ("2023年3月28日至4月3日", "2023-04-03"),
+    ("2023年2月1日至2月28日", "2023-02"),
+])
+def test_date_span_is_one_period(raw, want):
+    assert normalize("date", raw) == Normalized(want)
+
+
+@pytest.mark.parametrize("raw", ["5（家）", "5(家)", "5 (个)"])
+def test_count_with_bracketed_unit(raw):
+    assert normalize("count", raw) == Normalized(5)
