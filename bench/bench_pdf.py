@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from schema.record import leaf_fields  # noqa: E402
+
 SAMPLES = ROOT / "samples" / "returns_pdf"
 TEXT_PAGES = 100
 
@@ -37,17 +39,6 @@ def norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def flatten(value, prefix: str = "") -> dict:
-    out = {}
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
-        for i, v in enumerate(value):
-            out.update(flatten(v, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = value
-    return out
 
 
 def cells(doc, page=None) -> set:
@@ -122,8 +113,8 @@ def bench_scans(expected: list[dict], limit: int | None) -> list[dict]:
                "tess_strings": (sum(s in tess for s in strings), len(strings)), "fields": None}
         if text[e["form_type"]]["pages"] == 1:
             recs = [r for r in records_from_document(doc) if r.form_type == e["form_type"]]
-            want = flatten({"header": e["header"], "data": e["data"]})
-            got = flatten({"header": recs[0].header, "data": recs[0].data}) if recs else {}
+            want = leaf_fields({"header": e["header"], "data": e["data"]})
+            got = leaf_fields({"header": recs[0].header, "data": recs[0].data}) if recs else {}
             row["fields"] = (sum(got.get(k) == v for k, v in want.items()), len(want))
         rows.append(row)
     return rows

@@ -46,3 +46,17 @@ class Record:
 def error_line(source: dict[str, Any], code: str, message: str) -> dict[str, Any]:
     """The JSONL object for a file that gave no record."""
     return {"source": source, "error": {"code": code, "message": message}}
+
+
+def leaf_fields(value: Any, prefix: str = "") -> dict[str, Any]:
+    """{"data.rows[0].unit": …}: every leaf of a record part by its dotted path (lists of scalars stay whole)."""
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.update(leaf_fields(v, f"{prefix}.{k}" if prefix else k))
+    elif isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
+        for i, v in enumerate(value):
+            out.update(leaf_fields(v, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = value
+    return out

@@ -15,6 +15,7 @@ from PIL import Image, ImageFilter
 from parsers.readers.image import ocr_blocks, read_image
 from parsers.readers.pdf import read_pdf
 from schema.errors import InputError
+from schema.record import leaf_fields
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "returns_pdf"
 EXPECTED = [json.loads(line) for line in (SAMPLES / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -54,17 +55,6 @@ def ocr_docs():
     return {e["file"]: read_image(SAMPLES / e["file"]) for e in IMAGES}
 
 
-def flatten(value, prefix: str = "") -> dict:
-    out = {}
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
-        for i, v in enumerate(value):
-            out.update(flatten(v, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = value
-    return out
 
 
 def record_of(doc, form_type: str):
@@ -95,10 +85,10 @@ def test_scan_field_accuracy(ocr_docs, text_docs):
     for e in IMAGES:
         if TEXT[e["form_type"]]["pages"] > 1:
             continue     # an image holds page 1 only
-        want = flatten(record_of(text_docs[e["form_type"]], e["form_type"]).data)
+        want = leaf_fields(record_of(text_docs[e["form_type"]], e["form_type"]).data)
         rec = record_of(ocr_docs[e["file"]], e["form_type"])
         assert rec.source["format"] == "image"
-        got = flatten(rec.data)
+        got = leaf_fields(rec.data)
         total += len(want)
         right += sum(1 for k, v in want.items() if got.get(k) == v)
         wrong += [(e["file"], k, v, got.get(k)) for k, v in want.items() if got.get(k) != v]
@@ -114,7 +104,7 @@ def test_scanned_pdf_is_ocrd(text_docs):
     e = TEXT["supervision_check"]
     rec = record_of(doc, "supervision_check")
     assert rec.source["format"] == "pdf-scan"
-    assert flatten(rec.data) == flatten(e["data"])
+    assert leaf_fields(rec.data) == leaf_fields(e["data"])
 
 
 def test_image_named_pdf_is_read_by_content(tmp_path, ocr_docs):

@@ -13,30 +13,19 @@ from parsers.model import Table
 from parsers.readers import pdf as pdf_reader
 from parsers.readers.pdf import read_pdf
 from schema.errors import InputError
+from schema.record import leaf_fields
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "returns_pdf"
 EXPECTED = [json.loads(line) for line in (SAMPLES / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
 TEXT_PDFS = [e for e in EXPECTED if e["format"] == "pdf"]
 
 
-def flatten(value, prefix: str = "") -> dict:
-    """{"data.rows[0].unit": …} for every leaf of a record's header/data."""
-    out = {}
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
-        for i, v in enumerate(value):
-            out.update(flatten(v, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = value
-    return out
 
 
 def field_diff(expected: dict, record) -> list[tuple[str, object, object]]:
     """(field, expected, got) for every field of the fill data the record does not reproduce."""
-    want = flatten({"header": expected["header"], "data": expected["data"]})
-    got = flatten({"header": record.header, "data": record.data})
+    want = leaf_fields({"header": expected["header"], "data": expected["data"]})
+    got = leaf_fields({"header": record.header, "data": record.data})
     return [(k, v, got.get(k)) for k, v in want.items() if got.get(k) != v]
 
 
