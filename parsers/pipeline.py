@@ -191,6 +191,8 @@ def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, 
     summary.files_seen = len(files) + len(missing)
     workers = workers or os.cpu_count() or 1
     bar = _Progress(len(files)) if progress and _progress_wanted() else None
+    # long PDFs report their pages too (read_pdf, also inside pool workers) only when the bar is on
+    os.environ["PAICHA_PROGRESS"] = "1" if bar else "0"
 
     con = None
     if db:
