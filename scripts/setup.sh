@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -q "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
+fonts=$(fc-list 2>/dev/null || true)   # read once: `fc-list | grep -q` fails under pipefail
+[[ "$fonts" == *"Noto Serif CJK"* ]] || need_apt+=(fonts-noto-cjk)
+[[ "$fonts" == *"AR PL UKai"* ]] || need_apt+=(fonts-arphic-ukai)
 command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
