@@ -23,6 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl import Workbook
 
+if __name__ == "__main__":          # run as a script: the repo root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from tests.variety.build import docx_table, merge_down, new_docx
 
 CASES: list = []
@@ -603,6 +606,5 @@ def build(out: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     for c in build(Path(sys.argv[1] if len(sys.argv) > 1 else "variety2_out")):
         print(c["file"])
