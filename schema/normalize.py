@@ -46,6 +46,9 @@ def vocab() -> dict:
         "mark": {k: norm(v) for k, v in data["mark"].items()},
         "yes_no": {k: norm(v) for k, v in data["yes_no"].items()},
         "checked": "".join(data["checkbox"]["checked"]),
+        "bullet": re.compile("(?:^|(?<=\n))[ \t]*(?:" + "|".join(map(re.escape, data["item_bullets"])) + ")[ \t]*"),
+        "intro": re.compile("^[^:：;；\n]{0,12}(?:" + "|".join(map(re.escape, data["item_intro_ends"]))
+                            + ")[ \t]*[:：]"),
         "unchecked": "".join(data["checkbox"]["unchecked"]),
     }
 
@@ -438,7 +441,7 @@ def norm_text(raw: Any) -> Normalized:
         return Normalized(None)
     out = lines[0]
     for line in lines[1:]:
-        if _ITEM_START.match(line) or out[-1] in "；;":
+        if _ITEM_START.match(line) or out[-1] in "；;" or vocab()["bullet"].match(line):
             out += "\n"
         elif not (re.match(f"[{CJK}]", out[-1]) or re.match(f"[{CJK}]", line[0])):
             out += " "
@@ -522,12 +525,16 @@ def norm_items(raw: Any) -> Normalized:
         return Normalized(None)
     if _key(s) in vocab()["zero"]:
         return Normalized([])
-    # Item numbers count 1, 2, 3 …: a "2." inside a sentence that breaks the count is text.
+    # Item numbers count 1, 2, 3 …: a "2." inside a sentence that breaks the count is text;
+    # a bullet at the start of a line starts an item too.
     cuts, expected = [], 1
     for m in _ITEM_ANY.finditer(s):
         if _item_number(m.group()) == expected:
             cuts.append(m)
             expected += 1
+    bullets = [m for m in vocab()["bullet"].finditer(s) if m.group().strip()]
+    cuts = sorted(cuts + [b for b in bullets if not any(c.start() <= b.start() < c.end() for c in cuts)],
+                  key=lambda m: m.start())
     if len(cuts) >= 2 or (cuts and cuts[0].start() == 0):
         lead = s[:cuts[0].start()]
         pieces = [lead if not re.search(r"[:：]\s*$", lead) else ""] + [
@@ -535,6 +542,8 @@ def norm_items(raw: Any) -> Normalized:
             for i, m in enumerate(cuts)]
     else:
         pieces = re.split(r"[；;\n]+", s)
+        if len(pieces) >= 2:                       # 经检查发现：甲；乙 — the introduction is not an item
+            pieces[0] = vocab()["intro"].sub("", pieces[0])
     items = [re.sub(r"^[\s：:]+|[\s；;，,。、]+$", "", p) for p in pieces]
     items = [i.replace("\n", "") for i in items if i]
     return Normalized(items or None)
