@@ -191,7 +191,7 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
             inline = None
             m = re.match(r"^(.{2,30}?)[:：](.*)$", text, re.S)
             f, score = _best_field(fields, text, section, done)
-            if (f is None or score < STRONG) and m:        # "检查日期：2023年3月5日" in one cell
+            if m and (f is None or score < STRONG or m.group(2).strip()):   # "检查日期：2023年3月5日" in one cell
                 g, s2 = _best_field(fields, m.group(1), section, done)
                 if g is not None and s2 >= STRONG:
                     f, inline = g, m.group(2).strip()
@@ -383,6 +383,9 @@ def path_score(f: Field, path: list[str]) -> float:
     for level_i, level in enumerate(f.path):
         last = level_i == len(f.path) - 1
         cands = [path[-1]] if last else path[k:-1] if len(path) > 1 else []
+        if not cands:           # no parent text at all (行政罚款（万元） merged down): neither right nor wrong
+            scores.append(0.5)
+            continue
         best, best_j = 0.0, None
         for j, t in enumerate(cands):
             s = max(label_score(lb, t) for lb in level)
