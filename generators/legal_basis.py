@@ -1,12 +1,15 @@
 """Suggest the legal basis (《安全生产法》 article) for a problem text.
 
 The rules live in generators/data/legal_basis.yaml and cite only what the table in
-ZHILING.md backs. A problem no rule matches gets a visible blank "依据：____" for the
-inspector to fill by hand; an inspector's own basis always wins over the suggestion.
+ZHILING.md backs; the YAML header explains how a text is matched (normalisation, clauses,
+patterns, objects with negation/defect cues, priority). A problem no rule matches gets a
+visible blank "依据：____" for the inspector to fill by hand; an inspector's own basis always
+wins over the suggestion.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +19,9 @@ import yaml
 RULES_FILE = Path(__file__).parent / "data" / "legal_basis.yaml"
 # values of an override that mean "leave the 依据 blank"
 BLANK_MARKS = {"", "无", "/", "／", "—", "-", "空", "手填"}
+CLAUSE_END = re.compile(r"[，,；;。！!？?\n]")
+QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+SHORT = 2          # objects this long or shorter must end a jieba token
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,8 @@ class Rule:
     penalty: str | None
     priority: int
     patterns: tuple[re.Pattern, ...]
-    words: frozenset[str]
+    objects: tuple[str, ...]
+    defects: re.Pattern | None
     exclude: tuple[re.Pattern, ...]
 
 
@@ -44,6 +51,13 @@ class Basis:
         return self.duty or (self.penalty or "").split("、")[0]
 
 
+@dataclass(frozen=True)
+class Cues:
+    window: int
+    negation: re.Pattern
+    defect: re.Pattern
+
+
 @lru_cache(maxsize=None)
 def load_rules(path: str = str(RULES_FILE)) -> tuple[dict, tuple[Rule, ...]]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -53,42 +67,97 @@ def load_rules(path: str = str(RULES_FILE)) -> tuple[dict, tuple[Rule, ...]]:
             id=r["id"], topic=r["topic"], duty=r.get("duty"), penalty=r.get("penalty"),
             priority=int(r.get("priority", 0)),
             patterns=tuple(re.compile(p) for p in r.get("patterns", [])),
-            words=frozenset(r.get("words", [])),
+            objects=tuple(r.get("objects", [])),
+            defects=re.compile(r["defects"]) if r.get("defects") else None,
             exclude=tuple(re.compile(p) for p in r.get("exclude", []))))
     return data, tuple(rules)
+
+
+@lru_cache(maxsize=None)
+def _cues(path: str = str(RULES_FILE)) -> Cues:
+    c = load_rules(path)[0]["cues"]
+    return Cues(int(c["window"]), re.compile(c["negation"]), re.compile(c["defect"]))
 
 
 def _clean(text: str) -> str:
     return "".join((text or "").split())
 
 
+def normalise(text: str) -> str:
+    """The problem text as the rules see it: NFKC, no spaces or quotes, typos and abbreviations rewritten."""
+    text = unicodedata.normalize("NFKC", _clean(text)).translate(QUOTES)
+    for wrong, right in (load_rules()[0].get("normalise") or {}).items():
+        text = text.replace(wrong, right)
+    return text
+
+
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
     jieba.setLogLevel(60)
+    for rule in load_rules()[1]:
+        for word in rule.objects:
+            jieba.add_word(word)
     return jieba
 
 
-def _match_pos(rule: Rule, text: str, tokens: set[str] | None) -> int | None:
-    """Position of the rule's first hit in `text`, or None when it does not apply."""
-    if any(x.search(text) for x in rule.exclude):
-        return None
-    hits = [m.start() for p in rule.patterns if (m := p.search(text))]
-    if rule.words and tokens is not None:
-        hits += [text.find(w) for w in rule.words if w in tokens]
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of the text."""
+    spans, start = [], 0
+    for m in CLAUSE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _object_positions(rule: Rule, clause: str, tokens: list[tuple[str, int, int]]):
+    """(position, length) of every object of the rule in a clause."""
+    for obj in rule.objects:
+        if len(obj) <= SHORT:
+            yield from ((end - len(obj), len(obj)) for tok, _, end in tokens if tok.endswith(obj))
+        else:
+            yield from ((m.start(), len(obj)) for m in re.finditer(re.escape(obj), clause))
+
+
+def _has_cue(rule: Rule, clause: str, pos: int, length: int, cues: Cues) -> bool:
+    """A negation shortly before the object, or a defect word right after it."""
+    if cues.negation.search(clause[max(0, pos - cues.window):pos]):
+        return True
+    after = clause[pos + length:]
+    return bool(cues.defect.search(after) or (rule.defects and rule.defects.search(after)))
+
+
+def _rule_hit(rule: Rule, text: str, clauses: list[tuple[int, int]], tokens: list[list]) -> int | None:
+    """Position of the rule's first hit in the text, or None when it does not apply."""
+    cues = _cues()
+    hits = []
+    for (a, b), toks in zip(clauses, tokens):
+        clause = text[a:b]
+        if any(x.search(clause) for x in rule.exclude):
+            continue
+        for p in rule.patterns:
+            m = p.search(text, a)
+            if m and m.start() < b:
+                hits.append(m.start())
+        for pos, length in _object_positions(rule, clause, toks):
+            if _has_cue(rule, clause, pos, length, cues):
+                hits.append(a + pos)
     return min(hits) if hits else None
 
 
 def suggest(problem: str) -> Basis | None:
     """The best-backed basis for a problem text, or None when no table row backs it."""
     data, rules = load_rules()
-    text = _clean(problem)
+    text = normalise(problem)
     if not text:
         return None
-    tokens = set(_jieba().lcut(text)) if any(r.words for r in rules) else None
+    clauses = _clauses(text)
+    jieba = _jieba()
+    tokens = [list(jieba.tokenize(text[a:b])) for a, b in clauses]
     best = None
     for rule in rules:
-        pos = _match_pos(rule, text, tokens)
+        pos = _rule_hit(rule, text, clauses, tokens)
         if pos is None:
             continue
         key = (-rule.priority, pos)
