@@ -56,6 +56,8 @@ class Cues:
     window: int
     negation: re.Pattern
     defect: re.Pattern
+    compliant: re.Pattern
+    problem: re.Pattern
 
 
 @lru_cache(maxsize=None)
@@ -76,7 +78,7 @@ def load_rules(path: str = str(RULES_FILE)) -> tuple[dict, tuple[Rule, ...]]:
 @lru_cache(maxsize=None)
 def _cues(path: str = str(RULES_FILE)) -> Cues:
     c = load_rules(path)[0]["cues"]
-    return Cues(int(c["window"]), re.compile(c["negation"]), re.compile(c["defect"]))
+    return Cues(int(c["window"]), *(re.compile(c[k]) for k in ("negation", "defect", "compliant", "problem")))
 
 
 def _clean(text: str) -> str:
@@ -136,6 +138,8 @@ def _rule_hit(rule: Rule, text: str, clauses: list[tuple[int, int]], tokens: lis
         clause = text[a:b]
         if any(x.search(clause) for x in rule.exclude):
             continue
+        if cues.compliant.search(clause) and not cues.problem.search(clause):
+            continue                                  # states the duty is met
         for p in rule.patterns:
             m = p.search(text, a)
             if m and m.start() < b:
