@@ -15,7 +15,7 @@ from functools import lru_cache
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract,
                              field_score, label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
-from schema.normalize import normalize
+from schema.normalize import normalize, vocab
 from schema.record import Record
 from schema.spec import FormSpec, all_specs
 from schema.validate import apply_rules, low_confidence
@@ -97,16 +97,36 @@ def _header_label_of(text: str, labels: list[str]) -> str | None:
     return next((lb for lb in labels if norm_label(lb) == norm_label(t)), None)
 
 
+def signature_label(text: str) -> tuple[str, str] | None:
+    """(label, value written after it) when a cell or line starts with a signature label
+    (负责人签字, 审核人：王五), else None."""
+    t = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+    for lb in vocab()["signature_labels"]:
+        m = re.match(rf"{re.escape(lb)}{LABEL_NOTE}[:：]?(.*)$", t, re.S)
+        if m:
+            return lb, m.group(1)
+    return None
+
+
 def header_row_text(cells, labels: list[str]) -> str | None:
     """A row made only of header fields ('填报单位 | 北石店镇 | 填报日期 | 2023.3.5' or
-    '填表人：张三' cells) as one 'label：value' line; None when any cell is something else."""
+    '填表人：张三' cells) as one 'label：value' line; None when any cell is something else.
+    Signature cells (负责人签字 | 王五) count as header fields but add nothing."""
     texts = [c.text.strip() for c in cells if c.text.strip()]
     parts, i, n_labels = [], 0, 0
     while i < len(texts):
+        sig = signature_label(texts[i])
+        if sig:
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            plain = nxt and not _header_label_of(nxt, labels) and not signature_label(nxt)
+            i += 2 if not sig[1] and plain and not header_pairs(nxt, labels) else 1
+            n_labels += 1
+            continue
         label = _header_label_of(texts[i], labels)
         if label:
             nxt = texts[i + 1] if i + 1 < len(texts) else ""
-            if nxt and not _header_label_of(nxt, labels) and not header_pairs(nxt, labels):
+            if nxt and not _header_label_of(nxt, labels) and not header_pairs(nxt, labels) \
+                    and not signature_label(nxt):
                 parts.append(f"{label}：{nxt}")
                 i += 2
             else:
@@ -170,7 +190,8 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
         if header_lines:
             pending += header_lines
             continue
-        k = next((i for i, p in enumerate(pending) if _titleish(p.text, specs)), len(pending)) if units else 0
+        k = next((i for i, p in enumerate(pending) if _titleish(p.text, specs)
+                  or _other_sheet(units[-1].table, p)), len(pending)) if units else 0
         if units:
             units[-1].after += pending[:k]
         unit = Unit(block, before=pending[k:])
@@ -197,6 +218,11 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
     return units
 
 
+def _other_sheet(table: Table, para: Paragraph) -> bool:
+    """A line of another worksheet than `table`'s (a sheet's lines never belong to the previous sheet)."""
+    return table.part.startswith("sheet ") and para.page is not None and para.page != table.page
+
+
 def _min_conf(cells) -> float | None:
     vals = [c.confidence for c in cells if c.confidence is not None]
     return min(vals) if vals else None
@@ -205,6 +231,64 @@ def _min_conf(cells) -> float | None:
 def body_grid(unit: Unit) -> Grid:
     grid = unit.table.cell_grid()
     return [grid[r] for r in unit.rows]
+
+
+# --- forms wrapped in a layout table ------------------------------------------------------------
+
+def _row_lines(table: Table) -> list[str]:
+    """The lines a nested table left in its outer cell's text (the reader's flattening)."""
+    lines = [" ".join(c.text for c in row if c.text).strip() for row in table.rows()]
+    return [ln for ln in lines if ln]
+
+
+def unwrap_layout_tables(blocks: list[Block]) -> list[Block]:
+    """A table used only to lay out a page (one big cell holding the title lines and the real
+    form as a nested table) → its lines as paragraphs and the nested tables as tables."""
+    out: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Table) or not block.nested:
+            out.append(block)
+            continue
+        expanded = _expand(block)
+        out += unwrap_layout_tables(expanded) if expanded is not None else [block]
+    return out
+
+
+def _find_rows(text: str, pos: int, table: Table) -> tuple[int, int] | None:
+    """Where a nested table's rows sit in its outer cell's text (from `pos`), else None."""
+    lines = _row_lines(table)
+    at = end = text.find(lines[0], pos) if lines else -1
+    if at < 0:
+        return None
+    for line in lines:
+        end = text.find(line, end)
+        if end < 0:
+            return None
+        end += len(line)
+    return at, end
+
+
+def _lines(text: str, page: int | None) -> list[Paragraph]:
+    return [Paragraph(ln.strip(), page=page) for ln in text.split("\n") if ln.strip()]
+
+
+def _expand(table: Table) -> list[Block] | None:
+    """A layout table's cell lines and nested tables in reading order; None when it is a form of
+    its own (its nested tables are a small part of its text) or the nested rows are not found."""
+    nested = list(table.nested)
+    blocks: list[Block] = []
+    wrapped = 0
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        text, pos = cell.text, 0
+        while nested and (span := _find_rows(text, pos, nested[0])):
+            at, end = span
+            blocks += _lines(text[pos:at], table.page)
+            blocks.append(replace(nested.pop(0), page=table.page))
+            wrapped += end - at
+            pos = end
+        blocks += _lines(text[pos:], table.page)
+    total = sum(len(c.text) for c in table.cells)
+    return blocks if not nested and wrapped * 2 >= total else None
 
 
 # --- tables continued on the next page ---------------------------------------------------------
@@ -306,7 +390,7 @@ def join_page_continuations(doc: Document, specs: list[FormSpec]) -> list[Block]
     between: list[Paragraph] = []
     last_table_at: int | None = None
     last_page: int | None = None
-    for block in doc.blocks:
+    for block in unwrap_layout_tables(doc.blocks):
         if isinstance(block, Paragraph):
             blocks.append(block)
             between.append(block)
@@ -432,9 +516,9 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
                 m = re.match(f.pattern, text.strip())
                 if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
                     rec.header[key] = m.group(1)
-        for label, raw in header_pairs(text, list(by_label)):
-            key = by_label[label]
-            if key in rec.header or not raw or BLANK_DATE.match(raw):
+        for label, raw in header_pairs(text, list(by_label) + list(vocab()["signature_labels"])):
+            key = by_label.get(label)
+            if key is None or key in rec.header or not raw or BLANK_DATE.match(raw):
                 continue
             n = normalize(spec.header[key].kind, excel_serial(spec.header[key].kind, raw))
             if n.value is None:
@@ -504,6 +588,14 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Rec
     return rec
 
 
+def _instructions(unit: Unit) -> bool:
+    """A table of the forms' instructions (a 填表说明 sheet): headed by an instructions title."""
+    heads = [p.text for p in unit.before[-1:]]
+    first = next((c.text for r in body_grid(unit)[:1] for c in distinct(r) if c.text.strip()), "")
+    titles = {norm_label(t) for t in vocab()["instruction_titles"]}
+    return any(re.sub(r"[:：]$", "", norm_label(h)) in titles for h in heads + [first])
+
+
 def _unknown(doc: Document, unit: Unit, n: int) -> Record:
     table = unit.table
     rec = Record(form_type="unknown", form_title="", source=doc.source(table.part or f"table {n}"),
@@ -521,6 +613,8 @@ def records_from_document(doc: Document, specs: list[FormSpec] | None = None) ->
         if not unit.rows:
             continue
         spec, score, title = classify(unit, specs)
+        if spec is None and _instructions(unit):
+            continue            # the forms' instructions (填表说明): no record
         prev = groups[-1] if groups else None
         if prev and prev[0] is not None and _continues(prev[0], prev[1][-1], unit, specs) and (
                 spec is None or spec is prev[0] and not title):

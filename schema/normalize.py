@@ -47,6 +47,8 @@ def vocab() -> dict:
         "yes_no": {k: norm(v) for k, v in data["yes_no"].items()},
         "checked": "".join(data["checkbox"]["checked"]),
         "bullet": re.compile("(?:^|(?<=\n))[ \t]*(?:" + "|".join(map(re.escape, data["item_bullets"])) + ")[ \t]*"),
+        "instruction_titles": tuple(data["instruction_titles"]),
+        "signature_labels": tuple(sorted(data["signature_labels"], key=len, reverse=True)),
         "intro": re.compile("^[^:：;；\n]{0,12}(?:" + "|".join(map(re.escape, data["item_intro_ends"]))
                             + ")[ \t]*[:：]"),
         "unchecked": "".join(data["checkbox"]["unchecked"]),
