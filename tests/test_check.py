@@ -524,3 +524,368 @@ def test_body_rules_still_apply_next_to_tables(captioned, tmp_path, rule):
     bad = plant(captioned, tmp_path / "planted.docx", {"word/document.xml": CAPTION_PLANTS[rule]})
     problems = check_file(bad)
     assert {p.rule for p in problems} == {rule.split("#")[0]}, format_report(bad, problems)
+
+
+# --- documents as Word and WPS write them ----------------------------------------------------------
+# Each fixture edits the conforming reference (python-docx, Word's own template: theme, numbering part,
+# styles) the way Word or WPS stores the same content, and the checker must see the same 公文.
+
+WNS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:v="urn:schemas-microsoft-com:vml"')
+LEVELS = [("chineseCounting", "%1、", "黑体"), ("chineseCounting", "（%2）", "楷体_GB2312"),    # %N: level N's counter
+          ("decimal", "%3.", None), ("decimal", "（%4）", None)]
+
+
+def xml(fragment: str):
+    """One element from an XML fragment written with the w:/a:/wps:/v: prefixes."""
+    end = re.match(r"\s*<[\w:]+", fragment).end()
+    return etree.fromstring(fragment[:end] + " " + WNS + fragment[end:])
+
+
+def add_numbering(root, fonts: bool = True) -> None:
+    """numbering.xml: the 公文 heading list 一、/（一）/1./（1） (abstractNum 90, num 90), as Word's list dialog writes it."""
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="640"/></w:pPr>'
+        + (f'<w:rPr><w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hint="eastAsia"/></w:rPr>' if font and fonts else "")
+        + "</w:lvl>" for i, (fmt, text, font) in enumerate(LEVELS))
+    root.insert(0, xml(f'<w:abstractNum w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'))
+    root.append(xml('<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+
+def number_headings(root) -> None:
+    """Literal 一、/（一）/1./（1） prefixes → w:numPr of list 90 (the heading text keeps its runs)."""
+    for p in list(root.iter(w("p"))):
+        text = ptext(p)
+        level = heading_level(text)
+        if not level or "统计表" in text:      # not the 附件说明 item "2.安全隐患排查整治统计表"
+            continue
+        prefix = re.match(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．]|[（(]\d+[）)])", text).group(1)
+        t = next(t for t in p.iter(w("t")) if t.text)
+        t.text = t.text[len(prefix):]
+        ppr = p.find(w("pPr"))
+        for ind in ppr.findall(w("ind")):
+            ppr.remove(ind)
+        ppr.append(xml(f'<w:numPr><w:ilvl w:val="{level - 1}"/><w:numId w:val="90"/></w:numPr>'))
+
+
+def test_word_numbering_gives_displayed_numbers(good_reference, tmp_path):
+    from generators.gongwen.check import DocxView
+    doc = plant(good_reference, tmp_path / "num.docx", {D: number_headings, "word/numbering.xml": add_numbering})
+    texts = [item.text for kind, item, _ in DocxView(doc).blocks() if kind == "p" and item.numbered]
+    assert [t[:4] for t in texts] == ["一、目标", "（一）五", "1.企业", "（1）建", "二、工作"], texts
+    problems = check_file(doc)
+    assert problems == [], format_report(doc, problems)
+    # the heading text typed in 仿宋 is still a level-1 heading: 黑体 is required
+    doc = plant(good_reference, tmp_path / "num2.docx", {
+        D: lambda r: (number_headings(r), set_font(para(r, "目标要求"), "仿宋_GB2312")), "word/numbering.xml": add_numbering})
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == {"heading.font"}, format_report(doc, problems)
+    assert "一、目标要求" in problems[0].message
+    # the number itself takes the paragraph's font when the list level sets none: 仿宋 “一、” is reported
+    doc = plant(good_reference, tmp_path / "num3.docx", {
+        D: number_headings, "word/numbering.xml": lambda r: add_numbering(r, fonts=False)})
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == {"heading.font"} and len(problems) == 3, format_report(doc, problems)
+
+
+def test_format_turns_word_numbering_into_text(tmp_path):
+    from generators.gongwen.reformat import format_document, recognise
+    draft = ROOT / "samples" / "word_drafts" / "draft_numbered.docx"
+    gw = recognise(draft)
+    texts = [b if isinstance(b, str) else b.text for b in gw.body if not isinstance(b, BodyTable)]
+    for head in ("一、目标要求", "二、工作措施", "（一）五级联查", "（二）严格执法", "1.企业全面查", "2.镇（街道）定期查",
+                 "（1）建立", "三、工作要求"):
+        assert any(t.startswith(head) for t in texts), (head, texts)
+    out = format_document(draft, tmp_path / "formatted.docx")
+    root = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
+    assert next(root.iter(w("numPr")), None) is None
+    assert para(root, "一、目标要求") is not None and para(root, "（二）严格执法") is not None
+    problems = check_file(out)
+    assert problems == [], format_report(out, problems)
+    assert "heading.font" in {p.rule for p in check_file(draft)}     # the draft's 宋体 headings are found
+
+
+@pytest.fixture(scope="session")
+def good_reference(tmp_path_factory) -> Path:
+    return build_reference(GONGWEN, tmp_path_factory.mktemp("ref") / "reference.docx")
+
+
+def _mark_cell(text: str, red: bool = True, font: str = "方正小标宋简体", extra: str = "") -> str:
+    color = '<w:color w:val="FF0000"/>' if red else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/>{extra}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:jc w:val="distribute"/></w:pPr>'
+            f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hint="eastAsia"/>{color}<w:sz w:val="72"/></w:rPr>'
+            f"<w:t>{text}</w:t></w:r></w:p></w:tc>")
+
+
+def joint_mark_table(first_red: bool = True, font: str = "方正小标宋简体"):
+    """联合行文 as Word users make it: a borderless 2×2 table, names left, 文件 right (merged down)."""
+    def edit(root):
+        mark = para(root, "晋城市城区发展和改革局文件")
+        restart, cont = '<w:vMerge w:val="restart"/>', "<w:vMerge/>"
+        rows = (_mark_cell("晋城市城区应急管理局", first_red, font) + _mark_cell("文件", True, font, restart),
+                _mark_cell("晋城市城区发展和改革局", True, font) + _mark_cell("", True, font, cont))
+        tbl = xml('<w:tbl><w:tblPr><w:tblW w:w="8800" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'
+                  '<w:top w:val="nil"/><w:bottom w:val="nil"/><w:insideH w:val="nil"/></w:tblBorders></w:tblPr>'
+                  '<w:tblGrid><w:gridCol w:w="6800"/><w:gridCol w:w="2000"/></w:tblGrid>'
+                  + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+        mark.addprevious(tbl)
+        mark.getparent().remove(mark)
+    return edit
+
+
+def _textbox_para(text: str, red: bool = True) -> str:
+    color = '<w:color w:val="FF0000"/>' if red else ""
+    return (f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:eastAsia="方正小标宋简体" w:hint="eastAsia"/>'
+            f'{color}<w:sz w:val="96"/></w:rPr><w:t>{text}</w:t></w:r></w:p>')
+
+
+def mark_in_textbox(red: bool = True):
+    """The 标志 in a floating text box (WordArt-like), DrawingML with its VML fallback, as Word 2010+ saves it."""
+    def edit(root):
+        mark = para(root, "晋城市城区发展和改革局文件")
+        text = ptext(mark)
+        inner = _textbox_para(text, red)
+        anchor = xml(
+            '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor behindDoc="0" distT="0" distB="0" '
+            'distL="0" distR="0" simplePos="0" locked="0" layoutInCell="1" allowOverlap="1" relativeHeight="1">'
+            '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+            '<wp:positionV relativeFrom="margin"><wp:posOffset>1260000</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="5600000" cy="900000"/><wp:wrapTopAndBottom/><wp:docPr id="5" name="文本框 5"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5600000" cy="900000"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>'
+            '</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+            '<v:shape id="文本框 5" type="#_x0000_t202" style="position:absolute;width:441pt;height:71pt" stroked="f">'
+            f'<v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
+            '</mc:AlternateContent></w:r>')
+        for r in mark.findall(w("r")):
+            mark.remove(r)
+        mark.append(anchor)
+    return edit
+
+
+BOXED_MARKS = {   # edit → the rules it must cause, how many times
+    "table": (joint_mark_table(), set(), 0),
+    "table_black": (joint_mark_table(first_red=False), {"mark.color"}, 1),    # one name left black
+    "table_songti": (joint_mark_table(font="宋体"), {"mark.font"}, 3),        # each of the three cells
+    "textbox": (mark_in_textbox(), set(), 0),
+    "textbox_black": (mark_in_textbox(red=False), {"mark.color"}, 1),         # the VML copy is not counted twice
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOXED_MARKS))
+def test_mark_in_table_or_text_box(good_reference, tmp_path, case):
+    edit, want, count = BOXED_MARKS[case]
+    doc = plant(good_reference, tmp_path / "mark.docx", {D: edit})
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == want, format_report(doc, problems)
+    assert len(problems) == count, format_report(doc, problems)
+    if want:
+        assert "文本框" in problems[0].where or "表格" in problems[0].where
+
+
+def _without_red_border(root):
+    remove_red_rule(root)
+    return para(root, "城发改字")
+
+
+def rule_as_shape(kind: str, color: str = "FF0000"):
+    """The 版头 red rule drawn instead of a paragraph border: DrawingML line, VML line, or a table's bottom border."""
+    def edit(root):
+        num = _without_red_border(root)
+        if kind == "drawingml":
+            num.append(xml(
+                '<w:r><w:drawing><wp:anchor behindDoc="0" distT="0" distB="0" distL="0" distR="0" simplePos="0" locked="0" '
+                'layoutInCell="1" allowOverlap="1" relativeHeight="2"><wp:simplePos x="0" y="0"/>'
+                '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+                '<wp:positionV relativeFrom="paragraph"><wp:posOffset>400000</wp:posOffset></wp:positionV>'
+                '<wp:extent cx="5616000" cy="0"/><wp:wrapNone/><wp:docPr id="7" name="直接连接符 7"/><a:graphic>'
+                '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+                '<wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5616000" cy="0"/></a:xfrm>'
+                f'<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="12700"><a:solidFill><a:srgbClr val="{color}"/>'
+                '</a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+                '</w:drawing></w:r>'))
+        elif kind == "vml":      # older Word / WPS: anchored in the empty first paragraph of the page
+            first = next(root.iter(w("p")))
+            first.addprevious(xml(
+                f'<w:p><w:r><w:pict><v:line id="直线 3" from="0,216pt" to="442pt,216pt" strokecolor="{color}" '
+                'strokeweight="1pt"/></w:pict></w:r></w:p>'))
+        elif kind == "table":    # 字号 in a one-cell table whose bottom border is the rule
+            tbl = xml('<w:tbl><w:tblPr><w:tblW w:w="8844" w:type="dxa"/><w:tblBorders><w:top w:val="nil"/>'
+                      '<w:left w:val="nil"/><w:right w:val="nil"/>'
+                      f'<w:bottom w:val="single" w:sz="12" w:space="0" w:color="{color}"/></w:tblBorders></w:tblPr>'
+                      '<w:tblGrid><w:gridCol w:w="8844"/></w:tblGrid><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>')
+            num.addnext(tbl)
+    return edit
+
+
+@pytest.mark.parametrize("kind", ["drawingml", "vml", "table"])
+def test_red_rule_drawn_as_shape_or_border(good_reference, tmp_path, kind):
+    doc = plant(good_reference, tmp_path / "rule.docx", {D: rule_as_shape(kind)})
+    problems = check_file(doc)
+    assert problems == [], format_report(doc, problems)
+    doc = plant(good_reference, tmp_path / "black.docx", {D: rule_as_shape(kind, "000000")})
+    assert {p.rule for p in check_file(doc)} == {"redline.missing"}
+
+
+def _strip_run_fonts(root, startswith: str, keep_hint: bool = True) -> None:
+    """Body runs of a paragraph lose their font name; Word keeps only w:hint="eastAsia" (or the ascii font)."""
+    for r in para(root, startswith).iter(w("r")):
+        f = r.find(f"{w('rPr')}/{w('rFonts')}")
+        if f is not None:
+            for a in list(f.attrib):
+                del f.attrib[a]
+            f.set(w("hint"), "eastAsia")
+            if not keep_hint:
+                f.set(w("ascii"), "Times New Roman")
+
+
+def set_theme_hans(face: str):
+    def edit(root):
+        for f in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}font"):
+            if f.get("script") == "Hans":
+                f.set("typeface", face)
+    return edit
+
+
+def normal_from_theme(root) -> None:
+    """Normal style: East-Asian font from the theme (minorEastAsia), as Word's own templates set it."""
+    for st in root.iter(w("style")):
+        if st.get(w("styleId")) == "Normal":
+            f = st.find(f"{w('rPr')}/{w('rFonts')}")
+            for a in list(f.attrib):
+                del f.attrib[a]
+            f.set(w("eastAsiaTheme"), "minorEastAsia")
+            f.set(w("asciiTheme"), "minorHAnsi")
+
+
+def body_style(root) -> None:
+    """A paragraph style 公文正文 (3号仿宋_GB2312) used by the body paragraphs."""
+    root.append(xml('<w:style w:type="paragraph" w:customStyle="1" w:styleId="gwbody"><w:name w:val="公文正文"/>'
+                    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="632"/></w:pPr>'
+                    '<w:rPr><w:rFonts w:ascii="Times New Roman" w:eastAsia="仿宋_GB2312" w:hAnsi="Times New Roman"/>'
+                    '<w:sz w:val="32"/></w:rPr></w:style>'))
+    for st in root.iter(w("style")):
+        if st.get(w("styleId")) == "Normal":
+            st.find(f"{w('rPr')}/{w('rFonts')}").set(w("eastAsia"), "宋体")
+
+
+def styled_body(root) -> None:
+    p = para(root, "坚持人民至上")
+    _strip_run_fonts(root, "坚持人民至上")
+    ppr = p.find(w("pPr"))
+    ppr.insert(0, xml('<w:pStyle w:val="gwbody"/>'))
+
+
+def size_only_cs(root) -> None:
+    """w:sz dropped from the runs, w:szCs kept (the size must come from the style or the defaults)."""
+    for r in para(root, "坚持人民至上").iter(w("r")):
+        rpr = r.find(w("rPr"))
+        for sz in rpr.findall(w("sz")):
+            rpr.remove(sz)
+        rpr.append(xml('<w:szCs w:val="32"/>'))
+
+
+def no_style_size(root) -> None:
+    for st in root.iter(w("style")):
+        if st.get(w("styleId")) == "Normal":
+            for sz in st.iter(w("sz")):
+                sz.getparent().remove(sz)
+
+
+FONT_SOURCES = {   # case: (edits, rules expected)
+    "hint_only": ({D: lambda r: _strip_run_fonts(r, "坚持人民至上")}, set()),
+    "hint_with_ascii": ({D: lambda r: _strip_run_fonts(r, "坚持人民至上", keep_hint=False)}, set()),
+    "paragraph_style": ({D: styled_body, "word/styles.xml": body_style}, set()),
+    "theme_fangsong": ({D: lambda r: _strip_run_fonts(r, "坚持人民至上"), "word/styles.xml": normal_from_theme,
+                        "word/theme/theme1.xml": set_theme_hans("仿宋_GB2312")}, set()),
+    "theme_songti": ({D: lambda r: _strip_run_fonts(r, "坚持人民至上"), "word/styles.xml": normal_from_theme},
+                     {"body.font"}),
+    "szcs_only": ({D: size_only_cs}, set()),                     # Normal is 16 pt
+    # Normal without a size: Word's template default 11 pt (the grid's character pitch follows Normal's size)
+    "szcs_only_default": ({D: size_only_cs, "word/styles.xml": no_style_size}, {"body.font", "grid.chars"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FONT_SOURCES))
+def test_fonts_and_sizes_resolved_through_styles_theme_defaults(good_reference, tmp_path, case):
+    edits, want = FONT_SOURCES[case]
+    doc = plant(good_reference, tmp_path / "fonts.docx", edits)
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == want, format_report(doc, problems)
+    if case == "theme_songti":
+        assert "宋体" in problems[0].message      # the theme's Hans font, resolved
+    if case == "szcs_only_default":
+        assert "11 磅" in next(p for p in problems if p.rule == "body.font").message    # Word's template default (w:sz 22), not w:szCs 32
+
+
+def _sections(turn: int, margins=(1587, 1474, 2098, 1984), size=(16838, 11906)):
+    """Section breaks (Word: 布局 → 分隔符 → 下一页) before 附件2 and before the 版记: three sections;
+    section `turn` (1-based) gets paper `size` (w, h) and `margins` (left, right, top, bottom)."""
+    def edit(root):
+        body_sect = root.find(f"{w('body')}/{w('sectPr')}")
+        for n, before in ((1, "附件2"), (2, "抄送")):
+            sect = etree.fromstring(etree.tostring(body_sect))
+            if n == turn:
+                sz, mar = sect.find(w("pgSz")), sect.find(w("pgMar"))
+                sz.set(w("w"), str(size[0]))
+                sz.set(w("h"), str(size[1]))
+                if size[0] > size[1]:
+                    sz.set(w("orient"), "landscape")
+                for k, v in zip(("left", "right", "top", "bottom"), margins):
+                    mar.set(w(k), str(v))
+            prev = para(root, before).getprevious()
+            while prev.tag != w("p"):
+                prev = prev.getprevious()
+            prev.find(w("pPr")).append(sect)
+    return edit
+
+
+TURNED = (2098, 1984, 1587, 1474)      # landscape: the 版心 turned (225 × 156 mm)
+SECTIONS = {    # case: (edit, expected rules, where)
+    "landscape_attachment": (_sections(2, TURNED), set(), ""),
+    "landscape_bad_area": (_sections(2, (1440, 1440, 1440, 1440)), {"page.turned_area"}, "第2节页面设置"),
+    "portrait_letter": (_sections(2, (1587, 1474, 2098, 1984), (12240, 15840)), {"page.size"}, "第2节页面设置"),
+    "main_landscape": (_sections(1, TURNED), {"page.orient"}, "第1节页面设置"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SECTIONS))
+def test_sections_landscape_attachments(good_reference, tmp_path, case):
+    edit, want, where = SECTIONS[case]
+    doc = plant(good_reference, tmp_path / "sect.docx", {D: edit})
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == want, format_report(doc, problems)
+    assert all(p.where == where for p in problems)
+
+
+def attachment_cells_in_songti(root) -> None:
+    """Attachment form cells (and a 填报单位 line) in 宋体 小四/五号, as forms are: not body text."""
+    label = para(root, "附件1")
+    for tbl in root.iter(w("tbl")):
+        if tbl.getparent().tag == w("body") and tbl.getprevious() is not None:
+            for r in tbl.iter(w("r")):
+                rpr = r.find(w("rPr"))
+                if rpr is None:
+                    rpr = etree.SubElement(r, w("rPr"))
+                    r.insert(0, rpr)
+                rpr.append(xml('<w:rFonts w:ascii="宋体" w:eastAsia="宋体" w:hAnsi="宋体" w:hint="eastAsia"/>'))
+                rpr.append(xml('<w:sz w:val="21"/>'))
+    label.getnext().addnext(xml('<w:p><w:r><w:rPr><w:rFonts w:eastAsia="宋体"/><w:sz w:val="24"/></w:rPr>'
+                                '<w:t>填报单位（盖章）：　　　　填报日期：</w:t></w:r></w:p>'))
+
+
+def test_attachment_table_cells_are_not_body_text(good_reference, tmp_path):
+    doc = plant(good_reference, tmp_path / "att.docx", {D: attachment_cells_in_songti})
+    problems = check_file(doc)
+    assert problems == [], format_report(doc, problems)
+    # the same 宋体 in a body paragraph is still reported
+    doc = plant(good_reference, tmp_path / "att2.docx",
+                {D: lambda r: (attachment_cells_in_songti(r), set_font(para(r, "坚持人民至上"), "宋体"))})
+    assert {p.rule for p in check_file(doc)} == {"body.font"}

@@ -144,3 +144,14 @@ def test_bad_input(tmp_path):
         format_document(txt, tmp_path / "o.docx")
     with pytest.raises(InputError, match="不存在"):
         format_document(tmp_path / "none.docx", tmp_path / "o.docx")
+
+
+def test_joint_mark_table_and_text_box_mark_are_recognised(tmp_path):
+    """Drafts whose 标志 is a 2-column table (联合行文) or sits in a text box: the organs are read from them."""
+    from test_check import GONGWEN, build_reference, joint_mark_table, mark_in_textbox, plant
+    ref = build_reference(GONGWEN, tmp_path / "ref.docx")
+    joint = recognise(plant(ref, tmp_path / "joint.docx", {"word/document.xml": joint_mark_table()}))
+    assert joint.organs == ["晋城市城区应急管理局", "晋城市城区发展和改革局"]
+    assert joint.doc_number == "城发改字〔2023〕15号" and joint.title.startswith("晋城市城区发展和改革局关于")
+    boxed = recognise(plant(ref, tmp_path / "boxed.docx", {"word/document.xml": mark_in_textbox()}))
+    assert boxed.organs == ["晋城市城区发展和改革局"] and boxed.doc_number == "城发改字〔2023〕15号"

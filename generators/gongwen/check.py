@@ -29,6 +29,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V_NS = "urn:schemas-microsoft-com:vml"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"w": W, "a": A_NS, "v": V_NS, "r": R_NS}
 MM_PER_TWIP = 25.4 / 1440
@@ -168,10 +169,14 @@ class Para:
     index: int = 0            # 1-based among non-empty top-level paragraphs (0: empty)
     table: int = 0            # 1-based table number when inside a table
     block: int = 0            # position among top-level blocks
+    frame: int = 0            # 1-based text box number when inside a text box / shape
+    numbered: bool = False    # the first run is Word's automatic list number
 
     @property
     def where(self) -> str:
         snippet = self.text.strip()[:12]
+        if self.frame:
+            return f"第{self.frame}个文本框（“{snippet}”）"
         if self.table:
             return f"第{self.table}个表格（“{snippet}”）"
         return f"第{self.index}段（“{snippet}”）" if self.index else "空段"
@@ -224,6 +229,82 @@ def _on(props: dict, tag: str) -> bool:
     return props[tag].get("val", "true") not in ("0", "false", "off", "none")
 
 
+@dataclass
+class NumLevel:
+    fmt: str          # w:numFmt: decimal, chineseCounting, ideographTraditional, …
+    text: str         # w:lvlText: "%1、", "（%1）", "%1.%2."
+    start: int
+    ppr: object       # the level's w:pPr (indents), w:rPr (the number's font)
+    rpr: object
+    is_lgl: bool      # legal numbering: higher levels shown as decimal
+
+
+CN_COUNT = "〇一二三四五六七八九"
+TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _cn_counting(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
+    if n < 10:
+        return CN_COUNT[n]
+    if n < 20:
+        return "十" + (CN_COUNT[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN_COUNT[n // 10] + "十" + (CN_COUNT[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + CN_COUNT[rest] if rest < 10 else
+                                 ("一" if rest < 20 else "") + _cn_counting(rest))
+    return CN_COUNT[n // 100 % 10] + "百" + tail if n < 1000 else str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                 (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list number as Word displays it for a w:numFmt."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
+               "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
+        return _cn_counting(n)
+    if fmt == "ideographTraditional":
+        return TIANGAN[(n - 1) % 10]
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    return str(n)
+
+
+def _owner(el):
+    """The nearest enclosing w:p of el."""
+    el = el.getparent()
+    while el is not None and el.tag != _w("p"):
+        el = el.getparent()
+    return el
+
+
+def _in_fallback(el, stop) -> bool:
+    """el lies in an mc:Fallback (the VML copy of a DrawingML shape) below `stop`."""
+    el = el.getparent()
+    while el is not None and el is not stop:
+        if etree.QName(el).localname == "Fallback":
+            return True
+        el = el.getparent()
+    return False
+
+
 class DocxView:
     """A .docx opened for checking: parts, styles, theme fonts and sections."""
 
@@ -240,6 +321,7 @@ class DocxView:
         self.rels = self._rels("word/_rels/document.xml.rels")
         self._load_theme()
         self._load_styles()
+        self._load_numbering()
         settings = self._xml_opt("word/settings.xml")
         flag = settings.find(_w("evenAndOddHeaders")) if settings is not None else None
         self.odd_even = flag is not None and _on({"f": _attrs(flag)}, "f")
@@ -311,6 +393,82 @@ class DocxView:
             if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
                 self.default_pstyle = sid
 
+    def _load_numbering(self):
+        """numbering.xml: list instances (w:num) → abstract definitions, each level's format, text and props."""
+        self.nums: dict[str, tuple[str, dict]] = {}       # numId → (abstractNumId, {ilvl: startOverride})
+        self.abstract: dict[str, dict[int, NumLevel]] = {}
+        self.style_levels: dict[str, tuple[str, int]] = {}   # pStyle linked from a level → (abstractNumId, ilvl)
+        self.counters: dict[str, list[int]] = {}
+        root = self._xml_opt("word/numbering.xml")
+        if root is None:
+            return
+        for an in root.findall(_w("abstractNum")):
+            aid = an.get(_w("abstractNumId"))
+            levels = {}
+            for lvl in an.findall(_w("lvl")):
+                val = lambda tag, default: (lvl.find(_w(tag)).get(_w("val"), default)  # noqa: E731
+                                            if lvl.find(_w(tag)) is not None else default)
+                ilvl = int(lvl.get(_w("ilvl"), 0))
+                levels[ilvl] = NumLevel(val("numFmt", "decimal"), val("lvlText", ""), int(val("start", 1)),
+                                        lvl.find(_w("pPr")), lvl.find(_w("rPr")), lvl.find(_w("isLgl")) is not None)
+                if lvl.find(_w("pStyle")) is not None:
+                    self.style_levels[val("pStyle", "")] = (aid, ilvl)
+            self.abstract[aid] = levels
+        for num in root.findall(_w("num")):
+            ref = num.find(_w("abstractNumId"))
+            overrides = {}
+            for ov in num.findall(_w("lvlOverride")):
+                so = ov.find(_w("startOverride"))
+                if so is not None:
+                    overrides[int(ov.get(_w("ilvl"), 0))] = int(so.get(_w("val"), 1))
+            if ref is not None:
+                self.nums[num.get(_w("numId"))] = (ref.get(_w("val")), overrides)
+
+    def _num_level(self, pstyle: str | None, pchain: list, ppr_el):
+        """(abstractNumId, ilvl, NumLevel, numId) of a numbered paragraph (direct w:numPr, else its style's), or None."""
+        num_id = ilvl = None
+        for el in [s[1] for s in pchain] + [ppr_el]:
+            npr = el.find(_w("numPr")) if el is not None else None
+            if npr is None:
+                continue
+            if npr.find(_w("numId")) is not None:
+                num_id = npr.find(_w("numId")).get(_w("val"))
+            if npr.find(_w("ilvl")) is not None:
+                ilvl = int(npr.find(_w("ilvl")).get(_w("val"), 0))
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return None
+        aid = self.nums[num_id][0]
+        if ilvl is None:
+            linked = next((v for k, v in self.style_levels.items() if k == pstyle and v[0] == aid), None)
+            ilvl = linked[1] if linked else 0
+        level = self.abstract.get(aid, {}).get(ilvl)
+        return (aid, ilvl, level, num_id) if level is not None else None
+
+    def number_text(self, aid: str, ilvl: int, num_id: str) -> str:
+        """Advance the list's counters and return the displayed number ("一、", "（1）", "1.2.")."""
+        levels = self.abstract[aid]
+        count = self.counters.setdefault(aid, [0] * 10)
+        started = self.counters.setdefault(f"num:{num_id}", [])
+        overrides = self.nums[num_id][1]
+        if ilvl in overrides and ilvl not in started:      # a w:num restarting its level
+            started.append(ilvl)
+            count[ilvl] = 0
+        start = overrides.get(ilvl, levels[ilvl].start)
+        count[ilvl] = start if count[ilvl] == 0 else count[ilvl] + 1
+        for deeper in range(ilvl + 1, len(count)):
+            count[deeper] = 0
+
+        def repl(m):
+            k = int(m.group(1)) - 1
+            lv = levels.get(k)
+            if lv is None:
+                return ""
+            n = count[k] or lv.start
+            return format_number(n, "decimal" if levels[ilvl].is_lgl and k < ilvl else lv.fmt)
+        if levels[ilvl].fmt in ("bullet", "none"):
+            return ""
+        return re.sub(r"%(\d)", repl, levels[ilvl].text)
+
     def chain(self, sid: str | None) -> list:
         """Style and its ancestors, root first."""
         out, seen = [], set()
@@ -336,41 +494,72 @@ class DocxView:
             cur[1] = asc
 
     # --- paragraphs ---
-    def paragraph(self, p) -> Para:
+    def _run_props(self, levels: list) -> tuple[dict, list]:
+        props: dict = {}
+        fonts = ["", ""]
+        for lv in levels:
+            _merge_props(props, lv)
+            self._fonts_of(lv, fonts)
+        return props, fonts
+
+    def _make_run(self, text: str, levels: list) -> Run:
+        props, fonts = self._run_props(levels)
+        size = float(props.get("sz", {}).get("val", 20)) / 2      # w:sz only: w:szCs sizes complex scripts
+        color = props.get("color", {}).get("val", "auto").upper()
+        return Run(text, fonts[0], fonts[1], size, _on(props, "b"), "000000" if color in ("AUTO", "") else color)
+
+    def paragraph(self, p, numbered: bool = True) -> Para:
+        """A w:p with effective formatting; Word's automatic list number becomes its first run."""
         ppr_el = p.find(_w("pPr"))
         pstyle = None
         if ppr_el is not None and ppr_el.find(_w("pStyle")) is not None:
             pstyle = ppr_el.find(_w("pStyle")).get(_w("val"))
         pstyle = pstyle or self.default_pstyle
         pchain = self.chain(pstyle)
+        num = self._num_level(pstyle, pchain, ppr_el) if numbered else None
         ppr = dict(self.def_ppr)
         for _, sppr, _ in pchain:
             _merge_props(ppr, sppr)
+        if num:
+            _merge_props(ppr, num[2].ppr)       # list indents sit between the style and the paragraph
         _merge_props(ppr, ppr_el)
         base_rpr = self.def_rpr + [s[2] for s in pchain]
         runs = []
+        if num:
+            label = self.number_text(num[0], num[1], num[3])
+            if label:
+                mark = ppr_el.find(_w("rPr")) if ppr_el is not None else None
+                runs.append(self._make_run(label, base_rpr + [mark, num[2].rpr]))
         for r in p.iter(_w("r")):
+            if _owner(r) is not p:
+                continue        # a run of a text box anchored here
             text = "".join(t.text or "" if t.tag == _w("t") else "\t" if t.tag == _w("tab") else ""
                            for t in r if isinstance(t.tag, str))
             if not text:
                 continue
             rpr_el = r.find(_w("rPr"))
             rstyle = rpr_el.find(_w("rStyle")).get(_w("val")) if rpr_el is not None and rpr_el.find(_w("rStyle")) is not None else None
-            levels = base_rpr + [s[2] for s in self.chain(rstyle)] + [rpr_el]
-            props: dict = {}
-            fonts = ["", ""]
-            for lv in levels:
-                _merge_props(props, lv)
-                self._fonts_of(lv, fonts)
-            size = float(props.get("sz", {}).get("val", 20)) / 2
-            color = props.get("color", {}).get("val", "auto").upper()
-            runs.append(Run(text, fonts[0], fonts[1], size, _on(props, "b"),
-                            "000000" if color in ("AUTO", "") else color))
-        return Para(p, "".join(r.text for r in runs), runs, ppr)
+            runs.append(self._make_run(text, base_rpr + [s[2] for s in self.chain(rstyle)] + [rpr_el]))
+        para = Para(p, "".join(r.text for r in runs), runs, ppr)
+        para.numbered = bool(num)
+        return para
+
+    def frames(self, el) -> list:
+        """Paragraphs of the text boxes / shapes anchored in el (DrawingML, or VML when there is no DrawingML copy)."""
+        out = []
+        for box in el.iter(_w("txbxContent")):
+            if _in_fallback(box, el) or _owner(box) is None or \
+                    (el.tag == _w("p") and _owner(box) is not el):
+                continue
+            out += [self.paragraph(q) for q in box.findall(_w("p"))]
+        return out
 
     def blocks(self):
-        """Top-level blocks in order: ("p", Para) or ("tbl", [Para of its cells], element)."""
+        """Top-level blocks in order: ("p", Para) or ("tbl", [Para of its cells], element).
+        Text-box paragraphs are kept apart in self.frame_paras (their .block is the anchor's)."""
         out, n_para, n_tbl = [], 0, 0
+        self.counters = {}
+        self.frame_paras = []
         for i, el in enumerate(self.body):
             if el.tag == _w("p"):
                 para = self.paragraph(el)
@@ -383,10 +572,18 @@ class DocxView:
                 n_tbl += 1
                 cells = []
                 for p in el.iter(_w("p")):
+                    if _owner(p) is not None and _owner(p).tag == _w("p"):
+                        continue        # inside a text box in a cell
                     para = self.paragraph(p)
                     para.table, para.block = n_tbl, i
                     cells.append(para)
                 out.append(("tbl", cells, el))
+            else:
+                continue
+            for fp in self.frames(el):
+                if fp.text.strip():
+                    fp.frame, fp.block = len(self.frame_paras) + 1, i
+                    self.frame_paras.append(fp)
         return out
 
     def sections(self) -> list:
@@ -442,15 +639,19 @@ def find_parts(view: DocxView) -> Parts:
         num = t.split("签发人")[0].strip()
         if DOCNUM_RE.match(num) and len(num) <= 30:
             parts.docnum = p
-            parts.mark = [q for q in filled[:i] if _looks_like_mark(q)]
+            parts.mark = [q for q in filled[:i] if _looks_like_mark(q)] + _boxed_mark(view, blocks, p.block)
             break
     if parts.docnum is None and filled and filled[0].text.strip().endswith(("文件", "命令", "纪要")) \
             and len(filled[0].text.strip()) <= 40:
         parts.mark = [filled[0]]
+    if parts.docnum is None and not parts.mark and filled:
+        parts.mark = _boxed_mark(view, blocks, filled[0].block)     # 标志 in a table / text box, no 字号
+        if not "".join(q.text.strip() for q in parts.mark).endswith(("文件", "命令", "纪要")):
+            parts.mark = []
+    parts.mark.sort(key=lambda q: (q.block, q.frame))
     head = [p for p in (parts.mark + [parts.docnum]) if p is not None]
-    start = filled.index(head[-1]) + 1 if head else 0
-    parts.head_end = head[-1].block if head else -1
-    rest = filled[start:]
+    parts.head_end = max(p.block for p in head) if head else -1
+    rest = [p for p in filled if p.block > parts.head_end]
     # 标题: the first line after the 版头 (and the centred lines following it)
     if rest and len(rest[0].text.strip()) <= 80 and not heading_level(rest[0].text) \
             and not rest[0].text.strip().endswith(("：", ":")):
@@ -532,9 +733,29 @@ def is_caption(p: Para) -> bool:
     return (centred and beside) or (bool(re.match(cfg["pattern"], t)) and (centred or beside))
 
 
+def _boxed_mark(view: DocxView, blocks, before: int) -> list[Para]:
+    """The 发文机关标志 set in a table (联合行文: names left, 文件 right) or in text boxes / shapes,
+    above block `before` (the 发文字号) or anchored in it."""
+    out = []
+    for kind, item, _ in blocks[:before]:
+        if kind != "tbl":
+            continue
+        cells = [q for q in item if q.text.strip()]
+        if any(_looks_like_mark(q) for q in cells):
+            out += [q for q in cells if not _is_head_note(q)]
+    out += [q for q in view.frame_paras if q.block <= before and _looks_like_mark(q)]
+    return out
+
+
+def _is_head_note(p: Para) -> bool:
+    """份号, 密级 or 紧急程度 (not part of the 标志)."""
+    t = p.text.strip()
+    return bool(re.fullmatch(r"\d{6}", t) or re.match(r"^(绝密|机密|秘密|特急|加急|特提|平急)", t))
+
+
 def _looks_like_mark(p: Para) -> bool:
     t = p.text.strip()
-    if re.fullmatch(r"\d{6}", t) or re.match(r"^(绝密|机密|秘密|特急|加急|特提|平急)", t):
+    if _is_head_note(p):
         return False
     return t.endswith(("文件", "命令", "令", "纪要")) or any(_is_red(r.color) for r in p.runs) or \
         any(r.size >= 26 for r in p.runs)
@@ -579,8 +800,18 @@ def check_page(view: DocxView, prof: Profile) -> list[Problem]:
         sz, mar = sect.find(_w("pgSz")), sect.find(_w("pgMar"))
         w = float(sz.get(_w("w"), 0)) * MM_PER_TWIP if sz is not None else 215.9
         h = float(sz.get(_w("h"), 0)) * MM_PER_TWIP if sz is not None else 279.4
-        if sz is not None and sz.get(_w("orient")) == "landscape":
-            continue    # landscape attachment pages (wide forms) are allowed
+        if w > h and n == 1:
+            out.append(_problem("page.orient", where))
+            continue
+        if w > h:       # a landscape section (wide form or table): A4 turned, the 版心 turned with it
+            if abs(w - prof.page.height_mm) > tol or abs(h - prof.page.width_mm) > tol:
+                out.append(_problem("page.size", where, w=w, h=h))
+            mm = lambda a: float(mar.get(_w(a), 1440)) * MM_PER_TWIP if mar is not None else 25.4  # noqa: E731
+            area = (w - mm("left") - mm("right"), h - mm("top") - mm("bottom"))
+            if abs(area[0] - prof.type_height_mm) > 2 * tol or abs(area[1] - prof.type_width_mm) > 2 * tol:
+                out.append(_problem("page.turned_area", where, w=area[0], h=area[1],
+                                    want_w=prof.type_height_mm, want_h=prof.type_width_mm))
+            continue
         if abs(w - prof.page.width_mm) > tol or abs(h - prof.page.height_mm) > tol:
             out.append(_problem("page.size", where, w=w, h=h))
         sides = [("top", "上边距（天头）", prof.page.margin_top_mm), ("bottom", "下边距", prof.page.margin_bottom_mm),
@@ -647,8 +878,8 @@ def check_grid(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
     secs = view.sections()
     mar = secs[0].find(_w("pgMar")) if secs else None
     sz = secs[0].find(_w("pgSz")) if secs else None
-    if mar is None or sz is None:
-        return []
+    if mar is None or sz is None or float(sz.get(_w("w"), 0)) > float(sz.get(_w("h"), 1)):
+        return []       # no page set up, or the main section turned (page.orient says so)
     tw = lambda el, a: float(el.get(_w(a), 0)) / 20      # noqa: E731  twips → pt
     text_h = tw(sz, "h") - tw(mar, "top") - tw(mar, "bottom")
     text_w = tw(sz, "w") - tw(mar, "left") - tw(mar, "right")
@@ -674,7 +905,7 @@ def check_mark_and_number(view: DocxView, parts: Parts, prof: Profile) -> list[P
         bad = _first_bad(p.chars(), _fonts(prof.fonts.organ_mark), None)
         if bad:
             out.append(_problem("mark.font", p.where, text=t, got=bad[1].font or "未设置字体"))
-        if p.align != "center":
+        if p.align != "center" and not (p.table or p.frame):     # a table / text box places itself
             out.append(_problem("mark.align", p.where))
     if parts.docnum is not None:
         out += check_doc_number(parts.docnum.text.split("签发人")[0].strip(), parts.docnum.where)
@@ -720,18 +951,24 @@ def _red_line_in(el) -> bool:
         clr = ln.find(f".//{{{A_NS}}}srgbClr")
         if clr is not None and _is_red(clr.get("val", "")):
             return True
+    for sp in el.iter(f"{{{WPS_NS}}}spPr"):        # a thin red-filled rectangle drawn as the rule
+        clr = sp.find(f"{{{A_NS}}}solidFill/{{{A_NS}}}srgbClr")
+        ext = sp.find(f"{{{A_NS}}}xfrm/{{{A_NS}}}ext")
+        if clr is not None and _is_red(clr.get("val", "")) and ext is not None \
+                and int(ext.get("cy", 0)) * 20 < int(ext.get("cx", 1)):
+            return True
     for tag in ("line", "shape", "rect"):
         for v in el.iter(f"{{{V_NS}}}{tag}"):
-            if _is_red(v.get("strokecolor", "") or v.get("fillcolor", "")):
+            filled = v.get("filled", "t") not in ("f", "false")
+            if _is_red(v.get("strokecolor", "")) or (filled and _is_red(v.get("fillcolor", ""))):
                 return True
     return False
 
 
 def _has_red_rule(view: DocxView, parts: Parts) -> bool:
     """The 版头 red rule: between the 标志/字号 and the 标题 (or in a header part of page 1)."""
-    first = min((p.block for p in parts.mark + [parts.docnum] if p is not None), default=0)
     last = parts.title[0].block if parts.title else parts.head_end + 3
-    if any(_red_line_in(el) for i, el in enumerate(view.body) if first <= i < last):
+    if any(_red_line_in(el) for i, el in enumerate(view.body) if i < last):     # shapes anchor anywhere above
         return True
     sect = view.sections()[0] if view.sections() else None
     if sect is not None:
@@ -756,14 +993,22 @@ def check_title(parts: Parts, prof: Profile) -> list[Problem]:
 
 
 def _indent_chars(p: Para, cpitch: float) -> float:
+    """Where the first line starts, in characters from the margin (left indent + first-line − hanging)."""
     ind = p.ppr.get("ind", {})
-    if "firstLineChars" in ind and int(ind["firstLineChars"]) != 0:
-        return int(ind["firstLineChars"]) / 100
-    if "hangingChars" in ind and int(ind["hangingChars"]) != 0:
-        return -int(ind["hangingChars"]) / 100
-    if "hanging" in ind and int(ind["hanging"]) != 0:
-        return -int(ind["hanging"]) / 20 / cpitch
-    return int(ind.get("firstLine", 0)) / 20 / cpitch
+    num = lambda k: int(float(ind.get(k, 0) or 0))      # noqa: E731
+    if num("leftChars") or num("startChars"):
+        left = (num("leftChars") or num("startChars")) / 100
+    else:
+        left = (num("left") or num("start")) / 20 / cpitch
+    if num("firstLineChars"):
+        first = num("firstLineChars") / 100
+    elif num("hangingChars"):
+        first = -num("hangingChars") / 100
+    elif num("hanging"):
+        first = -num("hanging") / 20 / cpitch
+    else:
+        first = num("firstLine") / 20 / cpitch
+    return left + first
 
 
 def check_body(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
@@ -889,7 +1134,7 @@ def check_footers(view: DocxView, prof: Profile) -> list[Problem]:
         if not has:
             out.append(_problem("footer.page_field", f"页脚（{which}）", which=which))
             continue
-        paras = [view.paragraph(p) for p in footer.iter(_w("p"))]
+        paras = [view.paragraph(p, numbered=False) for p in footer.iter(_w("p")) if not _in_fallback(p, footer)]
         paras = [p for p in paras if p.text.strip()] or paras
         text = "".join(p.text for p in paras).strip()
         if not (text.startswith(dash) and text.endswith(dash)) or re.search(r"[-－–‐]", text):

@@ -89,15 +89,34 @@ def table_block(tbl) -> BodyTable:
     return BodyTable(rows=grid, merges=merges)
 
 
+def _mark_table(cells: list[Para]) -> Para | None:
+    """A 联合行文 标志 typed as a table (names in the left cells, 文件 on the right) as one line "甲　乙文件"."""
+    texts = [c.text.strip(STRIP) for c in cells if c.text.strip(STRIP)]
+    suffix = next((t for t in texts if t in MARK_SUFFIXES), None)
+    if not suffix or len(texts) < 2:
+        return None
+    text = "\u3000".join(t for t in texts if t != suffix) + suffix
+    return Para(cells[0].el, text, cells[0].runs, cells[0].ppr)
+
+
 def read_blocks(path: Path) -> list:
-    """The draft's non-empty paragraphs (Para) and tables (BodyTable), in order."""
+    """The draft's non-empty paragraphs (Para) and tables (BodyTable), in order. Text boxes come before
+    the paragraph they are anchored in; a table holding the 标志 above all text becomes its line.
+    Word's automatic list numbers are already the paragraphs' first runs (DocxView), so they stay as text."""
     view = DocxView(path)
+    blocks = view.blocks()
+    boxes: dict[int, list[Para]] = {}
+    for fp in view.frame_paras:
+        boxes.setdefault(fp.block, []).append(fp)
     out = []
-    for kind, item, el in view.blocks():
+    for kind, item, el in blocks:
+        block = item.block if kind == "p" else (item[0].block if item else -1)
+        out += boxes.pop(block, [])
         if kind == "p" and item.text.strip(STRIP):
             out.append(item)
         elif kind == "tbl":
-            out.append(table_block(el))
+            mark = _mark_table(item) if not any(isinstance(b, Para) for b in out) else None
+            out.append(mark or table_block(el))
     return out
 
 
