@@ -379,6 +379,10 @@ def path_score(f: Field, path: list[str]) -> float:
         return 0.0
     if not f.path:
         return max(field_score(f, path[0]), field_score(f, path[-1]))
+    if len(path) == 1:          # parent and child in one cell: 一般隐患排查（项）
+        joined = max((label_score(lb, path[0]) for lb in f.joined_labels()), default=0.0)
+        if joined >= MATCH:
+            return 0.6 * joined + 0.4
     scores, k = [], 0
     for level_i, level in enumerate(f.path):
         last = level_i == len(f.path) - 1

@@ -457,7 +457,7 @@ def label_fraction(spec: FormSpec, texts: list[str]) -> float:
     cands = [t for t in texts if 0 < len(norm_label(t)) <= 60]
     found = 0
     for f in fields:
-        labels = f.labels + [lb for level in f.path[-1:] for lb in level]
+        labels = f.labels + [lb for level in f.path[-1:] for lb in level] + f.joined_labels()
         if any(label_score(lb, t) >= 0.8 for lb in labels for t in cands):
             found += 1
     return found / len(fields)
@@ -505,17 +505,41 @@ def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec
 BLANK_DATE = re.compile(r"^[\s_年月日]*$")
 
 
+NOTE_ITEM = re.compile(r"^\s*(\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[①-⑳])")
+
+
+def without_notes(lines: list[Paragraph]) -> list[Paragraph]:
+    """The lines without notes: a 注：/ 填表说明 line and the numbered lines that follow it
+    ("1. 统计时间为本周一至周五" is an instruction, not the 统计时间)."""
+    titles = {norm_label(t) for t in vocab()["instruction_titles"]}
+    out, in_notes = [], False
+    for para in lines:
+        text = unicodedata.normalize("NFKC", para.text)
+        if NOTE_LINE.match(text) or re.sub(r"[:：]$", "", norm_label(text)) in titles:
+            in_notes = True
+            continue
+        if in_notes and NOTE_ITEM.match(text):
+            continue
+        in_notes = False
+        out.append(para)
+    return out
+
+
 def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
     """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村)."""
     by_label = {re.sub(r"\s", "", unicodedata.normalize("NFKC", lb)): key
                 for key, f in spec.header.items() if not f.pattern for lb in f.labels}
-    for para in lines:
+    for para in without_notes(lines):
         text = unicodedata.normalize("NFKC", para.text)
         for key, f in spec.header.items():
             if f.pattern and key not in rec.header:
-                m = re.match(f.pattern, text.strip())
-                if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
-                    rec.header[key] = m.group(1)
+                # the line itself (东沟村) or the value after one of the field's labels (村（社区）：东沟村委会)
+                own = [_key(lb) for lb in f.labels[1:]]
+                for cand in [text.strip()] + [v for lb, v in header_pairs(text, own + list(by_label)) if lb in own]:
+                    m = re.match(f.pattern, cand)
+                    if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
+                        rec.header[key] = m.group(1)
+                        break
         for label, raw in header_pairs(text, list(by_label) + list(vocab()["signature_labels"])):
             key = by_label.get(label)
             if key is None or key in rec.header or not raw or BLANK_DATE.match(raw):

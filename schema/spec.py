@@ -85,6 +85,12 @@ class Field:
     optional: bool = False                # header_matrix: drawn only when the data has it
     width: float = 1.0                    # relative column width when drawn
 
+    def joined_labels(self) -> list[str]:
+        """A header path's last two levels written in one cell (一般隐患 + 排查 → 一般隐患排查)."""
+        if len(self.path) < 2:
+            return []
+        return [p + c for p in self.path[-2] for c in self.path[-1]]
+
     FIELD_KEYS = {"labels", "kind", "required", "section", "unit", "path", "parts", "derive",
                   "pattern", "num", "label_fallback", "optional", "width", "key"}
 
