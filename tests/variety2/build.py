@@ -427,6 +427,21 @@ def self_check_glyphs_renumbered(out: Path) -> dict:
                  "items": expected}}]}
 
 
+DISPATCH_ROWS = [
+    ["总体情况", "1", "企业自查发现的重大事故隐患（个）", "3", "2", "企业自查发现重大事故隐患中已完成整改的（个）", "2"],
+    ["", "3", "执法检查发现的重大事故隐患（个）", "0个", "4", "执法检查发现重大事故隐患中已完成整改的（个）", "0"],
+    ["", "5", "群众举报的重大事故隐患（个）", "", "6", "群众举报的重大事故隐患中已完成整改的（个）", "无"],
+    ["对企业自查自改进行抽查检查情况", "1", "抽查检查的企业总数（家）", "6", "2",
+     "企业主要负责人未按要求亲自研究排查整治工作（家）", "1"],
+    ["部门精准严格执法情况", "1", "帮扶指导重点村（个次）", "2", "2", "帮扶指导重点企业（家次）", "4"],
+    ["", "3", "行政处罚（次，万元）", "1次，0.5万元", "4", "企业和企业主要负责人“一案双罚”（次）", "0"],
+]
+DISPATCH_DATA = {"self_found": 3, "self_fixed": 2, "enforcement_found": 0, "enforcement_fixed": 0,
+                 "reported_found": None, "reported_fixed": 0, "spot_checked": 6, "head_not_studying": 1,
+                 "guided_villages": 2, "guided_enterprises": 4, "penalties": 1, "penalty_wan": 0.5,
+                 "dual_penalty": 0}
+
+
 @case
 def dispatch_village_committee(out: Path) -> dict:
     """调度表 in the seed's seven columns: 东沟村委, 时间 2023年6月25日, a blank and a 0个 indicator."""
@@ -434,26 +449,61 @@ def dispatch_village_committee(out: Path) -> dict:
     d.add_paragraph("重大事故隐患专项排查整治行动进展情况调度表")
     d.add_paragraph("东沟村委")
     d.add_paragraph("时间：2023年6月25日")
-    rows = [
-        ["总体情况", "1", "企业自查发现的重大事故隐患（个）", "3", "2", "企业自查发现重大事故隐患中已完成整改的（个）", "2"],
-        ["", "3", "执法检查发现的重大事故隐患（个）", "0个", "4", "执法检查发现重大事故隐患中已完成整改的（个）", "0"],
-        ["", "5", "群众举报的重大事故隐患（个）", "", "6", "群众举报的重大事故隐患中已完成整改的（个）", "无"],
-        ["对企业自查自改进行抽查检查情况", "1", "抽查检查的企业总数（家）", "6", "2",
-         "企业主要负责人未按要求亲自研究排查整治工作（家）", "1"],
-        ["部门精准严格执法情况", "1", "帮扶指导重点村（个次）", "2", "2", "帮扶指导重点企业（家次）", "4"],
-        ["", "3", "行政处罚（次，万元）", "1次，0.5万元", "4", "企业和企业主要负责人“一案双罚”（次）", "0"],
-    ]
-    t = docx_table(d, rows, merge_right=False)
+    t = docx_table(d, DISPATCH_ROWS, merge_right=False)
     merge_down(t, 0, 0, 2)
     merge_down(t, 0, 4, 5)
     p = out / "调度表-东沟村.docx"
     d.save(p)
     return {"file": p.name, "records": [{
         "form_type": "progress_dispatch", "header": {"village": "东沟村", "period": "2023-06-25"},
-        "data": {"self_found": 3, "self_fixed": 2, "enforcement_found": 0, "enforcement_fixed": 0,
-                 "reported_found": None, "reported_fixed": 0, "spot_checked": 6, "head_not_studying": 1,
-                 "guided_villages": 2, "guided_enterprises": 4, "penalties": 1, "penalty_wan": 0.5,
-                 "dual_penalty": 0}}]}
+        "data": DISPATCH_DATA}]}
+
+
+@case
+def dispatch_village_label_xls(out: Path) -> dict:
+    """.xls 调度表: 村（社区）：东沟村委会 and 时间 on one line, 填报说明 lines below that name 时间."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "调度表"
+    sheet_rows(ws, [["重大事故隐患专项排查整治行动进展情况调度表"] + [None] * 6,
+                    ["村（社区）：东沟村委会        时间：2023.6.25"] + [None] * 6] + DISPATCH_ROWS
+               + [["填报说明："] + [None] * 6, ["1.", "时间：每月25日前上报截至当月25日的累计情况。"] + [None] * 5,
+                  ["2.", "填报单位须如实填报，村（社区）：盖章。"] + [None] * 5],
+               merge_blank_right=True)
+    for r in (3, 7):         # the section cells merged down
+        ws.merge_cells(start_row=r, start_column=1, end_row=r + (2 if r == 3 else 1), end_column=1)
+    src = out / "调度表-东沟村委会.xlsx"
+    wb.save(src)
+    return {"file": "调度表-东沟村委会.xls", "convert": ("xls", src.name), "records": [{
+        "form_type": "progress_dispatch", "header": {"village": "东沟村", "period": "2023-06-25"},
+        "data": DISPATCH_DATA}]}
+
+
+@case
+def campaign_stats_flat_header_notes(out: Path) -> dict:
+    """统计表 with one header row (一般隐患排查（项） in one cell), notes below naming 统计时间 and
+    填报日期, and a signature line."""
+    d = new_docx()
+    d.add_paragraph("大排查大整治行动统计表")
+    d.add_paragraph("填报单位：柳树口镇人民政府    统计时间：2023年3月13日至3月17日")
+    docx_table(d, [["检查组", "一般隐患排查（项）", "一般隐患整改（项）", "重大隐患排查（项）", "重大隐患整改（项）",
+                    "责令限期整改企业（家）", "行政罚款（万元）", "停产整顿（家）"],
+                   ["第一组", "12", "10", "0", "0", "2", "0.8", "0"],
+                   ["第二组", "7", "7", "1", "0", "1", "", "1"]], merge_right=False)
+    d.add_paragraph("主要负责人签字：              填表人：王丽")
+    d.add_paragraph("填表说明：")
+    d.add_paragraph("1. 统计时间为本周一至周五。")
+    d.add_paragraph("2. 填报日期：每周五15时前。")
+    p = out / "统计表-柳树口镇.docx"
+    d.save(p)
+    return {"file": p.name, "records": [{
+        "form_type": "campaign_stats",
+        "header": {"reporting_unit": "柳树口镇人民政府", "period": "2023-03-17", "filler": "王丽"},
+        "data": {"rows": [
+            {"unit": "第一组", "general_hazards_found": 12, "general_hazards_fixed": 10, "major_hazards_found": 0,
+             "major_hazards_fixed": 0, "ordered_rectification": 2, "fines_wan": 0.8, "suspended": 0},
+            {"unit": "第二组", "general_hazards_found": 7, "general_hazards_fixed": 7, "major_hazards_found": 1,
+             "major_hazards_fixed": 0, "ordered_rectification": 1, "fines_wan": None, "suspended": 1}]}}]}
 
 
 @case
