@@ -65,9 +65,10 @@ _NARROW = {**{0xFF10 + i: 0x30 + i for i in range(10)},
            0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, **_ZERO_WIDTH}
 CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # ideographs + CJK punctuation
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
-# A list item's leading number: 1.  1、  1）  （1）  ①  一、  （一）
-ITEM_MARK = (r"(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[①-⑳]"
-             r"|[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[)）])")
+# A list item's leading number: 1.  1、  1）  （1）  ①  ⑴  一、  （一）  一是  第一，
+ITEM_MARK = (r"(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[①-⑳⑴-⒇]"
+             r"|[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[)）]"
+             r"|(?<![\u4e00-\u9fff])[一二三四五六七八九十]{1,3}是(?!否)|第[一二三四五六七八九十]{1,3}\s*[，,、:：])")
 _ITEM_START = re.compile(r"^" + ITEM_MARK)
 
 
@@ -510,9 +511,15 @@ def norm_names(raw: Any) -> Normalized:
 _ITEM_ANY = re.compile(ITEM_MARK)
 
 
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+PARENTHESIZED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+
+
 def _item_number(mark: str) -> int | None:
-    if mark[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(mark[0]) + 1
+    for digits in (CIRCLED, PARENTHESIZED):
+        if mark[0] in digits:
+            return digits.index(mark[0]) + 1
+    mark = mark.removeprefix("第")
     n = parse_number(re.sub(r"[^\d一二三四五六七八九十]", "", mark))
     return int(n) if n else None
 

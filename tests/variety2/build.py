@@ -140,13 +140,13 @@ def supervision_mixed_numbering(out: Path) -> dict:
 
 @case
 def supervision_semicolon_sentence_doc(out: Path) -> dict:
-    """A .doc 督查检查表 (misspelled title) whose problems are one sentence separated by ；."""
+    """A .doc 督查检查表 (misspelled title): problems in one sentence split by ；, measures 一是…二是…."""
     d = new_docx()
     d.add_paragraph("督查检查表")
     docx_table(d, supervision_rows(
         "晋城市城区华泰商贸有限公司", "2023年3月11日",
         "经检查发现：仓库堆放过高；消防通道被占用；员工未经安全培训上岗。",
-        "降低堆垛高度；清理消防通道；组织全员安全培训。"))
+        "一是降低堆垛高度；二是清理消防通道；三是组织全员安全培训。"))
     d.add_paragraph("填表人：陈静    联系电话：0356-2030111")
     src = out / "督查检查表-华泰商贸.docx"
     d.save(src)
