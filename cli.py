@@ -32,6 +32,9 @@ def cmd_format(a):
 def cmd_check(a):
     from generators.gongwen.check import check_file, format_report
     problems = check_file(Path(a.file), profile=a.profile)
+    if a.render:
+        from generators.gongwen.layout_check import check_rendered
+        problems += check_rendered(Path(a.file), profile=a.profile)
     print(format_report(Path(a.file), problems))
     return 1 if problems else 0
 
@@ -130,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="按 GB/T 9704-2012 检查任意 .docx 公文")
     s.add_argument("file")
     s.add_argument("--profile", default="gbt9704")
+    s.add_argument("--render", action="store_true", help="另用 LibreOffice 转为 PDF，实测版面（标志位置、红线、行数、页码、版记）")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("form", help="生成空白附件表（.docx 或 .xlsx）")

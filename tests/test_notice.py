@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pdfplumber
-import pypdfium2 as pdfium
 import pytest
 
+from generators.gongwen.layout_check import banner_geometry, body_lines
 from generators.gongwen.notice import notice
 from generators.gongwen.render import PDF_TARGET
 from generators.office import convert
@@ -53,8 +53,7 @@ def _layout_pdf(rendered, prefix: str) -> Path:
 
 
 def _body_lines(page) -> int:
-    tops = {round(c["bottom"]) for c in page.chars if 15 < c["size"] < 17 and 37 * MM < c["top"] < 262 * MM}
-    return len(tops)
+    return body_lines(page)
 
 
 def test_five_samples_rendered(rendered):
@@ -109,17 +108,7 @@ def test_banji_on_last_even_page(rendered):
 
 
 def _first_page_geometry(pdf: Path) -> dict:
-    scale = 200 / 72
-    img = np.asarray(pdfium.PdfDocument(str(pdf))[0].render(scale=scale).to_pil().convert("RGB")).astype(int)
-    mm = lambda px: px / scale / MM  # noqa: E731
-    r, g, b = img[..., 0], img[..., 1], img[..., 2]
-    red = (r > 180) & (g < 90) & (b < 90)
-    dark = (r < 110) & (g < 110) & (b < 110)
-    rule = np.where(red.sum(1) > 0.8 * 156 / 25.4 * 200)[0][0]
-    mark = np.where(red.any(1))[0]
-    mark_bottom = mark[mark < rule - 5].max()
-    number = np.where(dark[mark_bottom + 1:rule].any(1))[0] + mark_bottom + 1
-    return {"mark_top": mm(mark[0]), "rule_gap": mm(rule - number.max())}
+    return banner_geometry(pdf)
 
 
 def test_banner_geometry(rendered):

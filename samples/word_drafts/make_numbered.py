@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
