@@ -92,8 +92,15 @@ def _as_text(raw: Any) -> str:
     return str(raw)
 
 
+@lru_cache(maxsize=1)
+def _narrow_table() -> dict[int, Any]:
+    """_NARROW plus values.yaml's symbol_glyphs (private-use symbol-font characters → glyphs)."""
+    data = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
+    return {**_NARROW, **{int(str(k), 16): v for k, v in (data.get("symbol_glyphs") or {}).items()}}
+
+
 def _narrow(s: str) -> str:
-    return s.translate(_NARROW)
+    return s.translate(_narrow_table())
 
 
 def _is_blank(s: str) -> bool:

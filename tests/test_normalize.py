@@ -41,6 +41,7 @@ CASES = {
         ("", None), (None, None), ("无", None), ("—", None), ("不涉及", None), ("□", None),
         ("☑是 □否", "yes"), ("□是 ☑否", "no"), ("是□ 否☑", "no"), ("☒符合 □不符合", "yes"),
         ("□符合 □不符合", None), (" √ ", "yes"),
+        ("\uf0fc", "yes"), ("\uf0fb", "no"), ("\uf050", "yes"), ("\uf0fe是 \uf0a8否", "yes"),
     ],
     "yes_no": [("是", True), ("有", True), ("√", True), ("否", False), ("无", False), ("×", False),
                ("☑有 □无", True), ("□有 ☑无", False), ("", None)],

@@ -390,6 +390,18 @@ SELF_MARKS = [(("sym", "Wingdings", "F0FC"), "yes"), (("sym", "Wingdings", "F0FB
 @case
 def self_check_glyphs_renumbered(out: Path) -> dict:
     """自查表: Wingdings √/× glyphs, 符合/不符合/整改中, 30 items (two added by the office), the 备注 row."""
+    p = out / "自查表-德盛化工.docx"
+    return {"file": p.name, "records": [_self_check_glyphs(p)]}
+
+
+@case
+def self_check_glyphs_pdf(out: Path) -> dict:
+    """The same 自查表 printed to a two-page text PDF: the glyphs come back as U+F0xx characters."""
+    src = out / "自查表-德盛化工-打印.docx"
+    return {"file": src.with_suffix(".pdf").name, "convert": ("pdf", src.name), "records": [_self_check_glyphs(src)]}
+
+
+def _self_check_glyphs(p: Path) -> dict:
     items = _self_check_items()
     d = new_docx()
     d.add_paragraph("生产经营单位自查表")
@@ -417,14 +429,12 @@ def self_check_glyphs_renumbered(out: Path) -> dict:
             if i + 3 > first:
                 merge_down(t, 0, first, i + 3)
             first = i + 4
-    p = out / "自查表-德盛化工.docx"
     d.save(p)
-    return {"file": p.name, "records": [{
-        "form_type": "self_check", "header": {"fill_date": "2023-03-09"},
-        "data": {"enterprise": {"name": "晋城市城区德盛化工有限公司", "industry": "危险化学品",
-                                "address": "西上庄街道后河村", "town": "西上庄街道", "principal": "韩德盛",
-                                "phone": "13935612345"},
-                 "items": expected}}]}
+    return {"form_type": "self_check", "header": {"fill_date": "2023-03-09"},
+            "data": {"enterprise": {"name": "晋城市城区德盛化工有限公司", "industry": "危险化学品",
+                                    "address": "西上庄街道后河村", "town": "西上庄街道", "principal": "韩德盛",
+                                    "phone": "13935612345"},
+                     "items": expected}}
 
 
 DISPATCH_ROWS = [
