@@ -889,3 +889,21 @@ def test_attachment_table_cells_are_not_body_text(good_reference, tmp_path):
     doc = plant(good_reference, tmp_path / "att2.docx",
                 {D: lambda r: (attachment_cells_in_songti(r), set_font(para(r, "坚持人民至上"), "宋体"))})
     assert {p.rule for p in check_file(doc)} == {"body.font"}
+
+
+def framed_page_numbers(x_align: str):
+    """WPS-style page numbers: the footer paragraph in a frame placed by w:framePr xAlign (no w:jc)."""
+    def edit(root):
+        for p in root.iter(w("p")):
+            ppr = p.find(w("pPr"))
+            for jc in ppr.findall(w("jc")):
+                ppr.remove(jc)
+            ppr.insert(0, xml(f'<w:framePr w:wrap="around" w:vAnchor="text" w:hAnchor="margin" w:xAlign="{x_align}" w:y="1"/>'))
+    return footers(edit)
+
+
+@pytest.mark.parametrize("x_align,want", [("outside", set()), ("center", {"footer.align"})])
+def test_page_numbers_in_frames(good_reference, tmp_path, x_align, want):
+    doc = plant(good_reference, tmp_path / "frame.docx", {"footers": framed_page_numbers(x_align)})
+    problems = check_file(doc)
+    assert {p.rule for p in problems} == want, format_report(doc, problems)

@@ -1107,6 +1107,26 @@ def _page_field(footer) -> tuple[bool, bool]:
     return True, result
 
 
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _footer_align(p: Para, kind: str) -> str:
+    """Where a page number sits: a frame (w:framePr xAlign, as WPS writes page numbers) or the text box
+    holding it (wp:positionH align / VML mso-position-horizontal) wins over the paragraph's alignment."""
+    side = {"outside": "right" if kind == "default" else "left", "inside": "left" if kind == "default" else "right"}
+    frame = p.ppr.get("framePr", {}).get("xAlign")
+    if frame:
+        return side.get(frame, frame)
+    for anc in p.el.iterancestors():
+        align = anc.find(f"{{{WP_NS}}}positionH/{{{WP_NS}}}align")
+        if align is not None and align.text:
+            return side.get(align.text, align.text)
+        m = re.search(r"mso-position-horizontal:\s*(\w+)", anc.get("style", "")) if anc.tag == f"{{{V_NS}}}shape" else None
+        if m:
+            return side.get(m.group(1), m.group(1))
+    return p.align
+
+
 def check_footers(view: DocxView, prof: Profile) -> list[Problem]:
     out = []
     secs = view.sections()
@@ -1139,7 +1159,7 @@ def check_footers(view: DocxView, prof: Profile) -> list[Problem]:
         text = "".join(p.text for p in paras).strip()
         if not (text.startswith(dash) and text.endswith(dash)) or re.search(r"[-－–‐]", text):
             out.append(_problem("footer.dash", f"页脚（{which}）", which=which, text=text))
-        al = paras[0].align if paras else "left"
+        al = _footer_align(paras[0], kind) if paras else "left"
         if al != align:
             got = {"left": "居左", "right": "居右", "center": "居中"}.get(al, al)
             out.append(_problem("footer.align", f"页脚（{which}）", which=which, want=align_name, got=got))
