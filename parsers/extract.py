@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from parsers.model import Cell
-from schema.normalize import normalize
+from schema.normalize import is_ditto, normalize
 from schema.spec import Field, FormSpec
 
 MATCH = 0.72          # a label matches a cell text at or above this score
@@ -322,6 +322,7 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
     ex = Extraction()
     rows: list[dict] = []
     mapping: dict[int, Field] = {}
+    prev_raw: dict[str, str] = {}
     for grid in grids:
         hr, m = find_header_row(spec.read_columns(), grid)
         if hr >= 0:
@@ -338,7 +339,11 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
             i = len(rows)
             for c, f in sorted(mapping.items()):
                 cell = row[c] if c < len(row) else None
-                ex.put(f"data.{spec.rows_key}[{i}].{f.key}", f.kind, _cell_text(cell), cell, out, f.key)
+                raw = _cell_text(cell)
+                if is_ditto(raw) and f.key in prev_raw:      # 同上: the row above's value
+                    raw = prev_raw[f.key]
+                prev_raw[f.key] = raw
+                ex.put(f"data.{spec.rows_key}[{i}].{f.key}", f.kind, raw, cell, out, f.key)
             rows.append(out)
     ex.data[spec.rows_key] = rows
     return ex

@@ -48,6 +48,7 @@ def vocab() -> dict:
         "checked": "".join(data["checkbox"]["checked"]),
         "bullet": re.compile("(?:^|(?<=\n))[ \t]*(?:" + "|".join(map(re.escape, data["item_bullets"])) + ")[ \t]*"),
         "instruction_titles": tuple(data["instruction_titles"]),
+        "ditto": norm(data["ditto"]),
         "signature_labels": tuple(sorted(data["signature_labels"], key=len, reverse=True)),
         "intro": re.compile("^[^:：;；\n]{0,12}(?:" + "|".join(map(re.escape, data["item_intro_ends"]))
                             + ")[ \t]*[:：]"),
@@ -101,6 +102,11 @@ def _narrow_table() -> dict[int, Any]:
 
 def _narrow(s: str) -> str:
     return s.translate(_narrow_table())
+
+
+def is_ditto(raw: Any) -> bool:
+    """A cell that means "the same as the row above" (同上, 〃)."""
+    return isinstance(raw, str) and _key(raw) in vocab()["ditto"]
 
 
 def _is_blank(s: str) -> bool:

@@ -518,7 +518,8 @@ def campaign_stats_flat_header_notes(out: Path) -> dict:
 
 @case
 def hazard_list_numbered_empty_rows_xls(out: Path) -> dict:
-    """.xls 隐患统计表 (abbreviated title): eight numbered rows, three filled, one 企业类别 missing."""
+    """.xls 隐患统计表 (abbreviated title): eight numbered rows, three filled, one 企业类别 missing,
+    同上 / 〃 for the cell above."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
@@ -526,8 +527,8 @@ def hazard_list_numbered_empty_rows_xls(out: Path) -> dict:
             ["填报单位（盖章）：南村镇人民政府", None, None, None, "填表日期：2023年3月15日", None, None],
             ["序号", "生产经营单位名称", "核查单位", "所在镇（街道）", "企业类别", "重大隐患/具体非违法行为", "处理措施"],
             [1, "晋城市城区康达建材厂", "南村镇安监站", "南村镇", "建材", "粉碎机传动部位无防护罩", "责令立即整改"],
-            [2, "晋城市城区兴旺加油站", "南村镇安监站", "南村镇", "", "油罐区无静电接地装置", "停业整改"],
-            [3, "晋城市城区恒通物流园", "区交通局", "南村镇", "物流", "库房违规住人", "立案查处"]]
+            [2, "晋城市城区兴旺加油站", "同上", "同上", "", "油罐区无静电接地装置", "停业整改"],
+            [3, "晋城市城区恒通物流园", "区交通局", "〃", "物流", "库房违规住人", "立案查处"]]
     rows += [[i] + [None] * 6 for i in range(4, 9)]
     sheet_rows(ws, rows)
     ws.merge_cells("A1:G1")
