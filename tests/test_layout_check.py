@@ -61,12 +61,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     return {k: made[d] for k, d in docs.items()}
 
 
-UPWARD_RULE = pytest.mark.xfail(strict=True, reason="render.py: the 上行文 red rule is the border of the indented "
-                                                    "签发人 line, so 1 character short at each end (145 mm)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(d.stem, marks=UPWARD_RULE) if d.stem.startswith("upward")
-                                  else d.stem for d in NOTICES])
+@pytest.mark.parametrize("name", [d.stem for d in NOTICES])
 def test_rendered_notices_pass(pdfs, name):
     problems = check_layout(pdfs[name])
     assert problems == [], format_report(pdfs[name], problems)

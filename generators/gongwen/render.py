@@ -407,11 +407,12 @@ class Writer:
         groups = [gw.signers[i:i + h.signers_per_line] for i in range(0, len(gw.signers), h.signers_per_line)]
         for gi, names in enumerate(groups):
             last = gi == len(groups) - 1
-            par = self.para("left" if last else "right", left=h.signer_indent_chars if last else 0,
-                            right=h.signer_indent_chars)
+            # the 字号 line keeps zero indents so its red bottom border spans the whole 版心;
+            # its 1-character insets are a leading full-width space and a right tab stop
+            par = self.para("left" if last else "right", right=0 if last else h.signer_indent_chars)
             if last:
                 X.set_tab_stops(par, [("right", (self.chars - h.signer_indent_chars) * self.char)])  # from the margin
-                self.run(par, gw.doc_number + "\t", p.fonts.doc_number)
+                self.run(par, "\u3000" * h.signer_indent_chars + gw.doc_number + "\t", p.fonts.doc_number)
             self.run(par, h.signer_label if gi == 0 else "", p.fonts.signer_label)
             if gi > 0:
                 self.run(par, " " * 0 + "\u3000" * len(h.signer_label), p.fonts.signer_label)
