@@ -173,13 +173,31 @@ def _person(cells: list[Cell], i: int, fields: list[Field]) -> tuple[str, str, i
     return name, mobile, j, src
 
 
+def _value_below(spec: FormSpec, fields: list[Field], grid: Grid, r: int) -> Cell | None:
+    """The one text cell of the row under a label-only row, when it is a value (no label, no section)."""
+    if r + 1 >= len(grid):
+        return None
+    below = [c for c in distinct(grid[r + 1]) if c.text.strip()]
+    if len(below) != 1 or below[0].row != r + 1:
+        return None
+    text = below[0].text.strip()
+    m = re.match(r"^(.{2,30}?)[:：]", text)
+    if _is_label(fields, text) or _section_of(spec, text) or (m and _is_label(fields, m.group(1))):
+        return None
+    return below[0]
+
+
 def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None) -> Extraction:
     """label | value pairs, several per row; 主要负责人 | 姓名 | 手机号码 person rows."""
     ex = ex or Extraction()
     fields = list(spec.fields.values())
     section: str | None = None
     done: set[str] = set()
-    for row in grid:
+    merged: dict[int, list[str]] = {}     # a label merged down over several value rows → its values
+    taken: set[int] = set()               # rows read as the value of the label row above
+    for r, row in enumerate(grid):
+        if r in taken:
+            continue
         cells = distinct(row)
         texts = [c.text.strip() for c in cells if c.text.strip()]
         if len(texts) == 1 and _section_of(spec, texts[0]):
@@ -212,8 +230,15 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
                 raw, src, nxt = inline, cells[i], i + 1
             elif i + 1 < len(cells) and not _is_label(fields, cells[i + 1].text):
                 raw, src, nxt = cells[i + 1].text, cells[i + 1], i + 2
+            elif len(texts) == 1 and (below := _value_below(spec, fields, grid, r)) is not None:
+                raw, src, nxt = below.text, below, i + 1      # 存在问题： on its own row, the text under it
+                taken.add(r + 1)
             else:
                 raw, src, nxt = "", None, i + 1
+            if inline is None and cells[i].rowspan > 1 and raw.strip():
+                merged.setdefault(id(cells[i]), []).append(raw)
+                raw = "\n".join(merged[id(cells[i])])
+                src = ex.cells.get(path, src)
             ex.put(path, f.kind, raw, src)
             if f.derive:
                 compact = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw or ""))
@@ -323,14 +348,15 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
     rows: list[dict] = []
     mapping: dict[int, Field] = {}
     prev_raw: dict[str, str] = {}
+    totals = {norm_label(t) for t in spec.total_labels}
     for grid in grids:
         hr, m = find_header_row(spec.read_columns(), grid)
         if hr >= 0:
             mapping = m
         for row in grid[hr + 1:]:
             cells = distinct(row)
-            if _is_note_row(cells):
-                continue
+            if _is_note_row(cells) or any(norm_label(c.text) in totals for c in cells[:2]):
+                continue                        # notes; a 合计 row is not an item of the list
             filled = [c for c, f in mapping.items() if f.key != "seq" and c < len(row)
                       and row[c] is not None and row[c].text.strip()]
             if not filled:

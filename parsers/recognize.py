@@ -208,6 +208,8 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
             text = _line_text(distinct(grid[rows[-1]]), labels)
             if re.match(r"^\s*备\s*注\s*[:：]", text) and "自查结果" in text:
                 break   # the 自查表's own notes row stays in the table
+            if len(rows) >= 2 and any(_label_only_row(distinct(grid[r]), specs) for r in rows[-2:]):
+                break   # 存在问题： on a row of its own with its text in the row below
             tail.insert(0, Paragraph(text, confidence=_min_conf(distinct(grid[rows[-1]]))))
             rows.pop()
         unit.after += tail
@@ -216,6 +218,14 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
     if units:
         units[-1].after += pending
     return units
+
+
+def _label_only_row(cells, specs: list[FormSpec]) -> bool:
+    """A row holding nothing but one form field's label (存在问题：)."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    if len(texts) != 1 or len(norm_label(texts[0])) > 40:
+        return False
+    return any(field_score(f, texts[0]) >= STRONG for s in specs for f in s.all_fields())
 
 
 def _other_sheet(table: Table, para: Paragraph) -> bool:

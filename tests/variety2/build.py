@@ -609,17 +609,19 @@ def tracked_changes_and_comment(out: Path) -> dict:
 
 @case
 def form_in_layout_table(out: Path) -> dict:
-    """A 重大隐患统计表 placed inside the one cell of an outer layout table, with title lines in it."""
+    """A 重大隐患统计表 placed inside the one cell of an outer layout table, with title lines in it;
+    its 合计 row is not an item."""
     d = new_docx()
     outer = d.add_table(rows=1, cols=1)
     cell = outer.cell(0, 0)
     cell.paragraphs[0].text = "非法违法生产经营行为、重大隐患统计表"
     cell.add_paragraph("填报单位（盖章）：东上庄街道办事处")
-    inner = cell.add_table(rows=3, cols=5)
+    inner = cell.add_table(rows=4, cols=5)
     inner.style = "Table Grid"
     for r, row in enumerate([["序号", "生产经营单位名称", "企业类别", "重大隐患/具体非违法行为", "处理措施"],
                              ["1", "晋城市城区万家乐超市", "商贸", "疏散通道锁闭", "当场整改"],
-                             ["2", "晋城市城区鸿运饭店", "餐饮", "液化气钢瓶未设置报警装置", "限期整改"]]):
+                             ["2", "晋城市城区鸿运饭店", "餐饮", "液化气钢瓶未设置报警装置", "限期整改"],
+                             ["合计", "2家", "", "2项", ""]]):
         for c, v in enumerate(row):
             inner.cell(r, c).text = v
     cell.add_paragraph("填表日期：2023年3月16日")
@@ -633,6 +635,29 @@ def form_in_layout_table(out: Path) -> dict:
              "action": "当场整改"},
             {"seq": 2, "enterprise": "晋城市城区鸿运饭店", "category": "餐饮",
              "description": "液化气钢瓶未设置报警装置", "action": "限期整改"}]}}]}
+
+
+@case
+def supervision_label_rows(out: Path) -> dict:
+    """督导检查表 whose 存在问题 label is merged down over one row per problem, and whose 整改措施：
+    sits on a row of its own with the measures in the row below (the table's last rows)."""
+    d = new_docx()
+    d.add_paragraph("安全生产督导检查表")
+    t = docx_table(d, [["检查企业（场所）", "晋城市城区三利木业有限公司", "检查日期", "2023/3/18"],
+                       ["检查人员", "郭明 陈静", None, None],
+                       ["存在问题", "1.除尘器未设置泄爆装置", None, None],
+                       ["", "2.木粉尘清扫不及时", None, None],
+                       ["", "3.电气线路未穿管保护", None, None],
+                       ["整改措施：", None, None, None],
+                       ["1.加装泄爆片；2.每班清扫；3.线路穿管", None, None, None]])
+    merge_down(t, 0, 2, 4)
+    p = out / "督导检查表-三利木业.docx"
+    d.save(p)
+    return {"file": p.name, "records": [{
+        "form_type": "supervision_check", "header": {},
+        "data": {"enterprise": "晋城市城区三利木业有限公司", "check_date": "2023-03-18", "inspectors": ["郭明", "陈静"],
+                 "problems": ["除尘器未设置泄爆装置", "木粉尘清扫不及时", "电气线路未穿管保护"],
+                 "measures": ["加装泄爆片", "每班清扫", "线路穿管"]}}]}
 
 
 @case
