@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from generators.excel import write as xl_write
 from generators.gongwen import ooxml as X
 from generators.gongwen.render import column_needs, fit_columns
+from ledger.periods import date_text
 from schema.errors import InputError
 from schema.spec import Field, FormSpec, load_spec
 
@@ -75,7 +76,7 @@ def written(kind: str, value: Any) -> str:
     if kind in ("date", "month") and isinstance(value, str):
         parts = value.split("-")
         if len(parts) == 3:
-            return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+            return date_text(value)
         if len(parts) == 2:
             return f"{int(parts[0])}年{int(parts[1])}月"
         return value

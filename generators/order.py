@@ -29,6 +29,7 @@ from generators.excel import write
 from ledger import orders as ledger_orders
 from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
+from ledger.periods import date_text
 from schema.errors import InputError, PaichaError
 from schema.normalize import norm_date
 
@@ -113,11 +114,6 @@ def clean(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [clean(v) for v in value]
     return value
-
-
-def date_cn(iso: str) -> str:
-    y, m, d = (int(x) for x in iso[:10].split("-"))
-    return f"{y}年{m}月{d}日"
 
 
 def item_list(numbers: list[int]) -> str:
@@ -233,7 +229,7 @@ def order_context(draft: OrderDraft, cfg: dict, issued: str) -> dict:
     by_deadline: dict[str, list[int]] = {}
     for n, it in enumerate(draft.items, 1):
         by_deadline.setdefault(it.deadline, []).append(n)
-    deadlines = [{"nums": item_list(nums), "date": date_cn(d)} for d, nums in sorted(by_deadline.items())]
+    deadlines = [{"nums": item_list(nums), "date": date_text(d)} for d, nums in sorted(by_deadline.items())]
     sentence = "现责令你单位对上述第项问题于前整改完毕，达到有关法律法规规章和标准规定的要求。由此造成事故的，依法追究有关人员的责任。"
     budget -= sum(_lines(sentence + d["nums"] + d["date"], per_line) for d in deadlines[1:])
     costs = [_lines(f"{i['no']}．{i['text']}" + "  ", per_line)
@@ -250,7 +246,7 @@ def order_context(draft: OrderDraft, cfg: dict, issued: str) -> dict:
         "number": draft.number, "enterprise": draft.enterprise, "problems": items[:first],
         "show_basis": show_basis, "continued": bool(cont), "cont_items": cont,
         "cont_range": f"{cont[0]['no']}至{cont[-1]['no']}" if len(cont) > 1 else (str(cont[0]["no"]) if cont else ""),
-        "deadlines": deadlines, "date_cn": date_cn(issued), "officers": cfg["officers"],
+        "deadlines": deadlines, "date_cn": date_text(issued), "officers": cfg["officers"],
     }
 
 
@@ -582,7 +578,7 @@ def render_recheck(out: Path, cfg: dict, number: str, enterprise: str, order_num
     """整改复查意见书: items are (seq, problem, passed)."""
     failed = [seq for seq, _, ok in items if not ok]
     o = {"number": number, "enterprise": enterprise, "order_number": order_number,
-         "order_date_cn": date_cn(order_issued), "date_cn": date_cn(recheck_date), "officers": cfg["officers"],
+         "order_date_cn": date_text(order_issued), "date_cn": date_text(recheck_date), "officers": cfg["officers"],
          "problems": [{"no": seq, "text": text, "result": "已整改" if ok else "未整改"} for seq, text, ok in items],
          "failed": item_list(failed) if failed else ""}
     return prepared(RECHECK_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)
@@ -596,6 +592,6 @@ def write_inspection_record(con, cfg: dict, draft: OrderDraft, issued: str, out:
          "enterprise": draft.enterprise, "address": draft.address, "principal": draft.principal,
          "title": _cell(spec.get("title")), "phone": _cell(spec.get("phone")), "place": _cell(spec.get("place")),
          "time": _cell(spec.get("time")) or "　　年　月　日　时　分至　月　日　时　分",
-         "officers": officers, "date_cn": date_cn(issued),
+         "officers": officers, "date_cn": date_text(issued),
          "problems": [{"no": n, "text": it.description} for n, it in enumerate(draft.items, 1)]}
     return prepared(RECORD_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)

@@ -14,7 +14,6 @@ mode: the small official sheets are drawn with the normal API and copied in (exc
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, dra
                               sheet_title)
 from ledger.aggregate import Aggregate, aggregate
 from ledger.orders import HAZARD_STATUS
+from ledger.periods import date_text
 from schema.errors import InputError
 from schema.spec import load_spec
 
@@ -85,12 +85,7 @@ def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | No
 
 
 def _period_line(agg: Aggregate) -> str:
-    return f"统计期间：{agg.period.label}（由台账汇总，{_date_text(agg.today)}）"
-
-
-def _date_text(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
+    return f"统计期间：{agg.period.label}（由台账汇总，{date_text(agg.today)}）"
 
 
 def _sheet(wb: Workbook, d: Drawing, title: str, used: set[str]):

@@ -27,7 +27,7 @@ from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_te
                               unit_name)
 from ledger.db import connect
 from ledger.orders import HAZARD_STATUS
-from ledger.periods import Period, parse_period
+from ledger.periods import Period, date_text, parse_period
 from schema.errors import InputError
 from schema.spec import load_spec
 
@@ -55,12 +55,8 @@ def default_organ() -> str:
         return "安全生产委员会办公室"
 
 
-def _date_text(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _iso_text(iso: str | None) -> str:
-    return _date_text(dt.date.fromisoformat(iso)) if iso else ""
+    return date_text(iso) if iso else ""
 
 
 def _open_ledger(db: Path):
@@ -356,7 +352,7 @@ def due_date(form_type: str | None, today: dt.date) -> str:
     if "weekday" in rule:
         days = (rule["weekday"] - today.isoweekday()) % 7
         d = today + dt.timedelta(days=days)
-        return _date_text(d) + rule.get("time", "")
+        return date_text(d) + rule.get("time", "")
     if "day" in rule:
         import calendar
         last = calendar.monthrange(today.year, today.month)[1]
@@ -366,8 +362,8 @@ def due_date(form_type: str | None, today: dt.date) -> str:
             y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
             last = calendar.monthrange(y, m)[1]
             d = dt.date(y, m, last if rule["day"] == "last" else min(int(rule["day"]), last))
-        return _date_text(d)
-    return _date_text(today + dt.timedelta(days=rules["default_days"]))
+        return date_text(d)
+    return date_text(today + dt.timedelta(days=rules["default_days"]))
 
 
 def remind(db: Path, roster: Path, period: str | None, form_type: str | None, out: Path | None,
@@ -418,7 +414,7 @@ def _remind_notice(r: RemindResult, what: str, organ: str) -> Gongwen:
     rows = [["序号", "单位名称", "联系人", "联系电话"]]
     rows += [[str(i), u.name, u.contact, u.phone] for i, u in enumerate(r.missing, 1)]
     body = [
-        f"截至{_date_text(today)}，以下{len(r.missing)}个单位尚未报送{label}{what}：",
+        f"截至{date_text(today)}，以下{len(r.missing)}个单位尚未报送{label}{what}：",
         BodyTable(rows, header_rows=1),
         f"请上述单位于{due}前报送，并经主要负责人签字盖章。逾期未报送的，将予以通报。",
     ]

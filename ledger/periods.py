@@ -67,12 +67,17 @@ def _date(y: int, m: int, d: int, spec: str) -> dt.date:
         raise InputError(f"统计期“{spec}”中的日期不存在", code="bad_period") from None
 
 
-def _day_text(d: dt.date, with_year: bool = True) -> str:
-    return (f"{d.year}年" if with_year else "") + f"{d.month}月{d.day}日"
+def date_text(d: dt.date | str, with_year: bool = True) -> str:
+    """2023年3月2日 from a date or an ISO date ("2023-03-02", time part ignored): no leading zeros."""
+    if isinstance(d, str):
+        y, m, day = (int(x) for x in d[:10].split("-"))
+    else:
+        y, m, day = d.year, d.month, d.day
+    return (f"{y}年" if with_year else "") + f"{m}月{day}日"
 
 
 def _range_label(a: dt.date, b: dt.date, with_year: bool = True) -> str:
-    return f"{_day_text(a, with_year)}至{_day_text(b, a.year != b.year)}"
+    return f"{date_text(a, with_year)}至{date_text(b, a.year != b.year)}"
 
 
 def month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -174,7 +179,7 @@ def parse_period(spec: str | None) -> Period:
     m = _DAY.match(s)
     if m:
         d = _date(*map(int, m.groups()), s)
-        return Period("day", d, d, _day_text(d), s)
+        return Period("day", d, d, date_text(d), s)
     raise InputError(f"统计期“{s}”无法识别，{HELP}", code="bad_period")
 
 

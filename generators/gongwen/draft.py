@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from generators.gongwen.model import Attachment, BodyTable, Gongwen
+from ledger.periods import date_text
 from schema.errors import DraftError
 
 KEYS = {
@@ -48,11 +49,6 @@ DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 CN_DIGITS = "〇零一二三四五六七八九十"
 ATTACH_LINE_RE = re.compile(r"^附件\s*(\d+)\s*[:：]?$")
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?$")
-
-
-def date_text(d: dt.date) -> str:
-    """2023年3月2日: Arabic numerals, year in full, no leading zeros."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def parse_date(value, label: str, problems: list[str]) -> dt.date | None:

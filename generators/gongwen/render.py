@@ -35,9 +35,9 @@ from docx.text.run import Run
 from docxtpl import DocxTemplate
 
 from generators.gongwen import ooxml as X
-from generators.gongwen.draft import date_text
 from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
 from generators.gongwen.profile import PT_PER_MM, Profile, TitleBreak, load_profile
+from ledger.periods import date_text
 from schema.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
