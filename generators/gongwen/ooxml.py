@@ -182,11 +182,7 @@ def set_color(run, hex_rgb: str) -> None:
 def set_exact_spacing(paragraph, line_pt: float | None, before_pt: float = 0, after_pt: float = 0) -> None:
     """Exact (固定值) line spacing and spacing before/after in points; line_pt None = single."""
     pPr = paragraph._p.get_or_add_pPr()
-    sp = pPr.find(qn("w:spacing"))
-    if sp is None:
-        sp = OxmlElement("w:spacing")
-        pPr.append(sp)
-        _reorder_ppr(pPr)
+    sp = _ppr_child(pPr, "w:spacing")
     for a in list(sp.attrib):
         del sp.attrib[a]
     sp.set(qn("w:before"), str(twips_pt(before_pt)))
@@ -204,11 +200,7 @@ def set_indent(paragraph, left_pt: float = 0, right_pt: float = 0, first_line_pt
                first_line_chars: float | None = None) -> None:
     """w:ind in absolute units AND (when given) in characters (1/100 char), as Word writes both."""
     pPr = paragraph._p.get_or_add_pPr()
-    ind = pPr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        pPr.append(ind)
-        _reorder_ppr(pPr)
+    ind = _ppr_child(pPr, "w:ind")
     for a in list(ind.attrib):
         del ind.attrib[a]
     ind.set(qn("w:left"), str(twips_pt(left_pt)))
@@ -264,15 +256,21 @@ def _reorder_ppr(pPr) -> None:
         pPr.append(k)
 
 
+def _ppr_child(pPr, tag: str):
+    """The paragraph property `tag`, created in schema order when missing."""
+    el = pPr.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        pPr.append(el)
+        _reorder_ppr(pPr)
+    return el
+
+
 def set_paragraph_border(paragraph, side: str = "bottom", width_pt: float = 1.0, color: str = "000000",
                          space_pt: float = 0) -> None:
     """A single rule on one side of a paragraph (red rule, 版记 lines); width in points."""
     pPr = paragraph._p.get_or_add_pPr()
-    bdr = pPr.find(qn("w:pBdr"))
-    if bdr is None:
-        bdr = OxmlElement("w:pBdr")
-        pPr.append(bdr)
-        _reorder_ppr(pPr)
+    bdr = _ppr_child(pPr, "w:pBdr")
     el = bdr.find(qn(f"w:{side}"))
     if el is None:
         el = OxmlElement(f"w:{side}")
@@ -289,11 +287,7 @@ def set_paragraph_border(paragraph, side: str = "bottom", width_pt: float = 1.0,
 def set_tab_stops(paragraph, stops: list[tuple[str, float]]) -> None:
     """Tab stops [(alignment, position_pt)], alignment left/right/center."""
     pPr = paragraph._p.get_or_add_pPr()
-    tabs = pPr.find(qn("w:tabs"))
-    if tabs is None:
-        tabs = OxmlElement("w:tabs")
-        pPr.append(tabs)
-        _reorder_ppr(pPr)
+    tabs = _ppr_child(pPr, "w:tabs")
     for align, pos in stops:
         t = OxmlElement("w:tab")
         t.set(qn("w:val"), align)
