@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from parsers.model import Cell
-from schema.normalize import is_ditto, normalize
+from schema.normalize import CIRCLED, is_ditto, normalize
 from schema.spec import Field, FormSpec
 
 MATCH = 0.72          # a label matches a cell text at or above this score
@@ -284,7 +284,14 @@ def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field
 
 
 NOTE_ROW = re.compile(r"^\s*(备\s*注|注|说明|填报说明|填表说明)\s*[:：]")
-LEADING_NO = re.compile(r"^\s*(\d{1,3})\s*[.、．，,)）]\s*")
+# an item's own number before its text: 1.  1、  1）  （1）  第1项  ①
+LEADING_NO = re.compile(r"^\s*(?:(\d{1,3})\s*[.、．，,)）]|[（(]\s*(\d{1,3})\s*[)）]|第\s*(\d{1,3})\s*[项条]"
+                        r"|([①-⑳]))\s*")
+
+
+def _leading_number(m: re.Match) -> int:
+    digits = next((g for g in m.groups()[:3] if g), None)
+    return int(digits) if digits else CIRCLED.index(m.group(4)) + 1
 
 
 def _is_note_row(cells: list[Cell]) -> bool:
@@ -329,7 +336,7 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             m = LEADING_NO.match(content)
             no = normalize("count", _cell_text(get("no"))).value if "no" in by_key else None
             if not isinstance(no, int):
-                no = int(m.group(1)) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
+                no = _leading_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
             for key in ("self_result", "check_result"):

@@ -84,6 +84,7 @@ def label_spans(text: str, labels: list[str]) -> list[tuple[int, int, str, str]]
     for i, (m, label) in enumerate(found):
         end = found[i + 1][0].start() if i + 1 < len(found) else len(text)
         value = text[m.end():end].strip(" \t:：,，;；")
+        value = re.sub(r"^[(（]\s*(盖章|公章|签章|签字|签名)\s*[)）]\s*[:：]?\s*", "", value)   # 填报单位：（盖章）北石店镇
         value = re.sub(rf"{LABEL_NOTE}$", "", value).strip() if re.search(r"[)）]$", value) and \
             re.search(r"(盖章|公章|签章|签字|签名)[)）]$", value) else value
         out.append((m.start(), end, label, value))

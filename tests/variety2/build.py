@@ -453,6 +453,31 @@ DISPATCH_DATA = {"self_found": 3, "self_fixed": 2, "enforcement_found": 0, "enfo
 
 
 @case
+def self_check_bracket_numbers_doc(out: Path) -> dict:
+    """.doc 自查表: items numbered （1） / 第3项, marks √（已整改） and ✔, 填报单位：（盖章）… ."""
+    d = new_docx()
+    d.add_paragraph("企业自查表")
+    d.add_paragraph("填报单位：（盖章）北石店镇人民政府")
+    docx_table(d, [["企业名称", "晋城市城区泰和木器厂", "所属行业", "木材加工"],
+                   ["自查项目", "自查内容", "自查结果", "检查结果"],
+                   ["机构培训制度", "（1）是否建立安全生产管理机构并按规定配备安全主任", "√", "√"],
+                   ["机构培训制度", "（2）是否建立健全安全生产责任制和规章制度", "×", "✔"],
+                   ["消防安全", "第3项 是否存在埋压、圈占消防栓现象", "√（已整改）", "✔"]], merge_right=False)
+    d.add_paragraph("")     # Word ends a body with a paragraph; LibreOffice drops a final table from .doc
+    src = out / "自查表-泰和木器.docx"
+    d.save(src)
+    return {"file": "自查表-泰和木器.doc", "convert": ("doc", src.name), "records": [{
+        "form_type": "self_check", "header": {"reporting_unit": "北石店镇人民政府"},
+        "data": {"enterprise": {"name": "晋城市城区泰和木器厂", "industry": "木材加工"}, "items": [
+            {"no": 1, "category": "机构培训制度", "content": "是否建立安全生产管理机构并按规定配备安全主任",
+             "self_result": "yes", "check_result": "yes"},
+            {"no": 2, "category": "机构培训制度", "content": "是否建立健全安全生产责任制和规章制度",
+             "self_result": "no", "check_result": "yes"},
+            {"no": 3, "category": "消防安全", "content": "是否存在埋压、圈占消防栓现象",
+             "self_result": "yes", "check_result": "yes"}]}}]}
+
+
+@case
 def dispatch_village_committee(out: Path) -> dict:
     """调度表 in the seed's seven columns: 东沟村委, 时间 2023年6月25日, a blank and a 0个 indicator."""
     d = new_docx()
