@@ -30,10 +30,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V_NS = "urn:schemas-microsoft-com:vml"
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS = {"w": W, "a": A_NS, "v": V_NS, "r": R_NS}
 MM_PER_TWIP = 25.4 / 1440
-PT_PER_MM = 72 / 25.4
 
 
 def _w(tag: str) -> str:

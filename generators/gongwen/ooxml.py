@@ -115,13 +115,6 @@ def set_run_fonts(run, east_asia: str, latin: str | None = None) -> None:
     _set_rfonts(rPr, east_asia, latin)
 
 
-def set_east_asian_font(run, name: str) -> None:
-    rPr = run._r.get_or_add_rPr()
-    rf = _child(rPr, "w:rFonts", before=("w:b", "w:i", "w:color", "w:sz"))
-    rf.set(qn("w:eastAsia"), name)
-    rf.attrib.pop(qn("w:eastAsiaTheme"), None)
-
-
 def _set_rfonts(rPr, east_asia: str, latin: str | None) -> None:
     rf = rPr.find(qn("w:rFonts"))
     if rf is None:
@@ -331,11 +324,6 @@ def add_page_number_field(paragraph, font: str, size_pt: float, dash: str = "—
     run(f" {dash}")
 
 
-def footer_reference_even(section):
-    """python-docx's even-page footer of a section (created on first access)."""
-    return section.even_page_footer
-
-
 def clear_paragraph(paragraph) -> None:
     for r in list(paragraph._p):
         if r.tag != qn("w:pPr"):
@@ -351,33 +339,6 @@ def set_cell_merge(table, row: int, col: int, rowspan: int, colspan: int) -> Non
     a = table.cell(row, col)
     b = table.cell(row + rowspan - 1, col + colspan - 1)
     a.merge(b)
-
-
-def set_repeat_header(row) -> None:
-    trPr = row._tr.get_or_add_trPr()
-    el = _child(trPr, "w:tblHeader")
-    el.set(qn("w:val"), "1")
-
-
-def set_cant_split(row) -> None:
-    trPr = row._tr.get_or_add_trPr()
-    el = _child(trPr, "w:cantSplit")
-    el.set(qn("w:val"), "1")
-
-
-def set_table_borders(table, width_pt: float = 0.5, color: str = "000000") -> None:
-    """All borders single lines (a 附件 form is fully ruled)."""
-    tblPr = table._tbl.tblPr
-    borders = tblPr.find(qn("w:tblBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tblBorders")
-        tblPr.append(borders)
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = _child(borders, f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), color)
 
 
 def set_table_width(table, width_mm: float, col_widths_mm: list[float], center: bool = True) -> None:

@@ -8,7 +8,6 @@ values) are properties, so the renderer and the checker compute them alike.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -293,8 +292,3 @@ def _raw(name: str, seen: tuple = ()) -> dict:
 def load_profile(name: str = "gbt9704") -> Profile:
     """The named profile (profiles/NAME.yaml, or a path to a .yaml file), validated and cached."""
     return _build(Profile, _raw(str(name)), str(name))
-
-
-def profile_dict(profile: Profile) -> dict:
-    """Plain nested dict (e.g. for reports)."""
-    return dataclasses.asdict(profile)

@@ -13,7 +13,6 @@ import numpy as np
 from parsers.model import Block, Document
 from schema.errors import InputError
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 MIN_LONG_SIDE = 600          # pixels: smaller images cannot be read reliably
 MAX_PIXELS = 60_000_000      # refuse decompression bombs before decoding
 
