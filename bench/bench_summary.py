@@ -2,7 +2,7 @@
 5,000 statistics rows (direct SQL inserts), against a naive baseline measured in the same run
 (every row fetched and counted in pure Python). Targets: numbers ≤ 2 s, workbook ≤ 10 s.
 
-    /tmp/venv/bin/python bench/bench_summary.py
+    .venv/bin/python bench/bench_summary.py
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ levels), as most Word and WPS users do. Everything else as in make_drafts.py
 (宋体 五号, no page layout). The checker must read the displayed numbers and
 `paicha format` must write them as literal text.
 
-    /tmp/venv/bin/python samples/word_drafts/make_numbered.py [OUTDIR]
+    .venv/bin/python samples/word_drafts/make_numbered.py [OUTDIR]
 """
 from __future__ import annotations
 
