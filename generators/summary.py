@@ -271,10 +271,6 @@ class RemindResult:
     out: Path | None = None
 
 
-ROSTER_COLUMNS = {"name": ["单位名称", "单位", "名称", "应报单位"], "category": ["类别", "单位类别", "类型"],
-                  "contact": ["联系人"], "phone": ["电话", "联系电话", "手机"]}
-
-
 def _roster_rows(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -309,9 +305,10 @@ def read_roster(path: Path) -> tuple[list[RosterUnit], list[str]]:
     if not path.exists():
         raise InputError(f"{path}：找不到名册文件", code="missing")
     rows = _roster_rows(path)
+    columns = wording()["remind"]["roster_columns"]
     for hi, row in enumerate(rows[:10]):
         cols = {}
-        for key, names in ROSTER_COLUMNS.items():
+        for key, names in columns.items():
             cols[key] = next((i for i, c in enumerate(row) if c.replace(" ", "") in names), None)
         if cols["name"] is not None:
             break
