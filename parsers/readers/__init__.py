@@ -56,7 +56,6 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
     if kind == "zip":
         from parsers.readers.archive import read_archive
         return read_archive(path, display, errors, depth)
-    digest = sha256_file(path)
     if kind in ("pdf", "image"):
         doc = _read_scanned(path, display, kind)
     else:
@@ -64,7 +63,8 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
         ext = path.suffix.lower().lstrip(".")
         by_ext, default = FORMATS[kind]
         doc.format = by_ext.get(ext, default)
-    doc.path, doc.sha256 = display, digest
+    doc.path = display
+    doc.sha256 = doc.sha256 or sha256_file(path)      # the PDF and image readers hash the file themselves
     return [doc]
 
 

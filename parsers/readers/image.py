@@ -5,12 +5,12 @@ load (EXIF orientation) -> red channel as grey (seal vanishes) -> deskew -> OCR
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from parsers.model import Block, Document
+from parsers.readers import sha256_file
 from schema.errors import InputError
 
 MIN_LONG_SIDE = 600          # pixels: smaller images cannot be read reliably
@@ -67,4 +67,4 @@ def read_image(path: Path) -> Document:
     if not blocks:
         raise InputError(f"{path}：图片中未识别到文字，请确认拍摄清晰、完整", code="too_small")
     return Document(blocks=blocks, path=str(path), format="image",
-                    sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+                    sha256=sha256_file(path))

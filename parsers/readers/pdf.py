@@ -7,7 +7,6 @@ Pages are processed one at a time and closed, so a long PDF needs bounded memory
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from parsers.model import Block, Cell, Document, Paragraph, Table
+from parsers.readers import sha256_file
 from schema.errors import InputError
 
 MAX_PAGES = 300
@@ -58,7 +58,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Document:
     finally:
         pdf.close()
     return Document(blocks=blocks, path=str(path), format="pdf-scan" if scanned else "pdf",
-                    sha256=_sha256(path))
+                    sha256=sha256_file(path))
 
 
 def _sniff(path: Path) -> str:
@@ -247,11 +247,3 @@ def scan_page_blocks(page, page_no: int) -> list[Block]:
     finally:
         bitmap.close()
     return ocr_blocks(np.ascontiguousarray(rgb[:, :, ::-1]), page=page_no)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
