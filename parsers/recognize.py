@@ -455,6 +455,8 @@ def title_score(spec: FormSpec, lines: list[str]) -> tuple[float, str]:
             continue
         for p in [spec.title] + spec.title_patterns:
             s = 1.0 if norm_label(p) in t else label_score(p, line) * 0.8
+            if len(t) >= 3 and norm_label(p).endswith(t):      # an abbreviated title: 统计表, 检查表
+                s = max(s, 0.8 * len(t) / len(norm_label(p)))
             if s > best:
                 best, best_line = s, line.strip()
     return best, best_line
@@ -485,9 +487,18 @@ def fingerprint(spec: FormSpec, texts: list[str]) -> float:
     return 0.7 * label_fraction(spec, texts) + 0.3 * overlap
 
 
+GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.I)
+
+
+def sheet_title(table: Table) -> str:
+    """A worksheet's name when it names something (自查表, 摸底表), not Sheet1 / 工作表2."""
+    name = table.part[len("sheet "):].strip() if table.part.startswith("sheet ") else ""
+    return "" if GENERIC_SHEET.match(name) else name
+
+
 def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float, str]:
     texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()})
-    lines = [p.text for p in unit.before]
+    lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
     for spec in specs:
         fp = fingerprint(spec, texts)

@@ -262,6 +262,42 @@ def workbook_sheet_per_attachment(out: Path) -> dict:
                             "action": "责令停产整改"}]}}]}
 
 
+@case
+def workbook_named_sheets_no_titles(out: Path) -> dict:
+    """Sheets named 统计表 / 隐患表 / 自查表 / 检查表 with no title row and few columns (the sheet
+    name is the title), and a Sheet2 contact list that stays an unknown table."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    sheet_rows(ws, [["检查组", "一般隐患", None, "重大隐患", None], [None, "排查", "整改", "排查", "整改"],
+                    [2, 12, 10, 1, 0]])
+    for rng in ("B1:C1", "D1:E1", "A1:A2"):
+        ws.merge_cells(rng)
+    sheet_rows(wb.create_sheet("隐患表"), [["序号", "单位名称", "隐患", "措施"], [1, "晋城市城区福源面粉厂", "粉尘清扫不及时", "限期整改"]])
+    sheet_rows(wb.create_sheet("自查表"), [["企业名称", "晋城市城区福源面粉厂"], ["项目", "内容", "结果"],
+                                        ["消防", "1.是否配备灭火器", "是"], ["消防", "2.疏散通道是否畅通", "否"]])
+    sheet_rows(wb.create_sheet("检查表"), [["被检查单位", "晋城市城区福源面粉厂"], ["检查时间", "2023.3.1"],
+                                        ["发现问题", "粉尘清扫不及时"]])
+    sheet_rows(wb.create_sheet("Sheet2"), [["姓名", "职务", "电话"], ["张伟", "站长", "13803561234"]])
+    p = out / "福源面粉厂-各表.xlsx"
+    wb.save(p)
+    name = "晋城市城区福源面粉厂"
+    return {"file": p.name, "records": [
+        {"form_type": "campaign_stats", "header": {},
+         "data": {"rows": [{"inspection_groups": 2, "general_hazards_found": 12, "general_hazards_fixed": 10,
+                            "major_hazards_found": 1, "major_hazards_fixed": 0}]}},
+        {"form_type": "major_hazard_list", "header": {},
+         "data": {"rows": [{"seq": 1, "enterprise": name, "description": "粉尘清扫不及时", "action": "限期整改"}]}},
+        {"form_type": "self_check", "header": {},
+         "data": {"enterprise": {"name": name}, "items": [
+             {"no": 1, "category": "消防", "content": "是否配备灭火器", "self_result": "yes"},
+             {"no": 2, "category": "消防", "content": "疏散通道是否畅通", "self_result": "no"}]}},
+        {"form_type": "supervision_check", "header": {},
+         "data": {"enterprise": name, "check_date": "2023-03-01", "problems": ["粉尘清扫不及时"]}},
+        {"form_type": "unknown", "header": {}, "warnings": ["unrecognized"],
+         "data": {"tables": [[["姓名", "职务", "电话"], ["张伟", "站长", "13803561234"]]]}}]}
+
+
 STATS_HEAD = [["检查组", "一般隐患", None, "重大隐患", None, "行政罚款", "停产整顿", "关闭取缔"],
               [None, "排查", "整改", "排查", "整改", None, None, None],
               ["（个）", "（项）", "（项）", "（项）", "（项）", "（万元）", "（家）", "（家）"]]
