@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Iterator
 
 from schema.errors import InputError, PaichaError
+from parsers.readers.archive import FORM_SUFFIXES
 from schema.record import Record, error_line
 
-EXTENSIONS = {".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf",
-              ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"}
+EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
 LEGACY_SUFFIXES = {".doc", ".wps", ".xls", ".et"}
 CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
