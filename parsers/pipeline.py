@@ -28,7 +28,7 @@ from parsers.readers.archive import FORM_SUFFIXES
 from schema.record import Record, error_line
 
 EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
-LEGACY_SUFFIXES = {".doc", ".wps", ".xls", ".et"}
+LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"}   # grouped: one LibreOffice start
 CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
