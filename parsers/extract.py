@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from parsers.model import Cell
-from schema.normalize import CIRCLED, is_ditto, normalize
+from schema.normalize import (CIRCLED, answer_mark, asked_negatively, conforming_header, is_ditto,
+                              normalize)
 from schema.spec import Field, FormSpec
 
 MATCH = 0.72          # a label matches a cell text at or above this score
@@ -314,13 +315,16 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
     extract_label_grid(spec, first[:hr], ex)
     items: list[dict] = []
     category, last_cat_cell = None, None
+    head_row = first[hr]
     for g_i, grid in enumerate(grids):
         start = hr + 1 if g_i == 0 else 0
         if g_i:
             r2, m2 = find_header_row(spec.read_columns(), grid)
             if r2 >= 0:
-                start, mapping = r2 + 1, m2
+                start, mapping, head_row = r2 + 1, m2, grid[r2]
         by_key = {f.key: c for c, f in mapping.items()}
+        # a result column headed 是否符合 takes 是 as 符合 even for an item asked negatively
+        conforming = {k for k, c in by_key.items() if c < len(head_row) and conforming_header(_cell_text(head_row[c]))}
         for row in grid[start:]:
             cells = distinct(row)
             if not any(c.text.strip() for c in cells) or _is_note_row(cells):
@@ -339,11 +343,17 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 no = _leading_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
+            negative = asked_negatively(item["content"])
             for key in ("self_result", "check_result"):
                 f = next((c for c in spec.columns if c.key == key), None)
                 if f is not None and key in by_key:      # a result column the form lacks stays absent
-                    cell = get(key)
-                    ex.put(f"data.{spec.rows_key}[{i}].{key}", f.kind, _cell_text(cell), cell, item, key)
+                    cell, path = get(key), f"data.{spec.rows_key}[{i}].{key}"
+                    answer = answer_mark(_cell_text(cell), negative and key not in conforming)
+                    if answer is not None:               # 是 / 否 words, not √ / × marks
+                        item[key] = answer.value
+                        ex.cells[path] = cell
+                    else:
+                        ex.put(path, f.kind, _cell_text(cell), cell, item, key)
             items.append(item)
     ex.data[spec.rows_key] = items
     return ex

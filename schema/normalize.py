@@ -53,7 +53,17 @@ def vocab() -> dict:
         "intro": re.compile("^[^:：;；\n]{0,12}(?:" + "|".join(map(re.escape, data["item_intro_ends"]))
                             + ")[ \t]*[:：]"),
         "unchecked": "".join(data["checkbox"]["unchecked"]),
+        "answer": {k == "yes": norm(v) for k, v in data["answer_words"].items()},
+        "negative_item": _negative_item_rx(data["negative_items"]),
+        "conforming_headers": norm(data["conforming_headers"]),
     }
+
+
+def _negative_item_rx(spec: dict) -> re.Pattern:
+    """A negative word not right after a negation (无堵塞, 禁止使用易燃, 不被占用)."""
+    negations = [n for neg in spec["negations"] for n in (neg, neg + "被")]
+    guard = "".join(f"(?<!{re.escape(n)})" for n in negations)
+    return re.compile(guard + "(?:" + "|".join(map(re.escape, spec["words"])) + ")")
 
 
 # --- shared text helpers ---------------------------------------------------------------
@@ -378,6 +388,33 @@ def norm_yes_no(raw: Any) -> Normalized:
     """是/有/√ → True, 否/无/× → False."""
     yn = vocab()["yes_no"]
     return _lookup(raw, {True: yn["true"], False: yn["false"]}, "是否")
+
+
+def asked_negatively(item: str) -> bool:
+    """A checklist item whose yes is a problem: 是否存在埋压、圈占消防栓现象, 安全出口是否锁闭
+    (not 疏散通道是否畅通、无堵塞, 是否禁止使用易燃液体); the question is read from its 是否 on."""
+    text = unicodedata.normalize("NFKC", item or "")
+    at = text.find("是否")
+    return bool(vocab()["negative_item"].search(text[at:] if at >= 0 else text))
+
+
+def conforming_header(header: str) -> bool:
+    """A result column headed 是否符合: its 是 means 符合, whatever the item asks."""
+    return _key(header or "") in vocab()["conforming_headers"]
+
+
+def answer_mark(raw: Any, negative: bool) -> Normalized | None:
+    """A 是 / 否 (有 / 没有, ☑是☐否) answer to a checklist item as a mark: "yes" when it means 符合,
+    so 是 to an item asked negatively is "no"; None when the cell is not such an answer (√ / ×)."""
+    if not isinstance(raw, str):
+        return None
+    s = _key(_narrow(raw))
+    option = _ticked_option(s)
+    word = option if option else s
+    for truth, words in vocab()["answer"].items():
+        if word in words:
+            return Normalized("yes" if truth != negative else "no")
+    return None
 
 
 _PHONE_IN_TEXT = re.compile(r"(?:(?:\+|00)?86[\s-]*)?1[3-9]\d[\s-]*\d{4}[\s-]*\d{4}(?!\d)"

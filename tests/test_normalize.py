@@ -185,3 +185,34 @@ def test_date_span_is_one_period(raw, want):
 @pytest.mark.parametrize("raw", ["5（家）", "5(家)", "5 (个)"])
 def test_count_with_bracketed_unit(raw):
     assert normalize("count", raw) == Normalized(5)
+
+
+@pytest.mark.parametrize("item,negative", [
+    ("是否存在埋压、圈占消防栓现象", True), ("生产车间电源线路是否存在老化现象或存在乱搭线现象", True),
+    ("是否使用易燃液体擦洗设备", True), ("消防车通道是否被占用", True), ("安全出口是否锁闭", True),
+    ("员工宿舍是否超员居住", True), ("是否有私拉乱接电线", True),
+    ("厂房是否禁止使用易燃液体清洁地面", False), ("疏散通道是否畅通、无堵塞", False), ("通道是否不被占用", False),
+    ("存在的隐患是否整改到位", False), ("是否建立健全安全生产责任制和规章制度", False), ("重大危险源监测、评估", False),
+])
+def test_item_asked_negatively(item, negative):
+    from schema.normalize import asked_negatively
+    assert asked_negatively(item) is negative
+
+
+@pytest.mark.parametrize("raw,negative,want", [
+    ("是", False, "yes"), ("否", False, "no"), ("有", False, "yes"), ("没有", False, "no"),
+    ("是", True, "no"), ("否", True, "yes"), ("☑是 ☐否", True, "no"), ("☐是 ☑否", True, "yes"),
+    ("是☑ 否□", False, "yes"),
+    ("√", True, None), ("×", True, None), ("符合", True, None), ("", True, None), ("☐是 ☐否", True, None),
+])
+def test_yes_no_answer_as_mark(raw, negative, want):
+    """是 / 否 words turn round on an item asked negatively; marks and other words are not answers."""
+    from schema.normalize import answer_mark
+    got = answer_mark(raw, negative)
+    assert (got.value if got else None) == want
+
+
+def test_conforming_header():
+    from schema.normalize import conforming_header
+    assert conforming_header("是否符合") and conforming_header("是否 符合")
+    assert not conforming_header("自查结果")
