@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
 from parsers.model import Cell
 from schema.normalize import (CIRCLED, answer_mark, asked_negatively, conforming_header, is_ditto,
-                              normalize)
+                              normalize, vocab)
 from schema.spec import Field, FormSpec
 
 MATCH = 0.72          # a label matches a cell text at or above this score
@@ -365,15 +365,14 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
     rows: list[dict] = []
     mapping: dict[int, Field] = {}
     prev_raw: dict[str, str] = {}
-    totals = {norm_label(t) for t in spec.total_labels}
     for grid in grids:
         hr, m = find_header_row(spec.read_columns(), grid)
         if hr >= 0:
             mapping = m
         for row in grid[hr + 1:]:
             cells = distinct(row)
-            if _is_note_row(cells) or any(norm_label(c.text) in totals for c in cells[:2]):
-                continue                        # notes; a 合计 row is not an item of the list
+            if _is_note_row(cells) or total_row(spec, cells):
+                continue                        # notes; a 合计 / 小计 row is not an item of the list
             filled = [c for c, f in mapping.items() if f.key != "seq" and c < len(row)
                       and row[c] is not None and row[c].text.strip()]
             if not filled:
@@ -431,6 +430,9 @@ def path_score(f: Field, path: list[str]) -> float:
         joined = max((label_score(lb, path[0]) for lb in f.joined_labels()), default=0.0)
         if joined >= MATCH:
             return 0.6 * joined + 0.4
+    elif len(f.path) >= 3 and any(label_score(lb, path[-1]) >= MATCH for lb in f.joined_labels()):
+        # the same under a grandparent: 检查工作开展情况 / 一般隐患排查
+        return path_score(replace(f, path=f.path[:-2] + [f.joined_labels()]), path)
     scores, k = [], 0
     for level_i, level in enumerate(f.path):
         last = level_i == len(f.path) - 1
@@ -475,14 +477,59 @@ def header_depth(grid: Grid) -> tuple[int, int]:
     return len(grid), len(grid)
 
 
+TOTAL_PREFIX = 12        # characters a total label may follow: 北石店镇小计, 全市合计
+
+
+def total_row(spec: FormSpec, cells: list[Cell]) -> tuple[str, str] | None:
+    """("total" | "subtotal", its label) when one of the row's first two cells is a 合计 / 小计 label
+    (北石店镇小计, or 北石店镇 | 小计 with the town merged down); else None."""
+    texts = [c.text.strip() for c in cells[:2] if c.text.strip()]
+    for k, text in enumerate(texts):
+        t = norm_label(text)
+        for label in map(norm_label, spec.total_labels + list(vocab()["subtotal_labels"])):
+            if t == label or t.endswith(label) and len(t) - len(label) <= TOTAL_PREFIX:
+                kind = "subtotal" if any(label == norm_label(s) for s in vocab()["subtotal_labels"]) else "total"
+                return kind, "".join(norm_label(x) for x in texts[:k + 1])
+    return None
+
+
+def check_subtotals(spec: FormSpec, ex: Extraction, rows: list[dict],
+                    subtotals: list[tuple[str, dict, int, int]]) -> None:
+    """Each 小计 equals the sum of its group's rows (rows[start:end]), else warning total naming it."""
+    from schema.labels import field_label
+    keys = [k for r in spec.rules if r.get("rule") == "totals" for k in r.get("keys") or []]
+    for label, values, start, end in subtotals:
+        for key in keys:
+            written, group = values.get(key), [r.get(key) for r in rows[start:end]]
+            if not _number(written) or not group or any(v is not None and not _number(v) for v in group):
+                continue
+            expected = round(sum(v for v in group if v is not None), 6)
+            if abs(expected - written) > 1e-6:
+                name = re.sub(r"（[^（）]*）$", "", field_label(spec.form_type, f"data.{spec.rows_key}[].{key}"))
+                lines = f"第{start + 1}行" if end - start == 1 else f"第{start + 1}至{end}行"
+                ex.warnings.append((f"data.{spec.rows_key}[{end - 1}].{key}", "total",
+                                    f"{label}的{name}填写为{_fmt(written)}，{lines}相加应为{_fmt(expected)}"))
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
 def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
-    """Rows of counts under a multi-row merged header; 合计 → totals; text rows attach to their unit."""
+    """Rows of counts under a multi-row merged header; 合计 → totals, each 小计 checked against its
+    group's rows; text rows attach to their unit."""
     ex = Extraction()
     grid = [row for g in grids for row in g]
     n_header, first = header_depth(grid)
     mapping = map_matrix(spec, column_paths(grid, n_header))
     rows: list[dict] = []
     totals: dict | None = None
+    subtotals: list[tuple[str, dict, int, int]] = []      # (label, values, first row, end row) of its group
+    group_start, group_name = 0, ""
     for row in grid[first:]:
         cells = distinct(row)
         if not any(c.text.strip() for c in cells) or _is_note_row(cells) or _units_row(cells):
@@ -501,8 +548,8 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 ex.put(f"data.{spec.rows_key}[{len(rows) - 1}].{tf.key}", tf.kind, _cell_text(vcell),
                        vcell, rows[-1], tf.key)
             continue
-        first_text = cells[0].text if cells else ""
-        is_total = any(norm_label(first_text) == norm_label(t) for t in spec.total_labels)
+        total = total_row(spec, cells)
+        is_total = total is not None
         numbers = [c for c, f in mapping.items() if f.key != "unit" and not f.label_fallback
                    and c < len(row) and row[c] is not None and row[c].text.strip()]
         fallback_cols = [c for c, f in mapping.items() if f.label_fallback]
@@ -510,26 +557,35 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
             c < len(row) and row[c] is not None and row[c].text.strip()
             and normalize("count", row[c].text).warning is None for c in fallback_cols)
         if not numbers and not has_fallback_number and not is_total:
+            group_name = norm_label(next((c.text for c in cells if c.text.strip()), ""))
             continue        # a group label row (检查组 name without numbers)
         out: dict = {}
-        prefix = "data.totals" if is_total else f"data.{spec.rows_key}[{len(rows)}]"
+        if total and total[0] == "subtotal":
+            prefix = f"data.subtotals[{len(subtotals)}]"
+        else:
+            prefix = "data.totals" if is_total else f"data.{spec.rows_key}[{len(rows)}]"
         for c, f in sorted(mapping.items()):
             cell = row[c] if c < len(row) else None
             raw = _cell_text(cell)
-            if is_total and (f.key == "unit" or cell is cells[0]):
+            if is_total and (f.key == "unit" or cell is cells[0] or raw.strip() and total[1].endswith(norm_label(raw))):
                 continue
             if f.label_fallback and raw.strip() and normalize(f.kind, raw).warning:
                 out[f.label_fallback] = _flat(raw)
                 out[f.key] = None
                 continue
             ex.put(f"{prefix}.{f.key}", f.kind, raw, cell, out, f.key)
-        if is_total:
+        if total and total[0] == "subtotal":
+            label = total[1] if total[1] not in vocab()["subtotal_labels"] else group_name + total[1]
+            subtotals.append((label, out, group_start, len(rows)))
+            group_start, group_name = len(rows), ""
+        elif is_total:
             totals = out
         else:
             rows.append(out)
     ex.data[spec.rows_key] = rows
     if totals is not None:
         ex.data["totals"] = totals
+    check_subtotals(spec, ex, rows, subtotals)
     return ex
 
 

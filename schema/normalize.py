@@ -56,6 +56,7 @@ def vocab() -> dict:
         "answer": {k == "yes": norm(v) for k, v in data["answer_words"].items()},
         "negative_item": _negative_item_rx(data["negative_items"]),
         "conforming_headers": norm(data["conforming_headers"]),
+        "subtotal_labels": tuple(data["subtotal_labels"]),
     }
 
 
