@@ -573,7 +573,10 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 out[f.label_fallback] = _flat(raw)
                 out[f.key] = None
                 continue
-            ex.put(f"{prefix}.{f.key}", f.kind, raw, cell, out, f.key)
+            if f.parts:         # 1.5万元（2次）
+                put_parts(ex, f, raw, cell, prefix, out)
+            else:
+                ex.put(f"{prefix}.{f.key}", f.kind, raw, cell, out, f.key)
         if total and total[0] == "subtotal":
             label = total[1] if total[1] not in vocab()["subtotal_labels"] else group_name + total[1]
             subtotals.append((label, out, group_start, len(rows)))
@@ -591,25 +594,57 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
 
 # --- indicator_sheet -------------------------------------------------------------------------
 
-def _parts(f: Field, raw: str, path: str, cell: Cell | None, ex: Extraction) -> None:
-    """Several numbers in one cell: by their printed label, else in order."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    segs = [s for s in re.split(r"[,，、；;\s]+", text) if s.strip()]
+def put_parts(ex: Extraction, f: Field, raw: str, cell: Cell | None, prefix: str = "data",
+              target: dict | None = None) -> None:
+    """Several numbers in one cell (行政处罚 "罚款1次0.5万元", 行政罚款 "1.5万元（2次）"), each to its part."""
+    for p, text in zip(f.parts, split_parts(f.parts, raw)):
+        ex.put(f"{prefix}.{p.key}", p.kind, text, cell, target, p.key)
+
+
+def split_parts(parts: list, raw: str) -> list[str]:
+    """The text of each part in a cell of numbers: the number after the part's label (停产1家), else
+    the number with the part's unit (2次, 1.5万元, 15000元), else the next number without a unit."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    tokens = [m for m in number_units().finditer(text)]
+    if not tokens:          # 无 / — for every part; other words go to the first (and warn there)
+        blank_or_zero = normalize("count", text).warning is None
+        return [text if blank_or_zero or i == 0 else "" for i in range(len(parts))]
     used: set[int] = set()
-    for p in f.parts:
-        idx = None
-        if p.label:
-            idx = next((i for i, s in enumerate(segs) if p.label in s and i not in used), None)
-        if idx is None:
-            others = [q.label for q in f.parts if q.label and q is not p]
-            idx = next((i for i, s in enumerate(segs) if i not in used
-                        and not any(o in s for o in others)), None)
-        val = ""
-        if idx is not None:
-            used.add(idx)
-            val = re.sub(r"[()（）]", "", segs[idx].replace(p.label, "") if p.label else segs[idx])
-            val = re.sub(r"^其中", "", val)
-        ex.put(f"data.{p.key}", p.kind, val, cell)
+    out = {}
+
+    def take(p, ok) -> None:
+        i = next((i for i, m in enumerate(tokens) if i not in used and ok(m)), None)
+        if i is not None:
+            used.add(i)
+            out[id(p)] = tokens[i].group()
+
+    for p in parts:                                 # labelled parts first: 其中危险作业罪案例1个
+        at = text.find(p.label) if p.label else -1
+        if at >= 0:
+            take(p, lambda m: m.start() >= at + len(p.label))
+    for p in parts:
+        if id(p) not in out and p.unit:
+            take(p, lambda m: _unit_fits(p, m.group("unit")))
+    for p in parts:
+        others = [q for q in parts if q is not p and q.unit]
+        if id(p) not in out:
+            take(p, lambda m: not any(_unit_fits(q, m.group("unit")) for q in others))
+    return [out.get(id(p), "") for p in parts]
+
+
+def _unit_fits(p, unit: str | None) -> bool:
+    """A number's unit is the part's (万元 / 元 / 万 for an amount)."""
+    if not unit:
+        return False
+    return unit in vocab()["money_units"] if p.kind == "money_wan" else unit == p.unit
+
+
+@lru_cache(maxsize=1)
+def number_units() -> re.Pattern:
+    """A number with its unit, if any: 2次, 1.5万元, 15000元, 叁家, 0.5."""
+    units = "|".join(map(re.escape, sorted(vocab()["money_units"] + vocab()["count_units"], key=len, reverse=True)))
+    cn = "〇零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
+    return re.compile(rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|[{cn}]+(?=\s*(?:{units})))\s*(?P<unit>{units})?")
 
 
 def extract_indicator_sheet(spec: FormSpec, grids: list[Grid]) -> Extraction:
@@ -644,7 +679,7 @@ def extract_indicator_sheet(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 if vcell is not None and field_score(best, vcell.text) >= MATCH:
                     vcell = None
                 if best.parts:
-                    _parts(best, _cell_text(vcell), "", vcell, ex)
+                    put_parts(ex, best, _cell_text(vcell), vcell)
                 else:
                     ex.put(f"data.{best.key}", best.kind, _cell_text(vcell), vcell)
                 done.add(best.key)

@@ -43,6 +43,7 @@ def vocab() -> dict:
         "zero": norm(data["zero"]),
         "count_units": tuple(sorted(data["count_units"], key=len, reverse=True)),
         "count_prefixes": tuple(data["count_prefixes"]),
+        "money_units": tuple(data["money_units"]),
         "mark": {k: norm(v) for k, v in data["mark"].items()},
         "yes_no": {k: norm(v) for k, v in data["yes_no"].items()},
         "checked": "".join(data["checkbox"]["checked"]),
