@@ -204,3 +204,43 @@ def test_cid_junk_is_not_a_text_layer():
     assert pdf_reader.has_text_layer("督导检查表 检查日期")
     junk = [Table.from_grid([["(cid:12)(cid:13)(cid:14)", "(cid:15)"]])]
     assert pdf_reader._is_junk(junk)
+
+
+@pytest.fixture(scope="module")
+def prose_pdf(tmp_path_factory) -> Path:
+    """A long notice (no 附件 form) rendered from samples/notices to PDF: pages of prose only."""
+    from generators.gongwen.notice import notice
+    out = tmp_path_factory.mktemp("prose")
+    draft = Path(__file__).resolve().parent.parent / "samples" / "notices" / "004_晋城安委会_治本攻坚三年行动.md"
+    return notice(draft, out / "notice.docx", pdf=True).with_suffix(".pdf")
+
+
+def test_prose_pages_give_no_text_table(prose_pdf):
+    """Without ruling lines a table is found from aligned columns only: prose, headings, the
+    signature and the 版记 stay lines on every page."""
+    doc = read_pdf(prose_pdf)
+    assert doc.format == "pdf" and len({b.page for b in doc.blocks}) >= 10
+    assert not [b for b in doc.blocks if isinstance(b, Table)]
+
+
+def test_unbordered_sheet_is_a_grid(tmp_path):
+    """A statistics sheet printed without borders: its rows and columns come back as a Table, the
+    title and the 填报单位 line (running over the columns) as lines."""
+    from openpyxl import Workbook
+
+    from generators.office import convert
+    wb = Workbook()
+    ws = wb.active
+    for row in [["行动统计表"], ["填报单位：巴公镇人民政府"], ["单位", "检查组", "一般隐患排查", "一般隐患整改"],
+                ["第一组", 2, 15, 12], ["第二组", 1, 8, 8], ["合计", 3, 23, 20]]:
+        ws.append(row)
+    for col in "ABCD":
+        ws.column_dimensions[col].width = 14      # headers not clipped by the next cell
+    src = tmp_path / "sheet.xlsx"
+    wb.save(src)
+    doc = read_pdf(convert([src], "pdf", tmp_path)[src])
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    assert tables[0].grid() == [["单位", "检查组", "一般隐患排查", "一般隐患整改"], ["第一组", "2", "15", "12"],
+                                ["第二组", "1", "8", "8"], ["合计", "3", "23", "20"]]
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["行动统计表", "填报单位：巴公镇人民政府"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -171,6 +172,10 @@ def text_page_blocks(original, page_no: int) -> list[Block]:
             if table.cells:
                 placed.append((ft.bbox[1], table))
                 boxes.append(ft.bbox)
+        if not found:                      # a sheet printed without borders: columns of aligned text
+            for bbox, table in text_tables(page, page_no):
+                placed.append((bbox[1], table))
+                boxes.append(bbox)
         outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
         for line in outside.extract_text_lines(return_chars=False):
             text = line["text"].strip()
@@ -232,6 +237,169 @@ def cell_text(chars: list[dict], right: float) -> str:
     em = max(c["size"] for c in chars)
     parts = [(extract_text(line).strip(), max(c["x1"] for c in line)) for line in lines]
     return join_wrapped([p for p in parts if p[0]], right, CELL_PADDING + 1.2 * em).strip()
+
+
+# --- tables without ruling lines (a spreadsheet printed without cell borders) -------------------
+#
+# words -> text lines -> columns: gaps no word of the fullest lines crosses (columns that never
+# share a line are one: 序号 left-aligned over right-aligned numbers) -> lines whose words keep to
+# their column (a title or a 填报单位 line running over the next column is not a table row) ->
+# runs of such lines -> the lines of one wrapped row joined -> a Table, accepted only when it looks
+# like a grid: 3+ rows with words in two columns, every column used twice, 3+ columns (2 for a
+# label | value sheet of 5+ rows), so prose pages stay lines.
+# (pdfplumber's own "text" strategy was tried: it cut 2023年 from 3月31日, lost the 序号 column and
+# put a wrapped cell's last line into the next row.)
+
+WORD_GAP = 1.5              # points: characters closer than this are one word
+MIN_GRID_ROWS = 3           # lines with words in two or more columns
+MIN_GRID_COLS = 3
+MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
+
+
+def text_tables(page, page_no: int) -> list[tuple[tuple[float, float, float, float], Table]]:
+    """(bbox, Table) for every block of column-aligned lines that forms a plausible grid."""
+    lines = _word_lines(page.extract_words(x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
+    multi = [ln for ln in lines if len(ln) >= 2]
+    if len(multi) < MIN_GRID_ROWS:
+        return []
+    counts = sorted(len(ln) for ln in multi)
+    core = [ln for ln in multi if len(ln) >= counts[len(counts) // 2]]
+    bounds = _bounds(core, [w for ln in lines for w in ln])
+    if not bounds:
+        return []
+    left = [min((w["x0"] for ln in lines for w in ln if _column(bounds, w) == c), default=1e9)
+            for c in range(len(bounds) + 1)] + [1e9]
+    keeps = [all(w["x1"] <= left[_column(bounds, w) + 1] + 1 for w in ln) for ln in lines]
+    out = []
+    for run in _runs(lines, keeps):
+        grid = _grid(run, bounds)
+        if grid is not None:
+            out.append(_text_table(*grid, page_no))
+    return out
+
+
+def _column(bounds: list[float], word: dict) -> int:
+    """The column a word starts in."""
+    return sum(1 for b in bounds if word["x0"] >= b)
+
+
+def _word_lines(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into text lines, top to bottom, each line left to right."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(w["top"] - lines[-1][0]["top"]) <= LINE_TOL:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(ln, key=lambda w: w["x0"]) for ln in lines]
+
+
+def _bounds(core: list[list[dict]], words: list[dict]) -> list[float]:
+    """Column boundaries: the gaps no word of the core lines crosses; two columns that never share
+    a core line are one; a word starting in a gap and running into the next column belongs to it."""
+    spans: list[list[float]] = []                       # [x0, x1] of each column's core words
+    for w in sorted((w for ln in core for w in ln), key=lambda w: w["x0"]):
+        if spans and w["x0"] < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], w["x1"])
+        else:
+            spans.append([w["x0"], w["x1"]])
+    col = lambda w: next(i for i, (a, b) in enumerate(spans) if a <= w["x0"] <= b)   # noqa: E731
+    merged, group = [spans[0]] if spans else [], [0]     # group: spans[i] → its merged column
+    for i in range(1, len(spans)):
+        last = [j for j in range(i) if group[j] == group[-1]]
+        if any({col(w) for w in ln} & set(last) and i in {col(w) for w in ln} for ln in core):
+            merged.append(spans[i])
+        else:
+            merged[-1] = [merged[-1][0], spans[i][1]]
+        group.append(len(merged) - 1)
+    bounds = []
+    for (_, a), (b, _) in zip(merged, merged[1:]):
+        starts = [w["x0"] - 0.5 for w in words if a < w["x0"] < b and w["x1"] > b]
+        bounds.append(min([(a + b) / 2] + starts))
+    return bounds
+
+
+def _runs(lines: list[list[dict]], keeps: list[bool]) -> list[list[list[dict]]]:
+    """Runs of consecutive lines that keep to their columns, from the first to the last line with
+    two or more words, with MIN_GRID_ROWS such lines."""
+    runs: list[list[list[dict]]] = []
+    cur: list[list[dict]] = []
+    for ln, keep in list(zip(lines, keeps)) + [(None, False)]:
+        if keep and (len(ln) >= 2 or cur):
+            cur.append(ln)
+            continue
+        while cur and len(cur[-1]) < 2:
+            cur.pop()
+        if sum(1 for x in cur if len(x) >= 2) >= MIN_GRID_ROWS:
+            runs.append(cur)
+        cur = []
+    return runs
+
+
+@dataclass
+class _Row:
+    lines: list[list[dict]]
+    cols: dict[int, list[list[dict]]]          # column → its words, line by line
+
+
+def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[float]] | None:
+    """The run's logical rows (a wrapped row's lines joined) and each column's right end (its
+    rightmost text, where a wrapped line stops); None when they do not make a plausible grid."""
+    n_cols = len(bounds) + 1
+    right = [0.0] * n_cols
+    for ln in run:
+        for w in ln:
+            right[_column(bounds, w)] = max(right[_column(bounds, w)], w["x1"])
+    size = max(w["bottom"] - w["top"] for ln in run for w in ln)
+    rows: list[_Row] = []
+    for ln in run:
+        cols: dict[int, list[dict]] = {}
+        for w in ln:
+            cols.setdefault(_column(bounds, w), []).append(w)
+        prev = rows[-1] if rows else None
+        if prev is not None and _same_row(prev, ln, cols, right, size):
+            prev.lines.append(ln)
+            for c, ws in cols.items():
+                prev.cols.setdefault(c, []).append(ws)
+        else:
+            rows.append(_Row([ln], {c: [ws] for c, ws in cols.items()}))
+    multi = sum(1 for r in rows if len(r.cols) >= 2)
+    used = [sum(1 for r in rows if c in r.cols) for c in range(n_cols)]
+    enough = n_cols >= MIN_GRID_COLS or (n_cols == 2 and multi >= MIN_LABEL_SHEET_ROWS)
+    if multi < MIN_GRID_ROWS or not enough or min(used) < 2:
+        return None
+    return rows, right
+
+
+NUMBER = re.compile(r"^[\d.,%]+$")
+
+
+def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], size: float) -> bool:
+    """`line` goes on with the row above: it fills only columns the row left empty, less than a line
+    below it (cells centred on a wrapped neighbour), or every column they share goes on from a
+    text that reached the column's right end (wrapped)."""
+    shared = set(cols) & set(prev.cols)
+    if not shared:
+        return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
+    for c in shared:
+        last = prev.cols[c][-1]
+        text = "".join(w["text"] for w in last)
+        if NUMBER.match(text) or last[-1]["x1"] < right[c] - 1.2 * size:
+            return False
+    return line[0]["top"] - prev.lines[-1][0]["top"] < 1.6 * size
+
+
+def _text_table(rows: list[_Row], right: list[float], page_no: int):
+    """The bbox and the Table of a text grid, each cell's text through cell_text."""
+    words = [w for r in rows for ln in r.lines for w in ln]
+    bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
+            max(w["x1"] for w in words), max(w["bottom"] for w in words))
+    table = Table(page=page_no)
+    for r, row in enumerate(rows):
+        for c in range(len(right)):
+            chars = [ch for ln in row.cols.get(c, []) for w in ln for ch in w["chars"]]
+            table.add(Cell(text=cell_text(chars, right[c]), row=r, col=c))
+    return bbox, table
 
 
 # --- scanned pages --------------------------------------------------------------------

@@ -315,13 +315,17 @@ def inspection_stats_fine_with_count_docx(out: Path) -> dict:
 
 # --- 4. spreadsheets printed to PDF without cell borders -------------------------------------------
 
-def _unbordered(ws, widths: list[float], landscape: bool = False) -> None:
-    """Column widths as an office sets them; no borders (openpyxl writes none), wrapped text."""
+def _unbordered(ws, widths: list[float], head: int, landscape: bool = False) -> None:
+    """Column widths as an office sets them, the title merged and centred over the columns, the table
+    from row `head` on wrapped and centred vertically; no borders (openpyxl writes none); A4."""
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
-    for row in ws.iter_rows():
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    for row in ws.iter_rows(min_row=head, max_row=ws.max_row - 1):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if landscape:
         ws.page_setup.orientation = "landscape"
 
@@ -339,7 +343,7 @@ def campaign_stats_unbordered_pdf(out: Path) -> dict:
                     ["第二组", 1, 8, 8, 0, 0, 0],
                     ["第三组", 1, 11, 9, 2, 1, 1.2],
                     ["合计", 4, 34, 29, 3, 1, 1.7]])
-    _unbordered(ws, [12, 10, 12, 12, 12, 12, 12], landscape=True)
+    _unbordered(ws, [12, 10, 12, 12, 12, 12, 12], head=3, landscape=True)
     src = out / "统计表-无边框.xlsx"
     wb.save(src)
     return {"file": "统计表-无边框.pdf", "convert": ("pdf", src.name), "records": [{
@@ -361,7 +365,7 @@ def hazard_list_unbordered_pdf(out: Path) -> dict:
     sheet_rows(ws, [["重大隐患统计表"], ["填报单位（盖章）：城区安委办"],
                     ["序号", "生产经营单位名称", "所在镇（街道）", "企业类别", "重大隐患/具体非违法行为", "处理措施"]]
                + [list(r) for r in rows] + [[], ["填表日期：2023年4月3日"]])
-    _unbordered(ws, [6, 28, 14, 10, 30, 14], landscape=True)
+    _unbordered(ws, [5, 26, 13, 9, 30, 12], head=3, landscape=True)
     src = out / "重大隐患统计表-无边框.xlsx"
     wb.save(src)
     keys = ["seq", "enterprise", "town", "category", "description", "action"]
@@ -381,7 +385,7 @@ def register_label_sheet_unbordered_pdf(out: Path) -> dict:
                     ["成立时间", "2018年5月"], ["所属镇（街道）", "钟家庄街道"], ["单位所在地", "钟家庄街道前进路12号"],
                     ["主要负责人", "赵瑞祥 13835612345"], ["行业分类", "食品制造"], ["职工人数（从业人数）", "36"],
                     ["是否有重大危险源", "否"], ["填报日期：2023年3月9日"]])
-    _unbordered(ws, [24, 40])
+    _unbordered(ws, [24, 40], head=2)
     src = out / "摸底登记表-无边框.xlsx"
     wb.save(src)
     return {"file": "摸底登记表-无边框.pdf", "convert": ("pdf", src.name), "records": [{
