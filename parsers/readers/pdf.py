@@ -386,7 +386,7 @@ def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: 
         text = "".join(w["text"] for w in last)
         if NUMBER.match(text) or last[-1]["x1"] < right[c] - 1.2 * size:
             return False
-    return line[0]["top"] - prev.lines[-1][0]["top"] < 1.6 * size
+    return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
 
 
 def _text_table(rows: list[_Row], right: list[float], page_no: int):

@@ -315,7 +315,7 @@ def inspection_stats_fine_with_count_docx(out: Path) -> dict:
 
 # --- 4. spreadsheets printed to PDF without cell borders -------------------------------------------
 
-def _unbordered(ws, widths: list[float], head: int, landscape: bool = False) -> None:
+def _unbordered(ws, widths: list[float], head: int, landscape: bool = False, valign: str = "center") -> None:
     """Column widths as an office sets them, the title merged and centred over the columns, the table
     from row `head` on wrapped and centred vertically; no borders (openpyxl writes none); A4."""
     for i, w in enumerate(widths):
@@ -324,7 +324,7 @@ def _unbordered(ws, widths: list[float], head: int, landscape: bool = False) -> 
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for row in ws.iter_rows(min_row=head, max_row=ws.max_row - 1):
         for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="center")
+            c.alignment = Alignment(wrap_text=True, vertical=valign)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if landscape:
         ws.page_setup.orientation = "landscape"
@@ -357,6 +357,16 @@ def campaign_stats_unbordered_pdf(out: Path) -> dict:
 @case
 def hazard_list_unbordered_pdf(out: Path) -> dict:
     """重大隐患统计表 sheet with no borders printed to PDF, one long description wrapping."""
+    return _hazard_list_unbordered(out, "center")
+
+
+@case
+def hazard_list_unbordered_top_aligned_pdf(out: Path) -> dict:
+    """The same with the cells aligned to the top: the wrapped lines hang below the row's line."""
+    return _hazard_list_unbordered(out, "top")
+
+
+def _hazard_list_unbordered(out: Path, valign: str) -> dict:
     wb = Workbook()
     ws = wb.active
     rows = [(1, "晋城市城区宏达建材有限公司", "北石店镇", "建材", "粉碎机传动部位无防护罩", "责令立即整改"),
@@ -365,11 +375,12 @@ def hazard_list_unbordered_pdf(out: Path) -> dict:
     sheet_rows(ws, [["重大隐患统计表"], ["填报单位（盖章）：城区安委办"],
                     ["序号", "生产经营单位名称", "所在镇（街道）", "企业类别", "重大隐患/具体非违法行为", "处理措施"]]
                + [list(r) for r in rows] + [[], ["填表日期：2023年4月3日"]])
-    _unbordered(ws, [5, 26, 13, 9, 30, 12], head=3, landscape=True)
-    src = out / "重大隐患统计表-无边框.xlsx"
+    _unbordered(ws, [5, 26, 13, 9, 30, 12], head=3, landscape=True, valign=valign)
+    ws.row_dimensions[5].height = 32          # fitted to the wrapped description, as Excel does
+    src = out / f"重大隐患统计表-无边框-{valign}.xlsx"
     wb.save(src)
     keys = ["seq", "enterprise", "town", "category", "description", "action"]
-    return {"file": "重大隐患统计表-无边框.pdf", "convert": ("pdf", src.name), "records": [{
+    return {"file": src.with_suffix(".pdf").name, "convert": ("pdf", src.name), "records": [{
         "form_type": "major_hazard_list",
         "header": {"reporting_unit": "城区安委办", "fill_date": "2023-04-03"},
         "data": {"rows": [dict(zip(keys, r)) for r in rows]}}]}
