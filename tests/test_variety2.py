@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_roundtrip import diff
-from tests.test_variety import records_of
+from tests.variety.compare import case_problems
 from tests.variety2.build import CASES, build
-
-BAD_WARNINGS = ("invalid", "unrecognized", "required", "total")
 
 
 @pytest.fixture(scope="session")
@@ -30,15 +27,5 @@ def test_at_least_fifteen_returns_in_every_format(built2):
 @pytest.mark.parametrize("name", [fn.__name__ for fn in CASES])
 def test_variety2_return_field_by_field(built2, name):
     out, cases = built2
-    c = cases[name]
-    recs = records_of(out / c["file"])
-    assert [r.form_type for r in recs] == [e["form_type"] for e in c["records"]]
-    problems = []
-    for e, rec in zip(c["records"], recs):
-        problems += diff(e["data"], rec.data) + diff(e["header"], rec.header, "header")
-        wanted = set(e.get("warnings", []))
-        got = {w["code"] for w in rec.warnings}
-        problems += [f"missing warning {code}" for code in wanted - got]
-        problems += [f"unexpected warning {w}" for w in rec.warnings
-                     if w["code"] in BAD_WARNINGS and w["code"] not in wanted]
+    problems = case_problems(cases[name], out)
     assert not problems, "\n".join(problems)

@@ -7,7 +7,7 @@ one file, and a header row repeated on every page of a PDF.
 `build(out)` writes the files and returns the cases: {"file", "records": [expected, …]}, each
 expected record {"form_type", "header", "data"} listing only what that return holds.
 
-    /tmp/venv/bin/python tests/variety/build.py OUTDIR     # writes the files and cases.json
+    .venv/bin/python tests/variety/build.py OUTDIR     # writes the files and cases.json
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ expected record {"form_type", "header", "data", "warnings"?} listing only what t
 ("warnings": the warning codes the return must raise; other invalid/unrecognized/required/total
 warnings are failures).
 
-    /tmp/venv/bin/python tests/variety2/build.py OUTDIR     # writes the files and cases.json
+    .venv/bin/python tests/variety2/build.py OUTDIR     # writes the files and cases.json
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ expected record {"form_type", "header", "data", "warnings"?, "messages"?} listin
 return holds ("warnings": the warning codes the return must raise; "messages": words some warning
 message must contain).
 
-    /tmp/venv/bin/python tests/variety3/build.py OUTDIR     # writes the files and cases.json
+    .venv/bin/python tests/variety3/build.py OUTDIR     # writes the files and cases.json
 """
 from __future__ import annotations
 
