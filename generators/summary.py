@@ -33,7 +33,6 @@ from schema.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDING_FILE = Path(__file__).parent / "data" / "summary.yaml"
-AUTHORITY_FILE = ROOT / "templates" / "authority.yaml"
 KINDS = ("通报", "总结")
 
 
@@ -48,11 +47,9 @@ def _flat(text: str) -> str:
 
 
 def default_organ() -> str:
-    """The issuing organ when none is given: the authority configured for orders."""
-    try:
-        return yaml.safe_load(AUTHORITY_FILE.read_text(encoding="utf-8"))["name"]
-    except Exception:
-        return "安全生产委员会办公室"
+    """The issuing organ when none is given: the authority configured for orders (templates/authority.yaml)."""
+    from generators.order import load_authority
+    return load_authority(None)["name"]
 
 
 def _iso_text(iso: str | None) -> str:
