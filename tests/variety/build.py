@@ -454,7 +454,7 @@ def hazard_list_header_repeated_on_every_page(out: Path) -> dict:
     d.add_paragraph("填报单位：北石店镇人民政府")
     src = out / "重大隐患统计表-跨页.docx"
     d.save(src)
-    return {"file": "重大隐患统计表-跨页.pdf", "to_pdf": src.name, "records": [{
+    return {"file": "重大隐患统计表-跨页.pdf", "convert": ("pdf", src.name), "records": [{
         "form_type": "major_hazard_list", "header": {"reporting_unit": "北石店镇人民政府"},
         "data": {"rows": [{"seq": i, "enterprise": f"晋城市城区第{i}号加工厂", "town": "北石店镇",
                            "description": f"第{i}项：有限空间作业未设置监护人员，未配备检测仪器",
@@ -463,20 +463,27 @@ def hazard_list_header_repeated_on_every_page(out: Path) -> dict:
 
 def build(out: Path) -> list[dict]:
     """Write every return into `out`; PDFs in one LibreOffice batch. Returns the cases."""
-    from generators.office import convert
-    out.mkdir(parents=True, exist_ok=True)
-    cases = [dict(fn(out), name=fn.__name__) for fn in CASES]
-    sources = [out / c["to_pdf"] for c in cases if "to_pdf" in c]
-    if sources:
-        pdfs = convert(sources, "pdf", out)
-        for c in cases:
-            if "to_pdf" in c:
-                pdfs[out / c["to_pdf"]].rename(out / c["file"])
-    (out / "cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
-    return cases
+    return build_cases(CASES, out)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     for c in build(Path(sys.argv[1] if len(sys.argv) > 1 else "variety_out")):
         print(c["file"])
+
+
+def build_cases(case_fns: list, out: Path) -> list[dict]:
+    """Run each case builder into `out`; files a case asks to convert ("convert": (target, source))
+    go through one LibreOffice batch per target format. Writes cases.json; returns the cases."""
+    from generators.office import convert
+    out.mkdir(parents=True, exist_ok=True)
+    cases = [dict(fn(out), name=fn.__name__) for fn in case_fns]
+    for target in sorted({c["convert"][0] for c in cases if "convert" in c}):
+        todo = [c for c in cases if c.get("convert", ("",))[0] == target]
+        done = convert([out / c["convert"][1] for c in todo], target, out)
+        for c in todo:
+            made = done[out / c["convert"][1]]
+            if made.name != c["file"]:
+                made.rename(out / c["file"])
+    (out / "cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
+    return cases

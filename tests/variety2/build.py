@@ -15,7 +15,6 @@ warnings are failures).
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from openpyxl import Workbook
 if __name__ == "__main__":          # run as a script: the repo root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.variety.build import docx_table, merge_down, new_docx
+from tests.variety.build import build_cases, docx_table, merge_down, new_docx
 
 CASES: list = []
 
@@ -738,18 +737,7 @@ def signature_block_table(out: Path) -> dict:
 
 def build(out: Path) -> list[dict]:
     """Write every return into `out`; conversions in one LibreOffice batch per target format."""
-    from generators.office import convert
-    out.mkdir(parents=True, exist_ok=True)
-    cases = [dict(fn(out), name=fn.__name__) for fn in CASES]
-    for target in sorted({c["convert"][0] for c in cases if "convert" in c}):
-        todo = [c for c in cases if c.get("convert", ("",))[0] == target]
-        done = convert([out / c["convert"][1] for c in todo], target, out)
-        for c in todo:
-            made = done[out / c["convert"][1]]
-            if made.name != c["file"]:
-                made.rename(out / c["file"])
-    (out / "cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
-    return cases
+    return build_cases(CASES, out)
 
 
 if __name__ == "__main__":
