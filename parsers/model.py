@@ -90,6 +90,8 @@ class Document:
     path: str = ""          # path as the user gave it (for zip members: archive.zip!member)
     format: str = ""        # docx doc wps xlsx xls et pdf pdf-scan image
     sha256: str = ""
+    pages: int = 0          # pages (PDF, scan, photo) or sheets (workbook) seen; 0 when the format has none
+    notes: list[str] = field(default_factory=list)   # Chinese notes for the file's outcome (pages skipped as blank …)
 
     def tables(self) -> Iterator[Table]:
         return (b for b in self.blocks if isinstance(b, Table))

@@ -28,3 +28,9 @@ class DraftError(PaichaError):
         self.problems = list(problems)
         head = f"{path}：" if path else ""
         super().__init__(head + "草稿有以下问题：\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class OwnOutput(PaichaError):
+    """A file paicha itself wrote (workbook, JSONL, document, ledger): skipped, never read as a return."""
+
+    code = "own_output"
