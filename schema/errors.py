@@ -30,7 +30,8 @@ class DraftError(PaichaError):
         super().__init__(head + "草稿有以下问题：\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-class OwnOutput(PaichaError):
-    """A file paicha itself wrote (workbook, JSONL, document, ledger): skipped, never read as a return."""
+class OwnOutput(InputError):
+    """A file paicha itself wrote (workbook, document, PDF): skipped, never read as a return (an InputError,
+    so an archive's other members are still read)."""
 
     code = "own_output"

@@ -14,6 +14,7 @@ import hashlib
 from pathlib import Path
 
 from parsers.model import Document
+from parsers.readers.own import refuse_own_output
 from parsers.readers.sniff import sniff
 from schema.errors import InputError
 
@@ -53,6 +54,7 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
         raise InputError(f"{display}：文件过大（{size / (1 << 20):.0f} MB，上限 {MAX_FILE_BYTES >> 20} MB）",
                          code="too_large")
     kind = sniff(path, display)
+    refuse_own_output(path, display, kind)      # paicha's own workbooks, documents and PDFs are not returns
     if kind == "zip":
         from parsers.readers.archive import read_archive
         return read_archive(path, display, errors, depth)
