@@ -26,6 +26,7 @@ import yaml
 
 from generators import legal_basis
 from generators.excel import write
+from generators.mark import mark_part, mark_xlsx
 from ledger import orders as ledger_orders
 from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
@@ -175,7 +176,7 @@ class PreparedTemplate:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in self.parts:
                 z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
-                           else data, compress_type=zipfile.ZIP_DEFLATED)
+                           else mark_part(info.filename, data, "order"), compress_type=zipfile.ZIP_DEFLATED)
         return out
 
     def render(self, context: dict, out: Path) -> Path:
@@ -523,6 +524,7 @@ def write_register(con, out: Path) -> Path:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     out.parent.mkdir(parents=True, exist_ok=True)
+    mark_xlsx(wb, "register")
     wb.save(out)
     return out
 

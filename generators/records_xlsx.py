@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from generators.excel import set_cell
+from generators.mark import mark_xlsx
 from schema.labels import field_label, form_labels, labels
 
 ERRORS_SHEET = "错误"
@@ -323,5 +324,6 @@ def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | 
     _write_sheet(wb, ERRORS_SHEET, [("seq", "序号"), ("path", "文件"), ("reason", "原因"), ("code", "代码")],
                  error_lines[:WIDTH_SAMPLE], error_lines)
     out.parent.mkdir(parents=True, exist_ok=True)
+    mark_xlsx(wb, "records")          # never read back as returns
     wb.save(out)
     return out

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.excel import copy_sheet, set_cell, write_only_row
+from generators.mark import mark_xlsx
 from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet,
                               sheet_title)
 from ledger.aggregate import Aggregate, aggregate
@@ -79,6 +80,7 @@ def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | No
         _issues_sheet(wb, agg, used)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
+    mark_xlsx(wb, "stats")
     wb.save(tmp)
     tmp.replace(out)
     return out

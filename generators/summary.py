@@ -240,7 +240,7 @@ def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: st
               file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="paicha-chart-") as tmp:
         gw = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None)
-        render(gw, out)
+        render(gw, out, kind="summary")
     if pdf:
         to_pdf(out)
     return out
@@ -394,7 +394,7 @@ def remind(db: Path, roster: Path, period: str | None, form_type: str | None, ou
         if not result.missing:
             lines.append("所有单位均已报送，未生成催报通知。")
         else:
-            result.out = render(_remind_notice(result, what, organ or default_organ()), Path(out))
+            result.out = render(_remind_notice(result, what, organ or default_organ()), Path(out), kind="remind")
             lines.append(f"已生成催报通知：{result.out}")
     result.lines = lines
     return result

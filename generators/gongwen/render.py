@@ -37,6 +37,7 @@ from docxtpl import DocxTemplate
 from generators.gongwen import ooxml as X
 from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
 from generators.gongwen.profile import PT_PER_MM, Profile, TitleBreak, load_profile
+from generators.mark import mark_docx
 from ledger.periods import date_text
 from schema.errors import InputError
 
@@ -771,10 +772,17 @@ def build_document(gw: Gongwen):
     return doc
 
 
-def render(gw: Gongwen, out_path: Path, pdf: bool = False) -> Path:
-    """Write the 公文 as .docx at out_path (and a PDF next to it when pdf=True); returns the .docx path."""
+def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = None) -> Path:
+    """Write the 公文 as .docx at out_path (and a PDF next to it when pdf=True); returns the .docx path.
+
+    `kind`: its output mark (schema/own_output.py); by default "notice", and no mark on a notice with
+    attachments (forms and lists the recipients fill in and send back are returns, not outputs).
+    """
     out_path = Path(out_path)
     doc = build_document(gw)
+    kind = kind or (None if gw.attachments else "notice")
+    if kind:
+        mark_docx(doc, kind)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
     doc.save(str(tmp))
