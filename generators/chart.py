@@ -16,6 +16,7 @@ from schema.errors import InputError  # noqa: E402
 FONT_FILES = ["NotoSansCJK-Regular.ttc", "NotoSerifCJK-Regular.ttc", "NotoSansCJK-Bold.ttc",
               "wqy-zenhei.ttc", "ukai.ttc"]
 COLORS = ["#c0504d", "#4f81bd", "#9bbb59", "#8064a2"]
+LITERAL = {"parse_math": False, "usetex": False}     # unit names are drawn as typed: no math text, no LaTeX
 
 
 @lru_cache(maxsize=1)
@@ -31,9 +32,20 @@ def cjk_font() -> font_manager.FontProperties:
 def bar_chart(categories: list[str], series: dict[str, list[float]], out: Path, title: str = "",
               ylabel: str = "", width_mm: float = 150, height_mm: float = 85) -> Path:
     """Grouped bars, one group per category and one bar per series, values printed on the bars; PNG."""
-    font = cjk_font()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    fig = bar_figure(categories, series, title, ylabel, width_mm, height_mm)
+    try:
+        fig.savefig(out, format="png")
+    finally:
+        plt.close(fig)
+    return out
+
+
+def bar_figure(categories: list[str], series: dict[str, list[float]], title: str = "", ylabel: str = "",
+               width_mm: float = 150, height_mm: float = 85):
+    """The laid-out matplotlib Figure of bar_chart (the caller closes it); every label is literal text."""
+    font = cjk_font()
     n = max(1, len(series))
     fig, ax = plt.subplots(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=200)
     try:
@@ -46,21 +58,23 @@ def bar_chart(categories: list[str], series: dict[str, list[float]], out: Path, 
                 ax.annotate(f"{v:g}", (b.get_x() + b.get_width() / 2, b.get_height()), ha="center", va="bottom",
                             fontsize=7, fontproperties=font, xytext=(0, 1), textcoords="offset points")
         ax.set_xticks(list(xs))
-        ax.set_xticklabels(categories, fontproperties=font, fontsize=8,
+        ax.set_xticklabels(categories, fontproperties=font, fontsize=8, **LITERAL,
                            rotation=30 if len(categories) > 6 else 0, ha="right" if len(categories) > 6 else "center")
         for t in ax.get_yticklabels():
             t.set_fontproperties(font)
             t.set_fontsize(8)
         if ylabel:
-            ax.set_ylabel(ylabel, fontproperties=font, fontsize=9)
+            ax.set_ylabel(ylabel, fontproperties=font, fontsize=9, **LITERAL)
         if title:
-            ax.set_title(title, fontproperties=font, fontsize=11)
-        ax.legend(prop=font_manager.FontProperties(fname=font.get_file(), size=8), frameon=False)
+            ax.set_title(title, fontproperties=font, fontsize=11, **LITERAL)
+        legend = ax.legend(prop=font_manager.FontProperties(fname=font.get_file(), size=8), frameon=False)
+        for t in legend.get_texts():
+            t.update(LITERAL)
         ax.spines["top"].set_visible(False)
         ax.spines["right"].set_visible(False)
         ax.margins(y=0.12)
         fig.tight_layout()
-        fig.savefig(out, format="png")
-    finally:
+    except BaseException:
         plt.close(fig)
-    return out
+        raise
+    return fig
