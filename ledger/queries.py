@@ -48,7 +48,28 @@ def superseded(con: sqlite3.Connection) -> list[dict]:
         " so.path AS old_path, sn.path AS new_path, sn.imported_at AS replaced_at"
         " FROM records o JOIN records n ON n.id = o.superseded_by"
         " JOIN sources so ON so.id = o.source_id JOIN sources sn ON sn.id = n.source_id"
-        " ORDER BY o.id"))
+        " WHERE o.review IS NULL OR o.review = 'accepted' ORDER BY o.id"))
+
+
+def suspects(con: sqlite3.Connection, pending_only: bool = True) -> list[dict]:
+    """Suspect resubmissions (store.poorer), oldest first: each with its file, the record it was
+    held against (`replaces`, with that record's file and fill date) and the warning's message.
+
+    `review` is suspect (waiting), accepted or rejected; only the waiting ones unless asked."""
+    sql = ("SELECT r.id, r.form_type, r.reporting_unit, r.period, r.fill_date, r.review, s.path,"
+           " s.imported_at, r.json FROM records r JOIN sources s ON s.id = r.source_id"
+           " WHERE r.review IS NOT NULL")
+    if pending_only:
+        sql += " AND r.review = 'suspect'"
+    out = _dicts(con.execute(sql + " ORDER BY r.id"))
+    for row in out:
+        warning = next(w for w in json.loads(row.pop("json"))["warnings"] if w["code"] == "suspect_resubmission")
+        row["message"], row["replaces"] = warning["message"], warning.get("replaces")
+        old = con.execute("SELECT r.fill_date, r.superseded_by, s.path FROM records r"
+                          " JOIN sources s ON s.id = r.source_id WHERE r.id = ?", (row["replaces"],)).fetchone()
+        row["old_path"], row["old_fill_date"], row["old_superseded_by"] = (
+            (old[2], old[0], old[1]) if old else (None, None, None))
+    return out
 
 
 def hazards(con: sqlite3.Connection, status: str | None = None, town: str | None = None,

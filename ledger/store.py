@@ -7,6 +7,12 @@ nothing. A corrected resubmission of the same return (same supersede key)
 supersedes the older record: the older record's hazards, inspections and
 statistics rows become inactive, except hazards that reappear in the new
 record, which keep their id, status and history.
+
+A resubmission much poorer than the record it would supersede (data rows lost,
+most filled fields now empty: a .xls or PDF damaged in transit has no checksum
+to tell) does not supersede it: it is stored with a warning `suspect_resubmission`,
+review 'suspect', and the older record stays current until a person calls
+accept_resubmission or reject_resubmission.
 """
 from __future__ import annotations
 
@@ -23,7 +29,8 @@ from typing import Any, Iterable
 import yaml
 
 from ledger.db import transaction
-from schema.record import Record
+from schema.errors import PaichaError
+from schema.record import Record, leaf_fields
 
 ACTOR = "导入"   # hazard_events.actor for changes made by an import
 
@@ -46,6 +53,7 @@ class ImportResult:
     superseded: list[tuple[int, int]] = field(default_factory=list)   # (old record, new record)
     hazards_new: int = 0
     hazards_kept: int = 0          # hazards carried over from a superseded record
+    suspects: list[tuple[int, int]] = field(default_factory=list)    # (suspect record, record kept current)
 
 
 def enterprise_key(name: str | None) -> str:
@@ -178,8 +186,23 @@ def _import(con, source: dict, records: list[Record], path_on_disk: Path | None)
 
 
 def _import_record(con, result: ImportResult, rec: Record, source: dict) -> None:
+    """Store one record; it supersedes the current record of the same return unless it is older or suspect.
+
+    A suspect record gets its warning added to `rec.warnings` (the caller's record, so
+    the parse output shows it too)."""
     key = supersede_key(rec)
     fill = rec.header.get("fill_date")
+    # The current record of the same return from another file, if any.
+    older = None
+    if key:
+        older = con.execute(
+            "SELECT r.id, r.fill_date, r.json, s.path FROM records r JOIN sources s ON s.id = r.source_id"
+            " WHERE r.supersede_key = ? AND r.superseded_by IS NULL AND r.source_id <> ? ORDER BY r.id DESC",
+            (key, result.source_id)).fetchone()
+    late = older is not None and (older["fill_date"] or "") > (fill or "")
+    lost = [] if older is None or late else poorer(Record.from_json(json.loads(older["json"])), rec)
+    if lost:
+        rec.warn("record", "suspect_resubmission", _suspect_message(older, lost), replaces=older["id"])
     cur = con.execute(
         "INSERT INTO records (source_id, part, form_type, reporting_unit, period, fill_date,"
         " supersede_key, warnings, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,25 +212,120 @@ def _import_record(con, result: ImportResult, rec: Record, source: dict) -> None
     rid = cur.lastrowid
     result.record_ids.append(rid)
 
-    # The current record of the same return from another file, if any.
-    older = None
-    if key:
-        older = con.execute(
-            "SELECT id, fill_date FROM records WHERE supersede_key = ? AND superseded_by IS NULL"
-            " AND source_id <> ? ORDER BY id DESC", (key, result.source_id)).fetchone()
-    if older and (older["fill_date"] or "") > (fill or ""):
+    if late:
         # a late import of an earlier version: kept for history, superseded at once
         con.execute("UPDATE records SET superseded_by = ? WHERE id = ?", (older["id"], rid))
         result.superseded.append((rid, older["id"]))
         _draw_entities(con, result, rec, rid, active=False, carry_from=None)
-        return
-    if older:
-        con.execute("UPDATE records SET superseded_by = ? WHERE id = ?", (rid, older["id"]))
-        result.superseded.append((older["id"], rid))
-    _draw_entities(con, result, rec, rid, active=True, carry_from=older["id"] if older else None)
-    if older:
+    elif lost:
+        # kept aside, the older record stays current; entities are drawn only if a person accepts it
+        con.execute("UPDATE records SET superseded_by = ?, review = 'suspect' WHERE id = ?", (older["id"], rid))
+        _record_event(con, rid, ACTOR, "suspect", rec.warnings[-1]["message"])
+        result.suspects.append((rid, older["id"]))
+    else:
+        _supersede(con, result, rec, rid, older["id"] if older else None)
+
+
+def _supersede(con, result: ImportResult, rec: Record, rid: int, older_id: int | None) -> None:
+    """Make record `rid` current: it replaces `older_id` (if any), whose entities become inactive
+    except the hazards that reappear, which are carried over."""
+    if older_id:
+        con.execute("UPDATE records SET superseded_by = ? WHERE id = ?", (rid, older_id))
+        result.superseded.append((older_id, rid))
+    _draw_entities(con, result, rec, rid, active=True, carry_from=older_id)
+    if older_id:
         for table in ("hazards", "inspections", "stats_rows"):
-            con.execute(f"UPDATE {table} SET active = 0 WHERE record_id = ?", (older["id"],))
+            con.execute(f"UPDATE {table} SET active = 0 WHERE record_id = ?", (older_id,))
+
+
+# --- suspect resubmissions ---------------------------------------------------------------------
+
+_LISTS = {"rows": ("数据行", "行"), "items": ("检查项", "项")}   # how a list of rows is named in messages
+
+
+def poorer(old: Record, new: Record) -> list[str]:
+    """What `new` lost against `old`, in Chinese; empty unless it is much poorer.
+
+    Much poorer: a list of rows (data.rows, data.items) shrank below half, or more than
+    half of the fields filled in `old` are empty or gone in `new`."""
+    lost = []
+    old_rows, new_rows = _row_counts(old.data), _row_counts(new.data)
+    for name, n in old_rows.items():
+        m = new_rows.get(name, 0)
+        if m * 2 < n:
+            what, unit = _LISTS.get(name, (name, "条"))
+            lost.append(f"{what}由 {n} {unit}减为 {m} {unit}")
+    before = _filled(old)
+    gone = [p for p in before if p not in _filled(new)]
+    if before and len(gone) * 2 > len(before):
+        from schema.labels import field_label
+        names = list(dict.fromkeys(field_label(old.form_type, p) for p in gone))
+        lost.append(f"原有 {len(before)} 项已填内容中 {len(gone)} 项现为空（{'、'.join(names[:4])}"
+                    + ("等" if len(names) > 4 else "") + "）")
+    return lost
+
+
+def _row_counts(data: dict) -> dict[str, int]:
+    """{list name: number of rows} of the lists of rows (lists of dicts) at the top of data."""
+    return {k: len(v) for k, v in data.items()
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
+
+
+def _filled(rec: Record) -> set[str]:
+    """The dotted paths of the header and data fields that hold a value (0 and 无 count as filled)."""
+    leaves = leaf_fields({"header": rec.header, "data": rec.data})
+    return {p for p, v in leaves.items() if v not in (None, "", [], {})}
+
+
+def _suspect_message(older, lost: list[str]) -> str:
+    dated = f"，填报日期 {older['fill_date']}" if older["fill_date"] else ""
+    return (f"疑似损坏的重报：本表将取代记录 {older['id']}（{older['path']}{dated}），但{'；'.join(lost)}。"
+            f"原记录仍为当前记录，请核对原件后确认是否采用（cli.py record accept / reject）")
+
+
+def accept_resubmission(con: sqlite3.Connection, record_id: int, actor: str, reason: str = "") -> ImportResult:
+    """A person accepts a suspect resubmission: it supersedes the record it was held against,
+    hazards carried over or replaced as in any supersession."""
+    with transaction(con):
+        row = _suspect(con, record_id)
+        old_id = row["superseded_by"]
+        newer = con.execute("SELECT superseded_by FROM records WHERE id = ?", (old_id,)).fetchone()[0]
+        if newer is not None:
+            raise PaichaError(f"记录 {old_id} 已由记录 {newer} 取代，记录 {record_id} 不能再取代它；"
+                              f"如不再需要请用 reject 处理", code="bad_status")
+        con.execute("UPDATE records SET superseded_by = NULL, review = 'accepted' WHERE id = ?", (record_id,))
+        result = ImportResult("accepted", row["source_id"], [record_id])
+        _supersede(con, result, Record.from_json(json.loads(row["json"])), record_id, old_id)
+        _record_event(con, record_id, actor, "accepted", _note(f"确认采用，取代记录 {old_id}", reason))
+    return result
+
+
+def reject_resubmission(con: sqlite3.Connection, record_id: int, actor: str, reason: str = "") -> None:
+    """A person rejects a suspect resubmission: kept as history, never current."""
+    with transaction(con):
+        row = _suspect(con, record_id)
+        con.execute("UPDATE records SET review = 'rejected' WHERE id = ?", (record_id,))
+        _record_event(con, record_id, actor, "rejected",
+                      _note(f"不予采用，记录 {row['superseded_by']} 仍为当前记录", reason))
+
+
+def _suspect(con, record_id: int) -> sqlite3.Row:
+    row = con.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise PaichaError(f"台账中没有编号为 {record_id} 的记录", code="no_record")
+    if row["review"] != "suspect":
+        state = {"accepted": "已确认采用", "rejected": "已不予采用"}.get(row["review"], "不是待确认的疑似损坏重报")
+        raise PaichaError(f"记录 {record_id} {state}", code="bad_status")
+    return row
+
+
+def _note(text: str, reason: str) -> str:
+    return f"{text}：{reason}" if reason else text
+
+
+def _record_event(con, rid: int, actor: str, action: str, note: str | None) -> None:
+    con.execute("INSERT INTO record_events (record_id, at, actor, action, note) VALUES (?, ?, ?, ?, ?)",
+                (rid, _now(), actor, action, note))
 
 
 # --- entities --------------------------------------------------------------------------------

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+from pathlib import Path
 
+import openpyxl
 import pytest
 
+import cli
 from ledger import queries, store
 from ledger.db import connect, migrations
+from parsers import pipeline
+from schema.errors import PaichaError
 from schema.record import Record
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CODE = "91140400MA0K1234XY"
 
@@ -277,3 +285,142 @@ def test_older_ledger_opens_and_migrates(tmp_path, version):
     assert "hazards_record" in names
     assert store.import_records(con, src("a.docx", "aa"), [register()]).status == "new"
     assert len(queries.sources(con)) == version + 1
+
+
+# --- suspect resubmissions (issue 9): a damaged copy never silently replaces a good return ---------
+
+SAMPLE = ROOT / "samples" / "returns" / "西上庄街道" / "大排查大整治行动统计表.xlsx"   # one data row
+
+
+def _returns(tmp_path):
+    """The good 统计表, a copy whose only data row was lost in transit, and a corrected copy."""
+    good, damaged, corrected = (tmp_path / "回执" / n for n in ("统计表.xlsx", "统计表（重报）.xlsx", "统计表（更正）.xlsx"))
+    good.parent.mkdir()
+    shutil.copy(SAMPLE, good)
+    wb = openpyxl.load_workbook(SAMPLE)
+    ws = wb.active
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "西上庄街道")
+    ws.cell(row, 3).value = 52          # the count the 合计 already says
+    wb.save(corrected)
+    ws.delete_rows(row)
+    wb.save(damaged)
+    return good, damaged, corrected
+
+
+def _parse(path, db):
+    return pipeline.parse([path], db=db, workers=1, progress=False)
+
+
+def _current(con):
+    return [(r["id"], r["path"]) for r in queries.records(con, "campaign_stats")]
+
+
+def test_damaged_resubmission_is_held_and_accepted_by_a_person(tmp_path, capsys):
+    good, damaged, _ = _returns(tmp_path)
+    db = tmp_path / "台账.db"
+    _parse(good, db)
+    s = _parse(damaged, db)
+    assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0}
+    con = connect(db)
+    (good_id, good_path), = _current(con)
+    assert good_path.endswith("统计表.xlsx")
+    bad = con.execute("SELECT * FROM records WHERE id <> ?", (good_id,)).fetchone()
+    assert (bad["review"], bad["superseded_by"]) == ("suspect", good_id)
+    warning, = [w for w in json.loads(bad["json"])["warnings"] if w["code"] == "suspect_resubmission"]
+    assert f"记录 {good_id}" in warning["message"] and "数据行由 1 行减为 0 行" in warning["message"]
+    assert warning["replaces"] == good_id
+    # the good return's statistics still count; the damaged copy drew nothing
+    assert [r["record_id"] for r in queries.stats_rows(con, "campaign_stats")] == [good_id]
+    assert count(con, "stats_rows", f"record_id = {bad['id']}") == 0
+    assert queries.superseded(con) == []
+    listed, = queries.suspects(con)
+    assert (listed["id"], listed["replaces"], listed["old_path"]) == (bad["id"], good_id, good_path)
+    con.close()
+
+    assert cli.main(["record", "suspects", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"记录 {bad['id']}" in out and "数据行由 1 行减为 0 行" in out
+    assert cli.main(["record", "accept", str(bad["id"]), "--db", str(db), "--by", "王强",
+                     "--reason", "已电话核实，该组本周无数据"]) == 0
+    assert f"已确认采用记录 {bad['id']}，取代记录 {good_id}" in capsys.readouterr().out
+
+    con = connect(db)
+    assert _current(con) == [(bad["id"], listed["path"])]
+    assert queries.superseded(con)[0]["old_id"] == good_id
+    assert queries.stats_rows(con, "campaign_stats") == []
+    assert queries.suspects(con) == []
+    assert [dict(e) for e in con.execute("SELECT action, actor, note FROM record_events WHERE record_id = ?"
+                                         " ORDER BY id", (bad["id"],))][1] == {
+        "action": "accepted", "actor": "王强", "note": f"确认采用，取代记录 {good_id}：已电话核实，该组本周无数据"}
+    con.close()
+    # decided once: a second decision is refused
+    assert cli.main(["record", "reject", str(bad["id"]), "--db", str(db)]) == 2
+    assert "已确认采用" in capsys.readouterr().err
+
+
+def test_rejected_resubmission_changes_nothing(tmp_path, capsys):
+    good, damaged, _ = _returns(tmp_path)
+    db = tmp_path / "台账.db"
+    _parse(good, db)
+    _parse(damaged, db)
+    con = connect(db)
+    before = (_current(con), queries.stats_rows(con, "campaign_stats"), count(con, "hazards"))
+    bad_id = queries.suspects(con)[0]["id"]
+    con.close()
+    assert cli.main(["record", "reject", str(bad_id), "--db", str(db), "--reason", "传输损坏"]) == 0
+    assert "已不予采用" in capsys.readouterr().out
+    con = connect(db)
+    assert (_current(con), queries.stats_rows(con, "campaign_stats"), count(con, "hazards")) == before
+    assert con.execute("SELECT review FROM records WHERE id = ?", (bad_id,)).fetchone()[0] == "rejected"
+    assert queries.suspects(con) == [] and queries.suspects(con, pending_only=False)[0]["review"] == "rejected"
+    assert con.execute("SELECT action FROM record_events WHERE record_id = ? ORDER BY id DESC",
+                       (bad_id,)).fetchone()[0] == "rejected"
+    con.close()
+    assert cli.main(["record", "suspects", "--db", str(db)]) == 0
+    assert "没有待确认的疑似损坏重报" in capsys.readouterr().out
+    assert cli.main(["record", "accept", str(bad_id), "--db", str(db)]) == 2
+
+
+def test_corrected_real_return_still_supersedes(tmp_path):
+    good, _, corrected = _returns(tmp_path)
+    db = tmp_path / "台账.db"
+    _parse(good, db)
+    assert _parse(corrected, db).ledger["superseded"] == 1
+    con = connect(db)
+    (cur_id, path), = _current(con)
+    assert path.endswith("统计表（更正）.xlsx")
+    assert [r["data"]["general_hazards_found"] for r in queries.stats_rows(con, "campaign_stats")] == [52]
+    assert queries.suspects(con, pending_only=False) == []
+    con.close()
+
+
+def test_accepting_a_suspect_carries_hazards_like_any_resubmission(con):
+    first = store.import_records(con, src("自查表.xlsx", "v1", "xlsx"), [self_check()])
+    damaged = self_check()
+    damaged.data["items"] = damaged.data["items"][1:2]   # three of four items lost
+    held = store.import_records(con, src("自查表（重报）.xlsx", "v2", "xlsx"), [damaged])
+    assert held.suspects == [(held.record_ids[0], first.record_ids[0])] and held.superseded == []
+    assert damaged.warnings[-1]["code"] == "suspect_resubmission" and "检查项由 4 项减为 1 项" in damaged.warnings[-1]["message"]
+    assert len(queries.hazards(con)) == 3
+    kept = next(h["id"] for h in queries.hazards(con) if h["description"] == "未按规定开展安全培训")
+
+    res = store.accept_resubmission(con, held.record_ids[0], "王强", "")
+    assert res.superseded == [(first.record_ids[0], held.record_ids[0])]
+    assert (res.hazards_kept, res.hazards_new) == (1, 0)
+    active = queries.hazards(con)
+    assert [(h["id"], h["record_id"]) for h in active] == [(kept, held.record_ids[0])]
+    assert [r[0] for r in con.execute("SELECT action FROM hazard_events WHERE hazard_id = ? ORDER BY id",
+                                      (kept,))] == ["found", "resubmitted"]
+
+
+def test_a_good_correction_while_a_suspect_waits(con):
+    first = store.import_records(con, src("v1.xlsx", "v1", "xlsx"), [campaign(5)])
+    damaged = campaign(5)
+    damaged.data["rows"], damaged.data["totals"] = [], {}
+    held = store.import_records(con, src("v2.xlsx", "v2", "xlsx"), [damaged])
+    fixed = store.import_records(con, src("v3.xlsx", "v3", "xlsx"), [campaign(6)])
+    assert fixed.superseded == [(first.record_ids[0], fixed.record_ids[0])]
+    with pytest.raises(PaichaError, match="已由记录"):
+        store.accept_resubmission(con, held.record_ids[0], "王强")
+    store.reject_resubmission(con, held.record_ids[0], "王强")
+    assert [r["id"] for r in queries.records(con, "campaign_stats")] == fixed.record_ids
