@@ -82,6 +82,30 @@ def cmd_hazard(a):
     return lifecycle.run_cli(a)
 
 
+def cmd_record(a):
+    from ledger import queries, store
+    from ledger.db import connect
+    con = connect(Path(a.db))
+    try:
+        if a.action == "suspects":
+            rows = queries.suspects(con)
+            if not rows:
+                print("没有待确认的疑似损坏重报")
+            for r in rows:
+                print(f"记录 {r['id']}：{r['path']}（{r['reporting_unit'] or '单位不详'}，"
+                      f"填报日期 {r['fill_date'] or '不详'}）本应取代记录 {r['replaces']}：{r['old_path']}")
+                print(f"  {r['message']}")
+        elif a.action == "accept":
+            res = store.accept_resubmission(con, a.id, a.by, a.reason)
+            print(f"已确认采用记录 {a.id}，取代记录 {res.superseded[0][0]}；"
+                  f"沿用隐患 {res.hazards_kept} 条，新增隐患 {res.hazards_new} 条")
+        else:
+            store.reject_resubmission(con, a.id, a.by, a.reason)
+            print(f"已不予采用记录 {a.id}（保留为历史），原记录仍为当前记录")
+    finally:
+        con.close()
+
+
 # --- statistics, 催报 and summaries (issue 6) -------------------------------------------------
 
 def cmd_stats(a):
@@ -171,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     from ledger.lifecycle import add_arguments as _hazard_args
     _hazard_args(s)
     s.set_defaults(func=cmd_hazard)
+
+    s = sub.add_parser("record", help="台账记录：疑似损坏的重报（比原记录少了数据行或多数内容）待人工确认")
+    rsub = s.add_subparsers(dest="action", required=True, metavar="操作")
+    r = rsub.add_parser("suspects", help="列出待确认的疑似损坏重报")
+    r.add_argument("--db", required=True, help="台账数据库")
+    for action, text in (("accept", "确认采用：取代原记录"), ("reject", "不予采用：保留为历史，原记录仍为当前记录")):
+        r = rsub.add_parser(action, help=text)
+        r.add_argument("id", type=int, metavar="ID", help="记录编号（见 record suspects）")
+        r.add_argument("--db", required=True, help="台账数据库")
+        r.add_argument("--by", default="", help="操作人")
+        r.add_argument("--reason", default="", help="理由")
+    s.set_defaults(func=cmd_record)
 
     s = sub.add_parser("stats", help="由台账生成官方格式统计表 .xlsx")
     s.add_argument("--db", required=True)
