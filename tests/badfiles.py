@@ -102,12 +102,28 @@ def stored_member(name: str, data: bytes, encoding: str = "utf-8") -> dict:
             "crc": zlib.crc32(data), "flags": flags}
 
 
-def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
-    """A minimal OLE2 compound file (512-byte sectors, no mini stream) holding `streams`."""
+def ole_file(path: Path, streams: dict[str, bytes | dict]) -> Path:
+    """A minimal OLE2 compound file (512-byte sectors, no mini stream, one directory sector: at most
+    three entries) holding `streams`; a dict value is a storage (an embedded object: {"MBD0001": {…}})."""
     sector = 512
     FREE, END, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    names = list(streams)
-    datas = [streams[n].ljust(max(len(streams[n]), 4096), b"\0") for n in names]  # ≥ cutoff: no mini stream
+    tree: list[list] = []               # [name, data or None, child, right]; directory id = index + 1
+
+    def add(level: dict) -> int:
+        ids = []
+        for name, value in level.items():
+            ids.append(len(tree) + 1)
+            tree.append([name, None if isinstance(value, dict) else value, FREE, FREE])
+        for i, value in zip(ids, level.values()):
+            if isinstance(value, dict):
+                tree[i - 1][2] = add(value)
+        for a, b in zip(ids, ids[1:]):
+            tree[a - 1][3] = b
+        return ids[0] if ids else FREE
+
+    first = add(streams)
+    assert len(tree) <= 3, "ole_file: more entries than one directory sector holds"
+    datas = [t[1].ljust(max(len(t[1]), 4096), b"\0") for t in tree if t[1] is not None]  # ≥ cutoff: no mini stream
     fat = [FATSECT, END]                                     # sector 0: FAT, sector 1: directory
     starts = []
     for d in datas:
@@ -123,10 +139,14 @@ def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
         return (raw.ljust(64, b"\0") + struct.pack("<HBB3I", len(raw), kind, 1, FREE, right, child)
                 + bytes(16) + bytes(4) + bytes(16) + struct.pack("<IIxxxx", start, size))
 
-    dir_entries = [entry("Root Entry", 5, END, 0, child=1)]
-    for i, (name, start, data) in enumerate(zip(names, starts, datas)):
-        right = i + 2 if i + 1 < len(names) else FREE
-        dir_entries.append(entry(name, 2, start, len(data), right=right))
+    dir_entries = [entry("Root Entry", 5, END, 0, child=first)]
+    placed = iter(zip(starts, datas))
+    for name, data, child, right in tree:
+        if data is None:
+            dir_entries.append(entry(name, 1, 0, 0, child=child, right=right))
+        else:
+            start, padded = next(placed)
+            dir_entries.append(entry(name, 2, start, len(padded), right=right))
     directory = b"".join(dir_entries).ljust(sector, b"\0")
     header = (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16)
               + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
@@ -148,12 +168,13 @@ def replace_part(src: Path, dst: Path, part: str, new: bytes) -> Path:
 
 def set_word_encrypted_flag(doc: Path) -> Path:
     """Set fEncrypted in the FIB of a real .doc (what Word writes for a password-protected file)."""
-    from parsers.readers.sniff import FIB_ENCRYPTED, FIB_FLAGS_OFFSET, OleFile
-    data = bytearray(doc.read_bytes())
-    pos = OleFile(bytes(data)).offset("WordDocument") + FIB_FLAGS_OFFSET
-    flags = struct.unpack_from("<H", data, pos)[0] | FIB_ENCRYPTED
-    struct.pack_into("<H", data, pos, flags)
-    doc.write_bytes(bytes(data))
+    import olefile
+    from parsers.readers.sniff import FIB_ENCRYPTED, FIB_FLAGS_OFFSET
+    with olefile.OleFileIO(str(doc), write_mode=True) as ole:
+        fib = bytearray(ole.openstream("WordDocument").read())
+        flags = struct.unpack_from("<H", fib, FIB_FLAGS_OFFSET)[0] | FIB_ENCRYPTED
+        struct.pack_into("<H", fib, FIB_FLAGS_OFFSET, flags)
+        ole.write_stream("WordDocument", bytes(fib))
     return doc
 
 

@@ -2,9 +2,8 @@
 
 `sniff(path)` returns one of: docx, xlsx, zip, doc, xls, rtf, pdf, image.
 Files that cannot be read at all raise InputError (empty, corrupt, encrypted,
-wrong_type). OLE2 (.doc/.xls/.wps/.et and password-protected OOXML) is read by
-a minimal compound-file directory reader below, enough to list stream names
-and peek at the first bytes of a stream.
+wrong_type). OLE2 compound files (.doc/.xls/.wps/.et and password-protected
+OOXML) are opened with olefile and classified by their top-level main stream.
 """
 from __future__ import annotations
 
@@ -12,6 +11,8 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+
+import olefile
 
 from schema.errors import InputError
 
@@ -147,29 +148,39 @@ def _zip_reason(exc: Exception) -> str:
 
 def _sniff_ole(path: Path, name: str) -> str:
     try:
-        return _ole_kind(OleFile(path.read_bytes()), name)
-    except (ValueError, struct.error, KeyError) as exc:
-        raise InputError(f"{name}：文件已损坏（{exc if isinstance(exc, ValueError) else '复合文档结构损坏'}）",
-                         code="corrupt") from exc
+        streams, word_head, book_head = _ole_streams(path)
+    except Exception as exc:      # olefile raises OSError, struct.error, IndexError … on damaged files
+        raise InputError(f"{name}：文件已损坏（复合文档结构损坏，可能下载或复制时被截断）", code="corrupt") from exc
+    return _ole_kind(streams, word_head, book_head, name)
 
 
-def _ole_kind(ole: "OleFile", name: str) -> str:
-    streams = ole.streams
-    if all(s in streams for s in ENCRYPTED_OOXML_STREAMS):
+def _ole_streams(path: Path) -> tuple[set[str], bytes, bytes]:
+    """The compound file's top-level stream names, lower case (embedded objects' streams, under
+    ObjectPool or MBD… storages, are not among them) and the first bytes of its Word and Excel
+    main streams."""
+    with open(path, "rb") as f, olefile.OleFileIO(f) as ole:
+        streams = {p[0].lower() for p in ole.listdir(streams=True, storages=False) if len(p) == 1}
+        word_head = ole.openstream(WORD_STREAM).read(64) if WORD_STREAM.lower() in streams else b""
+        book = next((s for s in EXCEL_STREAMS if s.lower() in streams), None)
+        book_head = ole.openstream(book).read(16_384) if book else b""
+    return streams, word_head, book_head
+
+
+def _ole_kind(streams: set[str], word_head: bytes, book_head: bytes, name: str) -> str:
+    """doc or xls by the main stream; encrypted OOXML and other OLE files raise InputError."""
+    if streams & {s.lower() for s in ENCRYPTED_OOXML_STREAMS}:
         raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted")
-    if WORD_STREAM in streams:
-        fib = ole.read(WORD_STREAM, 64)
-        if len(fib) < FIB_FLAGS_OFFSET + 2:
+    if WORD_STREAM.lower() in streams:
+        if len(word_head) < FIB_FLAGS_OFFSET + 2:
             raise InputError(f"{name}：文件已损坏（Word 文档头不完整）", code="corrupt")
-        flags = struct.unpack_from("<H", fib, FIB_FLAGS_OFFSET)[0]
+        flags = struct.unpack_from("<H", word_head, FIB_FLAGS_OFFSET)[0]
         if flags & (FIB_ENCRYPTED | FIB_OBFUSCATED):
             raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted")
         return "doc"
-    for s in EXCEL_STREAMS:
-        if s in streams:
-            if _xls_has_password(ole.read(s, 16_384)):
-                raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted")
-            return "xls"
+    if streams & {s.lower() for s in EXCEL_STREAMS}:
+        if _xls_has_password(book_head):
+            raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted")
+        return "xls"
     raise InputError(f"{name}：不是可识别的文档格式（OLE 复合文档，但不是 Word/Excel 文件）", code="wrong_type")
 
 
@@ -186,107 +197,3 @@ def _xls_has_password(head: bytes) -> bool:
             break
         pos += 4 + rlen
     return False
-
-
-class OleFile:
-    """Minimal read-only OLE2 compound file: the stream names and their bytes."""
-
-    FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
-
-    def __init__(self, data: bytes):
-        if len(data) < 512 or not data.startswith(OLE_MAGIC):
-            raise ValueError("复合文档头不完整")
-        self.data = data
-        shift = struct.unpack_from("<H", data, 0x1E)[0]
-        mini_shift = struct.unpack_from("<H", data, 0x20)[0]
-        if shift not in (9, 12) or mini_shift != 6:
-            raise ValueError("复合文档头无效")
-        self.sector = 1 << shift
-        self.mini_sector = 1 << mini_shift
-        n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-        self.cutoff, first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
-        difat = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < self.FREE - 3]
-        sec, seen = first_difat, 0
-        while sec < self.FREE - 3 and seen < n_difat:
-            block = self._sector(sec)
-            entries = struct.unpack_from(f"<{self.sector // 4}I", block)
-            difat += [s for s in entries[:-1] if s < self.FREE - 3]
-            sec, seen = entries[-1], seen + 1
-        if len(difat) < n_fat:
-            raise ValueError("文件不完整，可能被截断")
-        fat: list[int] = []
-        for s in difat[:n_fat]:
-            fat += struct.unpack_from(f"<{self.sector // 4}I", self._sector(s))
-        self.fat = fat
-        self.streams: dict[str, tuple[int, int]] = {}
-        dir_bytes = self._chain_bytes(first_dir, self.fat, self._sector)
-        root_start = root_size = None
-        for off in range(0, len(dir_bytes) - 127, 128):
-            entry = dir_bytes[off:off + 128]
-            name_len = struct.unpack_from("<H", entry, 0x40)[0]
-            kind = entry[0x42]
-            start, size = struct.unpack_from("<II", entry, 0x74)
-            name = entry[:max(name_len - 2, 0)].decode("utf-16-le", "replace")
-            if kind == 5:
-                root_start, root_size = start, size
-            elif kind == 2:
-                self.streams[name] = (start, size)
-        if root_start is None:
-            raise ValueError("缺少根目录")
-        self.minifat = []
-        if n_minifat and first_minifat < self.FREE - 3:
-            raw = self._chain_bytes(first_minifat, self.fat, self._sector)
-            self.minifat = list(struct.unpack_from(f"<{len(raw) // 4}I", raw))
-        self.root_start = root_start
-        self.ministream = self._chain_bytes(root_start, self.fat, self._sector)[:root_size] if root_size else b""
-
-    def _sector(self, n: int) -> bytes:
-        off = (n + 1) * self.sector
-        if off >= len(self.data):
-            raise ValueError("文件不完整，可能被截断")
-        block = self.data[off:off + self.sector]
-        if len(block) < self.sector:
-            block += b"\0" * (self.sector - len(block))
-        return block
-
-    def _mini_sector(self, n: int) -> bytes:
-        off = n * self.mini_sector
-        if off >= len(self.ministream):
-            raise ValueError("文件不完整，可能被截断")
-        return self.ministream[off:off + self.mini_sector]
-
-    def _chain(self, start: int, fat: list[int], limit: int | None = None) -> list[int]:
-        """Sector numbers of a chain (at most `limit` of them)."""
-        out, sec = [], start
-        while sec < self.FREE - 3:
-            if sec >= len(fat) or len(out) > len(fat):
-                raise ValueError("扇区链损坏")
-            out.append(sec)
-            if limit is not None and len(out) >= limit:
-                break
-            sec = fat[sec]
-        return out
-
-    def _chain_bytes(self, start: int, fat: list[int], get, limit: int | None = None) -> bytes:
-        size = self.sector if get == self._sector else self.mini_sector
-        count = None if limit is None else -(-limit // size)
-        return b"".join(get(s) for s in self._chain(start, fat, count))
-
-    def offset(self, name: str) -> int:
-        """Where in the file a stream's first byte is (to patch it in place)."""
-        start, size = self.streams[name]
-        if size >= self.cutoff:
-            return (start + 1) * self.sector
-        pos = start * self.mini_sector
-        root = self._chain(self.root_start, self.fat)
-        return (root[pos // self.sector] + 1) * self.sector + pos % self.sector
-
-    def read(self, name: str, limit: int | None = None) -> bytes:
-        """The first `limit` bytes (all if None) of a stream."""
-        start, size = self.streams[name]
-        want = size if limit is None else min(size, limit)
-        if size < self.cutoff:
-            raw = self._chain_bytes(start, self.minifat, self._mini_sector, want)
-        else:
-            raw = self._chain_bytes(start, self.fat, self._sector, want)
-        return raw[:want]
