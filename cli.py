@@ -68,12 +68,18 @@ def cmd_order(a):
         return 0
     if not a.output:
         raise PaichaError("请用 -o 指定输出目录")
-    result = order.issue_orders(
-        db=Path(a.db) if a.db else None, out_dir=Path(a.output),
-        enterprises=a.enterprise or None, town=a.town, since=a.since, until=a.until,
-        source=a.source, hazards_xlsx=Path(a.hazards) if a.hazards else None,
-        spec=Path(a.spec) if a.spec else None, config=Path(a.config) if a.config else None,
-        actor=a.by, pdf=a.pdf, issued=a.date)
+    config = Path(a.config) if a.config else None
+    if a.reprint:
+        if not a.db:
+            raise PaichaError("重新生成文书请用 --db 指定台账")
+        result = order.reprint_orders(Path(a.db), Path(a.output), a.reprint, config=config, pdf=a.pdf)
+    else:
+        result = order.issue_orders(
+            db=Path(a.db) if a.db else None, out_dir=Path(a.output),
+            enterprises=a.enterprise or None, town=a.town, since=a.since, until=a.until,
+            source=a.source, hazards_xlsx=Path(a.hazards) if a.hazards else None,
+            spec=Path(a.spec) if a.spec else None, config=config,
+            actor=a.by, pdf=a.pdf, issued=a.date, unprinted_only=a.all_unprinted)
     order.print_result(result)
 
 
@@ -189,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date", help="出具日期（默认今天）")
     s.add_argument("--by", default="", help="操作人")
     s.add_argument("--pdf", action="store_true", help="合并打印文件同时转出 PDF")
+    s.add_argument("--reprint", action="append", metavar="编号",
+                   help="按台账重新生成该指令书的文书（文号或序号，可多次）")
+    s.add_argument("--all-unprinted", action="store_true",
+                   help="只补出已编号、尚未生成文书的指令书（出具中断后），不出具新的")
     s.set_defaults(func=cmd_order)
 
     s = sub.add_parser("hazard", help="隐患闭环：整改完成、复查、销号、作废指令书、逾期与挂牌督办清单")

@@ -7,14 +7,21 @@ names in templates/authority.yaml.
 
 Inputs: the ledger's open hazards (one order per enterprise), a hazard list .xlsx
 (write_hazard_template) or a YAML spec (samples/orders/). Numbers come from the ledger
-(ledger/orders.py). Each template is prepared once and rendered per order from one compiled
-Jinja template with autoescape, so user text is always literal.
+(ledger/orders.py): a run claims and numbers its orders in one transaction, then prints them from
+the ledger, so a document can always be printed again (reprint_orders) and a run stopped after
+numbering is finished by the next. Each template is prepared once and rendered per order from one
+compiled Jinja template with autoescape, so user text is always literal. Every file is written
+under a temporary name and moved into place, and the merged print file and register are named by
+the run's numbers, so runs sharing an output folder never overwrite each other's.
 """
 from __future__ import annotations
 
 import math
+import os
 import re
+import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -41,8 +48,8 @@ ORDER_TEMPLATE = TEMPLATES / "order_zhiling.docx"
 RECHECK_TEMPLATE = TEMPLATES / "order_fucha.docx"
 RECORD_TEMPLATE = TEMPLATES / "order_jiancha.docx"
 DEFAULT_DB_NAME = "指令书台账.db"
-MERGED_NAME = "指令书合并打印.docx"
-REGISTER_NAME = "指令书登记簿.xlsx"
+MERGED_NAME = "指令书合并打印（{label}）.docx"        # label: the run's numbers, run_label
+REGISTER_NAME = "指令书登记簿（{label}）.xlsx"
 HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据（可选）")
 BLANK_NAME = "________"
 MAX_PROBLEM_CHARS = 2000
@@ -58,11 +65,13 @@ class IssuedOrder:
     deadlines: list[str]
     path: Path
     continued: bool = False
+    verb: str = "出具"                  # 出具 | 补出 (left unprinted by a stopped run) | 重新生成 (reprint)
 
 
 @dataclass
 class OrderResult:
     orders: list[IssuedOrder] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)        # 未出具（企业）：why, one per enterprise left out
     merged: Path | None = None
     pdf: Path | None = None
     register: Path | None = None
@@ -141,6 +150,21 @@ def safe_filename(text: str, limit: int = 40) -> str:
     return _FILENAME_BAD.sub("_", text).strip("._")[:limit] or "未命名"
 
 
+@contextmanager
+def replacing(out: Path):
+    """A temporary path beside `out`, unique to this writer, moved onto `out` when the block succeeds."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 # --- the template, prepared once -----------------------------------------------------------------
 
 class PreparedTemplate:
@@ -172,8 +196,7 @@ class PreparedTemplate:
 
     def save(self, document_xml: str, out: Path) -> Path:
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in self.parts:
                 z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
                            else mark_part(info.filename, data, "order"), compress_type=zipfile.ZIP_DEFLATED)
@@ -271,13 +294,29 @@ def _check_item(text: str, deadline: str, issued: str, where: str) -> str:
 def _item(text: str, deadline: str, issued: str, where: str, basis: str | None, auto: bool,
           hazard_id: int | None = None) -> OrderItem:
     text = _check_item(text, deadline, issued, where)
-    printed, source = legal_basis.resolve(text, basis, auto=auto)
+    printed, source = _resolve_basis(text, basis, auto)
     return OrderItem(text, deadline, printed, source, hazard_id)
 
 
+@lru_cache(maxsize=4096)
+def _resolve_basis(text: str, basis: str | None, auto: bool) -> tuple[str, str]:
+    """legal_basis.resolve, remembered: issue_orders looks the bases up before it takes the write lock."""
+    return legal_basis.resolve(text, basis, auto=auto)
+
+
+def _skip(skipped: list[str] | None, enterprise: str, e: InputError) -> None:
+    """One enterprise's bad input must not stop the others' orders: note it (or raise without a list)."""
+    if skipped is None:
+        raise e
+    skipped.append(f"未出具（{enterprise}）：{e.message}")
+
+
 def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None, since=None, until=None,
-                       source=None, notes: list[str] | None = None) -> list[OrderDraft]:
-    """One draft per enterprise from the ledger's open hazards not yet under an order."""
+                       source=None, notes: list[str] | None = None,
+                       skipped: list[str] | None = None) -> list[OrderDraft]:
+    """One draft per enterprise from the ledger's open hazards not yet under an order ([] when none).
+
+    Call inside the transaction that numbers the drafts (ledger_orders.create_orders)."""
     from ledger.queries import enterprise_by_name
 
     for name in enterprises or []:
@@ -285,15 +324,13 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
             raise PaichaError(f"台账中没有企业“{name}”（请先导入其检查表，或用 --hazards/--spec 出具）",
                               code="unknown_enterprise")
     rows = ledger_orders.open_hazards(con, enterprises, town, since, until, source)
-    if not rows:
-        raise PaichaError("台账中没有符合条件的未整改隐患（已下达指令书的隐患不再重复出具）", code="no_hazards")
     days = int(cfg.get("default_deadline_days") or 0)
     groups: dict[Any, OrderDraft] = {}
-    skipped: set[Any] = set()
+    bad: set[Any] = set()
     defaulted = 0
     for h in rows:
         key = h["enterprise_id"] or ledger_orders.enterprise_key(h["enterprise"])
-        if key in skipped:
+        if key in bad:
             continue
         draft = groups.get(key)
         if draft is None:
@@ -315,16 +352,11 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
                 raise InputError(f"{where}：没有整改期限", code="no_deadline")
             draft.items.append(_item(h["description"], deadline, issued, where, override, True, h["id"]))
         except InputError as e:
-            # one enterprise's bad hazard must not stop the others' orders
-            skipped.add(key)
+            bad.add(key)
             groups.pop(key, None)
-            if notes is None:
-                raise
-            notes.append(f"未出具（{h['enterprise']}）：{e.message}")
+            _skip(skipped, h["enterprise"], e)
     if defaulted and notes is not None:
         notes.append(f"{defaulted}项隐患在台账中没有整改期限，已按出具日期后{days}日确定")
-    if not groups:
-        raise PaichaError("没有可出具的指令书：" + "；".join(notes or []), code="no_orders")
     return list(groups.values())
 
 
@@ -332,8 +364,10 @@ def _cell(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
-def drafts_from_xlsx(path: Path, issued: str) -> list[OrderDraft]:
-    """The hazard list (write_hazard_template's layout): one row per problem; a blank 企业名称 repeats the row above."""
+def drafts_from_xlsx(path: Path, issued: str, skipped: list[str] | None = None) -> list[OrderDraft]:
+    """The hazard list (write_hazard_template's layout): one row per problem; a blank 企业名称 repeats the row above.
+
+    A bad row leaves its enterprise out, noted in `skipped` (raised without it)."""
     from openpyxl import load_workbook
 
     path = Path(path)
@@ -355,27 +389,37 @@ def drafts_from_xlsx(path: Path, issued: str) -> list[OrderDraft]:
     if head_at is None or "整改期限" not in cols:
         raise InputError(f"{path}：隐患清单缺少表头（应有 企业名称、问题描述、整改期限 列）", code="bad_header")
     drafts: dict[str, OrderDraft] = {}
+    bad: set[str] = set()
+    seen = False
     current = None
     for r, row in enumerate(rows[head_at + 1:], head_at + 2):
         get = lambda lab: _cell(row[cols[lab]]) if lab in cols and cols[lab] < len(row) else ""  # noqa: E731
         raw_deadline = row[cols["整改期限"]] if cols["整改期限"] < len(row) else None
         if not any(_cell(v) for v in row):
             continue
+        seen = True
+        where = f"{path} 第{r}行"
         name = get("企业名称") or current
         if not name:
-            raise InputError(f"{path} 第{r}行：缺少企业名称", code="no_enterprise")
+            _skip(skipped, "企业名称空缺", InputError(f"{where}：缺少企业名称", code="no_enterprise"))
+            continue
         current = name
         key = ledger_orders.enterprise_key(name)
+        if key in bad:
+            continue
         draft = drafts.setdefault(key, OrderDraft(enterprise=clean(name), items=[]))
         draft.address = draft.address or get("地址")
         draft.principal = draft.principal or get("负责人")
-        where = f"{path} 第{r}行"
-        if raw_deadline in (None, ""):
-            raise InputError(f"{where}：缺少整改期限", code="no_deadline")
-        deadline = to_iso(raw_deadline, where)
         basis = get("依据") if "依据" in cols else ""
-        draft.items.append(_item(get("问题描述"), deadline, issued, where, basis or None, True))
-    if not drafts:
+        try:
+            if raw_deadline in (None, ""):
+                raise InputError(f"{where}：缺少整改期限", code="no_deadline")
+            draft.items.append(_item(get("问题描述"), to_iso(raw_deadline, where), issued, where, basis or None, True))
+        except InputError as e:
+            bad.add(key)
+            drafts.pop(key)
+            _skip(skipped, draft.enterprise, e)
+    if not seen:
         raise InputError(f"{path}：隐患清单中没有问题行", code="empty_list")
     return list(drafts.values())
 
@@ -392,32 +436,41 @@ def load_spec(path: Path) -> list[dict]:
     return specs
 
 
-def drafts_from_spec(path: Path, issued: str) -> list[OrderDraft]:
-    """One draft per order in a YAML spec (see samples/orders/order_spec.yaml)."""
+def drafts_from_spec(path: Path, issued: str, skipped: list[str] | None = None) -> list[OrderDraft]:
+    """One draft per order in a YAML spec (see samples/orders/order_spec.yaml).
+
+    A bad order of the spec is left out, noted in `skipped` (raised without it)."""
     drafts = []
     for k, spec in enumerate(load_spec(path), 1):
         where = f"{path}（第{k}份）"
         name = _cell(spec.get("enterprise"))
-        if not name:
-            raise InputError(f"{where}：缺少 enterprise（被检查单位）", code="no_enterprise")
-        items = spec.get("items") or []
-        if not isinstance(items, list) or not items:
-            raise InputError(f"{where}：缺少 items（存在问题）", code="bad_spec")
-        default_deadline = spec.get("deadline")
-        draft = OrderDraft(enterprise=clean(name), items=[], address=_cell(spec.get("address")),
-                           principal=_cell(spec.get("principal")), town=_cell(spec.get("town")))
-        draft.extra = {"inspection_record": spec.get("inspection_record")}
-        for n, it in enumerate(items, 1):
-            it = it if isinstance(it, dict) else {"text": it}
-            w = f"{where} 第{n}项"
-            raw = it.get("deadline", default_deadline)
-            if raw in (None, ""):
-                raise InputError(f"{w}：缺少整改期限（deadline）", code="no_deadline")
-            basis = it["basis"] if "basis" in it else None
-            draft.items.append(_item(_cell(it.get("text")), to_iso(raw, w), issued, w,
-                                     "" if ("basis" in it and basis is None) else basis, True))
-        drafts.append(draft)
+        try:
+            drafts.append(_spec_draft(spec, name, issued, where))
+        except InputError as e:
+            _skip(skipped, name or f"第{k}份", e)
     return drafts
+
+
+def _spec_draft(spec: dict, name: str, issued: str, where: str) -> OrderDraft:
+    if not name:
+        raise InputError(f"{where}：缺少 enterprise（被检查单位）", code="no_enterprise")
+    items = spec.get("items") or []
+    if not isinstance(items, list) or not items:
+        raise InputError(f"{where}：缺少 items（存在问题）", code="bad_spec")
+    default_deadline = spec.get("deadline")
+    draft = OrderDraft(enterprise=clean(name), items=[], address=_cell(spec.get("address")),
+                       principal=_cell(spec.get("principal")), town=_cell(spec.get("town")))
+    draft.extra = {"inspection_record": spec.get("inspection_record")}
+    for n, it in enumerate(items, 1):
+        it = it if isinstance(it, dict) else {"text": it}
+        w = f"{where} 第{n}项"
+        raw = it.get("deadline", default_deadline)
+        if raw in (None, ""):
+            raise InputError(f"{w}：缺少整改期限（deadline）", code="no_deadline")
+        basis = it["basis"] if "basis" in it else None
+        draft.items.append(_item(_cell(it.get("text")), to_iso(raw, w), issued, w,
+                                 "" if ("basis" in it and basis is None) else basis, True))
+    return draft
 
 
 def spec_issued(path: Path) -> str | None:
@@ -430,8 +483,14 @@ def spec_issued(path: Path) -> str | None:
 
 def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, since=None, until=None, source=None,
                  hazards_xlsx: Path | None = None, spec: Path | None = None, config: Path | None = None,
-                 actor: str = "", pdf: bool = False, issued: str | None = None) -> OrderResult:
-    """Issue one 责令限期整改指令书 per enterprise; write each .docx, the merged print file and the register."""
+                 actor: str = "", pdf: bool = False, issued: str | None = None,
+                 unprinted_only: bool = False) -> OrderResult:
+    """Issue one 责令限期整改指令书 per enterprise; write each .docx, the merged print file and the register.
+
+    Orders a stopped run numbered but never printed are printed too (only those with `unprinted_only`).
+    The hazards are chosen, claimed and numbered in one write transaction, so runs at the same time
+    never order a hazard twice and the numbers have no gaps; the documents are printed after it.
+    """
     cfg = load_authority(config)
     result = OrderResult()
     out_dir = Path(out_dir)
@@ -441,33 +500,70 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
         issued = spec_issued(Path(spec))
     issued = issued or date.today().isoformat()
     if db is None:
-        if not (hazards_xlsx or spec):
+        if unprinted_only or not (hazards_xlsx or spec):
             raise PaichaError("请用 --db 指定台账，或用 --hazards / --spec 提供隐患", code="no_input")
         db = out_dir / DEFAULT_DB_NAME
         result.db_created = not db.exists()
         result.notes.append(f"未指定 --db：文书编号记入 {db}（以后出具请继续使用该台账，编号才能连续）")
     result.db = Path(db)
+    typed_in = bool(spec or hazards_xlsx) and not unprinted_only
+    drafts: list[OrderDraft] = []
+    if typed_in:
+        drafts = drafts_from_spec(Path(spec), issued, result.skipped) if spec \
+            else drafts_from_xlsx(Path(hazards_xlsx), issued, result.skipped)
     con = connect(db)
     try:
-        if spec:
-            drafts = drafts_from_spec(Path(spec), issued)
-        elif hazards_xlsx:
-            drafts = drafts_from_xlsx(Path(hazards_xlsx), issued)
-        else:
-            drafts = drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source, result.notes)
-        ledger_orders.create_orders(con, drafts, cfg["name"], cfg["short_name"], cfg["codes"]["order"],
-                                    issued, actor)
-        try:
-            _write_orders(con, cfg, drafts, issued, out_dir, result)
-        except BaseException as e:
-            # the numbers stay taken: mark what could not be written as void, never reuse
-            for draft in drafts:
-                if draft.id is not None and not any(o.number == draft.number for o in result.orders):
-                    ledger_orders.void_order(con, draft.number, actor, f"文书生成失败：{_first_line(e)}")
-            raise
-        blanks = sum(1 for d in drafts for i in d.items if i.basis_source == "blank")
+        if not (unprinted_only or typed_in):
+            # a first pass only to look the legal bases up (the slow part) before the write lock
+            drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source, [], [])
+        with ledger_orders.PrintRun(con) as run:
+            with transaction(con):
+                resumed, busy = ledger_orders.claim_unprinted(con, run)
+                if not (unprinted_only or typed_in):
+                    drafts = drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source,
+                                                result.notes, result.skipped)
+                numbered = ledger_orders.create_orders(con, drafts, cfg["name"], cfg["short_name"],
+                                                       cfg["codes"]["order"], issued, actor, run.token)
+                result.skipped += [f"未出具（{d.enterprise}）：与已出具的{d.same_as}内容相同，不重复出具"
+                                   "（如需重新出具，请先作废原指令书）" for d in drafts if d.same_as]
+                busy_note = f"另有{busy}份已编号的指令书正由其他进程生成文书" if busy else ""
+                if not (resumed or numbered or unprinted_only):
+                    raise _nothing_to_issue(result.skipped, typed_in, busy_note)
+            if busy_note:
+                result.notes.append(busy_note + "，本次未补出")
+            if unprinted_only and not resumed:
+                result.notes.append("台账中没有待补出文书的指令书")
+            if resumed:
+                result.notes.append(f"此前有出具中断，已编号未生成文书的{len(resumed)}份指令书本次补出")
+            extras = {d.id: d.extra for d in numbered}
+            verbs = {**{i: "补出" for i in resumed}, **{d.id: "出具" for d in numbered}}
+            if verbs:
+                _print_checked(con, cfg, verbs, out_dir, result, extras)
+        blanks = sum(1 for d in numbered for i in d.items if i.basis_source == "blank")
         if blanks and cfg.get("show_basis", True):
             result.notes.append(f"{blanks}项问题无可靠依据，已留“依据：____”待手工填写")
+    finally:
+        con.close()
+    if pdf and result.merged:
+        from generators.office import to_pdf
+        result.pdf = to_pdf(result.merged)
+    return result
+
+
+def reprint_orders(db: Path, out_dir: Path, numbers: list[str], config: Path | None = None,
+                   pdf: bool = False) -> OrderResult:
+    """Print the orders `numbers` (文号 or serial) again from the ledger alone; a void order is refused."""
+    cfg = load_authority(config)
+    result = OrderResult(db=Path(db))
+    con = connect(db)
+    try:
+        verbs = {}
+        for number in numbers:
+            order = ledger_orders.get_order(con, str(number).strip())
+            if order["status"] == "void":
+                raise PaichaError(f"指令书{order['number']}已作废，不再生成文书", code="already_void")
+            verbs[order["id"]] = "重新生成"
+        _print_checked(con, cfg, verbs, Path(out_dir), result, {})
     finally:
         con.close()
     if pdf:
@@ -476,41 +572,76 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
     return result
 
 
-def _write_orders(con, cfg: dict, drafts: list[OrderDraft], issued: str, out_dir: Path, result: OrderResult) -> None:
-    """Render each numbered draft, the merged print file and the register."""
+def _nothing_to_issue(skipped: list[str], typed_in: bool, busy_note: str) -> PaichaError:
+    """The error of a run that has nothing to number and nothing left to print."""
+    more = f"（{busy_note}）" if busy_note else ""
+    if skipped:
+        return InputError("没有可出具的指令书：" + "；".join(skipped) + more, code="no_orders")
+    if typed_in:
+        return InputError("没有可出具的指令书" + more, code="no_orders")
+    return PaichaError("台账中没有符合条件的未整改隐患（已下达指令书的隐患不再重复出具）" + more, code="no_hazards")
+
+
+def _print_checked(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: OrderResult,
+                   extras: dict[int, dict]) -> None:
+    """print_orders; a failure says how to finish, since the numbers stay taken and unprinted."""
+    try:
+        print_orders(con, cfg, verbs, out_dir, result, extras)
+    except Exception as e:
+        raise PaichaError(f"指令书文书生成失败（{_first_line(e)}）：已编号的指令书保留编号，排除故障后再次运行"
+                          " cli.py order（或加 --all-unprinted）即可补出", code="print_failed") from e
+
+
+def run_label(drafts: list[OrderDraft]) -> str:
+    """2023年第3至10号: the numbers a run prints, naming its merged file and register (runs never share a first order)."""
+    first, last = drafts[0], drafts[-1]
+    if first.issued[:4] != last.issued[:4]:
+        return f"{first.issued[:4]}年第{first.serial}号至{last.issued[:4]}年第{last.serial}号"
+    span = str(first.serial) if first is last else f"{first.serial}至{last.serial}"
+    return f"{first.issued[:4]}年第{span}号"
+
+
+def order_filename(draft: OrderDraft, kind: str = "责令限期整改指令书") -> str:
+    return f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_{kind}.docx"
+
+
+def print_orders(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: OrderResult,
+                 extras: dict[int, dict]) -> None:
+    """Render the orders (id → verb) from the ledger: each .docx, this run's merged print file and register;
+    then mark them printed. `extras` carries a spec's 现场检查记录 by order id."""
+    drafts = sorted((ledger_orders.order_draft(con, i) for i in verbs), key=lambda d: (d.issued[:4], d.serial))
     template = prepared(ORDER_TEMPLATE)
     a = authority_context(cfg)
-    documents = []
+    documents, files = [], {}
     for draft in drafts:
-        o = order_context(draft, cfg, issued)
+        o = order_context(draft, cfg, draft.issued)
         xml = template.render_xml({"a": a, "o": o})
-        path = out_dir / f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_责令限期整改指令书.docx"
-        template.save(xml, path)
+        path = template.save(xml, out_dir / order_filename(draft))
         documents.append(xml)
-        ledger_orders.set_order_file(con, draft.id, str(path))
+        files[draft.id] = str(path)
         result.orders.append(IssuedOrder(draft.number, draft.enterprise, len(draft.items),
-                                         sorted({i.deadline for i in draft.items}), path, o["continued"]))
-        record_spec = draft.extra.get("inspection_record")
+                                         sorted({i.deadline for i in draft.items}), path, o["continued"],
+                                         verbs[draft.id]))
+        record_spec = extras.get(draft.id, {}).get("inspection_record")
         if record_spec:
             result.records.append(write_inspection_record(
-                con, cfg, draft, issued, out_dir / f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_现场检查记录.docx",
+                con, cfg, draft, draft.issued, out_dir / order_filename(draft, "现场检查记录"),
                 record_spec if isinstance(record_spec, dict) else {}))
-    with transaction(con):
-        for draft, issued_order in zip(drafts, result.orders):
-            ledger_orders.set_order_file(con, draft.id, str(issued_order.path))
-    result.merged = template.merge(documents, out_dir / MERGED_NAME)
-    result.register = write_register(con, out_dir / REGISTER_NAME)
+    label = run_label(drafts)
+    result.merged = template.merge(documents, out_dir / MERGED_NAME.format(label=label))
+    ledger_orders.mark_printed(con, files)
+    result.register = write_register(con, out_dir / REGISTER_NAME.format(label=label))
 
 
 def write_register(con, out: Path) -> Path:
-    """指令书登记簿: every order in the ledger (void ones too)."""
+    """指令书登记簿: every order in the ledger (void ones too), with when its document was first printed."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = "指令书登记簿"
-    for c, label in enumerate(("编号", "被检查单位", "问题数", "整改期限", "出具日期", "状态"), 1):
+    for c, label in enumerate(("编号", "被检查单位", "问题数", "整改期限", "出具日期", "状态", "文书生成"), 1):
         write(ws, 1, c, label).font = Font(bold=True)
     for r, o in enumerate(ledger_orders.all_orders(con), 2):
         span = o["first_deadline"] if o["first_deadline"] == o["last_deadline"] \
@@ -518,14 +649,16 @@ def write_register(con, out: Path) -> Path:
         status = ledger_orders.ORDER_STATUS.get(o["status"], o["status"])
         if o["status"] == "void" and o["void_reason"]:
             status += f"（{o['void_reason']}）"
-        for c, v in enumerate((o["number"], o["enterprise"], o["n_items"], span or "", o["issued"], status), 1):
+        printed = (o["printed_at"] or "")[:10] or ("—" if o["status"] == "void" else "未生成")
+        for c, v in enumerate((o["number"], o["enterprise"], o["n_items"], span or "", o["issued"], status,
+                               printed), 1):
             write(ws, r, c, v)
-    for col, width in zip("ABCDEF", (28, 36, 8, 26, 12, 16)):
+    for col, width in zip("ABCDEFG", (28, 36, 8, 26, 12, 16, 12)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    out.parent.mkdir(parents=True, exist_ok=True)
     mark_xlsx(wb, "register")
-    wb.save(out)
+    with replacing(out) as tmp:
+        wb.save(tmp)
     return out
 
 
@@ -557,8 +690,15 @@ def write_hazard_template(out: Path) -> Path:
 def print_result(result: OrderResult) -> None:
     for o in result.orders:
         more = "（含附页）" if o.continued else ""
-        print(f"已出具：{o.number} {o.enterprise}，问题{o.n_items}项，整改期限{'、'.join(o.deadlines)}{more}")
-    print(f"共出具责令限期整改指令书 {len(result.orders)} 份")
+        print(f"已{o.verb}：{o.number} {o.enterprise}，问题{o.n_items}项，整改期限{'、'.join(o.deadlines)}{more}")
+    for line in result.skipped:
+        print(line)
+    counts = {verb: sum(1 for o in result.orders if o.verb == verb) for verb in ("出具", "补出", "重新生成")}
+    if counts["重新生成"]:
+        print(f"共重新生成责令限期整改指令书 {counts['重新生成']} 份")
+    else:
+        more = f"（另补出此前中断未生成文书的 {counts['补出']} 份）" if counts["补出"] else ""
+        print(f"共出具责令限期整改指令书 {counts['出具']} 份{more}")
     for r in result.records:
         print(f"现场检查记录：{r}")
     if result.merged:

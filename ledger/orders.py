@@ -3,12 +3,21 @@
 Numbers look like （城区）应急责改〔2023〕15号: serial per authority, document code and
 year, taken from order_counters inside the caller's BEGIN IMMEDIATE transaction, so two
 processes never get the same number and a number is never reused (voiding keeps it).
+
+An order run chooses its hazards (open_hazards), claims and numbers them (create_orders) in that
+one transaction, then prints the documents and marks the orders printed (mark_printed). A run
+holds a PrintRun while it prints, so a later run can take over what a stopped run left unprinted
+(claim_unprinted) without touching what a live run is printing.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Iterable
 
 from ledger import queries
@@ -38,10 +47,12 @@ class OrderDraft:
     address: str = ""
     principal: str = ""
     town: str = ""
-    # filled by create_orders
+    # filled by create_orders (or read back by order_draft)
     id: int | None = None
     number: str = ""
     serial: int = 0
+    issued: str = ""
+    same_as: str = ""                  # a typed-in draft not numbered: the live order with the same content
     extra: dict = field(default_factory=dict)
 
 
@@ -91,7 +102,10 @@ def enterprise_id(con: sqlite3.Connection, name: str, address: str = "", town: s
 
 def open_hazards(con: sqlite3.Connection, enterprises: Iterable[str] | None = None, town: str | None = None,
                  since: str | None = None, until: str | None = None, source: str | None = None) -> list[dict]:
-    """Open, active hazards (ledger.queries.hazards filters) not already under a live (non-void) order."""
+    """Open, active hazards (ledger.queries.hazards filters) not already under a live (non-void) order.
+
+    To order them, call inside the transaction(con) that runs create_orders: another run cannot claim
+    them in between."""
     names = list(enterprises) if enterprises else [None]
     found: dict[int, dict] = {}
     for name in names:
@@ -109,44 +123,157 @@ def add_event(con: sqlite3.Connection, hazard_id: int, actor: str, action: str,
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", (hazard_id, at or now(), actor, action, from_status, to_status, note))
 
 
+def fingerprint(draft: OrderDraft) -> str | None:
+    """The identity of a draft typed in (no ledger hazards): its enterprise, problems and deadlines."""
+    if any(item.hazard_id is not None for item in draft.items):
+        return None
+    lines = sorted(f"{item.description}\t{item.deadline}" for item in draft.items)
+    return hashlib.sha256("\n".join([enterprise_key(draft.enterprise), *lines]).encode("utf-8")).hexdigest()
+
+
 def create_orders(con: sqlite3.Connection, drafts: list[OrderDraft], authority: str, short_name: str,
-                  code: str, issued: str, actor: str = "") -> list[OrderDraft]:
-    """Number and store the drafts in one transaction; items without a hazard get one (origin manual)."""
+                  code: str, issued: str, actor: str = "", print_run: str | None = None) -> list[OrderDraft]:
+    """Number and store the drafts; call inside transaction(con), with the hazards chosen in it.
+
+    Items without a hazard get one (origin manual). A typed-in draft with the same content as a live
+    order is not numbered again: its `same_as` names that order. Returns the drafts numbered."""
+    if not con.in_transaction:
+        raise RuntimeError("create_orders() must run inside transaction(con)")
+    fresh = []
+    for draft in drafts:
+        same = con.execute("SELECT number FROM orders WHERE fingerprint = ? AND status != 'void'",
+                           (fingerprint(draft),)).fetchone()
+        if same:
+            draft.same_as = same[0]
+        else:
+            fresh.append(draft)
     year = int(issued[:4])
+    serials = allocate(con, authority, code, year, len(fresh)) if fresh else []
+    stamp = now()
+    for draft, serial in zip(fresh, serials):
+        draft.serial, draft.issued = serial, issued
+        draft.number = format_number(short_name, code, year, serial)
+        ent_id = enterprise_id(con, draft.enterprise, draft.address, draft.town)
+        cur = con.execute(
+            "INSERT INTO orders (number, authority, code, year, serial, enterprise_id, enterprise, address,"
+            " principal, issued, status, actor, created_at, print_run, fingerprint)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (draft.number, authority, code, year, serial, ent_id, draft.enterprise, draft.address,
+             draft.principal, issued, "issued", actor, stamp, print_run, fingerprint(draft)))
+        draft.id = cur.lastrowid
+        for seq, item in enumerate(draft.items, 1):
+            if item.hazard_id is None:
+                item.hazard_id = con.execute(
+                    "INSERT INTO hazards (enterprise_id, enterprise, town, description, origin, found_date,"
+                    " deadline, status) VALUES (?, ?, ?, ?, 'manual', ?, ?, 'open')",
+                    (ent_id, draft.enterprise, draft.town or None, item.description, issued,
+                     item.deadline)).lastrowid
+                add_event(con, item.hazard_id, actor, "found", None, "open", "指令书录入", stamp)
+            else:
+                con.execute("UPDATE hazards SET deadline = ? WHERE id = ?", (item.deadline, item.hazard_id))
+            con.execute("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline, basis,"
+                        " basis_source) VALUES (?,?,?,?,?,?,?)",
+                        (draft.id, seq, item.hazard_id, item.description, item.deadline, item.basis,
+                         item.basis_source))
+            add_event(con, item.hazard_id, actor, "ordered", "open", "open",
+                      f"{draft.number} 第{seq}项，限{item.deadline}前整改", stamp)
+    return fresh
+
+
+# --- printing: who prints which order, and what is printed ---------------------------------------
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+class PrintRun:
+    """A run's hold on the orders it prints, kept from before it claims them until it ends.
+
+    The run's token goes into orders.print_run; the run holds an exclusive lock on a small file
+    beside the ledger (<ledger>-run-<token>.lock). The operating system drops the lock when the
+    process ends, even when it is killed, so run_alive tells a live run from a stopped one.
+    SQLite takes the lock, so this works alike on Windows and Linux.
+    """
+
+    def __init__(self, con: sqlite3.Connection):
+        self.token = uuid.uuid4().hex
+        self.path = run_lock_path(con, self.token)
+        self._lock = sqlite3.connect(str(self.path), isolation_level=None)
+        self._lock.execute("BEGIN EXCLUSIVE")
+
+    def close(self) -> None:
+        self._lock.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "PrintRun":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def run_lock_path(con: sqlite3.Connection, token: str) -> Path:
+    ledger = con.execute("PRAGMA database_list").fetchone()[2]      # the main database's file
+    return Path(f"{ledger}-run-{token}.lock")
+
+
+def run_alive(con: sqlite3.Connection, token: str | None) -> bool:
+    """Whether the run with this token still holds its lock (a token not ours counts as ended)."""
+    if not token or not _TOKEN.fullmatch(token):
+        return False
+    path = run_lock_path(con, token)
+    try:
+        lock = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, timeout=0, isolation_level=None)
+    except sqlite3.OperationalError:
+        return False                                                # no lock file: the run has ended
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+        lock.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        lock.close()
+
+
+def claim_unprinted(con: sqlite3.Connection, run: PrintRun) -> tuple[list[int], int]:
+    """Take over the live orders numbered but never printed whose run has ended; call inside transaction(con).
+
+    Returns the ids taken (by number) and how many unprinted orders live runs are still printing."""
+    if not con.in_transaction:
+        raise RuntimeError("claim_unprinted() must run inside transaction(con)")
+    alive: dict[str | None, bool] = {}
+    taken, busy = [], 0
+    for row in con.execute("SELECT id, print_run FROM orders WHERE printed_at IS NULL AND status != 'void'"
+                           " ORDER BY year, code, serial").fetchall():
+        token = row["print_run"]
+        if token not in alive:
+            alive[token] = run_alive(con, token)
+        if alive[token]:
+            busy += 1
+        else:
+            taken.append(row["id"])
+    con.executemany("UPDATE orders SET print_run = ? WHERE id = ?", [(run.token, i) for i in taken])
+    for token, live in alive.items():
+        if not live and token and _TOKEN.fullmatch(token):
+            run_lock_path(con, token).unlink(missing_ok=True)      # a killed run's leftover
+    return taken, busy
+
+
+def mark_printed(con: sqlite3.Connection, files: dict[int, str]) -> None:
+    """Record each order's document (order id → path); printed_at keeps the first printing."""
     with transaction(con):
-        serials = allocate(con, authority, code, year, len(drafts)) if drafts else []
         stamp = now()
-        for draft, serial in zip(drafts, serials):
-            draft.serial = serial
-            draft.number = format_number(short_name, code, year, serial)
-            ent_id = enterprise_id(con, draft.enterprise, draft.address, draft.town)
-            cur = con.execute(
-                "INSERT INTO orders (number, authority, code, year, serial, enterprise_id, enterprise, address,"
-                " principal, issued, status, actor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (draft.number, authority, code, year, serial, ent_id, draft.enterprise, draft.address,
-                 draft.principal, issued, "issued", actor, stamp))
-            draft.id = cur.lastrowid
-            for seq, item in enumerate(draft.items, 1):
-                if item.hazard_id is None:
-                    item.hazard_id = con.execute(
-                        "INSERT INTO hazards (enterprise_id, enterprise, town, description, origin, found_date,"
-                        " deadline, status) VALUES (?, ?, ?, ?, 'manual', ?, ?, 'open')",
-                        (ent_id, draft.enterprise, draft.town or None, item.description, issued,
-                         item.deadline)).lastrowid
-                    add_event(con, item.hazard_id, actor, "found", None, "open", "指令书录入", stamp)
-                else:
-                    con.execute("UPDATE hazards SET deadline = ? WHERE id = ?", (item.deadline, item.hazard_id))
-                con.execute("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline, basis,"
-                            " basis_source) VALUES (?,?,?,?,?,?,?)",
-                            (draft.id, seq, item.hazard_id, item.description, item.deadline, item.basis,
-                             item.basis_source))
-                add_event(con, item.hazard_id, actor, "ordered", "open", "open",
-                          f"{draft.number} 第{seq}项，限{item.deadline}前整改", stamp)
-    return drafts
+        con.executemany("UPDATE orders SET file = ?, printed_at = COALESCE(printed_at, ?) WHERE id = ?",
+                        [(path, stamp, order_id) for order_id, path in files.items()])
 
 
-def set_order_file(con: sqlite3.Connection, order_id: int, path: str) -> None:
-    con.execute("UPDATE orders SET file = ? WHERE id = ?", (path, order_id))
+def order_draft(con: sqlite3.Connection, order_id: int) -> OrderDraft:
+    """An order as the ledger holds it, ready to print (again)."""
+    o = con.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
+    items = [OrderItem(i["description"], i["deadline"], i["basis"], i["basis_source"], i["hazard_id"])
+             for i in items_of(con, order_id)]
+    return OrderDraft(o["enterprise"], items, address=o["address"] or "", principal=o["principal"] or "",
+                      id=o["id"], number=o["number"], serial=o["serial"], issued=o["issued"])
 
 
 def get_order(con: sqlite3.Connection, number: str) -> sqlite3.Row:

@@ -110,9 +110,14 @@ def test_merged_print_file_and_register(ledger_batch):
     assert doc_xml(result.merged).count("<w:sectPr") == len(result.orders)
     ws = load_workbook(result.register).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("编号", "被检查单位", "问题数", "整改期限", "出具日期", "状态")
+    assert rows[0] == ("编号", "被检查单位", "问题数", "整改期限", "出具日期", "状态", "文书生成")
     jia = next(r for r in rows if r[1] == "晋城市城区甲建材有限公司")
     assert jia[2] == 3 and jia[3] == "2023-03-15至2023-03-20" and jia[4] == ISSUED and jia[5] == "已下达"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", jia[6])                  # the day its document was printed
+    # named by the run's numbers, so another run into the same folder writes its own
+    assert result.merged.name == "指令书合并打印（2023年第1至2号）.docx"
+    assert result.register.name == "指令书登记簿（2023年第1至2号）.xlsx"
+    assert not list(result.merged.parent.glob(".~*"))                    # no temporary file left behind
 
 
 def test_hazards_under_an_order_are_not_ordered_again_and_void_frees_them(ledger_batch):
@@ -258,9 +263,100 @@ def test_hazard_list_xlsx_roundtrip_by_cli(tmp_path):
     assert "依据：《消防法》第二十八条" in text                 # the inspector's basis wins
     assert "现责令你单位对上述第2、3项问题于2023年3月25日前" in text
     assert "依据：____" in doc_text(next(f for f in files if "庚饭店" in f.name))
-    # a bad date in the list names the file and row
+    # a bad date in the list names the file and row; the list's other order is issued already
     ws.cell(row=2, column=5).value = "下周"
     wb.save(blank)
     run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "order", "--hazards", str(blank), "--db", str(db),
-                          "-o", str(out)], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 2 and "第2行" in run.stderr and "下周" in run.stderr
+                          "-o", str(out), "--date", "2023-03-12"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "未出具（晋城市城区己化工有限公司）" in run.stderr
+    assert "第2行" in run.stderr and "下周" in run.stderr
+    assert "未出具（晋城市城区庚饭店）：与已出具的（城区）应急责改〔2023〕2号内容相同，不重复出具" in run.stderr
+
+
+def test_one_bad_enterprise_is_left_out_and_the_others_issued_on_every_route(tmp_path):
+    """Ledger, hazard list and spec: the bad enterprise is named, the others get their orders."""
+    db = tmp_path / "t.db"
+    con = connect(db)
+    add_hazard(con, "晋城市城区甲建材有限公司", "成品库安全出口上锁", "2023-03-20")
+    add_hazard(con, "晋城市城区壬纸箱厂", "仓库电气线路私拉乱接", "2023-03-01")        # before the issue date
+    con.close()
+    got = order.issue_orders(db=db, out_dir=tmp_path / "ledger", issued=ISSUED)
+    assert [o.enterprise for o in got.orders] == ["晋城市城区甲建材有限公司"]
+    assert got.skipped == ["未出具（晋城市城区壬纸箱厂）：台账隐患 2（晋城市城区壬纸箱厂）："
+                           "整改期限2023-03-01早于出具日期2023-03-10，请改为今后的日期"]
+
+    hazards = order.write_hazard_template(tmp_path / "清单.xlsx")
+    wb = load_workbook(hazards)
+    for r, row in enumerate([("晋城市城区癸饭店", "", "", "后厨燃气未装报警器", "2023-03-02"),
+                             (None, None, None, "灭火器过期", "2023-03-30"),
+                             ("晋城市城区子五金店", "", "", "疏散通道堆放货物", "2023-03-30"),
+                             (None, None, None, "", "2023-03-30")], 2):         # no problem text
+        for c, v in enumerate(row, 1):
+            if v is not None:
+                write(wb.active, r, c, v)
+    write(wb.active, 6, 1, "晋城市城区丑服装厂")
+    write(wb.active, 6, 4, "配电箱无防护门")
+    write(wb.active, 6, 5, "2023-03-30")
+    wb.save(hazards)
+    got = order.issue_orders(db=db, out_dir=tmp_path / "list", hazards_xlsx=hazards, issued=ISSUED)
+    assert [o.enterprise for o in got.orders] == ["晋城市城区丑服装厂"]
+    assert got.skipped[0].startswith("未出具（晋城市城区癸饭店）：") and "第2行：整改期限2023-03-02早于" in got.skipped[0]
+    assert got.skipped[1].startswith("未出具（晋城市城区子五金店）：") and "第5行：问题描述为空" in got.skipped[1]
+
+    spec = _spec(tmp_path, yaml.safe_dump({"orders": [
+        {"enterprise": "晋城市城区寅酒店", "deadline": "2023-03-05", "items": ["厨房排烟道油污"]},
+        {"enterprise": "晋城市城区卯超市", "items": ["安全出口指示灯损坏"]},
+        {"enterprise": "晋城市城区辰加油站", "deadline": "2023-03-31", "items": ["卸油区静电接地损坏"]}]},
+        allow_unicode=True))
+    got = order.issue_orders(db=db, out_dir=tmp_path / "spec", spec=spec, issued=ISSUED)
+    assert [o.enterprise for o in got.orders] == ["晋城市城区辰加油站"]
+    assert [line.split("：")[0] for line in got.skipped] == ["未出具（晋城市城区寅酒店）", "未出具（晋城市城区卯超市）"]
+    assert "缺少整改期限" in got.skipped[1]
+    assert [o.number for o in got.orders] == ["（城区）应急责改〔2023〕3号"]       # numbers go on without gaps
+
+
+def test_a_failed_printing_keeps_the_numbers_and_the_next_run_finishes_it(tmp_path, monkeypatch):
+    db = tmp_path / "t.db"
+    con = connect(db)
+    for name in ("晋城市城区甲建材有限公司", "晋城市城区乙机械厂", "晋城市城区丙商贸公司"):
+        add_hazard(con, name, "安全出口上锁", "2023-03-20")
+    con.close()
+    save = order.PreparedTemplate.save
+    calls = []
+
+    def full_disk_at_second(self, xml, out):
+        calls.append(out)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        return save(self, xml, out)
+
+    monkeypatch.setattr(order.PreparedTemplate, "save", full_disk_at_second)
+    with pytest.raises(PaichaError, match="文书生成失败（磁盘已满）.*再次运行 cli.py order") as e:
+        order.issue_orders(db=db, out_dir=tmp_path / "o", issued=ISSUED)
+    assert e.value.code == "print_failed"
+    monkeypatch.undo()
+    con = connect(db)
+    assert [r[0] for r in con.execute("SELECT status FROM orders WHERE printed_at IS NULL")] == ["issued"] * 3
+    con.close()
+    got = order.issue_orders(db=db, out_dir=tmp_path / "o", unprinted_only=True)
+    assert [(o.number, o.verb) for o in got.orders] == [(f"（城区）应急责改〔2023〕{n}号", "补出") for n in (1, 2, 3)]
+    assert len(list((tmp_path / "o").glob("*_责令限期整改指令书.docx"))) == 3
+    assert not list(tmp_path.glob("*-run-*.lock"))
+
+
+def test_a_document_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    spec = _spec(tmp_path, "enterprise: 某公司\ndeadline: 2023-03-20\nitems: [安全出口上锁]\n")
+    path = order.issue_orders(db=None, out_dir=tmp_path / "o", spec=spec, issued=ISSUED).orders[0].path
+    before = path.read_bytes()
+    template = order.prepared(order.ORDER_TEMPLATE)
+    writestr = zipfile.ZipFile.writestr
+
+    def fail_midway(self, name, data, *a, **k):
+        if name == "word/document.xml":
+            raise OSError("磁盘已满")
+        return writestr(self, name, data, *a, **k)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", fail_midway)
+    with pytest.raises(OSError):
+        template.save(doc_xml(path).replace("安全出口上锁", "别的内容"), path)
+    assert path.read_bytes() == before and not list(path.parent.glob(".~*"))
