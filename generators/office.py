@@ -2,15 +2,18 @@
 
 One soffice process per batch, a private profile per worker (two processes
 sharing a profile silently write nothing), a timeout, and every output checked.
+Profiles and temp files live in the run folder (schema/runfiles.py); soffice runs
+in its own process group, killed whole on a timeout or an interruption.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
+from schema import runfiles
 from schema.errors import InputError, PaichaError
 
 FONTS_CONF = Path(__file__).parent / "fonts" / "fonts.conf"
@@ -24,12 +27,33 @@ def soffice_binary() -> str:
     return exe
 
 
-def _profile_dir() -> Path:
-    """A profile private to this process, reused across calls."""
-    base = Path(tempfile.gettempdir()) / "paicha-soffice"
-    prof = base / f"profile-{os.getpid()}"
-    prof.mkdir(parents=True, exist_ok=True)
-    return prof
+def _run_soffice(cmd: list[str], env: dict, timeout: int) -> None:
+    """Run soffice in its own process group; the whole group is killed on a timeout or an exception
+    (soffice is a script starting oosplash starting soffice.bin: killing the first leaves the others)."""
+    proc = None
+    try:
+        with runfiles.signals_deferred():      # registered before a signal can act
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                                    start_new_session=True)
+            runfiles.add_child(proc.pid)
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+    except BaseException:          # a signal unwinding the run
+        if proc is not None:
+            _kill_group(proc)
+        raise
+    finally:
+        if proc is not None:
+            runfiles.drop_child(proc.pid)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    proc.wait()
 
 
 def convert(paths: list[Path], target: str, outdir: Path, timeout: int = DEFAULT_TIMEOUT) -> dict[Path, Path]:
@@ -44,19 +68,16 @@ def convert(paths: list[Path], target: str, outdir: Path, timeout: int = DEFAULT
     outdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["FONTCONFIG_FILE"] = str(FONTS_CONF)
-    env.setdefault("HOME", tempfile.gettempdir())
+    env["TMPDIR"] = str(runfiles.run_dir())          # LibreOffice's own temp files go with the run
+    env.setdefault("HOME", str(runfiles.run_dir()))
     cmd = [
         soffice_binary(),
-        f"-env:UserInstallation=file://{_profile_dir()}",
+        f"-env:UserInstallation=file://{runfiles.office_profile()}",
         "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
         "--convert-to", target, "--outdir", str(outdir),
         *[str(p) for p in paths],
     ]
-    try:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired:
-        pass
+    _run_soffice(cmd, env, timeout)
     ext = target.split(":")[0]
     out: dict[Path, Path] = {}
     for p in paths:
@@ -68,7 +89,7 @@ def convert(paths: list[Path], target: str, outdir: Path, timeout: int = DEFAULT
 
 def convert_one(path: Path, target: str, outdir: Path | None = None, timeout: int = DEFAULT_TIMEOUT) -> Path:
     """Convert a single file; raises InputError naming the file when nothing came out."""
-    outdir = Path(outdir) if outdir else Path(tempfile.mkdtemp(prefix="paicha-conv-"))
+    outdir = Path(outdir) if outdir else runfiles.temp_dir("conv-")
     res = convert([Path(path)], target, outdir, timeout)
     if Path(path) not in res:
         raise InputError(f"{path}：LibreOffice 无法转换此文件（文件可能已损坏、加密或格式不符）", code="convert_failed")
@@ -79,9 +100,12 @@ def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = DEFAULT_TIMEOUT) 
     """Render a .docx/.xlsx to PDF next to it (or at `pdf`)."""
     docx = Path(docx)
     target_dir = Path(pdf).parent if pdf else docx.parent
-    with tempfile.TemporaryDirectory(prefix="paicha-pdf-") as tmp:
-        out = convert_one(docx, "pdf", Path(tmp), timeout)
+    tmp = runfiles.temp_dir("pdf-")
+    try:
+        out = convert_one(docx, "pdf", tmp, timeout)
         final = Path(pdf) if pdf else target_dir / (docx.stem + ".pdf")
         final.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return final

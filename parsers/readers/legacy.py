@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generators.office import convert, convert_one
 from parsers.readers.sniff import sniff
+from schema import runfiles
 from schema.errors import InputError
 
 # sniffed kind → (extension LibreOffice should see, target format)
@@ -29,7 +30,7 @@ def needs_conversion(path: Path) -> bool:
     """True for a readable legacy file (unreadable ones are left for read_file to report)."""
     try:
         return sniff(path) in CONVERSIONS
-    except InputError:
+    except Exception:  # noqa: BLE001 — any unreadable file: read_file says why
         return False
 
 
@@ -41,7 +42,7 @@ def convert_legacy(paths: list[Path], workdir: Path) -> dict[Path, Path]:
         p = Path(p)
         try:
             kind = sniff(p)
-        except InputError:
+        except Exception:  # noqa: BLE001 — unreadable: read_file says why
             continue
         if kind not in CONVERSIONS:
             continue
@@ -63,7 +64,7 @@ def convert_legacy(paths: list[Path], workdir: Path) -> dict[Path, Path]:
 def convert_single(path: Path, display: str, kind: str) -> tuple[Path, tempfile.TemporaryDirectory]:
     """Convert one legacy file; returns the result and the temp dir holding it (caller cleans up)."""
     ext, target = CONVERSIONS[kind]
-    tmp = tempfile.TemporaryDirectory(prefix="paicha-legacy-")
+    tmp = tempfile.TemporaryDirectory(prefix="legacy-", dir=runfiles.run_dir())
     link = Path(tmp.name) / f"f00000{ext}"
     _link(Path(path), link)
     try:
