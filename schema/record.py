@@ -48,6 +48,12 @@ def error_line(source: dict[str, Any], code: str, message: str) -> dict[str, Any
     return {"source": source, "error": {"code": code, "message": message}}
 
 
+def outcome_line(source: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    """The JSONL object for a file read without error that gave no record: code "no_table"
+    (no table in it) or "own_output" (a file paicha wrote, skipped)."""
+    return {"source": source, "outcome": {"code": code, "message": message}}
+
+
 def leaf_fields(value: Any, prefix: str = "") -> dict[str, Any]:
     """{"data.rows[0].unit": …}: every leaf of a record part by its dotted path (lists of scalars stay whole)."""
     out: dict[str, Any] = {}

@@ -2,7 +2,9 @@
 
     python tests/badfiles.py OUTDIR      # writes them all and prints the list
 
-`build(outdir)` returns {file name: expected InputError code, or None if it must read}.
+`build(outdir)` returns {file name: expected InputError code, or None if it must read};
+`build_crashers(outdir)` the files that once crashed the whole batch outside any InputError
+(issue 9), with the outcome the pipeline must give them.
 Everything is made at test time in a temp dir, in well under a second (the 2 GB
 zip bomb is a repeated deflate block, never 2 GB of memory or disk). Also here:
 `raw_zip` (a zip writer that stores names exactly as given, e.g. GBK like
@@ -280,6 +282,34 @@ def build(outdir: Path, legacy_doc: Path | None = None) -> dict[str, str | None]
     make_xlsx(outdir / "injection.xlsx", INJECTIONS)
     cases["injection.docx"] = cases["injection.xlsx"] = None
     return cases
+
+
+def damaged_deflate(src: Path, dst: Path, part: str = "[Content_Types].xml") -> Path:
+    """An OOXML package whose `part` has a broken deflate stream (zlib: "invalid block type")."""
+    with zipfile.ZipFile(src) as z:
+        members = [stored_member(i.filename, z.read(i.filename)) for i in z.infolist()]
+    for m in members:
+        if m["name"] == part.encode():
+            m["data"] = b"\xff" * len(m["data"])
+    return raw_zip(dst, members)
+
+
+def build_crashers(outdir: Path) -> dict[str, tuple[str, str | None]]:
+    """{file name: (outcome, error code)} for the inputs of issue 9 that escaped the per-file handling."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    good_xlsx = make_xlsx(outdir.parent / "crash-src.xlsx")
+    good_docx = make_docx(outdir.parent / "crash-src.docx").read_bytes()
+    damaged_deflate(good_xlsx, outdir / "damaged_deflate.xlsx")
+    # WinRAR-style: the UTF-8 flag set on a GBK name; the member is read, its name decoded as GBK
+    raw_zip(outdir / "gbk_flagged.zip", [{"name": "督导检查表.docx".encode("gbk"), "data": deflate(good_docx),
+                                          "size": len(good_docx), "crc": zlib.crc32(good_docx), "flags": 0x800}])
+    # the same broken stream inside a zip member
+    with zipfile.ZipFile(outdir / "member_deflate.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(damaged_deflate(good_xlsx, outdir.parent / "crash-inner.xlsx"), "统计表.xlsx")
+        z.writestr("摸底表.docx", good_docx)
+    return {"damaged_deflate.xlsx": ("error", "corrupt"), "gbk_flagged.zip": ("records", None),
+            "member_deflate.zip": ("records", None)}
 
 
 if __name__ == "__main__":

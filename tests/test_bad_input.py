@@ -2,6 +2,7 @@
 Chinese message naming the file, and the files after it are still read."""
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -115,3 +116,64 @@ def test_html_under_xlsx_says_what_it_is(bad):
     with pytest.raises(InputError) as exc:
         read_file(d / "html.xlsx")
     assert "网页 HTML" in exc.value.message and "另存为 .xlsx" in exc.value.message
+
+
+# --- the whole bad batch through the pipeline: one outcome each, all in Chinese (issue 9) --------
+
+# words that may stand in a Chinese message: formats and products, never exception text
+ASCII_ALLOWED = {"docx", "doc", "xlsx", "xls", "xlsb", "wps", "et", "pdf", "zip", "rar", "html", "mht",
+                 "xml", "ole", "word", "excel", "office", "opendocument", "libreoffice", "mb", "utf"}
+
+
+@pytest.fixture(scope="session")
+def bad_batch(bad, tmp_path_factory):
+    from parsers import pipeline
+    from tests.badfiles import build_crashers
+    d, cases = bad
+    crash_dir = tmp_path_factory.mktemp("crashers") / "files"
+    crashers = build_crashers(crash_dir)
+    state = tmp_path_factory.mktemp("state")
+    old = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(state)
+    try:
+        summary = pipeline.parse([d, crash_dir], workers=2, progress=False)
+    finally:
+        os.environ.pop("XDG_STATE_HOME") if old is None else os.environ.__setitem__("XDG_STATE_HOME", old)
+    return summary, cases, crashers
+
+
+def test_issue9_crashers_fail_alone(bad_batch):
+    summary, cases, crashers = bad_batch
+    by_name = {Path(o["path"]).name: o for o in summary.outcomes}
+    assert len(summary.outcomes) == summary.files_seen == len(cases) + len(crashers)
+    for name, (outcome, code) in crashers.items():
+        assert (by_name[name]["outcome"], by_name[name]["code"]) == (outcome, code), by_name[name]
+    assert "压缩数据已损坏" in by_name["damaged_deflate.xlsx"]["message"]
+    members = {Path(p).name: c for p, c, _ in summary.errors}
+    assert members["member_deflate.zip!统计表.xlsx"] == "corrupt"
+    for name, code in cases.items():
+        assert by_name[name]["outcome"] == ("records" if code is None else "error"), by_name[name]
+
+
+def test_gbk_name_under_utf8_flag_is_read(bad_batch, tmp_path):
+    from tests.badfiles import build_crashers
+    build_crashers(tmp_path / "c")
+    docs = read_file(tmp_path / "c" / "gbk_flagged.zip", display_path="回执.zip")
+    assert [d.path for d in docs] == ["回执.zip!督导检查表.docx"]
+    assert next(docs[0].tables()).grid()[1][1] == "北石店镇五金厂"
+
+
+def test_every_message_is_chinese(bad_batch):
+    summary, _, _ = bad_batch
+    messages = [(p, m) for p, _, m in summary.errors]
+    messages += [(o["path"], o["message"]) for o in summary.outcomes if o["message"]]
+    assert len(messages) >= 25
+    for path, message in messages:
+        rest = message
+        for name in sorted({path, *[p for p, _ in messages]}, key=len, reverse=True):
+            rest = rest.replace(name, "")
+        # the log's path, member, part and sheet names are names, not text
+        rest = re.sub(r"（详情已写入日志 [^）]*）|成员 \S+|工作表 \S+|\w+/[\w./]+\.xml", "", rest)
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", rest)} - ASCII_ALLOWED
+        assert not words, (message, words)
+        assert CHINESE.search(rest), message

@@ -53,7 +53,10 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
     if size > MAX_FILE_BYTES:
         raise InputError(f"{display}：文件过大（{size / (1 << 20):.0f} MB，上限 {MAX_FILE_BYTES >> 20} MB）",
                          code="too_large")
-    kind = sniff(path, display)
+    try:
+        kind = sniff(path, display)
+    except UnicodeDecodeError:              # a zip with the UTF-8 flag on GBK names: read_archive copes
+        kind = "zip"
     refuse_own_output(path, display, kind)      # paicha's own workbooks, documents and PDFs are not returns
     if kind == "zip":
         from parsers.readers.archive import read_archive

@@ -2,19 +2,23 @@
 
 Limits are checked twice: from the central directory (declared sizes) and while
 streaming (actual bytes), because declared sizes can lie. Member names are
-decoded the way Windows writes them (GBK without the UTF-8 flag).
+decoded the way Windows writes them (GBK without the UTF-8 flag; GBK under a
+wrongly set UTF-8 flag is read from a copy with the flag cleared).
 """
 from __future__ import annotations
 
 import copy
 import struct
 import tempfile
+import traceback
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from schema.errors import InputError
+from schema import runfiles
+from schema.errors import INTERNAL_REASON, InputError, OwnOutput, exception_reason
 
 from parsers.readers.xmlsafe import DoctypeScanner
 
@@ -43,12 +47,22 @@ class Budget:
     left: int = MAX_TOTAL_BYTES
 
 
-def open_zip(path: Path, display: str) -> zipfile.ZipFile:
-    """Open a zip and check its central directory against the limits."""
+def open_zip(path: Path, display: str, workdir: Path | None = None) -> zipfile.ZipFile:
+    """Open a zip and check its central directory against the limits.
+
+    `workdir`: where a copy may be written when the UTF-8 flag is set on names that are not
+    UTF-8 (without it such a zip is reported as undecodable)."""
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        try:
+            zf = zipfile.ZipFile(path)
+        except UnicodeDecodeError:
+            if workdir is None:
+                raise
+            zf = zipfile.ZipFile(clear_false_utf8_flags(path, Path(workdir) / "names.zip"))
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise InputError(f"{display}：文件已损坏（压缩结构不完整，可能被截断）", code="corrupt") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{display}：压缩包内文件名的编码无法识别", code="encoding") from exc
     try:
         check_declared(zf, display)
     except InputError:
@@ -100,7 +114,7 @@ def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
                     if budget.left < 0:
                         raise _bomb(display, f"解压后超过上限 {_mb(MAX_TOTAL_BYTES)}")
                 yield chunk
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error) as exc:
         raise InputError(f"{display}：文件已损坏（成员 {member_name(info)} 无法解压）", code="corrupt") from exc
     except RuntimeError as exc:
         raise InputError(f"{display}：文件已加密，请去掉密码后重新报送", code="encrypted") from exc
@@ -153,6 +167,40 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+def clear_false_utf8_flags(path: Path, dest: Path) -> Path:
+    """Copy a zip to `dest` with the UTF-8 flag cleared on every member whose name is not UTF-8
+    (some Windows tools set it on GBK names); member_name() then decodes those names as GBK."""
+    data = bytearray(Path(path).read_bytes())
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd < 0:
+        raise zipfile.BadZipFile("no end of central directory")
+    count, cd_size, cd_offset = struct.unpack_from("<HII", data, eocd + 10)
+    pos = cd_offset
+    for _ in range(count):
+        if data[pos:pos + 4] != b"PK\x01\x02":
+            raise zipfile.BadZipFile("bad central directory")
+        flags, = struct.unpack_from("<H", data, pos + 8)
+        n_name, n_extra, n_comment = struct.unpack_from("<HHH", data, pos + 28)
+        local, = struct.unpack_from("<I", data, pos + 42)
+        name = bytes(data[pos + 46:pos + 46 + n_name])
+        if flags & UTF8_FLAG and not _is_utf8(name):
+            struct.pack_into("<H", data, pos + 8, flags & ~UTF8_FLAG)
+            if data[local:local + 4] == b"PK\x03\x04":
+                local_flags, = struct.unpack_from("<H", data, local + 6)
+                struct.pack_into("<H", data, local + 6, local_flags & ~UTF8_FLAG)
+        pos += 46 + n_name + n_extra + n_comment
+    dest.write_bytes(data)
+    return dest
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _unicode_path_extra(extra: bytes) -> str | None:
     pos = 0
     while pos + 4 <= len(extra):
@@ -190,7 +238,8 @@ def read_archive(path: Path, display: str, errors: list[InputError] | None = Non
     from parsers.readers.legacy import convert_legacy, needs_conversion
 
     docs: list = []
-    with open_zip(path, display) as zf, tempfile.TemporaryDirectory(prefix="paicha-zip-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="zip-", dir=runfiles.run_dir()) as tmp, \
+            open_zip(path, display, Path(tmp)) as zf:
         tmpdir = Path(tmp)
         budget = Budget()
         members: list[tuple[Path, str]] = []
@@ -212,11 +261,22 @@ def read_archive(path: Path, display: str, errors: list[InputError] | None = Non
         for dest, member_display in members:
             try:
                 docs += read_any(dest, member_display, converted.get(dest), errors, depth + 1)
-            except InputError as exc:
+            except (InputError, OwnOutput) as exc:
                 if exc.code == "zip_bomb":
                     raise
                 _fail(exc, errors)
+            except Exception as exc:  # noqa: BLE001 — one member's surprise must not lose the others
+                _fail(_member_error(member_display, exc), errors)
     return docs
+
+
+def _member_error(member_display: str, exc: Exception) -> InputError:
+    """An unexpected exception of one member as its Chinese error; the traceback rides along in
+    `details` for the run's log."""
+    code, reason = exception_reason(exc) or ("internal", INTERNAL_REASON)
+    err = InputError(f"{member_display}：{reason}", code=code)
+    err.details = "".join(traceback.format_exception(exc))
+    return err
 
 
 def _fail(exc: InputError, errors: list[InputError] | None) -> None:
