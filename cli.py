@@ -252,8 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from schema import runfiles
+    previous = runfiles.install_signal_handlers()      # SIGTERM / Ctrl-C unwind: temp files removed
     try:
-        rc = args.func(args)
+        with runfiles.run():                           # one temp folder for the whole command
+            rc = args.func(args)
     except PaichaError as e:
         print(f"错误：{e.message}", file=sys.stderr)
         return 2
@@ -266,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:   # output piped into head and the like
         sys.stderr.close()
         return 0
+    finally:
+        runfiles.restore_signal_handlers(previous)
     return int(rc or 0)
 
 

@@ -4,7 +4,8 @@ One sheet per form type (Chinese names from schema/labels.yaml), one row per rec
 row-list forms (统计表, 重大隐患统计表, …) and the 自查表's items get one row per
 data row. A 问题 column lists the record's warnings; the cells they concern are
 filled yellow with a comment (orange "需人工核对" for low OCR confidence).
-A 错误 sheet lists the files that gave no record. Every value goes through
+A 错误 sheet lists the files (and zip members) that could not be read; given the
+run's outcomes, a 文件 sheet lists every input file with its outcome. Every value goes through
 generators.excel.set_cell, so untrusted text never becomes a formula.
 """
 from __future__ import annotations
@@ -24,9 +25,12 @@ from openpyxl.utils import get_column_letter
 
 from generators.excel import set_cell
 from generators.mark import mark_xlsx
+from schema.errors import printable
 from schema.labels import field_label, form_labels, labels
 
 ERRORS_SHEET = "错误"
+FILES_SHEET = "文件"
+OUTCOME_LABELS = {"records": "已解析", "error": "失败", "no_table": "未识别到表格", "skipped": "已跳过"}
 FILL_WARNING = PatternFill("solid", fgColor="FFFF00")        # yellow: a check failed
 FILL_CHECK = PatternFill("solid", fgColor="FFC000")          # orange: low OCR confidence
 HEADER_FONT = Font(bold=True)
@@ -300,8 +304,19 @@ def _error_fields(e: Any) -> tuple[str, str, str]:
     return str(e[0]), str(e[1] if len(e) > 1 else ""), ""
 
 
-def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | None = None) -> Path:
-    """Write the records workbook to `out` (a sheet per form type, then 错误); returns `out`."""
+def _outcome_line(n: int, o: dict) -> Line:
+    """序号, 文件, 结果, 记录数, 说明 of one input file (说明 without the leading path)."""
+    path = printable(o.get("path") or "")
+    message = str(o.get("message") or "")
+    reason = message[len(path) + 1:] if message.startswith(path + "：") else message
+    return [n, _display(path), OUTCOME_LABELS.get(o.get("outcome"), o.get("outcome")),
+            o.get("records") or 0, _display(reason) or None], {}
+
+
+def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | None = None,
+                       outcomes: list[dict] | None = None) -> Path:
+    """Write the records workbook to `out` (a sheet per form type, then 错误, then 文件 when the
+    run's `outcomes` are given: {"path", "outcome", "records", "message"} per input file); returns `out`."""
     out = Path(out)
     groups: dict[str, list[SheetRow]] = defaultdict(list)     # records become rows at once
     titles: dict[str, str] = {}
@@ -316,13 +331,18 @@ def write_records_xlsx(records: Iterable[dict], out: Path, errors: list[dict] | 
         order.append("unknown")
 
     wb = Workbook(write_only=True)
-    used: set[str] = {ERRORS_SHEET}
+    used: set[str] = {ERRORS_SHEET, FILES_SHEET}
     for form_type in order:
         _form_sheet(wb, form_type, groups.pop(form_type), titles[form_type], used)
     error_lines = [([n, *(_display(x) for x in _error_fields(e))], {})
                    for n, e in enumerate(errors or [], start=1)]
     _write_sheet(wb, ERRORS_SHEET, [("seq", "序号"), ("path", "文件"), ("reason", "原因"), ("code", "代码")],
                  error_lines[:WIDTH_SAMPLE], error_lines)
+    if outcomes is not None:
+        file_lines = [_outcome_line(n, o) for n, o in enumerate(outcomes, start=1)]
+        _write_sheet(wb, FILES_SHEET, [("seq", "序号"), ("path", "文件"), ("outcome", "结果"),
+                                       ("records", "记录数"), ("reason", "说明")],
+                     file_lines[:WIDTH_SAMPLE], file_lines)
     out.parent.mkdir(parents=True, exist_ok=True)
     mark_xlsx(wb, "records")          # never read back as returns
     wb.save(out)

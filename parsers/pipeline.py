@@ -6,8 +6,11 @@
     → main process, in input order: ledger (one transaction per file), JSONL, workbook rows.
 
 Results are streamed: at most a few chunks are in flight, so memory stays flat
-however many files there are. A file that fails is reported and never stops the
-batch or touches the ledger.
+however many files there are. Every input file ends in exactly one outcome:
+records, error (one Chinese line naming the file), no_table (read, but no table
+in it) or skipped (paicha's own output). Every per-file step runs under a guard:
+an unexpected exception fails that file only, its traceback goes to the run's log.
+Temp files live in the run folder (schema/runfiles.py).
 """
 from __future__ import annotations
 
@@ -16,16 +19,19 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter, deque
+from contextlib import closing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from schema.errors import InputError, PaichaError
+from schema import runfiles
+from schema.errors import INTERNAL_REASON, InputError, PaichaError, exception_reason, printable
 from parsers.readers.archive import FORM_SUFFIXES
-from schema.record import Record, error_line
+from schema.record import Record, error_line, outcome_line
 
 EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
 LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"}   # grouped: one LibreOffice start
@@ -33,6 +39,10 @@ CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
 UNKNOWN_TITLE = "未识别的表格"
+OUTCOMES = ("records", "error", "no_table", "skipped")
+OUTCOME_LABELS = {"error": "失败", "no_table": "无表格", "skipped": "跳过"}    # print_summary line heads
+OWN_OUTPUT_REASON = "已跳过（本工具生成的文件）"
+RUN_OUTPUT_REASON = "已跳过（本次运行的输出文件）"
 
 
 @dataclass
@@ -40,17 +50,29 @@ class Summary:
     files_seen: int = 0
     files_parsed: int = 0
     files_failed: int = 0
+    files_no_table: int = 0
+    files_skipped: int = 0
     records_by_type: Counter = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)        # form_type → Chinese title
     warnings: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)   # (path, code, message); zip members too
+    # one per input file, in input order: {"path", "outcome", "records", "code", "message"}
+    outcomes: list[dict] = field(default_factory=list)
     ledger: dict[str, int] = field(default_factory=lambda: {"new": 0, "unchanged": 0, "superseded": 0})
     outputs: dict[str, str] = field(default_factory=dict)
+    log: str = ""                     # the log file, when a traceback was written to it
     seconds: float = 0.0
 
     @property
     def records(self) -> int:
         return sum(self.records_by_type.values())
+
+    def check(self) -> None:
+        """Every input file has exactly one outcome."""
+        counts = Counter(o["outcome"] for o in self.outcomes)
+        assert (self.files_parsed, self.files_failed, self.files_no_table, self.files_skipped) == \
+            tuple(counts[k] for k in OUTCOMES), counts
+        assert sum(counts.values()) == len(self.outcomes) == self.files_seen, (counts, self.files_seen)
 
 
 # --- input expansion ------------------------------------------------------------------------
@@ -82,7 +104,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
         elif p.is_file():
             take(p)
         else:
-            missing.append((str(p), "not_found", f"{p}：找不到文件或文件夹"))
+            missing.append((str(p), "not_found", f"{printable(p)}：找不到文件或文件夹"))
     return files, missing
 
 
@@ -110,44 +132,67 @@ def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
 
 def parse_chunk(chunk: list[tuple[int, str]]) -> list[dict]:
     """Parse a chunk of files; one plain dict per file (pickled back to the main process)."""
-    legacy = [Path(p) for _, p in chunk if _is_legacy(Path(p))]
-    with tempfile.TemporaryDirectory(prefix="paicha-parse-") as tmp:
-        converted = _convert(legacy, Path(tmp)) if legacy else {}
-        return [parse_one(i, p, converted.get(Path(p))) for i, p in chunk]
+    try:
+        tmp = tempfile.TemporaryDirectory(prefix="parse-", dir=runfiles.run_dir())
+    except Exception as e:  # noqa: BLE001 — no temp folder (disk full …): every file of the chunk says so
+        return [_guard(i, p, lambda: _raise(e)) for i, p in chunk]
+    with tmp:
+        checked = {i: _guard(i, p, lambda: {"legacy": _is_legacy(Path(p))}) for i, p in chunk}
+        legacy = [Path(p) for i, p in chunk if checked[i].get("legacy")]
+        converted = _convert(legacy, Path(tmp.name)) if legacy else {}
+        return [checked[i] if "legacy" not in checked[i] else parse_one(i, p, converted.get(Path(p)))
+                for i, p in chunk]
+
+
+def _raise(e: Exception):
+    raise e
 
 
 def _is_legacy(path: Path) -> bool:
     """A .doc/.xls/.wps/.et (by content) that LibreOffice converts first; unreadable files are left to read_file."""
     from parsers.readers.legacy import needs_conversion
-    try:
-        return needs_conversion(path)
-    except OSError:
-        return False
+    return needs_conversion(path)
 
 
 def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
+    """The chunk's legacy files converted in one go; on any failure none (each file is then converted alone
+    by read_file, which reports its own reason)."""
     from parsers.readers.legacy import convert_legacy
     try:
         return convert_legacy(paths, workdir)
-    except PaichaError:
-        return {}          # read_file then reports each file's own reason
+    except Exception:  # noqa: BLE001
+        return {}
 
 
 def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too)."""
-    member_errors: list[InputError] = []
-    try:
+    def step() -> dict:
+        member_errors: list[InputError] = []
         parts = read_records(path, converted, member_errors)
+        return {"index": index, "path": path, "parts": parts,
+                "member_errors": [_member_line(e, path) for e in member_errors]}
+    return _guard(index, path, step)
+
+
+def _guard(index: int, path: str, step) -> dict:
+    """Run one file's step; whatever it raises becomes that file's result (Chinese, with the
+    traceback kept for the log when the exception was not one of ours)."""
+    try:
+        return step()
     except PaichaError as e:
+        if e.code == "own_output":
+            return {"index": index, "path": path, "skipped": OWN_OUTPUT_REASON}
         return _failure(index, path, e.code, e.message)
-    except OSError as e:
-        return _failure(index, path, "unreadable", f"{path}：无法读取文件（{e.strerror or e}）")
-    except MemoryError:
-        return _failure(index, path, "too_large", f"{path}：文件过大，内存不足")
-    except Exception as e:  # a bug in a reader or recogniser must not stop the batch
-        return _failure(index, path, "internal", f"{path}：解析时出错（{type(e).__name__}: {e}）")
-    return {"index": index, "path": path, "parts": parts,
-            "member_errors": [(_named_path(e.message, path), e.code, e.message) for e in member_errors]}
+    except Exception as e:  # noqa: BLE001 — a reader's surprise must not stop the batch
+        code, reason = exception_reason(e) or ("internal", INTERNAL_REASON)
+        result = _failure(index, path, code, f"{printable(path)}：{reason}")
+        result["traceback"] = "".join(traceback.format_exception(e))
+        return result
+
+
+def _member_line(e: PaichaError, path: str) -> tuple[str, str, str, str]:
+    """(member path, code, message, traceback or "") of an unreadable zip member."""
+    return _named_path(e.message, path), e.code, e.message, getattr(e, "details", "")
 
 
 def _named_path(message: str, default: str) -> str:
@@ -171,7 +216,8 @@ def read_records(path: str, converted: Path | None = None,
             if not rec.source:
                 rec.source = doc.source()
             recs.append(rec.to_json())
-        parts.append({"source": doc.source(), "records": recs})
+        parts.append({"source": doc.source(), "records": recs, "pages": doc.pages,
+                      "tables": sum(1 for _ in doc.tables()), "notes": list(doc.notes)})
         doc.blocks = []          # drop the document model as soon as it is used
     return parts
 
@@ -185,14 +231,24 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
           workers: int = 0, progress: bool = True) -> Summary:
     """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies."""
+    with runfiles.run():
+        return _parse(paths, jsonl, db, xlsx, workers, progress)
+
+
+def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     files, missing = expand(paths)
     summary.files_seen = len(files) + len(missing)
+    # this run's own outputs are never read as returns (a workbook written into the input folder)
+    ours = {Path(o).resolve() for o in (jsonl, db, xlsx) if o}
+    decided = {i: {"index": i, "path": str(f), "skipped": RUN_OUTPUT_REASON}
+               for i, f in enumerate(files) if f.resolve() in ours}
     workers = workers or os.cpu_count() or 1
     bar = _Progress(len(files)) if progress and _progress_wanted() else None
     # long PDFs report their pages too (read_pdf, also inside pool workers) only when the bar is on
     os.environ["PAICHA_PROGRESS"] = "1" if bar else "0"
+    log = _Log()
 
     con = None
     if db:
@@ -206,22 +262,25 @@ def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, 
         summary.outputs["jsonl"] = str(jsonl)
     # records for the workbook are spooled to disk, not held in memory
     spool = tempfile.TemporaryFile("w+", encoding="utf-8") if xlsx else None
-    error_lines: list[dict] = []
+    sink = _Sink(summary, con, out, spool, log)
     try:
         for path, code, message in missing:
-            _fail(summary, error_lines, out, {"path": path}, code, message)
+            sink.outcome(path, "error", code=code, message=message)
         done = 0
-        for result in _results(files, workers):
-            _take(result, summary, con, out, spool, error_lines)
-            done += 1
-            if bar:
-                bar.update(done)
+        # closed on the way out, so an interruption stops the workers before the run folder goes
+        with closing(_results(files, workers, decided)) as results:
+            for result in results:
+                sink.take(result)
+                done += 1
+                if bar:
+                    bar.update(done)
         if bar:
             bar.finish()
         if xlsx:
             from generators.records_xlsx import write_records_xlsx
             spool.seek(0)
-            write_records_xlsx((json.loads(line) for line in spool), Path(xlsx), errors=error_lines)
+            write_records_xlsx((json.loads(line) for line in spool), Path(xlsx), errors=sink.error_lines,
+                               outcomes=summary.outcomes)
             summary.outputs["xlsx"] = str(xlsx)
     finally:
         if out:
@@ -230,18 +289,23 @@ def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, 
             spool.close()
         if con:
             con.close()
+    summary.check()
+    summary.log = str(log.path) if log.used else ""
     _fill_titles(summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _results(files: list[Path], workers: int) -> Iterator[dict]:
+def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None) -> Iterator[dict]:
     """Per-file results in input order; in-process for one worker, else a process pool.
 
+    `decided`: results known without reading (by index); those files are not sent to a worker.
     Chunks finish out of order; finished results wait in `ready` until every earlier
     file is out. At most workers × WINDOW_PER_WORKER chunks run at once.
     """
-    ready: dict[int, dict] = {}
+    ready: dict[int, dict] = dict(decided or {})
+    todo_files = [f for i, f in enumerate(files) if i not in ready]
+    index_of = [i for i in range(len(files)) if i not in ready]
     next_index = 0
 
     def in_order() -> Iterator[dict]:
@@ -250,13 +314,17 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
             yield ready.pop(next_index)
             next_index += 1
 
-    if workers <= 1 or len(files) <= 1:
-        for chunk in _chunks(files, 1):
+    def chunks(n: int) -> list[list[tuple[int, str]]]:
+        return [[(index_of[i], p) for i, p in c] for c in _chunks(todo_files, n)]
+
+    yield from in_order()
+    if workers <= 1 or len(todo_files) <= 1:
+        for chunk in chunks(1):
             ready.update((r["index"], r) for r in parse_chunk(chunk))
             yield from in_order()
         return
     _preload()
-    todo = deque((c, False) for c in _chunks(files, workers))   # (chunk, is a retry)
+    todo = deque((c, False) for c in chunks(workers))   # (chunk, is a retry)
     running: dict[Future, tuple[list, bool]] = {}
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     try:
@@ -275,6 +343,8 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
                 except BrokenProcessPool:
                     broken = True
                     running[fut] = (chunk, retry)
+                except Exception as e:  # noqa: BLE001 — cannot happen (parse_chunk guards), but never stop
+                    ready.update((i, _guard(i, p, lambda: _raise(e))) for i, p in chunk)
             if broken:
                 # a worker died (out of memory, a crash in a native library): new pool; the lost
                 # chunks are retried file by file, and a file that kills a worker alone is reported
@@ -284,19 +354,36 @@ def _results(files: list[Path], workers: int) -> Iterator[dict]:
                 for chunk, retry in running.values():
                     if retry:
                         i, path = chunk[0]
-                        ready[i] = _failure(i, path, "crashed", f"{path}：解析进程意外退出（文件可能过大或已损坏）")
+                        ready[i] = _failure(i, path, "crashed",
+                                            f"{printable(path)}：解析进程意外退出（文件可能过大或已损坏）")
                     else:
                         again += [([item], True) for item in chunk]
                 running.clear()
                 todo = deque(sorted(again, key=lambda c: c[0][0][0])) + todo
             yield from in_order()
+    except BaseException:
+        _stop_workers(pool)        # interrupted: do not wait for conversions in flight
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers (each kills its LibreOffice first, see runfiles)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, ValueError):
+            pass
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.join(timeout=10)
+
+
 def _worker_init() -> None:
-    """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores)."""
+    """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores);
+    on SIGTERM it kills its LibreOffice and exits, Ctrl-C is left to the main process."""
     os.environ.setdefault("PAICHA_OCR_THREADS", "1")
+    runfiles.install_worker_handlers()
 
 
 def _preload() -> None:
@@ -305,52 +392,146 @@ def _preload() -> None:
     import parsers.recognize  # noqa: F401
 
 
-def _take(result: dict, summary: Summary, con, out, spool, error_lines: list[dict]) -> None:
-    """One file's result: ledger first (it may still fail the file), then JSONL and the workbook spool."""
-    path = result["path"]
-    if "error" in result:
-        _fail(summary, error_lines, out, {"path": path}, result["error"]["code"], result["error"]["message"])
-        return
-    parts = result["parts"]
-    for member, code, message in result.get("member_errors", []):
-        _fail(summary, error_lines, out, {"path": member}, code, message, whole_file=False)
-    if not parts and result.get("member_errors"):
-        summary.files_failed += 1       # a zip none of whose members could be read
-        return
-    if con is not None:
-        from ledger import store
-        items = [(p["source"], [Record.from_json(r) for r in p["records"]]) for p in parts]
+class _Log:
+    """The run's log of tracebacks: $XDG_STATE_HOME/paicha/logs (default ~/.local/state), opened on first use."""
+
+    def __init__(self):
+        state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self.path = Path(state) / "paicha" / "logs" / f"parse-{stamp}-{os.getpid()}.log"
+        self.used = False
+
+    def write(self, path: str, text: str) -> str:
+        """Append one file's traceback; returns the Chinese note for its message."""
         try:
-            imported = store.import_many(con, items)
-        except Exception as e:  # the file's transaction was rolled back: nothing of it is in the ledger
-            _fail(summary, error_lines, out, {"path": path}, "ledger", f"{path}：写入台账失败（{e}）")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(f"=== {printable(path)}\n")
+                f.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
+        except OSError:
+            return "（详情无法写入日志）"
+        self.used = True
+        return f"（详情已写入日志 {printable(self.path)}）"
+
+
+class _Sink:
+    """The main side of the run: one outcome per file into the summary, the JSONL, the ledger and the spool."""
+
+    def __init__(self, summary: Summary, con, out, spool, log: _Log):
+        self.summary, self.con, self.out, self.spool, self.log = summary, con, out, spool, log
+        self.error_lines: list[dict] = []           # for the workbook's 错误 sheet
+
+    def take(self, result: dict) -> None:
+        """One file's result (under the guard: the ledger or a surprise here fails only this file)."""
+        path = result["path"]
+        try:
+            self._take(result)
+        except Exception as e:  # noqa: BLE001
+            code, reason = exception_reason(e) or ("internal", INTERNAL_REASON)
+            note = self.log.write(path, "".join(traceback.format_exception(e)))
+            self.outcome(path, "error", code=code, message=f"{printable(path)}：{reason}{note}")
+
+    def _take(self, result: dict) -> None:
+        path = result["path"]
+        if "error" in result:
+            message = result["error"]["message"]
+            if "traceback" in result:
+                message = message.removesuffix("。") + self.log.write(path, result["traceback"])
+            self.outcome(path, "error", code=result["error"]["code"], message=message)
             return
-        for r in imported:
-            summary.ledger[r.status] += 1
-            summary.ledger["superseded"] += len(r.superseded)
-    summary.files_parsed += 1
-    for p in parts:
-        for rec in p["records"]:
-            summary.records_by_type[rec["form_type"]] += 1
-            summary.warnings += len(rec.get("warnings") or [])
-            if rec.get("form_title"):
-                summary.titles.setdefault(rec["form_type"], rec["form_title"])
-            line = json.dumps(rec, ensure_ascii=False)
-            if out:
-                out.write(line + "\n")
-            if spool:
-                spool.write(line + "\n")
+        if "skipped" in result:
+            self.outcome(path, "skipped", code="own_output", message=f"{printable(path)}：{result['skipped']}")
+            return
+        parts = result["parts"]
+        members = result.get("member_errors", [])
+        for member, code, message, details in members:
+            if details:
+                message += self.log.write(member, details)
+            self.member_line(member, code, message)
+        n_records = sum(len(p["records"]) for p in parts)
+        if n_records == 0:
+            unreadable = [m for m in members if m[1] != "own_output"]
+            if unreadable:                          # a zip none of whose members gave a table
+                self.outcome(path, "error", code=unreadable[0][1],
+                             message=f"{printable(path)}：压缩包中没有可读的表格（{len(unreadable)} 个文件无法读取）")
+            elif members and not parts:
+                self.outcome(path, "skipped", code="own_output", message=f"{printable(path)}：{OWN_OUTPUT_REASON}")
+            else:
+                self.outcome(path, "no_table", code="no_table", message=_no_table_message(path, parts),
+                             source=parts[0]["source"] if len(parts) == 1 else None)
+            return
+        if self.con is not None:
+            from ledger import store
+            items = [(p["source"], [Record.from_json(r) for r in p["records"]]) for p in parts]
+            try:
+                imported = store.import_many(self.con, items)
+            except Exception as e:  # noqa: BLE001 — the file's transaction was rolled back: nothing of it is in the ledger
+                note = self.log.write(path, "".join(traceback.format_exception(e)))
+                self.outcome(path, "error", code="ledger", message=f"{printable(path)}：写入台账失败{note}")
+                return
+            for r in imported:
+                self.summary.ledger[r.status] = self.summary.ledger.get(r.status, 0) + 1
+                self.summary.ledger["superseded"] += len(r.superseded)
+        notes = [n for p in parts for n in p.get("notes") or []]
+        self.outcome(path, "records", records=n_records, message="；".join(notes))
+        for p in parts:
+            for rec in p["records"]:
+                self._record(rec)
+
+    def _record(self, rec: dict) -> None:
+        s = self.summary
+        s.records_by_type[rec["form_type"]] += 1
+        s.warnings += len(rec.get("warnings") or [])
+        if rec.get("form_title"):
+            s.titles.setdefault(rec["form_type"], rec["form_title"])
+        line = json.dumps(rec, ensure_ascii=False)
+        if self.out:
+            self.out.write(line + "\n")
+        if self.spool:
+            self.spool.write(line + "\n")
+
+    def outcome(self, path: str, outcome: str, records: int = 0, code: str | None = None,
+                message: str = "", source: dict | None = None) -> None:
+        """The one outcome of an input file: counted, listed, and (error, no_table, skipped) written as a line."""
+        s = self.summary
+        message = printable(message)
+        s.outcomes.append({"path": path, "outcome": outcome, "records": records, "code": code, "message": message})
+        if outcome == "records":
+            s.files_parsed += 1
+        elif outcome == "error":
+            s.files_failed += 1
+            s.errors.append((path, code, message))
+            self._write(error_line({"path": path}, code, message))
+        else:
+            if outcome == "no_table":
+                s.files_no_table += 1
+            else:
+                s.files_skipped += 1
+            self._write(outcome_line(source or {"path": path}, code, message))
+
+    def member_line(self, member: str, code: str, message: str) -> None:
+        """An unreadable (or skipped) member of a zip: listed, but not an outcome of its own."""
+        message = printable(message)
+        if code == "own_output":
+            self._write(outcome_line({"path": member}, code, message))
+            return
+        self.summary.errors.append((member, code, message))
+        self._write(error_line({"path": member}, code, message))
+
+    def _write(self, line: dict) -> None:
+        if "error" in line:
+            self.error_lines.append(line)
+        if self.out:
+            self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def _fail(summary: Summary, error_lines: list[dict], out, source: dict, code: str, message: str,
-          whole_file: bool = True) -> None:
-    """Report a failed file (or, whole_file=False, one unreadable member of a zip)."""
-    summary.files_failed += int(whole_file)
-    summary.errors.append((source["path"], code, message))
-    line = error_line(source, code, message)
-    error_lines.append(line)
-    if out:
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+def _no_table_message(path: str, parts: list[dict]) -> str:
+    """"a.pdf：未识别到表格（共 3 页、0 个表格）" and the readers' notes (blank pages skipped …)."""
+    pages = sum(p.get("pages") or 0 for p in parts)
+    tables = sum(p.get("tables") or 0 for p in parts)
+    seen = (f"共 {pages} 页、{tables} 个表格" if pages else f"共 {tables} 个表格") if parts else "压缩包中没有表格文件"
+    notes = "".join(f"；{n}" for p in parts for n in p.get("notes") or [])
+    return f"{printable(path)}：未识别到表格（{seen}）{notes}"
 
 
 def _fill_titles(summary: Summary) -> None:
@@ -368,10 +549,11 @@ def _fill_titles(summary: Summary) -> None:
 # --- output -----------------------------------------------------------------------------------
 
 def print_summary(summary: Summary, file=None) -> None:
-    """The run's tallies in Chinese, then one line per failed file."""
+    """The run's tallies in Chinese, then one line per file (or zip member) that gave no record."""
     file = file or sys.stdout
     p = lambda s="": print(s, file=file)  # noqa: E731
-    p(f"共 {summary.files_seen} 个文件：解析成功 {summary.files_parsed} 个，失败 {summary.files_failed} 个；"
+    p(f"共 {summary.files_seen} 个文件：解析成功 {summary.files_parsed} 个，失败 {summary.files_failed} 个，"
+      f"未识别到表格 {summary.files_no_table} 个，已跳过 {summary.files_skipped} 个；"
       f"得到 {summary.records} 份表格记录（用时 {summary.seconds:.1f} 秒）")
     for t, n in sorted(summary.records_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
         p(f"  {summary.titles.get(t, t)}：{n} 份")
@@ -382,10 +564,21 @@ def print_summary(summary: Summary, file=None) -> None:
           f"更正报送取代旧记录 {led['superseded']} 份")
     for kind, label in (("jsonl", "JSONL 文件"), ("xlsx", "汇总表"), ("db", "台账文件")):
         if kind in summary.outputs:
-            p(f"{label}：{summary.outputs[kind]}")
+            p(f"{label}：{printable(summary.outputs[kind])}")
     for path, _code, message in summary.errors:
-        reason = message[len(path) + 1:] if message.startswith(path + "：") else message
-        p(f"失败：{path}：{reason}")
+        p(f"失败：{_with_path(path, message)}")
+    for o in summary.outcomes:
+        if o["outcome"] in ("no_table", "skipped"):
+            p(f"{OUTCOME_LABELS[o['outcome']]}：{_with_path(o['path'], o['message'])}")
+    if summary.log:
+        p(f"错误详情已写入日志：{printable(summary.log)}")
+
+
+def _with_path(path: str, message: str) -> str:
+    """The message as "path：reason" (messages normally start with the path; escaped either way)."""
+    shown = printable(path)
+    message = printable(message)
+    return message if message.startswith(shown + "：") else f"{shown}：{message}"
 
 
 def _progress_wanted() -> bool:

@@ -6,12 +6,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from parsers import pipeline
-from schema.errors import InputError
+from schema.errors import InputError, OwnOutput
 from schema.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,9 @@ PY = sys.executable
 # --- mechanics, with a stand-in reader ----------------------------------------------------------
 # A stand-in file holds the records it "contains" as JSON after the line "FAKE"; "CRASH" kills
 # the worker process; "LEGACY" is treated as a .doc that needs converting; "ZIP" is an archive
-# whose first member is unreadable and whose second member follows.
+# whose first member is unreadable and whose second member follows; "NOTHING" reads but holds no
+# table (3 pages); "OWN" is one of paicha's own outputs; "BUG" raises an unexpected exception;
+# "ZLIB" breaks the legacy check (zlib.error, as sniffing a damaged .xlsx did).
 
 def fake_record(unit: str, fill: str, found: int) -> dict:
     return Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
@@ -31,6 +34,8 @@ def fake_record(unit: str, fill: str, found: int) -> dict:
 
 
 def fake_needs_conversion(path):
+    if Path(path).read_bytes().startswith(b"ZLIB"):
+        raise zlib.error("Error -3 while decompressing data: invalid block type")
     return Path(path).read_bytes().startswith(b"LEGACY")
 
 
@@ -39,10 +44,19 @@ def fake_read_records(path, converted=None, member_errors=None):
     if text.startswith("ZIP"):      # an archive with one unreadable member, then its good member
         member_errors.append(InputError(f"{path}!坏.docx：文件已损坏", code="corrupt"))
         text = text[4:]
+        if not text:
+            return []
     if not text:
         raise InputError(f"{path}：文件为空（零字节）", code="empty")
     if text.startswith("CRASH"):
         os._exit(1)
+    if text.startswith("OWN"):
+        raise OwnOutput(f"{path}：本工具生成的文件（汇总表），已跳过")
+    if text.startswith("BUG"):
+        raise KeyError("secret internal detail")
+    if text.startswith("NOTHING"):
+        src = {"path": path, "sha256": "x", "format": "pdf"}
+        return [{"source": src, "records": [], "pages": 3, "tables": 0, "notes": ["第 2 页为空白页，已跳过"]}]
     if text.startswith("LEGACY"):
         assert converted is not None, "legacy file was not converted first"
         text = converted.read_text(encoding="utf-8")
@@ -61,7 +75,7 @@ def fake_convert(paths, workdir):
         target = workdir / (p.stem + ".docx")
         target.write_text("FAKE\n" + Path(p).read_text(encoding="utf-8")[7:], encoding="utf-8")
         out[p] = target
-    (workdir.parent / f"convert-call-{os.getpid()}-{len(paths)}-{paths[0].name}").touch()
+    (Path(os.environ["FAKE_MARKS"]) / f"convert-call-{os.getpid()}-{len(paths)}-{paths[0].name}").touch()
     return out
 
 
@@ -73,6 +87,8 @@ def fakes(monkeypatch, tmp_path):
     monkeypatch.setattr(pipeline, "_convert", fake_convert)
     monkeypatch.setattr(pipeline, "_preload", lambda: None)
     monkeypatch.setattr(pipeline.tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.setenv("FAKE_MARKS", str(tmp_path / "tmp"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     (tmp_path / "tmp").mkdir()
     return tmp_path
 
@@ -105,6 +121,9 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     jsonl, db = tmp / "out.jsonl", tmp / "台账.db"
     s = pipeline.parse([src], jsonl=jsonl, db=db, workers=workers, progress=False)
     assert (s.files_seen, s.files_parsed, s.files_failed) == (16, 14, 2)
+    assert [o["outcome"] for o in s.outcomes] == ["records"] * 6 + ["error", "records", "error"] + ["records"] * 7
+    assert s.outcomes[12] == {"path": str(src / "08x-archive.zip"), "outcome": "records", "records": 1,
+                              "code": None, "message": ""}
     assert s.records_by_type == {"campaign_stats": 14}
     assert [(Path(p).name, c) for p, c, _ in s.errors] == [
         ("05x-bad.docx", "wrong_type"), ("06x-empty.docx", "empty"), ("08x-archive.zip!坏.docx", "corrupt")]
@@ -120,6 +139,74 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     again = pipeline.parse([src], db=db, workers=workers, progress=False)
     assert again.ledger == {"new": 0, "unchanged": 14, "superseded": 0}
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 14
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_file_one_outcome(fakes, workers, capsys):
+    """records, error, no_table, skipped: one each per input file, counted, written and printed."""
+    tmp = fakes
+    src = tmp / "mix"
+    write(src / "1.docx", "FAKE\n" + json.dumps([fake_record("镇1", "2023-03-05", 1)], ensure_ascii=False))
+    write(src / "2.pdf", "NOTHING")
+    write(src / "3.xlsx", "OWN")
+    write(src / "4.docx", "BUG")
+    write(src / "5.xlsx", "ZLIB")
+    write(src / "6.zip", "ZIP\n")                 # its only member is unreadable
+    write(src / "7.docx", "FAKE\n" + json.dumps([fake_record("镇7", "2023-03-05", 7)], ensure_ascii=False))
+    jsonl = tmp / "o.jsonl"
+    s = pipeline.parse([src, tmp / "无此文件.docx"], jsonl=jsonl, db=tmp / "l.db", workers=workers, progress=False)
+    got = {Path(o["path"]).name: (o["outcome"], o["code"]) for o in s.outcomes}
+    assert got == {"无此文件.docx": ("error", "not_found"), "1.docx": ("records", None),
+                   "2.pdf": ("no_table", "no_table"), "3.xlsx": ("skipped", "own_output"),
+                   "4.docx": ("error", "internal"), "5.xlsx": ("error", "corrupt"),
+                   "6.zip": ("error", "corrupt"), "7.docx": ("records", None)}
+    assert [Path(o["path"]).name for o in s.outcomes][1:] == [f"{i}.{e}" for i, e in
+                                                            enumerate("docx pdf xlsx docx xlsx zip docx".split(), 1)]
+    assert (s.files_seen, s.files_parsed, s.files_failed, s.files_no_table, s.files_skipped) == (8, 2, 4, 1, 1)
+    assert s.ledger["new"] == 2
+    msg = {Path(o["path"]).name: o["message"] for o in s.outcomes}
+    assert msg["2.pdf"] == f"{src / '2.pdf'}：未识别到表格（共 3 页、0 个表格）；第 2 页为空白页，已跳过"
+    assert msg["3.xlsx"] == f"{src / '3.xlsx'}：已跳过（本工具生成的文件）"
+    assert msg["5.xlsx"].startswith(f"{src / '5.xlsx'}：压缩数据已损坏（详情已写入日志 ")
+    # the unexpected exception: a Chinese line, its traceback in the log (not on screen)
+    assert msg["4.docx"] == f"{src / '4.docx'}：解析时出现内部错误（详情已写入日志 {s.log}）"
+    assert Path(s.log).parent == tmp / "state" / "paicha" / "logs"
+    log = Path(s.log).read_text(encoding="utf-8")
+    assert "KeyError: 'secret internal detail'" in log and "zlib.error" in log and str(src / "4.docx") in log
+    lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [x["outcome"] for x in lines if "outcome" in x] == [
+        {"code": "no_table", "message": msg["2.pdf"]}, {"code": "own_output", "message": msg["3.xlsx"]}]
+    assert [Path(x["source"]["path"]).name for x in lines if "error" in x] == [
+        "无此文件.docx", "4.docx", "5.xlsx", "6.zip!坏.docx", "6.zip"]
+    pipeline.print_summary(s)
+    out = capsys.readouterr().out
+    assert "共 8 个文件：解析成功 2 个，失败 4 个，未识别到表格 1 个，已跳过 1 个；得到 2 份表格记录" in out
+    assert f"无表格：{msg['2.pdf']}" in out and f"跳过：{msg['3.xlsx']}" in out
+    assert f"错误详情已写入日志：{s.log}" in out
+    assert "secret" not in out and "KeyError" not in out and "Traceback" not in out
+    assert sum(ln.startswith("失败：") for ln in out.splitlines()) == 5      # 4 files and the zip's member
+
+
+def test_names_are_inert_in_messages(fakes, capsys):
+    """A newline or a terminal escape in a file name is shown escaped: no forged line, nothing raw."""
+    tmp = fakes
+    src = tmp / "names"
+    write(src / "ok.docx", "FAKE\n" + json.dumps([fake_record("镇1", "2023-03-05", 1)], ensure_ascii=False))
+    write(src / "a\n失败：x.docx", "垃圾")
+    write(src / "b\x1b[31m红.docx", "垃圾")
+    write(src / "c\tBUG.docx", "BUG")
+    s = pipeline.parse([src], jsonl=tmp / "n.jsonl", workers=1, progress=False)
+    pipeline.print_summary(s)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\t" not in out
+    fails = [ln for ln in out.splitlines() if ln.startswith("失败：")]
+    assert len(fails) == 3
+    assert f"失败：{src}/a\\n失败：x.docx：不是可识别的文档格式" in out
+    assert f"失败：{src}/b\\x1b[31m红.docx：" in out and f"失败：{src}/c\\tBUG.docx：解析时出现内部错误" in out
+    assert "\x1b" not in Path(s.log).read_text(encoding="utf-8")
+    for x in map(json.loads, (tmp / "n.jsonl").read_text(encoding="utf-8").splitlines()):
+        if "error" in x:
+            assert "\n" not in x["error"]["message"] and "\x1b" not in x["error"]["message"]
 
 
 def test_resubmission_counts_as_superseded(fakes):
@@ -156,7 +243,7 @@ def test_print_summary_in_chinese(fakes, capsys):
     s = pipeline.parse([tmp / "p"], workers=1, progress=False)
     pipeline.print_summary(s)
     out = capsys.readouterr().out
-    assert "共 2 个文件：解析成功 1 个，失败 1 个" in out
+    assert "共 2 个文件：解析成功 1 个，失败 1 个，未识别到表格 0 个，已跳过 0 个" in out
     assert "镇（街道）、部门大排查大整治行动统计表：1 份" in out
     assert f"失败：{tmp / 'p' / '坏文件.docx'}：不是可识别的文档格式" in out
 
@@ -184,8 +271,10 @@ FORM_TYPES = {"enterprise_register", "self_check", "supervision_check", "campaig
 LEDGER_TABLES = ("sources", "records", "enterprises", "hazards", "hazard_events", "inspections", "stats_rows")
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+def run_cli(*args, state: Path) -> subprocess.CompletedProcess:
+    """`cli.py` in a subprocess; its log (if any) under `state`, not the user's home."""
+    return subprocess.run([PY, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=600, cwd=ROOT,
+                          env={**os.environ, "XDG_STATE_HOME": str(state)})
 
 
 def ledger_counts(db: Path) -> dict:
@@ -216,9 +305,9 @@ def batch(tmp_path_factory):
         z.writestr("损坏的表.docx", good.read_bytes()[:2000])
     out = tmp / "out"
     first = run_cli("parse", src, "--jsonl", out / "records.jsonl", "--db", out / "台账.db",
-                    "--xlsx", out / "汇总.xlsx", "-q")
+                    "--xlsx", out / "汇总.xlsx", "-q", state=tmp / "state")
     counts = ledger_counts(out / "台账.db")
-    second = run_cli("parse", src, "--db", out / "台账.db", "-q")
+    second = run_cli("parse", src, "--db", out / "台账.db", "-q", state=tmp / "state")
     return {"src": src, "out": out, "first": first, "second": second, "counts": counts}
 
 
@@ -265,14 +354,43 @@ def test_jsonl_lines_follow_schema(batch):
     assert ("坏文件/混合报送.zip!督导检查表.docx", "supervision_check") in got
 
 
-def test_workbook_lists_failures(batch):
+def test_workbook_lists_failures_and_every_file(batch):
     import openpyxl
     wb = openpyxl.load_workbook(batch["out"] / "汇总.xlsx", read_only=True)
-    sheet = wb[wb.sheetnames[-1]]
-    text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert wb.sheetnames[-2:] == ["错误", "文件"] and len(wb.sheetnames) >= 9   # a sheet per form type first
+    text = "\n".join(str(c) for row in wb["错误"].iter_rows(values_only=True) for c in row if c)
     for name in ("截断.docx", "空白.xlsx", "网页.xls", "损坏的表.docx"):
         assert name in text
-    assert len(wb.sheetnames) >= 8        # a sheet per form type, then the errors
+    rows = list(wb["文件"].iter_rows(values_only=True))
+    assert rows[0] == ("序号", "文件", "结果", "记录数", "说明")
+    files = sorted(str(p) for p in batch["src"].rglob("*") if p.is_file())
+    assert sorted(r[1] for r in rows[1:]) == files          # every input file, once
+    by_name = {Path(r[1]).name: r for r in rows[1:]}
+    assert by_name["截断.docx"][2:4] == ("失败", 0) and by_name["混合报送.zip"][2:4] == ("已解析", 1)
+    assert by_name["空白.xlsx"][4].startswith("文件为空")
+
+
+def test_own_workbook_in_the_input_folder_is_not_read(tmp_path):
+    """parse --xlsx into the folder it reads, twice: the same records, the workbook skipped."""
+    import shutil
+    src = tmp_path / "回执"
+    src.mkdir()
+    for p in sorted((SAMPLES / "北石店镇").glob("*.docx"))[:2]:
+        shutil.copy(p, src / p.name)
+    runs = []
+    for n in (1, 2):
+        r = run_cli("parse", src, "--xlsx", src / "汇总.xlsx", "--jsonl", tmp_path / f"{n}.jsonl", "-q",
+                    "--workers", "1", state=tmp_path / "state")
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs.append(r.stdout)
+        assert (src / "汇总.xlsx").is_file()
+    first, second = ([json.loads(x) for x in (tmp_path / f"{n}.jsonl").read_text(encoding="utf-8").splitlines()]
+                     for n in (1, 2))
+    assert [x for x in second if "outcome" not in x] == first and len(first) >= 2
+    assert [x["source"]["path"] for x in second if "outcome" in x] == [str(src / "汇总.xlsx")]
+    assert "共 2 个文件：解析成功 2 个" in runs[0]
+    assert "共 3 个文件：解析成功 2 个，失败 0 个，未识别到表格 0 个，已跳过 1 个" in runs[1]
+    assert f"跳过：{src / '汇总.xlsx'}：已跳过（本次运行的输出文件）" in runs[1]
 
 
 def test_ledger_filled_and_rerun_changes_nothing(batch):
