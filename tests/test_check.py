@@ -419,6 +419,35 @@ def test_planted_violation_is_found(good, tmp_path, rule):
     assert hit.message and hit.where and re.search(r"[\u4e00-\u9fff]", hit.message)
 
 
+# GB/T 9704 margins in mm and their Chinese names; the standard allows ±1 mm either way.
+MARGINS = {"top": (37, "上边距"), "bottom": (35, "下边距"), "left": (28, "左边距"), "right": (26, "右边距")}
+
+
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
+
+
+@pytest.mark.parametrize("side", sorted(MARGINS))
+@pytest.mark.parametrize("delta", [2.0, -2.0])
+def test_margin_out_of_tolerance_either_way(good, tmp_path, side, delta):
+    """A margin 2 mm too wide is as wrong as one 2 mm too narrow, on every side."""
+    want, name = MARGINS[side]
+    bad = plant(good, tmp_path / "margin.docx", {D: set_pgmar(side, _twips(want + delta))})
+    problems = check_file(bad)
+    hits = [p.message for p in problems if p.rule == "page.margin"]     # once per section
+    assert hits, format_report(bad, problems)
+    assert all(m.startswith(name) and f"实为 {want + delta:.1f} 毫米" in m for m in hits), hits
+    assert {p.rule for p in problems} <= {"page.margin", "grid.lines", "grid.chars"}
+
+
+@pytest.mark.parametrize("side", sorted(MARGINS))
+def test_margin_within_tolerance_is_clean(good, tmp_path, side):
+    want, _ = MARGINS[side]
+    for delta in (0.8, -0.8):
+        ok = plant(good, tmp_path / "margin.docx", {D: set_pgmar(side, _twips(want + delta))})
+        assert "page.margin" not in {p.rule for p in check_file(ok)}, (side, delta)
+
+
 def test_unformatted_draft_reports_every_group():
     draft = ROOT / "samples" / "word_drafts" / "draft_fagai.docx"
     ids = {p.rule for p in check_file(draft)}
