@@ -142,6 +142,28 @@ def test_check_char_known_codes():
     assert check_char("91350100M000100Y4") == "3"
 
 
+# GB 32100-2015 by hand: character values 0-9 → 0-9, A=10 B=11 … H=17, J=18 … N=22, P=23 Q=24 R=25
+# T=26 U=27 W=28 X=29 Y=30; weights 3^i mod 31; check value = 31 − (Σ value × weight) mod 31, 31 → 0.
+#   北京字节跳动科技有限公司 911101085923662400: Σ = 992 = 32 × 31, 31 − 0 = 31 → 0
+#   上海倾信互联网金融信息服务有限公司 91310000332725243Y (组织机构代码 332725243):
+#   Σ = 714 = 23 × 31 + 1, 31 − 1 = 30 → Y
+@pytest.mark.parametrize("code", ["911101085923662400", "91310000332725243Y"])
+def test_published_codes_with_check_char_0_and_y(code):
+    """The two check values a modulus slip loses first (0 and 30) on real published codes."""
+    assert is_valid(code)
+    assert check_char(code[:17]) == code[17]
+    assert normalize("credit_code", code) == Normalized(code)
+    for other in "0Y":
+        if other != code[17]:
+            assert not is_valid(code[:17] + other)
+
+
+def test_credit_code_tables_are_the_standard():
+    from schema.credit_code import CHARSET, WEIGHTS
+    assert CHARSET == "0123456789ABCDEFGHJKLMNPQRTUWXY"             # no I O S V Z
+    assert WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def test_credit_code_computed_valid_and_wrong_check_char():
     code = _valid_code("91140500MA0GRX1A2")
     assert is_valid(code)
@@ -177,6 +199,11 @@ def test_unknown_kind_is_a_programming_error():
     ("2023年3月1日-3月7日", "2023-03-07"),     # a week: its end date
     ("2023年3月28日至4月3日", "2023-04-03"),
     ("2023年2月1日至2月28日", "2023-02"),
+    # a span starting mid-month is not the whole month, even when it runs to the month's end
+    ("2023年3月15日至3月31日", "2023-03-31"), ("2023.3.2-2023.3.31", "2023-03-31"),
+    ("2023年2月2日至2月28日", "2023-02-28"), ("2023年3月15日至4月10日", "2023-04-10"),
+    ("2023年3月1日至3月30日", "2023-03-30"),      # from the 1st, but short of the 31st
+    ("2024年2月1日至2月29日", "2024-02"),          # leap February, whole
 ])
 def test_date_span_is_one_period(raw, want):
     assert normalize("date", raw) == Normalized(want)
