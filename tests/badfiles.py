@@ -308,8 +308,10 @@ def build_crashers(outdir: Path) -> dict[str, tuple[str, str | None]]:
     with zipfile.ZipFile(outdir / "member_deflate.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.write(damaged_deflate(good_xlsx, outdir.parent / "crash-inner.xlsx"), "统计表.xlsx")
         z.writestr("摸底表.docx", good_docx)
+    # a member with an empty name beside a good one (zipfile's is_dir() fails on it)
+    raw_zip(outdir / "nameless_member.zip", [stored_member("", b"x"), stored_member("表.docx", good_docx)])
     return {"damaged_deflate.xlsx": ("error", "corrupt"), "gbk_flagged.zip": ("records", None),
-            "member_deflate.zip": ("records", None)}
+            "member_deflate.zip": ("records", None), "nameless_member.zip": ("records", None)}
 
 
 if __name__ == "__main__":

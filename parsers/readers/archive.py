@@ -245,7 +245,7 @@ def read_archive(path: Path, display: str, errors: list[InputError] | None = Non
         members: list[tuple[Path, str]] = []
         for i, info in enumerate(zf.infolist()):
             name = member_name(info)
-            if info.is_dir() or not _is_form_member(name):
+            if not info.filename or info.is_dir() or not _is_form_member(name):    # nameless: skipped
                 continue
             member_display = f"{display}!{name}"
             suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
