@@ -108,6 +108,11 @@ def supervision_rows(enterprise: str, date: str, problems: str, measures: str) -
             ["回查人员", "", "回查日期", ""]]
 
 
+# what supervision_rows' fixed cells read as (the 回查 row is left blank: null)
+SUPERVISION_FIXED = {"inspectors": ["郭明", "陈静"], "deadline": "2023-04-15", "responsible": "马超",
+                     "recheck_by": None, "recheck_date": None}
+
+
 # --- the returns ---------------------------------------------------------------------------
 
 PROBLEMS_5 = ["配电箱未上锁，线路私拉乱接", "灭火器压力不足", "安全出口被杂物堵塞",
@@ -152,7 +157,7 @@ def supervision_semicolon_sentence_doc(out: Path) -> dict:
     return {"file": "督查检查表-华泰商贸.doc", "convert": ("doc", src.name), "records": [{
         "form_type": "supervision_check",
         "header": {"filler": "陈静", "contact_phone": "0356-2030111"},
-        "data": {"enterprise": "晋城市城区华泰商贸有限公司", "check_date": "2023-03-11",
+        "data": {**SUPERVISION_FIXED, "enterprise": "晋城市城区华泰商贸有限公司", "check_date": "2023-03-11",
                  "problems": ["仓库堆放过高", "消防通道被占用", "员工未经安全培训上岗"],
                  "measures": ["降低堆垛高度", "清理消防通道", "组织全员安全培训"],
                  "deadline": "2023-04-15", "responsible": "马超"}}]}
@@ -186,7 +191,8 @@ def three_forms_page_breaks(out: Path) -> dict:
                   "credit_code": "91140502MA0K3D7Q3L",
                   "principal": {"name": "刘强", "mobile": "13903561234"}, **REGISTER_DATA}},
         *[{"form_type": "supervision_check", "header": header,
-           "data": {"enterprise": name, "check_date": iso, "problems": [problem], "measures": [measure]}}
+           "data": {**SUPERVISION_FIXED, "enterprise": name, "check_date": iso, "problems": [problem],
+                    "measures": [measure]}}
           for (name, _, problem, measure), iso in zip(enterprises, ["2023-03-06", "2023-03-07"])]]}
 
 
@@ -251,7 +257,7 @@ def workbook_sheet_per_attachment(out: Path) -> dict:
              {"no": 7, "category": "危险化学品管理", "content": "重大危险源监测、评估、监控措施",
               "self_result": "rectifying", "check_result": "no"}]}},
         {"form_type": "supervision_check", "header": {},
-         "data": {"enterprise": name, "check_date": "2023-03-08", "problems": ["储罐区防火堤破损"],
+         "data": {**SUPERVISION_FIXED, "enterprise": name, "check_date": "2023-03-08", "problems": ["储罐区防火堤破损"],
                   "measures": ["修复防火堤"]}},
         {"form_type": "campaign_stats", "header": {},
          "data": {"rows": [{"inspection_groups": 2, "general_hazards_found": 12, "general_hazards_fixed": 10,
@@ -347,11 +353,12 @@ def campaign_stats_wrong_total_xls(out: Path) -> dict:
         "form_type": "campaign_stats", "warnings": ["total"],
         "header": {"reporting_unit": "金村镇人民政府", "fill_date": "2023-03-10"},
         "data": {"rows": [
-            {"unit": "第一组", "general_hazards_found": 8, "general_hazards_fixed": 6, "major_hazards_found": 1,
-             "major_hazards_fixed": 1, "fines_wan": 0.3, "suspended": 0, "closed": 0},
-            {"unit": "第二组", "general_hazards_found": 5, "general_hazards_fixed": 5, "major_hazards_found": 0,
-             "major_hazards_fixed": 0, "fines_wan": 0, "suspended": 1, "closed": 0}],
-            "totals": {"general_hazards_found": 14, "general_hazards_fixed": 11}}}]}
+            {"unit": "第一组", "inspection_groups": None, "general_hazards_found": 8, "general_hazards_fixed": 6,
+             "major_hazards_found": 1, "major_hazards_fixed": 1, "fines_wan": 0.3, "suspended": 0, "closed": 0},
+            {"unit": "第二组", "inspection_groups": None, "general_hazards_found": 5, "general_hazards_fixed": 5,
+             "major_hazards_found": 0, "major_hazards_fixed": 0, "fines_wan": 0, "suspended": 1, "closed": 0}],
+            "totals": {"general_hazards_found": 14, "general_hazards_fixed": 11, "major_hazards_found": 1,
+                       "major_hazards_fixed": 1, "fines_wan": 0.3, "suspended": 1, "closed": 0}}}]}
 
 
 @case
@@ -386,7 +393,7 @@ def register_values_in_label_cells(out: Path) -> dict:
     d.add_paragraph("生产经营单位摸底登记表")
     docx_table(d, [
         ["单位名称：晋城市城区永红五金制品厂", None, None, None],
-        ["统一社会信用代码：92140502MA0H2KLX5B", None, "注册资本（万元）：50", None],
+        ["统一社会信用代码：92140502MA0H2KLX55", None, "注册资本（万元）：50", None],
         ["成立时间：2016年8月", None, "所属镇（街道）：西上庄街道", None],
         ["主要负责人：王永红  手机：13700356789", None, None, None],
         ["是否有重大危险源", "☐是 ☑否", "单位规模", "小微"],
@@ -399,8 +406,8 @@ def register_values_in_label_cells(out: Path) -> dict:
     return {"file": p.name, "records": [{
         "form_type": "enterprise_register",
         "header": {"reporting_unit": "西上庄街道办事处", "fill_date": "2023-03-06"},
-        "data": {"name": "晋城市城区永红五金制品厂", "registration_no": "92140502MA0H2KLX5B",
-                 "credit_code": "92140502MA0H2KLX5B", "registered_capital_wan": 50, "founded": "2016-08",
+        "data": {"name": "晋城市城区永红五金制品厂", "registration_no": "92140502MA0H2KLX55",
+                 "credit_code": "92140502MA0H2KLX55", "registered_capital_wan": 50, "founded": "2016-08",
                  "town": "西上庄街道", "principal": {"name": "王永红", "mobile": "13700356789"},
                  "has_major_hazard_source": False, "scale": "小微", "has_illegal_activity": False,
                  "employees": 12, "safety_managers": 1}}]}
@@ -570,10 +577,12 @@ def campaign_stats_flat_header_notes(out: Path) -> dict:
         "form_type": "campaign_stats",
         "header": {"reporting_unit": "柳树口镇人民政府", "period": "2023-03-17", "filler": "王丽"},
         "data": {"rows": [
-            {"unit": "第一组", "general_hazards_found": 12, "general_hazards_fixed": 10, "major_hazards_found": 0,
-             "major_hazards_fixed": 0, "ordered_rectification": 2, "fines_wan": 0.8, "suspended": 0},
-            {"unit": "第二组", "general_hazards_found": 7, "general_hazards_fixed": 7, "major_hazards_found": 1,
-             "major_hazards_fixed": 0, "ordered_rectification": 1, "fines_wan": None, "suspended": 1}]}}]}
+            {"unit": "第一组", "inspection_groups": None, "general_hazards_found": 12, "general_hazards_fixed": 10,
+             "major_hazards_found": 0, "major_hazards_fixed": 0, "ordered_rectification": 2, "fines_wan": 0.8,
+             "suspended": 0},
+            {"unit": "第二组", "inspection_groups": None, "general_hazards_found": 7, "general_hazards_fixed": 7,
+             "major_hazards_found": 1, "major_hazards_fixed": 0, "ordered_rectification": 1, "fines_wan": None,
+             "suspended": 1}]}}]}
 
 
 @case
@@ -618,7 +627,7 @@ def supervision_no_title_pdf(out: Path) -> dict:
     d.save(src)
     return {"file": "无标题检查表-宏远物流.pdf", "convert": ("pdf", src.name), "records": [{
         "form_type": "supervision_check", "header": {},
-        "data": {"enterprise": "晋城市城区宏远物流有限公司", "check_date": "2023-03-14",
+        "data": {**SUPERVISION_FIXED, "enterprise": "晋城市城区宏远物流有限公司", "check_date": "2023-03-14",
                  "inspectors": ["郭明", "陈静"], "problems": ["叉车未定期检验"], "measures": ["送检叉车"],
                  "deadline": "2023-04-15", "responsible": "马超", "rectification": "已送检",
                  "recheck_result": "合格"}}]}
@@ -663,7 +672,7 @@ def tracked_changes_and_comment(out: Path) -> dict:
     d.save(p)
     return {"file": p.name, "records": [{
         "form_type": "supervision_check", "header": {"reporting_unit": "钟家庄街道办事处"},
-        "data": {"enterprise": "晋城市城区晨光印刷厂", "check_date": "2023-03-13",
+        "data": {**SUPERVISION_FIXED, "enterprise": "晋城市城区晨光印刷厂", "check_date": "2023-03-13",
                  "problems": ["油墨仓库未设置防爆灯"], "measures": ["更换防爆灯具"], "deadline": "2023-04-10"}}]}
 
 
@@ -731,7 +740,8 @@ def signature_block_table(out: Path) -> dict:
     d.save(p)
     return {"file": p.name, "records": [{
         "form_type": "supervision_check", "header": {"filler": "李明", "fill_date": "2023-03-16"},
-        "data": {"enterprise": "晋城市城区顺发机械厂", "check_date": "2023-03-15", "problems": ["车床防护罩缺失"],
+        "data": {**SUPERVISION_FIXED, "enterprise": "晋城市城区顺发机械厂", "check_date": "2023-03-15",
+                 "problems": ["车床防护罩缺失"],
                  "measures": ["加装防护罩"], "responsible": "马超"}}]}
 
 

@@ -104,9 +104,9 @@ def self_check_conforming_column(out: Path) -> dict:
     return {"file": p.name, "records": [{
         "form_type": "self_check", "header": {},
         "data": {"enterprise": {"name": "晋城市城区众和物流有限公司"}, "items": [
-            {"no": 1, "content": "是否存在埋压、圈占消防栓现象", "self_result": "yes"},
-            {"no": 2, "content": "安全出口是否堵塞", "self_result": "no"},
-            {"no": 3, "content": "是否建立安全生产责任制", "self_result": "yes"}]}}]}
+            {"no": 1, "category": None, "content": "是否存在埋压、圈占消防栓现象", "self_result": "yes"},
+            {"no": 2, "category": None, "content": "安全出口是否堵塞", "self_result": "no"},
+            {"no": 3, "category": None, "content": "是否建立安全生产责任制", "self_result": "yes"}]}}]}
 
 
 # --- 2. 小计 rows ----------------------------------------------------------------------------------
