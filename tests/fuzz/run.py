@@ -124,14 +124,18 @@ def printed_counts(stdout: str) -> tuple[int, list[int]] | None:
     return int(m.group(1)), [int(n) for n in re.findall(r"(\d+) 个", m.group(2))]
 
 
-EXCEPTION_NAME = re.compile(r"\b(?:[A-Z][a-z]+)*(?:Error|Exception|Warning)\b|Traceback|Errno|\bline \d+")
-ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,})+")
+ENGLISH = re.compile("|".join([
+    r"\b[A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Warning|error)\b|Traceback|Errno|\bline \d+",   # exceptions
+    r"[A-Za-z]{2,}(?: [A-Za-z]{2,})+",                        # two or more English words
+    r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b",                       # CamelCase: BadZipFile …
+]))
+PRODUCT_NAMES = {"LibreOffice", "OpenDocument", "PowerPoint"}       # … except names users know
 
 
 def english_on_screen(text: str, paths: list[str]) -> list[str]:
-    """English exception text in what reached the screen: exception class names, Traceback, or phrases
-    of two or more English words (file and folder names removed first; the generated names have none)."""
+    """English exception text in what reached the screen: exception class names, Traceback, CamelCase
+    words, phrases of two or more English words (the given paths removed first; generated names have none)."""
     for p in sorted(paths, key=len, reverse=True):
         text = text.replace(p, "")
-    found = EXCEPTION_NAME.findall(text) + ENGLISH_PHRASE.findall(text)
+    found = [w for w in ENGLISH.findall(text) if w not in PRODUCT_NAMES]
     return [f for f in found if f.strip()]
