@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -67,20 +68,24 @@ def _jsonl_found(b: Batch) -> tuple[dict[str, list[str]], list[dict]]:
 
 # --- the generator ---------------------------------------------------------------------------
 
+def _digest(path: Path) -> str:
+    """A file's sha256, or where a symbolic link points."""
+    return os.readlink(path) if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_generator_is_seeded_and_large(batch, tmp_path):
     """The same seed writes the same bytes under the same names; ≥ 300 broken variants of every kind.
     (tests/badfiles.py's catalogue is only compared by name: its python-docx files carry a timestamp.)"""
     again = build(tmp_path / "in", SEED)
     assert [(v.rel, v.recipe) for v in again] == [(v.rel, v.recipe) for v in batch.variants]
-    digest = lambda root, v: hashlib.sha256((root / v.rel).read_bytes()).hexdigest()  # noqa: E731
     ours = [v for v in again if not v.rel.startswith("badfiles/")]
-    assert [digest(tmp_path / "in", v) for v in ours] == [digest(batch.root, v) for v in ours]
+    assert [_digest(tmp_path / "in" / v.rel) for v in ours] == [_digest(batch.root / v.rel) for v in ours]
     broken = [v for v in batch.variants if not v.rel.startswith("good/")]
     assert len(broken) >= 300
     recipes = " ".join(v.recipe for v in broken)
     for kind in ("truncated", "flipped", "deflate stream", "[Content_Types].xml", "central directory",
                  "header lie", "OLE header", "PDF damage", "declaring", "named .pdf", "empty file",
-                 "zip(s), one inside", "../", "\\x1b", "\\u202e"):
+                 "zip(s), one inside", "../", "\\x1b", "\\u202e", "symbolic link"):
         assert kind in recipes, kind
 
 

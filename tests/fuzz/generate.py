@@ -8,6 +8,7 @@
                directories, lying zip headers, damaged OLE headers, PDFs with broken xref, image bombs
     ext/       contents under the wrong extension, empty and one-byte files
     names/     a good return under hostile file names (newlines, terminal escapes, GBK bytes, RTL marks …)
+    links/     symbolic links: dangling, looping, to a device, to a file outside the folder
     nest/      archives in archives, hostile member names
     badfiles/  the catalogue of tests/badfiles.py (bombs, XXE, encrypted files …)
 and returns the manifest: one Variant per file, with the recipe that made it. Same seed, same bytes;
@@ -95,6 +96,13 @@ class Builder:
         path = self.outdir / folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        self.variants.append(Variant(f"{folder}/{name}", recipe, is_input(name)))
+
+    def link(self, folder: str, name: str, target: str, recipe: str) -> None:
+        """A symbolic link folder/name → target (target as written into the link)."""
+        path = self.outdir / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target)
         self.variants.append(Variant(f"{folder}/{name}", recipe, is_input(name)))
 
 
@@ -290,6 +298,7 @@ def build(outdir: Path, seed: int = SEED) -> list[Variant]:
     _wrong_extensions(b)
     _empty_and_tiny(b)
     _odd_names(b)
+    _links(b)
     _nesting(b)
     for name, code in sorted(build_badfiles(b.outdir / "badfiles").items()):
         b.variants.append(Variant(f"badfiles/{name}", f"tests/badfiles.py case {name} ({code or 'reads'})",
@@ -561,6 +570,19 @@ def _odd_names(b: Builder) -> None:
         b.put("names", name, data, f"{DOCX[0]} (good) named {name!r}")
         if is_input(name) and not name.isprintable():
             b.put("names", "坏-" + name, data[:5000], f"{DOCX[0]} truncated to 5000 bytes, named {'坏-' + name!r}")
+
+
+def _links(b: Builder) -> None:
+    """Symbolic links in the folder (not a FIFO: opening one blocks until a writer comes, see the findings)."""
+    outside = str(SAMPLES / XLSX[0])
+    for name, target, what in [
+        ("外部.xlsx", outside, "to a good sample outside the folder"),
+        ("悬空.docx", "不存在.docx", "to a file that does not exist"),
+        ("自指.docx", "自指.docx", "to itself"),
+        ("环甲.docx", "环乙.docx", "to 环乙.docx, which links back"), ("环乙.docx", "环甲.docx", "to 环甲.docx"),
+        ("随机.docx", "/dev/urandom", "to /dev/urandom"),
+    ]:
+        b.link("links", name, target, f"symbolic link {what}")
 
 
 def _nested(inner: bytes, inner_name: str, depth: int) -> bytes:
