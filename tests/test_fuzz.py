@@ -37,9 +37,6 @@ class Batch:
     run: Run                       # the whole folder in one batch
     good: Run                      # good/ alone
 
-    def path(self, v: Variant) -> str:
-        return str(self.root / v.rel)
-
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> Batch:
