@@ -15,8 +15,6 @@ from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -578,8 +576,5 @@ def is_landscape(form_type: str | FormSpec) -> bool:
 def page_break(document) -> None:
     """A page break paragraph (for callers putting forms one per page)."""
     p = _par()
-    br = OxmlElement("w:br")
-    br.set(qn("w:type"), "page")
-    p.append(p.makeelement(qn("w:r"), {}))
-    p[-1].append(br)
+    X.page_break_element(p)
     X.append_block(document, p)

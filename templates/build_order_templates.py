@@ -17,17 +17,21 @@ Context: `a` = templates/authority.yaml, `o` = the document (see generators/orde
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generators.gongwen import ooxml as X  # noqa: E402
 
 # fonts as Windows names (see TOOLCHAIN.md: LibreOffice maps them via generators/fonts)
 TITLE_FONT = "方正小标宋简体"
@@ -41,49 +45,17 @@ DEADLINE_TEXT = ("现责令你单位对上述第{{ d.nums }}项问题于{{ d.dat
                  "要求。由此造成事故的，依法追究有关人员的责任。")
 
 
-# --- the few XML helpers (fonts, borders) -------------------------------------------------
+# --- fonts and rules (the XML itself is in generators/gongwen/ooxml.py) --------------------
 
 def set_run_font(run, name: str, size) -> None:
     run.font.size = size
     run.font.name = name
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def set_border(element_pr, edges: dict[str, dict]) -> None:
-    """Add <w:pBdr>/<w:tcBorders> children: edges = {"bottom": {"val": "double", "sz": 6}}."""
-    tag = "w:pBdr" if element_pr.tag == qn("w:pPr") else "w:tcBorders"
-    box = element_pr.find(qn(tag))
-    if box is None:
-        box = OxmlElement(tag)
-        element_pr.append(box)
-    for edge, spec in edges.items():
-        e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:val"), spec.get("val", "single"))
-        e.set(qn("w:sz"), str(spec.get("sz", 4)))
-        e.set(qn("w:space"), str(spec.get("space", 1)))
-        e.set(qn("w:color"), spec.get("color", "000000"))
-        box.append(e)
-
-
-def no_table_borders(table) -> None:
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:val"), "nil")
-        borders.append(e)
-    tblpr.append(borders)
+    X.set_run_fonts(run, name)
 
 
 def underline_cell(cell) -> None:
     """A blank signature/number field that stays a printed line when empty."""
-    set_border(cell._tc.get_or_add_tcPr(), {"bottom": {"val": "single", "sz": 6}})
+    X.set_cell_border(cell, "bottom", width_pt=0.75)
 
 
 # --- paragraphs -----------------------------------------------------------------------------
@@ -121,7 +93,7 @@ def header(doc, title: str) -> None:
     """（简称）安全生产行政执法文书, the double rule, the title, the number."""
     p = para(doc, "（{{ a.short_name }}）安全生产行政执法文书", font=TITLE_FONT, size=XIAO_ER,
              align=WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(30), after=4)
-    set_border(p._p.get_or_add_pPr(), {"bottom": {"val": "double", "sz": 12, "space": 4}})
+    X.set_paragraph_border(p, "bottom", width_pt=1.5, space_pt=4, val="double")
     para(doc, title, font=TITLE_FONT, size=XIAO_ER, align=WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(30), before=8)
     para(doc, "{{ o.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
 
@@ -141,7 +113,7 @@ def signature_table(doc, rows: list[tuple[str, str | None]]) -> None:
     table = doc.add_table(rows=len(rows), cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    no_table_borders(table)
+    X.set_table_borders(table, "nil")
     widths = (Cm(8.0), Cm(2.4), Cm(1.9), Cm(3.5))
     for col, w in zip(table.columns, widths):
         col.width = w
@@ -169,7 +141,7 @@ def seal_and_date(doc) -> None:
 
 def footer_line(doc, text: str) -> None:
     p = para(doc, text, size=WU_HAO, before=8)
-    set_border(p._p.get_or_add_pPr(), {"top": {"val": "single", "sz": 4, "space": 4}})
+    X.set_paragraph_border(p, "top", width_pt=0.5, space_pt=4)
 
 
 def officer_rows(label: str) -> list[tuple[str, str | None]]:
@@ -186,8 +158,7 @@ def new_document():
     normal = doc.styles["Normal"]
     normal.font.size = XIAO_SI
     normal.font.name = BODY_FONT
-    rpr = normal.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    X.style_fonts(normal, BODY_FONT)
     # python-docx's default document starts with no paragraph; nothing to remove
     return doc
 

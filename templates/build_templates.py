@@ -21,7 +21,6 @@ if str(ROOT) not in sys.path:
 from docx import Document  # noqa: E402
 from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
-from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
 from generators.gongwen import ooxml as X  # noqa: E402
@@ -77,15 +76,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
     from docx.enum.text import WD_LINE_SPACING
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.widow_control = False
-    npPr = normal.element.get_or_add_pPr()
-    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        el = npPr.find(qn(tag))
-        if el is None:
-            from docx.oxml import OxmlElement
-            el = OxmlElement(tag)
-            npPr.append(el)
-        el.set(qn("w:val"), "0")
-    X._reorder_ppr(npPr)
+    X.set_style_autospace(normal, False)
     X.set_odd_even_footers(doc, p.page_number.odd_even)
 
     # section 1: the 公文 itself (版头, 主体, 附件), numbered pages
@@ -106,12 +97,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
         ft.is_linked_to_previous = False
         X.clear_paragraph(ft.paragraphs[0])
     # python-docx put section 1's break in its own empty paragraph: move it into the anchor
-    brk = doc.paragraphs[-1] if doc.paragraphs[-1]._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None \
-        else next(par for par in doc.paragraphs if par._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None)
-    sect1 = brk._p.pPr.find(qn("w:sectPr"))
-    anchor._p.get_or_add_pPr().append(sect1)
-    if brk._p is not anchor._p:
-        brk._p.getparent().remove(brk._p)
+    X.move_section_break(doc, anchor)
 
     ind = p.chars_pt(p.banji.indent_chars)
     thick = p.banji.thick_rule_mm * PT_PER_MM
@@ -121,7 +107,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
     filler = doc.add_paragraph()
     X.set_paragraph_flags(filler, snap_to_grid=False)
     X.set_exact_spacing(filler, 10)
-    filler._p.pPr.find(qn("w:spacing")).set(qn("w:line"), "{{ h }}")
+    X.set_template_value(filler, "w:spacing", "w:line", "{{ h }}")
     r = filler.add_run("")
     r.font.size = Pt(2)
     _tag_paragraph(doc, "{%p endfor %}")
@@ -134,7 +120,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
     X.set_indent(cc, left_pt=ind + label_pt, right_pt=ind, first_line_pt=-label_pt)
     X.set_paragraph_border(cc, "top", thick, p.colors.text)
     X.set_paragraph_border(cc, "bottom", thin, p.colors.text)
-    cc._p.pPr.find(qn("w:pBdr") + "/" + qn("w:bottom")).set(qn("w:sz"), "{{ cc_bottom_sz }}")
+    X.set_template_value(cc, "w:pBdr/w:bottom", "w:sz", "{{ cc_bottom_sz }}")
     _banji_run(cc, p.banji.cc_label + "{{ cc }}", p)
     _tag_paragraph(doc, "{%p endif %}")
 
@@ -146,7 +132,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
     width_pt = p.type_width_mm * PT_PER_MM
     X.set_tab_stops(pr, [("right", width_pt - 2 * ind)])
     X.set_paragraph_border(pr, "top", thick, p.colors.text)
-    pr._p.pPr.find(qn("w:pBdr") + "/" + qn("w:top")).set(qn("w:val"), "{{ printer_top }}")
+    X.set_template_value(pr, "w:pBdr/w:top", "w:val", "{{ printer_top }}")
     X.set_paragraph_border(pr, "bottom", thick, p.colors.text)
     _banji_run(pr, "{{ printer }}\t{{ print_date }}", p)
     _tag_paragraph(doc, "{%p endif %}")

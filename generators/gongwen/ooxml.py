@@ -260,15 +260,15 @@ def _ppr_child(pPr, tag: str):
 
 
 def set_paragraph_border(paragraph, side: str = "bottom", width_pt: float = 1.0, color: str = "000000",
-                         space_pt: float = 0) -> None:
-    """A single rule on one side of a paragraph (red rule, 版记 lines); width in points."""
+                         space_pt: float = 0, val: str = "single") -> None:
+    """A rule on one side of a paragraph (red rule, 版记 lines, the double rule of 执法文书); width in points."""
     pPr = paragraph._p.get_or_add_pPr()
     bdr = _ppr_child(pPr, "w:pBdr")
     el = bdr.find(qn(f"w:{side}"))
     if el is None:
         el = OxmlElement(f"w:{side}")
         bdr.append(el)
-    el.set(qn("w:val"), "single")
+    el.set(qn("w:val"), val)
     el.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
     el.set(qn("w:space"), str(round(space_pt)))
     el.set(qn("w:color"), color)
@@ -293,6 +293,29 @@ def add_page_break(paragraph) -> None:
     br = OxmlElement("w:br")
     br.set(qn("w:type"), "page")
     run._r.append(br)
+
+
+def page_break_element(p) -> None:
+    """A run with a page break appended to a bare w:p element (forms built as XML)."""
+    r = _sub(p, "w:r")
+    _sub(r, "w:br", type="page")
+
+
+def set_style_autospace(style, on: bool = False) -> None:
+    """w:autoSpaceDE/DN of a paragraph style: off = no extra space between CJK and Latin/digits."""
+    pPr = style.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        _child(pPr, tag).set(qn("w:val"), "1" if on else "0")
+    _reorder_ppr(pPr)
+
+
+def set_template_value(paragraph, path: str, attr: str, value: str) -> None:
+    """Put a docxtpl placeholder into an attribute of a paragraph property already written,
+    e.g. ("w:spacing", "w:line", "{{ h }}") or ("w:pBdr/w:bottom", "w:sz", "{{ sz }}")."""
+    el = paragraph._p.get_or_add_pPr()
+    for tag in path.split("/"):
+        el = el.find(qn(tag))
+    el.set(qn(attr), value)
 
 
 # --- fields and footers ------------------------------------------------------------------------
@@ -389,8 +412,81 @@ def set_cell_vcenter(cell) -> None:
     v.set(qn("w:val"), "center")
 
 
+def set_cell_border(cell, side: str = "bottom", width_pt: float = 0.75, val: str = "single",
+                    space_pt: float = 1, color: str = "000000") -> None:
+    """A rule on one side of a table cell: a signature or number blank stays a printed line when empty."""
+    tcPr = cell._tc.get_or_add_tcPr()
+    box = _child(tcPr, "w:tcBorders", before=("w:shd", "w:noWrap", "w:tcMar", "w:textDirection",
+                                               "w:tcFitText", "w:vAlign", "w:hideMark"))
+    el = _child(box, f"w:{side}")
+    el.set(qn("w:val"), val)
+    el.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
+    el.set(qn("w:space"), str(round(space_pt)))
+    el.set(qn("w:color"), color)
+
+
+def set_table_borders(table, val: str = "nil") -> None:
+    """Every border of a table (outer and inside) set to `val`: "nil" = a borderless layout table."""
+    borders = _child(table._tbl.tblPr, "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _child(borders, f"w:{edge}").set(qn("w:val"), val)
+
+
+def set_row_height(row, height_pt: float, rule: str = "exact") -> None:
+    """A table row's height (w:trHeight) with its rule: exact or atLeast."""
+    row.height = Pt(height_pt)
+    _child(row._tr.get_or_add_trPr(), "w:trHeight").set(qn("w:hRule"), rule)
+
+
 def deepcopy_element(el):
     return copy.deepcopy(el)
+
+
+# --- the body as elements: what code outside this module may ask of them ---------------------------
+
+def is_paragraph(el) -> bool:
+    return el.tag == qn("w:p")
+
+
+def is_table(el) -> bool:
+    return el.tag == qn("w:tbl")
+
+
+def paragraph_section(p):
+    """The w:sectPr a w:p carries (the section break ending a section), or None."""
+    return p.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+
+
+def body_section(body):
+    """The body's own (last) w:sectPr."""
+    return body.find(qn("w:sectPr"))
+
+
+def add_section_break(p, sect) -> None:
+    """Make the w:p `p` end a section with the properties `sect` (moved there)."""
+    p.get_or_add_pPr().append(sect)
+
+
+def paragraph_from(pPr):
+    """A new w:p with a copy of the paragraph properties `pPr`."""
+    p = OxmlElement("w:p")
+    p.append(copy.deepcopy(pPr))
+    return p
+
+
+def move_section_break(document, paragraph) -> None:
+    """python-docx's add_section leaves the break in its own empty paragraph: move the first one
+    into `paragraph` (a python-docx Paragraph) and drop the empty paragraph."""
+    holder = next(par._p for par in document.paragraphs if paragraph_section(par._p) is not None)
+    add_section_break(paragraph._p, paragraph_section(holder))
+    if holder is not paragraph._p:
+        holder.getparent().remove(holder)
+
+
+def drop_section_breaks(document) -> None:
+    """Remove the section breaks inside a document's body (its last section's properties stay)."""
+    for sect in document.element.body.findall(qn("w:p") + "/" + qn("w:pPr") + "/" + qn("w:sectPr")):
+        sect.getparent().remove(sect)
 
 
 # --- tables and plain paragraphs built directly as XML -----------------------------------------
