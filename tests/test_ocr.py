@@ -68,7 +68,7 @@ def record_of(doc, form_type: str):
 def test_scan_cells_match_text_layer(e, ocr_docs, text_docs):
     """Grid (rows, columns, merged cells) and every cell's text of page 1 as the text layer has them."""
     doc = ocr_docs[e["file"]]
-    assert doc.format == "image"
+    assert doc.format == "image" and doc.pages == 1 and doc.notes == []
     ref = cells(text_docs[e["form_type"]], page=1)
     got = cells(doc)
     acc = cell_accuracy(ref, got)
@@ -98,7 +98,7 @@ def test_scan_field_accuracy(ocr_docs, text_docs):
 
 def test_scanned_pdf_is_ocrd(text_docs):
     doc = read_pdf(SAMPLES / SCAN_PDF)
-    assert doc.format == "pdf-scan"
+    assert doc.format == "pdf-scan" and doc.pages == 1 and doc.notes == []
     assert all(t.page == 1 for t in doc.tables())
     assert cell_accuracy(cells(text_docs["supervision_check"]), cells(doc)) >= MIN_CELL_ACCURACY_PER_PAGE
     e = TEXT["supervision_check"]
@@ -176,10 +176,10 @@ def test_too_small_and_blank_images(tmp_path):
     Image.open(SAMPLES / "supervision_check-scan.jpg").resize((400, 566)).save(small)
     blank = tmp_path / "blank.png"
     Image.new("RGB", (1200, 1600), "white").save(blank)
-    for p in (small, blank):
+    for p, code in ((small, "too_small"), (blank, "blank")):
         with pytest.raises(InputError) as info:
             read_image(p)
-        assert info.value.code == "too_small" and str(p) in info.value.message
+        assert info.value.code == code and str(p) in info.value.message
 
 
 def test_mixed_pdf_text_and_scanned_pages(tmp_path, text_docs):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +91,7 @@ def test_multipage_tables_keep_their_page():
     doc = read_pdf(SAMPLES / multi[0]["file"])
     pages = [t.page for t in doc.tables()]
     assert pages == sorted(pages) and pages[-1] == multi[0]["pages"] and len(pages) >= 2
+    assert doc.pages == multi[0]["pages"] and doc.notes == []
 
 
 def test_fake_bold_and_soft_wraps(tmp_path):
@@ -174,26 +174,24 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def test_200_pages_bounded_time_and_memory(long_pdf):
+def test_200_pages_bounded_memory(long_pdf):
+    """Progress on every page, memory flat (speed: bench/bench_pdf.py, ~9 s on 2 idle cores)."""
     seen, rss = [], {}
 
     def progress(page, total):
         seen.append((page, total))
         if page in (20, 200):
             rss[page] = rss_mb()
-    t0 = time.perf_counter()
     doc = read_pdf(long_pdf, progress=progress)
-    seconds = time.perf_counter() - t0
     assert seen[0] == (1, 200) and seen[-1] == (200, 200) and len(seen) == 200
     tables = list(doc.tables())
-    assert len(tables) == 200 and tables[-1].page == 200
+    assert len(tables) == 200 and tables[-1].page == 200 and doc.pages == 200
     assert doc.format == "pdf"
-    assert seconds < 40, seconds                  # ~9 s on 2 idle cores (bench/bench_pdf.py)
     assert rss[200] - rss[20] < 150, rss          # pages are closed: memory does not grow with pages
 
 
 def test_page_limit(long_pdf, monkeypatch):
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 150)
+    monkeypatch.setenv("PAICHA_MAX_PAGES", "150")
     err = error_of(long_pdf)
     assert err.code == "too_large" and "150" in err.message
 

@@ -1,32 +1,41 @@
 """Scans and photos (.jpg .png .tif .bmp) -> Document, by offline OCR.
 
-load (EXIF orientation) -> red channel as grey (seal vanishes) -> deskew -> OCR
--> ruling-line grid -> OCR text into cells, the rest as paragraphs.
+load (size checked before decoding, EXIF orientation) -> blank? (parsers.ocr.blank: no OCR)
+-> red channel as grey (seal vanishes) -> deskew -> OCR -> ruling-line grid -> OCR text into
+cells, the rest as paragraphs.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from parsers.model import Block, Document
 from parsers.readers import sha256_file
+from parsers.readers.limits import cap
 from schema.errors import InputError
 
 MIN_LONG_SIDE = 600          # pixels: smaller images cannot be read reliably
-MAX_PIXELS = 60_000_000      # refuse decompression bombs before decoding
 
 
 def load_image(path: Path) -> np.ndarray:
-    """The first frame as a BGR array, turned upright by its EXIF orientation."""
+    """The first frame as a BGR array, turned upright by its EXIF orientation; the size is checked
+    (check_size) before the pixels are decoded."""
     from PIL import Image, ImageOps
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    limit = cap("MAX_PIXELS")
+    Image.MAX_IMAGE_PIXELS = limit          # PIL refuses above twice this while opening
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings():     # PIL's warning above the cap: check_size says it in Chinese
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
+            check_size(path, *im.size)
             im = ImageOps.exif_transpose(im)
             rgb = np.asarray(im.convert("RGB"))
-    except Image.DecompressionBombError:
-        raise InputError(f"{path}：图片像素过多，无法处理", code="too_large")
+    except Image.DecompressionBombError as e:
+        raise InputError(f"{path}：图片像素过多（超过上限 {limit / 1e4:.0f} 万像素的两倍），无法处理",
+                         code="too_large") from e
     except (OSError, SyntaxError, ValueError) as e:
         raise InputError(f"{path}：无法打开图片（文件已损坏或不是图片）", code="corrupt") from e
     return np.ascontiguousarray(rgb[:, :, ::-1])
@@ -50,21 +59,49 @@ def _plain_grey(img: np.ndarray) -> np.ndarray:
     return img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
 
 
-def check_size(path: Path, img: np.ndarray) -> None:
-    """InputError too_small when the image is too small to read."""
-    if max(img.shape[:2]) < MIN_LONG_SIDE:
-        h, w = img.shape[:2]
-        raise InputError(f"{path}：图片太小（{w}×{h} 像素），无法识别，请重新拍照或以 200 dpi 以上扫描",
+def check_pixels(path: Path, width: int, height: int, what: str = "图片") -> None:
+    """InputError too_large when `what` (an image, a PDF page at its render size) has more pixels than
+    the MAX_PIXELS cap: refused before anything that large is decoded or rendered."""
+    limit = cap("MAX_PIXELS")
+    if width * height > limit:
+        raise InputError(f"{path}：{what}像素过多（{width}×{height}，约 {width * height / 1e4:.0f} 万像素，"
+                         f"上限 {limit / 1e4:.0f} 万像素），无法处理，请缩小后重新报送", code="too_large")
+
+
+def check_size(path: Path, width: int, height: int) -> None:
+    """An image's size: too_large above the pixel cap, too_small when too small to read."""
+    check_pixels(path, width, height)
+    if max(width, height) < MIN_LONG_SIDE:
+        raise InputError(f"{path}：图片太小（{width}×{height} 像素），无法识别，请重新拍照或以 200 dpi 以上扫描",
                          code="too_small")
 
 
+def is_blank_image(img: np.ndarray) -> bool:
+    """True when a page image (BGR or grey) carries no ink (parsers.ocr.blank on a small sample)."""
+    import cv2
+
+    from parsers.ocr import blank
+    grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    return blank.is_blank(blank.sample(grey))
+
+
+def nothing_read(path: Path, pages: int, blank: int) -> InputError:
+    """The error for a scan or photo where OCR found no text: every page blank, or nothing legible."""
+    if blank == pages:
+        what = "页面空白，未见任何字迹" if pages == 1 else f"文件各页均为空白（共 {pages} 页）"
+        return InputError(f"{path}：{what}", code="blank")
+    if pages == 1:
+        return InputError(f"{path}：未识别到任何文字，请确认扫描或拍摄清晰、完整", code="no_text")
+    return InputError(f"{path}：扫描件中未识别到任何文字（共 {pages} 页，空白 {blank} 页）", code="no_text")
+
+
 def read_image(path: Path) -> Document:
-    """A scanned or photographed form as a Document (format "image")."""
+    """A scanned or photographed form as a Document (format "image", 1 page)."""
     path = Path(path)
     img = load_image(path)
-    check_size(path, img)
+    if is_blank_image(img):
+        raise nothing_read(path, 1, 1)
     blocks = ocr_blocks(img)
     if not blocks:
-        raise InputError(f"{path}：图片中未识别到文字，请确认拍摄清晰、完整", code="too_small")
-    return Document(blocks=blocks, path=str(path), format="image",
-                    sha256=sha256_file(path))
+        raise nothing_read(path, 1, 0)
+    return Document(blocks=blocks, path=str(path), format="image", sha256=sha256_file(path), pages=1)

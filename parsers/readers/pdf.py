@@ -1,24 +1,27 @@
 """PDF returns -> Document: the text layer through pdfplumber, scanned pages through OCR.
 
-sniff (really a PDF?) -> open (pypdfium2: encrypted? how many pages?)
+sniff (really a PDF?) -> open (pypdfium2: encrypted? how many pages? over the page cap?)
 -> for each page: has_text_layer? -> text_page_blocks (pdfplumber tables + lines)
-                                   : scan_page_blocks (render 200 dpi -> OCR)
+                                   : blank (a small grey sample, no ink) -> skipped, noted
+                                   : scan_page_blocks (render 200 dpi -> OCR), within the time cap
+-> nothing read from any page: InputError (all blank / no text), never an empty success.
 Pages are processed one at a time and closed, so a long PDF needs bounded memory.
+Caps (pages, pixels, OCR seconds) are in limits.py.
 """
 from __future__ import annotations
 
-import os
+import io
 import re
-import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from parsers.readers import sha256_file
+from parsers.readers.limits import cap
 from schema.errors import InputError
 
-MAX_PAGES = 300
 RENDER_DPI = 200
 MIN_TEXT_CHARS = 4           # fewer readable characters on a page: treat it as a scan
 MAX_JUNK_RATIO = 0.3         # more unmapped glyphs than this: the text layer is junk
@@ -28,15 +31,7 @@ CELL_PADDING = 5.4           # points: Word's default right cell margin (0.19 cm
 CID_JUNK = re.compile(r"\(cid:\d+\)")
 
 Progress = Callable[[int, int], None]
-LONG_PDF_PAGES = 30        # longer PDFs report their page progress on stderr when progress is on
-
-
-def page_progress(path: Path) -> Progress:
-    """A progress callback that prints "<file>：已读 40/200 页" every 20 pages (also from pool workers)."""
-    def report(page: int, total: int) -> None:
-        if page % 20 == 0 or page == total:
-            print(f"  {Path(path).name}：已读 {page}/{total} 页", file=sys.stderr, flush=True)
-    return report
+clock = time.monotonic       # the OCR time cap's clock
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> Document:
@@ -46,20 +41,23 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Document:
     if kind == "image":   # an image saved with a .pdf name: read it by its content
         from parsers.readers.image import read_image
         return read_image(path)
+    started = clock()
     pdf = open_pdf(path)
     try:
         total = len(pdf)
         if total == 0:
             raise InputError(f"{path}：PDF 没有任何页面", code="empty")
-        if total > MAX_PAGES:
-            raise InputError(f"{path}：PDF 共 {total} 页，超过 {MAX_PAGES} 页上限，请拆分后报送", code="too_large")
-        if progress is None and total >= LONG_PDF_PAGES and _progress_on():
-            progress = page_progress(path)
-        blocks, scanned = read_pages(path, pdf, total, progress)
+        max_pages = cap("MAX_PAGES")
+        if total > max_pages:
+            raise InputError(f"{path}：PDF 共 {total} 页，超过 {max_pages} 页上限，请拆分后报送", code="too_large")
+        read = read_pages(path, pdf, total, progress, started)
     finally:
         pdf.close()
-    return Document(blocks=blocks, path=str(path), format="pdf-scan" if scanned else "pdf",
-                    sha256=sha256_file(path))
+    if not read.blocks:
+        from parsers.readers.image import nothing_read
+        raise nothing_read(path, total, len(read.blank))
+    return Document(blocks=read.blocks, path=str(path), format="pdf-scan" if read.scanned else "pdf",
+                    sha256=sha256_file(path), pages=total, notes=read.notes())
 
 
 def _sniff(path: Path) -> str:
@@ -85,41 +83,82 @@ def open_pdf(path: Path):
         raise InputError(f"{path}：PDF 文件已损坏，无法打开", code="corrupt") from e
 
 
-def _progress_on() -> bool:
-    """PAICHA_PROGRESS=1/0 decides (the batch pipeline sets it for its workers); else a terminal on stderr."""
-    flag = os.environ.get("PAICHA_PROGRESS")
-    return flag == "1" if flag is not None else sys.stderr.isatty()
+@dataclass
+class PagesRead:
+    """What reading the pages gave: blocks in page order, and which pages OCR was used on, skipped as
+    blank, or OCR'd without finding any text."""
+    blocks: list[Block] = field(default_factory=list)
+    scanned: list[int] = field(default_factory=list)
+    blank: list[int] = field(default_factory=list)
+    unread: list[int] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """Chinese notes for the file's outcome."""
+        out = []
+        if self.blank:
+            out.append(f"跳过空白页 {len(self.blank)} 页（第 {page_ranges(self.blank)} 页）")
+        if self.unread:
+            out.append(f"{len(self.unread)} 页未识别到文字（第 {page_ranges(self.unread)} 页）")
+        return out
 
 
-def read_pages(path: Path, pdf, total: int, progress: Progress | None) -> tuple[list[Block], bool]:
-    """Blocks of every page in order, and whether any page was OCR'd."""
-    blocks: list[Block] = []
-    scanned = False
+def page_ranges(pages: list[int]) -> str:
+    """"2-4、7" for pages [2, 3, 4, 7]."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: float) -> PagesRead:
+    """Every page in order: text layer, else blank, else OCR (InputError once OCR would start after
+    the MAX_OCR_SECONDS cap since `started`, a clock() time)."""
+    read = PagesRead()
     plumber = None
     try:
         for i in range(total):
             page = pdf[i]
             try:
+                page_blocks = None
                 if has_text_layer(page_text(page)):
                     if plumber is None:
                         plumber = _open_plumber(path)
                     page_blocks = text_page_blocks(plumber.pages[i], i + 1)
                     if _is_junk(page_blocks):
                         page_blocks = None
-                else:
-                    page_blocks = None
                 if page_blocks is None:
-                    page_blocks = scan_page_blocks(page, i + 1)
-                    scanned = True
+                    check_page_size(path, page, i + 1)
+                    if is_blank_page(page):
+                        page_blocks = []
+                        read.blank.append(i + 1)
+                    else:
+                        check_time(path, started, i, total)
+                        page_blocks = scan_page_blocks(page, i + 1)
+                        read.scanned.append(i + 1)
+                        if not page_blocks:
+                            read.unread.append(i + 1)
             finally:
                 page.close()
-            blocks.extend(page_blocks)
+            read.blocks.extend(page_blocks)
             if progress:
                 progress(i + 1, total)
     finally:
         if plumber is not None:
             plumber.close()
-    return blocks, scanned
+    return read
+
+
+def check_time(path: Path, started: float, done: int, total: int) -> None:
+    """InputError timeout when the file has been read for longer than the OCR cap: the file fails
+    (a form cut off part-way is not kept)."""
+    limit = cap("MAX_OCR_SECONDS")
+    used = clock() - started
+    if used > limit:
+        raise InputError(f"{path}：识别超时（已用 {used:.0f} 秒，上限 {limit} 秒），已读 {done} 页，共 {total} 页，"
+                         "请拆分后重新报送", code="timeout")
 
 
 def _open_plumber(path: Path):
@@ -403,6 +442,60 @@ def _text_table(rows: list[_Row], right: list[float], page_no: int):
 
 
 # --- scanned pages --------------------------------------------------------------------
+
+def check_page_size(path: Path, page, page_no: int) -> None:
+    """InputError too_large when the page rendered for OCR, or an image on it, exceeds the pixel cap."""
+    import pypdfium2.raw as pdfium_c
+
+    from parsers.readers.image import check_pixels
+    w, h = page.get_size()
+    k = RENDER_DPI / 72
+    check_pixels(path, round(w * k), round(h * k), f"第 {page_no} 页（按 {RENDER_DPI} dpi 渲染）")
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+        check_pixels(path, *image.get_px_size(), f"第 {page_no} 页中的图片")
+
+
+def is_blank_page(page) -> bool:
+    """True when the page carries no ink (parsers.ocr.blank on a small grey sample)."""
+    from parsers.ocr import blank
+    return blank.is_blank(page_sample(page))
+
+
+def page_sample(page):
+    """The page in grey, blank.SAMPLE_SIDE px on its long side: a scanner's page (one JPEG and nothing
+    else) decoded at reduced scale, a few ms; any other page rendered small."""
+    from parsers.ocr import blank
+    grey = _jpeg_page_grey(page)
+    if grey is None:
+        w, h = page.get_size()
+        bitmap = page.render(scale=blank.SAMPLE_SIDE / max(w, h), grayscale=True)
+        try:
+            grey = bitmap.to_numpy().copy()
+        finally:
+            bitmap.close()
+    return blank.sample(grey)
+
+
+def _jpeg_page_grey(page):
+    """The page's only object, a grey or colour JPEG, decoded to grey near blank.SAMPLE_SIDE (PIL draft
+    mode: the DCT scaled down, not the pixels); None for any other page."""
+    import numpy as np
+    from PIL import Image
+
+    from parsers.ocr import blank
+    objects = list(page.get_objects())
+    if len(objects) != 1 or not hasattr(objects[0], "get_filters") or objects[0].get_filters() != ["DCTDecode"]:
+        return None
+    try:
+        with Image.open(io.BytesIO(bytes(objects[0].get_data(decode_simple=False)))) as im:
+            if im.format != "JPEG" or im.mode not in ("L", "RGB"):     # CMYK may be stored inverted
+                return None
+            k = 0.9 * blank.SAMPLE_SIDE / max(im.size)       # 0.9: a 200 dpi A4 page decodes at 1/4
+            im.draft("L", (int(im.width * k), int(im.height * k)))
+            return np.asarray(im.convert("L"))
+    except (OSError, ValueError, SyntaxError):     # let pdfium render what PIL cannot decode
+        return None
+
 
 def scan_page_blocks(page, page_no: int) -> list[Block]:
     """OCR of the page rendered at RENDER_DPI."""
