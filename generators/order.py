@@ -3,58 +3,47 @@
 Form: the national 式样 of 2016 (安全生产行政执法文书) with the 应急 prefix, 6个月 for
 litigation and 行政复议 to the same-level people's government; the fixed wording is in the
 editable templates (templates/order_*.docx, built by templates/build_order_templates.py),
-names in templates/authority.yaml.
+names in templates/authority.yaml. Each document is a kind (templates/kinds/*.yaml) rendered by
+generators/documents.py; this module keeps the order flow.
 
 Inputs: the ledger's open hazards (one order per enterprise), a hazard list .xlsx
 (write_hazard_template) or a YAML spec (samples/orders/). Numbers come from the ledger
 (ledger/orders.py): a run claims and numbers its orders in one transaction, then prints them from
 the ledger, so a document can always be printed again (reprint_orders) and a run stopped after
 numbering is finished by the next. Each template is prepared once and rendered per order from one
-compiled Jinja template with autoescape, so user text is always literal. Every file is written
+compiled Jinja template with autoescape, so user text is always literal (documents.PreparedTemplate). Every file is written
 under a temporary name and moved into place, and the merged print file and register are named by
 the run's numbers, so runs sharing an output folder never overwrite each other's.
 """
 from __future__ import annotations
 
-import math
-import os
-import re
-import tempfile
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-import jinja2
 import yaml
 
-from generators import legal_basis
+from generators import documents, legal_basis
+from generators.documents import (  # noqa: F401  (PreparedTemplate, prepared, replacing: this module's API too)
+    PreparedTemplate, authority_context, clean, load_authority, prepared, replacing, safe_filename, to_iso)
+from generators.documents import first_line as _first_line
 from generators.excel import write
-from generators.mark import mark_part, mark_xlsx
+from generators.mark import mark_xlsx
 from ledger import orders as ledger_orders
 from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
 from ledger.periods import date_text
 from schema.errors import InputError, PaichaError
-from schema.normalize import norm_date
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-DEFAULT_CONFIG = TEMPLATES / "authority.yaml"
-ORDER_TEMPLATE = TEMPLATES / "order_zhiling.docx"
-RECHECK_TEMPLATE = TEMPLATES / "order_fucha.docx"
-RECORD_TEMPLATE = TEMPLATES / "order_jiancha.docx"
+ZHILING = documents.load_kind("zhiling")
+ORDER_TEMPLATE = ZHILING.template
 DEFAULT_DB_NAME = "指令书台账.db"
 MERGED_NAME = "指令书合并打印（{label}）.docx"        # label: the run's numbers, run_label
 REGISTER_NAME = "指令书登记簿（{label}）.xlsx"
 HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据（可选）")
-BLANK_NAME = "________"
 MAX_PROBLEM_CHARS = 2000
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FILENAME_BAD = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
 @dataclass
@@ -81,50 +70,7 @@ class OrderResult:
     notes: list[str] = field(default_factory=list)
 
 
-# --- configuration ------------------------------------------------------------------------------
-
-def load_authority(config: Path | None = None) -> dict:
-    """templates/authority.yaml, overlaid by `config` (nested sections merged key by key)."""
-    cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
-    if config:
-        config = Path(config)
-        try:
-            extra = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as e:
-            raise InputError(f"{config}：执法机关配置不是有效的 YAML（{_first_line(e)}）", code="bad_config")
-        if not isinstance(extra, dict):
-            raise InputError(f"{config}：执法机关配置应为“键: 值”格式", code="bad_config")
-        for key, value in extra.items():
-            if isinstance(value, dict) and isinstance(cfg.get(key), dict):
-                cfg[key] = {**cfg[key], **value}
-            else:
-                cfg[key] = value
-    for key in ("name", "short_name", "government", "court", "filing"):
-        if not str(cfg.get(key) or "").strip():
-            raise InputError(f"{config or DEFAULT_CONFIG}：执法机关配置缺少“{key}”", code="bad_config")
-    officers = list(cfg.get("officers") or [])
-    officers += [{}] * (2 - len(officers))
-    cfg["officers"] = [{"name": str(o.get("name") or ""), "cert_no": str(o.get("cert_no") or "")}
-                       for o in officers[:2]]
-    return cfg
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-
-
 # --- text helpers ----------------------------------------------------------------------------------
-
-def clean(value: Any) -> Any:
-    """Context values safe for WordprocessingML: no control characters, one line."""
-    if isinstance(value, str):
-        return _XML_INVALID.sub("", " ".join(value.split()) if "\n" in value or "\r" in value else value)
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    return value
-
 
 def item_list(numbers: list[int]) -> str:
     """[1, 2, 3, 4, 7] → "1至4、7" (runs of three or more shortened)."""
@@ -138,144 +84,24 @@ def item_list(numbers: list[int]) -> str:
     return "、".join(parts)
 
 
-def to_iso(raw: Any, where: str) -> str:
-    """A date as written (2023年3月20日, 2023.3.20, an Excel date) → ISO; InputError naming `where`."""
-    got = norm_date(raw)
-    if not got.value or len(got.value) != 10:
-        raise InputError(f"{where}：无法识别的日期“{raw}”", code="bad_date")
-    return got.value
-
-
-def safe_filename(text: str, limit: int = 40) -> str:
-    return _FILENAME_BAD.sub("_", text).strip("._")[:limit] or "未命名"
-
-
-@contextmanager
-def replacing(out: Path):
-    """A temporary path beside `out`, unique to this writer, moved onto `out` when the block succeeds."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-# --- the template, prepared once -----------------------------------------------------------------
-
-class PreparedTemplate:
-    """A docxtpl template: tags cleaned by docxtpl once, compiled once (autoescape), rendered per document."""
-
-    def __init__(self, path: Path):
-        from docxtpl import DocxTemplate
-
-        self.path = Path(path)
-        with zipfile.ZipFile(self.path) as z:
-            self.parts = [(i, z.read(i.filename)) for i in z.infolist()]
-        src = dict((i.filename, b) for i, b in self.parts)["word/document.xml"].decode("utf-8")
-        src = DocxTemplate(self.path).patch_xml(src)
-        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)          # as docxtpl does before rendering
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-        try:
-            self.template = env.from_string(src)
-        except jinja2.TemplateError as e:
-            raise PaichaError(f"{self.path}：模板标签有误（{_first_line(e)}）", code="bad_template")
-
-    def render_xml(self, context: dict) -> str:
-        """word/document.xml for this context."""
-        try:
-            xml = self.template.render(clean(context))
-        except jinja2.TemplateError as e:
-            raise PaichaError(f"{self.path}：模板变量有误（{_first_line(e)}）", code="bad_template")
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-
-    def save(self, document_xml: str, out: Path) -> Path:
-        out = Path(out)
-        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for info, data in self.parts:
-                z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
-                           else mark_part(info.filename, data, "order"), compress_type=zipfile.ZIP_DEFLATED)
-        return out
-
-    def render(self, context: dict, out: Path) -> Path:
-        return self.save(self.render_xml(context), out)
-
-    def merge(self, documents: Iterable[str], out: Path) -> Path:
-        """One .docx holding the rendered documents, each starting on a new page (a section each)."""
-        head = tail = None
-        bodies = []
-        for xml in documents:
-            start = xml.index("<w:body>") + len("<w:body>")
-            sect = xml.rindex("<w:sectPr")
-            end = xml.rindex("</w:body>")
-            if head is None:
-                head, tail = xml[:start], xml[end:]
-            bodies.append((xml[start:sect], xml[sect:end]))
-        if head is None:
-            raise PaichaError("没有可合并的文书")
-        pieces = [head]
-        for i, (body, sect) in enumerate(bodies):
-            pieces.append(body)
-            if i < len(bodies) - 1:
-                # a tiny paragraph carrying a next-page section break
-                pieces.append('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-                              f'<w:rPr><w:sz w:val="2"/></w:rPr>{sect}</w:pPr></w:p>')
-            else:
-                pieces.append(sect)
-        pieces.append(tail)
-        return self.save("".join(pieces), out)
-
-
-@lru_cache(maxsize=None)
-def prepared(path: Path) -> PreparedTemplate:
-    return PreparedTemplate(path)
-
-
 # --- the context of one order ---------------------------------------------------------------------
 
-def _lines(text: str, per_line: float) -> int:
-    return max(1, math.ceil(len(text) / per_line))
+DEADLINE_SENTENCE = "现责令你单位对上述第{nums}项问题于{date}前整改完毕，达到有关法律法规规章和标准规定的要求。" \
+                    "由此造成事故的，依法追究有关人员的责任。"
 
 
 def order_context(draft: OrderDraft, cfg: dict, issued: str) -> dict:
-    """Template context `o` for one 责令限期整改指令书; problems beyond the first page go to the 附页."""
-    layout = cfg.get("layout") or {}
-    per_line = float(layout.get("chars_per_line", 34))
-    budget = float(layout.get("first_page_lines", 9.5))
-    show_basis = bool(cfg.get("show_basis", True))
-    items = [{"no": n, "text": it.description, "basis": it.basis or legal_basis.blank_basis()}
-             for n, it in enumerate(draft.items, 1)]
+    """Template context `o` for one 责令限期整改指令书 (kind zhiling); problems beyond the first page go to the 附页."""
     by_deadline: dict[str, list[int]] = {}
     for n, it in enumerate(draft.items, 1):
         by_deadline.setdefault(it.deadline, []).append(n)
-    deadlines = [{"nums": item_list(nums), "date": date_text(d)} for d, nums in sorted(by_deadline.items())]
-    sentence = "现责令你单位对上述第项问题于前整改完毕，达到有关法律法规规章和标准规定的要求。由此造成事故的，依法追究有关人员的责任。"
-    budget -= sum(_lines(sentence + d["nums"] + d["date"], per_line) for d in deadlines[1:])
-    costs = [_lines(f"{i['no']}．{i['text']}" + "  ", per_line)
-             + (0.9 * _lines(i["basis"], per_line * 12 / 10.5) if show_basis else 0) for i in items]
-    first = len(items)
-    if sum(costs) > budget:
-        used, first = 0.0, 0
-        while first < len(items) and used + costs[first] <= budget - 1:   # one line for "此栏不够"
-            used += costs[first]
-            first += 1
-        first = max(first, 1)
-    cont = items[first:]
-    return {
-        "number": draft.number, "enterprise": draft.enterprise, "problems": items[:first],
-        "show_basis": show_basis, "continued": bool(cont), "cont_items": cont,
-        "cont_range": f"{cont[0]['no']}至{cont[-1]['no']}" if len(cont) > 1 else (str(cont[0]["no"]) if cont else ""),
-        "deadlines": deadlines, "date_cn": date_text(issued), "officers": cfg["officers"],
-    }
-
-
-def authority_context(cfg: dict) -> dict:
-    return {k: cfg.get(k, "") for k in ("name", "short_name", "government", "court", "filing")}
+    deadlines = []
+    for d, nums in sorted(by_deadline.items()):
+        entry = {"nums": item_list(nums), "date": date_text(d)}
+        deadlines.append({**entry, "text": DEADLINE_SENTENCE.format(**entry)})
+    problems = [{"text": it.description, "basis": it.basis or legal_basis.blank_basis()} for it in draft.items]
+    return documents.context_of(ZHILING, {"number": draft.number, "enterprise": draft.enterprise,
+                                          "problems": problems, "deadlines": deadlines, "issued": issued}, cfg)
 
 
 # --- inputs → drafts --------------------------------------------------------------------------------
@@ -601,8 +427,8 @@ def run_label(drafts: list[OrderDraft]) -> str:
     return f"{first.issued[:4]}年第{span}号"
 
 
-def order_filename(draft: OrderDraft, kind: str = "责令限期整改指令书") -> str:
-    return f"{draft.serial:04d}_{safe_filename(draft.enterprise)}_{kind}.docx"
+def order_filename(draft: OrderDraft, kind: str = ZHILING.name) -> str:
+    return documents.file_name(ZHILING, draft.serial, draft.enterprise).replace(ZHILING.name, kind)
 
 
 def print_orders(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: OrderResult,
@@ -610,14 +436,13 @@ def print_orders(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: O
     """Render the orders (id → verb) from the ledger: each .docx, this run's merged print file and register;
     then mark them printed. `extras` carries a spec's 现场检查记录 by order id."""
     drafts = sorted((ledger_orders.order_draft(con, i) for i in verbs), key=lambda d: (d.issued[:4], d.serial))
-    template = prepared(ORDER_TEMPLATE)
-    a = authority_context(cfg)
-    documents, files = [], {}
+    template = ZHILING.prepared()
+    rendered, files = [], {}
     for draft in drafts:
         o = order_context(draft, cfg, draft.issued)
-        xml = template.render_xml({"a": a, "o": o})
+        xml = documents.render_xml(ZHILING, o, cfg)
         path = template.save(xml, out_dir / order_filename(draft))
-        documents.append(xml)
+        rendered.append(xml)
         files[draft.id] = str(path)
         result.orders.append(IssuedOrder(draft.number, draft.enterprise, len(draft.items),
                                          sorted({i.deadline for i in draft.items}), path, o["continued"],
@@ -628,7 +453,7 @@ def print_orders(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: O
                 con, cfg, draft, draft.issued, out_dir / order_filename(draft, "现场检查记录"),
                 record_spec if isinstance(record_spec, dict) else {}))
     label = run_label(drafts)
-    result.merged = template.merge(documents, out_dir / MERGED_NAME.format(label=label))
+    result.merged = template.merge(rendered, out_dir / MERGED_NAME.format(label=label))
     ledger_orders.mark_printed(con, files)
     result.register = write_register(con, out_dir / REGISTER_NAME.format(label=label))
 
@@ -717,23 +542,18 @@ def print_result(result: OrderResult) -> None:
 
 def render_recheck(out: Path, cfg: dict, number: str, enterprise: str, order_number: str, order_issued: str,
                    items: list[tuple[int, str, bool]], recheck_date: str) -> Path:
-    """整改复查意见书: items are (seq, problem, passed)."""
+    """整改复查意见书 (kind fucha), numbered by ledger/lifecycle.record_recheck: items are (seq, problem, passed)."""
     failed = [seq for seq, _, ok in items if not ok]
-    o = {"number": number, "enterprise": enterprise, "order_number": order_number,
-         "order_date_cn": date_text(order_issued), "date_cn": date_text(recheck_date), "officers": cfg["officers"],
-         "problems": [{"no": seq, "text": text, "result": "已整改" if ok else "未整改"} for seq, text, ok in items],
-         "failed": item_list(failed) if failed else ""}
-    return prepared(RECHECK_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)
+    context = {"number": number, "enterprise": enterprise, "order_number": order_number,
+               "order_issued": order_issued, "issued": recheck_date, "failed": item_list(failed) if failed else "",
+               "problems": [{"text": text, "result": "已整改" if ok else "未整改"} for _, text, ok in items]}
+    return documents.issue_document("fucha", None, context, Path(out).parent, cfg=cfg, out=out).path
 
 
 def write_inspection_record(con, cfg: dict, draft: OrderDraft, issued: str, out: Path, spec: dict) -> Path:
-    """现场检查记录 (应急检记) for the problems of a draft; numbered from the ledger."""
-    serial = ledger_orders.next_serial(con, cfg["name"], cfg["codes"]["record"], int(issued[:4]))
-    officers = [{"name": o["name"] or BLANK_NAME, "cert_no": o["cert_no"] or BLANK_NAME} for o in cfg["officers"]]
-    o = {"number": ledger_orders.format_number(cfg["short_name"], cfg["codes"]["record"], int(issued[:4]), serial),
-         "enterprise": draft.enterprise, "address": draft.address, "principal": draft.principal,
-         "title": _cell(spec.get("title")), "phone": _cell(spec.get("phone")), "place": _cell(spec.get("place")),
-         "time": _cell(spec.get("time")) or "　　年　月　日　时　分至　月　日　时　分",
-         "officers": officers, "date_cn": date_text(issued),
-         "problems": [{"no": n, "text": it.description} for n, it in enumerate(draft.items, 1)]}
-    return prepared(RECORD_TEMPLATE).render({"a": authority_context(cfg), "o": o}, out)
+    """现场检查记录 (kind jiancha) for the problems of a draft; numbered and recorded in the ledger."""
+    context = {"enterprise": draft.enterprise, "address": draft.address, "principal": draft.principal,
+               "issued": issued, "problems": [it.description for it in draft.items],
+               **{k: _cell(spec.get(k)) for k in ("title", "phone", "place", "time")}}
+    return documents.issue_document("jiancha", con, context, Path(out).parent, cfg=cfg, out=out,
+                                    order_id=draft.id).path

@@ -6,6 +6,7 @@
 - order_zhiling.docx  责令限期整改指令书 (应急责改)
 - order_fucha.docx    整改复查意见书     (应急复查)
 - order_jiancha.docx  现场检查记录       (应急检记)
+- order_xianjue.docx  现场处理措施决定书 (应急现决)
 
 Wording follows the national 式样 of 2016 (原国家安全生产监督管理总局安全生产行政执法
 文书) with the post-2018 应急 prefix, 6个月 for litigation and 行政复议 to the people's
@@ -13,7 +14,9 @@ government at the same level (revised 行政复议法, 2024-01-01). The current 
 式样 could not be verified: all fixed wording is plain text in these .docx files, so
 an office can edit it in Word (keep each {{ }} / {%p %} tag inside one run).
 
-Context: `a` = templates/authority.yaml, `o` = the document (see generators/order.py).
+Context: `a` = templates/authority.yaml, `o` = the document, its fields named in the kind's data file
+(templates/kinds/*.yaml, rendered by generators/documents.py). Every form keeps its main page to one
+page; the items that do not fit (o.cont_items) go to a 附页 (continuation_page).
 """
 from __future__ import annotations
 
@@ -148,6 +151,38 @@ def officer_rows(label: str) -> list[tuple[str, str | None]]:
     return [(label, "{{ o.officers[0].cert_no }}"), (label, "{{ o.officers[1].cert_no }}")]
 
 
+def overflow_note(doc, blank_form_note: bool = False) -> None:
+    """"此栏不够" under the items when some went to the 附页 (the 式样's bare note on a blank form)."""
+    tag(doc, "{%p if o.continued %}")
+    para(doc, "（此栏不够，可另附页。第{{ o.cont_range }}项见附页）", indent_chars=2)
+    if blank_form_note:
+        tag(doc, "{%p else %}")
+        para(doc, "（此栏不够，可另附页）", indent_chars=2)
+    tag(doc, "{%p endif %}")
+
+
+def continuation_page(doc, title: str, unit_label: str, heading: str, items, signer: str) -> None:
+    """附页 on a new page: title, number, the unit, the items that did not fit, signatures, date.
+    `items(doc, var)` writes the item paragraphs of the list `var`."""
+    tag(doc, "{%p if o.continued %}")
+    para(doc, f"{title}（附页）", font=TITLE_FONT, size=Pt(16), align=WD_ALIGN_PARAGRAPH.CENTER,
+         exact=Pt(28), page_break_before=True)
+    para(doc, "{{ o.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
+    para(doc, f"{unit_label}：{{{{ o.enterprise }}}}")
+    para(doc, f"{heading}（续）：", indent_chars=2)
+    items(doc, "o.cont_items")
+    signature_table(doc, officer_rows("安全生产监管行政执法人员（签名）：") + [(signer, None)])
+    para(doc, "{{ o.date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
+    tag(doc, "{%p endif %}")
+
+
+def plain_items(doc, items_var: str) -> None:
+    """Numbered items 1．… without a 依据 line."""
+    tag(doc, f"{{%p for it in {items_var} %}}")
+    para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2)
+    tag(doc, "{%p endfor %}")
+
+
 def new_document():
     doc = Document()
     sec = doc.sections[0]
@@ -171,9 +206,7 @@ def build_zhiling(out: Path) -> Path:
     para(doc, "{{ o.enterprise }}：")
     para(doc, "经查，你单位存在下列问题：", indent_chars=2)
     item_paragraphs(doc, "o.problems")
-    tag(doc, "{%p if o.continued %}")
-    para(doc, "（此栏不够，可另附页。第{{ o.cont_range }}项见附页）", indent_chars=2)
-    tag(doc, "{%p endif %}")
+    overflow_note(doc)
     tag(doc, "{%p for d in o.deadlines %}")
     para(doc, DEADLINE_TEXT, indent_chars=2)
     tag(doc, "{%p endfor %}")
@@ -184,18 +217,7 @@ def build_zhiling(out: Path) -> Path:
                     + [("被检查单位负责人（签名）：", None)])
     seal_and_date(doc)
     footer_line(doc, "本文书一式两份：一份由{{ a.filing }}备案，一份交被检查单位。")
-    # continuation page (附页) for the problems that do not fit the first page
-    tag(doc, "{%p if o.continued %}")
-    para(doc, "责令限期整改指令书（附页）", font=TITLE_FONT, size=Pt(16), align=WD_ALIGN_PARAGRAPH.CENTER,
-         exact=Pt(28), page_break_before=True)
-    para(doc, "{{ o.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
-    para(doc, "被检查单位：{{ o.enterprise }}")
-    para(doc, "存在问题（续）：", indent_chars=2)
-    item_paragraphs(doc, "o.cont_items")
-    signature_table(doc, officer_rows("安全生产监管行政执法人员（签名）：")
-                    + [("被检查单位负责人（签名）：", None)])
-    para(doc, "{{ o.date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
-    tag(doc, "{%p endif %}")
+    continuation_page(doc, "责令限期整改指令书", "被检查单位", "存在问题", item_paragraphs, "被检查单位负责人（签名）：")
     doc.save(out)
     return out
 
@@ -206,9 +228,8 @@ def build_fucha(out: Path) -> Path:
     para(doc, "{{ o.enterprise }}：")
     para(doc, "本机关于{{ o.order_date_cn }}作出了责令限期整改指令书的决定［{{ o.order_number }}］，"
               "经对你单位整改情况进行复查，提出如下意见：", indent_chars=2)
-    tag(doc, "{%p for it in o.problems %}")
-    para(doc, "{{ it.no }}．{{ it.text }}——{{ it.result }}。", indent_chars=2)
-    tag(doc, "{%p endfor %}")
+    recheck_items(doc, "o.problems")
+    overflow_note(doc)
     tag(doc, "{%p if o.failed %}")
     para(doc, "上述第{{ o.failed }}项问题未整改，你单位应当立即整改；对安全生产违法行为，将依法予以处理。", indent_chars=2)
     tag(doc, "{%p else %}")
@@ -218,8 +239,15 @@ def build_fucha(out: Path) -> Path:
                     + [("被复查单位负责人（签名）：", None)])
     seal_and_date(doc)
     footer_line(doc, "本文书一式两份：一份由{{ a.filing }}备案，一份交被复查单位。")
+    continuation_page(doc, "整改复查意见书", "被复查单位", "复查意见", recheck_items, "被复查单位负责人（签名）：")
     doc.save(out)
     return out
+
+
+def recheck_items(doc, items_var: str) -> None:
+    tag(doc, f"{{%p for it in {items_var} %}}")
+    para(doc, "{{ it.no }}．{{ it.text }}——{{ it.result }}。", indent_chars=2)
+    tag(doc, "{%p endfor %}")
 
 
 def build_jiancha(out: Path) -> Path:
@@ -243,19 +271,44 @@ def build_jiancha(out: Path) -> Path:
               "{{ o.officers[0].cert_no }}、{{ o.officers[1].cert_no }}，这是我们的证件（出示证件）。"
               "现依法对你单位进行现场检查，请予配合。", indent_chars=2, before=6)
     para(doc, "检查情况：", indent_chars=2)
-    tag(doc, "{%p for it in o.problems %}")
-    para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2)
-    tag(doc, "{%p endfor %}")
-    para(doc, "（此栏不够，可另附页）", indent_chars=2)
+    plain_items(doc, "o.problems")
+    overflow_note(doc, blank_form_note=True)
     signature_table(doc, officer_rows("检查人员（签名）：") + [("被检查单位现场负责人（签名）：", None)])
     para(doc, "{{ o.date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
     footer_line(doc, "本文书一式两份：一份由{{ a.filing }}备案，一份交被检查单位。")
+    continuation_page(doc, "现场检查记录", "被检查单位", "检查情况", plain_items, "被检查单位现场负责人（签名）：")
+    doc.save(out)
+    return out
+
+
+def build_xianjue(out: Path) -> Path:
+    """现场处理措施决定书: the 2016 式样's fixed text; the measures are those of 《安全生产法》第六十五条
+    第一款第（三）项 (and 停产停业整顿 where the law provides it), listed in templates/kinds/xianjue.yaml."""
+    doc = new_document()
+    header(doc, "现场处理措施决定书")
+    para(doc, "被处理单位：{{ o.enterprise }}")
+    para(doc, "地址：{{ o.address }}")
+    para(doc, "法定代表人（负责人）：{{ o.principal }}　职务：{{ o.title }}　联系电话：{{ o.phone }}")
+    para(doc, "本机关于{{ o.inspected_cn }}在现场检查时，发现你单位有下列违法违规行为和事故隐患：",
+         indent_chars=2, before=6)
+    plain_items(doc, "o.problems")
+    overflow_note(doc)
+    para(doc, "依据{{ o.basis }}的规定，现作出如下现场处理决定：", indent_chars=2)
+    plain_items(doc, "o.measures")
+    para(doc, "如果不服本决定，可以依法在60日内向{{ a.government }}申请行政复议，或者在6个月内依法向"
+              "{{ a.court }}提起行政诉讼，但本决定不停止执行，法律另有规定的除外。", indent_chars=2)
+    signature_table(doc, officer_rows("安全生产监管行政执法人员（签名）：")
+                    + [("被处理单位负责人（签名）：", None)])
+    seal_and_date(doc)
+    footer_line(doc, "本文书一式两份：一份由{{ a.filing }}备案，一份交被处理单位。")
+    continuation_page(doc, "现场处理措施决定书", "被处理单位", "违法违规行为和事故隐患", plain_items,
+                      "被处理单位负责人（签名）：")
     doc.save(out)
     return out
 
 
 BUILDERS = {"order_zhiling.docx": build_zhiling, "order_fucha.docx": build_fucha,
-            "order_jiancha.docx": build_jiancha}
+            "order_jiancha.docx": build_jiancha, "order_xianjue.docx": build_xianjue}
 
 
 def build_all(outdir: Path = HERE) -> list[Path]:
