@@ -1,10 +1,12 @@
 """Statistics workbook from the ledger: the official layouts, one row per reporting unit, and the 隐患台账.
 
-Sheets (layout "all"; or one layout by name):
-  - 000 附件4 镇（街道）、部门大排查大整治行动统计表 and 003 全市安全检查督导情况统计表, drawn by
-    generators.forms from their specs (same merged headers and units row as the blank forms),
+Sheets (layout "all"; or one statistics form by its form type), one per statistics form in spec
+order, as its spec's ledger block says (stats.layout):
+  - matrix (000 附件4 大排查大整治行动统计表, 003 全市安全检查督导情况统计表): drawn by
+    generators.forms from the spec (same merged headers and units row as the blank form),
     one row per reporting unit and a 合计 row (numbers computed here, not formulas);
-  - 002 调度表: the indicator sheet filled with the sum over villages, and one row per village;
+  - indicators (002 调度表): the indicator sheet filled with the sum over units (villages), and one
+    row per unit;
   - 隐患台账: every hazard of the period with its order number and overdue flag;
   - 核对情况: the consistency problems the aggregation found.
 All numbers come from one ledger.aggregate.aggregate() call; every value goes through
@@ -27,16 +29,14 @@ from generators.excel import copy_sheet, set_cell, write_only_row
 from generators.mark import mark_xlsx
 from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet,
                               sheet_title)
-from ledger.aggregate import Aggregate, aggregate
+from ledger.aggregate import Aggregate, aggregate, stats_forms
 from ledger.orders import HAZARD_STATUS
 from ledger.periods import date_text
 from schema.errors import InputError
-from schema.spec import load_spec
+from schema.spec import all_specs, ledger_spec, load_spec
 
-LAYOUTS = ("campaign_stats", "inspection_stats", "progress_dispatch")
 LEVELS = {"general": "一般隐患", "major": "重大隐患"}
-ORIGINS = {"supervision_check": "督导检查表", "self_check": "企业自查表", "major_hazard_list": "重大隐患统计表",
-           "manual": "手工录入"}
+MANUAL_ORIGIN = {"manual": "手工录入"}     # hazards typed in, not drawn from a form
 COUNT_FORMAT, MONEY_FORMAT = "0", "0.00"
 HAZARD_COLUMNS = [  # (header, key, width)
     ("序号", "seq", 6), ("生产经营单位", "enterprise", 28), ("所在镇（街道）", "town", 12),
@@ -53,8 +53,9 @@ def write_stats_workbook(db: Path, out: Path, period: str | None = None, layout:
         raise InputError(f"{db}：找不到台账数据库", code="missing")
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}：统计表只能生成 .xlsx 文件", code="bad_suffix")
-    if layout not in ("all", *LAYOUTS):
-        raise InputError(f"统计表格式“{layout}”不存在（可选：all、{'、'.join(LAYOUTS)}）", code="bad_layout")
+    layouts = list(stats_forms())
+    if layout not in ("all", *layouts):
+        raise InputError(f"统计表格式“{layout}”不存在（可选：all、{'、'.join(layouts)}）", code="bad_layout")
     return write_workbook(aggregate(db, period), out, layout, db=db)
 
 
@@ -63,13 +64,13 @@ def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | No
     drawn_wb = Workbook()          # the official sheets, drawn with merges and styles
     drawn_wb.remove(drawn_wb.active)
     used: set[str] = set()
-    wanted = LAYOUTS if layout == "all" else (layout,)
+    wanted = list(stats_forms()) if layout == "all" else [layout]
     drawn = [ft for ft in wanted if ft in agg.forms]
     if not drawn:   # nothing came in: still the official layout, empty, saying so
-        drawn = [wanted[0]]
+        drawn = wanted[:1]
     for ft in drawn:
-        if ft == "progress_dispatch":
-            _dispatch_sheets(drawn_wb, agg, used)
+        if ledger_spec(ft).stats.layout == "indicators":
+            _indicator_sheets(drawn_wb, agg, ft, used)
         else:
             _matrix_sheet(drawn_wb, agg, ft, used)
     wb = Workbook(write_only=True)
@@ -133,21 +134,24 @@ def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None
                 cell.number_format = fmt
 
 
-def _dispatch_sheets(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
-    """002 调度表: the form filled with the sum over villages, then one row per village."""
-    ft = "progress_dispatch"
+def _indicator_sheets(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None:
+    """An indicator sheet (002 调度表): the form filled with the sum over units, then one row per unit."""
     spec = load_spec(ft)
+    st = spec.ledger.stats
+    name, word = st.sheet or spec.title, st.unit_word
     fs = agg.forms.get(ft)
     latest = max(fs.latest.values()) if fs and fs.latest else None
-    header = {"village": f"全部（{len(fs.rows)}个村）" if fs else None, "period": latest}
+    # the header line naming the unit (村) says how many were summed
+    unit_key = next((p.split(".", 1)[1] for p in st.unit if p.startswith("header.")), "reporting_unit")
+    header = {unit_key: f"全部（{len(fs.rows)}个{word}）" if fs else None, "period": latest}
     d = drawing(spec, dict(fs.totals) if fs else None, header)
     d.above.insert(0, _period_line(agg))
     if not fs:
         d.above.insert(1, "本统计期没有收到此表。")
-    _sheet(wb, d, "调度表（汇总）", used)
+    _sheet(wb, d, f"{name}（汇总）", used)
 
-    # one row per village: section headings over their indicators, 合计 at the bottom
-    cells = [DCell(0, 0, "村（单位）", rowspan=2, bold=True)]
+    # one row per unit: section headings over their indicators, 合计 at the bottom
+    cells = [DCell(0, 0, f"{word}（单位）", rowspan=2, bold=True)]
     columns: list[tuple[str, str]] = []      # (key, kind) in sheet order
     for s in spec.sections:
         start = 1 + len(columns)
@@ -165,9 +169,9 @@ def _dispatch_sheets(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
         cells.append(DCell(r, 0, unit))
         for j, (key, _) in enumerate(columns, 1):
             cells.append(DCell(r, j, _num_text(values.get(key))))
-    d2 = Drawing(title=spec.title + "（分村）", above=[_period_line(agg)], tables=[cells], n_cols=n_cols,
+    d2 = Drawing(title=f"{spec.title}（分{word}）", above=[_period_line(agg)], tables=[cells], n_cols=n_cols,
                  widths=[1.6] + [1.0] * (n_cols - 1), landscape=True, font_size=9)
-    ws = _sheet(wb, d2, "调度表（分村）", used)
+    ws = _sheet(wb, d2, f"{name}（分{word}）", used)
     top = _table_top(d2)
     ws.freeze_panes = ws.cell(top + 2, 2)
     for rr in range(top + 2, ws.max_row + 1):
@@ -217,11 +221,21 @@ def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str])
         header.append(cell)
     ws.append(header)
     keys = [key for _, key, _ in HAZARD_COLUMNS]
+    origins = _origin_labels()
     for i, h in enumerate(hazards, 1):
         h.update(seq=i, level=LEVELS.get(h["level"], h["level"]), status=HAZARD_STATUS.get(h["status"], h["status"]),
-                 overdue="逾期" if h["overdue"] else None, origin=ORIGINS.get(h["origin"], h["origin"]))
+                 overdue="逾期" if h["overdue"] else None, origin=origins.get(h["origin"], h["origin"]))
         values = [h.get(k) for k in keys]
         ws.append(write_only_row(ws, [None if v == "" else v for v in values]))     # unstyled: fast
+
+
+def _origin_labels() -> dict[str, str]:
+    """{hazard origin: 来源 label}: each form that draws hazards, by its ledger block's origin (else its title)."""
+    out = dict(MANUAL_ORIGIN)
+    for spec in all_specs():
+        for hm in spec.ledger.hazards:
+            out.setdefault(spec.form_type, hm.origin or spec.title)
+    return out
 
 
 def _issues_sheet(wb: Workbook, agg: Aggregate, used: set[str]) -> None:

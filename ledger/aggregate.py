@@ -1,7 +1,7 @@
 """Campaign numbers for a period, from the ledger: one call feeds the workbook, the summary and 催报.
 
 Two sources, always kept apart and named:
-  - 统计表 (stats_rows of campaign_stats / inspection_stats / progress_dispatch): the numbers units
+  - 统计表 (stats_rows of the forms whose spec's ledger block has `stats`): the numbers units
     reported, summed per reporting unit. Superseded returns are inactive and never counted; two
     different active returns of one unit in one reporting slot are flagged and the later one counts.
   - 隐患台账 (hazards): every hazard registered from 督导检查表 / 自查表 / 重大隐患统计表, counted
@@ -24,11 +24,10 @@ import yaml
 
 from ledger.db import connect
 from ledger.periods import Period, parse_period, return_span, slot
-from schema.spec import load_spec
+from schema.spec import all_specs, ledger_spec, load_spec
 
 CONFIG_FILE = Path(__file__).with_name("aggregate.yaml")
 NUMERIC_KINDS = ("count", "money_wan")
-TEXT_KEYS = ("other", "highlights", "problems", "remarks")   # inspection_stats texts kept per unit
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
 
@@ -38,8 +37,9 @@ def config() -> dict:
 
 
 def stats_forms() -> dict[str, dict]:
-    """{form_type: {cadence, cumulative}} of the statistics forms."""
-    return config()["forms"]
+    """{form_type: {cadence, cumulative}} of the statistics forms (the specs' ledger blocks), in spec order."""
+    return {s.form_type: {"cadence": s.ledger.cadence, "cumulative": s.ledger.stats.cumulative}
+            for s in all_specs() if s.ledger.stats}
 
 
 # --- names and rates ------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def _stats(con: sqlite3.Connection, agg: Aggregate) -> None:
             for data in ret[4]:
                 for k in fs.keys:
                     row[k] = _add(row[k], data.get(k))
-                texts = {t: data.get(t) for t in TEXT_KEYS if data.get(t)}
+                texts = {t: data.get(t) for t in ledger_spec(ft).stats.text_keys if data.get(t)}
                 if texts:
                     fs.texts.setdefault(unit, {}).update(texts)
         _check_fixed(agg, ft, unit, row)
@@ -281,10 +281,10 @@ def _stats(con: sqlite3.Connection, agg: Aggregate) -> None:
 def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
     """The returns of one unit that count: one per reporting slot (the latest), only the latest
     for a cumulative form; a second active return in the same slot is flagged."""
-    cadence = stats_forms()[ft]["cadence"]
+    led = ledger_spec(ft)
     by_slot: dict[str, list] = {}
     for rid, ret in items:
-        key = slot(cadence, ret[2]) if ret[2] else "未注明日期"
+        key = slot(led.cadence, ret[2]) if ret[2] else "未注明日期"
         by_slot.setdefault(key, []).append((rid, ret))
     counted = []
     title = load_spec(ft).title
@@ -295,7 +295,7 @@ def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
                                     f"{unit}在同一报送期（{key}）有 {len(group)} 份不同的有效《{title}》"
                                     f"（记录 {'、'.join(str(r) for r, _ in group)}），只计入最后一份"))
         counted.append(group[-1])
-    if stats_forms()[ft].get("cumulative") and counted:
+    if led.stats.cumulative and counted:
         counted.sort(key=lambda x: (x[1][2][1] if x[1][2] else dt.date.min, x[1][3], x[0]))
         counted = counted[-1:]
     return counted

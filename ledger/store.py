@@ -1,5 +1,9 @@
 """Writing parsed records into the ledger (台账).
 
+What a record means to the ledger (its subject, its supersede key, the rows that become
+hazards, inspections or statistics rows) is read from its form spec's `ledger:` block
+(schema/spec.py LedgerSpec); this module names no form type.
+
 One source file = one transaction: its `sources` row, its records and the
 entities drawn from them (enterprises, hazards, inspections, stats_rows) land
 together or not at all. Re-importing the same bytes (same sha256) changes
@@ -31,12 +35,9 @@ import yaml
 from ledger.db import transaction
 from schema.errors import PaichaError
 from schema.record import Record, leaf_fields
+from schema.spec import Condition, HazardMap, LedgerSpec, ledger_spec
 
 ACTOR = "导入"   # hazard_events.actor for changes made by an import
-
-# Forms whose subject is one enterprise: the enterprise is part of the supersede key.
-PER_ENTERPRISE = {"enterprise_register", "self_check", "supervision_check"}
-STATS_ROW_FORMS = {"campaign_stats", "inspection_stats"}
 
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
                            "〈": "(", "〉": ")", "｛": "(", "｝": ")", "{": "(", "}": ")"})
@@ -83,8 +84,8 @@ def record_period(rec: Record) -> str | None:
 
 def supersede_period(rec: Record) -> str | None:
     """The reporting slot a return fills: the ISO week of fill_date for weekly forms, else record_period."""
-    from ledger.aggregate import config
-    cadence = (config().get("forms", {}).get(rec.form_type) or {}).get("cadence")
+    led = ledger_spec(rec.form_type)
+    cadence = led.cadence if led else None
     fill = str(rec.header.get("fill_date") or rec.header.get("period") or "")
     if cadence in ("week", "day") and re.match(r"^\d{4}-\d{2}-\d{2}$", fill):
         d = datetime.strptime(fill, "%Y-%m-%d").date()
@@ -117,37 +118,95 @@ def hazard_statement(item: str | None) -> str | None:
 
 
 def record_unit(rec: Record) -> str | None:
-    """The reporting unit: header.reporting_unit, else the 调度表's village."""
-    return rec.header.get("reporting_unit") or rec.header.get("village") or None
+    """The reporting unit (the ledger block's `unit` paths: header.reporting_unit, the 调度表's village)."""
+    led = ledger_spec(rec.form_type)
+    return _value(rec, led.unit if led else ["header.reporting_unit"]) or None
 
 
 def record_enterprise(rec: Record) -> str | None:
-    """The enterprise a per-enterprise form is about."""
-    d = rec.data
-    if rec.form_type == "enterprise_register":
-        return d.get("name")
-    if rec.form_type == "self_check":
-        return (d.get("enterprise") or {}).get("name")
-    if rec.form_type == "supervision_check":
-        return d.get("enterprise")
-    return None
+    """The enterprise a per-enterprise form is about (the ledger block's enterprise name)."""
+    led = ledger_spec(rec.form_type)
+    if led is None or led.subject != "enterprise":
+        return None
+    return _value(rec, led.enterprise["name"])
 
 
 def supersede_key(rec: Record) -> str | None:
-    """form_type + reporting unit + period [+ enterprise] [+ check_date]; None when the subject is unknown."""
-    if rec.form_type == "unknown":
+    """form_type + the ledger block's supersede parts (unit, period, enterprise, a record path);
+    None when the subject (the enterprise, or the unit) is unknown."""
+    led = ledger_spec(rec.form_type)
+    if led is None:
         return None
-    parts = [rec.form_type, enterprise_key(record_unit(rec)), supersede_period(rec) or ""]
-    if rec.form_type in PER_ENTERPRISE:
-        ent = enterprise_key(record_enterprise(rec))
-        if not ent:
-            return None
-        parts.append(ent)
-        if rec.form_type == "supervision_check":
-            parts.append(str(rec.data.get("check_date") or ""))
-    elif not parts[1]:
-        return None   # a statistics return without its unit cannot be told apart from others
+    parts = [rec.form_type]
+    for src in led.supersede:
+        if src in ("unit", "enterprise"):
+            v = enterprise_key(record_unit(rec) if src == "unit" else record_enterprise(rec))
+        elif src == "period":
+            v = supersede_period(rec) or ""
+        else:
+            v = str(_value(rec, [src]) or "")
+        if src == led.subject and not v:
+            return None   # whose return it is cannot be told: it supersedes nothing
+        parts.append(v)
     return "|".join(parts)
+
+
+# --- reading the ledger block's value sources --------------------------------------------------
+
+def _is_filled(v: Any) -> bool:
+    return v not in (None, "", [], {})
+
+
+def _source_value(rec: Record, src: str, row: Any) -> Any:
+    """One value source (schema/spec.py COMPUTED or a header. / data. / row. path)."""
+    if src == "unit":
+        return record_unit(rec)
+    if src == "period":
+        return supersede_period(rec)
+    if src == "enterprise":
+        return record_enterprise(rec)
+    head, _, rest = src.partition(".")
+    v = {"header": rec.header, "data": rec.data, "row": row}[head]
+    for key in rest.split(".") if rest else []:
+        v = v.get(key) if isinstance(v, dict) else None
+    return v
+
+
+def _first(rec: Record, sources: list[str], row: Any = None) -> tuple[str | None, Any]:
+    """(source, value) of the first source that gives a filled value."""
+    for src in sources:
+        v = _source_value(rec, src, row)
+        if _is_filled(v):
+            return src, v
+    return None, None
+
+
+def _value(rec: Record, sources: list[str], row: Any = None) -> Any:
+    return _first(rec, sources, row)[1]
+
+
+def _text(rec: Record, sources: list[str], row: Any, i: int, n: int) -> str | None:
+    """A hazard column: a record-level list as long as the rows gives row i's item, any other list
+    all its items joined (整改措施 paired with 存在问题)."""
+    src, v = _first(rec, sources, row)
+    if not isinstance(v, list):
+        return v
+    items = [str(x) for x in v if _is_filled(x)]
+    if len(items) == n and not src.startswith("row"):
+        return items[i]
+    return "；".join(items) or None
+
+
+def _meets(rec: Record, row: Any, cond: Condition) -> bool:
+    return any(_source_value(rec, p, row) in cond.values for p in cond.paths)
+
+
+def _rows(rec: Record, path: str) -> list:
+    """The rows a path names: a list's filled items, or one dict."""
+    v = _source_value(rec, path, None)
+    if isinstance(v, dict):
+        return [v]
+    return [r for r in v if _is_filled(r)] if isinstance(v, list) else []
 
 
 def import_records(con: sqlite3.Connection, source: dict, records: list[Record],
@@ -332,48 +391,29 @@ def _record_event(con, rid: int, actor: str, action: str, note: str | None) -> N
 
 def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: bool,
                    carry_from: int | None) -> None:
-    """Enterprises, hazards, inspections and stats_rows of one record."""
-    h, d, t = rec.header, rec.data, rec.form_type
+    """Enterprises, inspections, hazards and stats_rows of one record, as its ledger block says."""
+    led = ledger_spec(rec.form_type)
+    if led is None:
+        return
     unit = record_unit(rec)
-    hazards: list[dict] = []
-    if t == "enterprise_register":
-        _enterprise(con, d.get("name"), rid, credit_code=d.get("credit_code"), town=d.get("town"),
-                    industry=d.get("industry"), address=d.get("address"), authoritative=True)
-    elif t == "self_check":
-        e = d.get("enterprise") or {}
-        ent = _enterprise(con, e.get("name"), rid, town=e.get("town"), industry=e.get("industry"),
-                          address=e.get("address"))
-        for item in d.get("items") or []:
-            marks = (item.get("self_result"), item.get("check_result"))
-            if "no" in marks or "rectifying" in marks:
-                hazards.append(dict(ent, description=hazard_statement(item.get("content")), origin="self_check",
-                                    found_date=h.get("fill_date"),
-                                    note="企业自查：整改中" if "rectifying" in marks else None))
-    elif t == "supervision_check":
-        ent = _enterprise(con, d.get("enterprise"), rid)
+    subject = _enterprise(con, None, rid)
+    if led.subject == "enterprise":
+        subject = _enterprise_from(con, rec, rid, led.enterprise, None, led.authoritative)
+    if led.inspection:
+        inspectors = _value(rec, led.inspection.get("inspectors", []))
         con.execute("INSERT INTO inspections (record_id, enterprise_id, enterprise, check_date,"
                     " inspectors, active) VALUES (?, ?, ?, ?, ?, ?)",
-                    (rid, ent["enterprise_id"], d.get("enterprise"), d.get("check_date"),
-                     "、".join(d.get("inspectors") or []), int(active)))
-        problems = [p for p in d.get("problems") or [] if p]
-        measures = [m for m in d.get("measures") or [] if m]
-        for i, problem in enumerate(problems):
-            measure = measures[i] if len(measures) == len(problems) else "；".join(measures) or None
-            hazards.append(dict(ent, description=problem, measure=measure, origin="supervision_check",
-                                found_date=d.get("check_date") or h.get("fill_date"),
-                                deadline=d.get("deadline"), responsible=d.get("responsible")))
-    elif t == "major_hazard_list":
-        for row in d.get("rows") or []:
-            ent = _enterprise(con, row.get("enterprise"), rid, town=row.get("town"))
-            hazards.append(dict(ent, description=row.get("description"), measure=row.get("action"),
-                                level="major", origin="major_hazard_list",
-                                found_date=h.get("fill_date"),
-                                reporting_unit=unit or row.get("checking_unit")))
-    elif t in STATS_ROW_FORMS:
-        for row in d.get("rows") or []:
-            _stats_row(con, rid, t, unit, row.get("unit"), record_period(rec), row, active)
-    elif t == "progress_dispatch":
-        _stats_row(con, rid, t, unit, h.get("village") or unit, record_period(rec), d, active)
+                    (rid, subject["enterprise_id"], record_enterprise(rec),
+                     _value(rec, led.inspection.get("check_date", [])),
+                     "、".join(inspectors) if isinstance(inspectors, list) else inspectors or "", int(active)))
+    hazards: list[dict] = []
+    for hm in led.hazards:
+        hazards += _hazards_drawn(con, rec, rid, hm, subject)
+    if led.stats:
+        for row in _rows(rec, led.stats.rows):
+            if isinstance(row, dict):
+                _stats_row(con, rid, rec.form_type, unit, _value(rec, led.stats.unit, row),
+                           record_period(rec), row, active)
 
     carried = _hazards_of(con, carry_from) if carry_from else {}
     for hz in hazards:
@@ -387,6 +427,41 @@ def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: boo
         else:
             _insert_hazard(con, rid, hz, active)
             result.hazards_new += int(active)
+
+
+def _enterprise_from(con, rec: Record, rid: int, mapping: dict[str, list[str]], row: Any,
+                     authoritative: bool = False) -> dict:
+    """_enterprise with the values a ledger block's enterprise mapping reads from the record (and row)."""
+    values = {k: _value(rec, v, row) for k, v in mapping.items()}
+    name = values.pop("name", None)
+    return _enterprise(con, str(name) if name is not None else None, rid,
+                       credit_code=values.pop("credit_code", None), authoritative=authoritative, **values)
+
+
+def _hazards_drawn(con, rec: Record, rid: int, hm: HazardMap, subject: dict) -> list[dict]:
+    """The hazards one HazardMap draws from a record (those without a description are dropped later)."""
+    rows = _rows(rec, hm.rows)
+    out = []
+    for i, row in enumerate(rows):
+        if hm.when and not _meets(rec, row, hm.when):
+            continue
+        owner = _enterprise_from(con, rec, rid, hm.enterprise, row) if hm.enterprise else subject
+        description = _text(rec, hm.description, row, i, len(rows))
+        level = _value(rec, hm.level, row)
+        hz = dict(owner, description=hazard_statement(description) if hm.question else description,
+                  measure=_text(rec, hm.measure, row, i, len(rows)),
+                  deadline=_value(rec, hm.deadline, row),
+                  responsible=_text(rec, hm.responsible, row, i, len(rows)),
+                  found_date=_value(rec, hm.found_date, row),
+                  level=hm.level_value if level is None else ("major" if "重大" in str(level)
+                                                              or str(level) == "major" else "general"),
+                  origin=rec.form_type,
+                  note=hm.note[1] if hm.note and _meets(rec, row, hm.note[0]) else None)
+        reporting_unit = _value(rec, hm.reporting_unit, row)
+        if reporting_unit is not None:
+            hz["reporting_unit"] = reporting_unit
+        out.append(hz)
+    return out
 
 
 def _enterprise(con, name: str | None, rid: int, credit_code: str | None = None,

@@ -11,11 +11,17 @@ Shapes:
   row_list         序号-numbered rows under one header row (重大隐患统计表)
   header_matrix    multi-row merged header + units row, columns by header path (统计表)
   indicator_sheet  section | no | indicator | value, several per row (调度表)
+
+The `ledger:` block says what a form's records mean to the ledger (LedgerSpec): whose return
+it is, which returns supersede each other, which rows become hazards or statistics rows, and
+how often it is returned. ledger/store.py, ledger/aggregate.py and generators/stats.py read
+only this block, so a new form needs no code there either.
 """
 from __future__ import annotations
 
 import copy
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -132,6 +138,207 @@ class Section:
     indicators: list[Field]
 
 
+# --- the ledger block -------------------------------------------------------------------------
+
+# A value source: a record path (header.x, data.x.y), a path in the current row (row, row.x),
+# or a value the ledger computes: unit (the reporting unit), period (the reporting slot),
+# enterprise (the subject enterprise's name). A list: the first that is filled.
+COMPUTED = ("unit", "period", "enterprise")
+_PATH = re.compile(r"^(?:header|data|row)(?:\.[^.\s\[\]]+)*$")
+SUBJECTS = ("enterprise", "unit")
+CADENCES = ("week", "month", "day")
+STATS_LAYOUTS = ("matrix", "indicators")
+ENTERPRISE_KEYS = ("name", "credit_code", "town", "industry", "address")
+LEVELS = {"一般": "general", "重大": "major", "general": "general", "major": "major"}
+
+
+@dataclass
+class Condition:
+    """True when any of `paths` holds one of `values` (a mark: yes / no / rectifying)."""
+    paths: list[str]
+    values: list[str]
+
+
+@dataclass
+class HazardMap:
+    """Rows of a record that become hazards, and where each hazard column comes from."""
+    rows: str                                     # a list (dict rows or strings) or one dict
+    description: list[str]
+    when: Condition | None = None                 # only rows meeting it
+    question: bool = False                        # 是否… items rewritten as statements (hazard_statement)
+    note: tuple[Condition, str] | None = None     # a note for the found event
+    measure: list[str] = field(default_factory=list)   # a record-level list is paired with the rows
+    deadline: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    found_date: list[str] = field(default_factory=list)
+    reporting_unit: list[str] = field(default_factory=lambda: ["unit"])
+    level: list[str] = field(default_factory=list)     # read: 重大 / major → major, else general
+    level_value: str = "general"                        # when no level path gives one
+    enterprise: dict[str, list[str]] = field(default_factory=dict)  # per row; empty: the subject
+    origin: str = ""                               # 来源 label; the form's title when empty
+
+
+@dataclass
+class StatsMap:
+    """Rows of a record that become statistics rows, and the workbook sheet they feed."""
+    rows: str = "data.rows"
+    unit: list[str] = field(default_factory=lambda: ["row.unit"])
+    cumulative: bool = False                     # only a unit's latest return in a period counts
+    layout: str = "matrix"                       # matrix: one row per unit; indicators: 调度表 sheets
+    text_keys: list[str] = field(default_factory=list)   # texts kept per unit (亮点工作 …)
+    sheet: str = ""                              # short sheet name (indicators); the title when empty
+    unit_word: str = "单位"                      # what a unit is called (村): 全部（3个村）
+
+
+@dataclass
+class LedgerSpec:
+    subject: str = "unit"                          # whose return: one enterprise's or a unit's
+    unit: list[str] = field(default_factory=lambda: ["header.reporting_unit"])
+    enterprise: dict[str, list[str]] = field(default_factory=dict)   # the subject enterprise
+    authoritative: bool = False                    # its details overwrite the ledger's (登记表)
+    supersede: list[str] = field(default_factory=lambda: ["unit", "period"])
+    cadence: str | None = None                     # week / day: the reporting slot of a return
+    inspection: dict[str, list[str]] = field(default_factory=dict)   # check_date, inspectors
+    hazards: list[HazardMap] = field(default_factory=list)
+    stats: StatsMap | None = None
+
+    KEYS = {"subject", "unit", "enterprise", "supersede", "cadence", "inspection", "hazards", "stats"}
+
+
+def _source(where: str, v: Any, computed: bool = True) -> list[str]:
+    """A value source or a list of them, checked."""
+    out = _str_list(where, v)
+    for p in out:
+        if not (_PATH.match(p) or computed and p in COMPUTED):
+            raise SpecError(f"{where}：无法识别的取值路径 {p}（应为 header.… / data.… / row.…"
+                            + (f" 或 {'、'.join(COMPUTED)}" if computed else "") + "）")
+    return out
+
+
+def _condition(where: str, obj: Any) -> Condition:
+    _check_keys(where, obj, {"any", "in"}, {"any", "in"})
+    if any(isinstance(v, bool) for v in (obj["in"] if isinstance(obj["in"], list) else [obj["in"]])):
+        raise SpecError(f"{where}.in：yes / no 须加引号（\"no\"），否则 YAML 读作真假值")
+    return Condition(_source(f"{where}.any", obj["any"], computed=False), _str_list(f"{where}.in", obj["in"]))
+
+
+def _enterprise_map(where: str, obj: Any, extra: set[str] = frozenset()) -> dict[str, list[str]]:
+    _check_keys(where, obj, set(ENTERPRISE_KEYS) | extra, {"name"})
+    return {k: _source(f"{where}.{k}", v) for k, v in obj.items() if k in ENTERPRISE_KEYS}
+
+
+def _hazard_map(where: str, obj: Any) -> HazardMap:
+    paths = {"description", "measure", "deadline", "responsible", "found_date", "reporting_unit"}
+    _check_keys(where, obj, paths | {"rows", "when", "question", "note", "level", "enterprise", "origin"},
+                {"rows", "description"})
+    hz = HazardMap(rows=_source(f"{where}.rows", obj["rows"], computed=False)[0],
+                   description=_source(f"{where}.description", obj["description"]),
+                   question=bool(obj.get("question", False)), origin=str(obj.get("origin", "")))
+    for k in paths - {"description"}:
+        if k in obj:
+            setattr(hz, k, _source(f"{where}.{k}", obj[k]))
+    if "when" in obj:
+        hz.when = _condition(f"{where}.when", obj["when"])
+    if "note" in obj:
+        _check_keys(f"{where}.note", obj["note"], {"when", "text"}, {"when", "text"})
+        hz.note = (_condition(f"{where}.note.when", obj["note"]["when"]), str(obj["note"]["text"]))
+    level = obj.get("level")
+    if isinstance(level, dict):
+        _check_keys(f"{where}.level", level, {"value"}, {"value"})
+        if str(level["value"]) not in LEVELS:
+            raise SpecError(f"{where}.level.value：应为 一般 或 重大")
+        hz.level_value = LEVELS[str(level["value"])]
+    elif level is not None:
+        hz.level = _source(f"{where}.level", level)
+    if "enterprise" in obj:
+        hz.enterprise = _enterprise_map(f"{where}.enterprise", obj["enterprise"])
+    return hz
+
+
+def _stats_map(where: str, obj: Any) -> StatsMap:
+    _check_keys(where, obj, {"rows", "unit", "cumulative", "layout", "text_keys", "sheet", "unit_word"})
+    st = StatsMap(cumulative=bool(obj.get("cumulative", False)), layout=str(obj.get("layout", "matrix")),
+                  text_keys=_str_list(f"{where}.text_keys", obj.get("text_keys", [])),
+                  sheet=str(obj.get("sheet", "")), unit_word=str(obj.get("unit_word", "单位")))
+    if "rows" in obj:
+        st.rows = _source(f"{where}.rows", obj["rows"], computed=False)[0]
+    if "unit" in obj:
+        st.unit = _source(f"{where}.unit", obj["unit"])
+    if st.layout not in STATS_LAYOUTS:
+        raise SpecError(f"{where}.layout：应为 {' 或 '.join(STATS_LAYOUTS)}")
+    return st
+
+
+def _parse_ledger(where: str, obj: Any) -> LedgerSpec:
+    _check_keys(where, obj, LedgerSpec.KEYS)
+    led = LedgerSpec(subject=str(obj.get("subject", "unit")), cadence=obj.get("cadence"))
+    if led.subject not in SUBJECTS:
+        raise SpecError(f"{where}.subject：应为 {' 或 '.join(SUBJECTS)}")
+    if led.cadence is not None and led.cadence not in CADENCES:
+        raise SpecError(f"{where}.cadence：应为 {'、'.join(CADENCES)} 之一")
+    if "unit" in obj:
+        led.unit = _source(f"{where}.unit", obj["unit"], computed=False)
+    if "enterprise" in obj:
+        led.enterprise = _enterprise_map(f"{where}.enterprise", obj["enterprise"], {"authoritative"})
+        led.authoritative = bool(obj["enterprise"].get("authoritative", False))
+    elif led.subject == "enterprise":
+        raise SpecError(f"{where}.enterprise：subject 为 enterprise 时必填（企业名称等的取值路径）")
+    led.supersede = _source(f"{where}.supersede", obj.get("supersede", ["unit", "period"]
+                                                           + (["enterprise"] if led.subject == "enterprise" else [])))
+    if led.subject not in led.supersede:
+        raise SpecError(f"{where}.supersede：须包含 {led.subject}（本表的报送主体）")
+    if "inspection" in obj:
+        _check_keys(f"{where}.inspection", obj["inspection"], {"check_date", "inspectors"})
+        led.inspection = {k: _source(f"{where}.inspection.{k}", v) for k, v in obj["inspection"].items()}
+    hazards = obj.get("hazards") or []
+    if not isinstance(hazards, list):
+        raise SpecError(f"{where}.hazards：应为列表")
+    led.hazards = [_hazard_map(f"{where}.hazards[{i}]", h) for i, h in enumerate(hazards)]
+    if "stats" in obj:
+        led.stats = _stats_map(f"{where}.stats", obj["stats"])
+        if led.cadence is None:
+            raise SpecError(f"{where}.cadence：有 stats 的表须写明报送周期（week、month 或 day）")
+    return led
+
+
+def _check_ledger_paths(where: str, spec: "FormSpec") -> None:
+    """Each data.… path of the ledger block names a key the form has; row.… paths under the
+    form's rows name one of its columns."""
+    fields = spec.all_fields() + spec.parse_columns
+    keys = {k.split(".")[0] for f in fields for k in [f.key, f.derive.get("key", f.key)] + [p.key for p in f.parts]}
+    keys |= {spec.rows_key, "totals"}
+    columns = {f.key.split(".")[0] for f in spec.read_columns() + spec.text_rows}
+    led = spec.ledger
+
+    def check(what: str, paths: list[str], rows: str | None = None) -> None:
+        for p in paths:
+            head, _, rest = p.partition(".")
+            if head == "data" and rest and rest.split(".")[0] not in keys:
+                raise SpecError(f"{where}.ledger.{what}：{p} 不是本表的字段")
+            if head == "row" and rest and rows == f"data.{spec.rows_key}" and spec.read_columns() \
+                    and rest.split(".")[0] not in columns:
+                raise SpecError(f"{where}.ledger.{what}：{p} 不是本表的列")
+
+    check("unit", led.unit)
+    check("supersede", led.supersede)
+    for k, v in led.enterprise.items():
+        check(f"enterprise.{k}", v)
+    for k, v in led.inspection.items():
+        check(f"inspection.{k}", v)
+    for i, hz in enumerate(led.hazards):
+        for name in ("description", "measure", "deadline", "responsible", "found_date", "reporting_unit", "level"):
+            check(f"hazards[{i}].{name}", getattr(hz, name), hz.rows)
+        for k, v in hz.enterprise.items():
+            check(f"hazards[{i}].enterprise.{k}", v, hz.rows)
+        for cond in [hz.when, hz.note[0] if hz.note else None]:
+            if cond:
+                check(f"hazards[{i}]", cond.paths, hz.rows)
+        check(f"hazards[{i}].rows", [hz.rows])
+    if led.stats:
+        check("stats.rows", [led.stats.rows])
+        check("stats.unit", led.stats.unit, led.stats.rows)
+
+
 @dataclass
 class FormSpec:
     form_type: str
@@ -157,8 +364,9 @@ class FormSpec:
     rules: list[dict[str, Any]] = field(default_factory=list)
     min_confidence: float = 0.80
     font_size: float = 10.5               # table text (pt) when drawn standalone
+    ledger: LedgerSpec = field(default_factory=LedgerSpec)   # what its records mean to the ledger
 
-    TOP_KEYS = {"form_type", "title", "title_patterns", "shape", "orientation", "header",
+    TOP_KEYS = {"ledger", "form_type", "title", "title_patterns", "shape", "orientation", "header",
                 "header_lines", "header_position", "fields", "layout", "columns", "parse_columns", "rows_key",
                 "groups", "text_rows", "total_labels", "sections", "blank_rows", "notes", "rules",
                 "min_confidence", "font_size"}
@@ -252,6 +460,8 @@ def _parse_spec(obj: Any, path: Path, defaults: dict[str, Any]) -> FormSpec:
         min_confidence=float(merged.get("min_confidence", 0.80)),
         font_size=float(merged.get("font_size", 10.5)),
     )
+    spec.ledger = _parse_ledger(f"{where}.ledger", obj.get("ledger") or {})
+    _check_ledger_paths(where, spec)
     for ln in spec.header_lines:
         for k in ln:
             if k not in spec.header:
@@ -303,6 +513,20 @@ def all_specs(extra_dirs: list[Path] | None = None) -> list[FormSpec]:
         spec = _load_cached(str(p), p.stat().st_mtime)
         by_type[spec.form_type] = spec
     return list(by_type.values())
+
+
+def ledger_spec(form_type: str) -> LedgerSpec | None:
+    """The ledger block of a form type (shared, do not change it): None for `unknown`, the
+    defaults (a unit's return, no entities) for a form type no spec defines."""
+    if form_type == "unknown":
+        return None
+    return _ledger_spec(form_type, os.environ.get("PAICHA_FORMS_DIRS", ""))
+
+
+@lru_cache(maxsize=256)
+def _ledger_spec(form_type: str, _dirs: str) -> LedgerSpec:
+    spec = next((s for s in all_specs() if s.form_type == form_type), None)
+    return spec.ledger if spec else LedgerSpec()
 
 
 def load_spec(form_type: str, extra_dirs: list[Path] | None = None) -> FormSpec:
