@@ -41,6 +41,22 @@ def wording() -> dict:
     return yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
 
 
+def form_wording(form_type: str) -> dict:
+    """A statistics form's wording: its summary.yaml entry, else one drawn from its spec (a form
+    added as a spec file only: every number by its label, found/fixed pairs as groups)."""
+    w = wording()["forms"].get(form_type)
+    if w:
+        return w
+    from ledger.aggregate import fixed_pairs, label_of, numeric_keys
+    label = lambda k: label_of(form_type, k).replace("{", "{{").replace("}", "}}")  # noqa: E731
+    paired = {k for pair in fixed_pairs(form_type) for k in pair}
+    numbers = "，".join(f"{label(k)}{{{k}}}" for k in numeric_keys(form_type))
+    return {"campaign": wording()["default_campaign"], "table": f"各单位{load_spec(form_type).title}汇总",
+            "sentence": "共收到{n_units}个单位报送的《{title}》（{units}），" + numbers + "。",
+            "groups": [{"label": label_of(form_type, f), "found": f, "fixed": x} for f, x in fixed_pairs(form_type)],
+            "extra": [{"label": label_of(form_type, k), "key": k} for k in numeric_keys(form_type) if k not in paired]}
+
+
 def _flat(text: str) -> str:
     """A YAML-folded Chinese sentence without the spaces folding adds."""
     return "".join(str(text).split())
@@ -68,7 +84,7 @@ def _open_ledger(db: Path):
 def form_sentence(agg: Aggregate, form_type: str) -> str:
     """The 基本情况 sentence of one statistics form, numbers filled from the aggregation."""
     fs = agg.forms[form_type]
-    spec = wording()["forms"][form_type]
+    spec = form_wording(form_type)
     values = {k: number_text(v) for k, v in fs.totals.items()}
     for g in spec.get("groups", []):
         values[f"rate_{g['found']}"] = rate_text(fs.totals.get(g["fixed"]) or 0, fs.totals.get(g["found"]) or 0)
@@ -93,7 +109,7 @@ def register_sentence(agg: Aggregate) -> str:
 def form_table(agg: Aggregate, form_type: str) -> BodyTable:
     """One row per reporting unit: each found/fixed group (and its 整改率), the extra columns, 合计."""
     fs = agg.forms[form_type]
-    spec = wording()["forms"][form_type]
+    spec = form_wording(form_type)
     with_rate = spec.get("rate", True)
     sub = ["排查", "整改"] + (["整改率"] if with_rate else [])
     head1, head2, merges = ["单位"], [""], [(0, 0, 2, 1)]
@@ -141,7 +157,7 @@ def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]]
         fs = agg.forms.get(ft)
         if not fs:
             continue
-        groups = wording()["forms"][ft]["groups"]
+        groups = form_wording(ft)["groups"]
         found = [sum(v.get(g["found"]) or 0 for g in groups) for v in fs.rows.values()]
         fixed = [sum(v.get(g["fixed"]) or 0 for g in groups) for v in fs.rows.values()]
         if any(found):
@@ -156,7 +172,7 @@ def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]]
 # --- the 通报 / 总结 --------------------------------------------------------------------------------
 
 def _campaign(agg: Aggregate) -> str:
-    names = [wording()["forms"][ft]["campaign"] for ft in agg.forms]
+    names = [form_wording(ft)["campaign"] for ft in agg.forms]
     return names[0] if len(names) == 1 else wording()["default_campaign"]
 
 
@@ -185,7 +201,7 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
             body.append(form_sentence(agg, ft))
         if agg.register.total.found:
             body.append(register_sentence(agg))
-        tables = [(f"{w['forms'][ft]['table']}（来源：各单位报送的统计表）", form_table(agg, ft)) for ft in agg.forms]
+        tables = [(f"{form_wording(ft)['table']}（来源：各单位报送的统计表）", form_table(agg, ft)) for ft in agg.forms]
         if agg.register.total.found:
             reg = agg.register
             tables.append(("各镇（街道）隐患整改情况（来源：隐患台账）",
