@@ -1,0 +1,89 @@
+"""The web workbench's test harness: an in-process HTTP client, a live server and a real browser.
+
+    client        TestClient on a temp ledger and data folder (no job runner)
+    live_server   uvicorn in a thread on a free port, with the job runner
+    browser       Debian's chromium driven by Selenium, headless, 1366×900
+    visit(url)    open a page in the browser and save its screenshot in out/screens/
+"""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web.app import create_app
+from web.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS = ROOT / "out" / "screens"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+BASE = "http://127.0.0.1"
+LIMITS = {"max_file_bytes": 1024 * 1024, "max_request_bytes": 4 * 1024 * 1024, "max_files": 5}
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.load(data_dir=tmp_path / "data", ledger=str(tmp_path / "ledger.db"), **LIMITS)
+
+
+@pytest.fixture
+def client(settings) -> TestClient:
+    with TestClient(create_app(settings, run_jobs=False), base_url=BASE) as c:
+        yield c
+
+
+@pytest.fixture
+def live_server(settings):
+    """The real server on a free port (job runner included); yields (base url, settings)."""
+    import uvicorn
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("工作台未能启动")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", settings
+    server.should_exit = True
+    thread.join(60)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("未安装 chromium / chromium-driver（scripts/setup.sh 以 root 运行时安装）")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,900", "--lang=zh-CN"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def visit(browser, request):
+    """visit(url, name): open the page and save a screenshot as out/screens/<test>-<name>.png."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    test = re.sub(r"\W+", "_", request.node.name)
+
+    def go(url: str | None, name: str) -> Path:
+        if url:
+            browser.get(url)
+        shot = SCREENS / f"{test}-{name}.png"
+        browser.save_screenshot(str(shot))
+        return shot
+    return go
