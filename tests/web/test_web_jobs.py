@@ -1,0 +1,126 @@
+"""Parse jobs: submitted through the web, stopped mid-batch, resumed by a new runner, every file once."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+
+from services import jobs
+from services.ledgers import open_ledger
+from webtools import ROOT, token
+
+RETURNS = ROOT / "samples/returns/北石店镇"
+NAMES = ["大排查大整治行动统计表.xlsx", "摸底登记表-晋城市城区宏达建材有限公司.docx",
+         "督导检查表-晋城市城区宏达建材有限公司.xlsx", "重大隐患统计表.docx"]
+
+
+def submit(client) -> int:
+    """Upload the four returns and start their parse job through the pages, as a user does."""
+    t = token(client)
+    parts = [("csrf_token", (None, t))] + [("files", (n, (RETURNS / n).read_bytes())) for n in NAMES]
+    page = client.post("/files/upload", files=parts)
+    ids = re.findall(r'name="file_id" value="([0-9a-f]{32})"', page.text)
+    assert len(ids) == len(NAMES)
+    answer = client.post("/jobs/parse", data={"csrf_token": t, "file_id": ids}, follow_redirects=False)
+    assert answer.status_code == 303
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+def stop_after(n: int):
+    """should_stop for run_job: true once n files have been parsed (asked once before each file)."""
+    asked = iter(range(10**6))
+    return lambda: next(asked) >= n
+
+
+def test_stopped_job_resumes_without_redoing_files(client, settings):
+    job_id = submit(client)
+    page = client.get(f"/jobs/{job_id}")
+    assert "排队中" in page.text and "0 / 4" in page.text
+    with open_ledger(settings.ledger) as ledger:
+        job = jobs.claim_next(ledger)
+        jobs.run_job(ledger, job, should_stop=stop_after(2))       # the server stops after two files
+        half = jobs.job_status(ledger, job_id)
+    assert (half.state, half.done) == ("running", 2)
+    first_two = [(f.outcome, f.done_at) for f in half.files[:2]]
+    assert all(o == "records" for o, _ in first_two) and all(f.done_at is None for f in half.files[2:])
+
+    # restart: a new runner on the same ledger re-queues the job and finishes it
+    runner = jobs.Runner(settings.ledger)
+    assert runner.recover() == 1
+    with open_ledger(settings.ledger) as ledger:
+        assert jobs.run_pending(ledger) == 1
+        done = jobs.job_status(ledger, job_id)
+        sources = ledger.con.execute("SELECT count(*) FROM sources").fetchone()[0]
+    assert (done.state, done.done, done.total) == ("done", 4, 4)
+    assert [(f.outcome, f.done_at) for f in done.files[:2]] == first_two       # not parsed again
+    assert [f.outcome for f in done.files] == ["records"] * 4
+    assert done.result["files"] == {"records": 4} and done.result["records"] == 4
+    # a file parsed twice would show as "unchanged" in the ledger
+    assert done.result["ledger"]["new"] == 4 and done.result["ledger"]["unchanged"] == 0
+    assert sources == 4
+    page = client.get(f"/jobs/{job_id}/status")
+    assert "已完成" in page.text and "hx-get" not in page.text and "共得到 4 条记录" in page.text
+    assert NAMES[0] in page.text
+
+
+def test_runner_process_killed_mid_batch_then_resumed(client, settings):
+    job_id = submit(client)
+    runner = jobs.Runner(settings.ledger, poll=0.1)
+    runner.start()
+    try:
+        with open_ledger(settings.ledger) as ledger:
+            deadline = time.monotonic() + 120
+            while jobs.job_status(ledger, job_id).done < 1:
+                assert runner.alive() and time.monotonic() < deadline
+                time.sleep(0.05)
+        os.kill(runner.pid, signal.SIGKILL)           # the server dies without warning
+        runner._process.join(10)
+    finally:
+        runner.stop()
+    with open_ledger(settings.ledger) as ledger:
+        cut = jobs.job_status(ledger, job_id)
+    assert cut.state == "running" and 1 <= cut.done < 4          # cut off mid-batch
+    finished_before = {f.seq: f.done_at for f in cut.files if f.done_at}
+
+    again = jobs.Runner(settings.ledger, poll=0.1)
+    again.start()
+    try:
+        with open_ledger(settings.ledger) as ledger:
+            deadline = time.monotonic() + 120
+            while not jobs.job_status(ledger, job_id).finished:
+                assert again.alive() and time.monotonic() < deadline
+                time.sleep(0.05)
+            done = jobs.job_status(ledger, job_id)
+            sources = ledger.con.execute("SELECT count(*) FROM sources").fetchone()[0]
+    finally:
+        again.stop()
+    assert done.state == "done" and done.done == 4
+    assert {f.seq: f.done_at for f in done.files if f.seq in finished_before} == finished_before
+    assert [f.outcome for f in done.files] == ["records"] * 4 and sources == 4
+
+
+def test_failed_file_is_one_outcome_and_the_job_goes_on(client, settings):
+    t = token(client)
+    broken = (RETURNS / NAMES[1]).read_bytes()[:3000]            # a truncated .docx: sniffed as corrupt
+    parts = [("csrf_token", (None, t)), ("files", ("坏.docx", broken)), ("files", (NAMES[0], (RETURNS / NAMES[0]).read_bytes()))]
+    body = client.post("/files/upload", files=parts, headers={"Accept": "application/json"}).json()
+    assert body["refused"][0]["message"].startswith("坏.docx：文件已损坏")
+    [kept] = body["stored"]
+    # a file that passed the upload check but fails to parse (its bytes damaged on disk later)
+    with open_ledger(settings.ledger) as ledger:
+        root = settings.uploads_dir
+        victim = root / f"{kept['id']}.xlsx"
+        good = victim.read_bytes()
+        victim.write_bytes(good[: len(good) // 2])
+        job = jobs.submit_parse_job(ledger, [(kept["id"], NAMES[0], victim)])
+        jobs.run_pending(ledger)
+        done = jobs.job_status(ledger, job.id)
+    assert done.state == "done" and done.files[0].outcome == "error"
+    assert done.files[0].message.startswith(NAMES[0] + "：") and str(root) not in done.files[0].message
+    assert "失败" in client.get(f"/jobs/{job.id}").text
+
+
+def test_unknown_job_is_a_chinese_404(client):
+    answer = client.get("/jobs/999")
+    assert answer.status_code == 404 and "找不到任务 999" in answer.text
