@@ -10,6 +10,10 @@ fonts=$(fc-list 2>/dev/null || true)   # read once: `fc-list | grep -q` fails un
 [[ "$fonts" == *"Noto Serif CJK"* ]] || need_apt+=(fonts-noto-cjk)
 [[ "$fonts" == *"AR PL UKai"* ]] || need_apt+=(fonts-arphic-ukai)
 command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
+# the web workbench's browser tests (Selenium finds /usr/bin/chromedriver) and the PostgreSQL ledger (next issue)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
