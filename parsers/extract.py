@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
 
 from parsers.model import Cell
 from schema.normalize import (CIRCLED, answer_mark, asked_negatively, conforming_header, is_ditto,
@@ -21,6 +24,8 @@ from schema.spec import Field, FormSpec
 
 MATCH = 0.72          # a label matches a cell text at or above this score
 STRONG = 0.9          # a cell this close to another label is a label, not a value
+FUZZY = 0.95          # weight of the fuzzy (Indel) similarity; exact matches score above it
+LENGTH_RATIO = (0.6, 1.6)     # bare label / text lengths compared fuzzily
 Grid = list[list[Cell | None]]
 
 
@@ -33,9 +38,18 @@ def norm_label(s: str) -> str:
     return re.sub(r"[\s_:：]+", "", s).lower()
 
 
+@lru_cache(maxsize=65536)
 def _bare(s: str) -> str:
     """Without parenthesised notes: 注册资本(万元) → 注册资本."""
     return re.sub(r"\([^)]*\)", "", s) or s
+
+
+def _fuzzy(distance, length_sum):
+    """FUZZY × the share of matching characters, 2·LCS / total length (rapidfuzz's fuzz.ratio, the
+    normalised Indel similarity: difflib's ratio, which finds matches block by block, is at most
+    this), 0 below MATCH; scalars or arrays alike."""
+    ratio = 2.0 * ((length_sum - distance) // 2) / length_sum
+    return FUZZY * ratio * (ratio >= MATCH)
 
 
 @lru_cache(maxsize=262144)
@@ -53,11 +67,71 @@ def label_score(label: str, text: str) -> float:
     for x, y in ((a, b), (a0, b0)):
         if len(x) >= 2 and x in y:
             best = max(best, 0.9 * len(x) / len(y) + 0.1 * (y.startswith(x) or y.endswith(x)))
-    if 0.6 <= len(a0) / len(b0) <= 1.6:
-        sm = SequenceMatcher(None, a0, b0)
-        if sm.quick_ratio() >= MATCH:
-            best = max(best, 0.95 * sm.ratio())
+    if LENGTH_RATIO[0] <= len(a0) / len(b0) <= LENGTH_RATIO[1]:
+        best = max(best, _fuzzy(Indel.distance(a0, b0), len(a0) + len(b0)))
     return best
+
+
+@lru_cache(maxsize=256)
+def _label_forms(labels: tuple[str, ...]) -> tuple[list[str], list[str], np.ndarray, np.ndarray, bool]:
+    """Normalised and bare forms of a label list, their lengths, and whether any had a note
+    (once per spec's list)."""
+    full = [norm_label(x) for x in labels]
+    bare = [_bare(x) for x in full]
+    return full, bare, np.array([len(x) for x in full]), np.array([len(x) for x in bare]), full != bare
+
+
+def label_matrix(labels: tuple[str, ...], texts: tuple[str, ...], cutoff: float = 0.0) -> np.ndarray:
+    """label_score of every label (rows) against every text (columns), 0 where under `cutoff`.
+    The fuzzy part of all pairs at once (rapidfuzz cdist); pairs that may be equal, contained or
+    equal without notes, enough to reach `cutoff`, get label_score itself."""
+    if not labels or not texts:
+        return np.zeros((len(labels), len(texts)))
+    a, a0, la, la0, a_notes = _label_forms(labels)
+    b, b0, lb, lb0, b_notes = _label_forms(texts)
+    la, la0 = la[:, None], la0[:, None]
+    lb_, lb0_ = np.maximum(lb, 1), np.maximum(lb0, 1)          # empty texts are zeroed below
+    d0 = cdist(a0, b0, scorer=Indel.distance, dtype=np.int32, workers=1)
+    ratio = la0 / lb0_
+    out = np.where((ratio >= LENGTH_RATIO[0]) & (ratio <= LENGTH_RATIO[1]), _fuzzy(d0, la0 + lb0_), 0.0)
+    # the other rules need the label to be a subsequence of the text (distance = length difference),
+    # and long enough in it: label_score's containment score with prefix or suffix is the most
+    d = cdist(a, b, scorer=Indel.distance, dtype=np.int32, workers=1) if a_notes or b_notes else d0
+    near = (((d == lb - la) & (0.9 * la / lb_ + 0.1 >= cutoff))
+            | ((d0 == lb0 - la0) & (0.9 * la0 / lb0_ + 0.1 >= cutoff)))
+    for i, j in zip(*np.nonzero(near)):
+        out[i, j] = label_score(labels[i], texts[j])
+    out[:, lb == 0] = 0.0          # an empty text matches nothing (nor does an empty label)
+    out[la[:, 0] == 0, :] = 0.0
+    out[out < cutoff] = 0.0
+    return out
+
+
+@lru_cache(maxsize=256)
+def _flat_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], list[int], list[int]]:
+    """The groups' labels in one tuple, where each non-empty group starts in it, and those groups."""
+    filled = [i for i, g in enumerate(groups) if g]
+    starts = np.cumsum([0] + [len(groups[i]) for i in filled])[:-1].tolist()
+    return tuple(lb for g in groups for lb in g), starts, filled
+
+
+def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cutoff: float = 0.0) -> np.ndarray:
+    """The best label_score of each label group (a field's synonyms) against each text, 0 under `cutoff`."""
+    labels, starts, filled = _flat_groups(groups)
+    out = np.zeros((len(groups), len(texts)))
+    if labels and texts:
+        out[filled] = np.maximum.reduceat(label_matrix(labels, texts, cutoff), starts, axis=0)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _text_scores(groups: tuple[tuple[str, ...], ...], text: str) -> list[float]:
+    return group_scores(groups, (text,), MATCH)[:, 0].tolist()
+
+
+def field_scores(fields: list[Field], text: str) -> list[float]:
+    """field_score of each field for one text, in one go; 0 under MATCH (a field that does not match)."""
+    return _text_scores(tuple(tuple(f.labels) for f in fields), text)
 
 
 def field_score(f: Field, text: str) -> float:
@@ -124,8 +198,7 @@ def _section_of(spec: FormSpec, text: str) -> str | None:
 def _best_field(fields: list[Field], text: str, section: str | None, done: set[str]) -> tuple[Field | None, float]:
     """The field this label cell names; ties go to the current section, then unfilled fields."""
     best, best_key = None, (0.0,)
-    for f in fields:
-        s = field_score(f, text)
+    for f, s in zip(fields, field_scores(fields, text)):
         if s < MATCH:
             continue
         k = (round(s, 2) >= STRONG, f.key not in done, section is not None and f.section == section, s)
@@ -138,7 +211,7 @@ def _is_label(fields: list[Field], text: str) -> bool:
     t = norm_label(text)
     if not t or len(t) > 40:
         return False
-    return any(field_score(f, text) >= STRONG for f in fields)
+    return max(field_scores(fields, text), default=0.0) >= STRONG
 
 
 PERSON_NAME = re.compile(r"^(姓\s*名)\s*[:：]?")
@@ -272,8 +345,7 @@ def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field
         if cell is None or id(cell) in seen:
             continue
         seen.add(id(cell))
-        for f in columns:
-            s = field_score(f, cell.text)
+        for f, s in zip(columns, field_scores(columns, cell.text)):
             if s >= MATCH:
                 pairs.append((s, c, f))
     out: dict[int, Field] = {}
@@ -536,8 +608,8 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
             continue
         text_hit = None
         for k, cell in enumerate(cells):
-            for tf in spec.text_rows:
-                if field_score(tf, cell.text) >= STRONG:
+            for tf, s in zip(spec.text_rows, field_scores(spec.text_rows, cell.text)):
+                if s >= STRONG:
                     text_hit = (tf, cells[k + 1] if k + 1 < len(cells) else None)
                     break
             if text_hit:
@@ -652,6 +724,7 @@ def extract_indicator_sheet(spec: FormSpec, grids: list[Grid]) -> Extraction:
     ex = Extraction()
     section = None
     done: set[str] = set()
+    indicators = [f for s in spec.sections for f in s.indicators]
     for grid in grids:
         for row in grid:
             cells = distinct(row)
@@ -665,14 +738,12 @@ def extract_indicator_sheet(spec: FormSpec, grids: list[Grid]) -> Extraction:
                     section = sec.name
                     continue
                 best, best_k = None, (0.0,)
-                for s in spec.sections:
-                    for f in s.indicators:
-                        sc = field_score(f, text)
-                        if sc < MATCH:
-                            continue
-                        key = (round(sc, 2), f.key not in done, f.section == section)
-                        if best is None or key > best_k:
-                            best, best_k = f, key
+                for f, sc in zip(indicators, field_scores(indicators, text)):
+                    if sc < MATCH:
+                        continue
+                    key = (round(sc, 2), f.key not in done, f.section == section)
+                    if best is None or key > best_k:
+                        best, best_k = f, key
                 if best is None:
                     continue
                 vcell = cells[k + 1] if k + 1 < len(cells) else None

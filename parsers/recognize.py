@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract,
-                             field_score, label_score, norm_label, set_path)
+from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, group_scores,
+                             label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.normalize import normalize, vocab
 from schema.record import Record
@@ -21,6 +21,7 @@ from schema.spec import FormSpec, all_specs
 from schema.validate import apply_rules, low_confidence
 
 ACCEPT = 0.34         # fingerprint score needed to call a table a known form
+LABEL_FOUND = 0.8     # a field's label is among a table's cell texts at this label score
 TITLE_WEIGHT = 0.45
 LEADING_NUMBER = re.compile(r"^\s*\d{1,3}(\s*[.、．]|\s*$)")
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
@@ -226,7 +227,7 @@ def _label_only_row(cells, specs: list[FormSpec]) -> bool:
     texts = [c.text.strip() for c in cells if c.text.strip()]
     if len(texts) != 1 or len(norm_label(texts[0])) > 40:
         return False
-    return any(field_score(f, texts[0]) >= STRONG for s in specs for f in s.all_fields())
+    return any(max(field_scores(s.all_fields(), texts[0]), default=0.0) >= STRONG for s in specs)
 
 
 def _other_sheet(table: Table, para: Paragraph) -> bool:
@@ -337,8 +338,9 @@ def _split_row(prev_last: list[str], first: list[str]) -> bool:
 
 def _label_keys(spec: FormSpec, texts) -> set[str]:
     """Keys of the spec's body fields that these cell texts name."""
-    return {f.key for t in texts if 0 < len(norm_label(t)) <= 40 for f in spec.all_fields()
-            if field_score(f, t) >= STRONG}
+    fields = spec.all_fields()
+    return {f.key for t in texts if 0 < len(norm_label(t)) <= 40
+            for f, s in zip(fields, field_scores(fields, t)) if s >= STRONG}
 
 
 def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between: list[Paragraph],
@@ -357,7 +359,7 @@ def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between
     if gb[0][0].strip() and norm_label(gb[0][0]) == norm_label(ga[0][0]):
         return False
     texts = list({t.strip() for row in ga for t in row if t.strip()})
-    score, spec = max(((fingerprint(s, texts), s) for s in specs), key=lambda p: p[0], default=(0.0, None))
+    score, spec = max(zip(fingerprints(specs, texts), specs), key=lambda p: p[0], default=(0.0, None))
     if spec is not None and score >= 0.12 and spec.shape == "label_grid":
         first = _label_keys(spec, gb[0])
         return bool(first) and not first & _label_keys(spec, texts)
@@ -462,29 +464,37 @@ def title_score(spec: FormSpec, lines: list[str]) -> tuple[float, str]:
     return best, best_line
 
 
-def label_fraction(spec: FormSpec, texts: list[str]) -> float:
-    """Share of the spec's fields whose label (or header path end) appears among the cell texts."""
-    fields = [f for f in spec.all_fields() if not f.optional]
-    if not fields:
-        return 0.0
-    cands = [t for t in texts if 0 < len(norm_label(t)) <= 60]
-    found = 0
-    for f in fields:
-        labels = f.labels + [lb for level in f.path[-1:] for lb in level] + f.joined_labels()
-        if any(label_score(lb, t) >= 0.8 for lb in labels for t in cands):
-            found += 1
-    return found / len(fields)
+def _field_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
+    """Each required field's labels, header path end and joined labels."""
+    return tuple(tuple(f.labels + [lb for level in f.path[-1:] for lb in level] + f.joined_labels())
+                 for f in spec.all_fields() if not f.optional)
 
 
-def fingerprint(spec: FormSpec, texts: list[str]) -> float:
-    """Label fraction blended with jieba token overlap (tolerant of reworded labels)."""
-    spec_tok = _spec_tokens(tuple(spec.all_labels()))
+def label_fractions(specs: list[FormSpec], texts: list[str]) -> list[float]:
+    """Each spec's share of fields whose label (or header path end) appears among the cell texts,
+    from one matrix of all the specs' labels against the texts."""
+    groups = [_field_labels(s) for s in specs]
+    cands = tuple(t for t in texts if 0 < len(norm_label(t)) <= 60)
+    found = group_scores(tuple(g for gs in groups for g in gs), cands, LABEL_FOUND).max(axis=1, initial=0.0) > 0
+    out, k = [], 0
+    for gs in groups:
+        out.append(int(found[k:k + len(gs)].sum()) / len(gs) if gs else 0.0)
+        k += len(gs)
+    return out
+
+
+def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
+    """Each spec's label fraction blended with jieba token overlap (tolerant of reworded labels)."""
     table_tok: set[str] = set()
     for t in texts:
         if len(t) <= 60:
             table_tok |= tokens(t)
-    overlap = len(spec_tok & table_tok) / max(1, len(spec_tok))
-    return 0.7 * label_fraction(spec, texts) + 0.3 * overlap
+    out = []
+    for spec, fraction in zip(specs, label_fractions(specs, texts)):
+        spec_tok = _spec_tokens(tuple(spec.all_labels()))
+        overlap = len(spec_tok & table_tok) / max(1, len(spec_tok))
+        out.append(0.7 * fraction + 0.3 * overlap)
+    return out
 
 
 GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.I)
@@ -500,8 +510,7 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
     texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()})
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
-    for spec in specs:
-        fp = fingerprint(spec, texts)
+    for spec, fp in zip(specs, fingerprints(specs, texts)):
         ts, line = title_score(spec, lines)
         score = fp + TITLE_WEIGHT * ts * (fp >= 0.12)
         if score > best_score:
