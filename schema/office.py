@@ -1,4 +1,4 @@
-"""LibreOffice headless conversions: legacy formats in, PDF out.
+"""LibreOffice headless conversions: legacy formats in, PDF out (used by the readers and the generators).
 
 One soffice process per batch, a private profile per worker (two processes
 sharing a profile silently write nothing), a timeout, and every output checked.
@@ -16,7 +16,7 @@ from pathlib import Path
 from schema import runfiles
 from schema.errors import InputError, PaichaError
 
-FONTS_CONF = Path(__file__).parent / "fonts" / "fonts.conf"
+FONTS_CONF = Path(__file__).resolve().parent.parent / "generators" / "fonts" / "fonts.conf"   # preview fonts
 DEFAULT_TIMEOUT = 180
 
 

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generators.office import convert, convert_one
+from schema.office import convert, convert_one
 from parsers.readers.sniff import sniff
 from schema import runfiles
 from schema.errors import InputError
