@@ -27,8 +27,6 @@ from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -316,8 +314,7 @@ class Writer:
         key = ("p", align, line, before, left, right, first, first_chars, grid, page_break, keep_next)
         protos = self._protos()
         if key in protos:
-            el = OxmlElement("w:p")
-            el.append(copy.deepcopy(protos[key]))
+            el = X.paragraph_from(protos[key])
             X.append_block(self.doc, el)
             return Paragraph(el, self.doc._body)
         par = self.doc.add_paragraph()
@@ -391,8 +388,7 @@ class Writer:
             X.set_cell_merge(table, 0, 1, len(organs), 1)
         for i, name in enumerate(organs):
             row = table.rows[i]
-            row.height = Pt(row_h)
-            row._tr.get_or_add_trPr().find(qn("w:trHeight")).set(qn("w:hRule"), "exact")
+            X.set_row_height(row, row_h, "exact")
             par = row.cells[0].paragraphs[0]
             self._cell_par(par, "both", line=row_h)
             X.set_char_scale(self.run(par, name, p.fonts.organ_mark, size, color=p.colors.red, condensed=False), scale)
@@ -634,7 +630,7 @@ class Writer:
         if landscape == self.landscape or self.section is None:
             return False
         par = self.para(line=1, grid=False)
-        par._p.get_or_add_pPr().append(self.page_section(self.landscape))
+        X.add_section_break(par._p, self.page_section(self.landscape))
         self.landscape = landscape
         return True
 
@@ -659,25 +655,16 @@ class Writer:
             self.body_block(b)
 
     def append_docx(self, path: Path) -> None:
-        """Append another .docx's paragraphs and tables (text and tables; images are dropped)."""
+        """Append another .docx whole (docxcompose): its images, numbered lists, styles and tables come
+        along; its section breaks are dropped, so it takes the 公文's page and footers."""
         from docx import Document
+        from docxcompose.composer import Composer
         try:
             src = Document(str(path))
         except Exception:
             raise InputError(f"{path}：无法读取此 .docx 附件", code="unreadable")
-        body = self.doc.element.body
-        sect = body.find(qn("w:sectPr"))
-        for el in src.element.body:
-            if el.tag not in (qn("w:p"), qn("w:tbl")):
-                continue
-            el = X.deepcopy_element(el)
-            for bad in list(el.iter(qn("w:drawing"), qn("w:pict"), qn("w:object"))):
-                bad.getparent().remove(bad)
-            for sp in list(el.iter(qn("w:sectPr"))):
-                sp.getparent().remove(sp)
-            for st in list(el.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"), qn("w:numPr"))):
-                st.getparent().remove(st)
-            sect.addprevious(el)
+        X.drop_section_breaks(src)
+        Composer(self.doc).append(src)
 
     # --- whole document -----------------------------------------------------------------------
     def plan_title(self, text: str) -> None:
@@ -705,7 +692,7 @@ class Writer:
         for i, a in enumerate(gw.attachments, 1):
             self.attachment(i, a, numbered)
         last = self.doc.element.body[-2] if len(self.doc.element.body) > 1 else None
-        if last is not None and last.tag == qn("w:tbl"):
+        if last is not None and X.is_table(last):
             self.para(line=None, grid=False)
 
 
@@ -747,20 +734,20 @@ def build_document(gw: Gongwen):
     tpl.render(banji_context(gw, p), autoescape=True)
     doc = tpl.docx
     body = doc.element.body
-    anchor = next(el for el in body if el.tag == qn("w:p") and el.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None)
-    final = body.find(qn("w:sectPr"))
+    anchor = next(el for el in body if X.is_paragraph(el) and X.paragraph_section(el) is not None)
+    final = X.body_section(body)
     old_last = final.getprevious()
-    writer = Writer(doc, p, anchor.find(qn("w:pPr") + "/" + qn("w:sectPr")))
+    writer = Writer(doc, p, X.paragraph_section(anchor))
     writer.write(gw)
     new = [el for el in old_last.itersiblings() if el is not final]
     for el in new:
         anchor.addprevious(el)
     # the first section's break moves into the last body paragraph; the anchor goes
-    sect1 = anchor.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+    sect1 = X.paragraph_section(anchor)
     if writer.landscape:                # the 公文 ends on a landscape 附件 page
         writer.page_section(True, sect1)
     last = anchor.getprevious()
-    last.get_or_add_pPr().append(sect1)
+    X.add_section_break(last, sect1)
     body.remove(anchor)
     if not (gw.cc or gw.printer):
         # no 版记: drop its section, the first section becomes the document's last
