@@ -465,15 +465,15 @@ def issue_document(kind: Kind | str, con, context: dict, out_dir: Path, *, cfg: 
     in `out_dir`."""
     kind = load_kind(kind) if isinstance(kind, str) else kind
     cfg = cfg or load_authority(config)
+    doc_id, serial, number = None, int(context.get("serial") or 0), str(context.get("number") or "")
+    if not number and kind.ledger != "documents":
+        raise PaichaError(f"{kind.name}由 {RECORDED_BY.get(kind.ledger, kind.ledger)} 编号，请传入编号",
+                          code="bad_args")
+    if not number and con is None:
+        raise PaichaError(f"出具{kind.name}需要台账（--db）以取得文书编号", code="no_input")
     o = context_of(kind, context, cfg, con)                 # every field checked before a number is taken
     enterprise = str(o.get("enterprise") or context.get("enterprise") or "")
-    doc_id, serial, number = None, int(context.get("serial") or 0), str(context.get("number") or "")
     if not number:
-        if kind.ledger != "documents":
-            raise PaichaError(f"{kind.name}由 {RECORDED_BY.get(kind.ledger, kind.ledger)} 编号，请传入编号",
-                              code="bad_args")
-        if con is None:
-            raise PaichaError(f"出具{kind.name}需要台账（--db）以取得文书编号", code="no_input")
         doc_id, serial, number = _number_and_record(con, kind, cfg, o, enterprise, actor, order_id)
         o["number"] = number
     path = Path(out) if out else Path(out_dir) / file_name(kind, serial, enterprise)
