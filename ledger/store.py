@@ -390,11 +390,16 @@ def _record_event(con, rid: int, actor: str, action: str, note: str | None) -> N
 # --- entities --------------------------------------------------------------------------------
 
 def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: bool,
-                   carry_from: int | None) -> None:
-    """Enterprises, inspections, hazards and stats_rows of one record, as its ledger block says."""
+                   carry_from: int | None, actor: str = ACTOR,
+                   carry_event: tuple[str, str] | None = None) -> list[int]:
+    """Enterprises, inspections, hazards and stats_rows of one record, as its ledger block says.
+
+    The active hazards of record `carry_from` that reappear keep their id, status and history,
+    with an event (action, note): by default a resubmission's; returns their ids."""
     led = ledger_spec(rec.form_type)
+    kept: list[int] = []
     if led is None:
-        return
+        return kept
     unit = record_unit(rec)
     subject = _enterprise(con, None, rid)
     if led.subject == "enterprise":
@@ -422,11 +427,14 @@ def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: boo
         hz.setdefault("reporting_unit", unit)
         old_id = carried.pop((hz["enterprise_key"], description_key(hz["description"])), None)
         if old_id is not None and active:
-            _carry_hazard(con, old_id, rid, carry_from, hz)
+            action, note = carry_event or ("resubmitted", f"更正报送：记录 {carry_from} 由记录 {rid} 取代")
+            _carry_hazard(con, old_id, rid, hz, actor, action, note)
             result.hazards_kept += 1
+            kept.append(old_id)
         else:
-            _insert_hazard(con, rid, hz, active)
+            _insert_hazard(con, rid, hz, active, actor)
             result.hazards_new += int(active)
+    return kept
 
 
 def _enterprise_from(con, rec: Record, rid: int, mapping: dict[str, list[str]], row: Any,
@@ -526,7 +534,7 @@ _HAZARD_COLS = ("enterprise_id", "enterprise", "town", "industry", "reporting_un
                 "measure", "level", "origin", "found_date", "deadline", "responsible")
 
 
-def _insert_hazard(con, rid: int, hz: dict, active: bool) -> int:
+def _insert_hazard(con, rid: int, hz: dict, active: bool, actor: str = ACTOR) -> int:
     values = [hz.get(c) for c in _HAZARD_COLS]
     values[_HAZARD_COLS.index("level")] = hz.get("level") or "general"
     cur = con.execute(
@@ -535,28 +543,28 @@ def _insert_hazard(con, rid: int, hz: dict, active: bool) -> int:
         (rid, *values, int(active)))
     hid = cur.lastrowid
     if active:
-        _event(con, hid, "found", None, "open", hz.get("note"))
+        _event(con, hid, "found", None, "open", hz.get("note"), actor)
     return hid
 
 
-def _carry_hazard(con, hid: int, rid: int, old_rid: int, hz: dict) -> None:
-    """A hazard that reappears in a corrected resubmission: same id and status, new details."""
+def _carry_hazard(con, hid: int, rid: int, hz: dict, actor: str, action: str, note: str) -> None:
+    """A hazard that reappears in a corrected resubmission (or a corrected record): same id and
+    status, new details."""
     con.execute("UPDATE hazards SET record_id = ?, measure = COALESCE(?, measure),"
                 " deadline = COALESCE(?, deadline), responsible = COALESCE(?, responsible),"
                 " enterprise_id = COALESCE(?, enterprise_id) WHERE id = ?",
                 (rid, hz.get("measure"), hz.get("deadline"), hz.get("responsible"),
                  hz.get("enterprise_id"), hid))
     status = con.execute("SELECT status FROM hazards WHERE id = ?", (hid,)).fetchone()[0]
-    note = f"更正报送：记录 {old_rid} 由记录 {rid} 取代"
     if hz.get("note"):
         note += f"；{hz['note']}"
-    _event(con, hid, "resubmitted", status, status, note)
+    _event(con, hid, action, status, status, note, actor)
 
 
 def _event(con, hid: int, action: str, from_status: str | None, to_status: str | None,
-           note: str | None) -> None:
+           note: str | None, actor: str = ACTOR) -> None:
     con.execute("INSERT INTO hazard_events (hazard_id, at, actor, action, from_status, to_status, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, _now(), ACTOR, action, from_status, to_status, note))
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (hid, _now(), actor, action, from_status, to_status, note))
 
 
 def _stats_row(con, rid: int, form_type: str, reporting_unit: str | None, unit: str | None,

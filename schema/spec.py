@@ -391,6 +391,30 @@ class FormSpec:
                 labels += level
         return labels
 
+    def kind_of(self, path: str) -> str | None:
+        """The value kind of a record path (header.fill_date, data.rows[0].fines_wan,
+        data.principal.mobile); None when the form has no such field."""
+        section, _, rest = re.sub(r"\[\d+\]", "", path).partition(".")
+        if section == "header":
+            return self.header[rest].kind if rest in self.header else None
+        if section != "data":
+            return None
+        head, _, key = rest.partition(".")
+        if head in (self.rows_key, "totals") and key and (self.columns or self.parse_columns):
+            rest = key
+        kinds: dict[str, str] = {}
+        for f in self.all_fields() + self.parse_columns:
+            kinds[f.key] = f.kind
+            kinds.update({p.key: p.kind for p in f.parts})
+            if f.derive:
+                kinds[f.derive["key"]] = f.derive["kind"]
+        if rest in kinds:
+            return kinds[rest]
+        parent, _, leaf = rest.rpartition(".")
+        if kinds.get(parent) == "person":       # {name, mobile}
+            return {"name": "text", "mobile": "phone"}.get(leaf)
+        return None
+
     def copy(self) -> "FormSpec":
         return copy.deepcopy(self)
 
