@@ -1,100 +1,288 @@
 #!/usr/bin/env python3
-"""paicha 命令行：each command is a thin skin over one library function."""
+"""paicha 命令行: each command parses its arguments, calls one service (services/) and prints the result."""
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from schema.errors import PaichaError  # noqa: E402
+from schema.errors import PaichaError, printable  # noqa: E402
+
+SAMPLES = ROOT / "samples"
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _day(raw: str | None, what: str = "--date") -> str | None:
+    """A date argument as ISO (None stays None: the service takes today)."""
+    from generators.order import to_iso
+    return to_iso(raw, what) if raw else None
 
 
 # --- 公文: notice, format, check (issue 2) -------------------------------------------------
 
 def cmd_notice(a):
-    from generators.gongwen.notice import notice
-    out = notice(Path(a.draft), Path(a.output) if a.output else None, pdf=a.pdf, profile=a.profile)
-    print(f"已生成：{out}")
-    if a.pdf:
-        print(f"已生成：{out.with_suffix('.pdf')}")
+    from services.gongwen import notice
+    res = notice(Path(a.draft), _path(a.output), pdf=a.pdf, profile=a.profile)
+    print(f"已生成：{res.out}")
+    if res.pdf:
+        print(f"已生成：{res.pdf}")
 
 
 def cmd_format(a):
-    from generators.gongwen.reformat import format_document
-    out = format_document(Path(a.input), Path(a.output), pdf=a.pdf, profile=a.profile)
-    print(f"已排版：{out}")
+    from services.gongwen import format_document
+    res = format_document(Path(a.input), Path(a.output), pdf=a.pdf, profile=a.profile)
+    print(f"已排版：{res.out}")
 
 
 def cmd_check(a):
-    from generators.gongwen.check import check_file, format_report
-    problems = check_file(Path(a.file), profile=a.profile)
-    if a.render:
-        from generators.gongwen.layout_check import check_rendered
-        problems += check_rendered(Path(a.file), profile=a.profile)
-    print(format_report(Path(a.file), problems))
-    return 1 if problems else 0
+    from services.gongwen import check_document
+    res = check_document(Path(a.file), profile=a.profile, render=a.render)
+    print(res.report)
+    return 1 if res.problems else 0
 
 
 # --- forms and parsing (issue 3, 4) ------------------------------------------------------
 
 def cmd_form(a):
-    from generators.forms import blank_form
-    out = blank_form(a.form_type, Path(a.output))
-    print(f"已生成空白表：{out}")
+    from services.returns import blank_form
+    print(f"已生成空白表：{blank_form(a.form_type, Path(a.output)).out}")
 
 
 def cmd_parse(a):
-    from parsers.pipeline import parse, print_summary
-    summary = parse([Path(p) for p in a.paths],
-                    jsonl=Path(a.jsonl) if a.jsonl else None,
-                    db=Path(a.db) if a.db else None,
-                    xlsx=Path(a.xlsx) if a.xlsx else None,
-                    workers=a.workers, progress=not a.quiet)
-    print_summary(summary)
-    return 0 if not summary.errors else 3
+    from services.ledgers import open_ledger
+    from services.returns import parse_batch
+    progress = None if a.quiet or not sys.stderr.isatty() else ProgressPrinter()
+    paths = [Path(p) for p in a.paths]
+    if a.db:
+        with open_ledger(a.db) as ledger:
+            res = parse_batch(paths, ledger, _path(a.jsonl), _path(a.xlsx), a.workers, progress)
+    else:
+        res = parse_batch(paths, None, _path(a.jsonl), _path(a.xlsx), a.workers, progress)
+    print_summary(res.summary)
+    return 0 if res.ok else 3
+
+
+class ProgressPrinter:
+    """Progress on stderr: 解析中 [#####.....] 120/1000 文件, redrawn at most ten times a second;
+    a long PDF's pages as "表.pdf：已读 40/200 页" every 20 pages."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.last = 0.0
+        self.shown = -1
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        from parsers.pipeline import FILES, PAGES
+        if label != FILES:
+            if done % 20 == 0 or done == total:
+                self._write(f"  {printable(label.removesuffix(PAGES))}：已读 {done}/{total} 页\n")
+            return
+        now = time.monotonic()
+        if done == self.shown or (done < total and now - self.last < 0.1):
+            return
+        self.last, self.shown = now, done
+        filled = self.WIDTH * done // max(total, 1)
+        self._write(f"\r解析中 [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} 文件"
+                    + ("\n" if done == total else ""))
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+OUTCOME_LABELS = {"error": "失败", "no_table": "无表格", "skipped": "跳过"}
+
+
+def print_summary(summary, file=None) -> None:
+    """A parse run's tallies in Chinese, then one line per file (or zip member) that gave no record."""
+    file = file or sys.stdout
+    p = lambda s="": print(s, file=file)  # noqa: E731
+    p(f"共 {summary.files_seen} 个文件：解析成功 {summary.files_parsed} 个，失败 {summary.files_failed} 个，"
+      f"未识别到表格 {summary.files_no_table} 个，已跳过 {summary.files_skipped} 个；"
+      f"得到 {summary.records} 份表格记录（用时 {summary.seconds:.1f} 秒）")
+    for t, n in sorted(summary.records_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
+        p(f"  {summary.titles.get(t, t)}：{n} 份")
+    p(f"提示（warnings）：{summary.warnings} 条" if summary.warnings else "提示：无")
+    if "db" in summary.outputs:
+        led = summary.ledger
+        p(f"台账：新增 {led['new']} 个文件，已导入过（未变）{led['unchanged']} 个，"
+          f"更正报送取代旧记录 {led['superseded']} 份")
+    for kind, label in (("jsonl", "JSONL 文件"), ("xlsx", "汇总表"), ("db", "台账文件")):
+        if kind in summary.outputs:
+            p(f"{label}：{printable(summary.outputs[kind])}")
+    for path, _code, message in summary.errors:
+        p(f"失败：{_with_path(path, message)}")
+    for o in summary.outcomes:
+        if o["outcome"] in ("no_table", "skipped"):
+            p(f"{OUTCOME_LABELS[o['outcome']]}：{_with_path(o['path'], o['message'])}")
+    if summary.log:
+        p(f"错误详情已写入日志：{printable(summary.log)}")
+
+
+def _with_path(path: str, message: str) -> str:
+    """The message as "path：reason" (messages normally start with the path; escaped either way)."""
+    shown = printable(path)
+    message = printable(message)
+    return message if message.startswith(shown + "：") else f"{shown}：{message}"
 
 
 # --- orders and the hazard lifecycle (issue 5) ---------------------------------------------
 
 def cmd_order(a):
-    from generators import order
+    from services import orders
+    from services.ledgers import open_ledger
     if a.template:
-        out = order.write_hazard_template(Path(a.template))
-        print(f"已生成隐患清单模板：{out}")
+        print(f"已生成隐患清单模板：{orders.hazard_template(Path(a.template)).out}")
         return 0
     if not a.output:
         raise PaichaError("请用 -o 指定输出目录")
-    config = Path(a.config) if a.config else None
-    if a.reprint:
-        if not a.db:
-            raise PaichaError("重新生成文书请用 --db 指定台账")
-        result = order.reprint_orders(Path(a.db), Path(a.output), a.reprint, config=config, pdf=a.pdf)
+    if a.reprint and not a.db:
+        raise PaichaError("重新生成文书请用 --db 指定台账")
+    # without --db, orders from a typed hazard list keep their own ledger in the output folder
+    with open_ledger(a.db) if a.db else nullcontext() as ledger:
+        if a.reprint:
+            result = orders.reprint_orders(ledger, Path(a.output), a.reprint, config=_path(a.config), pdf=a.pdf)
+        else:
+            result = orders.issue_orders(
+                ledger, Path(a.output), enterprises=a.enterprise, town=a.town, since=a.since, until=a.until,
+                source=a.source, hazards_xlsx=_path(a.hazards), spec=_path(a.spec), config=_path(a.config),
+                actor=a.by, pdf=a.pdf, issued=a.date, unprinted_only=a.all_unprinted)
+    print_orders(result)
+
+
+def print_orders(result) -> None:
+    for o in result.orders:
+        more = "（含附页）" if o.continued else ""
+        print(f"已{o.verb}：{o.number} {o.enterprise}，问题{o.n_items}项，整改期限{'、'.join(o.deadlines)}{more}")
+    for line in result.skipped:
+        print(line)
+    counts = {verb: sum(1 for o in result.orders if o.verb == verb) for verb in ("出具", "补出", "重新生成")}
+    if counts["重新生成"]:
+        print(f"共重新生成责令限期整改指令书 {counts['重新生成']} 份")
     else:
-        result = order.issue_orders(
-            db=Path(a.db) if a.db else None, out_dir=Path(a.output),
-            enterprises=a.enterprise or None, town=a.town, since=a.since, until=a.until,
-            source=a.source, hazards_xlsx=Path(a.hazards) if a.hazards else None,
-            spec=Path(a.spec) if a.spec else None, config=config,
-            actor=a.by, pdf=a.pdf, issued=a.date, unprinted_only=a.all_unprinted)
-    order.print_result(result)
+        more = f"（另补出此前中断未生成文书的 {counts['补出']} 份）" if counts["补出"] else ""
+        print(f"共出具责令限期整改指令书 {counts['出具']} 份{more}")
+    for r in result.records:
+        print(f"现场检查记录：{r}")
+    if result.merged:
+        print(f"合并打印文件：{result.merged}")
+    if result.pdf:
+        print(f"PDF：{result.pdf}")
+    if result.register:
+        print(f"指令书登记簿：{result.register}")
+    if result.db:
+        print(f"台账：{result.db}{'（新建）' if result.db_created else ''}")
+    for note in result.notes:
+        print(f"说明：{note}")
+
+
+def hazard_arguments(parser) -> None:
+    from ledger.orders import HAZARD_STATUS
+    sub = parser.add_subparsers(dest="action", required=True, metavar="操作")
+
+    def cmd(name: str, help_text: str):
+        s = sub.add_parser(name, help=help_text)
+        s.add_argument("--db", required=True, help="台账数据库")
+        return s
+
+    s = cmd("rectified", "标记隐患整改完成")
+    s.add_argument("ids", nargs="+", type=int, metavar="ID", help="隐患编号")
+    s.add_argument("--date", help="整改完成日期（默认今天）")
+    s.add_argument("--note", default="", help="整改情况说明")
+    s.add_argument("--by", default="", help="操作人")
+
+    s = cmd("recheck", "记录复查结果并生成整改复查意见书")
+    s.add_argument("order", metavar="ORDER_NO", help="指令书编号（完整编号或序号）")
+    s.add_argument("--date", help="复查日期（默认今天）")
+    s.add_argument("--passed", nargs="*", type=int, default=[], metavar="ID", help="已整改的隐患编号")
+    s.add_argument("--failed", nargs="*", type=int, default=[], metavar="ID", help="未整改的隐患编号")
+    s.add_argument("--by", default="", help="操作人")
+    s.add_argument("--config", help="执法机关配置文件（默认 templates/authority.yaml）")
+    s.add_argument("-o", "--output", help="整改复查意见书 .docx")
+
+    s = cmd("close", "销号（须复查通过）")
+    s.add_argument("ids", nargs="+", type=int, metavar="ID")
+    s.add_argument("--date", help="销号日期（默认今天）")
+    s.add_argument("--by", default="")
+
+    s = cmd("void", "作废指令书（编号保留）")
+    s.add_argument("order", metavar="ORDER_NO")
+    s.add_argument("--reason", required=True, help="作废原因")
+    s.add_argument("--by", default="")
+
+    s = cmd("basis", "为隐患指定依据（填“无”则指令书上留空手填）")
+    s.add_argument("ids", nargs="+", type=int, metavar="ID")
+    s.add_argument("--text", required=True)
+    s.add_argument("--by", default="")
+
+    s = cmd("list", "隐患清单：按状态、逾期未整改、挂牌督办")
+    s.add_argument("--status", choices=list(HAZARD_STATUS))
+    s.add_argument("--overdue", action="store_true", help="只列逾期未整改")
+    s.add_argument("--supervised", action="store_true", help="只列挂牌督办（重大隐患）")
+    s.add_argument("--today", help=argparse.SUPPRESS)
+
+    s = cmd("history", "隐患的全部处理记录")
+    s.add_argument("id", type=int, metavar="ID")
 
 
 def cmd_hazard(a):
-    from ledger import lifecycle
-    return lifecycle.run_cli(a)
+    from ledger.lifecycle import status_cn
+    from ledger.orders import ORDER_STATUS
+    from services import hazards
+    from services.ledgers import open_ledger
+    with open_ledger(a.db) as ledger:
+        if a.action == "rectified":
+            n = hazards.mark_rectified(ledger, a.ids, _day(a.date), a.by, a.note).count
+            print(f"已标记整改完成：{n}项（待复查）")
+        elif a.action == "recheck":
+            res = hazards.record_recheck(ledger, a.order, _day(a.date), a.passed, a.failed, a.by,
+                                         config=_path(a.config), output=_path(a.output))
+            for seq, hid, text, ok in res.items:
+                print(f"  第{seq}项（隐患 {hid}）{'已整改' if ok else '未整改'}：{text}")
+            print(f"已记录复查：{res.number}（{res.order_number}，{ORDER_STATUS[res.order_status]}）")
+            if res.file:
+                print(f"已生成整改复查意见书：{res.file}")
+        elif a.action == "close":
+            n = hazards.close_hazards(ledger, a.ids, a.by, _day(a.date)).count
+            print(f"已销号：{n}项")
+        elif a.action == "void":
+            number = hazards.void_order(ledger, a.order, a.by, a.reason).number
+            print(f"已作废：{number}（编号保留不再使用，所列隐患可重新出具指令书）")
+        elif a.action == "basis":
+            n = hazards.set_basis(ledger, a.ids, a.text, a.by).count
+            print(f"已设置依据：{n}项")
+        elif a.action == "list":
+            rows = hazards.list_hazards(ledger, a.status, a.overdue, a.supervised, a.today).hazards
+            for h in rows:
+                flags = ("【逾期】" if h["overdue"] else "") + ("【督办】" if h["supervised"] else "")
+                print(f"{h['id']:>5}  {status_cn(h['status'])}{flags}  期限{h['deadline'] or '—'}  "
+                      f"{h['enterprise']}：{h['description']}" + (f"  [{h['order_number']}]" if h["order_number"] else ""))
+            print(f"共{len(rows)}项")
+        elif a.action == "history":
+            for e in hazards.hazard_history(ledger, a.id).events:
+                change = f"{status_cn(e['from_status'] or '')}→{status_cn(e['to_status'] or '')}" \
+                    if e["from_status"] != e["to_status"] else ""
+                print(f"{e['at']}  {e['actor'] or '—'}  {e['action']}  {change}  {e['note'] or ''}")
+    return 0
 
 
 def cmd_record(a):
-    from ledger import queries, store
-    from ledger.db import connect
-    con = connect(Path(a.db))
-    try:
+    from services import review
+    from services.ledgers import open_ledger
+    with open_ledger(a.db) as ledger:
         if a.action == "suspects":
-            rows = queries.suspects(con)
+            rows = review.suspects(ledger).records
             if not rows:
                 print("没有待确认的疑似损坏重报")
             for r in rows:
@@ -102,45 +290,143 @@ def cmd_record(a):
                       f"填报日期 {r['fill_date'] or '不详'}）本应取代记录 {r['replaces']}：{r['old_path']}")
                 print(f"  {r['message']}")
         elif a.action == "accept":
-            res = store.accept_resubmission(con, a.id, a.by, a.reason)
-            print(f"已确认采用记录 {a.id}，取代记录 {res.superseded[0][0]}；"
+            res = review.accept_resubmission(ledger, a.id, a.by, a.reason)
+            print(f"已确认采用记录 {a.id}，取代记录 {res.replaced}；"
                   f"沿用隐患 {res.hazards_kept} 条，新增隐患 {res.hazards_new} 条")
         else:
-            store.reject_resubmission(con, a.id, a.by, a.reason)
+            review.reject_resubmission(ledger, a.id, a.by, a.reason)
             print(f"已不予采用记录 {a.id}（保留为历史），原记录仍为当前记录")
-    finally:
-        con.close()
 
 
 # --- statistics, 催报 and summaries (issue 6) -------------------------------------------------
 
 def cmd_stats(a):
-    from generators.stats import write_stats_workbook
-    out = write_stats_workbook(Path(a.db), Path(a.output), period=a.period, layout=a.layout)
+    from services.ledgers import open_ledger
+    from services.reports import statistics_workbook
+    with open_ledger(a.db) as ledger:
+        out = statistics_workbook(ledger, Path(a.output), period=a.period, layout=a.layout).out
     print(f"已生成统计表：{out}")
 
 
 def cmd_remind(a):
-    from generators.summary import remind
-    result = remind(Path(a.db), Path(a.roster), period=a.period, form_type=a.form_type,
-                    out=Path(a.output) if a.output else None, organ=a.organ)
-    for line in result.lines:
-        print(line)
+    from services.ledgers import open_ledger
+    from services.reports import remind
+    with open_ledger(a.db) as ledger:
+        r = remind(ledger, Path(a.roster), period=a.period, form_type=a.form_type, out=_path(a.output),
+                   organ=a.organ)
+    print_remind(r, notice_asked=bool(a.output))
+
+
+def print_remind(r, notice_asked: bool, indent: str = "") -> None:
+    print(f"{indent}统计期：{r.period.label}；{r.what}应报 {len(r.roster)} 个单位，已报 {len(r.reported)} 个，"
+          f"未报 {len(r.missing)} 个。")
+    for u in r.missing:
+        extra = "，".join(x for x in (u.category, u.contact, u.phone) if x)
+        print(f"{indent}  未报：{u.name}" + (f"（{extra}）" if extra else ""))
+    for w in r.warnings:
+        print(f"{indent}  注意：{w}")
+    if notice_asked:
+        print(f"{indent}已生成催报通知：{r.out}" if r.out else f"{indent}所有单位均已报送，未生成催报通知。")
 
 
 def cmd_summary(a):
-    from generators.summary import summary
-    out = summary(Path(a.db), Path(a.output), period=a.period, organ=a.organ,
-                  kind=a.kind, pdf=a.pdf, chart=not a.no_chart)
-    print(f"已生成：{out}")
+    from services.ledgers import open_ledger
+    from services.reports import summary_document
+    with open_ledger(a.db) as ledger:
+        res = summary_document(ledger, Path(a.output), period=a.period, organ=a.organ, kind=a.kind, pdf=a.pdf,
+                               chart=not a.no_chart)
+    print_warnings(res.warnings)
+    print(f"已生成：{res.out}")
 
 
-# --- the main job ----------------------------------------------------------------------------
+def print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        print(f"提示：{w}", file=sys.stderr)
+
+
+# --- the web workbench (issue 11) ---------------------------------------------------------------
+
+def cmd_serve(a):
+    """The web workbench; only on this computer (127.0.0.1) until accounts exist."""
+    import uvicorn
+    from web.app import create_app
+    from web.settings import Settings
+    settings = Settings.load(host=a.host, port=a.port, ledger=a.db, data_dir=a.data)
+    app = create_app(settings)
+    print(f"工作台已启动：http://{settings.host}:{settings.port}/ （台账 {settings.ledger}，按 Ctrl+C 停止）")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+# --- the main job on the samples -------------------------------------------------------------
 
 def cmd_demo(a):
-    from generators.demo import run_demo
-    return run_demo(Path(a.output))
+    """Every step into the output folder: notices, parsed returns and ledger, orders, statistics and the summary."""
+    out = Path(a.output)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = [("红头文件", _demo_notices), ("回执解析与台账", _demo_parse),
+             ("责令限期整改指令书", _demo_orders), ("统计表、催报与通报", _demo_reports)]
+    failed = 0
+    for name, step in steps:
+        print(f"== {name} ==", flush=True)
+        try:
+            step(out)
+        except Exception as e:  # noqa: BLE001 — one failed step must not hide the others
+            failed += 1
+            msg = getattr(e, "message", None) or f"{type(e).__name__}: {e}"
+            print(f"失败：{name}：{msg}", flush=True)
+    print(f"全部完成，结果在 {out}/" if not failed else f"有 {failed} 个步骤失败")
+    return 1 if failed else 0
 
+
+def _demo_notices(out: Path) -> None:
+    from services.gongwen import check_document, notices
+    target = out / "notices"
+    for res in notices(sorted((SAMPLES / "notices").glob("*.md")), target, pdf=True):
+        problems = check_document(res.out).problems
+        state = "符合 GB/T 9704" if not problems else f"发现 {len(problems)} 处不符合"
+        print(f"  {res.out.name}：{state}；PDF {'已生成' if res.pdf else '未生成'}")
+
+
+def _demo_parse(out: Path) -> None:
+    from services.ledgers import open_ledger
+    from services.returns import parse_batch
+    db = out / "台账.db"
+    if db.exists():
+        db.unlink()
+    inputs = [p for p in (SAMPLES / "returns", SAMPLES / "returns_pdf") if p.exists()]
+    with open_ledger(db) as ledger:
+        res = parse_batch(inputs, ledger, jsonl=out / "records.jsonl", xlsx=out / "解析结果.xlsx")
+    print_summary(res.summary)
+
+
+def _demo_orders(out: Path) -> None:
+    import shutil
+
+    from services.hazards import list_hazards
+    from services.ledgers import open_ledger
+    from services.orders import issue_orders
+    target = out / "orders"
+    if target.exists():
+        shutil.rmtree(target)
+    with open_ledger(out / "台账.db") as ledger:
+        # the samples are old returns: the orders are issued as on the day of the last inspection
+        last = max((h["found_date"] for h in list_hazards(ledger).hazards if h["found_date"]), default=None)
+        print_orders(issue_orders(ledger, target, actor="示例执法人员", issued=last))
+
+
+def _demo_reports(out: Path) -> None:
+    from services.ledgers import open_ledger
+    from services.reports import remind, statistics_workbook, summary_document
+    with open_ledger(out / "台账.db", must_exist=True) as ledger:
+        print(f"  已生成统计表：{statistics_workbook(ledger, out / '统计表.xlsx').out}")
+        print_remind(remind(ledger, SAMPLES / "roster.csv", form_type="campaign_stats", out=out / "催报通知.docx"),
+                     notice_asked=True, indent="  ")
+        res = summary_document(ledger, out / "工作通报.docx")
+    print_warnings(res.warnings)
+    print(f"  已生成通报：{res.out}")
+
+
+# --- the commands ------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cli.py", description="paicha：安全生产排查整治 公文排版、回执解析、台账与报表")
@@ -202,8 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_order)
 
     s = sub.add_parser("hazard", help="隐患闭环：整改完成、复查、销号、作废指令书、逾期与挂牌督办清单")
-    from ledger.lifecycle import add_arguments as _hazard_args
-    _hazard_args(s)
+    hazard_arguments(s)
     s.set_defaults(func=cmd_hazard)
 
     s = sub.add_parser("record", help="台账记录：疑似损坏的重报（比原记录少了数据行或多数内容）待人工确认")
@@ -247,6 +532,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="主流程：在样例上生成公文、解析回执、出具指令书、生成统计表和通报")
     s.add_argument("-o", "--output", default="out")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("serve", help="启动本机网页工作台（默认 http://127.0.0.1:8000/）")
+    s.add_argument("--host", help="监听地址（默认 127.0.0.1；其他地址需先建立管理员账户）")
+    s.add_argument("--port", type=int, help="端口（默认 8000）")
+    s.add_argument("--db", help="台账数据库（默认在数据文件夹中）")
+    s.add_argument("--data", help="数据文件夹：上传文件、任务文件、密钥（默认 paicha-data）")
+    s.set_defaults(func=cmd_serve)
     return p
 
 

@@ -5,15 +5,14 @@ by unit / town / industry, the bar chart and the 重大隐患清单 attachment, 
 each other and with the statistics workbook of the same period. 主要做法 / 存在问题 / 下步打算 are left
 as marked placeholders (with what units reported) for the secretary to write.
 
-remind(): the units of a roster (.csv / .xlsx, column 单位名称) that have not reported in the period,
-as printable lines and, optionally, a short 催报 notice.
+remind(): the units of a roster (.csv / .xlsx, column 单位名称) that have not reported in the period
+and, optionally, a short 催报 notice. Neither prints: what the user should know is in the result.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -238,9 +237,16 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
                    date=today, attachments=atts, printer=organ, print_date=today)
 
 
+@dataclass
+class SummaryDocument:
+    out: Path                                   # the .docx
+    pdf: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
 def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: str = "通报",
-            pdf: bool = False, chart: bool = True) -> Path:
-    """A 通报 (or 总结) of the period as a GB/T 9704 .docx (and PDF); returns the .docx path."""
+            pdf: bool = False, chart: bool = True) -> SummaryDocument:
+    """A 通报 (or 总结) of the period as a GB/T 9704 .docx (and PDF)."""
     if kind not in KINDS:
         raise InputError(f"文种“{kind}”不支持（可选：通报、总结）", code="bad_kind")
     out = Path(out)
@@ -251,15 +257,15 @@ def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: st
         agg = aggregate(con, period)
     finally:
         con.close()
+    result = SummaryDocument(out)
     if agg.empty:
-        print(f"提示：{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。",
-              file=sys.stderr)
+        result.warnings.append(f"{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。")
     with tempfile.TemporaryDirectory(prefix="paicha-chart-") as tmp:
         gw = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None)
         render(gw, out, kind="summary")
     if pdf:
-        to_pdf(out)
-    return out
+        result.pdf = to_pdf(out)
+    return result
 
 
 # --- 催报 -------------------------------------------------------------------------------------------
@@ -280,8 +286,8 @@ class RemindResult:
     reported: list[RosterUnit] = field(default_factory=list)
     missing: list[RosterUnit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    out: Path | None = None
+    what: str = "统计表"                     # the return asked for: 《form title》 or 统计表
+    out: Path | None = None                  # the 催报 notice (None: not asked for, or nobody missing)
 
 
 def _roster_rows(path: Path) -> list[list[str]]:
@@ -399,20 +405,9 @@ def remind(db: Path, roster: Path, period: str | None, form_type: str | None, ou
             result.missing.append(u)
     for name in sorted(set(reported) - matched):
         result.warnings.append(f"“{name}”已报送，但不在名册中（请核对名册或单位名称）")
-    what = f"《{load_spec(form_type).title}》" if form_type else "统计表"
-    lines = [f"统计期：{p.label}；{what}应报 {len(units)} 个单位，已报 {len(result.reported)} 个，"
-             f"未报 {len(result.missing)} 个。"]
-    for u in result.missing:
-        extra = "，".join(x for x in (u.category, u.contact, u.phone) if x)
-        lines.append(f"  未报：{u.name}" + (f"（{extra}）" if extra else ""))
-    lines += [f"  注意：{w}" for w in result.warnings]
-    if out is not None:
-        if not result.missing:
-            lines.append("所有单位均已报送，未生成催报通知。")
-        else:
-            result.out = render(_remind_notice(result, what, organ or default_organ()), Path(out), kind="remind")
-            lines.append(f"已生成催报通知：{result.out}")
-    result.lines = lines
+    result.what = f"《{load_spec(form_type).title}》" if form_type else "统计表"
+    if out is not None and result.missing:
+        result.out = render(_remind_notice(result, result.what, organ or default_organ()), Path(out), kind="remind")
     return result
 
 

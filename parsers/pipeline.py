@@ -10,13 +10,14 @@ however many files there are. Every input file ends in exactly one outcome:
 records, error (one Chinese line naming the file), no_table (read, but no table
 in it) or skipped (paicha's own output). Every per-file step runs under a guard:
 an unexpected exception fails that file only, its traceback goes to the run's log.
-Temp files live in the run folder (schema/runfiles.py).
+Temp files live in the run folder (schema/runfiles.py). Progress goes to the caller's
+progress(done, total, label) callback: files as they finish (label FILES), and the pages of
+long PDFs (label "<file name>：页"), also from the worker processes.
 """
 from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import time
 import traceback
@@ -26,7 +27,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from multiprocessing import SimpleQueue
+from typing import Callable, Iterator
 
 from schema import runfiles
 from schema.errors import INTERNAL_REASON, InputError, PaichaError, exception_reason, printable
@@ -40,7 +42,9 @@ LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice sta
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
 UNKNOWN_TITLE = "未识别的表格"
 OUTCOMES = ("records", "error", "no_table", "skipped")
-OUTCOME_LABELS = {"error": "失败", "no_table": "无表格", "skipped": "跳过"}    # print_summary line heads
+FILES = "文件"                      # the progress label of whole files
+PAGES = "：页"                      # ends the progress label of a long PDF's pages ("表.pdf：页")
+LONG_PDF_PAGES = 30                 # PDFs with this many pages report their pages
 OWN_OUTPUT_REASON = "已跳过（本工具生成的文件）"
 RUN_OUTPUT_REASON = "已跳过（本次运行的输出文件）"
 
@@ -130,8 +134,29 @@ def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
 
 # --- worker side ----------------------------------------------------------------------------
 
-def parse_chunk(chunk: list[tuple[int, str]]) -> list[dict]:
-    """Parse a chunk of files; one plain dict per file (pickled back to the main process)."""
+Progress = Callable[[int, int, str], None]
+_page_queue: SimpleQueue | None = None     # in a pool worker: where page progress goes (set by _worker_init)
+
+
+def _page_progress(path: str, progress: Progress | None):
+    """read_pdf's page callback for `path`: long PDFs only, to `progress` or the worker's queue."""
+    if progress is None and _page_queue is None:
+        return None
+    label = Path(path).name + PAGES
+
+    def report(page: int, total: int) -> None:
+        if total < LONG_PDF_PAGES:
+            return
+        if progress is not None:
+            progress(page, total, label)
+        else:
+            _page_queue.put((page, total, label))
+    return report
+
+
+def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None) -> list[dict]:
+    """Parse a chunk of files; one plain dict per file (pickled back to the main process).
+    `progress` (in the main process only) gets long PDFs' pages."""
     try:
         tmp = tempfile.TemporaryDirectory(prefix="parse-", dir=runfiles.run_dir())
     except Exception as e:  # noqa: BLE001 — no temp folder (disk full …): every file of the chunk says so
@@ -140,7 +165,7 @@ def parse_chunk(chunk: list[tuple[int, str]]) -> list[dict]:
         checked = {i: _guard(i, p, lambda: {"legacy": _is_legacy(Path(p))}) for i, p in chunk}
         legacy = [Path(p) for i, p in chunk if checked[i].get("legacy")]
         converted = _convert(legacy, Path(tmp.name)) if legacy else {}
-        return [checked[i] if "legacy" not in checked[i] else parse_one(i, p, converted.get(Path(p)))
+        return [checked[i] if "legacy" not in checked[i] else parse_one(i, p, converted.get(Path(p)), progress)
                 for i, p in chunk]
 
 
@@ -164,11 +189,11 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
         return {}
 
 
-def parse_one(index: int, path: str, converted: Path | None = None) -> dict:
+def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too)."""
     def step() -> dict:
         member_errors: list[InputError] = []
-        parts = read_records(path, converted, member_errors)
+        parts = read_records(path, converted, member_errors, _page_progress(path, progress))
         return {"index": index, "path": path, "parts": parts,
                 "member_errors": [_member_line(e, path) for e in member_errors]}
     return _guard(index, path, step)
@@ -202,15 +227,17 @@ def _named_path(message: str, default: str) -> str:
 
 
 def read_records(path: str, converted: Path | None = None,
-                 member_errors: list[InputError] | None = None) -> list[dict]:
+                 member_errors: list[InputError] | None = None, pages=None) -> list[dict]:
     """[{"source", "records"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
+    `pages(page, total)`: a PDF's page progress.
     """
     from parsers.readers import read_file
     from parsers.recognize import records_from_document
     parts = []
-    for doc in read_file(Path(path), display_path=path, converted=converted, errors=member_errors):
+    for doc in read_file(Path(path), display_path=path, converted=converted, errors=member_errors,
+                         progress=pages):
         recs = []
         for rec in records_from_document(doc):
             if not rec.source:
@@ -229,8 +256,9 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 # --- main side ------------------------------------------------------------------------------
 
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
-          workers: int = 0, progress: bool = True) -> Summary:
-    """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies."""
+          workers: int = 0, progress: Progress | None = None) -> Summary:
+    """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies.
+    `progress(done, total, label)`: files done (label FILES) and long PDFs' pages."""
     with runfiles.run():
         return _parse(paths, jsonl, db, xlsx, workers, progress)
 
@@ -245,9 +273,7 @@ def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
     decided = {i: {"index": i, "path": str(f), "skipped": RUN_OUTPUT_REASON}
                for i, f in enumerate(files) if f.resolve() in ours}
     workers = workers or os.cpu_count() or 1
-    bar = _Progress(len(files)) if progress and _progress_wanted() else None
-    # long PDFs report their pages too (read_pdf, also inside pool workers) only when the bar is on
-    os.environ["PAICHA_PROGRESS"] = "1" if bar else "0"
+    progress = progress or None
     log = _Log()
 
     con = None
@@ -268,14 +294,12 @@ def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
             sink.outcome(path, "error", code=code, message=message)
         done = 0
         # closed on the way out, so an interruption stops the workers before the run folder goes
-        with closing(_results(files, workers, decided)) as results:
+        with closing(_results(files, workers, decided, progress)) as results:
             for result in results:
                 sink.take(result)
                 done += 1
-                if bar:
-                    bar.update(done)
-        if bar:
-            bar.finish()
+                if progress:
+                    progress(done, len(files), FILES)
         if xlsx:
             from generators.records_xlsx import write_records_xlsx
             spool.seek(0)
@@ -296,10 +320,12 @@ def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
     return summary
 
 
-def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None) -> Iterator[dict]:
+def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None,
+             progress: Progress | None = None) -> Iterator[dict]:
     """Per-file results in input order; in-process for one worker, else a process pool.
 
     `decided`: results known without reading (by index); those files are not sent to a worker.
+    `progress`: gets long PDFs' pages (from the workers through a queue, passed on while waiting).
     Chunks finish out of order; finished results wait in `ready` until every earlier
     file is out. At most workers × WINDOW_PER_WORKER chunks run at once.
     """
@@ -320,13 +346,18 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     yield from in_order()
     if workers <= 1 or len(todo_files) <= 1:
         for chunk in chunks(1):
-            ready.update((r["index"], r) for r in parse_chunk(chunk))
+            ready.update((r["index"], r) for r in parse_chunk(chunk, progress))
             yield from in_order()
         return
     _preload()
     todo = deque((c, False) for c in chunks(workers))   # (chunk, is a retry)
     running: dict[Future, tuple[list, bool]] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    pages = SimpleQueue() if progress else None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(pages,))
+
+    pool = new_pool()
     try:
         while todo or running:
             while todo and len(running) < workers * WINDOW_PER_WORKER:
@@ -334,7 +365,9 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                     break      # retries run alone, so a crash is blamed on the right file
                 chunk, retry = todo.popleft()
                 running[pool.submit(parse_chunk, chunk)] = (chunk, retry)
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=0.2 if pages else None, return_when=FIRST_COMPLETED)
+            while pages and not pages.empty():
+                progress(*pages.get())
             broken = False
             for fut in done:
                 chunk, retry = running.pop(fut)
@@ -349,7 +382,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                 # a worker died (out of memory, a crash in a native library): new pool; the lost
                 # chunks are retried file by file, and a file that kills a worker alone is reported
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+                pool = new_pool()
                 again = []
                 for chunk, retry in running.values():
                     if retry:
@@ -379,9 +412,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=10)
 
 
-def _worker_init() -> None:
+def _worker_init(pages: SimpleQueue | None = None) -> None:
     """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores);
-    on SIGTERM it kills its LibreOffice and exits, Ctrl-C is left to the main process."""
+    on SIGTERM it kills its LibreOffice and exits, Ctrl-C is left to the main process.
+    `pages`: where the worker's page progress goes (None: not wanted)."""
+    global _page_queue
+    _page_queue = pages
     os.environ.setdefault("PAICHA_OCR_THREADS", "1")
     runfiles.install_worker_handlers()
 
@@ -544,67 +580,3 @@ def _fill_titles(summary: Summary) -> None:
     titles["unknown"] = UNKNOWN_TITLE
     for t in summary.records_by_type:
         summary.titles[t] = titles.get(t) or summary.titles.get(t) or t
-
-
-# --- output -----------------------------------------------------------------------------------
-
-def print_summary(summary: Summary, file=None) -> None:
-    """The run's tallies in Chinese, then one line per file (or zip member) that gave no record."""
-    file = file or sys.stdout
-    p = lambda s="": print(s, file=file)  # noqa: E731
-    p(f"共 {summary.files_seen} 个文件：解析成功 {summary.files_parsed} 个，失败 {summary.files_failed} 个，"
-      f"未识别到表格 {summary.files_no_table} 个，已跳过 {summary.files_skipped} 个；"
-      f"得到 {summary.records} 份表格记录（用时 {summary.seconds:.1f} 秒）")
-    for t, n in sorted(summary.records_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-        p(f"  {summary.titles.get(t, t)}：{n} 份")
-    p(f"提示（warnings）：{summary.warnings} 条" if summary.warnings else "提示：无")
-    if "db" in summary.outputs:
-        led = summary.ledger
-        p(f"台账：新增 {led['new']} 个文件，已导入过（未变）{led['unchanged']} 个，"
-          f"更正报送取代旧记录 {led['superseded']} 份")
-    for kind, label in (("jsonl", "JSONL 文件"), ("xlsx", "汇总表"), ("db", "台账文件")):
-        if kind in summary.outputs:
-            p(f"{label}：{printable(summary.outputs[kind])}")
-    for path, _code, message in summary.errors:
-        p(f"失败：{_with_path(path, message)}")
-    for o in summary.outcomes:
-        if o["outcome"] in ("no_table", "skipped"):
-            p(f"{OUTCOME_LABELS[o['outcome']]}：{_with_path(o['path'], o['message'])}")
-    if summary.log:
-        p(f"错误详情已写入日志：{printable(summary.log)}")
-
-
-def _with_path(path: str, message: str) -> str:
-    """The message as "path：reason" (messages normally start with the path; escaped either way)."""
-    shown = printable(path)
-    message = printable(message)
-    return message if message.startswith(shown + "：") else f"{shown}：{message}"
-
-
-def _progress_wanted() -> bool:
-    return sys.stderr.isatty() or os.environ.get("PAICHA_PROGRESS") == "1"
-
-
-class _Progress:
-    """解析中 [#####.....] 120/1000 文件, redrawn on stderr at most ten times a second."""
-
-    WIDTH = 30
-
-    def __init__(self, total: int):
-        self.total = total
-        self.last = 0.0
-        self.shown = -1
-
-    def update(self, done: int) -> None:
-        now = time.monotonic()
-        if done == self.shown or (done < self.total and now - self.last < 0.1):
-            return
-        self.last, self.shown = now, done
-        filled = self.WIDTH * done // max(self.total, 1)
-        sys.stderr.write(f"\r解析中 [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} 文件")
-        sys.stderr.flush()
-
-    def finish(self) -> None:
-        self.update(self.total)
-        sys.stderr.write("\n")
-        sys.stderr.flush()

@@ -3,14 +3,13 @@ the classic faults planted into their .docx are measured on the page and reporte
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from clirun import run as cli
 from generators.gongwen.check import format_report
 from generators.gongwen.layout_check import banner_geometry, check_layout
 from generators.gongwen.notice import notice
@@ -91,11 +90,9 @@ def test_banner_measurements(pdfs):
 
 def test_cli_check_render(pdfs, tmp_path):
     docx = pdfs["one_side"].with_suffix(".docx")
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "check", str(docx), "--render"],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = cli("check", docx, "--render")
     assert r.returncode == 1, r.stderr
     assert "[layout.page_number_side]" in r.stdout and "[footer.oddeven]" in r.stdout
     good = pdfs[next(k for k in pdfs if k.startswith("002"))].with_suffix(".docx")
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "check", str(good), "--render"],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = cli("check", good, "--render")
     assert r.returncode == 0 and "未发现问题" in r.stdout, r.stdout + r.stderr

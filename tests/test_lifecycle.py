@@ -1,21 +1,14 @@
 """The whole path: a filled 督导检查表 is parsed into the ledger → 指令书 → 整改 → 复查 → 销号, by the CLI."""
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from clirun import run as cli
 from ledger.db import connect
 
 ENTERPRISE = "晋城市城区某某建材有限公司"
 PROBLEMS = ["成品库安全出口上锁", "电焊工无证上岗作业", "车间积尘未及时清扫"]
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
 
 
 def text_of(path: Path) -> str:

@@ -1,6 +1,4 @@
 """Notices from plain drafts: the five samples rendered through LibreOffice and measured on the page."""
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -9,6 +7,7 @@ import pdfplumber
 import pytest
 from docx import Document as docx_document
 
+from clirun import run as cli
 from generators.gongwen.layout_check import banner_geometry, body_lines
 from generators.gongwen.notice import notice
 from generators.gongwen.render import PDF_TARGET
@@ -170,13 +169,12 @@ def test_heading_font_stops_at_heading_end(tmp_path):
 def test_cli_notice_end_to_end(tmp_path):
     src = SAMPLES[1]
     out = tmp_path / "n.docx"
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "notice", str(src), "-o", str(out)],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = cli("notice", src, "-o", out)
     assert r.returncode == 0, r.stderr
     assert out.exists() and "已生成" in r.stdout
     bad = tmp_path / "gbk.md"
     bad.write_bytes(TRICKY.encode("gbk"))
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "notice", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    r = cli("notice", bad)
     assert r.returncode == 2 and "UTF-8" in r.stderr
 
 

@@ -10,6 +10,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
+from clirun import run as cli
 from conftest import ROOT
 from generators import order
 from generators.excel import write
@@ -234,8 +235,7 @@ def test_spec_basis_override_and_sample_spec(tmp_path):
 
 def test_hazard_list_xlsx_roundtrip_by_cli(tmp_path):
     blank = tmp_path / "隐患清单.xlsx"
-    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "order", "--template", str(blank)],
-                         capture_output=True, text=True, timeout=120)
+    run = cli("order", "--template", blank)
     assert run.returncode == 0 and blank.exists()
     wb = load_workbook(blank)
     ws = wb.active
@@ -251,9 +251,7 @@ def test_hazard_list_xlsx_roundtrip_by_cli(tmp_path):
     wb.save(blank)
     db = tmp_path / "t.db"
     out = tmp_path / "o"
-    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "order", "--hazards", str(blank), "--db", str(db),
-                          "-o", str(out), "--date", "2023-03-12", "--by", "王五"],
-                         capture_output=True, text=True, timeout=120)
+    run = cli("order", "--hazards", blank, "--db", db, "-o", out, "--date", "2023-03-12", "--by", "王五")
     assert run.returncode == 0, run.stderr
     assert "共出具责令限期整改指令书 2 份" in run.stdout
     files = sorted(out.glob("*_责令限期整改指令书.docx"))
@@ -266,8 +264,7 @@ def test_hazard_list_xlsx_roundtrip_by_cli(tmp_path):
     # a bad date in the list names the file and row; the list's other order is issued already
     ws.cell(row=2, column=5).value = "下周"
     wb.save(blank)
-    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "order", "--hazards", str(blank), "--db", str(db),
-                          "-o", str(out), "--date", "2023-03-12"], capture_output=True, text=True, timeout=120)
+    run = cli("order", "--hazards", blank, "--db", db, "-o", out, "--date", "2023-03-12")
     assert run.returncode == 2 and "未出具（晋城市城区己化工有限公司）" in run.stderr
     assert "第2行" in run.stderr and "下周" in run.stderr
     assert "未出具（晋城市城区庚饭店）：与已出具的（城区）应急责改〔2023〕2号内容相同，不重复出具" in run.stderr

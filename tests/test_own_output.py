@@ -83,7 +83,7 @@ def test_stats_workbook_is_refused(returns):
 
 
 def test_summary_is_refused_and_its_chart_draws_hostile_names(returns):
-    out = summary(returns["db"], returns["tmp"] / "通报.docx", period=None, organ=ORGAN)
+    out = summary(returns["db"], returns["tmp"] / "通报.docx", period=None, organ=ORGAN).out
     assert_own(out, "通报/总结")
     doc = Document(str(out))
     assert len(doc.inline_shapes) == 1                       # the chart was drawn

@@ -1,23 +1,22 @@
 """The batch pipeline: mechanics with a stand-in reader, then `cli.py parse` end to end on real returns."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
+import cli
+from clirun import run
 from parsers import pipeline
 from schema.errors import InputError, OwnOutput
 from schema.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = ROOT / "cli.py"
-PY = sys.executable
 
 
 # --- mechanics, with a stand-in reader ----------------------------------------------------------
@@ -25,7 +24,8 @@ PY = sys.executable
 # the worker process; "LEGACY" is treated as a .doc that needs converting; "ZIP" is an archive
 # whose first member is unreadable and whose second member follows; "NOTHING" reads but holds no
 # table (3 pages); "OWN" is one of paicha's own outputs; "BUG" raises an unexpected exception;
-# "ZLIB" breaks the legacy check (zlib.error, as sniffing a damaged .xlsx did).
+# "ZLIB" breaks the legacy check (zlib.error, as sniffing a damaged .xlsx did); "PAGES" reports
+# reading 40 pages, as a long PDF does.
 
 def fake_record(unit: str, fill: str, found: int) -> dict:
     return Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
@@ -39,8 +39,13 @@ def fake_needs_conversion(path):
     return Path(path).read_bytes().startswith(b"LEGACY")
 
 
-def fake_read_records(path, converted=None, member_errors=None):
+def fake_read_records(path, converted=None, member_errors=None, pages=None):
     text = Path(path).read_text(encoding="utf-8")
+    if text.startswith("PAGES"):
+        for page in range(1, 41):
+            if pages:
+                pages(page, 40)
+        text = "FAKE\n[]"
     if text.startswith("ZIP"):      # an archive with one unreadable member, then its good member
         member_errors.append(InputError(f"{path}!坏.docx：文件已损坏", code="corrupt"))
         text = text[4:]
@@ -119,7 +124,7 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     write(src / "07x-legacy.doc", "LEGACY\n" + json.dumps([fake_record("老镇", "2023-03-05", 1)], ensure_ascii=False))
     write(src / "08x-archive.zip", "ZIP\nFAKE\n" + json.dumps([fake_record("新镇", "2023-03-05", 2)], ensure_ascii=False))
     jsonl, db = tmp / "out.jsonl", tmp / "台账.db"
-    s = pipeline.parse([src], jsonl=jsonl, db=db, workers=workers, progress=False)
+    s = pipeline.parse([src], jsonl=jsonl, db=db, workers=workers)
     assert (s.files_seen, s.files_parsed, s.files_failed) == (16, 14, 2)
     assert [o["outcome"] for o in s.outcomes] == ["records"] * 6 + ["error", "records", "error"] + ["records"] * 7
     assert s.outcomes[12] == {"path": str(src / "08x-archive.zip"), "outcome": "records", "records": 1,
@@ -136,7 +141,7 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     assert len(list((tmp / "tmp").glob("convert-call-*-1-07x-legacy.doc"))) == 1
     # a re-run changes nothing in the ledger
     before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0]
-    again = pipeline.parse([src], db=db, workers=workers, progress=False)
+    again = pipeline.parse([src], db=db, workers=workers)
     assert again.ledger == {"new": 0, "unchanged": 14, "superseded": 0}
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 14
 
@@ -154,7 +159,7 @@ def test_every_file_one_outcome(fakes, workers, capsys):
     write(src / "6.zip", "ZIP\n")                 # its only member is unreadable
     write(src / "7.docx", "FAKE\n" + json.dumps([fake_record("镇7", "2023-03-05", 7)], ensure_ascii=False))
     jsonl = tmp / "o.jsonl"
-    s = pipeline.parse([src, tmp / "无此文件.docx"], jsonl=jsonl, db=tmp / "l.db", workers=workers, progress=False)
+    s = pipeline.parse([src, tmp / "无此文件.docx"], jsonl=jsonl, db=tmp / "l.db", workers=workers)
     got = {Path(o["path"]).name: (o["outcome"], o["code"]) for o in s.outcomes}
     assert got == {"无此文件.docx": ("error", "not_found"), "1.docx": ("records", None),
                    "2.pdf": ("no_table", "no_table"), "3.xlsx": ("skipped", "own_output"),
@@ -178,7 +183,7 @@ def test_every_file_one_outcome(fakes, workers, capsys):
         {"code": "no_table", "message": msg["2.pdf"]}, {"code": "own_output", "message": msg["3.xlsx"]}]
     assert [Path(x["source"]["path"]).name for x in lines if "error" in x] == [
         "无此文件.docx", "4.docx", "5.xlsx", "6.zip!坏.docx", "6.zip"]
-    pipeline.print_summary(s)
+    cli.print_summary(s)
     out = capsys.readouterr().out
     assert "共 8 个文件：解析成功 2 个，失败 4 个，未识别到表格 1 个，已跳过 1 个；得到 2 份表格记录" in out
     assert f"无表格：{msg['2.pdf']}" in out and f"跳过：{msg['3.xlsx']}" in out
@@ -195,8 +200,8 @@ def test_names_are_inert_in_messages(fakes, capsys):
     write(src / "a\n失败：x.docx", "垃圾")
     write(src / "b\x1b[31m红.docx", "垃圾")
     write(src / "c\tBUG.docx", "BUG")
-    s = pipeline.parse([src], jsonl=tmp / "n.jsonl", workers=1, progress=False)
-    pipeline.print_summary(s)
+    s = pipeline.parse([src], jsonl=tmp / "n.jsonl", workers=1)
+    cli.print_summary(s)
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\t" not in out
     fails = [ln for ln in out.splitlines() if ln.startswith("失败：")]
@@ -214,7 +219,7 @@ def test_resubmission_counts_as_superseded(fakes):
     # the weekly 统计表 (000: 每周五报本周数据): Monday's return corrected on Thursday of the same week
     write(tmp / "r/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-06", 3)], ensure_ascii=False))
     write(tmp / "r/2.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-09", 4)], ensure_ascii=False))
-    s = pipeline.parse([tmp / "r"], db=tmp / "l.db", workers=1, progress=False)
+    s = pipeline.parse([tmp / "r"], db=tmp / "l.db", workers=1)
     assert s.ledger == {"new": 2, "unchanged": 0, "superseded": 1}
 
 
@@ -222,7 +227,7 @@ def test_weekly_returns_of_one_month_all_count(fakes):
     tmp = fakes
     for i, day in enumerate(["2023-03-03", "2023-03-10", "2023-03-17"]):
         write(tmp / f"w/{i}.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", day, i + 1)], ensure_ascii=False))
-    s = pipeline.parse([tmp / "w"], db=tmp / "l.db", workers=1, progress=False)
+    s = pipeline.parse([tmp / "w"], db=tmp / "l.db", workers=1)
     assert s.ledger == {"new": 3, "unchanged": 0, "superseded": 0}
 
 
@@ -231,7 +236,7 @@ def test_worker_crash_fails_only_its_file(fakes):
     for i in range(8):
         write(tmp / "c" / f"{i}.docx", "FAKE\n" + json.dumps([fake_record(f"镇{i}", "2023-03-05", i)], ensure_ascii=False))
     write(tmp / "c" / "3x.docx", "CRASH")
-    s = pipeline.parse([tmp / "c"], jsonl=tmp / "o.jsonl", workers=2, progress=False)
+    s = pipeline.parse([tmp / "c"], jsonl=tmp / "o.jsonl", workers=2)
     assert s.files_parsed == 8 and s.files_failed == 1
     assert s.errors[0][0].endswith("3x.docx") and s.errors[0][1] == "crashed"
 
@@ -240,24 +245,39 @@ def test_print_summary_in_chinese(fakes, capsys):
     tmp = fakes
     write(tmp / "p/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-05", 3)], ensure_ascii=False))
     write(tmp / "p/坏文件.docx", "垃圾")
-    s = pipeline.parse([tmp / "p"], workers=1, progress=False)
-    pipeline.print_summary(s)
+    s = pipeline.parse([tmp / "p"], workers=1)
+    cli.print_summary(s)
     out = capsys.readouterr().out
     assert "共 2 个文件：解析成功 1 个，失败 1 个，未识别到表格 0 个，已跳过 0 个" in out
     assert "镇（街道）、部门大排查大整治行动统计表：1 份" in out
     assert f"失败：{tmp / 'p' / '坏文件.docx'}：不是可识别的文档格式" in out
 
 
-def test_progress_bar_on_stderr(fakes, monkeypatch, capsys):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_through_the_callback(fakes, capsys, workers):
+    """Files as they finish and a long PDF's pages (from a pool worker too) reach the callback; nothing is printed."""
     tmp = fakes
     for i in range(3):
         write(tmp / "g" / f"{i}.docx", "FAKE\n[]")
-    monkeypatch.setenv("PAICHA_PROGRESS", "1")
-    pipeline.parse([tmp / "g"], workers=1, progress=True)
-    err = capsys.readouterr().err
-    assert "解析中 [" in err and "] 3/3 文件" in err
-    pipeline.parse([tmp / "g"], workers=1, progress=False)
-    assert capsys.readouterr().err == ""
+    write(tmp / "g" / "3.pdf", "PAGES")
+    calls = []
+    pipeline.parse([tmp / "g"], workers=workers, progress=lambda *c: calls.append(c))
+    assert [c for c in calls if c[2] == pipeline.FILES] == [(n, 4, "文件") for n in range(1, 5)]
+    assert [c for c in calls if c[2] != pipeline.FILES] == [(p, 40, "3.pdf：页") for p in range(1, 41)]
+    assert capsys.readouterr() == ("", "")
+
+
+def test_cli_progress_printer():
+    err = io.StringIO()
+    show = cli.ProgressPrinter(err)
+    for page in range(1, 41):
+        show(page, 40, "长.pdf" + pipeline.PAGES)
+    for done in range(1, 4):
+        show(done, 3, pipeline.FILES)
+    lines = err.getvalue().split("\n")
+    assert lines[:2] == ["  长.pdf：已读 20/40 页", "  长.pdf：已读 40/40 页"]
+    assert lines[2].startswith("\r解析中 [") and lines[2].endswith("] 3/3 文件") and lines[3] == ""
+    assert "] 1/3 文件" in lines[2]                       # the first file is always drawn
 
 
 # --- end to end: `cli.py parse` on the sample returns plus broken files ---------------------------
@@ -271,10 +291,9 @@ FORM_TYPES = {"enterprise_register", "self_check", "supervision_check", "campaig
 LEDGER_TABLES = ("sources", "records", "enterprises", "hazards", "hazard_events", "inspections", "stats_rows")
 
 
-def run_cli(*args, state: Path) -> subprocess.CompletedProcess:
-    """`cli.py` in a subprocess; its log (if any) under `state`, not the user's home."""
-    return subprocess.run([PY, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=600, cwd=ROOT,
-                          env={**os.environ, "XDG_STATE_HOME": str(state)})
+def run_cli(*args, state: Path):
+    """`cli.py` in-process; its log (if any) under `state`, not the user's home."""
+    return run(*args, env={"XDG_STATE_HOME": str(state)})
 
 
 def ledger_counts(db: Path) -> dict:

@@ -31,18 +31,19 @@ FORMATS = {
 
 
 def read_file(path: Path, display_path: str | None = None, converted: Path | None = None,
-              errors: list[InputError] | None = None) -> list[Document]:
+              errors: list[InputError] | None = None, progress=None) -> list[Document]:
     """The Documents in one file (a zip archive gives one per member form).
 
     `converted`: a .docx/.xlsx LibreOffice already made from this legacy file.
     `errors`: for archives, collect unreadable members here and go on with the
     others (default: the first unreadable member raises).
+    `progress(page, total)`: a PDF's page progress.
     """
-    return read_any(Path(path), display_path or str(path), converted, errors, 0)
+    return read_any(Path(path), display_path or str(path), converted, errors, 0, progress)
 
 
 def read_any(path: Path, display: str, converted: Path | None, errors: list[InputError] | None,
-             depth: int) -> list[Document]:
+             depth: int, progress=None) -> list[Document]:
     """read_file for a file nested `depth` archives deep."""
     try:
         size = path.stat().st_size
@@ -62,7 +63,7 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
         from parsers.readers.archive import read_archive
         return read_archive(path, display, errors, depth)
     if kind in ("pdf", "image"):
-        doc = _read_scanned(path, display, kind)
+        doc = _read_scanned(path, display, kind, progress)
     else:
         doc = _read_office(path, display, kind, converted)
         ext = path.suffix.lower().lstrip(".")
@@ -92,7 +93,7 @@ def _read_office(path: Path, display: str, kind: str, converted: Path | None) ->
             tmp.cleanup()
 
 
-def _read_scanned(path: Path, display: str, kind: str) -> Document:
+def _read_scanned(path: Path, display: str, kind: str, progress=None) -> Document:
     """PDFs and images: helper O's readers, imported only when needed."""
     try:
         if kind == "pdf":
@@ -103,7 +104,7 @@ def _read_scanned(path: Path, display: str, kind: str) -> Document:
         what = "PDF" if kind == "pdf" else "图片"
         raise InputError(f"{display}：{what}读取模块尚未安装，暂不能读取此文件", code="unsupported") from exc
     try:
-        return reader(path)
+        return reader(path, progress=progress) if kind == "pdf" else reader(path)
     except InputError as exc:                  # name the file as the user knows it (zip members)
         if str(path) in exc.message and str(path) != display:
             raise InputError(exc.message.replace(str(path), display), exc.code) from exc

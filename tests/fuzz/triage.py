@@ -32,7 +32,8 @@ def triage_one(path: Path) -> tuple[float, str, list[str]]:
     """(seconds, outcome(s) seen in the JSONL, problems) for one file parsed alone."""
     import json
 
-    from parsers.pipeline import parse, print_summary
+    from cli import print_summary
+    from parsers.pipeline import parse
     problems: list[str] = []
     screen = io.StringIO()
     started = time.perf_counter()
