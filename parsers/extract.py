@@ -416,9 +416,9 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
             negative = asked_negatively(item["content"])
-            for key in ("self_result", "check_result"):
-                f = next((c for c in spec.columns if c.key == key), None)
-                if f is not None and key in by_key:      # a result column the form lacks stays absent
+            for f in (c for c in spec.columns if c.kind == "mark"):     # the spec's result columns
+                key = f.key
+                if key in by_key:                        # a result column the form lacks stays absent
                     cell, path = get(key), f"data.{spec.rows_key}[{i}].{key}"
                     answer = answer_mark(_cell_text(cell), negative and key not in conforming)
                     if answer is not None:               # 是 / 否 words, not √ / × marks
