@@ -231,6 +231,11 @@ def test_spec_basis_override_and_sample_spec(tmp_path):
     rec = doc_text(result.records[0])
     assert "现场检查记录" in rec and "（城区）应急检记〔2023〕1号" in rec and "生产车间、成品库、配电室" in rec
     assert_rendered(result.records[0])
+    con = connect(result.db)                                    # recorded with its order, by the engine
+    row = con.execute("SELECT d.kind, d.number, d.file, o.number FROM documents d JOIN orders o ON o.id = d.order_id"
+                      ).fetchone()
+    con.close()
+    assert tuple(row) == ("jiancha", "（城区）应急检记〔2023〕1号", str(result.records[0]), o.number)
 
 
 def test_hazard_list_xlsx_roundtrip_by_cli(tmp_path):
