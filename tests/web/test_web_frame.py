@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse
 
 from schema.errors import PaichaError
 from web.app import create_app
+from web.pages import flash
 from web.settings import Settings
 from webtools import token
 
@@ -85,3 +88,25 @@ def test_settings_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PAICHA_UPLOAD_FILES", "many")
     with pytest.raises(PaichaError, match="应为正整数"):
         Settings.load()
+
+
+def test_cli_serve_refuses_other_hosts(tmp_path, capsys):
+    import cli
+    assert cli.main(["serve", "--host", "0.0.0.0", "--data", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "拒绝在 0.0.0.0 上启动" in err and "管理员账户" in err
+    assert not (tmp_path / "d").exists()           # refused before anything is written
+
+
+def test_flash_message_shown_once(client):
+    router = APIRouter()
+
+    @router.post("/flash-test")
+    def flashing(request: Request):
+        flash(request, "已保存<修改>", "ok")
+        return RedirectResponse("/", status_code=303)
+
+    client.app.include_router(router)
+    page = client.post("/flash-test", headers={"X-CSRF-Token": token(client)})
+    assert '<div class="flash flash-ok" role="status">已保存&lt;修改&gt;</div>' in page.text
+    assert "已保存" not in client.get("/").text
