@@ -4,7 +4,7 @@
 
 Builds the variants into OUTDIR/in (or reuses them), then for each input (or those whose path holds
 one of the substrings) runs `parsers.pipeline.parse([file], jsonl=…, db=…)` with one worker and
-`print_summary`, and prints one line: seconds, the JSONL outcome, and anything wrong (an exception
+`cli.print_summary`, and prints one line: seconds, the JSONL outcome, and anything wrong (an exception
 escaping the batch, English or control characters on the screen, text that cannot be written as
 UTF-8). Slow (one LibreOffice start per legacy file); for finding what the fuzz test reports.
 """
