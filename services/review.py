@@ -1,14 +1,27 @@
-"""Reviewing the ledger's records: suspect resubmissions held for a person to accept or reject.
-
-(Field corrections — flagged_fields, correct_field, accept_field, record_history — join here once
-ledger/corrections.py exists.)
-"""
+"""Reviewing the ledger's records: flagged fields corrected or accepted by a person, a record's
+history, and suspect resubmissions held for a person to accept or reject."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ledger import queries, store
+from typing import Any
+
+from ledger import corrections, queries, store
+from ledger.corrections import Correction
 from services.ledgers import Ledger
+
+
+@dataclass
+class Flagged:
+    # each: record_id, form_type, path, label, value, raw, code, message, source_path, part, confidence, box
+    fields: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RecordHistory:
+    record_id: int
+    # each: at, actor, kind (correction | event), action, path, label, old, new, note; oldest first
+    entries: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -28,6 +41,29 @@ class Accepted:
 @dataclass
 class Rejected:
     record_id: int
+
+
+def flagged_fields(ledger: Ledger, form_type: str | None = None, record_id: int | None = None,
+                   code: str | None = None, reporting_unit: str | None = None) -> Flagged:
+    """Every warning of the current records, as a review queue (filters: exact values)."""
+    filters = {"form_type": form_type, "record_id": record_id, "code": code, "reporting_unit": reporting_unit}
+    return Flagged(corrections.flagged_fields(ledger.con, {k: v for k, v in filters.items() if v is not None}))
+
+
+def correct_field(ledger: Ledger, record_id: int, path: str, new_value: Any, actor: str = "",
+                  reason: str = "") -> Correction:
+    """Set one field of a record (as a person types it); its hazards, inspections and statistics follow."""
+    return corrections.correct_field(ledger.con, record_id, path, new_value, actor, reason)
+
+
+def accept_field(ledger: Ledger, record_id: int, path: str, actor: str = "", reason: str = "") -> Correction:
+    """A flagged value confirmed as right: its warnings cleared, logged."""
+    return corrections.accept_field(ledger.con, record_id, path, actor, reason)
+
+
+def record_history(ledger: Ledger, record_id: int) -> RecordHistory:
+    """A record's corrections and review events in time order."""
+    return RecordHistory(record_id, corrections.record_history(ledger.con, record_id))
 
 
 def suspects(ledger: Ledger) -> Suspects:

@@ -16,9 +16,20 @@ class Ran:
     stderr: str
 
 
-def run(*args, env: dict | None = None) -> Ran:
-    """cli.main([...]) with str() arguments; `env` added to os.environ while it runs."""
-    out, err = io.StringIO(), io.StringIO()
+class Screen(io.StringIO):
+    """Captured output that says whether it is a terminal."""
+
+    def __init__(self, tty: bool = False):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def run(*args, env: dict | None = None, tty: bool = False) -> Ran:
+    """cli.main([...]) with str() arguments; `env` added to os.environ while it runs; `tty`: stderr is a terminal."""
+    out, err = Screen(), Screen(tty)
     with mock.patch.dict(os.environ, env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         rc = cli.main([str(a) for a in args])
     return Ran(rc, out.getvalue(), err.getvalue())

@@ -16,7 +16,7 @@ LAYERS = [
     ("services", ["services"]),
     ("cli and web", ["cli", "web"]),
 ]
-PACKAGES = ("schema", "parsers", "ledger", "generators", "services")
+PACKAGES = ("schema", "parsers", "ledger", "generators", "services", "web")
 
 
 def layer_of(module: str) -> int | None:

@@ -21,7 +21,7 @@ CLI = ROOT / "cli.py"
 def private_env(tmp: Path) -> dict:
     """The environment of a CLI run whose temp files can only go to `tmp`."""
     env = {k: v for k, v in os.environ.items() if k != runfiles.ENV}
-    env.update(TMPDIR=str(tmp), XDG_STATE_HOME=str(tmp.parent / "state"), PAICHA_PROGRESS="0")
+    env.update(TMPDIR=str(tmp), XDG_STATE_HOME=str(tmp.parent / "state"))
     return env
 
 
