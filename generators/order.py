@@ -139,8 +139,10 @@ def _skip(skipped: list[str] | None, enterprise: str, e: InputError) -> None:
 
 def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None, since=None, until=None,
                        source=None, notes: list[str] | None = None,
-                       skipped: list[str] | None = None) -> list[OrderDraft]:
-    """One draft per enterprise from the ledger's open hazards not yet under an order ([] when none).
+                       skipped: list[str] | None = None, hazard_ids=None,
+                       deadlines: dict[int, str] | None = None) -> list[OrderDraft]:
+    """One draft per enterprise from the ledger's open hazards not yet under an order ([] when none);
+    only the hazards `hazard_ids` when given; `deadlines` (hazard id → ISO date) replace the ledger's.
 
     Call inside the transaction that numbers the drafts (ledger_orders.create_orders)."""
     from ledger.queries import enterprise_by_name
@@ -150,6 +152,8 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
             raise PaichaError(f"台账中没有企业“{name}”（请先导入其检查表，或用 --hazards/--spec 出具）",
                               code="unknown_enterprise")
     rows = ledger_orders.open_hazards(con, enterprises, town, since, until, source)
+    if hazard_ids is not None:
+        rows = [h for h in rows if h["id"] in set(hazard_ids)]
     days = int(cfg.get("default_deadline_days") or 0)
     groups: dict[Any, OrderDraft] = {}
     bad: set[Any] = set()
@@ -166,7 +170,7 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
                                              address=(ent["address"] if ent else "") or "",
                                              town=h["town"] or "")
         where = f"台账隐患 {h['id']}（{h['enterprise']}）"
-        deadline = h["deadline"]
+        deadline = (deadlines or {}).get(h["id"]) or h["deadline"]
         if deadline and len(deadline) == 10:
             pass
         elif days:
@@ -310,14 +314,20 @@ def spec_issued(path: Path) -> str | None:
 def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, since=None, until=None, source=None,
                  hazards_xlsx: Path | None = None, spec: Path | None = None, config: Path | None = None,
                  actor: str = "", pdf: bool = False, issued: str | None = None,
-                 unprinted_only: bool = False) -> OrderResult:
+                 unprinted_only: bool = False, hazard_ids=None, deadlines: dict[int, str] | None = None,
+                 officers: list[dict] | None = None) -> OrderResult:
     """Issue one 责令限期整改指令书 per enterprise; write each .docx, the merged print file and the register.
+
+    hazard_ids / deadlines: only these ledger hazards, with these deadlines (drafts_from_ledger);
+    officers: the 执法人员 printed ({name, cert_no} each) instead of the authority file's.
 
     Orders a stopped run numbered but never printed are printed too (only those with `unprinted_only`).
     The hazards are chosen, claimed and numbered in one write transaction, so runs at the same time
     never order a hazard twice and the numbers have no gaps; the documents are printed after it.
     """
     cfg = load_authority(config)
+    if officers:
+        cfg["officers"] = officers
     result = OrderResult()
     out_dir = Path(out_dir)
     if issued:
@@ -341,13 +351,13 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
     try:
         if not (unprinted_only or typed_in):
             # a first pass only to look the legal bases up (the slow part) before the write lock
-            drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source, [], [])
+            drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source, [], [], hazard_ids, deadlines)
         with ledger_orders.PrintRun(con) as run:
             with transaction(con):
                 resumed, busy = ledger_orders.claim_unprinted(con, run)
                 if not (unprinted_only or typed_in):
                     drafts = drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source,
-                                                result.notes, result.skipped)
+                                                result.notes, result.skipped, hazard_ids, deadlines)
                 numbered = ledger_orders.create_orders(con, drafts, cfg["name"], cfg["short_name"],
                                                        cfg["codes"]["order"], issued, actor, run.token)
                 result.skipped += [f"未出具（{d.enterprise}）：与已出具的{d.same_as}内容相同，不重复出具"
@@ -377,9 +387,11 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
 
 
 def reprint_orders(db: Path, out_dir: Path, numbers: list[str], config: Path | None = None,
-                   pdf: bool = False) -> OrderResult:
+                   pdf: bool = False, officers: list[dict] | None = None) -> OrderResult:
     """Print the orders `numbers` (文号 or serial) again from the ledger alone; a void order is refused."""
     cfg = load_authority(config)
+    if officers:
+        cfg["officers"] = officers
     result = OrderResult(db=Path(db))
     con = connect(db)
     try:

@@ -133,3 +133,91 @@ def stats_rows(con: sqlite3.Connection, form_type: str, period: str | None = Non
     for row in out:
         row["data"] = json.loads(row["data"])
     return out
+
+
+# --- paged lists for the workbench's 台账 page ------------------------------------------------------
+
+HAZARD_FILTERS = ("town", "industry", "status", "enterprise_id")
+
+
+def _hazard_where(filters: dict, today: str, since: str | None, until: str | None) -> tuple[str, list]:
+    """The WHERE clause of hazard_page: exact filters, overdue, supervised, found_date within [since, until].
+
+    "+h.active" keeps the planner off the nearly-all-true active column and on the filters' indexes
+    (migration 018); a ledger has no statistics to tell it which is narrower."""
+    sql, args = ["+h.active = 1"], []
+    for key in HAZARD_FILTERS:
+        if filters.get(key) not in (None, ""):
+            sql.append(f"h.{key} = ?")
+            args.append(filters[key])
+    if filters.get("overdue"):
+        sql.append("h.status = 'open' AND h.deadline IS NOT NULL AND h.deadline != '' AND h.deadline < ?")
+        args.append(today)
+    if filters.get("supervised"):
+        sql.append("(h.supervised = 1 OR h.level = 'major')")
+    if since:
+        sql.append("h.found_date >= ?")
+        args.append(since)
+    if until:
+        sql.append("h.found_date <= ?")
+        args.append(until)
+    return " AND ".join(sql), args
+
+
+def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str | None = None,
+                until: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
+    """One page of active hazards (filters: town, industry, status, enterprise_id, overdue, supervised),
+    ordered by deadline, each with its live order's number; and how many match in all."""
+    where, args = _hazard_where(filters, today, since, until)
+    total = con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where}", args).fetchone()[0]
+    page = "" if limit is None else " LIMIT ? OFFSET ?"
+    # no deadline last; overdue ones all have one, so their index order serves (no sort of the matches)
+    order = "h.deadline, h.id" if filters.get("overdue") else "h.deadline IS NULL, h.deadline, h.id"
+    rows = _dicts(con.execute(
+        "SELECT h.*, (SELECT o.number FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+        " WHERE oi.hazard_id = h.id AND o.status != 'void' ORDER BY o.id DESC LIMIT 1) AS order_number"
+        f" FROM (SELECT h.* FROM hazards h WHERE {where} ORDER BY {order}{page}) h ORDER BY {order}",
+        args + ([] if limit is None else [int(limit), int(offset)])))
+    for row in rows:
+        row["overdue"] = bool(row["status"] == "open" and row["deadline"] and row["deadline"] < today)
+    return rows, total
+
+
+def hazard_choices(con: sqlite3.Connection) -> dict[str, list[str]]:
+    """The 镇街 and 行业 that hazards name, for the filter lists (read from their indexes alone)."""
+    return {col: [r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM hazards"
+                                            f" WHERE {col} IS NOT NULL AND {col} != '' ORDER BY {col}")]
+            for col in ("town", "industry")}
+
+
+def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: str | None = None,
+                    limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of enterprises by 镇街 and 行业, each with its active and open hazards counted; and the total."""
+    sql, args = ["1 = 1"], []
+    for key, value in (("town", town), ("industry", industry)):
+        if value:
+            sql.append(f"e.{key} = ?")
+            args.append(value)
+    where = " AND ".join(sql)
+    total = con.execute(f"SELECT COUNT(*) FROM enterprises e WHERE {where}", args).fetchone()[0]
+    page = "" if limit is None else " LIMIT ? OFFSET ?"
+    rows = _dicts(con.execute(
+        "SELECT e.id, e.name, e.credit_code, e.town, e.industry, e.address,"
+        " (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.active = 1) AS hazards,"
+        " (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.active = 1"
+        "  AND h.status = 'open') AS open_hazards"
+        f" FROM (SELECT * FROM enterprises e WHERE {where} ORDER BY e.town, e.name, e.id{page}) e"
+        " ORDER BY e.town, e.name, e.id", args + ([] if limit is None else [int(limit), int(offset)])))
+    return rows, total
+
+
+def hazard(con: sqlite3.Connection, hazard_id: int) -> dict | None:
+    found = _dicts(con.execute("SELECT * FROM hazards WHERE id = ?", (hazard_id,)))
+    return found[0] if found else None
+
+
+def hazard_order(con: sqlite3.Connection, hazard_id: int) -> dict | None:
+    """The order a hazard is under: its live order, else its latest (void) one; None when never ordered."""
+    found = _dicts(con.execute("SELECT o.* FROM orders o JOIN order_items oi ON oi.order_id = o.id"
+                               " WHERE oi.hazard_id = ? ORDER BY o.status = 'void', o.id DESC LIMIT 1", (hazard_id,)))
+    return found[0] if found else None

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from generators import legal_basis
 from generators.order import load_authority, render_recheck
-from ledger import lifecycle
+from ledger import lifecycle, queries
 from ledger import orders as ledger_orders
+from ledger.periods import parse_period
 from ledger.lifecycle import RecheckResult
+from schema.errors import PaichaError
 from services.ledgers import Ledger
 
 
@@ -43,6 +45,33 @@ class HazardHistory:
 @dataclass
 class HazardList:
     hazards: list[dict] = field(default_factory=list)    # ledger rows + order_number, overdue, supervised
+    total: int = 0                                       # how many match (all pages)
+    page: int = 1
+    per_page: int | None = None                          # None: every match in `hazards`
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+
+@dataclass
+class EnterpriseList:
+    enterprises: list[dict] = field(default_factory=list)  # id, name, credit_code, town, industry, address, hazards, open_hazards
+    total: int = 0
+    page: int = 1
+    per_page: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+
+@dataclass
+class HazardDetail:
+    hazard: dict                                          # the ledger row + order_number, overdue, supervised
+    events: list[dict] = field(default_factory=list)      # hazard_events, oldest first
+    order: dict | None = None                             # its live (or latest) order: number, status, issued …
+    order_items: list[dict] = field(default_factory=list)  # that order's items: seq, hazard_id, description, hazard_status
 
 
 def _today(on: str | None) -> str:
@@ -94,12 +123,51 @@ def suggest_basis(text: str) -> BasisSuggestion:
 
 
 def list_hazards(ledger: Ledger, status: str | None = None, overdue: bool = False, supervised: bool = False,
-                 today: str | None = None) -> HazardList:
-    """Active hazards by status, overdue (deadline passed, not rectified) and/or supervised (挂牌督办/major)."""
-    rows = lifecycle.list_hazards(ledger.con, status, overdue, supervised, today)
+                 today: str | None = None, town: str | None = None, industry: str | None = None,
+                 period: str | None = None, enterprise_id: int | None = None, page: int = 1,
+                 per_page: int | None = None) -> HazardList:
+    """Active hazards by status, overdue (deadline passed, not rectified), supervised (挂牌督办/major), 镇街,
+    行业, enterprise and the period their finding date lies in (ledger/periods.py), ordered by deadline;
+    with `per_page`, only page `page` of them (paged in SQL)."""
+    today = _today(today)
+    span = parse_period(period)
+    page = max(1, int(page))
+    filters = {"status": status, "town": town, "industry": industry, "enterprise_id": enterprise_id,
+               "overdue": overdue, "supervised": supervised}
+    rows, total = queries.hazard_page(ledger.con, filters, today, span.start_iso, span.end_iso, per_page,
+                                      (page - 1) * per_page if per_page else 0)
     for h in rows:
         h["supervised"] = bool(h["supervised"] or h["level"] == "major")
-    return HazardList(rows)
+    return HazardList(rows, total, page, per_page)
+
+
+def list_enterprises(ledger: Ledger, town: str | None = None, industry: str | None = None, page: int = 1,
+                     per_page: int | None = None) -> EnterpriseList:
+    """Enterprises by 镇街 and 行业 with their hazards counted; with `per_page`, one page of them."""
+    page = max(1, int(page))
+    rows, total = queries.enterprise_page(ledger.con, town, industry, per_page,
+                                          (page - 1) * per_page if per_page else 0)
+    return EnterpriseList(rows, total, page, per_page)
+
+
+def hazard_filters(ledger: Ledger) -> dict[str, list[str]]:
+    """The values the hazard filters offer: {"town": [镇街…], "industry": [行业…]}."""
+    return queries.hazard_choices(ledger.con)
+
+
+def hazard_detail(ledger: Ledger, hazard_id: int, today: str | None = None) -> HazardDetail:
+    """One hazard with its history and its order (the live one, else the latest) and that order's items;
+    PaichaError (code not_found) when there is no such hazard."""
+    today = _today(today)
+    hazard = queries.hazard(ledger.con, int(hazard_id))
+    if hazard is None:
+        raise PaichaError(f"台账中没有编号为 {hazard_id} 的隐患", code="not_found")
+    hazard["supervised"] = bool(hazard["supervised"] or hazard["level"] == "major")
+    hazard["overdue"] = bool(hazard["status"] == "open" and hazard["deadline"] and hazard["deadline"] < today)
+    order = queries.hazard_order(ledger.con, hazard["id"])
+    hazard["order_number"] = order["number"] if order and order["status"] != "void" else None
+    items = [dict(i) for i in ledger_orders.items_of(ledger.con, order["id"])] if order else []
+    return HazardDetail(hazard, lifecycle.history(ledger.con, hazard["id"]), order, items)
 
 
 def overdue(ledger: Ledger, today: str | None = None) -> HazardList:

@@ -1,12 +1,20 @@
-"""责令限期整改指令书: issue, print again, the register, and the blank hazard list to type orders in."""
+"""责令限期整改指令书: issue, print again, the register, and the blank hazard list to type orders in;
+现场处理措施决定书; first-page previews of generated documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generators import order
+from generators import documents, order
+from generators.documents import IssuedDocument
 from generators.order import OrderResult
+from ledger import orders as ledger_orders
+from schema.errors import InputError
 from services.ledgers import Ledger
+
+PREVIEW_SCALE = 1.2            # 1.2 × 72 dpi: an A4 page about 714 px wide, legible on screen
 
 
 @dataclass
@@ -14,25 +22,63 @@ class Written:
     out: Path
 
 
+@dataclass
+class OrderableHazards:
+    # open hazards not under a live order, by enterprise: {enterprise, town, hazards: [ledger rows]} each
+    enterprises: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Register:
+    # every order, oldest first: number, enterprise, issued, status, status_label, n_items, first/last_deadline,
+    # void_reason, printed_at
+    orders: list[dict] = field(default_factory=list)
+
+
+def officers_of(names: list[str], cert_nos: list[str]) -> list[dict]:
+    """The two 执法人员 printed, as typed (name and 证号 pairs; a missing second one prints blank lines);
+    [] when none was typed (the authority file's are printed). A 证号 without a name is refused."""
+    out = []
+    for name, cert in zip(names, cert_nos):
+        name, cert = (name or "").strip(), (cert or "").strip()
+        if cert and not name:
+            raise InputError(f"执法证号“{cert}”没有对应的执法人员姓名", code="bad_officer")
+        if name:
+            out.append({"name": name, "cert_no": cert})
+    if len(out) > 2:
+        raise InputError("文书上只印两名执法人员", code="bad_officer")
+    return out + [{"name": "", "cert_no": ""}] * (2 - len(out)) if out else []
+
+
 def issue_orders(ledger: Ledger | None, out_dir: Path, enterprises: list[str] | None = None,
                  town: str | None = None, since: str | None = None, until: str | None = None,
                  source: str | None = None, hazards_xlsx: Path | None = None, spec: Path | None = None,
                  config: Path | None = None, actor: str = "", pdf: bool = False, issued: str | None = None,
-                 unprinted_only: bool = False) -> OrderResult:
+                 unprinted_only: bool = False, hazard_ids: list[int] | None = None,
+                 deadlines: dict[int, str] | None = None, deadline: str | None = None,
+                 officers: list[dict] | None = None) -> OrderResult:
     """One order per enterprise from the ledger's open hazards (or a typed hazard list / a spec); every
-    document, the merged print file and the register are written under `out_dir`."""
+    document, the merged print file and the register are written under `out_dir`.
+
+    hazard_ids: only these hazards; deadline: one 整改期限 for all of them, deadlines (hazard id → date,
+    as typed) per item over it; officers: the 执法人员 printed ({name, cert_no} each, officers_of)."""
+    given = {h: deadline for h in hazard_ids or []} if deadline else {}
+    given.update({h: d for h, d in (deadlines or {}).items() if d})
+    dated = {int(h): documents.to_iso(d, f"隐患 {h} 的整改期限") for h, d in given.items()}
     return order.issue_orders(
         db=ledger.path if ledger else None, out_dir=Path(out_dir), enterprises=enterprises or None, town=town,
         since=since, until=until, source=source, hazards_xlsx=Path(hazards_xlsx) if hazards_xlsx else None,
         spec=Path(spec) if spec else None, config=Path(config) if config else None, actor=actor, pdf=pdf,
-        issued=issued, unprinted_only=unprinted_only)
+        issued=issued, unprinted_only=unprinted_only,
+        hazard_ids=[int(h) for h in hazard_ids] if hazard_ids is not None else None,
+        deadlines=dated or None, officers=officers or None)
 
 
 def reprint_orders(ledger: Ledger, out_dir: Path, numbers: list[str], config: Path | None = None,
-                   pdf: bool = False) -> OrderResult:
+                   pdf: bool = False, officers: list[dict] | None = None) -> OrderResult:
     """The documents of orders `numbers` (文号 or serial) printed again from the ledger."""
     return order.reprint_orders(ledger.path, Path(out_dir), numbers, config=Path(config) if config else None,
-                                pdf=pdf)
+                                pdf=pdf, officers=officers or None)
 
 
 def order_register(ledger: Ledger, out: Path) -> Written:
@@ -40,6 +86,83 @@ def order_register(ledger: Ledger, out: Path) -> Written:
     return Written(order.write_register(ledger.con, Path(out)))
 
 
+def list_orders(ledger: Ledger) -> Register:
+    """The register's rows (void orders too, with their reason), for showing on a page."""
+    rows = [dict(r) for r in ledger_orders.all_orders(ledger.con)]
+    for r in rows:
+        r["status_label"] = ledger_orders.ORDER_STATUS.get(r["status"], r["status"])
+    return Register(rows)
+
+
+def orderable_hazards(ledger: Ledger) -> OrderableHazards:
+    """The open hazards an order can be issued for (none already under a live order), by enterprise."""
+    groups: dict[str, dict] = {}
+    for h in ledger_orders.open_hazards(ledger.con):
+        key = h["enterprise_id"] or h["enterprise"]
+        groups.setdefault(key, {"enterprise": h["enterprise"], "town": h["town"] or "", "hazards": []})["hazards"].append(h)
+    return OrderableHazards(list(groups.values()))
+
+
 def hazard_template(out: Path) -> Written:
     """The blank 隐患清单 .xlsx that `issue_orders(hazards_xlsx=…)` reads."""
     return Written(order.write_hazard_template(Path(out)))
+
+
+# --- 现场处理措施决定书 --------------------------------------------------------------------------------
+
+def decision_measures() -> dict[str, str]:
+    """The 现场处理措施 a 现场处理措施决定书 offers: short name → the wording printed."""
+    return dict(documents.load_kind("xianjue").fields["measures"]["choices"])
+
+
+def issue_decision(ledger: Ledger, out_dir: Path, enterprise: str, measures: list[str],
+                   problems: list[str] | None = None, officers: list[dict] | None = None,
+                   issued: str | None = None, inspected: str | None = None, actor: str = "",
+                   config: Path | None = None) -> IssuedDocument:
+    """A numbered 现场处理措施决定书 for an enterprise (templates/kinds/xianjue.yaml): `measures` short names
+    or wording; `problems` default to the enterprise's open hazards in the ledger."""
+    cfg = documents.load_authority(config)
+    if officers:
+        cfg["officers"] = officers
+    context = {"enterprise": (enterprise or "").strip(), "measures": [m for m in measures if m.strip()],
+               "problems": [p for p in problems or [] if p.strip()] or None}
+    if issued:
+        context["issued"] = documents.to_iso(issued, "出具日期")
+    if inspected:
+        context["inspected"] = documents.to_iso(inspected, "现场检查日期")
+    return documents.issue_document("xianjue", ledger.con, context, Path(out_dir), cfg=cfg, actor=actor)
+
+
+# --- previews --------------------------------------------------------------------------------------------
+
+def preview_pages(document: Path, cache_dir: Path, pages: int = 1) -> list[Path]:
+    """The first `pages` pages of a .docx/.xlsx/.pdf as PNG (LibreOffice → PDF → pypdfium2), cached in
+    `cache_dir` by the file's content: a document is converted once."""
+    import pypdfium2 as pdfium
+
+    from schema.office import to_pdf
+
+    document, cache_dir = Path(document), Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(document.read_bytes()).hexdigest()
+    wanted = [cache_dir / f"{digest}-{n}.png" for n in range(1, pages + 1)]
+    counted = cache_dir / f"{digest}.pages"             # the document's page count, written last
+    if counted.exists():
+        cached = wanted[:int(counted.read_text())]
+        if all(p.exists() for p in cached):
+            return cached
+    made = document.suffix.lower() != ".pdf"
+    pdf = to_pdf(document, cache_dir / f".{digest}.{os.getpid()}.pdf") if made else document
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for n, path in enumerate(wanted[:len(doc)]):
+            tmp = path.with_name(f".{path.stem}.{os.getpid()}.png")
+            doc[n].render(scale=PREVIEW_SCALE).to_pil().save(tmp, "PNG")
+            os.replace(tmp, path)
+        total = len(doc)
+    finally:
+        doc.close()
+        if made:
+            pdf.unlink(missing_ok=True)
+    counted.write_text(str(total))
+    return wanted[:total]
