@@ -41,7 +41,7 @@ PUNCTUATION = [
     (re.compile(rf"(?<=[{CJK}])\?"), "？"),
     (re.compile(rf"(?<=[{CJK}])!"), "！"),
     (re.compile(rf"(?<=[\u3400-\u9fff\u201d\uff09])\.(?=$|[{CJK}])"), "。"),
-    (re.compile(r"\.{3,}|。{3,}|…(?!…)"), "……"),
+    (re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)"), "……"),
 ]
 HEADING_DOT = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[.．,，]\s*")        # 一. → 一、
 PARENS = re.compile(r"\(([^()\n]*)\)")
