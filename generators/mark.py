@@ -19,9 +19,20 @@ def _keywords(existing: str | None, kind: str) -> str:
 
 
 def mark_docx(document, kind: str) -> None:
-    """Mark a python-docx Document (before saving) as an output of `kind`."""
-    props = document.core_properties
-    props.keywords = _keywords(props.keywords, kind)
+    """Mark a python-docx Document (before saving) as an output of `kind`.
+
+    Written on the core-properties element itself: python-docx's own setter goes through its global "cp"
+    prefix, which docxcompose (imported by docxtpl) rebinds to the custom-properties namespace.
+    """
+    root = document.core_properties._element
+    nodes = root.findall(f"{{{CP}}}keywords")
+    text = " ".join("".join(n.itertext()) for n in nodes)
+    for extra in nodes[1:]:
+        root.remove(extra)
+    node = nodes[0] if nodes else etree.SubElement(root, f"{{{CP}}}keywords")
+    for child in list(node):
+        node.remove(child)
+    node.text = _keywords(text, kind)
 
 
 def mark_xlsx(workbook, kind: str) -> None:
