@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generators import legal_basis
+from generators.documents import to_iso
 from generators.order import load_authority, render_recheck
 from ledger import lifecycle, queries
 from ledger import orders as ledger_orders
@@ -16,6 +17,13 @@ from ledger.periods import parse_period
 from ledger.lifecycle import RecheckResult
 from schema.errors import PaichaError
 from services.ledgers import Ledger
+
+
+STATUS_LABELS = ledger_orders.HAZARD_STATUS                 # open → 未整改 …
+ORDER_STATUS_LABELS = ledger_orders.ORDER_STATUS
+EVENT_LABELS = {"found": "发现登记", "ordered": "下达指令书", "rectified": "整改完成", "recheck_passed": "复查通过",
+                "recheck_failed": "复查未通过", "closed": "销号", "order_void": "指令书作废", "basis": "设置依据",
+                "corrected": "更正", "accepted": "确认", "rejected": "退回", "resubmitted": "更正报送"}
 
 
 @dataclass
@@ -75,7 +83,8 @@ class HazardDetail:
 
 
 def _today(on: str | None) -> str:
-    return on or date.today().isoformat()
+    """The date given (as people write it: 2023-03-20, 2023年3月20日 …) in ISO form; None → today."""
+    return to_iso(on, "日期") if on else date.today().isoformat()
 
 
 def mark_rectified(ledger: Ledger, ids: list[int], on: str | None = None, actor: str = "", note: str = "") -> Changed:
@@ -105,7 +114,9 @@ def close_hazards(ledger: Ledger, ids: list[int], actor: str = "", on: str | Non
 
 
 def void_order(ledger: Ledger, order: str, actor: str, reason: str) -> Voided:
-    """作废 an order (its number stays taken; its hazards can be ordered again)."""
+    """作废 an order (its number stays taken; its hazards can be ordered again); a reason is required."""
+    if not (reason or "").strip():
+        raise PaichaError("请填写作废原因", code="no_reason")
     return Voided(ledger_orders.void_order(ledger.con, order, actor, reason)["number"])
 
 
