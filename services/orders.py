@@ -62,6 +62,8 @@ def issue_orders(ledger: Ledger | None, out_dir: Path, enterprises: list[str] | 
 
     hazard_ids: only these hazards; deadline: one 整改期限 for all of them, deadlines (hazard id → date,
     as typed) per item over it; officers: the 执法人员 printed ({name, cert_no} each, officers_of)."""
+    if hazard_ids is not None and not hazard_ids:
+        raise InputError("请至少选择一项隐患", code="nothing_chosen")
     given = {h: deadline for h in hazard_ids or []} if deadline else {}
     given.update({h: d for h, d in (deadlines or {}).items() if d})
     dated = {int(h): documents.to_iso(d, f"隐患 {h} 的整改期限") for h, d in given.items()}
@@ -94,10 +96,11 @@ def list_orders(ledger: Ledger) -> Register:
     return Register(rows)
 
 
-def orderable_hazards(ledger: Ledger) -> OrderableHazards:
-    """The open hazards an order can be issued for (none already under a live order), by enterprise."""
+def orderable_hazards(ledger: Ledger, town: str | None = None) -> OrderableHazards:
+    """The open hazards an order can be issued for (none already under a live order), by enterprise;
+    only a 镇街's when `town` is given."""
     groups: dict[str, dict] = {}
-    for h in ledger_orders.open_hazards(ledger.con):
+    for h in ledger_orders.open_hazards(ledger.con, town=town or None):
         key = h["enterprise_id"] or h["enterprise"]
         groups.setdefault(key, {"enterprise": h["enterprise"], "town": h["town"] or "", "hazards": []})["hazards"].append(h)
     return OrderableHazards(list(groups.values()))
