@@ -18,7 +18,8 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from parsers.model import Cell
-from schema.normalize import (CIRCLED, answer_mark, asked_negatively, conforming_header, is_ditto,
+from schema.marks import CELL, leading_mark, mark_number
+from schema.normalize import (answer_mark, asked_negatively, conforming_header, is_ditto,
                               normalize, vocab)
 from schema.spec import Field, FormSpec
 
@@ -357,16 +358,6 @@ def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field
 
 
 NOTE_ROW = re.compile(r"^\s*(备\s*注|注|说明|填报说明|填表说明)\s*[:：]")
-# an item's own number before its text: 1.  1、  1）  （1）  第1项  ①
-LEADING_NO = re.compile(r"^\s*(?:(\d{1,3})\s*[.、．，,)）]|[（(]\s*(\d{1,3})\s*[)）]|第\s*(\d{1,3})\s*[项条]"
-                        r"|([①-⑳]))\s*")
-
-
-def _leading_number(m: re.Match) -> int:
-    digits = next((g for g in m.groups()[:3] if g), None)
-    return int(digits) if digits else CIRCLED.index(m.group(4)) + 1
-
-
 def _is_note_row(cells: list[Cell]) -> bool:
     texts = [c.text for c in cells if c.text.strip()]
     return len(texts) == 1 and bool(NOTE_ROW.match(texts[0]))
@@ -409,10 +400,10 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             if cat_cell is not None and cat_cell is not last_cat_cell and cat_cell.text.strip():
                 category = _flat(cat_cell.text)
             last_cat_cell = cat_cell
-            m = LEADING_NO.match(content)
+            m = leading_mark(content, CELL)
             no = normalize("count", _cell_text(get("no"))).value if "no" in by_key else None
             if not isinstance(no, int):
-                no = _leading_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
+                no = mark_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
             negative = asked_negatively(item["content"])

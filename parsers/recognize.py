@@ -15,6 +15,7 @@ from functools import lru_cache
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, group_scores,
                              label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
+from schema.marks import NUMBERED_CELL
 from schema.normalize import normalize, vocab
 from schema.record import Record
 from schema.spec import FormSpec, all_specs
@@ -23,7 +24,6 @@ from schema.validate import apply_rules, low_confidence
 ACCEPT = 0.34         # fingerprint score needed to call a table a known form
 LABEL_FOUND = 0.8     # a field's label is among a table's cell texts at this label score
 TITLE_WEIGHT = 0.45
-LEADING_NUMBER = re.compile(r"^\s*\d{1,3}(\s*[.、．]|\s*$)")
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
@@ -325,7 +325,7 @@ def _repeated_header_rows(a: Table, b: Table) -> int:
 
 def _numbered_col(row: list[str]) -> int | None:
     """The column (of the first three) whose text starts with an item number."""
-    return next((c for c, t in enumerate(row[:3]) if t.strip() and LEADING_NUMBER.match(t)), None)
+    return next((c for c, t in enumerate(row[:3]) if t.strip() and NUMBERED_CELL.match(t)), None)
 
 
 def _split_row(prev_last: list[str], first: list[str]) -> bool:
@@ -333,7 +333,7 @@ def _split_row(prev_last: list[str], first: list[str]) -> bool:
     if not any(t.strip() for t in first) or first[0].strip():
         return False
     k = _numbered_col(prev_last)
-    return k is None or not LEADING_NUMBER.match(first[k])
+    return k is None or not NUMBERED_CELL.match(first[k])
 
 
 def _label_keys(spec: FormSpec, texts) -> set[str]:
@@ -527,7 +527,7 @@ def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec
     if unit.before or abs(unit.table.n_cols - prev.table.n_cols) > 1:
         return False
     rows = [distinct(r) for r in body_grid(unit)]
-    numbered = sum(1 for r in rows if any(LEADING_NUMBER.match(c.text) for c in r[:3]))
+    numbered = sum(1 for r in rows if any(NUMBERED_CELL.match(c.text) for c in r[:3]))
     return numbered * 2 >= len(rows)
 
 

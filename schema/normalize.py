@@ -18,6 +18,8 @@ from typing import Any, Callable
 import yaml
 
 from schema.credit_code import is_valid as credit_code_is_valid
+from schema.marks import leading_mark, split_items
+from schema.numerals import CN_DIGITS, parse_number
 
 VALUES_FILE = Path(__file__).with_name("values.yaml")
 
@@ -78,11 +80,6 @@ _NARROW = {**{0xFF10 + i: 0x30 + i for i in range(10)},
            0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, **_ZERO_WIDTH}
 CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # ideographs + CJK punctuation
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
-# A list item's leading number: 1.  1、  1）  （1）  ①  ⑴  一、  （一）  一是  第一，
-ITEM_MARK = (r"(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[①-⑳⑴-⒇]"
-             r"|[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[)）]"
-             r"|(?<![\u4e00-\u9fff])[一二三四五六七八九十]{1,3}是(?!否)|第[一二三四五六七八九十]{1,3}\s*[，,、:：])")
-_ITEM_START = re.compile(r"^" + ITEM_MARK)
 
 
 def _key(s: str) -> str:
@@ -128,42 +125,6 @@ def _is_blank(s: str) -> bool:
 def _clean_line(line: str) -> str:
     line = re.sub(r"[ \t]+", " ", line).strip()
     return _CJK_SPACE.sub("", line)
-
-
-# --- Chinese numerals ------------------------------------------------------------------
-
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "两": 2, "兩": 2,
-             "贰": 2, "貳": 2, "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5,
-             "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
-CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?|.")
-
-
-def parse_number(s: str) -> float | None:
-    """'12' '1.5万' '十二' '叁' '壹万伍仟' '二〇二三' → a number; None when not a number."""
-    s = s.replace(",", "").replace("，", "")
-    if not s:
-        return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
-        return float(s)
-    if all(c in CN_DIGITS for c in s):                 # positional: 二〇二三
-        return float("".join(str(CN_DIGITS[c]) for c in s))
-    total, section, number = 0.0, 0.0, None
-    for tok in _NUM_TOKEN.findall(s):
-        if tok[0].isdigit():
-            number = float(tok)
-        elif tok in CN_DIGITS:
-            number = CN_DIGITS[tok]
-        elif tok in CN_UNITS:
-            section += (1 if number is None else number) * CN_UNITS[tok]
-            number = None
-        elif tok in CN_BIG:
-            total += (section + (number or 0)) * CN_BIG[tok]
-            section, number = 0.0, None
-        else:
-            return None
-    return total + section + (number or 0)
 
 
 # --- kinds -----------------------------------------------------------------------------
@@ -496,7 +457,7 @@ def norm_text(raw: Any) -> Normalized:
         return Normalized(None)
     out = lines[0]
     for line in lines[1:]:
-        if _ITEM_START.match(line) or out[-1] in "；;" or vocab()["bullet"].match(line):
+        if leading_mark(line) or out[-1] in "；;" or vocab()["bullet"].match(line):
             out += "\n"
         elif not (re.match(f"[{CJK}]", out[-1]) or re.match(f"[{CJK}]", line[0])):
             out += " "
@@ -560,22 +521,6 @@ def norm_names(raw: Any) -> Normalized:
     return Normalized([n for n in names if n] or None)
 
 
-_ITEM_ANY = re.compile(ITEM_MARK)
-
-
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-PARENTHESIZED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
-
-
-def _item_number(mark: str) -> int | None:
-    for digits in (CIRCLED, PARENTHESIZED):
-        if mark[0] in digits:
-            return digits.index(mark[0]) + 1
-    mark = mark.removeprefix("第")
-    n = parse_number(re.sub(r"[^\d一二三四五六七八九十]", "", mark))
-    return int(n) if n else None
-
-
 def norm_items(raw: Any) -> Normalized:
     """A numbered or ；-separated list → its items without their numbers; 无 → []."""
     if isinstance(raw, (list, tuple)):
@@ -586,13 +531,8 @@ def norm_items(raw: Any) -> Normalized:
         return Normalized(None)
     if _key(s) in vocab()["zero"]:
         return Normalized([])
-    # Item numbers count 1, 2, 3 …: a "2." inside a sentence that breaks the count is text;
-    # a bullet at the start of a line starts an item too.
-    cuts, expected = [], 1
-    for m in _ITEM_ANY.finditer(s):
-        if _item_number(m.group()) == expected:
-            cuts.append(m)
-            expected += 1
+    # numbered items; a bullet at the start of a line starts an item too
+    cuts = split_items(s)
     bullets = [m for m in vocab()["bullet"].finditer(s) if m.group().strip()]
     cuts = sorted(cuts + [b for b in bullets if not any(c.start() <= b.start() < c.end() for c in cuts)],
                   key=lambda m: m.start())

@@ -7,7 +7,9 @@ from conftest import ROOT
 # lowest first; a module belongs to the layer of its longest matching prefix
 LAYERS = [
     ("text utilities and the document model", ["schema.errors", "schema.runfiles", "schema.office",
-                                               "schema.own_output", "schema.credit_code", "parsers.model"]),
+                                               "schema.own_output", "schema.credit_code", "parsers.model",
+                                               "schema.numerals", "schema.marks", "schema.dates", "schema.keys",
+                                               "schema.totals"]),
     ("readers", ["parsers.readers", "parsers.ocr"]),
     ("recognise and schema", ["schema", "parsers"]),
     ("ledger", ["ledger"]),

@@ -10,7 +10,6 @@ settings work on a 150-dpi phone photo and a 300-dpi scan.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +20,7 @@ import numpy as np
 
 from parsers.model import Block, Cell, Paragraph, Table
 from parsers.ocr.engine import Piece
+from schema.marks import leading_mark
 
 SETTINGS = {
     "max_skew_deg": 5.0,        # deskew search range (both directions)
@@ -36,9 +36,6 @@ SETTINGS = {
     "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
     "wrap_units": 1.2,          # a cell line ending this close to the cell's right edge wrapped softly
 }
-
-# A line starting a numbered item never continues the line before it.
-ITEM_START = re.compile(r"^\s*(\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
 
 
 def settings(**overrides) -> dict:
@@ -300,7 +297,7 @@ def join_wrapped(lines: list[tuple[str, float]], right: float, margin: float) ->
     out, prev_end = "", None
     for text, end in lines:
         if prev_end is not None:
-            soft = prev_end >= right - margin and not ITEM_START.match(text)
+            soft = prev_end >= right - margin and not leading_mark(text)  # an item starts its own line
             out += "" if soft else "\n"
         out += text
         prev_end = end
