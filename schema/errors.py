@@ -1,4 +1,5 @@
 """Errors that reach users: each carries a short code and a one-line Chinese message."""
+import re
 
 
 class PaichaError(Exception):
@@ -45,9 +46,10 @@ _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\
 
 def printable(text: object) -> str:
     """Text (a file name, a zip member, a message holding them) made inert for a terminal line:
-    control and bidi characters shown as escapes (\\n, \\t, \\x1b, \\u202e), the rest kept."""
+    control and bidi characters shown as escapes (\\n, \\t, \\x1b, \\u202e), a name's bytes that are
+    not UTF-8 as \\xff (see path_text), the rest kept."""
     out = []
-    for ch in str(text):
+    for ch in path_text(text):
         o = ord(ch)
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
@@ -58,6 +60,22 @@ def printable(text: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def path_text(path: object) -> str:
+    """An OS path as text every UTF-8 writer accepts (JSONL, the ledger, a workbook, a log, the screen).
+
+    Linux hands a name that is not UTF-8 (GBK bytes from a Windows zip) to Python with lone
+    surrogates; each such byte is shown as \\xNN (\\xb1\\xa8.docx), anything else is kept as it is."""
+    return _SURROGATE.sub(_surrogate_escape, str(path))
+
+
+def _surrogate_escape(m: re.Match) -> str:
+    o = ord(m.group())
+    return f"\\x{o - 0xDC00:02x}" if 0xDC80 <= o <= 0xDCFF else f"\\u{o:04x}"
 
 
 # --- unexpected exceptions as Chinese reasons -----------------------------------------------------

@@ -1,10 +1,14 @@
 """One record per form instance, exactly as SCHEMA.md describes."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
+# raw in a JSON string, these break a line for str.splitlines() readers (NEL, U+2028/9) or a strict UTF-8 writer
+_JSONL_ESCAPE = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass
@@ -52,6 +56,12 @@ def outcome_line(source: dict[str, Any], code: str, message: str) -> dict[str, A
     """The JSONL object for a file read without error that gave no record: code "no_table"
     (no table in it) or "own_output" (a file paicha wrote, skipped)."""
     return {"source": source, "outcome": {"code": code, "message": message}}
+
+
+def jsonl_line(obj: Any) -> str:
+    """One JSONL line (no newline): UTF-8 text as is, but NEL, U+2028/U+2029 and lone surrogates as \\u escapes,
+    so the line is one line for any reader and always encodes as UTF-8."""
+    return _JSONL_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
 
 
 def leaf_fields(value: Any, prefix: str = "") -> dict[str, Any]:
