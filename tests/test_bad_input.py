@@ -177,3 +177,89 @@ def test_every_message_is_chinese(bad_batch):
         words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", rest)} - ASCII_ALLOWED
         assert not words, (message, words)
         assert CHINESE.search(rest), message
+
+
+# --- issue 9 part 9: what the fuzz batch found -------------------------------------------------------
+
+XLSX_SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "returns" / "北石店镇" / "大排查大整治行动统计表.xlsx"
+
+
+def _without_part(src: Path, dst: Path, part: str) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != part:
+                zout.writestr(info.filename, zin.read(info.filename))
+    return dst
+
+
+@pytest.mark.parametrize("damage, reason", [
+    ("no-workbook", "工作簿结构无法读取"),          # openpyxl: KeyError
+    ("empty-sheet", "XML 结构错误"),                # ParseError
+    ("garbage-rels", "XML 结构错误"),               # XMLSyntaxError
+])
+def test_damaged_workbook_part_says_why_in_chinese(tmp_path, damage, reason):
+    """A .xlsx whose workbook parts openpyxl cannot load: a Chinese reason, never the exception's class name."""
+    from tests.badfiles import replace_part
+    dst = tmp_path / f"{damage}.xlsx"
+    if damage == "no-workbook":
+        _without_part(XLSX_SAMPLE, dst, "xl/workbook.xml")
+    elif damage == "empty-sheet":
+        replace_part(XLSX_SAMPLE, dst, "xl/worksheets/sheet1.xml", b"")
+    else:
+        replace_part(XLSX_SAMPLE, dst, "xl/_rels/workbook.xml.rels", b"<Relationships><oops")
+    with pytest.raises(InputError) as e:
+        read_file(dst)
+    message = e.value.message
+    assert message.startswith(f"{dst}：") and reason in message and e.value.code == "corrupt", message
+    assert not re.search(r"[A-Za-z]{2,}", message.removeprefix(str(dst)).replace("XML", "")), message
+
+
+def test_sniff_reads_only_a_prefix_of_a_content_types_bomb(tmp_path):
+    """A 400 MB [Content_Types].xml in 0.4 MB of zip: sniffing inflates a bounded prefix (it inflated it all,
+    833 MB, before any zip limit), and the zip limits then refuse the file."""
+    import tracemalloc
+
+    from parsers.readers.sniff import sniff
+    from tests.badfiles import deflated_zeros, raw_zip, stored_member
+    good = make_docx(tmp_path / "good.docx")
+    with zipfile.ZipFile(good) as z:
+        members = [stored_member(i.filename, z.read(i.filename)) for i in z.infolist()
+                   if i.filename != "[Content_Types].xml"]
+    n = 400 << 20
+    bomb = raw_zip(tmp_path / "炸弹.docx", [{"name": b"[Content_Types].xml", "data": deflated_zeros(n),
+                                              "size": n, "flags": 0x800}] + members)
+    tracemalloc.start()
+    try:
+        assert sniff(bomb) == "docx"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 << 20, f"sniff allocated {peak >> 20} MB"
+    with pytest.raises(InputError) as e:
+        read_file(bomb)
+    assert e.value.code == "zip_bomb", e.value.message
+
+
+def test_damaged_deflate_in_content_types_is_a_corrupt_file_not_an_internal_error(tmp_path):
+    from tests.badfiles import damaged_deflate
+    bad = damaged_deflate(make_docx(tmp_path / "good.docx"), tmp_path / "坏.docx")
+    with pytest.raises(InputError) as e:
+        read_file(bad)
+    assert (e.value.code, e.value.message) == ("corrupt", f"{bad}：文件已损坏（压缩数据已损坏）")
+
+
+def test_names_and_text_that_no_writer_accepts_are_escaped():
+    """Lone surrogates (a file name in GBK bytes, as Linux hands it to Python) are shown as the bytes they
+    were; JSONL lines escape them and the line breaks that str.splitlines() honours."""
+    import json
+
+    from schema.errors import path_text, printable
+    from schema.record import jsonl_line
+    gbk = os.fsdecode("报表.docx".encode("gbk"))
+    assert path_text(gbk) == "\\xb1\\xa8\\xb1\\xed.docx" == printable(gbk)
+    assert path_text("换行\n.docx") == "换行\n.docx" and printable("换行\n.docx") == "换行\\n.docx"
+    assert printable("\ud800") == "\\ud800"
+    obj = {"path": "a\u2028b\u2029c\x85d\udcff", "n": 1}
+    line = jsonl_line(obj)
+    assert json.loads(line) == obj and len(line.splitlines()) == 1
+    line.encode("utf-8")

@@ -7,9 +7,12 @@ OOXML) are opened with olefile and classified by their top-level main stream.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import olefile
@@ -18,6 +21,7 @@ from schema.errors import InputError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD_BYTES = 4096                 # how much of a file the magic-byte tests look at
+CONTENT_TYPES_BYTES = 200_000     # how much of [Content_Types].xml is inflated to tell docx/xlsx/xlsb/pptx
 PDF_SEARCH_BYTES = 1024           # "%PDF" may follow junk at the start
 
 IMAGE_MAGICS = (
@@ -53,8 +57,7 @@ def sniff(path: Path, display: str | None = None) -> str:
     """The real kind of the file at `path`; raises InputError if it is unreadable."""
     path = Path(path)
     name = display or str(path)
-    with open(path, "rb") as f:
-        head = f.read(HEAD_BYTES)
+    head = _head(path, name)
     if not head:
         raise InputError(f"{name}：文件为空（零字节）", code="empty")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -74,6 +77,16 @@ def sniff(path: Path, display: str | None = None) -> str:
         raise InputError(f"{name}：文件已损坏（压缩结构不完整）", code="corrupt")
     raise InputError(f"{name}：不是可识别的文档格式（{_describe_text(head, path.suffix.lower())}）",
                      code="wrong_type")
+
+
+def _head(path: Path, name: str) -> bytes:
+    """The file's first bytes. Only a regular file is read: opening a FIFO blocks until someone
+    writes into it, a device may never end (the open itself does not block: O_NONBLOCK)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{name}：不是普通文件（管道、设备或套接字），未读取", code="not_regular")
+        return f.read(HEAD_BYTES)
 
 
 def _describe_text(head: bytes, suffix: str) -> str:
@@ -112,8 +125,11 @@ def _sniff_zip(path: Path, name: str) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            ctypes = zf.read("[Content_Types].xml")[:200_000] if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+            ctypes = b""
+            if "[Content_Types].xml" in names:
+                with zf.open("[Content_Types].xml") as f:     # a prefix: the member may be a bomb
+                    ctypes = f.read(CONTENT_TYPES_BYTES)
+    except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile, zlib.error) as exc:
         raise InputError(f"{name}：文件已损坏（{_zip_reason(exc)}）", code="corrupt") from exc
     except NotImplementedError as exc:     # e.g. an unsupported compression method
         raise InputError(f"{name}：文件已损坏（不支持的压缩方式）", code="corrupt") from exc
@@ -141,6 +157,8 @@ def _zip_reason(exc: Exception) -> str:
         return "文件不完整，可能下载或复制时被截断"
     if "crc" in msg:
         return "校验和不符"
+    if isinstance(exc, zlib.error):
+        return "压缩数据已损坏"
     return "压缩结构损坏"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from parsers.model import Cell, Document, Paragraph, Table
 from parsers.readers.archive import check_package, open_zip
 from parsers.readers.xmlsafe import parse_xml
-from schema.errors import InputError
+from schema.errors import InputError, exception_reason
 
 log = logging.getLogger("paicha.readers")
 
@@ -65,7 +65,17 @@ def _load(path: Path, display: str):
     except InputError:
         raise
     except Exception as exc:                               # openpyxl raises many kinds on broken parts
-        raise InputError(f"{display}：文件已损坏（工作簿结构无法读取：{type(exc).__name__}）", code="corrupt") from exc
+        raise _broken(display, exc) from exc
+
+
+def _broken(display: str, exc: Exception) -> InputError:
+    """The Chinese error for a workbook openpyxl cannot load: a known exception's reason (XML structure,
+    nesting, memory …), else "the workbook structure is unreadable" (a missing part's KeyError, an
+    IndexError, an OSError or a decoding error inside the package say nothing more to a user)."""
+    known = exception_reason(exc)
+    code, reason = known if known and not isinstance(exc, (OSError, UnicodeError)) else \
+        ("corrupt", "文件已损坏（工作簿结构无法读取）")
+    return InputError(f"{display}：{reason}", code=code)
 
 
 # --- one sheet -------------------------------------------------------------------------------
