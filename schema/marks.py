@@ -82,8 +82,8 @@ def heading_mark(text: str) -> tuple[int, int]:
 
 
 def mark_level(text: str) -> int:
-    """1–4 for 一、 / （一） / 1. / （1） headings, 0 otherwise."""
-    return heading_mark(text)[0]
+    """1–4 for 一、 / （一） / 1. / （1） headings (after leading spaces), 0 otherwise."""
+    return heading_mark(text.lstrip())[0]
 
 
 def split_items(text: str) -> list[re.Match]:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generators.gongwen.check import check_file, fix_dates, fix_doc_number, format_report, heading_level, parse_date
+from generators.gongwen.check import check_file, fix_dates, fix_doc_number, format_report, parse_date
+from schema.marks import mark_level as heading_level
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,7 @@ through docDefaults → style chain → paragraph → run) → `find_parts` (whi
 paragraph is the 标志, 字号, 标题, 正文, 附件说明, 日期, 附件, 版记) → one
 `check_*` function per group of rules → `Problem`s. Layout numbers come from the
 profile (profiles/NAME.yaml); messages, tolerances and font synonyms from
-rules.yaml. The text helpers (dates, 发文字号, heading levels) are shared with
-reformat.py.
+rules.yaml. The text helpers (dates, 发文字号) are shared with reformat.py.
 """
 from __future__ import annotations
 
@@ -23,6 +22,8 @@ from generators.gongwen.profile import Profile, load_profile
 from parsers.readers.archive import open_zip, stream_member
 from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError
+from schema.marks import mark_level
+from schema.numerals import cn_counting, parse_int
 
 RULES_FILE = Path(__file__).parent / "rules.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -57,21 +58,12 @@ def _problem(rule: str, where: str, **values) -> Problem:
 # Text helpers (shared with reformat.py)
 # ============================================================================================
 
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
 DATE_RE = re.compile(rf"(?P<y>{_NUM}{{2,4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?P<d>{_NUM}{{1,3}})\s*日")
 DATE_LINE_RE = re.compile(rf"^\s*{DATE_RE.pattern}\s*$")
 DOCNUM_RE = re.compile(
     r"^(?P<code>[\u4e00-\u9fff]{1,16}?)\s*(?P<open>[〔\[［（(【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］）)】])"
     r"\s*(?P<di>第?)\s*(?P<num>\d{1,4})\s*(?P<hao>号?)$")
-HEADING_RES = {
-    1: re.compile(r"^[一二三四五六七八九十百]+、"),
-    2: re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"),
-    3: re.compile(r"^\d+[.．](?!\d)"),
-    4: re.compile(r"^[（(]\d+[）)]"),
-}
 ATTACH_NOTE_RE = re.compile(r"^附\s*件\s*[：:]\s*(?P<rest>.*)$")
 ATTACH_ITEM_RE = re.compile(r"^(?P<num>\d+)\s*[.．、]\s*(?P<name>.*)$")
 ATTACH_LABEL_RE = re.compile(r"^附\s*件\s*(?P<num>[0-9０-９]*)\s*[：:]?$")
@@ -79,27 +71,12 @@ PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_RE.pattern})\s*印\
 CC_RE = re.compile(r"^抄\s*送\s*[：:]")
 
 
-def cn_number(s: str) -> int | None:
-    """Arabic, full-width or Chinese numerals (二〇二三, 十二, 二十五) to int."""
-    s = s.translate(FULLWIDTH)
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        t = CN_DIGITS.get(tens, None) if tens else 1
-        o = CN_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    if all(c in CN_DIGITS for c in s):
-        return int("".join(str(CN_DIGITS[c]) for c in s))
-    return None
-
-
 def parse_date(text: str):
     """(year, month, day) from the first date in text (any numerals), or None."""
     m = DATE_RE.search(text)
     if not m:
         return None
-    y, mo, d = (cn_number(m.group(k)) for k in "ymd")
+    y, mo, d = (parse_int(m.group(k)) for k in "ymd")
     if None in (y, mo, d) or not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     if y < 100:
@@ -124,15 +101,6 @@ def fix_doc_number(text: str) -> str:
     if len(year) == 2:
         year = "20" + year
     return f"{m.group('code')}〔{year}〕{int(m.group('num'))}号"
-
-
-def heading_level(text: str) -> int:
-    """1–4 for 一、 / （一） / 1. / （1） headings, 0 otherwise."""
-    t = text.lstrip()
-    for level, rx in HEADING_RES.items():
-        if rx.match(t):
-            return level
-    return 0
 
 
 def heading_end(text: str, ends: str = "。：:") -> int:
@@ -236,22 +204,7 @@ class NumLevel:
     is_lgl: bool      # legal numbering: higher levels shown as decimal
 
 
-CN_COUNT = "〇一二三四五六七八九"
 TIANGAN = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _cn_counting(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
-    if n < 10:
-        return CN_COUNT[n]
-    if n < 20:
-        return "十" + (CN_COUNT[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN_COUNT[n // 10] + "十" + (CN_COUNT[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + CN_COUNT[rest] if rest < 10 else
-                                 ("一" if rest < 20 else "") + _cn_counting(rest))
-    return CN_COUNT[n // 100 % 10] + "百" + tail if n < 1000 else str(n)
 
 
 def _roman(n: int) -> str:
@@ -267,7 +220,7 @@ def format_number(n: int, fmt: str) -> str:
     """A list number as Word displays it for a w:numFmt."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
                "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
-        return _cn_counting(n)
+        return cn_counting(n)
     if fmt == "ideographTraditional":
         return TIANGAN[(n - 1) % 10]
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
@@ -650,7 +603,7 @@ def find_parts(view: DocxView) -> Parts:
     parts.head_end = max(p.block for p in head) if head else -1
     rest = [p for p in filled if p.block > parts.head_end]
     # 标题: the first line after the 版头 (and the centred lines following it)
-    if rest and len(rest[0].text.strip()) <= 80 and not heading_level(rest[0].text) \
+    if rest and len(rest[0].text.strip()) <= 80 and not mark_level(rest[0].text) \
             and not rest[0].text.strip().endswith(("：", ":")):
         parts.title = [rest[0]]
         size = {r.size for r in rest[0].runs if r.text.strip()}
@@ -661,7 +614,7 @@ def find_parts(view: DocxView) -> Parts:
             parts.title.append(p)
         rest = rest[len(parts.title):]
     if rest and rest[0].text.strip().endswith(("：", ":")) and len(rest[0].text.strip()) <= 100 \
-            and not heading_level(rest[0].text):
+            and not mark_level(rest[0].text):
         parts.recipients = rest[0]
         rest = rest[1:]
     # 版记 (searched everywhere: it may sit in a table)
@@ -693,7 +646,7 @@ def find_parts(view: DocxView) -> Parts:
     else:
         if date_i is not None:      # drop the 署名 lines just above the date
             while main and len(main[-1].text.strip()) <= 30 and not re.search(r"[。；，！？]$", main[-1].text.strip()) \
-                    and not heading_level(main[-1].text):
+                    and not mark_level(main[-1].text):
                 main = main[:-1]
     parts.captions = [p for p in main if is_caption(p)]
     parts.body = [p for p in main if p not in parts.captions]
@@ -1021,7 +974,7 @@ def check_body(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
     size = prof.sizes_pt.body
     for p in parts.body:
         chars = list(p.chars())
-        level = heading_level(p.text)
+        level = mark_level(p.text)
         start = len(p.text) - len(p.text.lstrip())
         rest = chars
         if level:
@@ -1289,8 +1242,8 @@ def check_attachments(parts: Parts, prof: Profile) -> list[Problem]:
         out.append(_problem("attach.numbering", items[0][2].where, text=f"{bad[0] or ''}{bad[1]}"))
     labels = {}
     for p in parts.labels:
-        num = ATTACH_LABEL_RE.match(p.text.strip()).group("num").translate(FULLWIDTH)
-        labels[num or "1"] = p
+        num = ATTACH_LABEL_RE.match(p.text.strip()).group("num")      # 附件２: full-width digits too
+        labels[str(parse_int(num)) if num else "1"] = p
     expected = [str(i) for i in range(1, len(items) + 1)]
     for n in expected:
         if n not in labels:

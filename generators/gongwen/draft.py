@@ -36,6 +36,7 @@ import yaml
 from generators.gongwen.model import Attachment, BodyTable, Gongwen
 from ledger.periods import date_text
 from schema.errors import DraftError
+from schema.numerals import has_cn_numeral
 
 KEYS = {
     "发文机关": "organs", "发文机关标志": "organ_mark", "发文字号": "doc_number", "签发人": "signers",
@@ -46,7 +47,6 @@ KEYS = {
 ATTACHMENT_KEYS = {"名称", "文件", "表"}
 DOC_NUMBER_RE = re.compile(r"^.+〔\d{4}〕[1-9]\d*号$")
 DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-CN_DIGITS = "〇零一二三四五六七八九十"
 ATTACH_LINE_RE = re.compile(r"^附件\s*(\d+)\s*[:：]?$")
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?$")
 
@@ -72,7 +72,7 @@ def parse_date(value, label: str, problems: list[str]) -> dt.date | None:
             problems.append(f"{label}“{s}”不应有虚位 0，应写作 {date_text(good)}")
             return None
         return good
-    if any(c in CN_DIGITS for c in s):
+    if has_cn_numeral(s):
         problems.append(f"{label}“{s}”应使用阿拉伯数字，如 2023年3月2日")
         return None
     m = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", s)

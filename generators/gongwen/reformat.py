@@ -16,11 +16,12 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM_RE, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
-    DocxView, Para, _w, fix_doc_number, heading_level, parse_date,
+    DocxView, Para, _w, fix_doc_number, parse_date,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
 from schema.errors import InputError
+from schema.marks import mark_level
 
 LEGACY = (".doc", ".wps")
 STRIP = " \t\u3000\xa0"
@@ -140,7 +141,7 @@ def _is_docnum(text: str) -> bool:
 
 def _is_short_line(text: str) -> bool:
     """A 署名-like line: short, no sentence punctuation at the end, not a heading."""
-    return 0 < len(text) <= 30 and not re.search(r"[。；，：:！？、]$", text) and not heading_level(text)
+    return 0 < len(text) <= 30 and not re.search(r"[。；，：:！？、]$", text) and not mark_level(text)
 
 
 def recognise(path: Path) -> Gongwen:
@@ -163,7 +164,7 @@ def recognise(path: Path) -> Gongwen:
         i += 1
     # 标题 (one or more lines) up to the 主送机关 line ending in a colon
     title_end = next((j for j in range(i, min(i + 4, len(blocks)))
-                      if _text(blocks[j]).endswith(("：", ":")) and not heading_level(_text(blocks[j]))), None)
+                      if _text(blocks[j]).endswith(("：", ":")) and not mark_level(_text(blocks[j]))), None)
     if title_end is None or title_end == i:
         title_end = i + 1
         rec = None

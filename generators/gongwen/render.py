@@ -38,6 +38,7 @@ from generators.gongwen.profile import PT_PER_MM, Profile, TitleBreak, load_prof
 from generators.mark import mark_docx
 from ledger.periods import date_text
 from schema.errors import InputError
+from schema.marks import heading_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "gongwen.docx"
@@ -53,12 +54,6 @@ INK_BOTTOM = 0.07
 NATURAL_LINE = 1.43
 RULE_DROP = 3.0         # pt LibreOffice draws a bottom border below the line box beyond w:space
 
-HEADING_PATTERNS = [
-    (1, re.compile(r"^[一二三四五六七八九十百]+、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")),
-    (3, re.compile(r"^\d+[.．、](?!\d)")),
-    (4, re.compile(r"^[（(]\d+[）)]")),
-]
 SHORT_HEADING = 60      # a numbered paragraph without 。/：, this short and not ending in ，；、 is all heading
 
 
@@ -155,18 +150,9 @@ def fit_columns(needs: list[ColumnNeed], width_mm: float, size_pt: float, margin
     return [c * mm_per_char + 2 * margin_mm for c in chars]
 
 
-def heading_level(text: str) -> tuple[int, int]:
-    """(level, length of the part in the heading font); (0, 0) for plain text."""
-    for level, rx in HEADING_PATTERNS:
-        m = rx.match(text)
-        if m:
-            return level, m.end()
-    return 0, 0
-
-
 def heading_split(text: str, ends: str) -> tuple[int, int]:
     """(level, n): the first n characters take the heading font (up to the first 。/：)."""
-    level, prefix = heading_level(text)
+    level, prefix = heading_mark(text)
     if not level:
         return 0, 0
     for i, c in enumerate(text):
