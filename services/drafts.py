@@ -25,7 +25,7 @@ from schema.normalize import _narrow
 from services.ledgers import Ledger
 
 # the form's elements in page order: (form key, draft key = label); list elements may hold several names
-ELEMENTS = [(KEYS[k], k) for k in ("发文机关", "发文字号", "签发人", "份号", "密级", "紧急程度", "标题", "主送机关",
+ELEMENTS = [(KEYS[k], k) for k in ("发文机关", "发文机关标志", "发文字号", "签发人", "份号", "密级", "紧急程度", "标题", "主送机关",
                                       "署名", "成文日期", "附注", "抄送", "印发机关", "印发日期")]
 LIST_ELEMENTS = {"organs", "signers", "signature", "cc"}
 UNTITLED = "（无标题）"

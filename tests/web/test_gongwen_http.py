@@ -55,6 +55,7 @@ def test_preview_shows_cleaning_pages_check_and_downloads(client):
     answer = client.post("/gongwen/preview", data={"csrf_token": t, "date": "2023-03-02"})
     assert "草稿还不完整" in answer.text and "缺少“发文机关”" in answer.text and "应写作 2023年3月2日" in answer.text
     assert "<img" not in answer.text
+    assert "这里显示排版后的页面" in client.post("/gongwen/preview", data={"csrf_token": t}).text
     assert client.post("/gongwen/preview", data=FIELDS).status_code == 403
 
 

@@ -102,7 +102,8 @@ async def preview(request: Request):
         report = await run_in_threadpool(gongwen.placed_report, shown)
     except DraftError as e:
         problems = e.problems
-    return render(request, "gongwen_preview.html", cleaned=cleaned, problems=problems, preview=shown, report=report)
+    return render(request, "gongwen_preview.html", cleaned=cleaned, problems=problems, preview=shown, report=report,
+                  empty=not form.elements and not form.body.strip())
 
 
 @router.post("/save")
