@@ -33,6 +33,7 @@ from typing import Any, Iterable
 import yaml
 
 from ledger.db import transaction
+from ledger.provenance import save as save_provenance
 from schema.errors import PaichaError
 from schema.record import Record, leaf_fields
 from schema.spec import Condition, HazardMap, LedgerSpec, ledger_spec
@@ -216,11 +217,16 @@ def import_records(con: sqlite3.Connection, source: dict, records: list[Record],
         return _import(con, source, records, path_on_disk)
 
 
-def import_many(con: sqlite3.Connection,
-                items: Iterable[tuple[dict, list[Record]]]) -> list[ImportResult]:
-    """Several sources (the members of one zip) in one transaction."""
+def import_many(con: sqlite3.Connection, items: Iterable[tuple[dict, list[Record]]],
+                provenance: list[list[dict]] | None = None) -> list[ImportResult]:
+    """Several sources (the members of one zip) in one transaction; `provenance`: per source, per record,
+    where its fields were read (ledger/provenance.py), stored beside each new record."""
     with transaction(con):
-        return [_import(con, src, recs, None) for src, recs in items]
+        results = [_import(con, src, recs, None) for src, recs in items]
+        for result, provs in zip(results, provenance or []):
+            for rid, prov in zip(result.record_ids, provs):
+                save_provenance(con, rid, prov)
+        return results
 
 
 def _now() -> str:

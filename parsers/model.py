@@ -15,6 +15,7 @@ class Paragraph:
     text: str
     confidence: float | None = None   # OCR only
     page: int | None = None
+    box: tuple[float, float, float, float] | None = None   # OCR only: where on the upright page (fractions)
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Cell:
     colspan: int = 1
     confidence: float | None = None   # OCR only: the lowest confidence of the text in the cell
     checked: bool | None = None       # a content-control / form checkbox in the cell
+    page: int | None = None           # OCR only: the page it was read on (1-based; None for a photo)
+    box: tuple[float, float, float, float] | None = None   # OCR only: where on the upright page (fractions)
 
     def covers(self, r: int, c: int) -> bool:
         return self.row <= r < self.row + self.rowspan and self.col <= c < self.col + self.colspan

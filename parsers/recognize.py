@@ -172,7 +172,7 @@ def _header_table_lines(table: Table, header_labels: list[str]) -> list[Paragrap
         text = header_row_text(cells, header_labels)
         if text is None:
             return None
-        lines.append(Paragraph(text, confidence=_min_conf(cells), page=table.page))
+        lines.append(_row_line(cells, text, table.page))
     return lines or None
 
 
@@ -202,8 +202,7 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
         grid = block.cell_grid()
         rows = list(range(block.n_rows))
         while rows and _line_row(distinct(grid[rows[0]]), block.n_cols, labels):
-            unit.before.append(Paragraph(_line_text(distinct(grid[rows[0]]), labels),
-                                         confidence=_min_conf(distinct(grid[rows[0]]))))
+            unit.before.append(_row_line(distinct(grid[rows[0]]), _line_text(distinct(grid[rows[0]]), labels)))
             rows.pop(0)
         tail: list[Paragraph] = []
         while rows and _line_row(distinct(grid[rows[-1]]), block.n_cols, labels):
@@ -212,7 +211,7 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
                 break   # the 自查表's own notes row stays in the table
             if len(rows) >= 2 and any(_label_only_row(distinct(grid[r]), specs) for r in rows[-2:]):
                 break   # 存在问题： on a row of its own with its text in the row below
-            tail.insert(0, Paragraph(text, confidence=_min_conf(distinct(grid[rows[-1]]))))
+            tail.insert(0, _row_line(distinct(grid[rows[-1]]), text))
             rows.pop()
         unit.after += tail
         unit.rows = rows
@@ -238,6 +237,14 @@ def _other_sheet(table: Table, para: Paragraph) -> bool:
 def _min_conf(cells) -> float | None:
     vals = [c.confidence for c in cells if c.confidence is not None]
     return min(vals) if vals else None
+
+
+def _row_line(cells, text: str, page: int | None = None) -> Paragraph:
+    """A table row read as a text line; an OCR'd row keeps its page and the box around its cells."""
+    boxes = [c.box for c in cells if c.box]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+           max(b[3] for b in boxes)) if boxes else None
+    return Paragraph(text, confidence=_min_conf(cells), page=next((c.page for c in cells if c.box), page), box=box)
 
 
 def body_grid(unit: Unit) -> Grid:
@@ -556,8 +563,10 @@ def without_notes(lines: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
-def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
-    """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村)."""
+def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record, where: dict | None = None) -> None:
+    """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村);
+    `where` gets each field's line ("header.x" → Paragraph)."""
+    where = {} if where is None else where
     by_label = {re.sub(r"\s", "", unicodedata.normalize("NFKC", lb)): key
                 for key, f in spec.header.items() if not f.pattern for lb in f.labels}
     for para in without_notes(lines):
@@ -570,6 +579,7 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
                     m = re.match(f.pattern, cand)
                     if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
                         rec.header[key] = m.group(1)
+                        where[f"header.{key}"] = para
                         break
         for label, raw in header_pairs(text, list(by_label) + list(vocab()["signature_labels"])):
             key = by_label.get(label)
@@ -579,6 +589,7 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record) -> None:
             if n.value is None:
                 continue
             rec.header[key] = n.value
+            where[f"header.{key}"] = para
             if n.warning:
                 rec.warn(f"header.{key}", n.warning[0], n.warning[1])
             low_confidence(rec, f"header.{key}", para.confidence, spec.min_confidence)
@@ -596,9 +607,10 @@ def _get(data: dict, key: str):
     return data
 
 
-def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record) -> list[Paragraph]:
+def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record,
+                    where: dict | None = None) -> list[Paragraph]:
     """Form fields the table lacks, written as lines above it (企业名称：…  负责人：…  电话：…);
-    returns the lines without those parts, for the header."""
+    returns the lines without those parts, for the header. `where` gets each field's line."""
     body = {_key(lb): f for f in spec.fields.values() if _get(rec.data, f.key) is None for lb in f.labels}
     if not body:
         return lines
@@ -615,6 +627,8 @@ def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record) -> list
             if n.value is None:
                 continue
             set_path(rec.data, f.key, n.value)
+            if where is not None:
+                where[f"data.{f.key}"] = para
             if n.warning:
                 rec.warn(f"data.{f.key}", n.warning[0], n.warning[1])
             low_confidence(rec, f"data.{f.key}", para.confidence, spec.min_confidence)
@@ -626,7 +640,8 @@ def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record) -> list
     return out
 
 
-def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Record:
+def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tuple[Record, dict]:
+    """The record of a form and its provenance (provenance())."""
     part = "+".join(u.table.part or f"table {i}" for i, u in enumerate(units, 1))
     rec = Record(form_type=spec.form_type, form_title=title or spec.title, source=doc.source(part))
     ex = extract(spec, [body_grid(u) for u in units])
@@ -636,11 +651,39 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> Rec
     for path, cell in ex.cells.items():
         low_confidence(rec, path, cell.confidence, spec.min_confidence)
     before = units[0].before
+    lines: dict[str, Paragraph] = {}
     if spec.shape in ("label_grid", "item_marks"):
-        before = read_body_lines(spec, before, rec)
-    read_header(spec, before + [p for u in units for p in u.after], rec)
+        before = read_body_lines(spec, before, rec, lines)
+    read_header(spec, before + [p for u in units for p in u.after], rec, lines)
     apply_rules(rec, spec.rules)
-    return rec
+    return rec, provenance([u.table for u in units], ex.cells, lines)
+
+
+# --- provenance --------------------------------------------------------------------------------
+
+SNAPSHOT_CELLS = 5000     # a larger table is not copied into the provenance (its fields keep their cells)
+
+
+def provenance(tables: list[Table], cells: dict[str, Cell], lines: dict[str, Paragraph] | None = None) -> dict:
+    """Where each field of a record was read: {"tables": {part: snapshot}, "fields": {path: where}}.
+
+    A field read from a cell: its table's part, row, col, spans and text, and for OCR the page and
+    box (fractions of the upright page); a field read from a text line: that line (and its page and
+    box when OCR'd). Each table is kept as a snapshot (its cells with spans) for showing the cell in
+    it. Kept beside the record, not in it (the JSONL contract is unchanged)."""
+    part_of = {id(c): t.part for t in tables for c in t.cells}
+    snaps = {t.part: {"n_rows": t.n_rows, "n_cols": t.n_cols, "page": t.page,
+                      "cells": [[c.row, c.col, c.rowspan, c.colspan, c.text] for c in t.cells]}
+             for t in tables if len(t.cells) <= SNAPSHOT_CELLS}
+    fields: dict[str, dict] = {}
+    for path, c in cells.items():
+        where = {"part": part_of.get(id(c)), "row": c.row, "col": c.col, "rowspan": c.rowspan,
+                 "colspan": c.colspan, "text": c.text, "page": c.page, "box": c.box}
+        fields[path] = {k: v for k, v in where.items() if v is not None}
+    for path, para in (lines or {}).items():
+        where = {"line": para.text, "page": para.page, "box": para.box}
+        fields[path] = {k: v for k, v in where.items() if v is not None}
+    return {"tables": snaps, "fields": fields}
 
 
 def _instructions(unit: Unit) -> bool:
@@ -651,16 +694,21 @@ def _instructions(unit: Unit) -> bool:
     return any(re.sub(r"[:：]$", "", norm_label(h)) in titles for h in heads + [first])
 
 
-def _unknown(doc: Document, unit: Unit, n: int) -> Record:
+def _unknown(doc: Document, unit: Unit, n: int) -> tuple[Record, dict]:
     table = unit.table
     rec = Record(form_type="unknown", form_title="", source=doc.source(table.part or f"table {n}"),
                  data={"tables": [table.grid()]})
     rec.warn("data.tables", "unrecognized", "未能识别此表格属于哪种报表，已原样保留")
-    return rec
+    return rec, provenance([table], {})
 
 
 def records_from_document(doc: Document, specs: list[FormSpec] | None = None) -> list[Record]:
     """Every form found in the document, in order; unmatched tables as form_type unknown."""
+    return [rec for rec, _ in records_with_provenance(doc, specs)]
+
+
+def records_with_provenance(doc: Document, specs: list[FormSpec] | None = None) -> list[tuple[Record, dict]]:
+    """records_from_document, each record with where its fields were read (provenance())."""
     specs = specs if specs is not None else all_specs()
     units = units_of(doc, specs)
     groups: list[tuple[FormSpec | None, list[Unit], str]] = []

@@ -360,20 +360,38 @@ def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray
             cell.confidence = 0.0
 
 
-def to_table(grid: Grid, page: int | None) -> Table:
-    """The document-model Table of a filled grid."""
+def page_box(box, shape: tuple[int, ...], angle: float = 0.0) -> tuple[float, float, float, float]:
+    """A box of the straightened page as fractions (x0, y0, x1, y1) of the upright page before deskew
+    (`rotate` by `angle` undone: the bounding box of the box's corners turned back), clipped to the page."""
+    h, w = shape[:2]
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+    if angle:
+        back = cv2.invertAffineTransform(cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0))
+        corners = corners @ back[:, :2].T + back[:, 2]
+    fx = np.clip(corners[:, 0] / w, 0, 1)
+    fy = np.clip(corners[:, 1] / h, 0, 1)
+    return (round(float(fx.min()), 5), round(float(fy.min()), 5), round(float(fx.max()), 5), round(float(fy.max()), 5))
+
+
+def to_table(grid: Grid, page: int | None, shape: tuple[int, ...] | None = None, angle: float = 0.0) -> Table:
+    """The document-model Table of a filled grid; with the page image's `shape`, each cell keeps its
+    page and box (page_box) so a reviewer can be shown the cell as scanned."""
     t = Table(page=page)
     for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        if shape is not None:
+            cell.page, cell.box = page, page_box(grid.cell_box(cell), shape, angle)
         t.add(cell)
     return t
 
 
 def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
-                     cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None) -> list[Block]:
+                     cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None, angle: float = 0.0) -> list[Block]:
     """Tables and paragraphs of one straightened page image, in reading order.
 
     `grey` is the image the OCR read; `lines_grey` (default: the same) the one ruling
-    lines are found in, where light residue has been whitened harder.
+    lines are found in, where light residue has been whitened harder; `angle` what deskew
+    turned the page by (cell boxes are given on the upright page before it).
     """
     unit = text_unit(pieces)
     bw = binarize(grey if lines_grey is None else lines_grey)
@@ -387,11 +405,13 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     placed: list[tuple[float, Block]] = []
     for g in grids:
         fill_cells(g, inside, ink, cfg)
-        placed.append((g.box[1], to_table(g, page)))
+        placed.append((g.box[1], to_table(g, page, grey.shape, angle)))
     for line in text_lines(outside):
         text = _join_line(line).strip()
         if text:
             conf = round(min(p.score for p in line), 4)
-            placed.append((min(p.y0 for p in line), Paragraph(text=text, confidence=conf, page=page)))
+            box = page_box((min(p.x0 for p in line), min(p.y0 for p in line), max(p.x1 for p in line),
+                            max(p.y1 for p in line)), grey.shape, angle)
+            placed.append((min(p.y0 for p in line), Paragraph(text=text, confidence=conf, page=page, box=box)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]

@@ -50,7 +50,7 @@ def ocr_blocks(img: np.ndarray, page: int | None = None, suppress_seal: bool = T
     pieces = engine.recognise(text_grey)
     if not pieces:
         return []
-    return grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey))
+    return grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey), angle=_angle)
 
 
 def _plain_grey(img: np.ndarray) -> np.ndarray:
