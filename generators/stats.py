@@ -30,6 +30,7 @@ from generators.mark import mark_xlsx
 from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet,
                               sheet_title)
 from ledger.aggregate import Aggregate, aggregate, stats_forms
+from ledger.backend import display, exists as ledger_exists
 from ledger.orders import HAZARD_STATUS
 from ledger.periods import date_text
 from schema.errors import InputError
@@ -48,9 +49,9 @@ HAZARD_COLUMNS = [  # (header, key, width)
 
 def write_stats_workbook(db: Path, out: Path, period: str | None = None, layout: str = "all") -> Path:
     """The statistics workbook of a period from a ledger file; returns `out`."""
-    db, out = Path(db), Path(out)
-    if not db.exists():
-        raise InputError(f"{db}：找不到台账数据库", code="missing")
+    out = Path(out)
+    if not ledger_exists(db):
+        raise InputError(f"{display(db)}：找不到台账数据库", code="missing")
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}：统计表只能生成 .xlsx 文件", code="bad_suffix")
     layouts = list(stats_forms())

@@ -24,6 +24,7 @@ from generators.gongwen.model import Attachment, BodyImage, BodyTable, Gongwen
 from generators.gongwen.render import render, to_pdf
 from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_text, reported_units, stats_forms,
                               unit_name)
+from ledger.backend import display, exists as ledger_exists
 from ledger.db import connect
 from ledger.orders import HAZARD_STATUS
 from ledger.periods import Period, date_text, parse_period
@@ -71,10 +72,9 @@ def _iso_text(iso: str | None) -> str:
     return date_text(iso) if iso else ""
 
 
-def _open_ledger(db: Path):
-    db = Path(db)
-    if not db.exists():
-        raise InputError(f"{db}：找不到台账数据库", code="missing")
+def _open_ledger(db: Path | str):
+    if not ledger_exists(db):
+        raise InputError(f"{display(db)}：找不到台账数据库", code="missing")
     return connect(db)
 
 

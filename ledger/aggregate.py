@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from ledger.backend import is_connection
 from ledger.db import connect
 from ledger.periods import Period, parse_period, return_span, slot
 from schema.spec import all_specs, ledger_spec, load_spec
@@ -215,7 +216,7 @@ class Aggregate:
 def aggregate(db: Path | str | sqlite3.Connection, period: str | Period | None = None,
               today: str | None = None) -> Aggregate:
     """All numbers of a period from a ledger file (or an open connection)."""
-    own = not isinstance(db, sqlite3.Connection)
+    own = not is_connection(db)
     con = connect(db) if own else db
     try:
         p = period if isinstance(period, Period) else parse_period(period)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ledger import queries
+from ledger.backend import RUN_LOCK_CLASS, dialect, open_connection
 from ledger.db import transaction
 from ledger.store import enterprise_key
 from schema.errors import PaichaError
@@ -191,18 +192,25 @@ class PrintRun:
     The run's token goes into orders.print_run; the run holds an exclusive lock on a small file
     beside the ledger (<ledger>-run-<token>.lock). The operating system drops the lock when the
     process ends, even when it is killed, so run_alive tells a live run from a stopped one.
-    SQLite takes the lock, so this works alike on Windows and Linux.
+    SQLite takes the lock, so this works alike on Windows and Linux. On PostgreSQL the lock is a session
+    advisory lock on a connection of its own, which the server drops when the process ends.
     """
 
     def __init__(self, con: sqlite3.Connection):
         self.token = uuid.uuid4().hex
+        if dialect(con) == "postgresql":
+            self.path = None
+            self._lock = open_connection(con.url)
+            self._lock.execute("SELECT pg_advisory_lock(?, ?)", (RUN_LOCK_CLASS, _run_key(self.token)))
+            return
         self.path = run_lock_path(con, self.token)
         self._lock = sqlite3.connect(str(self.path), isolation_level=None)
         self._lock.execute("BEGIN EXCLUSIVE")
 
     def close(self) -> None:
         self._lock.close()
-        self.path.unlink(missing_ok=True)
+        if self.path:
+            self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> "PrintRun":
         return self
@@ -216,10 +224,19 @@ def run_lock_path(con: sqlite3.Connection, token: str) -> Path:
     return Path(f"{ledger}-run-{token}.lock")
 
 
+def _run_key(token: str) -> int:
+    return int(token[:7], 16)           # the advisory lock's object id (an int4) on PostgreSQL
+
+
 def run_alive(con: sqlite3.Connection, token: str | None) -> bool:
     """Whether the run with this token still holds its lock (a token not ours counts as ended)."""
     if not token or not _TOKEN.fullmatch(token):
         return False
+    if dialect(con) == "postgresql":
+        return con.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2"
+                           " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                           " AND classid = ?::oid AND objid = ?::oid",
+                           (RUN_LOCK_CLASS, _run_key(token))).fetchone() is not None
     path = run_lock_path(con, token)
     try:
         lock = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, timeout=0, isolation_level=None)
@@ -254,7 +271,7 @@ def claim_unprinted(con: sqlite3.Connection, run: PrintRun) -> tuple[list[int], 
             taken.append(row["id"])
     con.executemany("UPDATE orders SET print_run = ? WHERE id = ?", [(run.token, i) for i in taken])
     for token, live in alive.items():
-        if not live and token and _TOKEN.fullmatch(token):
+        if not live and token and _TOKEN.fullmatch(token) and dialect(con) == "sqlite":
             run_lock_path(con, token).unlink(missing_ok=True)      # a killed run's leftover
     return taken, busy
 

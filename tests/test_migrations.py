@@ -126,3 +126,27 @@ def test_each_statement_says_how_to_see_it_applied():
     assert ("present", "table", "hazards") in core and ("present", "index", "records_key") in core
     orders = {s.check for s in steps(next(p for v, p in migrations() if v == 2))}
     assert ("column", "hazards", "legal_basis") in orders
+
+
+def test_fresh_ledger_has_every_migration_and_a_later_one_runs_once(ledger_target, tmp_path, monkeypatch):
+    """On SQLite and on PostgreSQL: a new ledger gets every migration, recognised as applied on reopen;
+    a migration added later (a table with an id, a column, an UPDATE) runs exactly once."""
+    every = [v for v, _ in migrations()]
+    for _ in range(2):
+        con = connect(ledger_target)
+        assert recorded(con) == every and applied_versions(con) == every
+        con.close()
+    extra = tmp_path / "migrations"
+    shutil.copytree(ledger_db.MIGRATIONS, extra)
+    (extra / "099_probe.sql").write_text(
+        "CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT);\n"
+        "ALTER TABLE hazards ADD COLUMN probe_note TEXT;\nINSERT INTO probe (note) VALUES ('x');\n", encoding="utf-8")
+    monkeypatch.setattr(ledger_db, "MIGRATIONS", extra)
+    for _ in range(2):
+        con = connect(ledger_target)
+        assert recorded(con)[-1] == 99 and applied_versions(con) == every + [99]
+        assert [tuple(r) for r in con.execute("SELECT id, note FROM probe")] == [(1, "x")]
+        new = con.execute("INSERT INTO probe (note) VALUES ('y')").lastrowid          # an identity id
+        assert new > 1 and con.execute("SELECT note FROM probe WHERE id = ?", (new,)).fetchone()[0] == "y"
+        con.execute("DELETE FROM probe WHERE note = 'y'")
+        con.close()
