@@ -23,7 +23,7 @@ COUNT = "data.rows[0].general_hazards_found"
 
 
 @pytest.fixture
-def ledger(tmp_path):
+def ledger(tmp_path, ledger_target):
     """A 统计表 whose first row's 一般隐患排查 reads 若干 (flagged) and a 督导检查表 with two problems."""
     returns = tmp_path / "returns"
     returns.mkdir()
@@ -36,7 +36,7 @@ def ledger(tmp_path):
         "enterprise": "长治市宏达化工有限公司", "check_date": "2023-03-09", "inspectors": ["王强", "李明"],
         "problems": ["消防通道堵塞", "灭火器过期"], "measures": ["清理通道", "更换灭火器"],
         "deadline": "2023-03-31", "responsible": "张三"}, header)
-    db = tmp_path / "台账.db"
+    db = ledger_target
     pipeline.parse([returns], db=db, workers=1, progress=False)
     con = connect(db)
     yield tmp_path, db, con, returns

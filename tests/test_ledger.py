@@ -87,8 +87,8 @@ def dispatch():
 
 
 @pytest.fixture
-def con(tmp_path):
-    c = connect(tmp_path / "台账.db")
+def con(ledger_target):
+    c = connect(ledger_target)
     yield c
     c.close()
 
@@ -315,9 +315,9 @@ def _current(con):
     return [(r["id"], r["path"]) for r in queries.records(con, "campaign_stats")]
 
 
-def test_damaged_resubmission_is_held_and_accepted_by_a_person(tmp_path, capsys):
+def test_damaged_resubmission_is_held_and_accepted_by_a_person(tmp_path, capsys, ledger_target):
     good, damaged, _ = _returns(tmp_path)
-    db = tmp_path / "台账.db"
+    db = ledger_target
     _parse(good, db)
     s = _parse(damaged, db)
     assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0}
@@ -358,9 +358,9 @@ def test_damaged_resubmission_is_held_and_accepted_by_a_person(tmp_path, capsys)
     assert "已确认采用" in capsys.readouterr().err
 
 
-def test_rejected_resubmission_changes_nothing(tmp_path, capsys):
+def test_rejected_resubmission_changes_nothing(tmp_path, capsys, ledger_target):
     good, damaged, _ = _returns(tmp_path)
-    db = tmp_path / "台账.db"
+    db = ledger_target
     _parse(good, db)
     _parse(damaged, db)
     con = connect(db)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from clirun import run as cli
+from conftest import BACKENDS, ledger_at
 from ledger.db import connect
 
 ENTERPRISE = "晋城市城区某某建材有限公司"
@@ -20,8 +21,8 @@ def text_of(path: Path) -> str:
     return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paras)
 
 
-@pytest.fixture(scope="module")
-def issued(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def issued(request, tmp_path_factory):
     from generators.forms import draw_form
     from parsers.pipeline import parse
 
@@ -34,7 +35,8 @@ def issued(tmp_path_factory):
             "rectification": None, "recheck_result": None}
     draw_form("supervision_check", returns / "督导检查表.docx", data,
               {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-05"})
-    db = tmp / "台账.db"
+    db, drop = ledger_at(request.param, tmp)
+    request.addfinalizer(drop)
     summary = parse([returns], db=db, progress=False)
     assert not summary.errors
     run = cli("order", "--db", db, "--source", "督导检查表.docx", "-o", tmp / "orders", "--date", "2023-03-10",
@@ -107,8 +109,8 @@ def test_lifecycle_by_cli(issued):
     assert run.returncode == 0 and "recheck_failed" in run.stdout and "已销号" in run.stdout
 
 
-def test_supervised_and_status_lists(tmp_path):
-    db = tmp_path / "s.db"
+def test_supervised_and_status_lists(tmp_path, ledger_target):
+    db = ledger_target
     con = connect(db)
     con.execute("INSERT INTO hazards (enterprise, description, level, origin, deadline) VALUES"
                 " ('甲厂', '粉尘涉爆除尘系统未设置泄爆装置', 'major', 'major_hazard_list', '2023-04-01')")

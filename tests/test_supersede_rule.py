@@ -17,8 +17,8 @@ def campaign(found: int, fill: str) -> Record:
 
 
 @pytest.fixture
-def con(tmp_path):
-    c = connect(tmp_path / "台账.db")
+def con(ledger_target):
+    c = connect(ledger_target)
     yield c
     c.close()
 
