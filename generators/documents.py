@@ -44,7 +44,7 @@ import yaml
 from generators.mark import mark_part
 from ledger import orders as ledger_orders
 from ledger.db import transaction
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import InputError, PaichaError
 from schema.normalize import norm_date
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from generators.excel import write as xl_write
 from generators.gongwen import ooxml as X
 from generators.gongwen.render import column_needs, fit_columns
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import InputError
 from schema.spec import Field, FormSpec, load_spec
 

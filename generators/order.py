@@ -34,7 +34,7 @@ from generators.mark import mark_xlsx
 from ledger import orders as ledger_orders
 from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import InputError, PaichaError
 
 ZHILING = documents.load_kind("zhiling")

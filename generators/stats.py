@@ -32,7 +32,7 @@ from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, dra
 from ledger.aggregate import Aggregate, aggregate, stats_forms
 from ledger.backend import display, exists as ledger_exists
 from ledger.orders import HAZARD_STATUS
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import InputError
 from schema.spec import all_specs, ledger_spec, load_spec
 

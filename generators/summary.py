@@ -27,7 +27,8 @@ from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_te
 from ledger.backend import display, exists as ledger_exists
 from ledger.db import connect
 from ledger.orders import HAZARD_STATUS
-from ledger.periods import Period, date_text, parse_period
+from ledger.periods import Period, parse_period
+from schema.dates import date_text
 from schema.errors import InputError
 from schema.spec import load_spec
 

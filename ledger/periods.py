@@ -6,7 +6,6 @@ period when what it covers lies inside the period.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -15,15 +14,14 @@ from pathlib import Path
 
 import yaml
 
+from schema.dates import ISO_DAY, ISO_MONTH, date_text, iso_span, month_span
 from schema.errors import InputError
 
 STAGES_FILE = Path(__file__).with_name("periods.yaml")
 HELP = "可用格式：2023-03（月）、2023-W10（周）、2023-03-01..2023-03-31（起止日期）、2023（年）、stage:阶段名"
 
 _YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
-_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -67,39 +65,8 @@ def _date(y: int, m: int, d: int, spec: str) -> dt.date:
         raise InputError(f"统计期“{spec}”中的日期不存在", code="bad_period") from None
 
 
-def date_text(d: dt.date | str, with_year: bool = True) -> str:
-    """2023年3月2日 from a date or an ISO date ("2023-03-02", time part ignored): no leading zeros."""
-    if isinstance(d, str):
-        y, m, day = (int(x) for x in d[:10].split("-"))
-    else:
-        y, m, day = d.year, d.month, d.day
-    return (f"{y}年" if with_year else "") + f"{m}月{day}日"
-
-
 def _range_label(a: dt.date, b: dt.date, with_year: bool = True) -> str:
     return f"{date_text(a, with_year)}至{date_text(b, a.year != b.year)}"
-
-
-def month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def iso_span(text: str | None) -> tuple[dt.date, dt.date] | None:
-    """The days an ISO date ("2023-03-05") or month ("2023-03") covers; None if neither."""
-    if not text:
-        return None
-    s = str(text).strip()[:10]
-    m = _DAY.match(s)
-    if m:
-        try:
-            d = dt.date(*map(int, m.groups()))
-        except ValueError:
-            return None
-        return d, d
-    m = _MONTH.match(s[:7]) if len(s) == 7 else None
-    if m and 1 <= int(m.group(2)) <= 12:
-        return month_span(int(m.group(1)), int(m.group(2)))
-    return None
 
 
 def return_span(period: str | None, fill_date: str | None) -> tuple[dt.date, dt.date] | None:
@@ -148,7 +115,7 @@ def parse_period(spec: str | None) -> Period:
         return _stage(s, s.split(":", 1)[1] if ":" in s else s.split("：", 1)[1])
     if ".." in s:
         a, _, b = s.partition("..")
-        ma, mb = _DAY.match(a.strip()), _DAY.match(b.strip())
+        ma, mb = ISO_DAY.match(a.strip()), ISO_DAY.match(b.strip())
         if not (ma and mb):
             raise InputError(f"统计期“{s}”无法识别，{HELP}", code="bad_period")
         start = _date(*map(int, ma.groups()), s)
@@ -160,7 +127,7 @@ def parse_period(spec: str | None) -> Period:
     if m:
         y = int(m.group(1))
         return Period("year", dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", s)
-    m = _MONTH.match(s)
+    m = ISO_MONTH.match(s)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
         if not 1 <= mo <= 12:
@@ -176,7 +143,7 @@ def parse_period(spec: str | None) -> Period:
             raise InputError(f"统计期“{s}”：{y}年没有第{w}周", code="bad_period") from None
         b = a + dt.timedelta(days=6)
         return Period("week", a, b, f"{y}年第{w}周（{_range_label(a, b, a.year != y)}）", s)
-    m = _DAY.match(s)
+    m = ISO_DAY.match(s)
     if m:
         d = _date(*map(int, m.groups()), s)
         return Period("day", d, d, date_text(d), s)

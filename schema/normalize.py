@@ -18,15 +18,12 @@ from typing import Any, Callable
 import yaml
 
 from schema.credit_code import is_valid as credit_code_is_valid
+from schema.dates import date_parts, iso, range_iso
 from schema.marks import leading_mark, split_items
-from schema.numerals import CN_DIGITS, parse_number
+from schema.numerals import parse_number
 
 VALUES_FILE = Path(__file__).with_name("values.yaml")
 
-# Excel's day 0 (serials count from 1899-12-30, accounting for the 1900 leap-year bug)
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-EXCEL_SERIALS = (20000, 80000)        # 1954 .. 2119: numbers in this range are dates
-YEARS = (1949, 2100)                  # plausible years for any date on these forms
 
 
 @dataclass(frozen=True)
@@ -134,102 +131,16 @@ def _invalid(raw: Any, what: str) -> Normalized:
     return Normalized(shown, ("invalid", f"{what}无法识别：{shown}"))
 
 
-_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{2,4}(?=\s*年)")
-_CN_MD = re.compile(r"[〇零一二两三四五六七八九十]{1,3}(?=\s*[月日号])")
-_DATE_CN = re.compile(r"(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})?\s*"
-                      r"(?:月\s*(?P<d>\d{1,2})?\s*[日号]?)?")
-_DATE_SEP = re.compile(r"(?P<y>\d{4}|\d{2})\s*(?P<s>[./\-])\s*(?P<m>\d{1,2})"
-                       r"(?:\s*(?P=s)\s*(?P<d>\d{1,2}))?")
-_DATE_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
-# Words around a date that do not change it: 2023年3月31日前, 2023-03-05 00:00:00
-_DATE_NOISE = re.compile(r"(?:之前|以前|前|为止|止|上午|下午|[（(]?(?:星期|周)[一二三四五六日天][)）]?"
-                         r"|\d{1,2}:\d{2}(?::\d{2})?)$")
-
-
-def _date_parts(raw: Any) -> tuple[int, int | None, int | None] | str | None:
-    """(year, month, day) with month/day None when blank; None for an empty cell;
-    "invalid" when unreadable."""
-    if raw is None:
-        return None
-    if isinstance(raw, dt.datetime):
-        raw = raw.date()
-    if isinstance(raw, dt.date):
-        return raw.year, raw.month, raw.day
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if EXCEL_SERIALS[0] <= raw < EXCEL_SERIALS[1]:
-            d = EXCEL_EPOCH + dt.timedelta(days=int(raw))
-            return d.year, d.month, d.day
-        raw = _as_text(raw)
-    s = unicodedata.normalize("NFKC", _narrow(str(raw))).strip()
-    s = re.sub(r"_+", " ", s)                        # fill-in lines: 2023 年 __9__月 ____日
-    s = re.sub(r"^[^\d〇○零一二三四五六七八九:：]{1,8}[:：]\s*", "", s)   # a label: 填报日期：
-    if re.fullmatch(r"[年月日号\s]*", s):          # blank, or a bare "年 月 日" template
-        return None
-    s = _CN_YEAR.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), s)
-    s = _CN_MD.sub(lambda m: str(int(parse_number(m.group()) or 0)), s)
-    s = re.sub(r"[\s]+", " ", s).strip()
-    while (m := _DATE_NOISE.search(s)) and m.start() > 0:
-        s = s[:m.start()].strip()
-    for pattern in (_DATE_CN, _DATE_SEP, _DATE_COMPACT):
-        m = pattern.fullmatch(s)
-        if m:
-            break
-    else:
-        return "invalid"
-    y, mo, d = (int(v) if v else None for v in (m.group("y"), m.group("m"), m.group("d")))
-    if y < 100:
-        y += 2000
-    if mo is None:                                   # "2023年 月 日": a blank template
-        return None if "月" in s else "invalid"
-    return y, mo, d
-
-
-def _iso(parts: tuple[int, int, int | None]) -> str | None:
-    y, mo, d = parts
-    if not (YEARS[0] <= y <= YEARS[1] and 1 <= mo <= 12):
-        return None
-    if d is None:
-        return f"{y:04d}-{mo:02d}"
-    try:
-        return dt.date(y, mo, d).isoformat()
-    except ValueError:
-        return None
-
-
-# A reporting span: 2023年3月1日至3月31日, 2023.3.1-2023.3.31, 3月1日—3月7日
-_DATE_RANGE = re.compile(r"^(?P<a>.+?\d\s*[日号.\-/]?)\s*(?:至|到|~|～|—|－|-{1,2})\s*(?P<b>\d.+)$")
-
-
-def _range_iso(raw: Any) -> str | None:
-    """A date range as one period: the month when it covers one whole month, else its end date."""
-    if not isinstance(raw, str):
-        return None
-    m = _DATE_RANGE.match(unicodedata.normalize("NFKC", raw).strip())
-    if not m:
-        return None
-    a = _date_parts(m.group("a"))
-    if not isinstance(a, tuple) or a[2] is None:
-        return None
-    b_text = m.group("b")
-    if not re.match(r"^\d{4}", b_text):            # 3月31日: the year of the start
-        b_text = f"{a[0]}年{b_text}" if "月" in b_text else f"{a[0]}年{a[1]}月{b_text}"
-    b = _date_parts(b_text)
-    if not isinstance(b, tuple) or b[2] is None or not (_iso(a) and _iso(b)) or _iso(b) < _iso(a):
-        return None
-    end_of_month = (dt.date(b[0], b[1], b[2]) + dt.timedelta(days=1)).day == 1
-    return _iso(a)[:7] if a[:2] == b[:2] and a[2] == 1 and end_of_month else _iso(b)
-
-
 def norm_date(raw: Any) -> Normalized:
     """A date → "YYYY-MM-DD" (or "YYYY-MM" when only the month is written, or a span is one whole month)."""
-    span = _range_iso(raw)
+    span = range_iso(raw)
     if span:
         return Normalized(span)
-    parts = _date_parts(raw)
+    parts = date_parts(raw)
     if parts is None:
         return Normalized(None)
-    iso = None if parts == "invalid" else _iso(parts)
-    return Normalized(iso) if iso else _invalid(raw, "日期")
+    text = None if parts == "invalid" else iso(parts)
+    return Normalized(text) if text else _invalid(raw, "日期")
 
 
 def norm_month(raw: Any) -> Normalized:

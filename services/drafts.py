@@ -19,7 +19,7 @@ import yaml
 
 from generators.gongwen.draft import KEYS, _str_list, split_front_matter
 from ledger.db import transaction
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import DraftError, PaichaError
 from schema.normalize import _narrow
 from services.ledgers import Ledger

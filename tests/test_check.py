@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generators.gongwen.check import check_file, fix_dates, fix_doc_number, format_report, parse_date
+from generators.gongwen.check import check_file, fix_doc_number, format_report
+from schema.dates import find_date as parse_date, fix_dates
 from schema.marks import mark_level as heading_level
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 

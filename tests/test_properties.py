@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schema.credit_code import check_char, is_valid
-from schema.normalize import EXCEL_EPOCH, normalize
+from schema.dates import EXCEL_EPOCH
+from schema.normalize import normalize
 
 # modest and reproducible: the same examples every run, no per-example deadline
 FAST = settings(max_examples=150, deadline=None, derandomize=True)

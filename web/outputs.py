@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse
 
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import PaichaError
 from services import orders
 from web import files

@@ -5,7 +5,7 @@ through docDefaults → style chain → paragraph → run) → `find_parts` (whi
 paragraph is the 标志, 字号, 标题, 正文, 附件说明, 日期, 附件, 版记) → one
 `check_*` function per group of rules → `Problem`s. Layout numbers come from the
 profile (profiles/NAME.yaml); messages, tolerances and font synonyms from
-rules.yaml. The text helpers (dates, 发文字号) are shared with reformat.py.
+rules.yaml. The text helpers (发文字号, parts of a 公文) are shared with reformat.py.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from lxml import etree
 from generators.gongwen.profile import Profile, load_profile
 from parsers.readers.archive import open_zip, stream_member
 from parsers.readers.xmlsafe import parse_xml
+from schema.dates import DATE_RE, fix_dates
 from schema.errors import InputError
 from schema.marks import mark_level
 from schema.numerals import cn_counting, parse_int
@@ -58,8 +59,6 @@ def _problem(rule: str, where: str, **values) -> Problem:
 # Text helpers (shared with reformat.py)
 # ============================================================================================
 
-_NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
-DATE_RE = re.compile(rf"(?P<y>{_NUM}{{2,4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?P<d>{_NUM}{{1,3}})\s*日")
 DATE_LINE_RE = re.compile(rf"^\s*{DATE_RE.pattern}\s*$")
 DOCNUM_RE = re.compile(
     r"^(?P<code>[\u4e00-\u9fff]{1,16}?)\s*(?P<open>[〔\[［（(【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］）)】])"
@@ -69,27 +68,6 @@ ATTACH_ITEM_RE = re.compile(r"^(?P<num>\d+)\s*[.．、]\s*(?P<name>.*)$")
 ATTACH_LABEL_RE = re.compile(r"^附\s*件\s*(?P<num>[0-9０-９]*)\s*[：:]?$")
 PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_RE.pattern})\s*印\s*发\s*$")
 CC_RE = re.compile(r"^抄\s*送\s*[：:]")
-
-
-def parse_date(text: str):
-    """(year, month, day) from the first date in text (any numerals), or None."""
-    m = DATE_RE.search(text)
-    if not m:
-        return None
-    y, mo, d = (parse_int(m.group(k)) for k in "ymd")
-    if None in (y, mo, d) or not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    if y < 100:
-        y += 2000
-    return y, mo, d
-
-
-def fix_dates(text: str) -> str:
-    """Every date in text written as GB/T 9704 wants it: 2023年3月2日."""
-    def repl(m):
-        ymd = parse_date(m.group(0))
-        return f"{ymd[0]}年{ymd[1]}月{ymd[2]}日" if ymd else m.group(0)
-    return DATE_RE.sub(repl, text)
 
 
 def fix_doc_number(text: str) -> str:

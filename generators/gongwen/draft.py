@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from generators.gongwen.model import Attachment, BodyTable, Gongwen
-from ledger.periods import date_text
+from schema.dates import date_parts, date_text
 from schema.errors import DraftError
 from schema.numerals import has_cn_numeral
 
@@ -46,7 +46,6 @@ KEYS = {
 }
 ATTACHMENT_KEYS = {"名称", "文件", "表"}
 DOC_NUMBER_RE = re.compile(r"^.+〔\d{4}〕[1-9]\d*号$")
-DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 ATTACH_LINE_RE = re.compile(r"^附件\s*(\d+)\s*[:：]?$")
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?$")
 
@@ -60,30 +59,22 @@ def parse_date(value, label: str, problems: list[str]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     s = str(value).strip()
-    m = DATE_RE.match(s)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        try:
-            good = dt.date(y, mo, d)
-        except ValueError:
-            problems.append(f"{label}“{s}”不是有效日期")
-            return None
-        if s != date_text(good):
-            problems.append(f"{label}“{s}”不应有虚位 0，应写作 {date_text(good)}")
-            return None
-        return good
     if has_cn_numeral(s):
         problems.append(f"{label}“{s}”应使用阿拉伯数字，如 2023年3月2日")
         return None
-    m = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", s)
-    if m:
-        try:
-            good = dt.date(*(int(g) for g in m.groups()))
-            problems.append(f"{label}“{s}”应写作 {date_text(good)}")
-        except ValueError:
-            problems.append(f"{label}“{s}”不是有效日期")
+    parts = date_parts(s)
+    if not isinstance(parts, tuple) or parts[2] is None:
+        problems.append(f"{label}“{s}”格式不对，应写作 2023年3月2日")
         return None
-    problems.append(f"{label}“{s}”格式不对，应写作 2023年3月2日")
+    try:
+        good = dt.date(*parts)
+    except ValueError:
+        problems.append(f"{label}“{s}”不是有效日期")
+        return None
+    if s == date_text(good):
+        return good
+    padded = re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", s)
+    problems.append(f"{label}“{s}”{'不应有虚位 0，' if padded else ''}应写作 {date_text(good)}")
     return None
 
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM_RE, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
-    DocxView, Para, _w, fix_doc_number, parse_date,
+    DocxView, Para, _w, fix_doc_number,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
+from schema.dates import find_date
 from schema.errors import InputError
 from schema.marks import mark_level
 
@@ -128,7 +129,7 @@ def _text(b) -> str:
 
 
 def _date(text: str) -> dt.date | None:
-    ymd = parse_date(text)
+    ymd = find_date(text)
     try:
         return dt.date(*ymd) if ymd else None
     except ValueError:

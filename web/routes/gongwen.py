@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import DraftError, PaichaError
 from services import drafts, gongwen
 from web import files
