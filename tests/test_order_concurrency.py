@@ -15,9 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 import cli
-from conftest import ROOT
+from conftest import BACKENDS, ROOT, ledger_at
 from generators import legal_basis, order
+from ledger.backend import is_server
 from ledger.db import connect
+from ledger.orders import run_alive
+from services.ledgers import copy_ledger
 from test_order import doc_text, doc_xml
 
 ISSUED = "2023-03-16"
@@ -43,10 +46,21 @@ def sample_ledger(tmp_path_factory):
     return db
 
 
-def ledger_copy(sample_ledger, tmp_path) -> Path:
-    db = tmp_path / "台账.db"
-    shutil.copy(sample_ledger, db)
-    return db
+def ledger_copy(sample_ledger, tmp_path, backend: str = "sqlite", request=None) -> str:
+    """The sample ledger as a SQLite file, or copied into a fresh PostgreSQL database (cli.py ledger copy)."""
+    if backend == "sqlite":
+        db = tmp_path / "台账.db"
+        shutil.copy(sample_ledger, db)
+        return str(db)
+    url, drop = ledger_at(backend, tmp_path)
+    request.addfinalizer(drop)
+    copy_ledger(sample_ledger, url)
+    return url
+
+
+def lock_files(db: str) -> list[Path]:
+    """The print-run lock files beside a SQLite ledger (on PostgreSQL the locks live in the server)."""
+    return [] if is_server(db) else list(Path(db).parent.glob("*-run-*.lock"))
 
 
 def run_cli(argv: list[str], log: Path) -> int:
@@ -59,7 +73,7 @@ def _issuer(barrier, argv, log):
     sys.exit(run_cli(argv, log))
 
 
-def assert_issued_once(db: Path, out: Path) -> list[dict]:
+def assert_issued_once(db: str, out: Path) -> list[dict]:
     """Each hazard in at most one live order, numbers 1..N, every order printed into exactly one document."""
     con = connect(db)
     orders = [dict(r) for r in con.execute("SELECT * FROM orders WHERE status != 'void' ORDER BY serial")]
@@ -77,13 +91,14 @@ def assert_issued_once(db: Path, out: Path) -> list[dict]:
         assert o["number"] in doc_text(docs[0])
         assert sum(o["number"] in m for m in merged) == 1
     assert len(list(out.glob("*_责令限期整改指令书.docx"))) == len(orders)
-    assert not list(out.glob(".~*")) and not list(db.parent.glob("*-run-*.lock"))
+    assert not list(out.glob(".~*")) and not lock_files(db)
     return orders
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("issuers", [2, 4, 8])
-def test_issuers_at_the_same_time_issue_each_hazard_once(sample_ledger, tmp_path, issuers):
-    db, out = ledger_copy(sample_ledger, tmp_path), tmp_path / "指令书"
+def test_issuers_at_the_same_time_issue_each_hazard_once(sample_ledger, tmp_path, issuers, backend, request):
+    db, out = ledger_copy(sample_ledger, tmp_path, backend, request), tmp_path / "指令书"
     barrier = FORK.Barrier(issuers)
     logs = [tmp_path / f"issuer{i}.log" for i in range(issuers)]
     procs = [FORK.Process(target=_issuer, args=(barrier, ["order", "--db", db, "-o", out, "--date", ISSUED,
@@ -124,8 +139,10 @@ def _killed_issuer(argv, log, kill_at):
 
 @pytest.mark.parametrize("kill_at, rerun", [(1, ["--all-unprinted"]), (3, [])],
                          ids=["before-any-document", "after-two-documents"])
-def test_a_run_killed_after_numbering_is_finished_by_the_next(sample_ledger, tmp_path, kill_at, rerun):
-    db, out = ledger_copy(sample_ledger, tmp_path), tmp_path / "指令书"
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_run_killed_after_numbering_is_finished_by_the_next(sample_ledger, tmp_path, kill_at, rerun, backend,
+                                                              request):
+    db, out = ledger_copy(sample_ledger, tmp_path, backend, request), tmp_path / "指令书"
     argv = ["order", "--db", db, "-o", out, "--date", ISSUED]
     p = FORK.Process(target=_killed_issuer, args=(argv, tmp_path / "killed.log", kill_at))
     p.start()
@@ -133,9 +150,11 @@ def test_a_run_killed_after_numbering_is_finished_by_the_next(sample_ledger, tmp
     assert p.exitcode == -signal.SIGKILL
     con = connect(db)
     assert con.execute("SELECT COUNT(*) FROM orders WHERE printed_at IS NULL").fetchone()[0] == 5
+    runs = {r[0] for r in con.execute("SELECT print_run FROM orders WHERE printed_at IS NULL")}
+    assert len(runs) == 1 and not run_alive(con, runs.pop())       # the killed run's lock is no longer held
     con.close()
     assert len(list(out.glob("*_责令限期整改指令书.docx"))) == kill_at - 1
-    assert list(db.parent.glob("*-run-*.lock"))                     # the killed run's, no longer held
+    assert lock_files(db) or is_server(db)                          # the killed run's file is left behind
 
     log = tmp_path / "rerun.log"
     assert run_cli(argv + rerun, log) == 0
