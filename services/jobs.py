@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from ledger.db import transaction
 from schema.errors import INTERNAL_REASON, PaichaError, exception_reason, printable
 from services.ledgers import Ledger, open_ledger
-from services.returns import parse_batch
+from services.returns import parse_batch, write_batch_outputs
 
 KIND_PARSE = "parse"
 OUTCOME_LABELS = {"records": "已解析", "error": "失败", "no_table": "无表格", "skipped": "已跳过"}
@@ -42,6 +42,8 @@ class JobFile:
     records: int | None
     message: str | None
     done_at: str | None
+    forms: str | None = None  # the Chinese names of the forms found
+    warnings: int | None = None
 
     @property
     def outcome_label(self) -> str:
@@ -73,7 +75,8 @@ class Job:
 
 
 def submit_parse_job(ledger: Ledger, files: Iterable[tuple[str, str, str | Path]], params: dict | None = None) -> Job:
-    """Queue a parse of `files` — (file id, original name, stored path) each — into this ledger."""
+    """Queue a parse of `files` — (file id, original name, stored path) each — into this ledger.
+    params["out_dir"]: a folder; the job then writes its 汇总 workbook and JSONL into out_dir/<job id>/."""
     files = list(files)
     if not files:
         raise PaichaError("没有要解析的文件", code="empty")
@@ -93,7 +96,8 @@ def job_status(ledger: Ledger, job_id: int) -> Job:
     if row is None:
         raise PaichaError(f"找不到任务 {job_id}", code="not_found")
     job = _job(row)
-    job.files = [JobFile(r["seq"], r["file_id"], r["original_name"], r["outcome"], r["records"], r["message"], r["done_at"])
+    job.files = [JobFile(r["seq"], r["file_id"], r["original_name"], r["outcome"], r["records"], r["message"], r["done_at"],
+                         r["forms"], r["warnings"])
                  for r in ledger.con.execute("SELECT * FROM job_files WHERE job_id = ? ORDER BY seq", (job.id,))]
     return job
 
@@ -125,24 +129,33 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
     """Parse the job's unfinished files one at a time, storing each outcome; the job is done after the
     last. When `should_stop()` turns true between files the job is left running (resumed later)."""
     con = ledger.con
+    out_dir = Path(job.params["out_dir"]) / str(job.id) if job.params.get("out_dir") else None
     pending = con.execute("SELECT * FROM job_files WHERE job_id = ? AND done_at IS NULL ORDER BY seq",
                           (job.id,)).fetchall()
     for row in pending:
         if should_stop():
             return job_status(ledger, job.id)
+        forms, warnings = None, 0
         try:
-            summary = parse_batch([Path(row["stored_path"])], ledger=ledger, workers=1).summary
+            # recorded in the ledger under the name the user gave the file, not the stored one
+            summary = parse_batch([Path(row["stored_path"])], ledger=ledger, workers=1,
+                                  jsonl=out_dir / "parts" / f"{row['seq']}.jsonl" if out_dir else None,
+                                  display={row["stored_path"]: printable(row["original_name"])}).summary
             outcome = summary.outcomes[0]
             tallies = summary.ledger
+            forms = "、".join(summary.titles[t] + (f"（{n} 份）" if n > 1 else "")
+                             for t, n in summary.records_by_type.items()) or None
+            warnings = summary.warnings
         except Exception as e:  # noqa: BLE001 — one file's failure never stops the job
             code, reason = exception_reason(e) or ("internal", INTERNAL_REASON)
             outcome = {"outcome": "error", "records": 0, "message": f"{row['stored_path']}：{reason}"}
             tallies = {}
         message = (outcome.get("message") or "").replace(row["stored_path"], printable(row["original_name"]))
         with transaction(con):
-            con.execute("UPDATE job_files SET outcome = ?, records = ?, message = ?, done_at = ? "
-                        "WHERE job_id = ? AND seq = ?",
-                        (outcome["outcome"], outcome.get("records") or 0, message, _now(), job.id, row["seq"]))
+            con.execute("UPDATE job_files SET outcome = ?, records = ?, message = ?, done_at = ?, forms = ?, "
+                        "warnings = ? WHERE job_id = ? AND seq = ?",
+                        (outcome["outcome"], outcome.get("records") or 0, message, _now(), forms, warnings,
+                         job.id, row["seq"]))
             result = json.loads(con.execute("SELECT result FROM jobs WHERE id = ?", (job.id,)).fetchone()["result"]
                                 or "null") or _empty_result()
             result["files"][outcome["outcome"]] = result["files"].get(outcome["outcome"], 0) + 1
@@ -151,6 +164,14 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
                 result["ledger"][key] = result["ledger"].get(key, 0) + n
             con.execute("UPDATE jobs SET done = (SELECT count(*) FROM job_files WHERE job_id = ? AND done_at IS NOT NULL), "
                         "result = ? WHERE id = ?", (job.id, json.dumps(result, ensure_ascii=False), job.id))
+    if out_dir:
+        # the batch's 汇总 workbook and JSONL, from every file's part (a resumed job included)
+        files = job_status(ledger, job.id).files
+        outputs = write_batch_outputs(out_dir, [(f.seq, f.name, f.outcome, f.records, f.message) for f in files])
+        with transaction(con):
+            result = json.loads(con.execute("SELECT result FROM jobs WHERE id = ?", (job.id,)).fetchone()["result"])
+            result["outputs"] = {k: str(v) for k, v in outputs.items()}
+            con.execute("UPDATE jobs SET result = ? WHERE id = ?", (json.dumps(result, ensure_ascii=False), job.id))
     with transaction(con):
         con.execute("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?", (_now(), job.id))
     return job_status(ledger, job.id)
