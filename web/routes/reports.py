@@ -119,7 +119,7 @@ def summary(request: Request, period: str = Form(""), organ: str = Form(""), kin
 @router.get("/done")
 def done(request: Request):
     stored = outputs.stored(request, request.query_params.getlist("f"))
-    return render(request, "orders_done.html", title="报表文书", files=stored, prefix="/reports", pages=3)
+    return render(request, "orders_done.html", title="报表文书", files=stored, prefix="/reports")
 
 
 @router.get("/preview/{file_id}")
