@@ -118,6 +118,8 @@ def print_summary(summary, file=None) -> None:
         led = summary.ledger
         p(f"台账：新增 {led['new']} 个文件，已导入过（未变）{led['unchanged']} 个，"
           f"更正报送取代旧记录 {led['superseded']} 份")
+        if led.get("suspects"):
+            p(f"疑似损坏的重报 {led['suspects']} 份，待人工确认（cli.py record suspects）")
     for kind, label in (("jsonl", "JSONL 文件"), ("xlsx", "汇总表"), ("db", "台账文件")):
         if kind in summary.outputs:
             p(f"{label}：{printable(summary.outputs[kind])}")

@@ -16,11 +16,15 @@ long PDFs (label "<file name>：页"), also from the worker processes.
 """
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
+import stat
 import tempfile
 import time
 import traceback
+import warnings
 from collections import Counter, deque
 from contextlib import closing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -31,9 +35,10 @@ from multiprocessing import SimpleQueue
 from typing import Callable, Iterator
 
 from schema import runfiles
-from schema.errors import INTERNAL_REASON, InputError, PaichaError, exception_reason, printable
+from schema.errors import (INTERNAL_REASON, OS_ERROR_REASON, InputError, PaichaError, exception_reason, path_text,
+                           printable)
 from parsers.readers.archive import FORM_SUFFIXES
-from schema.record import Record, error_line, outcome_line
+from schema.record import Record, error_line, jsonl_line, outcome_line
 
 EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
 LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"}   # grouped: one LibreOffice start
@@ -47,6 +52,9 @@ PAGES = "：页"                      # ends the progress label of a long PDF's 
 LONG_PDF_PAGES = 30                 # PDFs with this many pages report their pages
 OWN_OUTPUT_REASON = "已跳过（本工具生成的文件）"
 RUN_OUTPUT_REASON = "已跳过（本次运行的输出文件）"
+# libraries whose log records (English, for developers) go to the run's log, never to the screen
+LIBRARY_LOGGERS = ("pdfminer", "pdfplumber", "PIL", "pypdfium2", "openpyxl", "olefile", "fontTools", "docx",
+                   "docxcompose", "cv2")
 
 
 @dataclass
@@ -62,7 +70,7 @@ class Summary:
     errors: list[tuple[str, str, str]] = field(default_factory=list)   # (path, code, message); zip members too
     # one per input file, in input order: {"path", "outcome", "records", "code", "message"}
     outcomes: list[dict] = field(default_factory=list)
-    ledger: dict[str, int] = field(default_factory=lambda: {"new": 0, "unchanged": 0, "superseded": 0})
+    ledger: dict[str, int] = field(default_factory=lambda: {"new": 0, "unchanged": 0, "superseded": 0, "suspects": 0})
     outputs: dict[str, str] = field(default_factory=dict)
     log: str = ""                     # the log file, when a traceback was written to it
     seconds: float = 0.0
@@ -86,13 +94,15 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
 
     A file named directly is taken whatever its extension (its content decides);
     inside folders only known extensions, skipping hidden files and Word's ~$ lock files.
+    Links are listed like files (not_a_file tells a bad one); links to folders are not walked.
     """
     files: list[Path] = []
     missing: list[tuple[str, str, str]] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
     def take(p: Path) -> None:
-        key = p.resolve()
+        # a file reached twice (by a link, or named twice) is read once; a bad link is its own entry
+        key = os.path.realpath(p) if os.path.exists(p) else os.path.abspath(p)
         if key not in seen:
             seen.add(key)
             files.append(p)
@@ -105,11 +115,29 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
                     if name.startswith((".", "~$")) or Path(name).suffix.lower() not in EXTENSIONS:
                         continue
                     take(Path(root) / name)
-        elif p.is_file():
+        elif os.path.lexists(p):
             take(p)
         else:
-            missing.append((str(p), "not_found", f"{printable(p)}：找不到文件或文件夹"))
+            missing.append((path_text(p), "not_found", f"{printable(p)}：找不到文件或文件夹"))
     return files, missing
+
+
+def not_a_file(path: Path) -> tuple[str, str] | None:
+    """(code, Chinese message) for a path that is not a regular file once links are followed
+    (a link loop, a dangling link, a FIFO, a device, a socket): such paths are never opened,
+    since reading a FIFO or a device can block forever. None for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "bad_link", f"{printable(path)}：符号链接循环，无法打开"
+        if os.path.islink(path) and e.errno == errno.ENOENT:
+            return "not_found", f"{printable(path)}：符号链接指向的文件不存在"
+        code, reason = exception_reason(e) or OS_ERROR_REASON
+        return code, f"{printable(path)}：{reason}"
+    if not stat.S_ISREG(mode):
+        return "not_regular", f"{printable(path)}：不是普通文件（管道、设备或套接字），未读取"
+    return None
 
 
 def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
@@ -154,12 +182,9 @@ def _page_progress(path: str, progress: Progress | None):
     return report
 
 
-def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
-                display: dict[str, str] | None = None) -> list[dict]:
+def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None) -> list[dict]:
     """Parse a chunk of files; one plain dict per file (pickled back to the main process).
-    `progress` (in the main process only) gets long PDFs' pages; `display`: the name to record
-    for a path (an upload kept under a generated name)."""
-    display = display or {}
+    `progress` (in the main process only) gets long PDFs' pages."""
     try:
         tmp = tempfile.TemporaryDirectory(prefix="parse-", dir=runfiles.run_dir())
     except Exception as e:  # noqa: BLE001 — no temp folder (disk full …): every file of the chunk says so
@@ -168,8 +193,8 @@ def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
         checked = {i: _guard(i, p, lambda: {"legacy": _is_legacy(Path(p))}) for i, p in chunk}
         legacy = [Path(p) for i, p in chunk if checked[i].get("legacy")]
         converted = _convert(legacy, Path(tmp.name)) if legacy else {}
-        return [checked[i] if "legacy" not in checked[i]
-                else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
+        return [checked[i] if "legacy" not in checked[i] else parse_one(i, p, converted.get(Path(p)), progress)
+                for i, p in chunk]
 
 
 def _raise(e: Exception):
@@ -192,14 +217,13 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
         return {}
 
 
-def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None,
-              display_path: str | None = None) -> dict:
+def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too)."""
     def step() -> dict:
         member_errors: list[InputError] = []
-        parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path)
+        parts = read_records(path, converted, member_errors, _page_progress(path, progress))
         return {"index": index, "path": path, "parts": parts,
-                "member_errors": [_member_line(e, path) for e in member_errors]}
+                "member_errors": [_member_line(e, path_text(path)) for e in member_errors]}
     return _guard(index, path, step)
 
 
@@ -231,29 +255,23 @@ def _named_path(message: str, default: str) -> str:
 
 
 def read_records(path: str, converted: Path | None = None,
-                 member_errors: list[InputError] | None = None, pages=None, display_path: str | None = None) -> list[dict]:
-    """[{"source", "records", "provenance", "file", "member"}] per document in the file (a zip holds several).
+                 member_errors: list[InputError] | None = None, pages=None) -> list[dict]:
+    """[{"source", "records"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
-    `pages(page, total)`: a PDF's page progress. `display_path`: the path to record (default `path`).
-    provenance: where each record's fields were read (parsers.recognize.provenance), kept beside the
-    records with the file they came from (`file` on disk, the zip `member`).
+    `pages(page, total)`: a PDF's page progress.
     """
     from parsers.readers import read_file
-    from parsers.recognize import records_with_provenance
-    shown = display_path or path
+    from parsers.recognize import records_from_document
     parts = []
-    for doc in read_file(Path(path), display_path=shown, converted=converted, errors=member_errors,
+    for doc in read_file(Path(path), display_path=path_text(path), converted=converted, errors=member_errors,
                          progress=pages):
-        recs, provs = [], []
-        for rec, prov in records_with_provenance(doc):
+        recs = []
+        for rec in records_from_document(doc):
             if not rec.source:
                 rec.source = doc.source()
             recs.append(rec.to_json())
-            provs.append(prov)
-        member = doc.path[len(shown) + 1:] if doc.path.startswith(shown + "!") else None
-        parts.append({"source": doc.source(), "records": recs, "provenance": provs,
-                      "file": str(Path(path).resolve()), "member": member, "pages": doc.pages,
+        parts.append({"source": doc.source(), "records": recs, "pages": doc.pages,
                       "tables": sum(1 for _ in doc.tables()), "notes": list(doc.notes)})
         doc.blocks = []          # drop the document model as soon as it is used
     return parts
@@ -266,23 +284,28 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 # --- main side ------------------------------------------------------------------------------
 
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
-          workers: int = 0, progress: Progress | None = None, display: dict[str, str] | None = None) -> Summary:
+          workers: int = 0, progress: Progress | None = None) -> Summary:
     """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies.
-    `progress(done, total, label)`: files done (label FILES) and long PDFs' pages.
-    `display`: {path as given: the name to record and show instead} (uploads kept under generated names)."""
+    `progress(done, total, label)`: files done (label FILES) and long PDFs' pages."""
     with runfiles.run():
-        return _parse(paths, jsonl, db, xlsx, workers, progress, {str(k): v for k, v in (display or {}).items()})
+        return _parse(paths, jsonl, db, xlsx, workers, progress)
 
 
-def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
+def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     files, missing = expand(paths)
     summary.files_seen = len(files) + len(missing)
-    # this run's own outputs are never read as returns (a workbook written into the input folder)
-    ours = {Path(o).resolve() for o in (jsonl, db, xlsx) if o}
-    decided = {i: {"index": i, "path": str(f), "skipped": RUN_OUTPUT_REASON}
-               for i, f in enumerate(files) if f.resolve() in ours}
+    # this run's own outputs are never read as returns (a workbook written into the input folder);
+    # what is not a regular file is never opened
+    ours = {os.path.realpath(o) for o in (jsonl, db, xlsx) if o}
+    decided = {}
+    for i, f in enumerate(files):
+        refused = not_a_file(f)
+        if refused:
+            decided[i] = _failure(i, str(f), *refused)
+        elif os.path.realpath(f) in ours:
+            decided[i] = {"index": i, "path": str(f), "skipped": RUN_OUTPUT_REASON}
     workers = workers or os.cpu_count() or 1
     progress = progress or None
     log = _Log()
@@ -299,13 +322,14 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
         summary.outputs["jsonl"] = str(jsonl)
     # records for the workbook are spooled to disk, not held in memory
     spool = tempfile.TemporaryFile("w+", encoding="utf-8") if xlsx else None
-    sink = _Sink(summary, con, out, spool, log, display)
+    sink = _Sink(summary, con, out, spool, log)
+    unroute = _route_libraries(log)
     try:
         for path, code, message in missing:
             sink.outcome(path, "error", code=code, message=message)
         done = 0
         # closed on the way out, so an interruption stops the workers before the run folder goes
-        with closing(_results(files, workers, decided, progress, display)) as results:
+        with closing(_results(files, workers, decided, progress, log.path)) as results:
             for result in results:
                 sink.take(result)
                 done += 1
@@ -318,6 +342,7 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
                                outcomes=summary.outcomes)
             summary.outputs["xlsx"] = str(xlsx)
     finally:
+        unroute()
         if out:
             out.close()
         if spool:
@@ -332,11 +357,12 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
 
 
 def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None,
-             progress: Progress | None = None, display: dict[str, str] | None = None) -> Iterator[dict]:
+             progress: Progress | None = None, log: Path | None = None) -> Iterator[dict]:
     """Per-file results in input order; in-process for one worker, else a process pool.
 
     `decided`: results known without reading (by index); those files are not sent to a worker.
     `progress`: gets long PDFs' pages (from the workers through a queue, passed on while waiting).
+    `log`: the run's log, for the workers' library log records and warnings.
     Chunks finish out of order; finished results wait in `ready` until every earlier
     file is out. At most workers × WINDOW_PER_WORKER chunks run at once.
     """
@@ -357,7 +383,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     yield from in_order()
     if workers <= 1 or len(todo_files) <= 1:
         for chunk in chunks(1):
-            ready.update((r["index"], r) for r in parse_chunk(chunk, progress, display))
+            ready.update((r["index"], r) for r in parse_chunk(chunk, progress))
             yield from in_order()
         return
     _preload()
@@ -366,7 +392,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     pages = SimpleQueue() if progress else None
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(pages,))
+        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(pages, log))
 
     pool = new_pool()
     try:
@@ -375,8 +401,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                 if running and (todo[0][1] or any(r for _, r in running.values())):
                     break      # retries run alone, so a crash is blamed on the right file
                 chunk, retry = todo.popleft()
-                shown = {p: display[p] for _, p in chunk if p in display} if display else None
-                running[pool.submit(parse_chunk, chunk, None, shown)] = (chunk, retry)
+                running[pool.submit(parse_chunk, chunk)] = (chunk, retry)
             done, _ = wait(running, timeout=0.2 if pages else None, return_when=FIRST_COMPLETED)
             while pages and not pages.empty():
                 progress(*pages.get())
@@ -424,13 +449,16 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=10)
 
 
-def _worker_init(pages: SimpleQueue | None = None) -> None:
+def _worker_init(pages: SimpleQueue | None = None, log: Path | None = None) -> None:
     """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores);
     on SIGTERM it kills its LibreOffice and exits, Ctrl-C is left to the main process.
-    `pages`: where the worker's page progress goes (None: not wanted)."""
+    `pages`: where the worker's page progress goes (None: not wanted); `log`: the run's log, where
+    the libraries' log records and warnings go."""
     global _page_queue
     _page_queue = pages
     os.environ.setdefault("PAICHA_OCR_THREADS", "1")
+    if log is not None:
+        _route_libraries(_Log(log))
     runfiles.install_worker_handlers()
 
 
@@ -441,38 +469,89 @@ def _preload() -> None:
 
 
 class _Log:
-    """The run's log of tracebacks: $XDG_STATE_HOME/paicha/logs (default ~/.local/state), opened on first use."""
+    """The run's log of tracebacks (and of the libraries' own log records and warnings):
+    $XDG_STATE_HOME/paicha/logs (default ~/.local/state), opened on first use."""
 
-    def __init__(self):
-        state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        self.path = Path(state) / "paicha" / "logs" / f"parse-{stamp}-{os.getpid()}.log"
+    def __init__(self, path: Path | None = None):
+        if path is None:
+            state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            path = Path(state) / "paicha" / "logs" / f"parse-{stamp}-{os.getpid()}.log"
+        self.path = Path(path)
         self.used = False
 
     def write(self, path: str, text: str) -> str:
         """Append one file's traceback; returns the Chinese note for its message."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as f:
-                f.write(f"=== {printable(path)}\n")
-                f.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
-        except OSError:
+        lines = "\n".join(printable(line) for line in text.splitlines())
+        if not self.append(f"=== {printable(path)}\n{lines}\n"):
             return "（详情无法写入日志）"
         self.used = True
         return f"（详情已写入日志 {printable(self.path)}）"
+
+    def append(self, text: str) -> bool:
+        """Append text to the log; False if it cannot be written (never raises: reporting a
+        failure must not fail the file, or the batch)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8", errors="backslashreplace") as f:
+                f.write(text)
+        except Exception:  # noqa: BLE001
+            return False
+        return True
+
+
+class _LibraryLog(logging.Handler):
+    """A library's log record (pdfminer's "Data-loss while decompressing …") as a line of the run's log."""
+
+    def __init__(self, log: _Log):
+        super().__init__()
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 — a malformed record is not worth a failure
+            text = str(record.msg)
+        self.log.append(f"--- {record.name} {record.levelname}: {printable(text)}\n")
+
+
+def _route_libraries(log: _Log) -> Callable[[], None]:
+    """The libraries' log records and Python warnings go to `log` instead of stderr (where they would
+    print English on the user's screen); returns the function that puts things back."""
+    handler = _LibraryLog(log)
+    saved = []
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if isinstance(h, _LibraryLog)]:    # inherited by a forked worker
+            logger.removeHandler(old)
+        saved.append((logger, logger.propagate))
+        logger.addHandler(handler)
+        logger.propagate = False
+    shown = warnings.showwarning
+
+    def to_log(message, category, filename, lineno, file=None, line=None):
+        log.append(f"--- {printable(warnings.formatwarning(message, category, filename, lineno, line))}\n")
+    warnings.showwarning = to_log
+
+    def undo() -> None:
+        if warnings.showwarning is to_log:
+            warnings.showwarning = shown
+        for logger, propagate in saved:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+    return undo
 
 
 class _Sink:
     """The main side of the run: one outcome per file into the summary, the JSONL, the ledger and the spool."""
 
-    def __init__(self, summary: Summary, con, out, spool, log: _Log, display: dict[str, str] | None = None):
+    def __init__(self, summary: Summary, con, out, spool, log: _Log):
         self.summary, self.con, self.out, self.spool, self.log = summary, con, out, spool, log
         self.error_lines: list[dict] = []           # for the workbook's 错误 sheet
-        self.display = display or {}                # path → the name shown and recorded instead
 
     def take(self, result: dict) -> None:
         """One file's result (under the guard: the ledger or a surprise here fails only this file)."""
-        path = result["path"]
+        path = result["path"] = path_text(result["path"])        # the name as every output can write it
         try:
             self._take(result)
         except Exception as e:  # noqa: BLE001
@@ -509,12 +588,12 @@ class _Sink:
                 self.outcome(path, "no_table", code="no_table", message=_no_table_message(path, parts),
                              source=parts[0]["source"] if len(parts) == 1 else None)
             return
+        lines = [(rec, jsonl_line(rec)) for p in parts for rec in p["records"]]    # before anything is counted
         if self.con is not None:
             from ledger import store
             items = [(p["source"], [Record.from_json(r) for r in p["records"]]) for p in parts]
-            sources = [[dict(prov, file=p["file"], member=p["member"]) for prov in p["provenance"]] for p in parts]
             try:
-                imported = store.import_many(self.con, items, provenance=sources)
+                imported = store.import_many(self.con, items)
             except Exception as e:  # noqa: BLE001 — the file's transaction was rolled back: nothing of it is in the ledger
                 note = self.log.write(path, "".join(traceback.format_exception(e)))
                 self.outcome(path, "error", code="ledger", message=f"{printable(path)}：写入台账失败{note}")
@@ -522,19 +601,18 @@ class _Sink:
             for r in imported:
                 self.summary.ledger[r.status] = self.summary.ledger.get(r.status, 0) + 1
                 self.summary.ledger["superseded"] += len(r.superseded)
+                self.summary.ledger["suspects"] += len(r.suspects)
         notes = [n for p in parts for n in p.get("notes") or []]
         self.outcome(path, "records", records=n_records, message="；".join(notes))
-        for p in parts:
-            for rec in p["records"]:
-                self._record(rec)
+        for rec, line in lines:
+            self._record(rec, line)
 
-    def _record(self, rec: dict) -> None:
+    def _record(self, rec: dict, line: str) -> None:
         s = self.summary
         s.records_by_type[rec["form_type"]] += 1
         s.warnings += len(rec.get("warnings") or [])
         if rec.get("form_title"):
             s.titles.setdefault(rec["form_type"], rec["form_title"])
-        line = json.dumps(rec, ensure_ascii=False)
         if self.out:
             self.out.write(line + "\n")
         if self.spool:
@@ -544,41 +622,35 @@ class _Sink:
                 message: str = "", source: dict | None = None) -> None:
         """The one outcome of an input file: counted, listed, and (error, no_table, skipped) written as a line."""
         s = self.summary
-        message = printable(self._shown(message))
+        message = printable(message)
         s.outcomes.append({"path": path, "outcome": outcome, "records": records, "code": code, "message": message})
         if outcome == "records":
             s.files_parsed += 1
         elif outcome == "error":
             s.files_failed += 1
             s.errors.append((path, code, message))
-            self._write(error_line({"path": self._shown(path)}, code, message))
+            self._write(error_line({"path": path}, code, message))
         else:
             if outcome == "no_table":
                 s.files_no_table += 1
             else:
                 s.files_skipped += 1
-            self._write(outcome_line(source or {"path": self._shown(path)}, code, message))
+            self._write(outcome_line(source or {"path": path}, code, message))
 
     def member_line(self, member: str, code: str, message: str) -> None:
         """An unreadable (or skipped) member of a zip: listed, but not an outcome of its own."""
-        member, message = self._shown(member), printable(self._shown(message))
+        message = printable(message)
         if code == "own_output":
             self._write(outcome_line({"path": member}, code, message))
             return
         self.summary.errors.append((member, code, message))
         self._write(error_line({"path": member}, code, message))
 
-    def _shown(self, text: str) -> str:
-        """A message with the paths of uploads kept under generated names as their users named them."""
-        for path, name in self.display.items():
-            text = text.replace(path, name)
-        return text
-
     def _write(self, line: dict) -> None:
         if "error" in line:
             self.error_lines.append(line)
         if self.out:
-            self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            self.out.write(jsonl_line(line) + "\n")
 
 
 def _no_table_message(path: str, parts: list[dict]) -> str:

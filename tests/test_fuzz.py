@@ -28,11 +28,16 @@ JSONL_KIND = {"records": "records", "error": "error", "no_table": "no_table", "s
 RAW_ON_SCREEN = ["\x1b", "\r", "\x07", "\x08", "\u202e", "\u2028"]
 
 
+def shown(path: Path) -> str:
+    """A path as the batch writes it: bytes of the name that are not UTF-8 (GBK from a Windows zip) as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 @dataclass
 class Batch:
     root: Path                     # the folder given to `parse`
     variants: list[Variant]
-    inputs: list[str]              # the input files, as the batch names them
+    inputs: list[str]              # the input files, as the batch names them (see shown)
     ignored: list[str]             # files a folder walk does not take
     run: Run                       # the whole folder in one batch
     good: Run                      # good/ alone
@@ -43,8 +48,8 @@ def batch(tmp_path_factory) -> Batch:
     top = tmp_path_factory.mktemp("fuzz")
     root = top / "in"
     variants = build(root, SEED)
-    inputs = [str(root / v.rel) for v in variants if v.input]
-    ignored = [str(root / v.rel) for v in variants if not v.input]
+    inputs = [shown(root / v.rel) for v in variants if v.input]
+    ignored = [shown(root / v.rel) for v in variants if not v.input]
     run = run_parse(root, top / "out-all")
     good = run_parse(root / "good", top / "out-good")
     return Batch(root, variants, inputs, ignored, run, good)
@@ -190,3 +195,25 @@ def test_archive_member_names_never_become_paths(batch):
     escaped = [p for name in ("逃逸.docx", "b.docx", "绝对路径.docx") for p in top.rglob(name)
                if batch.root not in p.parents]
     assert not escaped and not Path("/tmp/绝对路径.docx").exists(), escaped
+
+
+def test_names_that_are_not_utf8_are_read_and_written_escaped(batch):
+    """A good return named in GBK bytes (a Windows zip unpacked on Linux) gives its records; every output
+    names it with the bytes escaped (\\xb1\\xa8…), and everything written is valid UTF-8."""
+    name = os.fsdecode("报表-北石店镇.docx".encode("gbk"))
+    path = shown(batch.root / "names" / name)
+    assert "\\xb1\\xa8" in path
+    outcome, = [o for o in batch.run.outcomes if o["path"] == path]
+    assert outcome["outcome"] == "records", outcome
+    assert any(line["source"]["path"] == path for line in batch.run.jsonl if "form_type" in line)
+    raw = (batch.run.db.parent / "records.jsonl").read_bytes()
+    raw.decode("utf-8")                                  # strict: no surrogate ever written
+    assert "\u2028".encode() not in raw and "\u2029".encode() not in raw
+
+
+def test_library_warnings_go_to_the_log_not_the_screen(batch):
+    """pdfminer's "Data-loss while decompressing corrupted data" (a damaged PDF stream) is kept in the
+    run's log; the screen has none of it."""
+    logs = list((batch.run.db.parent / "state").rglob("*.log"))
+    assert any("Data-loss" in p.read_text(encoding="utf-8") for p in logs), logs
+    assert "Data-loss" not in batch.run.screen

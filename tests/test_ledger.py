@@ -320,7 +320,7 @@ def test_damaged_resubmission_is_held_and_accepted_by_a_person(tmp_path, capsys,
     db = ledger_target
     _parse(good, db)
     s = _parse(damaged, db)
-    assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0}
+    assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0, "suspects": 1}
     con = connect(db)
     (good_id, good_path), = _current(con)
     assert good_path.endswith("统计表.xlsx")

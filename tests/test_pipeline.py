@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import warnings
 import zlib
 from pathlib import Path
 
@@ -25,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # whose first member is unreadable and whose second member follows; "NOTHING" reads but holds no
 # table (3 pages); "OWN" is one of paicha's own outputs; "BUG" raises an unexpected exception;
 # "ZLIB" breaks the legacy check (zlib.error, as sniffing a damaged .xlsx did); "PAGES" reports
-# reading 40 pages, as a long PDF does.
+# reading 40 pages, as a long PDF does; "NOISY" logs and warns in English, as pdfminer and PIL do.
 
 def fake_record(unit: str, fill: str, found: int) -> dict:
     return Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
@@ -39,8 +44,12 @@ def fake_needs_conversion(path):
     return Path(path).read_bytes().startswith(b"LEGACY")
 
 
-def fake_read_records(path, converted=None, member_errors=None, pages=None):
+def fake_read_records(path, converted=None, member_errors=None, pages=None, display_path=None):
     text = Path(path).read_text(encoding="utf-8")
+    if text.startswith("NOISY"):
+        logging.getLogger("pdfminer.pdftypes").warning("Data-loss while decompressing corrupted data")
+        warnings.warn("Image size exceeds limit", UserWarning)
+        text = text[6:]
     if text.startswith("PAGES"):
         for page in range(1, 41):
             if pages:
@@ -71,7 +80,7 @@ def fake_read_records(path, converted=None, member_errors=None, pages=None):
     src = {"path": path, "sha256": f"sha-{Path(path).name}-{len(text)}", "format": "docx"}
     for r in recs:
         r["source"] = src
-    return [{"source": src, "records": recs}]
+    return [{"source": src, "records": recs, "provenance": [], "file": path, "member": None}]
 
 
 def fake_convert(paths, workdir):
@@ -136,13 +145,13 @@ def test_batch_order_errors_and_ledger(fakes, workers):
     order = [Path(x["source"]["path"]).name.split("!")[0] for x in lines]
     assert order == sorted(order)        # input order whatever the workers did
     assert [x["error"]["code"] for x in lines if "error" in x] == ["wrong_type", "empty", "corrupt"]
-    assert s.ledger == {"new": 14, "unchanged": 0, "superseded": 0}
+    assert s.ledger == {"new": 14, "unchanged": 0, "superseded": 0, "suspects": 0}
     # one conversion call for the chunk with the legacy file
     assert len(list((tmp / "tmp").glob("convert-call-*-1-07x-legacy.doc"))) == 1
     # a re-run changes nothing in the ledger
     before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0]
     again = pipeline.parse([src], db=db, workers=workers)
-    assert again.ledger == {"new": 0, "unchanged": 14, "superseded": 0}
+    assert again.ledger == {"new": 0, "unchanged": 14, "superseded": 0, "suspects": 0}
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM records").fetchone()[0] == before == 14
 
 
@@ -220,7 +229,7 @@ def test_resubmission_counts_as_superseded(fakes):
     write(tmp / "r/1.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-06", 3)], ensure_ascii=False))
     write(tmp / "r/2.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", "2023-03-09", 4)], ensure_ascii=False))
     s = pipeline.parse([tmp / "r"], db=tmp / "l.db", workers=1)
-    assert s.ledger == {"new": 2, "unchanged": 0, "superseded": 1}
+    assert s.ledger == {"new": 2, "unchanged": 0, "superseded": 1, "suspects": 0}
 
 
 def test_weekly_returns_of_one_month_all_count(fakes):
@@ -228,7 +237,7 @@ def test_weekly_returns_of_one_month_all_count(fakes):
     for i, day in enumerate(["2023-03-03", "2023-03-10", "2023-03-17"]):
         write(tmp / f"w/{i}.docx", "FAKE\n" + json.dumps([fake_record("北石店镇", day, i + 1)], ensure_ascii=False))
     s = pipeline.parse([tmp / "w"], db=tmp / "l.db", workers=1)
-    assert s.ledger == {"new": 3, "unchanged": 0, "superseded": 0}
+    assert s.ledger == {"new": 3, "unchanged": 0, "superseded": 0, "suspects": 0}
 
 
 def test_worker_crash_fails_only_its_file(fakes):
@@ -419,3 +428,128 @@ def test_ledger_filled_and_rerun_changes_nothing(batch):
     assert second.returncode == 3
     assert "台账：新增 0 个文件" in second.stdout and "更正报送取代旧记录 0 份" in second.stdout
     assert ledger_counts(batch["out"] / "台账.db") == counts
+
+
+# --- issue 9 part 9: links, pipes, devices, names that are not UTF-8, library noise, suspects ------
+
+GOOD_DOCX = ROOT / "samples" / "returns" / "北石店镇" / "督导检查表-晋城市城区宏达建材有限公司.docx"
+
+
+def shown(path: Path) -> str:
+    """A path as the outputs write it: a name's bytes that are not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def test_links_pipes_and_devices_each_get_one_line_and_never_hang(tmp_path):
+    """A FIFO named like a return hung the batch (opening it waits for a writer) and a link loop crashed
+    it: each such path is now one Chinese error line, the rest is read. `cli.py parse` runs in a
+    subprocess with a timeout, so a regression fails here instead of hanging the suite."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(GOOD_DOCX, src / "好.docx")
+    os.mkfifo(src / "管道.docx")
+    (src / "环甲.docx").symlink_to("环乙.docx")
+    (src / "环乙.docx").symlink_to("环甲.docx")
+    (src / "自指.docx").symlink_to("自指.docx")
+    (src / "悬空.docx").symlink_to("不存在.docx")
+    (src / "设备.docx").symlink_to("/dev/zero")
+    (src / "链接.docx").symlink_to("好.docx")           # the same file once more: read once
+    lone = tmp_path / "单独的管道.docx"                 # named on the command line
+    os.mkfifo(lone)
+    jsonl = tmp_path / "out.jsonl"
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, "cli.py", "parse", str(src), str(lone), "--jsonl", str(jsonl),
+                           "--workers", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3 and proc.stderr == "", proc.stderr
+    assert "共 8 个文件：解析成功 1 个，失败 7 个" in proc.stdout, proc.stdout
+    lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").split("\n") if x]
+    errors = {Path(x["source"]["path"]).name: (x["error"]["code"], x["error"]["message"]) for x in lines if "error" in x}
+    pipe, loop = ("not_regular", "不是普通文件（管道、设备或套接字），未读取"), ("bad_link", "符号链接循环，无法打开")
+    expected = {"管道.docx": pipe, "单独的管道.docx": pipe, "设备.docx": pipe, "环甲.docx": loop, "环乙.docx": loop,
+                "自指.docx": loop, "悬空.docx": ("not_found", "符号链接指向的文件不存在")}
+    assert {k: c for k, (c, _) in errors.items()} == {k: c for k, (c, _) in expected.items()}
+    for name, (_code, reason) in expected.items():
+        assert errors[name][1].endswith(f"{name}：{reason}"), errors[name]
+    assert {Path(x["source"]["path"]).name for x in lines if "form_type" in x} == {"好.docx"}
+
+
+def test_sniffing_a_fifo_refuses_it_without_waiting(tmp_path):
+    """The reader's own guard (a caller that skips the pipeline's check): a subprocess with a timeout."""
+    fifo = tmp_path / "管道.xls"
+    os.mkfifo(fifo)
+    code = ("import sys; from parsers.readers.sniff import sniff; from parsers.readers.legacy import needs_conversion\n"
+            "from schema.errors import InputError\n"
+            "assert needs_conversion(sys.argv[1]) is False\n"
+            "try:\n    sniff(sys.argv[1])\nexcept InputError as e:\n    print(e.code, e.message)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(fifo)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.stdout == f"not_regular {fifo}：不是普通文件（管道、设备或套接字），未读取\n", proc.stderr
+
+
+def test_a_name_that_is_not_utf8_is_read_and_written_escaped(tmp_path, capsys, monkeypatch):
+    """Names in GBK bytes (a Windows zip unpacked on Linux) crashed the batch at the first output that
+    wrote them: JSONL, ledger, workbook, log and screen now all name the file with the bytes escaped."""
+    import openpyxl
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    src = tmp_path / "in"
+    src.mkdir()
+    good, bad = src / os.fsdecode("报表-北石店镇.docx".encode("gbk")), src / os.fsdecode(b"\xff\xfe.docx")
+    shutil.copy(GOOD_DOCX, good)
+    bad.write_bytes(GOOD_DOCX.read_bytes()[:5000])
+    jsonl, db, xlsx = tmp_path / "r.jsonl", tmp_path / "l.db", tmp_path / "汇总.xlsx"
+    s = pipeline.parse([src], jsonl=jsonl, db=db, xlsx=xlsx, workers=1)
+    assert "\\xb1\\xa8\\xb1\\xed" in shown(good)
+    assert [(o["path"], o["outcome"]) for o in s.outcomes] == [(shown(good), "records"), (shown(bad), "error")]
+    lines = [json.loads(x) for x in jsonl.read_bytes().decode("utf-8").split("\n") if x]
+    assert {x["source"]["path"] for x in lines} == {shown(good), shown(bad)}
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT DISTINCT path FROM sources").fetchall() == [(shown(good),)]
+    con.close()
+    cells = {c.value for ws in openpyxl.load_workbook(xlsx) for row in ws.iter_rows() for c in row}
+    assert shown(good) in cells and any(shown(bad) in str(v) for v in cells)
+    cli.print_summary(s)
+    assert f"失败：{shown(bad)}：文件已损坏" in capsys.readouterr().out
+
+
+def test_an_internal_error_on_such_a_name_is_logged(fakes):
+    """The guard's own report (the log's header line) wrote the raw name and raised: the batch died."""
+    src = fakes / "in"
+    write(src / os.fsdecode(b"\xb1\xa8BUG.docx"), "BUG")
+    write(src / "ok.docx", "FAKE\n" + json.dumps([fake_record("镇1", "2023-03-05", 1)], ensure_ascii=False))
+    s = pipeline.parse([src], jsonl=fakes / "o.jsonl", workers=1)
+    assert [o["outcome"] for o in s.outcomes] == ["records", "error"]
+    assert s.outcomes[1]["message"].startswith(f"{src}/\\xb1\\xa8BUG.docx：解析时出现内部错误（详情已写入日志")
+    assert f"=== {src}/\\xb1\\xa8BUG.docx" in Path(s.log).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_library_logs_and_warnings_go_to_the_run_log(fakes, capfd, workers):
+    """pdfminer's "Data-loss while decompressing corrupted data" and PIL's warnings reached the screen in
+    English; they go to the run's log (from the worker processes too) and the loggers are put back after."""
+    for i in range(3):
+        write(fakes / "in" / f"{i}.pdf", "NOISY\nFAKE\n" + json.dumps([fake_record(f"镇{i}", "2023-03-05", i)],
+                                                                         ensure_ascii=False))
+    shown_before = warnings.showwarning
+    s = pipeline.parse([fakes / "in"], workers=workers)
+    assert s.files_parsed == 3
+    screen = capfd.readouterr()
+    assert "Data-loss" not in screen.err + screen.out and "exceeds limit" not in screen.err + screen.out
+    log = "".join(p.read_text(encoding="utf-8") for p in (fakes / "state").rglob("*.log"))
+    assert "pdfminer.pdftypes WARNING: Data-loss while decompressing corrupted data" in log
+    assert "UserWarning: Image size exceeds limit" in log
+    assert not s.log                          # no traceback: the summary does not send the user to the log
+    assert warnings.showwarning is shown_before and logging.getLogger("pdfminer").propagate
+
+
+def test_summary_counts_suspect_resubmissions(tmp_path, capsys):
+    """A damaged resubmission held for a person (ledger.store: suspects) is counted and the summary
+    says how to review it."""
+    from tests.test_ledger import _returns
+    good, damaged, _ = _returns(tmp_path)
+    db = tmp_path / "台账.db"
+    first = pipeline.parse([good], db=db, workers=1)
+    cli.print_summary(first)
+    assert first.ledger["suspects"] == 0 and "疑似损坏" not in capsys.readouterr().out
+    s = pipeline.parse([damaged], db=db, workers=1)
+    assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0, "suspects": 1}
+    cli.print_summary(s)
+    assert "疑似损坏的重报 1 份，待人工确认（cli.py record suspects）" in capsys.readouterr().out

@@ -130,12 +130,14 @@ ENGLISH = re.compile("|".join([
     r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b",                       # CamelCase: BadZipFile …
 ]))
 PRODUCT_NAMES = {"LibreOffice", "OpenDocument", "PowerPoint"}       # … except names users know
+COMMANDS = ["cli.py record suspects"]                               # … and commands the summary tells users to run
 
 
 def english_on_screen(text: str, paths: list[str]) -> list[str]:
     """English exception text in what reached the screen: exception class names, Traceback, CamelCase
-    words, phrases of two or more English words (the given paths removed first; generated names have none)."""
-    for p in sorted(paths, key=len, reverse=True):
+    words, phrases of two or more English words (the given paths and commands removed first; generated
+    names have none)."""
+    for p in sorted(paths, key=len, reverse=True) + COMMANDS:
         text = text.replace(p, "")
     found = [w for w in ENGLISH.findall(text) if w not in PRODUCT_NAMES]
     return [f for f in found if f.strip()]
