@@ -182,9 +182,12 @@ def _page_progress(path: str, progress: Progress | None):
     return report
 
 
-def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None) -> list[dict]:
+def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
+                display: dict[str, str] | None = None) -> list[dict]:
     """Parse a chunk of files; one plain dict per file (pickled back to the main process).
-    `progress` (in the main process only) gets long PDFs' pages."""
+    `progress` (in the main process only) gets long PDFs' pages; `display`: the name to record
+    for a path (an upload kept under a generated name)."""
+    display = display or {}
     try:
         tmp = tempfile.TemporaryDirectory(prefix="parse-", dir=runfiles.run_dir())
     except Exception as e:  # noqa: BLE001 — no temp folder (disk full …): every file of the chunk says so
@@ -193,8 +196,8 @@ def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None) 
         checked = {i: _guard(i, p, lambda: {"legacy": _is_legacy(Path(p))}) for i, p in chunk}
         legacy = [Path(p) for i, p in chunk if checked[i].get("legacy")]
         converted = _convert(legacy, Path(tmp.name)) if legacy else {}
-        return [checked[i] if "legacy" not in checked[i] else parse_one(i, p, converted.get(Path(p)), progress)
-                for i, p in chunk]
+        return [checked[i] if "legacy" not in checked[i]
+                else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
 
 
 def _raise(e: Exception):
@@ -217,13 +220,14 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
         return {}
 
 
-def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None) -> dict:
+def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None,
+              display_path: str | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too)."""
     def step() -> dict:
         member_errors: list[InputError] = []
-        parts = read_records(path, converted, member_errors, _page_progress(path, progress))
+        parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path)
         return {"index": index, "path": path, "parts": parts,
-                "member_errors": [_member_line(e, path_text(path)) for e in member_errors]}
+                "member_errors": [_member_line(e, display_path or path_text(path)) for e in member_errors]}
     return _guard(index, path, step)
 
 
@@ -255,23 +259,29 @@ def _named_path(message: str, default: str) -> str:
 
 
 def read_records(path: str, converted: Path | None = None,
-                 member_errors: list[InputError] | None = None, pages=None) -> list[dict]:
-    """[{"source", "records"}] per document in the file (a zip holds several).
+                 member_errors: list[InputError] | None = None, pages=None, display_path: str | None = None) -> list[dict]:
+    """[{"source", "records", "provenance", "file", "member"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
-    `pages(page, total)`: a PDF's page progress.
+    `pages(page, total)`: a PDF's page progress. `display_path`: the path to record (default `path`).
+    provenance: where each record's fields were read (parsers.recognize.provenance), kept beside the
+    records with the file they came from (`file` on disk, the zip `member`).
     """
     from parsers.readers import read_file
-    from parsers.recognize import records_from_document
+    from parsers.recognize import records_with_provenance
+    shown = display_path or path_text(path)
     parts = []
-    for doc in read_file(Path(path), display_path=path_text(path), converted=converted, errors=member_errors,
+    for doc in read_file(Path(path), display_path=shown, converted=converted, errors=member_errors,
                          progress=pages):
-        recs = []
-        for rec in records_from_document(doc):
+        recs, provs = [], []
+        for rec, prov in records_with_provenance(doc):
             if not rec.source:
                 rec.source = doc.source()
             recs.append(rec.to_json())
-        parts.append({"source": doc.source(), "records": recs, "pages": doc.pages,
+            provs.append(prov)
+        member = doc.path[len(shown) + 1:] if doc.path.startswith(shown + "!") else None
+        parts.append({"source": doc.source(), "records": recs, "provenance": provs,
+                      "file": path_text(Path(path).resolve()), "member": member, "pages": doc.pages,
                       "tables": sum(1 for _ in doc.tables()), "notes": list(doc.notes)})
         doc.blocks = []          # drop the document model as soon as it is used
     return parts
@@ -284,14 +294,15 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 # --- main side ------------------------------------------------------------------------------
 
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
-          workers: int = 0, progress: Progress | None = None) -> Summary:
+          workers: int = 0, progress: Progress | None = None, display: dict[str, str] | None = None) -> Summary:
     """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies.
-    `progress(done, total, label)`: files done (label FILES) and long PDFs' pages."""
+    `progress(done, total, label)`: files done (label FILES) and long PDFs' pages.
+    `display`: {path as given: the name to record and show instead} (uploads kept under generated names)."""
     with runfiles.run():
-        return _parse(paths, jsonl, db, xlsx, workers, progress)
+        return _parse(paths, jsonl, db, xlsx, workers, progress, {str(k): v for k, v in (display or {}).items()})
 
 
-def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
+def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     files, missing = expand(paths)
@@ -322,14 +333,14 @@ def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
         summary.outputs["jsonl"] = str(jsonl)
     # records for the workbook are spooled to disk, not held in memory
     spool = tempfile.TemporaryFile("w+", encoding="utf-8") if xlsx else None
-    sink = _Sink(summary, con, out, spool, log)
+    sink = _Sink(summary, con, out, spool, log, display)
     unroute = _route_libraries(log)
     try:
         for path, code, message in missing:
             sink.outcome(path, "error", code=code, message=message)
         done = 0
         # closed on the way out, so an interruption stops the workers before the run folder goes
-        with closing(_results(files, workers, decided, progress, log.path)) as results:
+        with closing(_results(files, workers, decided, progress, display, log.path)) as results:
             for result in results:
                 sink.take(result)
                 done += 1
@@ -357,7 +368,8 @@ def _parse(paths, jsonl, db, xlsx, workers, progress) -> Summary:
 
 
 def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None,
-             progress: Progress | None = None, log: Path | None = None) -> Iterator[dict]:
+             progress: Progress | None = None, display: dict[str, str] | None = None,
+             log: Path | None = None) -> Iterator[dict]:
     """Per-file results in input order; in-process for one worker, else a process pool.
 
     `decided`: results known without reading (by index); those files are not sent to a worker.
@@ -383,7 +395,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     yield from in_order()
     if workers <= 1 or len(todo_files) <= 1:
         for chunk in chunks(1):
-            ready.update((r["index"], r) for r in parse_chunk(chunk, progress))
+            ready.update((r["index"], r) for r in parse_chunk(chunk, progress, display))
             yield from in_order()
         return
     _preload()
@@ -401,7 +413,8 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                 if running and (todo[0][1] or any(r for _, r in running.values())):
                     break      # retries run alone, so a crash is blamed on the right file
                 chunk, retry = todo.popleft()
-                running[pool.submit(parse_chunk, chunk)] = (chunk, retry)
+                shown = {p: display[p] for _, p in chunk if p in display} if display else None
+                running[pool.submit(parse_chunk, chunk, None, shown)] = (chunk, retry)
             done, _ = wait(running, timeout=0.2 if pages else None, return_when=FIRST_COMPLETED)
             while pages and not pages.empty():
                 progress(*pages.get())
@@ -545,9 +558,10 @@ def _route_libraries(log: _Log) -> Callable[[], None]:
 class _Sink:
     """The main side of the run: one outcome per file into the summary, the JSONL, the ledger and the spool."""
 
-    def __init__(self, summary: Summary, con, out, spool, log: _Log):
+    def __init__(self, summary: Summary, con, out, spool, log: _Log, display: dict[str, str] | None = None):
         self.summary, self.con, self.out, self.spool, self.log = summary, con, out, spool, log
         self.error_lines: list[dict] = []           # for the workbook's 错误 sheet
+        self.display = display or {}                # path → the name shown and recorded instead
 
     def take(self, result: dict) -> None:
         """One file's result (under the guard: the ledger or a surprise here fails only this file)."""
@@ -592,8 +606,9 @@ class _Sink:
         if self.con is not None:
             from ledger import store
             items = [(p["source"], [Record.from_json(r) for r in p["records"]]) for p in parts]
+            sources = [[dict(prov, file=p["file"], member=p["member"]) for prov in p["provenance"]] for p in parts]
             try:
-                imported = store.import_many(self.con, items)
+                imported = store.import_many(self.con, items, provenance=sources)
             except Exception as e:  # noqa: BLE001 — the file's transaction was rolled back: nothing of it is in the ledger
                 note = self.log.write(path, "".join(traceback.format_exception(e)))
                 self.outcome(path, "error", code="ledger", message=f"{printable(path)}：写入台账失败{note}")
@@ -622,29 +637,35 @@ class _Sink:
                 message: str = "", source: dict | None = None) -> None:
         """The one outcome of an input file: counted, listed, and (error, no_table, skipped) written as a line."""
         s = self.summary
-        message = printable(message)
+        message = printable(self._shown(message))
         s.outcomes.append({"path": path, "outcome": outcome, "records": records, "code": code, "message": message})
         if outcome == "records":
             s.files_parsed += 1
         elif outcome == "error":
             s.files_failed += 1
             s.errors.append((path, code, message))
-            self._write(error_line({"path": path}, code, message))
+            self._write(error_line({"path": self._shown(path)}, code, message))
         else:
             if outcome == "no_table":
                 s.files_no_table += 1
             else:
                 s.files_skipped += 1
-            self._write(outcome_line(source or {"path": path}, code, message))
+            self._write(outcome_line(source or {"path": self._shown(path)}, code, message))
 
     def member_line(self, member: str, code: str, message: str) -> None:
         """An unreadable (or skipped) member of a zip: listed, but not an outcome of its own."""
-        message = printable(message)
+        member, message = self._shown(member), printable(self._shown(message))
         if code == "own_output":
             self._write(outcome_line({"path": member}, code, message))
             return
         self.summary.errors.append((member, code, message))
         self._write(error_line({"path": member}, code, message))
+
+    def _shown(self, text: str) -> str:
+        """A message with the paths of uploads kept under generated names as their users named them."""
+        for path, name in self.display.items():
+            text = text.replace(path, name)
+        return text
 
     def _write(self, line: dict) -> None:
         if "error" in line:
