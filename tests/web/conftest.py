@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from pgtest import ledger_at
 from web.app import create_app
 from web.settings import Settings
 
@@ -28,8 +29,11 @@ LIMITS = {"max_file_bytes": 1024 * 1024, "max_request_bytes": 4 * 1024 * 1024, "
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings.load(data_dir=tmp_path / "data", ledger=str(tmp_path / "ledger.db"), **LIMITS)
+def settings(request, tmp_path) -> Settings:
+    """A SQLite ledger; a test parametrised indirectly (settings=pgtest.BACKENDS) gets each backend's."""
+    ledger, drop = ledger_at(getattr(request, "param", "sqlite"), tmp_path)
+    request.addfinalizer(drop)
+    return Settings.load(data_dir=tmp_path / "data", ledger=ledger, **LIMITS)
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ import re
 import signal
 import time
 
+import pytest
+
+from pgtest import BACKENDS
 from services import jobs
 from services.ledgers import open_ledger
 from webtools import ROOT, token
@@ -33,6 +36,7 @@ def stop_after(n: int):
     return lambda: next(asked) >= n
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_stopped_job_resumes_without_redoing_files(client, settings):
     job_id = submit(client)
     page = client.get(f"/jobs/{job_id}")
@@ -64,6 +68,7 @@ def test_stopped_job_resumes_without_redoing_files(client, settings):
     assert NAMES[0] in page.text
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_runner_process_killed_mid_batch_then_resumed(client, settings):
     job_id = submit(client)
     runner = jobs.Runner(settings.ledger, poll=0.1)
@@ -100,6 +105,7 @@ def test_runner_process_killed_mid_batch_then_resumed(client, settings):
     assert [f.outcome for f in done.files] == ["records"] * 4 and sources == 4
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_failed_file_is_one_outcome_and_the_job_goes_on(client, settings):
     t = token(client)
     broken = (RETURNS / NAMES[1]).read_bytes()[:3000]            # a truncated .docx: sniffed as corrupt
