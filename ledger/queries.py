@@ -8,7 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
-from ledger.store import enterprise_key
+from schema.keys import enterprise_key
 
 
 def _dicts(cur) -> list[dict[str, Any]]:
@@ -184,9 +184,11 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
 
 
 def hazard_choices(con: sqlite3.Connection) -> dict[str, list[str]]:
-    """The 镇街 and 行业 that hazards name, for the filter lists (read from their indexes alone)."""
-    return {col: [r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM hazards"
-                                            f" WHERE {col} IS NOT NULL AND {col} != '' ORDER BY {col}")]
+    """The 镇街 and 行业 that active hazards name, for the filter lists: the distinct values read from
+    their indexes, each kept when one active hazard has it."""
+    return {col: [r[0] for r in con.execute(
+        f"SELECT v.{col} FROM (SELECT DISTINCT {col} FROM hazards WHERE {col} IS NOT NULL AND {col} != '') v"
+        f" WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.{col} = v.{col} AND h.active = 1) ORDER BY v.{col}")]
             for col in ("town", "industry")}
 
 
