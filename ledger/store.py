@@ -24,7 +24,6 @@ import hashlib
 import json
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,16 +34,12 @@ import yaml
 from ledger.db import transaction
 from ledger.provenance import save as save_provenance
 from schema.errors import PaichaError
+from schema.keys import description_key, enterprise_key
 from schema.record import Record, leaf_fields
 from schema.spec import Condition, HazardMap, LedgerSpec, ledger_spec
 
 ACTOR = "导入"   # hazard_events.actor for changes made by an import
 
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
-                           "〈": "(", "〉": ")", "｛": "(", "｝": ")", "{": "(", "}": ")"})
-_SPACES = re.compile(r"\s+")
-_LEADING_NO = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[①-⑳]|[一二三四五六七八九十]+[、.．])\s*")
-_EDGE_PUNCT = "。；;，,、.．:： "
 
 
 @dataclass
@@ -56,20 +51,6 @@ class ImportResult:
     hazards_new: int = 0
     hazards_kept: int = 0          # hazards carried over from a superseded record
     suspects: list[tuple[int, int]] = field(default_factory=list)    # (suspect record, record kept current)
-
-
-def enterprise_key(name: str | None) -> str:
-    """The matching key of an enterprise name: NFKC, no spaces, brackets unified; suffixes kept."""
-    if not name:
-        return ""
-    s = unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS)
-    return _SPACES.sub("", s)
-
-
-def description_key(text: str | None) -> str:
-    """The matching key of a hazard description: like enterprise_key, without numbering or end punctuation."""
-    s = enterprise_key(_LEADING_NO.sub("", unicodedata.normalize("NFKC", text or "")))
-    return s.strip(_EDGE_PUNCT)
 
 
 def record_period(rec: Record) -> str | None:

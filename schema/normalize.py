@@ -19,6 +19,7 @@ import yaml
 
 from schema.credit_code import is_valid as credit_code_is_valid
 from schema.dates import date_parts, iso, range_iso
+from schema.keys import word_key as _key
 from schema.marks import leading_mark, split_items
 from schema.numerals import parse_number
 
@@ -77,11 +78,6 @@ _NARROW = {**{0xFF10 + i: 0x30 + i for i in range(10)},
            0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, **_ZERO_WIDTH}
 CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # ideographs + CJK punctuation
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
-
-
-def _key(s: str) -> str:
-    """Compare form of a short word: NFKC, no spaces, upper-case Latin."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).upper()
 
 
 def _as_text(raw: Any) -> str:
