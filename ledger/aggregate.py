@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -25,6 +24,7 @@ import yaml
 from ledger.backend import is_connection
 from ledger.db import connect
 from ledger.periods import Period, parse_period, return_span, slot
+from schema.keys import unit_key
 from schema.spec import all_specs, ledger_spec, load_spec
 
 CONFIG_FILE = Path(__file__).with_name("aggregate.yaml")
@@ -47,11 +47,7 @@ def stats_forms() -> dict[str, dict]:
 
 def unit_name(name: str | None) -> str:
     """A reporting unit's short name: NFKC, no spaces, official suffix dropped (北石店镇人民政府 → 北石店镇)."""
-    s = "".join(unicodedata.normalize("NFKC", name or "").split())
-    for suffix in sorted(config()["unit_suffixes"], key=len, reverse=True):
-        if s.endswith(suffix) and len(s) > len(suffix) + 1:
-            return s[: -len(suffix)]
-    return s
+    return unit_key(name, config()["unit_suffixes"])
 
 
 def rate(fixed: float, found: float) -> Decimal | None:

@@ -23,7 +23,7 @@ from typing import Iterable
 from ledger import queries
 from ledger.backend import RUN_LOCK_CLASS, dialect, open_connection
 from ledger.db import transaction
-from ledger.store import enterprise_key
+from schema.keys import enterprise_key
 from schema.errors import PaichaError
 
 # order statuses, as printed in registers and lists

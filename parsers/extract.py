@@ -18,6 +18,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from parsers.model import Cell
+from schema.keys import label_key as norm_label
 from schema.marks import CELL, leading_mark, mark_number
 from schema.normalize import (answer_mark, asked_negatively, conforming_header, is_ditto,
                               normalize, vocab)
@@ -31,13 +32,6 @@ Grid = list[list[Cell | None]]
 
 
 # --- label matching -----------------------------------------------------------------------
-
-@lru_cache(maxsize=65536)
-def norm_label(s: str) -> str:
-    """Compare form of a label: NFKC, no spaces/underscores/colons, lower case."""
-    s = unicodedata.normalize("NFKC", s or "")
-    return re.sub(r"[\s_:：]+", "", s).lower()
-
 
 @lru_cache(maxsize=65536)
 def _bare(s: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, group_scores,
                              label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
+from schema.keys import compact as _key
 from schema.marks import NUMBERED_CELL
 from schema.normalize import normalize, vocab
 from schema.record import Record
@@ -596,10 +597,6 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record, where: dict
 
 
 # --- records -----------------------------------------------------------------------------------
-
-def _key(label: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", label))
-
 
 def _get(data: dict, key: str):
     for part in key.split("."):
