@@ -300,6 +300,17 @@ def cmd_record(a):
             print(f"已不予采用记录 {a.id}（保留为历史），原记录仍为当前记录")
 
 
+# --- the ledger as a whole (issue 12) ----------------------------------------------------------
+
+def cmd_ledger(a):
+    from services.ledgers import copy_ledger
+    res = copy_ledger(a.source, a.target)
+    print(f"已复制台账：{res.source} → {res.target}，共 {sum(res.rows.values())} 行")
+    for table, n in res.rows.items():
+        if n:
+            print(f"  {table}：{n} 行")
+
+
 # --- statistics, 催报 and summaries (issue 6) -------------------------------------------------
 
 def cmd_stats(a):
@@ -504,6 +515,13 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--by", default="", help="操作人")
         r.add_argument("--reason", default="", help="理由")
     s.set_defaults(func=cmd_record)
+
+    s = sub.add_parser("ledger", help="台账整体操作：把台账复制到另一处（如 SQLite 文件导入 PostgreSQL）")
+    lsub = s.add_subparsers(dest="action", required=True, metavar="操作")
+    r = lsub.add_parser("copy", help="复制整个台账（编号不变）到新的空台账")
+    r.add_argument("source", metavar="SRC", help="源台账：SQLite 文件或 postgresql://用户@主机:端口/库名")
+    r.add_argument("target", metavar="DST", help="目标台账（须为空）：SQLite 文件或 postgresql:// 地址")
+    s.set_defaults(func=cmd_ledger)
 
     s = sub.add_parser("stats", help="由台账生成官方格式统计表 .xlsx")
     s.add_argument("--db", required=True)
