@@ -25,6 +25,7 @@ from ledger.backend import is_connection
 from ledger.db import connect
 from ledger.periods import Period, parse_period, return_span, slot
 from schema.keys import unit_key
+from schema.totals import fixed_over_found, total_mismatches
 from schema.spec import all_specs, ledger_spec, load_spec
 
 CONFIG_FILE = Path(__file__).with_name("aggregate.yaml")
@@ -299,12 +300,10 @@ def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
 
 
 def _check_fixed(agg: Aggregate, ft: str, unit: str, row: dict) -> None:
-    for found, fixed in fixed_pairs(ft):
-        a, b = row.get(found) or 0, row.get(fixed) or 0
-        if b > a:
-            agg.issues.append(Issue("fixed_exceeds_found", unit,
-                                    f"{unit}：{label_of(ft, fixed)}（{number_text(b)}）多于"
-                                    f"{label_of(ft, found)}（{number_text(a)}）"))
+    for found, fixed, a, b in fixed_over_found(row, fixed_pairs(ft)):
+        agg.issues.append(Issue("fixed_exceeds_found", unit,
+                                f"{unit}：{label_of(ft, fixed)}（{number_text(b)}）多于"
+                                f"{label_of(ft, found)}（{number_text(a)}）"))
 
 
 def _check_totals(con: sqlite3.Connection, agg: Aggregate) -> None:
@@ -320,15 +319,8 @@ def _check_totals(con: sqlite3.Connection, agg: Aggregate) -> None:
                 if not totals:
                     continue
                 unit = next(u for u, r in fs.returns.items() if rid in r)
-                bad = []
-                for k in fs.keys:
-                    if k not in totals:
-                        continue
-                    s = 0
-                    for row in data.get("rows") or []:
-                        s = _add(s, row.get(k))
-                    if totals[k] is not None and abs((totals[k] or 0) - s) > 1e-6:
-                        bad.append(f"{label_of(ft, k)}合计写{number_text(totals[k])}、分项之和{number_text(s)}")
+                bad = [f"{label_of(ft, k)}合计写{number_text(written)}、分项之和{number_text(s)}"
+                       for k, written, s in total_mismatches(totals, data.get("rows") or [], fs.keys)]
                 if bad:
                     agg.issues.append(Issue("total", unit, f"{unit}报送的合计与分项不符（已按分项计算）："
                                             + "；".join(bad)))

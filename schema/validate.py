@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from schema.credit_code import is_valid as credit_code_is_valid
 from schema.labels import field_label
 from schema.record import Record
+from schema.totals import fixed_over_found, total_mismatches
 
 LOW_CONFIDENCE_THRESHOLD = 0.80
 _ISO = re.compile(r"\d{4}-\d{2}(-\d{2})?")
@@ -71,10 +72,6 @@ def _label(record: Record, path: str) -> str:
     return re.sub(r"（[^（）]*）$", "", field_label(record.form_type, path)) or path
 
 
-def _number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
@@ -102,12 +99,10 @@ def rule_fixed_le_found(record: Record, rule: dict) -> None:
     for prefix, where in places:
         if not isinstance(where, dict):
             continue
-        for found_key, fixed_key in rule["pairs"]:
-            found, fixed = where.get(found_key), where.get(fixed_key)
-            if _number(found) and _number(fixed) and fixed > found:
-                _warn(record, prefix + fixed_key, "fixed_exceeds_found",
-                      f"{_label(record, prefix + fixed_key)}（{_fmt(fixed)}）"
-                      f"大于{_label(record, prefix + found_key)}（{_fmt(found)}）")
+        for found_key, fixed_key, found, fixed in fixed_over_found(where, rule["pairs"]):
+            _warn(record, prefix + fixed_key, "fixed_exceeds_found",
+                  f"{_label(record, prefix + fixed_key)}（{_fmt(fixed)}）"
+                  f"大于{_label(record, prefix + found_key)}（{_fmt(found)}）")
 
 
 def rule_totals(record: Record, rule: dict) -> None:
@@ -115,17 +110,9 @@ def rule_totals(record: Record, rule: dict) -> None:
     totals, rows = record.data.get("totals"), record.data.get("rows")
     if not isinstance(totals, dict) or not isinstance(rows, list):
         return
-    for key in rule.get("keys") or list(totals):
-        written = totals.get(key)
-        values = [r.get(key) for r in rows if isinstance(r, dict)]
-        if not _number(written) or any(v is not None and not _number(v) for v in values):
-            continue            # unreadable numbers already carry their own warning
-        expected = sum(v for v in values if v is not None)
-        if abs(expected - written) > 1e-6:
-            field = f"data.totals.{key}"
-            _warn(record, field, "total",
-                  f"{_label(record, f'data.rows[].{key}')}合计栏填写为{_fmt(written)}，"
-                  f"各行相加应为{_fmt(round(expected, 6))}")
+    for key, written, expected in total_mismatches(totals, rows, rule.get("keys") or list(totals)):
+        _warn(record, f"data.totals.{key}", "total",
+              f"{_label(record, f'data.rows[].{key}')}合计栏填写为{_fmt(written)}，各行相加应为{_fmt(expected)}")
 
 
 def rule_date_order(record: Record, rule: dict) -> None:
