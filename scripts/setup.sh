@@ -10,7 +10,7 @@ fonts=$(fc-list 2>/dev/null || true)   # read once: `fc-list | grep -q` fails un
 [[ "$fonts" == *"Noto Serif CJK"* ]] || need_apt+=(fonts-noto-cjk)
 [[ "$fonts" == *"AR PL UKai"* ]] || need_apt+=(fonts-arphic-ukai)
 command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
-# the web workbench's browser tests (Selenium finds /usr/bin/chromedriver) and the PostgreSQL ledger (next issue)
+# the web workbench's browser tests (Selenium finds /usr/bin/chromedriver) and the PostgreSQL ledger tests
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
@@ -31,3 +31,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test,bench]"
+# the PostgreSQL ledger's driver (also in pyproject's dependencies once listed there)
+.venv/bin/python -m pip install -q "psycopg[binary]>=3.1,<4"
