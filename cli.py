@@ -360,14 +360,64 @@ def print_warnings(warnings: list[str]) -> None:
 # --- the web workbench (issue 11) ---------------------------------------------------------------
 
 def cmd_serve(a):
-    """The web workbench; only on this computer (127.0.0.1) until accounts exist."""
+    """The web workbench; only on this computer (127.0.0.1) until an administrator account exists."""
     import uvicorn
     from web.app import create_app
     from web.settings import Settings
-    settings = Settings.load(host=a.host, port=a.port, ledger=a.db, data_dir=a.data)
+    settings = Settings.load(host=a.host, port=a.port, ledger=a.db, data_dir=a.data, allowed_hosts=a.allowed_hosts)
     app = create_app(settings)
     print(f"工作台已启动：http://{settings.host}:{settings.port}/ （台账 {settings.ledger}，按 Ctrl+C 停止）")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+# --- accounts (issue 12) -----------------------------------------------------------------------
+
+def cmd_user(a):
+    """Accounts of a multi-unit deployment: add, list, disable, enable, reset a password."""
+    from services import accounts
+    from services.ledgers import open_ledger
+    from web.settings import Settings
+    actor = f"命令行（{_os_user()}）"
+    with open_ledger(a.db or Settings.load().ledger) as ledger:
+        if a.action == "list":
+            users = accounts.list_users(ledger)
+            for u in users:
+                state = "已停用" if u.disabled else (f"锁定至 {u.locked_until[11:16]}" if u.locked_until else "正常")
+                last = (u.last_login_at or "从未登录").replace("T", " ")
+                print(f"{printable(u.name)}\t{u.role_label}\t{printable(u.unit) or '—'}\t{state}\t最近登录：{last}")
+            print(f"共 {len(users)} 个账户")
+        elif a.action == "add":
+            u = accounts.add_user(ledger, a.name, a.role, a.unit or "", _password(a), actor=actor)
+            unit = f"（{printable(u.unit)}）" if u.unit else ""
+            print(f"已建立账户：{printable(u.name)}，{u.role_label}{unit}")
+        elif a.action == "reset":
+            u = accounts.reset_password(ledger, a.name, _password(a), actor=actor)
+            print(f"已重置 {printable(u.name)} 的密码，其已登录的会话全部失效")
+        else:
+            change = accounts.disable_user if a.action == "disable" else accounts.enable_user
+            u = change(ledger, a.name, actor=actor)
+            print(f"已{'停用' if u.disabled else '启用'}账户：{printable(u.name)}")
+
+
+def _password(a) -> str:
+    """The password from standard input (--password-stdin: its first line), else typed twice at a terminal."""
+    if a.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise PaichaError("请用 --password-stdin 从标准输入提供密码", code="password")
+    import getpass
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise PaichaError("两次输入的密码不一致", code="password")
+    return first
+
+
+def _os_user() -> str:
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        return "未知用户"
 
 
 # --- the main job on the samples -------------------------------------------------------------
@@ -558,7 +608,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, help="端口（默认 8000）")
     s.add_argument("--db", help="台账数据库（默认在数据文件夹中）")
     s.add_argument("--data", help="数据文件夹：上传文件、任务文件、密钥（默认 paicha-data）")
+    s.add_argument("--allowed-hosts", help="其他电脑访问本机所用的地址（逗号分隔，如 192.168.1.10,paicha.example.cn）")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("user", help="账户：新建、列出、停用、启用、重置密码（多单位部署）")
+    usub = s.add_subparsers(dest="action", required=True, metavar="操作")
+    for action, text in (("add", "新建账户"), ("list", "列出全部账户"), ("disable", "停用账户（已登录的会话立即失效）"),
+                         ("enable", "重新启用账户"), ("reset", "重置密码（由管理员）")):
+        u = usub.add_parser(action, help=text)
+        if action != "list":
+            u.add_argument("name", metavar="NAME", help="账户名")
+        if action == "add":
+            u.add_argument("--role", required=True, help="角色：管理员、汇总单位、填报单位、企业")
+            u.add_argument("--unit", help="所属填报单位或企业名称（填报单位、企业账户必填）")
+        if action in ("add", "reset"):
+            u.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（第一行）")
+        u.add_argument("--db", help="台账数据库（默认与 serve 相同）")
+    s.set_defaults(func=cmd_user)
     return p
 
 

@@ -1,7 +1,8 @@
 """create_app(settings): the workbench application with its safety layers and its pages.
 
 Layers, outermost first: security headers → trusted Host header (no DNS rebinding) → signed session
-cookie → CSRF check → the pages of web/routes/. The job runner (services/jobs.py) starts with the
+cookie → login gate (web/auth.py: once an administrator exists, every page asks for a login) → CSRF check
+→ the pages of web/routes/ and the login pages. The job runner (services/jobs.py) starts with the
 server and stops with it.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from schema.errors import PaichaError
 from services.jobs import Runner
-from web import files, routes
+from web import auth, files, routes
 from web.pages import error_page
 from web.security import CSRFProtect, SecurityHeaders, allowed_hosts, check_host
 from web.settings import Settings
@@ -32,7 +33,7 @@ CSRF_REFUSED = "页面已过期或请求来源不明（缺少安全令牌），�
 def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastAPI:
     """The application; `run_jobs`: start the background job runner with the server."""
     settings = settings or Settings.load()
-    check_host(settings.host)
+    check_host(settings.host, auth.accounts_on(settings), settings.allowed_hosts)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
@@ -53,28 +54,30 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
     app.state.runner = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
+    app.include_router(auth.router)
 
     async def forbidden(scope, receive, send):
         await error_page(403, CSRF_REFUSED)(scope, receive, send)
 
     app.add_middleware(CSRFProtect, forbidden=forbidden)
+    app.add_middleware(auth.LoginGate, settings=settings)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key(), session_cookie=SESSION_COOKIE,
                        same_site="strict", https_only=False)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings.host))
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings.host, settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(UploadRejected)
     async def upload_rejected(request: Request, exc: UploadRejected):
-        return error_page(exc.status, exc.message)
+        return error_page(exc.status, exc.message, request)
 
     @app.exception_handler(PaichaError)
     async def paicha_error(request: Request, exc: PaichaError):
-        return error_page(404 if exc.code == "not_found" else 400, exc.message)
+        return error_page(404 if exc.code == "not_found" else 400, exc.message, request)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         message = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else ""
-        return error_page(exc.status_code, message or _default_message(exc.status_code))
+        return error_page(exc.status_code, message or _default_message(exc.status_code), request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

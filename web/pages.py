@@ -21,7 +21,14 @@ ERROR_TITLES = {400: "请求有误", 403: "操作被拒绝", 404: "找不到页�
 
 
 def _context(request: Request) -> dict:
-    return {"csrf_token": csrf_token(request), "flashes": request.session.pop("flashes", []), "nav": nav_items()}
+    me = getattr(request.state, "principal", None)       # set by web/auth.py's gate; None: not logged in
+    return {"csrf_token": csrf_token(request), "flashes": request.session.pop("flashes", []), "nav": _bar(me),
+            "principal": me}
+
+
+def _bar(me) -> list[dict]:
+    """The user's top bar: none before the login, the whole bar in the local mode (no accounts)."""
+    return [] if me is None else nav_items(me.role if me.user else None)
 
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True))
@@ -49,8 +56,11 @@ def flash(request: Request, message: str, kind: str = "info") -> None:
 
 
 def error_page(status: int, message: str, request: Request | None = None) -> HTMLResponse:
-    """A Chinese error page; usable before the session exists (no token, no flashes)."""
+    """A Chinese error page; usable before the session exists (no token, no flashes). Given the request of
+    a known user, the page has that user's top bar."""
     title = ERROR_TITLES.get(status, "出错了")
-    html = env.get_template("error.html").render(title=title, message=message, status=status, nav=nav_items(),
-                                                  flashes=[], csrf_token="")
+    me = getattr(request.state, "principal", None) if request is not None else None
+    html = env.get_template("error.html").render(title=title, message=message, status=status,
+                                                  nav=_bar(me) if me else nav_items(), principal=me, flashes=[],
+                                                  csrf_token=csrf_token(request) if me else "")
     return HTMLResponse(html, status_code=status)

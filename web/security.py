@@ -1,4 +1,5 @@
-"""Safe by default: loopback only, CSRF tokens on every state-changing request, security headers.
+"""Safe by default: loopback only until an administrator account exists (then every page asks for a login,
+web/auth.py), CSRF tokens on every state-changing request, security headers.
 
 CSRF: the token lives in the signed session cookie (Starlette's SessionMiddleware, itsdangerous); a
 state-changing request carries it in the X-CSRF-Token header (htmx: hx-headers on <body>) or in the form
@@ -33,6 +34,7 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 LOOPBACK_NAMES = {"localhost"}
+WILDCARDS = {"0.0.0.0", "::", "[::]"}          # listen on every address
 
 
 def is_loopback(host: str) -> bool:
@@ -44,16 +46,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_host(host: str) -> None:
-    """Refuse to serve beyond this computer until accounts exist (a later issue)."""
-    if not is_loopback(host):
-        raise PaichaError(f"拒绝在 {host} 上启动：工作台目前没有登录账户，只能在本机（127.0.0.1）使用。"
-                          "要让其他电脑访问，需要先建立管理员账户（后续版本提供）。", code="host")
+def check_host(host: str, has_admin: bool = False, allowed: tuple[str, ...] = ()) -> None:
+    """Serve beyond this computer only once an administrator account exists (every page then asks for a
+    login), and on a wildcard address only once the names other computers use are known."""
+    if is_loopback(host):
+        return
+    if not has_admin:
+        raise PaichaError(f"拒绝在 {host} 上启动：台账中还没有管理员账户，工作台只能在本机（127.0.0.1）使用。"
+                          "要让其他电脑访问，需要先建立管理员账户：cli.py user add 账户名 --role 管理员 "
+                          "--password-stdin", code="host")
+    if host in WILDCARDS and not allowed:
+        raise PaichaError(f"拒绝在 {host} 上启动：请用 --allowed-hosts 或环境变量 PAICHA_ALLOWED_HOSTS 列出其他电脑"
+                          "访问本机所用的地址或域名（如 192.168.1.10,paicha.example.cn）", code="host")
 
 
-def allowed_hosts(host: str) -> list[str]:
-    """Host header values accepted (a DNS-rebinding page cannot reach the local server by another name)."""
-    return sorted({"127.0.0.1", "localhost", "[::1]", "::1", host})
+def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Host header values accepted (a DNS-rebinding page cannot reach the server by another name)."""
+    names = {"127.0.0.1", "localhost", "[::1]", "::1", *extra}
+    if host not in WILDCARDS:
+        names.add(host)
+    return sorted(names)
 
 
 def csrf_token(request: Request) -> str:

@@ -9,6 +9,10 @@
 | max bytes per uploaded file | PAICHA_UPLOAD_FILE_BYTES | 200 MB (the readers' cap) |
 | max bytes per upload request | PAICHA_UPLOAD_REQUEST_BYTES | 1 GB |
 | max files per upload request | PAICHA_UPLOAD_FILES | 500 |
+| host names other computers use to reach the server (comma-separated) | PAICHA_ALLOWED_HOSTS | none |
+
+Serving beyond this computer (a host other than loopback) needs an administrator account in the ledger and,
+for a wildcard address (0.0.0.0, ::), the allowed host names (web/security.check_host).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ DEFAULTS = {
     "max_file_bytes": 200 * 1024 * 1024,
     "max_request_bytes": 1024 * 1024 * 1024,
     "max_files": 500,
+    "allowed_hosts": "",
 }
 ENV = {
     "host": "PAICHA_HOST",
@@ -39,6 +44,7 @@ ENV = {
     "max_file_bytes": "PAICHA_UPLOAD_FILE_BYTES",
     "max_request_bytes": "PAICHA_UPLOAD_REQUEST_BYTES",
     "max_files": "PAICHA_UPLOAD_FILES",
+    "allowed_hosts": "PAICHA_ALLOWED_HOSTS",
 }
 INTEGERS = {"port", "max_file_bytes", "max_request_bytes", "max_files"}
 
@@ -52,6 +58,7 @@ class Settings:
     max_file_bytes: int
     max_request_bytes: int
     max_files: int
+    allowed_hosts: tuple[str, ...] = ()     # Host header values accepted besides loopback and `host`
 
     @classmethod
     def load(cls, **given) -> "Settings":
@@ -70,6 +77,7 @@ class Settings:
         data = Path(values["data_dir"]).resolve()
         values["data_dir"] = data
         values["ledger"] = str(values["ledger"] or data / "台账.db")
+        values["allowed_hosts"] = _hosts(values["allowed_hosts"])
         return cls(**values)
 
     @property
@@ -91,6 +99,14 @@ class Settings:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(key)
         return key
+
+
+def _hosts(value) -> tuple[str, ...]:
+    """Host names from "a, b c" or a list; "*" alone would turn the Host check off, so it is refused."""
+    names = value.replace(",", " ").split() if isinstance(value, str) else [str(v).strip() for v in value]
+    if "*" in names:
+        raise PaichaError("允许的访问地址（PAICHA_ALLOWED_HOSTS）不能是“*”，请列出具体的地址或域名", code="config")
+    return tuple(dict.fromkeys(n.lower() for n in names if n))
 
 
 def _positive(key: str, value) -> int:

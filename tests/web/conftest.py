@@ -1,6 +1,10 @@
 """The web workbench's test harness: an in-process HTTP client, a live server and a real browser.
 
-    client        TestClient on a temp ledger and data folder (no job runner)
+    client        TestClient on a temp ledger and data folder (no job runner), from 127.0.0.1
+    admin         an administrator in that ledger (every page now asks for a login): (name, password)
+    login         login(client, name, password) → the answer to the login form (not followed)
+    admin_client  the client logged in as that administrator
+    cheap_hashing argon2 at its cheapest parameters for the test (same hashes, milliseconds a login)
     live_server   uvicorn in a thread on a free port, with the job runner
     browser       Debian's chromium driven by Selenium, headless, 1366×900
     visit(url)    open a page in the browser and save its screenshot in out/screens/
@@ -38,8 +42,44 @@ def settings(request, tmp_path) -> Settings:
 
 @pytest.fixture
 def client(settings) -> TestClient:
-    with TestClient(create_app(settings, run_jobs=False), base_url=BASE) as c:
+    with TestClient(create_app(settings, run_jobs=False), base_url=BASE, client=("127.0.0.1", 50000)) as c:
         yield c
+
+
+ADMIN = ("区应急局管理员", "district-admin-2024")
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch):
+    from argon2 import PasswordHasher
+    from services import accounts
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def admin(settings, cheap_hashing) -> tuple[str, str]:
+    from services import accounts
+    from services.ledgers import open_ledger
+    with open_ledger(settings.ledger) as ledger:
+        accounts.add_user(ledger, ADMIN[0], "管理员", "", ADMIN[1])
+    return ADMIN
+
+
+@pytest.fixture
+def login():
+    def log_in(client: TestClient, name: str, password: str, next: str = "/"):
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        return client.post("/login", data={"csrf_token": token, "name": name, "password": password, "next": next},
+                           follow_redirects=False)
+    return log_in
+
+
+@pytest.fixture
+def admin_client(client, admin, login) -> TestClient:
+    answer = login(client, *admin)
+    assert answer.status_code == 303, answer.text
+    return client
 
 
 @pytest.fixture
