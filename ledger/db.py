@@ -92,10 +92,12 @@ def migrate(con: Any) -> int:
         with transaction(con):          # two first connections at once: PostgreSQL's CREATE races
             con.execute(create)
     top = 0
+    # one look at the whole schema first: opening an up-to-date ledger costs three queries
+    snap, recorded_now = _snapshot(con), {r[0] for r in con.execute("SELECT version FROM schema_migrations")}
     for version, path in migrations():
         top = max(top, version)
         todo = steps(path)
-        if _recorded(con, version) and _applied(con, todo, recorded=True):
+        if version in recorded_now and all(_seen(snap, s.check) for s in todo if s.check):
             continue
         with transaction(con):
             # re-check under the write lock: another process may have migrated meanwhile
@@ -132,6 +134,33 @@ def _applied(con: Any, todo: list[Step], recorded: bool) -> bool:
 
 # PostgreSQL's pg_class.relkind of each object type a migration creates
 _RELKIND = {"table": "r", "index": "i", "view": "v"}
+
+
+def _snapshot(con: Any) -> set[tuple[str, ...]]:
+    """Every object of the schema as ("present", type, name) and every column as ("column", table, column)."""
+    if dialect(con) == "postgresql":
+        kinds = {v: k for k, v in _RELKIND.items()}
+        objects = [(kinds[r[0]], r[1]) for r in con.execute(
+            "SELECT c.relkind::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i', 'v')")]
+        objects += [("trigger", r[0]) for r in con.execute("SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal")]
+        cols = con.execute("SELECT c.relname::text, a.attname::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                           " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+                           " AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped").fetchall()
+    else:
+        objects = con.execute("SELECT type, name FROM sqlite_master").fetchall()
+        cols = con.execute("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p"
+                           " WHERE m.type = 'table'").fetchall()
+    return ({("present", t, n.lower()) for t, n in objects}
+            | {("column", t.lower(), c.lower()) for t, c in cols})
+
+
+def _seen(snap: set[tuple[str, ...]], check: tuple[str, str, str]) -> bool:
+    """_done, read from a snapshot."""
+    kind, a, b = check
+    if kind == "column":
+        return ("column", a.lower(), b.lower()) in snap
+    return (("present", a, b.lower()) in snap) == (kind == "present")
 
 
 def _done(con: Any, check: tuple[str, str, str]) -> bool:
