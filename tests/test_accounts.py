@@ -269,16 +269,18 @@ def test_scope_filters_rows_in_sql_and_one_by_one():
 def test_user_commands_in_process(tmp_path, monkeypatch):
     db = tmp_path / "台账.db"
 
-    def with_password(text: str, *args):
+    def typed(text: str) -> None:
+        """What the next command reads on its standard input."""
         monkeypatch.setattr("sys.stdin", io.StringIO(text + "\n"))
-        return run(*args)
 
-    r = with_password("admin-pass-2024", "user", "add", "区管理员", "--role", "管理员", "--password-stdin", "--db", db)
+    typed("admin-pass-2024")
+    r = run("user", "add", "区管理员", "--role", "管理员", "--password-stdin", "--db", db)
     assert r.returncode == 0 and r.stdout.strip() == "已建立账户：区管理员，管理员", r.stderr
-    r = with_password(PASSWORD, "user", "add", "李文书", "--role", "填报单位", "--unit", "北石店镇",
-                      "--password-stdin", "--db", db)
+    typed(PASSWORD)
+    r = run("user", "add", "李文书", "--role", "填报单位", "--unit", "北石店镇", "--password-stdin", "--db", db)
     assert r.stdout.strip() == "已建立账户：李文书，填报单位（北石店镇）"
-    r = with_password(PASSWORD, "user", "add", "张三", "--role", "填报单位", "--password-stdin", "--db", db)
+    typed(PASSWORD)
+    r = run("user", "add", "张三", "--role", "填报单位", "--password-stdin", "--db", db)
     assert r.returncode == 2 and "填报单位账户须指定所属单位" in r.stderr
 
     r = run("user", "disable", "李文书", "--db", db)
@@ -287,7 +289,8 @@ def test_user_commands_in_process(tmp_path, monkeypatch):
     assert listing[-1] == "共 2 个账户"
     assert listing[1].split("\t")[:4] == ["李文书", "填报单位", "北石店镇", "已停用"]
     assert run("user", "enable", "李文书", "--db", db).stdout.strip() == "已启用账户：李文书"
-    r = with_password("brand-new-pass", "user", "reset", "李文书", "--password-stdin", "--db", db)
+    typed("brand-new-pass")
+    r = run("user", "reset", "李文书", "--password-stdin", "--db", db)
     assert r.returncode == 0 and "已重置 李文书 的密码" in r.stdout
     r = run("user", "disable", "区管理员", "--db", db)
     assert r.returncode == 2 and "不能停用最后一个管理员账户" in r.stderr
