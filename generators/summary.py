@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from generators.gongwen.model import Attachment, BodyImage, BodyTable, Gongwen
-from generators.gongwen.render import render, to_pdf
+from generators.gongwen.render import render
 from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_text, reported_units, stats_forms,
                               unit_name)
 from ledger.backend import display, exists as ledger_exists
@@ -30,6 +30,7 @@ from ledger.orders import HAZARD_STATUS
 from ledger.periods import Period, parse_period
 from schema.dates import date_text
 from schema.errors import InputError
+from schema.office import to_pdf
 from schema.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,7 +266,7 @@ def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: st
         gw = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None)
         render(gw, out, kind="summary")
     if pdf:
-        result.pdf = to_pdf(out)
+        result.pdf = to_pdf(out, keep_blank_pages=True)
     return result
 
 

@@ -18,6 +18,7 @@ from schema.errors import InputError, PaichaError
 
 FONTS_CONF = Path(__file__).resolve().parent.parent / "generators" / "fonts" / "fonts.conf"   # preview fonts
 DEFAULT_TIMEOUT = 180
+PDF_KEEP_BLANK_PAGES = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 def soffice_binary() -> str:
@@ -96,13 +97,14 @@ def convert_one(path: Path, target: str, outdir: Path | None = None, timeout: in
     return res[Path(path)]
 
 
-def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = DEFAULT_TIMEOUT) -> Path:
-    """Render a .docx/.xlsx to PDF next to it (or at `pdf`)."""
+def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = DEFAULT_TIMEOUT, keep_blank_pages: bool = False) -> Path:
+    """Render a .docx/.xlsx to PDF next to it (or at `pdf`); keep_blank_pages for a 公文, whose evenPage
+    section break before the 版记 inserts a blank page that must stay."""
     docx = Path(docx)
     target_dir = Path(pdf).parent if pdf else docx.parent
     tmp = runfiles.temp_dir("pdf-")
     try:
-        out = convert_one(docx, "pdf", tmp, timeout)
+        out = convert_one(docx, PDF_KEEP_BLANK_PAGES if keep_blank_pages else "pdf", tmp, timeout)
         final = Path(pdf) if pdf else target_dir / (docx.stem + ".pdf")
         final.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), final)

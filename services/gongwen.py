@@ -14,8 +14,7 @@ from pathlib import Path
 from generators.gongwen import check, layout_check, reformat
 from generators.gongwen import notice as notice_module
 from generators.gongwen.check import DocxView, Problem
-from generators.gongwen.render import to_pdf
-from schema.office import convert
+from schema.office import convert, to_pdf
 
 
 _office = threading.Lock()        # one LibreOffice at a time per process (threads would share its profile)
@@ -149,7 +148,7 @@ def _cached(cache: Path, key: str, name: str, make) -> Preview:
     try:
         make(work)
         with _office:
-            to_pdf(work / "document.docx", work / "document.pdf")
+            to_pdf(work / "document.docx", work / "document.pdf", keep_blank_pages=True)
         texts = _render_pages(work / "document.pdf", work)
         (work / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         (work / "preview.json").write_text(json.dumps({"name": name, "pages": len(texts)}, ensure_ascii=False),

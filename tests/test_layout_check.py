@@ -13,7 +13,7 @@ from clirun import run as cli
 from generators.gongwen.check import format_report
 from generators.gongwen.layout_check import banner_geometry, check_layout
 from generators.gongwen.notice import notice
-from generators.gongwen.render import PDF_TARGET
+from schema.office import PDF_KEEP_BLANK_PAGES as PDF_TARGET
 from generators.office import convert
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from docx import Document as docx_document
 from clirun import run as cli
 from generators.gongwen.layout_check import banner_geometry, body_lines
 from generators.gongwen.notice import notice
-from generators.gongwen.render import PDF_TARGET
+from schema.office import PDF_KEEP_BLANK_PAGES as PDF_TARGET
 from generators.office import convert
 from schema.errors import DraftError
 

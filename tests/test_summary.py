@@ -107,8 +107,8 @@ def test_tables_and_chart_have_real_captions(report):
 
 @pytest.fixture(scope="session")
 def report_pdf(report) -> Path:
-    from generators.gongwen.render import to_pdf
-    return to_pdf(report)
+    from schema.office import to_pdf
+    return to_pdf(report, keep_blank_pages=True)
 
 
 def test_table_columns_fit_their_numbers(report, report_pdf):

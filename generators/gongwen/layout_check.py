@@ -294,9 +294,9 @@ def check_layout(pdf: Path, profile: str = "gbt9704") -> list[Problem]:
 
 def check_rendered(docx: Path, profile: str = "gbt9704", keep_pdf: Path | None = None) -> list[Problem]:
     """Render a .docx with LibreOffice (generators.office) and check its layout; the PDF is kept at keep_pdf."""
-    from generators.gongwen.render import to_pdf
+    from schema.office import to_pdf
     docx = Path(docx)
     if keep_pdf is not None:
-        return check_layout(to_pdf(docx, Path(keep_pdf)), profile)
+        return check_layout(to_pdf(docx, Path(keep_pdf), keep_blank_pages=True), profile)
     with tempfile.TemporaryDirectory(prefix="paicha-layout-") as tmp:
-        return check_layout(to_pdf(docx, Path(tmp) / (docx.stem + ".pdf")), profile)
+        return check_layout(to_pdf(docx, Path(tmp) / (docx.stem + ".pdf"), keep_blank_pages=True), profile)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generators.gongwen.draft import parse_draft
-from generators.gongwen.render import render, to_pdf
+from generators.gongwen.render import render
 from schema.errors import DraftError, InputError
+from schema.office import to_pdf
 
 
 def read_draft_text(path: Path) -> str:
@@ -34,5 +35,5 @@ def notice(draft_path: Path, out: Path | None = None, pdf: bool = False, profile
     out = Path(out) if out else draft_path.with_suffix(".docx")
     render(gw, out)
     if pdf:
-        to_pdf(out)
+        to_pdf(out, keep_blank_pages=True)
     return out

@@ -18,7 +18,6 @@ import copy
 import io
 import math
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,14 +35,13 @@ from generators.gongwen import ooxml as X
 from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
 from generators.gongwen.profile import PT_PER_MM, Profile, TitleBreak, load_profile
 from generators.mark import mark_docx
-from ledger.periods import date_text
+from schema.dates import date_text
 from schema.errors import InputError
 from schema.marks import heading_mark
+from schema.office import to_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "gongwen.docx"
-# LibreOffice PDF export keeping the blank page an evenPage section break inserts.
-PDF_TARGET = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 # Font metrics (em) of CJK faces, measured on LibreOffice's rendering: in an exact-height line
 # the baseline sits DESCENT above the line's bottom; ideographs' ink spans INK_TOP above the
@@ -761,17 +759,6 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
     doc.save(str(tmp))
     tmp.replace(out_path)
     if pdf:
-        to_pdf(out_path)
+        to_pdf(out_path, keep_blank_pages=True)
     return out_path
 
-
-def to_pdf(docx: Path, pdf: Path | None = None) -> Path:
-    """PDF of a rendered 公文 (keeping LibreOffice's inserted blank pages, so the 版记 stays on an even page)."""
-    from generators.office import convert_one
-    docx = Path(docx)
-    final = Path(pdf) if pdf else docx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="paicha-pdf-") as tmp:
-        out = convert_one(docx, PDF_TARGET, Path(tmp))
-        final.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(out), final)
-    return final
