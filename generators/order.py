@@ -32,6 +32,7 @@ from generators.documents import first_line as _first_line
 from generators.excel import write
 from generators.mark import mark_xlsx
 from ledger import orders as ledger_orders
+from ledger.backend import is_server
 from ledger.db import connect, transaction
 from ledger.orders import OrderDraft, OrderItem
 from schema.dates import date_text
@@ -64,7 +65,7 @@ class OrderResult:
     merged: Path | None = None
     pdf: Path | None = None
     register: Path | None = None
-    db: Path | None = None
+    db: Path | str | None = None       # a SQLite file, or a PostgreSQL URL (no path)
     db_created: bool = False
     records: list[Path] = field(default_factory=list)      # 现场检查记录 written from a spec
     notes: list[str] = field(default_factory=list)
@@ -341,7 +342,7 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
         db = out_dir / DEFAULT_DB_NAME
         result.db_created = not db.exists()
         result.notes.append(f"未指定 --db：文书编号记入 {db}（以后出具请继续使用该台账，编号才能连续）")
-    result.db = Path(db)
+    result.db = db if is_server(db) else Path(db)
     typed_in = bool(spec or hazards_xlsx) and not unprinted_only
     drafts: list[OrderDraft] = []
     if typed_in:
@@ -392,7 +393,7 @@ def reprint_orders(db: Path, out_dir: Path, numbers: list[str], config: Path | N
     cfg = load_authority(config)
     if officers:
         cfg["officers"] = officers
-    result = OrderResult(db=Path(db))
+    result = OrderResult(db=db if is_server(db) else Path(db))
     con = connect(db)
     try:
         verbs = {}
