@@ -16,6 +16,20 @@ from typing import Any
 from openpyxl.cell.cell import Cell, MergedCell, WriteOnlyCell
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_MAX = 31                   # Excel's limit
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    """A valid worksheet name for `title`, unique among `used` (and added to it): Excel's forbidden
+    characters dropped, at most 31 characters, a repeated name numbered 表_2, 表_3 …"""
+    name = "".join(ch for ch in title if ch not in SHEET_NAME_FORBIDDEN)[:SHEET_NAME_MAX] or "表"
+    base, k = name, 2
+    while name in used:
+        name = f"{base[:SHEET_NAME_MAX - len(str(k)) - 1]}_{k}"
+        k += 1
+    used.add(name)
+    return name
 
 
 def set_cell(cell: Cell, value: Any) -> Cell:

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from generators.excel import write as xl_write
+from generators.excel import sheet_title, write as xl_write
 from generators.gongwen import ooxml as X
 from generators.gongwen.render import column_needs, fit_columns
 from schema.dates import date_text
@@ -500,17 +500,6 @@ def render_sheet(ws, d: Drawing) -> None:
     for line in d.below:
         _xl_line(ws, r, line, d.n_cols, Font(name=BODY_FONT, size=LINE_PT - 1))
         r += 1
-
-
-def sheet_title(title: str, used: set[str]) -> str:
-    """A valid, unique worksheet name for `title` (Excel's forbidden characters dropped, ≤ 28 chars)."""
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "表"
-    base, k = name, 2
-    while name in used:
-        name = f"{base[:26]}{k}"
-        k += 1
-    used.add(name)
-    return name
 
 
 def _write_xlsx(drawings: list[Drawing], out: Path) -> Path:

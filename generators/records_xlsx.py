@@ -23,7 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from generators.excel import set_cell
+from generators.excel import set_cell, sheet_title
 from generators.mark import mark_xlsx
 from schema.errors import printable
 from schema.labels import field_label, form_labels, labels
@@ -213,16 +213,6 @@ def _note_column(column: str, keys: dict[str, int], ordered: list[str]) -> str |
     return next((k for k in ordered if k.startswith(column + ".")), None)
 
 
-def _sheet_title(name: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "表"
-    base, n = title, 2
-    while title in used:
-        title = f"{base[:28]}_{n}"
-        n += 1
-    used.add(title)
-    return title
-
-
 Line = tuple[list[Any], dict[int, list[tuple[str, str]]]]   # cell values; warnings by column index
 
 
@@ -284,7 +274,7 @@ def _form_sheet(wb: Workbook, form_type: str, rows: list[SheetRow], title: str, 
             rows[i] = None                          # free each row once written
 
     sample = [line(i + 1, r) for i, r in enumerate(rows[:WIDTH_SAMPLE])]
-    _write_sheet(wb, _sheet_title(spec.get("sheet") or title or form_type, used), columns, sample, lines())
+    _write_sheet(wb, sheet_title(spec.get("sheet") or title or form_type, used), columns, sample, lines())
 
 
 def _error_fields(e: Any) -> tuple[str, str, str]:

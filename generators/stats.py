@@ -25,10 +25,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generators.excel import copy_sheet, set_cell, write_only_row
+from generators.excel import copy_sheet, set_cell, sheet_title, write_only_row
 from generators.mark import mark_xlsx
-from generators.forms import (BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet,
-                              sheet_title)
+from generators.forms import BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet
 from ledger.aggregate import Aggregate, aggregate, stats_forms
 from ledger.backend import display, exists as ledger_exists
 from ledger.orders import HAZARD_STATUS
