@@ -87,6 +87,7 @@ def item_list(numbers: list[int]) -> str:
 
 # --- the context of one order ---------------------------------------------------------------------
 
+# the one deadline sentence: templates/order_zhiling.docx prints it as {{ d.text }}
 DEADLINE_SENTENCE = "现责令你单位对上述第{nums}项问题于{date}前整改完毕，达到有关法律法规规章和标准规定的要求。" \
                     "由此造成事故的，依法追究有关人员的责任。"
 

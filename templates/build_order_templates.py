@@ -44,8 +44,6 @@ XIAO_ER = Pt(18)      # 小二
 XIAO_SI = Pt(12)      # 小四
 WU_HAO = Pt(10.5)     # 五号
 LINE = Pt(20)         # exact line pitch of the body
-DEADLINE_TEXT = ("现责令你单位对上述第{{ d.nums }}项问题于{{ d.date }}前整改完毕，达到有关法律法规规章和标准规定的"
-                 "要求。由此造成事故的，依法追究有关人员的责任。")
 
 
 # --- fonts and rules (the XML itself is in generators/gongwen/ooxml.py) --------------------
@@ -208,7 +206,7 @@ def build_zhiling(out: Path) -> Path:
     item_paragraphs(doc, "o.problems")
     overflow_note(doc)
     tag(doc, "{%p for d in o.deadlines %}")
-    para(doc, DEADLINE_TEXT, indent_chars=2)
+    para(doc, "{{ d.text }}", indent_chars=2)           # the sentence: generators/order.py DEADLINE_SENTENCE
     tag(doc, "{%p endfor %}")
     para(doc, "整改期间，你单位应当采取措施，确保安全生产。对安全生产违法行为，将依法予以行政处罚。", indent_chars=2)
     para(doc, "如果不服本指令，可以依法在60日内向{{ a.government }}申请行政复议，或者在6个月内依法向"
