@@ -16,10 +16,11 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM_RE, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
-    DocxView, Para, _w, fix_doc_number,
+    DocxView, Para, fix_doc_number,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
+from parsers.readers.docx import read_table
 from schema.dates import find_date
 from schema.errors import InputError
 from schema.marks import mark_level
@@ -58,36 +59,14 @@ def para_block(p: Para):
 
 
 def table_block(tbl) -> BodyTable:
-    """A w:tbl as BodyTable: text at each merged cell's top-left, merges as (row, col, rowspan, colspan)."""
-    grid: list[list[str]] = []
-    origin: dict[tuple[int, int], list[int]] = {}     # (row, col) of a cell → [rowspan, colspan]
-    above: dict[int, tuple[int, int]] = {}            # grid column → origin of the vertical merge there
-    for r, tr in enumerate(tbl.findall(_w("tr"))):
-        row: list[str] = []
-        for tc in tr.findall(_w("tc")):
-            tcpr = tc.find(_w("tcPr"))
-            span = vmerge = None
-            if tcpr is not None:
-                gs = tcpr.find(_w("gridSpan"))
-                span = int(gs.get(_w("val"), 1)) if gs is not None else None
-                vm = tcpr.find(_w("vMerge"))
-                vmerge = (vm.get(_w("val")) or "continue") if vm is not None else None
-            span = span or 1
-            c = len(row)
-            text = "\n".join("".join(t.text or "" for t in p.iter(_w("t"))).strip(STRIP)
-                             for p in tc.findall(_w("p"))).strip()
-            if vmerge == "continue" and c in above:
-                origin[above[c]][0] = r - above[c][0] + 1
-                text = ""
-            else:
-                origin[(r, c)] = [1, span]
-                for k in range(c, c + span):
-                    above[k] = (r, c)
-            row.extend([text] + [""] * (span - 1))
-        grid.append(row)
-    width = max((len(r) for r in grid), default=0)
-    grid = [r + [""] * (width - len(r)) for r in grid]
-    merges = [(r, c, rs, cs) for (r, c), (rs, cs) in sorted(origin.items()) if rs > 1 or cs > 1]
+    """A w:tbl, read by the docx reader, as BodyTable: text at each merged cell's top-left, merges as
+    (row, col, rowspan, colspan); as wide as its cells (not its w:tblGrid)."""
+    table = read_table(tbl)
+    width = max((c.col + c.colspan for c in table.cells), default=0)
+    grid = [[""] * width for _ in range(table.n_rows)]
+    for c in table.cells:
+        grid[c.row][c.col] = c.text
+    merges = sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.rowspan > 1 or c.colspan > 1)
     return BodyTable(rows=grid, merges=merges)
 
 

@@ -53,6 +53,12 @@ def read_docx(path: Path, display: str) -> Document:
     return Document(blocks=_BodyReader(ns).blocks(body))
 
 
+def read_table(tbl, part: str = "table 1") -> Table:
+    """One w:tbl element (of any WordprocessingML tree) as a Table, merges and cell texts as read_docx reads them."""
+    ns = tbl.tag[:tbl.tag.index("}") + 1] if tbl.tag.startswith("{") else ""
+    return _BodyReader(ns).table(tbl, part)
+
+
 def _main_part(zf, display: str) -> str:
     """The officeDocument part named by the package relationships."""
     if PKG_RELS not in zf.namelist():
