@@ -103,7 +103,7 @@ def _header_label_of(text: str, labels: list[str]) -> str | None:
 def signature_label(text: str) -> tuple[str, str] | None:
     """(label, value written after it) when a cell or line starts with a signature label
     (负责人签字, 审核人：王五), else None."""
-    t = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+    t = _key(text)
     for lb in vocab()["signature_labels"]:
         m = re.match(rf"{re.escape(lb)}{LABEL_NOTE}[:：]?(.*)$", t, re.S)
         if m:
@@ -568,7 +568,7 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record, where: dict
     """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村);
     `where` gets each field's line ("header.x" → Paragraph)."""
     where = {} if where is None else where
-    by_label = {re.sub(r"\s", "", unicodedata.normalize("NFKC", lb)): key
+    by_label = {_key(lb): key
                 for key, f in spec.header.items() if not f.pattern for lb in f.labels}
     for para in without_notes(lines):
         text = unicodedata.normalize("NFKC", para.text)
