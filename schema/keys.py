@@ -40,7 +40,7 @@ def enterprise_key(name: str | None) -> str:
 
 def description_key(text: str | None) -> str:
     """The matching key of a hazard description: like enterprise_key, without numbering or end punctuation."""
-    s = enterprise_key(strip_leading_mark(unicodedata.normalize("NFKC", text or "")))
+    s = enterprise_key(strip_leading_mark(text or ""))     # before NFKC, which turns ① into 1
     return s.strip(_EDGE_PUNCT)
 
 

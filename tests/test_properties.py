@@ -178,3 +178,59 @@ ITEM = st.text(alphabet="配电箱未上锁消防通道堵塞灭火器过期安�
 def test_numbered_items_read_back(items, mark, sep):
     written = sep.join(MARKS[mark](i) + text for i, text in enumerate(items, 1))
     assert normalize("items", written).value == items, written
+
+
+# --- the shared text utilities themselves (schema/numerals, marks, dates, keys, totals) ---------------
+
+@FAST
+@given(st.integers(min_value=0, max_value=99999))
+def test_numerals_read_back(n):
+    from schema.numerals import cn_counting, parse_int
+    assert parse_int(chinese(n)) == n
+    assert parse_int(chinese(n, UPPER, UPPER_UNITS, short_ten=False)) == n
+    if n < 1000:
+        assert parse_int(cn_counting(n)) == n
+
+
+@FAST
+@given(st.integers(min_value=1, max_value=20), ITEM, st.sampled_from(sorted(MARKS)))
+def test_every_mark_is_read_and_stripped(i, text, mark):
+    from schema.marks import leading_mark, mark_number, strip_leading_mark
+    from schema.keys import description_key
+    written = MARKS[mark](i) + text
+    assert mark_number(leading_mark(written)) == i
+    assert strip_leading_mark(written) == text
+    assert description_key(f" {written}。") == description_key(text)
+
+
+@FAST
+@given(st.integers(min_value=1, max_value=20), ITEM)
+def test_heading_levels(i, text):
+    from schema.marks import heading_mark, mark_level
+    for level, mark in enumerate(("一、", "（一）", "1.", "（1）"), 1):
+        written = MARKS[mark](i) + text
+        assert mark_level(written) == level and heading_mark(written) == (level, len(MARKS[mark](i)))
+    assert mark_level(text) == 0 and mark_level(f"{i}.5{text}") == 0
+
+
+@FAST
+@given(DATES)
+def test_dates_in_lines_and_the_writer(day):
+    from schema.dates import date_parts, date_text, find_date, fix_dates
+    ymd = (day.year, day.month, day.day)
+    assert date_parts(date_text(day)) == ymd and date_text(ymd) == date_text(day.isoformat())
+    line = "兴县应急管理局" + DATE_FORMS["numerals"](day) + "印发"
+    assert find_date(line) == ymd
+    assert fix_dates(line) == "兴县应急管理局" + date_text(day) + "印发"
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=500), min_size=1, max_size=8), st.integers(min_value=-3, max_value=3))
+def test_totals_against_rows(values, off):
+    from schema.totals import fixed_over_found, total_mismatches
+    rows = [{"found": v, "fixed": v // 2} for v in values]
+    written = sum(values) + off
+    got = total_mismatches({"found": written}, rows, ["found"])
+    assert got == ([] if off == 0 else [("found", written, sum(values))])
+    assert all(not fixed_over_found(r, [("found", "fixed")]) for r in rows)
+    assert fixed_over_found({"found": 1, "fixed": 2}, [("found", "fixed")]) == [("found", "fixed", 1, 2)]
