@@ -1,0 +1,35 @@
+"""Issue 16's measure: false-alarm and miss rate of `paicha check` on the labelled set of other people's documents.
+
+    .venv/bin/python bench/bench_check_corpus.py [--keep DIR] [-v]
+
+Builds tests/check_corpus (build.py), checks every document, compares with labels.yaml
+(tests/check_corpus/score.py) and prints the rates; -v lists each document's false rules and misses.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.check_corpus.score import score  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keep", type=Path)
+    ap.add_argument("-v", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        s = score(args.keep or Path(tmp))
+    print(f"documents {s['docs']}, findings {s['reported']}, false {s['false']} ({s['false_rate']:.1%}), "
+          f"true violations {s['labels']}, missed {s['missed']} ({s['miss_rate']:.1%})")
+    if args.v:
+        for name, (bad, miss) in s["per_doc"].items():
+            print(f"  {name}: false {dict(bad)} missed {miss}")
+
+
+if __name__ == "__main__":
+    main()
