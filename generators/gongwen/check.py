@@ -23,7 +23,7 @@ from parsers.readers.archive import open_zip, stream_member
 from parsers.readers.xmlsafe import parse_xml
 from schema.dates import DATE_RE, fix_dates
 from schema.errors import InputError
-from schema.marks import mark_level
+from schema.marks import leading_mark, mark_level
 from schema.numerals import cn_counting, parse_int
 
 RULES_FILE = Path(__file__).parent / "rules.yaml"
@@ -63,9 +63,18 @@ DATE_LINE_RE = re.compile(rf"^\s*{DATE_RE.pattern}\s*$")
 DOCNUM_RE = re.compile(
     r"^(?P<code>[\u4e00-\u9fff]{1,16}?)\s*(?P<open>[〔\[［（(【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］）)】])"
     r"\s*(?P<di>第?)\s*(?P<num>\d{1,4})\s*(?P<hao>号?)$")
+ATTACH_ITEM = ("num",)                  # 附件说明's list: 1. 名称 (schema.marks styles)
 ATTACH_NOTE_RE = re.compile(r"^附\s*件\s*[：:]\s*(?P<rest>.*)$")
-ATTACH_ITEM_RE = re.compile(r"^(?P<num>\d+)\s*[.．、]\s*(?P<name>.*)$")
 ATTACH_LABEL_RE = re.compile(r"^附\s*件\s*(?P<num>[0-9０-９]*)\s*[：:]?$")
+# 2017.4.13, 2023-4-3, 2023/04/03: a date line typed without 年月日
+NUMERIC_DATE_RE = re.compile(r"(?P<y>\d{4})\s*(?P<sep>[.．\-－/])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})")
+NUMERIC_DATE_LINE_RE = re.compile(rf"^\s*{NUMERIC_DATE_RE.pattern}\s*$")
+# a date left as a placeholder in a template: [日期], ××××年×月×日
+PLACEHOLDER_DATE_RE = re.compile(r"^\s*([\[［【]\s*\S{0,4}日期\s*[\]］】]|[×xX]{2,4}年[×xX]{1,2}月[×xX]{1,2}日)\s*$")
+# a 发文字号 with placeholders in it ([机关代字]〔2023〕X号): located as the 字号, not checked as one
+DOCNUM_LOOSE_RE = re.compile(r"^\S{1,20}?[〔\[［（(【]\s*(\d{2,4}|[×xX年]+)\s*[〕\]］）)】]\s*\S{0,6}号$")
+SERIAL_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百〇零]+\s*[期号]$")     # 纪要 期号, 命令 令号
+ATTENDEES_RE = re.compile(r"^(出\s*席|列\s*席|请\s*假|缺\s*席|记\s*录)\s*[：:]")
 PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_RE.pattern})\s*印\s*发\s*$")
 CC_RE = re.compile(r"^抄\s*送\s*[：:]")
 
@@ -79,6 +88,11 @@ def fix_doc_number(text: str) -> str:
     if len(year) == 2:
         year = "20" + year
     return f"{m.group('code')}〔{year}〕{int(m.group('num'))}号"
+
+
+def fix_numeric_date(text: str) -> str:
+    """2017.4.13 / 2023-04-03 → 2017年4月13日 (other text unchanged)."""
+    return NUMERIC_DATE_RE.sub(lambda m: f"{m.group('y')}年{int(m.group('m'))}月{int(m.group('d'))}日", text)
 
 
 def heading_end(text: str, ends: str = "。：:") -> int:
@@ -416,10 +430,11 @@ class DocxView:
         a = _attrs(f)
         ea = self.theme.get(a["eastAsiaTheme"]) if "eastAsiaTheme" in a else a.get("eastAsia")
         asc = self.theme.get(a["asciiTheme"]) if "asciiTheme" in a else a.get("ascii")
+        # LibreOffice writes alternatives ("仿宋_GB2312;仿宋"): the first one is the font asked for
         if ea is not None:
-            cur[0] = ea
+            cur[0] = ea.split(";")[0].strip()
         if asc is not None:
-            cur[1] = asc
+            cur[1] = asc.split(";")[0].strip()
 
     # --- paragraphs ---
     def _run_props(self, levels: list) -> tuple[dict, list]:
@@ -442,7 +457,8 @@ class DocxView:
         pstyle = None
         if ppr_el is not None and ppr_el.find(_w("pStyle")) is not None:
             pstyle = ppr_el.find(_w("pStyle")).get(_w("val"))
-        pstyle = pstyle or self.default_pstyle
+        if pstyle not in self.styles:       # missing from styles.xml (pandoc): Word falls back to Normal
+            pstyle = self.default_pstyle
         pchain = self.chain(pstyle)
         num = self._num_level(pstyle, pchain, ppr_el) if numbered else None
         ppr = dict(self.def_ppr)
@@ -539,6 +555,9 @@ class Parts:
     printed: Para | None = None                         # 印发机关 + 印发日期
     head_end: int = -1                                  # block index of the last 版头 paragraph
     captions: list[Para] = field(default_factory=list)  # 表N / 图N captions among the body lines
+    serial: Para | None = None                          # 纪要 期号 / 命令 令号 ("第3期", "第12号")
+    attendees: list[Para] = field(default_factory=list)  # 纪要: 出席：/列席： lines
+    kind: str | None = None                             # a key of KINDS
 
 
 def _nonempty(paras):
@@ -555,33 +574,67 @@ def _is_red(color: str) -> bool:
     return r >= 0xB0 and g <= 0x60 and b <= 0x60
 
 
+KINDS = {"wenjian": "文件格式", "xinhan": "信函格式", "ling": "命令（令）格式", "jiyao": "纪要格式",
+         "draft": "无版头的公文", "other": "非公文"}
+
+
+def _layout_cells(blocks) -> list[Para]:
+    """Text typed inside one-cell tables (a table used as a frame for body text)."""
+    out = []
+    for kind, item, el in blocks:
+        if kind == "tbl" and len(el.findall(_w("tr"))) == 1 and len(el.find(_w("tr")).findall(_w("tc"))) == 1:
+            out += [q for q in item if q.text.strip()]
+    return out
+
+
+def _indented(p: Para) -> bool:
+    """The paragraph's first line starts at least one character in (w:ind or leading U+3000)."""
+    return _indent_chars(p, 16.0) >= 1
+
+
 def find_parts(view: DocxView) -> Parts:
+    """The structure of the document as written: its kind (KINDS), 版头, 标题, 主送, 正文, 附件说明,
+    署名/日期, 附件 labels and 版记; every rule then runs on the element it concerns."""
     blocks = view.blocks()
     paras = [b[1] for b in blocks if b[0] == "p"]
     cells = [p for b in blocks if b[0] == "tbl" for p in b[1]]
     parts = Parts(paras, blocks)
-    filled = _nonempty(paras)
+    filled = sorted(_nonempty(paras) + _layout_cells(blocks), key=lambda q: q.block)
     # 版头: 标志 and 发文字号 among the first lines
     for i, p in enumerate(filled[:12]):
         t = p.text.strip()
         num = t.split("签发人")[0].strip()
-        if DOCNUM_RE.match(num) and len(num) <= 30:
+        if (DOCNUM_RE.match(num) or DOCNUM_LOOSE_RE.match(num)) and len(num) <= 30:
             parts.docnum = p
             parts.mark = [q for q in filled[:i] if _looks_like_mark(q)] + _boxed_mark(view, blocks, p.block)
             break
-    if parts.docnum is None and filled and filled[0].text.strip().endswith(("文件", "命令", "纪要")) \
-            and len(filled[0].text.strip()) <= 40:
+    first = filled[0].text.strip() if filled else ""
+    if parts.docnum is None and len(first) <= 40 and \
+            (first.endswith(("文件", "命令")) or (first.endswith(MARK_ENDS) and _markish(filled[0]))):
         parts.mark = [filled[0]]
     if parts.docnum is None and not parts.mark and filled:
         parts.mark = _boxed_mark(view, blocks, filled[0].block)     # 标志 in a table / text box, no 字号
-        if not "".join(q.text.strip() for q in parts.mark).endswith(("文件", "命令", "纪要")):
+        if not "".join(q.text.strip() for q in parts.mark).endswith(MARK_ENDS):
             parts.mark = []
     parts.mark.sort(key=lambda q: (q.block, q.frame))
+    mark_text = "".join(q.text.strip() for q in parts.mark)
     head = [p for p in (parts.mark + [parts.docnum]) if p is not None]
     parts.head_end = max(p.block for p in head) if head else -1
     rest = [p for p in filled if p.block > parts.head_end]
-    # 标题: the first line after the 版头 (and the centred lines following it)
-    if rest and len(rest[0].text.strip()) <= 80 and not mark_level(rest[0].text) \
+    if parts.docnum is None and parts.mark and rest and SERIAL_RE.match(rest[0].text.strip()):
+        parts.serial = rest[0]          # 纪要 期号 / 命令 令号
+        parts.head_end = rest[0].block
+        rest = rest[1:]
+    if mark_text.endswith(("命令", "令")):
+        parts.kind = "ling"
+    elif mark_text.endswith("纪要"):
+        parts.kind = "jiyao"
+    elif parts.docnum is not None and parts.docnum.align == "right" and not mark_text.endswith("文件"):
+        parts.kind = "xinhan"
+    elif head:
+        parts.kind = "wenjian"
+    # 标题: the first line after the 版头 (and the centred lines following it); a 令 has none
+    if parts.kind != "ling" and rest and len(rest[0].text.strip()) <= 80 and not mark_level(rest[0].text) \
             and not rest[0].text.strip().endswith(("：", ":")):
         parts.title = [rest[0]]
         size = {r.size for r in rest[0].runs if r.text.strip()}
@@ -591,20 +644,25 @@ def find_parts(view: DocxView) -> Parts:
                 break
             parts.title.append(p)
         rest = rest[len(parts.title):]
+    if parts.kind is None and parts.title and "".join(q.text.strip() for q in parts.title).endswith("纪要"):
+        parts.kind = "jiyao"
     if rest and rest[0].text.strip().endswith(("：", ":")) and len(rest[0].text.strip()) <= 100 \
-            and not mark_level(rest[0].text):
+            and not mark_level(rest[0].text) and not _indented(rest[0]) and not ATTENDEES_RE.match(rest[0].text.strip()):
         parts.recipients = rest[0]
         rest = rest[1:]
+    if parts.kind is None:
+        parts.kind = "draft" if parts.recipients is not None else "other"
     # 版记 (searched everywhere: it may sit in a table)
     for p in filled + cells:
         t = p.text.strip()
         if CC_RE.match(t) and parts.cc is None:
             parts.cc = p
-        if PRINT_LINE_RE.match(t) or (t.endswith("印发") and DATE_RE.search(t)):
+        if PRINT_LINE_RE.match(t) or (t.endswith("印发") and len(t) <= 60 and not re.search(r"[。，；]", t)):
             parts.printed = p
     banji_start = min((p.block for p in (parts.cc, parts.printed) if p is not None), default=10 ** 9)
     # 成文日期: the first date-only line after the 标题; 附件 labels after it
-    date_i = next((i for i, p in enumerate(rest) if DATE_LINE_RE.match(p.text) and p.block < banji_start), None)
+    date_i = next((i for i, p in enumerate(rest) if p.block < banji_start and any(
+        r.match(p.text) for r in (DATE_LINE_RE, NUMERIC_DATE_LINE_RE, PLACEHOLDER_DATE_RE))), None)
     if date_i is not None:
         parts.date = rest[date_i]
         parts.labels = [p for p in rest[date_i + 1:] if ATTACH_LABEL_RE.match(p.text.strip())]
@@ -615,7 +673,7 @@ def find_parts(view: DocxView) -> Parts:
         if m and len(p.text.strip()) <= 100:
             parts.note = [p]
             for q in main[i + 1:]:
-                if ATTACH_ITEM_RE.match(q.text.strip()):
+                if leading_mark(q.text.strip(), ATTACH_ITEM):
                     parts.note.append(q)
                 else:
                     break
@@ -626,6 +684,8 @@ def find_parts(view: DocxView) -> Parts:
             while main and len(main[-1].text.strip()) <= 30 and not re.search(r"[。；，！？]$", main[-1].text.strip()) \
                     and not mark_level(main[-1].text):
                 main = main[:-1]
+    parts.attendees = [p for p in main if ATTENDEES_RE.match(p.text.strip())] if parts.kind == "jiyao" else []
+    main = [p for p in main if p not in parts.attendees]
     parts.captions = [p for p in main if is_caption(p)]
     parts.body = [p for p in main if p not in parts.captions]
     return parts
@@ -681,12 +741,19 @@ def _is_head_note(p: Para) -> bool:
     return bool(re.fullmatch(r"\d{6}", t) or re.match(r"^(绝密|机密|秘密|特急|加急|特提|平急)", t))
 
 
+MARK_ENDS = ("文件", "命令", "令", "纪要")
+
+
+def _markish(p: Para) -> bool:
+    """Set like a 标志: red or larger than a 2号 title."""
+    return any(_is_red(r.color) for r in p.runs) or any(r.size >= 26 for r in p.runs)
+
+
 def _looks_like_mark(p: Para) -> bool:
     t = p.text.strip()
     if _is_head_note(p):
         return False
-    return t.endswith(("文件", "命令", "令", "纪要")) or any(_is_red(r.color) for r in p.runs) or \
-        any(r.size >= 26 for r in p.runs)
+    return t.endswith(MARK_ENDS) or _markish(p)
 
 
 # ============================================================================================
@@ -837,7 +904,8 @@ def check_mark_and_number(view: DocxView, parts: Parts, prof: Profile) -> list[P
             out.append(_problem("mark.align", p.where))
     if parts.docnum is not None:
         out += check_doc_number(parts.docnum.text.split("签发人")[0].strip(), parts.docnum.where)
-    if (parts.mark or parts.docnum is not None) and not _has_red_rule(view, parts):
+    # the 版头 red rule (命令格式 has none)
+    if (parts.mark or parts.docnum is not None) and parts.kind != "ling" and not _has_red_rule(view, parts):
         where = parts.docnum.where if parts.docnum is not None else parts.mark[-1].where
         out.append(_problem("redline.missing", where))
     return out
@@ -936,7 +1004,8 @@ def _indent_chars(p: Para, cpitch: float) -> float:
         first = -num("hanging") / 20 / cpitch
     else:
         first = num("firstLine") / 20 / cpitch
-    return left + first
+    typed = p.text[:len(p.text) - len(p.text.lstrip(" \u3000"))]     # indent typed as spaces (WPS habit)
+    return left + first + typed.count("\u3000") + typed.count(" ") / 2
 
 
 def check_body(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
@@ -1001,6 +1070,11 @@ def check_dates(parts: Parts) -> list[Problem]:
     out = []
     for p in (parts.date, parts.printed):
         if p is None:
+            continue
+        num = NUMERIC_DATE_RE.search(p.text)
+        if num and not DATE_RE.search(p.text):
+            out.append(_problem("date.format", "版记" if p is parts.printed else p.where, text=num.group(0),
+                                fixed=fix_numeric_date(num.group(0))))
             continue
         m = DATE_RE.search(p.text)
         if not m:
@@ -1141,8 +1215,8 @@ def _has_line(parts: Parts, p: Para, side: str) -> bool:
 
 def check_banji(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
     out = []
-    is_wenjian = bool(parts.mark) and not any(p.text.strip().endswith(("命令", "令", "纪要")) for p in parts.mark)
-    if parts.printed is None and (is_wenjian or parts.cc is not None):
+    # 印发 line: required in 文件格式 (and wherever a 抄送 is given), never in 信函格式
+    if parts.printed is None and (parts.kind == "wenjian" or (parts.cc is not None and parts.kind != "xinhan")):
         out.append(_problem("banji.print_line", "版记"))
     fonts = _fonts(prof.fonts.banji) | _fonts(prof.fonts.body_fallback)
     for p in (parts.cc, parts.printed):
@@ -1209,8 +1283,8 @@ def check_attachments(parts: Parts, prof: Profile) -> list[Problem]:
         for text, p in [(first, parts.note[0])] + [(q.text.strip(), q) for q in parts.note[1:]]:
             if not text:
                 continue
-            m = ATTACH_ITEM_RE.match(text)
-            items.append((m.group("num"), m.group("name").strip(), p) if m else (None, text, p))
+            m = leading_mark(text, ATTACH_ITEM)
+            items.append((m.group("num"), text[m.end():].strip(), p) if m else (None, text, p))
     for num, name, p in items:
         if re.search(r"[。，；、.,;：:！!？?]$", name):
             out.append(_problem("attach.punct", p.where, text=name))
@@ -1252,6 +1326,8 @@ def check_file(path: Path, profile: str = "gbt9704") -> list[Problem]:
     prof = load_profile(profile)
     view = DocxView(path)
     parts = find_parts(view)
+    if parts.kind == "other":       # no 版头, no 主送, no 公文 kind: say so once; only the date rules apply
+        return [_problem("kind.not_gongwen", "全文")] + check_dates(parts)
     return (check_page(view, prof) + check_grid(view, parts, prof) + check_mark_and_number(view, parts, prof)
             + check_title(parts, prof) + check_body(view, parts, prof) + check_captions(parts) + check_dates(parts)
             + check_attachments(parts, prof) + check_banji(view, parts, prof) + check_footers(view, prof))

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from generators.gongwen.check import (
-    ATTACH_ITEM_RE, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
+    ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
     DocxView, Para, fix_doc_number,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
@@ -23,7 +23,7 @@ from generators.office import convert_one
 from parsers.readers.docx import read_table
 from schema.dates import find_date
 from schema.errors import InputError
-from schema.marks import mark_level
+from schema.marks import leading_mark, mark_level
 
 LEGACY = (".doc", ".wps")
 STRIP = " \t\u3000\xa0"
@@ -179,7 +179,7 @@ def recognise(path: Path) -> Gongwen:
         gw.date = _date(_text(blocks[date_i]))
         k = date_i
         while k > i and isinstance(blocks[k - 1], Para) and _is_short_line(_text(blocks[k - 1])) \
-                and not ATTACH_ITEM_RE.match(_text(blocks[k - 1])) and not ATTACH_NOTE_RE.match(_text(blocks[k - 1])) \
+                and not leading_mark(_text(blocks[k - 1]), ATTACH_ITEM) and not ATTACH_NOTE_RE.match(_text(blocks[k - 1])) \
                 and date_i - k < 3:
             k -= 1
         gw.signature = [_text(b) for b in blocks[k:date_i]]
@@ -191,8 +191,8 @@ def recognise(path: Path) -> Gongwen:
         first = ATTACH_NOTE_RE.match(_text(blocks[note_i])).group("rest").strip(STRIP)
         lines = [first] + [_text(b) for b in blocks[note_i + 1:body_end]]
         for line in lines:
-            m = ATTACH_ITEM_RE.match(line)
-            names.append((m.group("name") if m else line).strip(STRIP))
+            m = leading_mark(line, ATTACH_ITEM)
+            names.append((line[m.end():] if m else line).strip(STRIP))
         body_end = note_i
     gw.body = [para_block(b) if isinstance(b, Para) else b for b in blocks[i:body_end]]
     # after the date: 附注, then the attachments (each from its "附件N" label)
