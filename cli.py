@@ -370,6 +370,24 @@ def cmd_serve(a):
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
+def cmd_worker(a):
+    """Parse-job workers: on a PostgreSQL ledger procrastinate workers (any machine), on SQLite local ones."""
+    from ledger.backend import display
+    from services.jobs import Runner, work
+    from web.settings import Settings
+    target = a.db or Settings.load().ledger
+    print(f"解析进程已启动：{max(1, a.concurrency)} 个（台账 {display(target)}，按 Ctrl+C 停止）", flush=True)
+    if a.concurrency <= 1:
+        work(target)                    # in this process: a kill of it is the worker's death
+        return
+    runner = Runner(target, processes=a.concurrency)
+    runner.start()
+    try:
+        runner.join()
+    finally:
+        runner.stop()
+
+
 # --- accounts (issue 12) -----------------------------------------------------------------------
 
 def cmd_user(a):
@@ -610,6 +628,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--data", help="数据文件夹：上传文件、任务文件、密钥（默认 paicha-data）")
     s.add_argument("--allowed-hosts", help="其他电脑访问本机所用的地址（逗号分隔，如 192.168.1.10,paicha.example.cn）")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("worker", help="启动解析进程：处理网页提交的回执解析任务（PostgreSQL 台账可在多台电脑上运行）")
+    s.add_argument("--db", help="台账数据库（postgresql://… 或 SQLite 文件；默认与 serve 相同）")
+    s.add_argument("--concurrency", type=int, default=1, help="本机同时运行的解析进程数（默认 1）")
+    s.set_defaults(func=cmd_worker)
 
     s = sub.add_parser("user", help="账户：新建、列出、停用、启用、重置密码（多单位部署）")
     usub = s.add_subparsers(dest="action", required=True, metavar="操作")
