@@ -16,7 +16,7 @@ from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, fiel
                              label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.keys import compact as _key
-from schema.marks import NUMBERED_CELL
+from schema.marks import NUMBERED_CELL, leading_mark
 from schema.normalize import normalize, vocab
 from schema.record import Record
 from schema.spec import FormSpec, all_specs
@@ -544,9 +544,6 @@ def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec
 BLANK_DATE = re.compile(r"^[\s_年月日]*$")
 
 
-NOTE_ITEM = re.compile(r"^\s*(\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[①-⑳])")
-
-
 def without_notes(lines: list[Paragraph]) -> list[Paragraph]:
     """The lines without notes: a 注：/ 填表说明 line and the numbered lines that follow it
     ("1. 统计时间为本周一至周五" is an instruction, not the 统计时间)."""
@@ -557,7 +554,7 @@ def without_notes(lines: list[Paragraph]) -> list[Paragraph]:
         if NOTE_LINE.match(text) or re.sub(r"[:：]$", "", norm_label(text)) in titles:
             in_notes = True
             continue
-        if in_notes and NOTE_ITEM.match(text):
+        if in_notes and leading_mark(text):
             continue
         in_notes = False
         out.append(para)

@@ -610,7 +610,7 @@ def find_parts(view: DocxView) -> Parts:
             break
     first = filled[0].text.strip() if filled else ""
     if parts.docnum is None and len(first) <= 40 and \
-            (first.endswith(("文件", "命令")) or (first.endswith(MARK_ENDS) and _markish(filled[0]))):
+            (first.endswith(("文件", "命令")) or (first.endswith(MARK_ENDS) and markish(filled[0]))):
         parts.mark = [filled[0]]
     if parts.docnum is None and not parts.mark and filled:
         parts.mark = _boxed_mark(view, blocks, filled[0].block)     # 标志 in a table / text box, no 字号
@@ -744,7 +744,7 @@ def _is_head_note(p: Para) -> bool:
 MARK_ENDS = ("文件", "命令", "令", "纪要")
 
 
-def _markish(p: Para) -> bool:
+def markish(p: Para) -> bool:
     """Set like a 标志: red or larger than a 2号 title."""
     return any(_is_red(r.color) for r in p.runs) or any(r.size >= 26 for r in p.runs)
 
@@ -753,7 +753,7 @@ def _looks_like_mark(p: Para) -> bool:
     t = p.text.strip()
     if _is_head_note(p):
         return False
-    return t.endswith(MARK_ENDS) or _markish(p)
+    return t.endswith(MARK_ENDS) or markish(p)
 
 
 # ============================================================================================

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from generators.gongwen.check import (
-    ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_RE, PRINT_LINE_RE,
-    DocxView, Para, fix_doc_number,
+    ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_LOOSE_RE, DOCNUM_RE, NUMERIC_DATE_LINE_RE,
+    PRINT_LINE_RE, SERIAL_RE, DocxView, Para, markish, fix_doc_number, fix_numeric_date,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
@@ -26,8 +26,14 @@ from schema.errors import InputError
 from schema.marks import leading_mark, mark_level
 
 LEGACY = (".doc", ".wps")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# What `format` may be told when the draft does not say it (options dict or a small YAML file), with the
+# Chinese name used when asking for it.
+OPTIONS = {"organs": "发文机关", "doc_number": "发文字号", "signers": "签发人", "recipients": "主送机关",
+           "cc": "抄送机关", "printer": "印发机关", "print_date": "印发日期", "note": "附注"}
 STRIP = " \t\u3000\xa0"
 MARK_SUFFIXES = ("文件",)
+PRINT_LOOSE_RE = re.compile(r"^(?P<org>\S.{0,40}?)\s+(?P<date>\S{1,16})\s*印\s*发$")     # "[发文单位]办公室 [日期]印发"
 
 
 # --- reading the draft --------------------------------------------------------------------
@@ -95,6 +101,8 @@ def read_blocks(path: Path) -> list:
         out += boxes.pop(block, [])
         if kind == "p" and item.text.strip(STRIP):
             out.append(item)
+        elif kind == "tbl" and len(el.findall(f"{{{W}}}tr")) == 1 and len(el.find(f"{{{W}}}tr").findall(f"{{{W}}}tc")) == 1:
+            out += [q for q in item if q.text.strip(STRIP)]     # a one-cell table framing text: its paragraphs
         elif kind == "tbl":
             mark = _mark_table(item) if not any(isinstance(b, Para) for b in out) else None
             out.append(mark or table_block(el))
@@ -108,7 +116,7 @@ def _text(b) -> str:
 
 
 def _date(text: str) -> dt.date | None:
-    ymd = find_date(text)
+    ymd = find_date(fix_numeric_date(text))     # 2017.4.13 / 2023-4-3 read as 年月日
     try:
         return dt.date(*ymd) if ymd else None
     except ValueError:
@@ -116,7 +124,8 @@ def _date(text: str) -> dt.date | None:
 
 
 def _is_docnum(text: str) -> bool:
-    return bool(DOCNUM_RE.match(text.split("签发人")[0].strip(STRIP)))
+    num = text.split("签发人")[0].strip(STRIP)
+    return bool(DOCNUM_RE.match(num) or DOCNUM_LOOSE_RE.match(num))     # placeholders too: [代字]〔2023〕X号
 
 
 def _is_short_line(text: str) -> bool:
@@ -124,8 +133,58 @@ def _is_short_line(text: str) -> bool:
     return 0 < len(text) <= 30 and not re.search(r"[。；，：:！？、]$", text) and not mark_level(text)
 
 
-def recognise(path: Path) -> Gongwen:
-    """The Gongwen a draft .docx contains (raises InputError when no title or organ can be found)."""
+def load_options(options: dict | Path | None) -> dict:
+    """The options given to `format` (a dict, or a YAML file of the OPTIONS keys), checked and typed."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        import yaml
+        try:
+            options = yaml.safe_load(Path(options).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise InputError(f"{options}：无法读取排版选项文件（{e}）", code="bad_options") from e
+        if not isinstance(options, dict):
+            raise InputError(f"{options}：排版选项文件应为“键: 值”的形式", code="bad_options")
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise InputError(f"未知的排版选项：{'、'.join(unknown)}（可用：{'、'.join(f'{k}（{v}）' for k, v in OPTIONS.items())}）",
+                         code="bad_options")
+    out = {}
+    for k, v in options.items():
+        if v in (None, "", []):
+            continue
+        if k in ("organs", "signers", "cc"):
+            out[k] = [str(x).strip() for x in (v if isinstance(v, list) else re.split(r"[，,、；;]", str(v))) if str(x).strip()]
+        elif k == "print_date":
+            out[k] = v if isinstance(v, dt.date) else _date(str(v))
+            if out[k] is None:
+                raise InputError(f"排版选项 print_date（印发日期）“{v}”不是日期", code="bad_options")
+        elif k == "doc_number":
+            out[k] = fix_doc_number(str(v).strip())
+        else:
+            out[k] = str(v).strip()
+    return out
+
+
+def apply_options(gw: Gongwen, path: Path, options: dict) -> Gongwen:
+    """Options fill (or correct) what the draft says; the 版记's 印发 line defaults to the 发文机关 and the
+    成文日期. Raises one InputError listing everything still missing and how to give it."""
+    for k, v in options.items():
+        setattr(gw, k, v)
+    missing = [OPTIONS["organs"]] if not gw.organs else []
+    if not gw.title:
+        missing.insert(0, "公文标题")
+    if missing:
+        raise InputError(f"{path}：未识别出{'、'.join(missing)}。请用排版选项给出（--organ “××局”，或 --options 选项.yaml，"
+                         f"键：{'、'.join(f'{k}（{v}）' for k, v in OPTIONS.items())}）", code="need_options")
+    if not gw.printer:
+        gw.printer = gw.organs[0]
+    return gw
+
+
+def recognise(path: Path, options: dict | None = None) -> Gongwen:
+    """The Gongwen a draft .docx contains, completed by `options` (see OPTIONS); raises InputError listing
+    the elements that can be neither found nor taken from the options."""
     path = Path(path)
     blocks = read_blocks(path)
     if not any(isinstance(b, Para) for b in blocks):
@@ -137,8 +196,20 @@ def recognise(path: Path) -> Gongwen:
         t = _text(blocks[i])
         if t.endswith(MARK_SUFFIXES) and len(t) <= 40 and not gw.organs:
             gw.organs = [o for o in re.split(rf"[{STRIP}]+", t[:-2]) if o]
+        elif i == 0 and len(t) <= 40 and isinstance(blocks[0], Para) and markish(blocks[0]):
+            # a 标志 without 文件 (信函, name alone) or a 纪要 标志: kept as written
+            if t.endswith(("命令", "令")):
+                raise InputError(f"{path}：这是命令（令）格式的公文，一键排版只排文件格式，请手工调整", code="unsupported_kind")
+            gw.organ_mark = t
+            gw.organs = [t[:-4] if t.endswith("会议纪要") else t[:-2] if t.endswith("纪要") else t]
+            if i + 1 < len(blocks) and SERIAL_RE.match(_text(blocks[i + 1])):
+                gw.doc_number = _text(blocks[i + 1])        # 纪要 期号 in the 字号's place
+                i += 1
         elif _is_docnum(t) and not gw.doc_number:
             gw.doc_number = fix_doc_number(t.split("签发人")[0].strip(STRIP))
+            if "签发人" in t:       # 上行文: "字号  签发人：甲　乙" on one line
+                names = re.sub(r"^[：:\s]+", "", t.split("签发人", 1)[1])
+                gw.signers = [n for n in re.split(rf"[{STRIP}、，,]+", names) if n]
         else:
             break
         i += 1
@@ -151,8 +222,6 @@ def recognise(path: Path) -> Gongwen:
     else:
         rec = title_end
     gw.title = "".join(_text(b) for b in blocks[i:title_end])
-    if not gw.title:
-        raise InputError(f"{path}：未识别出公文标题", code="no_title")
     i = title_end
     if rec is not None:
         gw.recipients = _text(blocks[rec]).rstrip("：:")
@@ -161,7 +230,7 @@ def recognise(path: Path) -> Gongwen:
     end = len(blocks)
     for j in range(len(blocks) - 1, i - 1, -1):
         t = _text(blocks[j])
-        m = PRINT_LINE_RE.match(t)
+        m = PRINT_LINE_RE.match(t) or PRINT_LOOSE_RE.match(t)
         if m and not gw.printer:
             gw.printer = m.group("org").strip(STRIP)
             gw.print_date = _date(m.group("date"))
@@ -173,7 +242,8 @@ def recognise(path: Path) -> Gongwen:
         elif t or isinstance(blocks[j], BodyTable):
             break
     # 成文日期: the first whole-line date after the title; 署名 lines just above it
-    date_i = next((j for j in range(i, end) if DATE_LINE_RE.match(_text(blocks[j]))), None)
+    date_i = next((j for j in range(i, end) if DATE_LINE_RE.match(_text(blocks[j]))
+                   or NUMERIC_DATE_LINE_RE.match(_text(blocks[j]))), None)
     body_end = end
     if date_i is not None:
         gw.date = _date(_text(blocks[date_i]))
@@ -203,10 +273,8 @@ def recognise(path: Path) -> Gongwen:
     gw.attachments = _attachments(blocks[j:end], names, path)
     if not gw.organs:
         lead = gw.signature[0] if gw.signature else gw.title.split("关于")[0] if "关于" in gw.title[1:] else ""
-        if not lead:
-            raise InputError(f"{path}：未识别出发文机关（首行应为“××文件”，或有落款署名）", code="no_organ")
-        gw.organs = [lead]
-    return gw
+        gw.organs = [lead] if lead else []
+    return apply_options(gw, path, load_options(options))
 
 
 def _attachments(blocks: list, names: list[str], path: Path) -> list[Attachment]:
@@ -233,8 +301,10 @@ def _attachments(blocks: list, names: list[str], path: Path) -> list[Attachment]
 
 # --- the command --------------------------------------------------------------------------
 
-def format_document(input: Path, output: Path, pdf: bool = False, profile: str = "gbt9704") -> Path:
-    """Re-lay out a Word draft as a GB/T 9704 公文 at `output` (.docx; and .pdf next to it with pdf=True)."""
+def format_document(input: Path, output: Path, pdf: bool = False, profile: str = "gbt9704",
+                    options: dict | Path | None = None) -> Path:
+    """Re-lay out a Word draft as a GB/T 9704 公文 at `output` (.docx; and .pdf next to it with pdf=True);
+    `options` (dict or YAML file, keys OPTIONS) gives what the draft does not say."""
     from generators.gongwen.render import render
 
     src = Path(input)
@@ -245,6 +315,6 @@ def format_document(input: Path, output: Path, pdf: bool = False, profile: str =
         raise InputError(f"{src}：只能排版 .docx、.doc 或 .wps 文件", code="not_word")
     with tempfile.TemporaryDirectory(prefix="paicha-format-") as tmp:
         docx = convert_one(src, "docx", Path(tmp)) if suffix in LEGACY else src
-        gw = recognise(docx)
+        gw = recognise(docx, options)
     gw.profile = profile
     return render(gw, Path(output), pdf=pdf)
