@@ -40,3 +40,77 @@ def score(out_dir: Path) -> dict:
     return {"docs": len(docs), "reported": reported, "false": false, "labels": n_labels, "missed": missed,
             "false_rate": false / reported if reported else 0.0, "miss_rate": missed / n_labels if n_labels else 0.0,
             "per_doc": per_doc}
+
+
+def text_lines(path: Path) -> list[str]:
+    """A .docx's non-empty paragraphs (tables included), whitespace removed, with the normalisations `format`
+    is documented to make (发文字号, dates, the 主送's colon)."""
+    import re
+    import zipfile
+
+    from lxml import etree
+
+    from generators.gongwen.check import DOCNUM_RE, fix_doc_number, fix_numeric_date
+    from schema.dates import fix_dates
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in root.iter(f"{w}p"):
+        t = re.sub(r"\s", "", "".join(x.text or "" for x in p.iter(f"{w}t")))
+        if t:
+            num, signer = (t.split("签发人", 1) + [None])[:2]
+            if DOCNUM_RE.match(num):
+                t = fix_doc_number(num) + (f"签发人{signer}" if signer is not None else "")
+            if t.startswith("抄送："):       # 抄送 names re-joined with "，" and closed with "。"
+                t = "抄送：" + "，".join(n for n in re.split(r"[，,、；;]", t[3:].rstrip("。.")) if n) + "。"
+            out.append(re.sub(r":$", "：", fix_dates(fix_numeric_date(t))))
+    return out
+
+
+def kept_in_order(src: Path, out: Path) -> list[str]:
+    """The source lines not found, in order, in the formatted text (empty: all text kept)."""
+    import re
+    stream = "".join(text_lines(out))
+    pos, lost = 0, []
+    for line in text_lines(src):
+        line = re.sub(r"^(附件：)?\d+[.．]", r"\1", line).replace("附件：", "")   # 附件说明 numbering re-typeset
+        found = stream.find(line, pos)
+        if found < 0:
+            lost.append(line)
+        else:
+            pos = found + 1
+    return lost
+
+
+def format_score(out_dir: Path, names=None) -> dict:
+    """`format` on the set's 公文 (kind other than "other"): formatted without options, passing `check`,
+    text kept; {"drafts", "formatted", "passing", "text_kept", "per_doc": {name: note}}."""
+    from generators.gongwen.check import DocxView, find_parts
+    from generators.gongwen.reformat import format_document
+    from schema.errors import InputError
+    out_dir = Path(out_dir)
+    (out_dir / "formatted").mkdir(parents=True, exist_ok=True)
+    docs = build_all(out_dir)
+    res = {"drafts": 0, "formatted": 0, "passing": 0, "text_kept": 0, "per_doc": {}}
+    for name, path in docs.items():
+        if (names and name not in names) or find_parts(DocxView(path)).kind == "other":
+            continue
+        res["drafts"] += 1
+        try:
+            out = format_document(path, out_dir / "formatted" / path.name)
+        except InputError as e:
+            res["per_doc"][name] = f"refused: {e}"
+            continue
+        res["formatted"] += 1
+        problems = sorted({p.rule for p in check_file(out)})
+        lost = kept_in_order(path, out)
+        src, got = find_parts(DocxView(path)), find_parts(DocxView(out))
+        same = lambda a, b: "".join(q.text.strip() for q in a) == "".join(q.text.strip() for q in b)  # noqa: E731
+        if not same(src.title, got.title) or (src.mark and not same(src.mark, got.mark)):
+            lost.append("标题或发文机关标志被改动")
+        res["passing"] += not problems
+        res["text_kept"] += not lost
+        if problems or lost:
+            res["per_doc"][name] = f"check {problems} lost {lost[:2]}"
+    return res
