@@ -20,6 +20,22 @@ ACTION_LABELS = {
     "login_failed": "登录失败",
     "login_locked": "登录锁定",
     "logout": "退出登录",
+    "hazard_rectified": "整改完成",
+    "hazard_evidence": "整改佐证",
+    "hazard_recheck": "复查",
+    "hazard_closed": "销号",
+    "hazard_basis": "设置依据",
+    "order_void": "作废指令书",
+    "roster_add": "名册增加单位",
+    "roster_remove": "名册删除单位",
+    "upload": "上传回执",
+    "field_corrected": "更正字段",
+    "field_accepted": "确认字段",
+    "resubmission_accepted": "采用重报",
+    "resubmission_rejected": "退回重报",
+    "draft_saved": "保存公文草稿",
+    "draft_deleted": "删除公文草稿",
+    "orders_issued": "出具指令书",
 }
 
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "before_json", "after_json", "ip")

@@ -88,6 +88,7 @@ def flagged_fields(con: sqlite3.Connection, filters: dict | None = None) -> list
     reading, its confidence and its box on the page); None otherwise. filters: form_type,
     record_id, code, reporting_unit (exact values)."""
     filters = dict(filters or {})
+    scope = filters.pop("scope", None)          # (condition on r, params): the user's records only
     unknown = set(filters) - {"form_type", "record_id", "code", "reporting_unit"}
     if unknown:
         raise PaichaError(f"未知的筛选条件：{'、'.join(sorted(unknown))}", code="bad_filter")
@@ -98,6 +99,9 @@ def flagged_fields(con: sqlite3.Connection, filters: dict | None = None) -> list
         if filters.get(key) is not None:
             sql += f" AND {col} = ?"
             args.append(filters[key])
+    if scope:
+        sql += f" AND ({scope[0]})"
+        args.extend(scope[1])
     out = []
     for r in con.execute(sql + " ORDER BY r.id", args):
         rec = Record.from_json(json.loads(r["json"]))

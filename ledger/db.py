@@ -199,7 +199,11 @@ def _statements(sql: str) -> list[str]:
 
 @contextmanager
 def transaction(con: Any) -> Iterator[Any]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Inside a running transaction it joins it (a
+    service writes a change and its audit row in one transaction around the ledger's own writers)."""
+    if con.in_transaction:
+        yield con
+        return
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con

@@ -155,6 +155,10 @@ def _hazard_where(filters: dict, today: str, since: str | None, until: str | Non
         args.append(today)
     if filters.get("supervised"):
         sql.append("(h.supervised = 1 OR h.level = 'major')")
+    if filters.get("scope"):                   # (condition, params) of the user's scope (services/accounts)
+        cond, params = filters["scope"]
+        sql.append(f"({cond})")
+        args.extend(params)
     if since:
         sql.append("h.found_date >= ?")
         args.append(since)
@@ -183,19 +187,26 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
     return rows, total
 
 
-def hazard_choices(con: sqlite3.Connection) -> dict[str, list[str]]:
+def hazard_choices(con: sqlite3.Connection, scope: tuple[str, tuple] = ("1 = 1", ())) -> dict[str, list[str]]:
     """The 镇街 and 行业 that active hazards name, for the filter lists: the distinct values read from
-    their indexes, each kept when one active hazard has it."""
+    their indexes, each kept when one active hazard (within `scope`, a condition on h) has it."""
+    cond, params = scope
     return {col: [r[0] for r in con.execute(
         f"SELECT v.{col} FROM (SELECT DISTINCT {col} FROM hazards WHERE {col} IS NOT NULL AND {col} != '') v"
-        f" WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.{col} = v.{col} AND h.active = 1) ORDER BY v.{col}")]
+        f" WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.{col} = v.{col} AND h.active = 1 AND ({cond}))"
+        f" ORDER BY v.{col}", params)]
             for col in ("town", "industry")}
 
 
 def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: str | None = None,
-                    limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
-    """A page of enterprises by 镇街 and 行业, each with its active and open hazards counted; and the total."""
+                    limit: int | None = None, offset: int = 0,
+                    scope: tuple[str, tuple] | None = None) -> tuple[list[dict], int]:
+    """A page of enterprises by 镇街 and 行业, each with its active and open hazards counted; and the total.
+    `scope`: a condition on hazards h; only enterprises with a hazard within it."""
     sql, args = ["1 = 1"], []
+    if scope:
+        sql.append(f"e.id IN (SELECT h.enterprise_id FROM hazards h WHERE {scope[0]})")
+        args.extend(scope[1])
     for key, value in (("town", town), ("industry", industry)):
         if value:
             sql.append(f"e.{key} = ?")

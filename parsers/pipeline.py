@@ -294,15 +294,18 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 # --- main side ------------------------------------------------------------------------------
 
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
-          workers: int = 0, progress: Progress | None = None, display: dict[str, str] | None = None) -> Summary:
+          workers: int = 0, progress: Progress | None = None, display: dict[str, str] | None = None,
+          attribute: dict | None = None) -> Summary:
     """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies.
+    `attribute`: 直报, every record attributed to the uploader's unit (ledger/attribution.py).
     `progress(done, total, label)`: files done (label FILES) and long PDFs' pages.
     `display`: {path as given: the name to record and show instead} (uploads kept under generated names)."""
     with runfiles.run():
-        return _parse(paths, jsonl, db, xlsx, workers, progress, {str(k): v for k, v in (display or {}).items()})
+        return _parse(paths, jsonl, db, xlsx, workers, progress, {str(k): v for k, v in (display or {}).items()},
+                      attribute)
 
 
-def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
+def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=None) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     files, missing = expand(paths)
@@ -334,6 +337,7 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None) -> Summary:
     # records for the workbook are spooled to disk, not held in memory
     spool = tempfile.TemporaryFile("w+", encoding="utf-8") if xlsx else None
     sink = _Sink(summary, con, out, spool, log, display)
+    sink.attribute = attribute
     unroute = _route_libraries(log)
     try:
         for path, code, message in missing:
@@ -562,6 +566,7 @@ class _Sink:
         self.summary, self.con, self.out, self.spool, self.log = summary, con, out, spool, log
         self.error_lines: list[dict] = []           # for the workbook's 错误 sheet
         self.display = display or {}                # path → the name shown and recorded instead
+        self.attribute: dict | None = None          # 直报: the uploader's unit (ledger/attribution.py)
 
     def take(self, result: dict) -> None:
         """One file's result (under the guard: the ledger or a surprise here fails only this file)."""
@@ -602,6 +607,11 @@ class _Sink:
                 self.outcome(path, "no_table", code="no_table", message=_no_table_message(path, parts),
                              source=parts[0]["source"] if len(parts) == 1 else None)
             return
+        if self.attribute:
+            from ledger.attribution import attribute
+            for p in parts:
+                for rec in p["records"]:
+                    attribute(rec, self.attribute)
         lines = [(rec, jsonl_line(rec)) for p in parts for rec in p["records"]]    # before anything is counted
         if self.con is not None:
             from ledger import store

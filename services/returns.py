@@ -34,15 +34,16 @@ class BlankForm:
 
 def parse_batch(paths: list[Path], ledger: Ledger | None = None, jsonl: Path | None = None,
                 xlsx: Path | None = None, workers: int = 0, progress: Progress | None = None,
-                display: dict[str, str] | None = None) -> ParseResult:
+                display: dict[str, str] | None = None, attribute: dict | None = None) -> ParseResult:
     """Parse files, folders and zips; records into the ledger / JSONL / workbook as asked.
 
     progress(done, total, label): files as they finish (label pipeline.FILES) and long PDFs' pages.
     display: {path: the name to record and show instead} (an upload kept under a generated name).
+    attribute: 直报, {"unit": …} or {"enterprise": …}: every record is that unit's (ledger/attribution.py).
     """
     summary = pipeline.parse([Path(p) for p in paths], jsonl=Path(jsonl) if jsonl else None,
                              db=ledger.path if ledger else None, xlsx=Path(xlsx) if xlsx else None,
-                             workers=workers, progress=progress, display=display)
+                             workers=workers, progress=progress, display=display, attribute=attribute)
     return ParseResult(summary)
 
 
@@ -84,11 +85,11 @@ def _write_workbook(records: list[dict], out: Path, errors: list[dict], outcomes
     return out
 
 
-def batch_output(ledger: Ledger, job_id: int, kind: str) -> tuple[Path, str]:
+def batch_output(ledger: Ledger, job_id: int, kind: str, scope=None) -> tuple[Path, str]:
     """(path, download name) of a finished batch's 汇总 workbook (kind xlsx) or JSONL (kind jsonl);
     PaichaError not_found when there is none."""
     from services.jobs import job_status
-    job = job_status(ledger, job_id)
+    job = job_status(ledger, job_id, scope)
     path = ((job.result or {}).get("outputs") or {}).get(kind) if kind in BATCH_OUTPUTS else None
     if not path or not Path(path).is_file():
         raise PaichaError("该批次没有可下载的汇总文件（任务未完成或文件已被清理）", code="not_found")
