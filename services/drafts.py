@@ -18,6 +18,7 @@ from datetime import datetime
 import yaml
 
 from generators.gongwen.draft import KEYS, _str_list, split_front_matter
+from ledger.audit import audit
 from ledger.db import transaction
 from schema.dates import date_text
 from schema.errors import DraftError, PaichaError
@@ -228,17 +229,22 @@ class DraftList:
     drafts: list[dict] = field(default_factory=list)
 
 
-def save_draft(ledger: Ledger, form: DraftForm, draft_id: int | None = None) -> SavedDraft:
-    """Keep the form as a new draft, or over the draft `draft_id` (which must exist)."""
+def save_draft(ledger: Ledger, form: DraftForm, draft_id: int | None = None, actor: str = "本机") -> SavedDraft:
+    """Keep the form as a new draft, or over the draft `draft_id` (which must exist); audit-logged."""
     now = datetime.now().isoformat(timespec="seconds")
     content = json.dumps(asdict(form), ensure_ascii=False)
     with transaction(ledger.con) as con:
+        before = None
+        if draft_id is not None:
+            row = con.execute("SELECT title FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+            before = {"title": row["title"]} if row else None
         if draft_id is None:
             draft_id = con.execute("INSERT INTO drafts (title, content, created_at, updated_at) VALUES (?, ?, ?, ?)",
                                    (form.title, content, now, now)).lastrowid
         elif not con.execute("UPDATE drafts SET title = ?, content = ?, updated_at = ? WHERE id = ?",
                              (form.title, content, now, draft_id)).rowcount:
             raise _missing(draft_id)
+        audit(con, actor, "draft_saved", ("draft", draft_id), before, {"title": form.title})
     return load_draft(ledger, draft_id)
 
 
@@ -255,10 +261,12 @@ def load_draft(ledger: Ledger, draft_id: int) -> SavedDraft:
     return SavedDraft(row["id"], row["title"], DraftForm(**data), row["created_at"], row["updated_at"])
 
 
-def delete_draft(ledger: Ledger, draft_id: int) -> None:
+def delete_draft(ledger: Ledger, draft_id: int, actor: str = "本机") -> None:
     with transaction(ledger.con) as con:
+        row = con.execute("SELECT title FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         if not con.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount:
             raise _missing(draft_id)
+        audit(con, actor, "draft_deleted", ("draft", draft_id), {"title": row["title"]}, None)
 
 
 @dataclass

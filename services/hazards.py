@@ -11,12 +11,19 @@ from pathlib import Path
 from generators import legal_basis
 from generators.documents import to_iso
 from generators.order import load_authority, render_recheck
+from ledger import evidence as ledger_evidence
 from ledger import lifecycle, queries
 from ledger import orders as ledger_orders
+from ledger.audit import audit
+from ledger.db import transaction
 from ledger.periods import parse_period
 from ledger.lifecycle import RecheckResult
 from schema.errors import PaichaError
+from services.accounts import Principal, scope_where
 from services.ledgers import Ledger
+
+HAZARD_SCOPE = ("h.reporting_unit", "h.enterprise")       # the columns a user's scope filters hazards on
+EVIDENCE_LIMIT = 2000                                       # characters of a rectification's text
 
 
 STATUS_LABELS = ledger_orders.HAZARD_STATUS                 # open → 未整改 …
@@ -80,6 +87,14 @@ class HazardDetail:
     events: list[dict] = field(default_factory=list)      # hazard_events, oldest first
     order: dict | None = None                             # its live (or latest) order: number, status, issued …
     order_items: list[dict] = field(default_factory=list)  # that order's items: seq, hazard_id, description, hazard_status
+    evidence: list[dict] = field(default_factory=list)     # the rectification's evidence: kind text | file, …
+
+
+@dataclass
+class Reported:
+    """A rectification reported with evidence: the hazard now waits for its 复查."""
+    hazard_id: int
+    files: int
 
 
 def _today(on: str | None) -> str:
@@ -87,19 +102,56 @@ def _today(on: str | None) -> str:
     return to_iso(on, "日期") if on else date.today().isoformat()
 
 
-def mark_rectified(ledger: Ledger, ids: list[int], on: str | None = None, actor: str = "", note: str = "") -> Changed:
+def mark_rectified(ledger: Ledger, ids: list[int], on: str | None = None, actor: str = "", note: str = "",
+                   scope: Principal | None = None) -> Changed:
     """整改完成 reported for open hazards (they wait for a 复查)."""
-    return Changed(lifecycle.mark_rectified(ledger.con, ids, _today(on), actor, note))
+    with _audited(ledger, ids, "hazard_rectified", actor, scope):
+        return Changed(lifecycle.mark_rectified(ledger.con, ids, _today(on), actor, note))
+
+
+def report_rectification(ledger: Ledger, hazard_id: int, text: str, files: list[tuple[str, str]],
+                         scope: Principal | None = None, on: str | None = None) -> Reported:
+    """An enterprise (or a clerk) reports the hazard 整改完成 with evidence: `text` and `files` — (file id in
+    the file store, display name) each. The same change as mark_rectified, with the evidence rows, in one
+    transaction; the office sees them on the hazard page before the 复查."""
+    text = (text or "").strip()
+    if not text:
+        raise PaichaError("请填写整改情况说明", code="no_text")
+    if len(text) > EVIDENCE_LIMIT:
+        raise PaichaError(f"整改情况说明不能超过 {EVIDENCE_LIMIT} 字", code="too_long")
+    actor = scope.actor if scope else ""
+    _visible(ledger, hazard_id, scope)
+    with transaction(ledger.con):
+        mark_rectified(ledger, [hazard_id], on, actor, text[:60], scope)
+        ledger_evidence.add_text(ledger.con, hazard_id, text, actor)
+        for file_id, name in files:
+            ledger_evidence.add_file(ledger.con, hazard_id, file_id, name, actor)
+        audit(ledger.con, actor or "本机", "hazard_evidence", ("hazard", hazard_id), None,
+              {"text": text, "files": [name for _, name in files]})
+    return Reported(hazard_id, len(files))
+
+
+def evidence_hazard(ledger: Ledger, file_id: str, scope: Principal | None = None) -> int | None:
+    """The hazard whose evidence a stored file is, when `scope` may see that hazard; else None."""
+    hazard_id = ledger_evidence.hazard_of_file(ledger.con, file_id)
+    if hazard_id is None:
+        return None
+    try:
+        _visible(ledger, hazard_id, scope)
+    except PaichaError:
+        return None
+    return hazard_id
 
 
 def record_recheck(ledger: Ledger, order: str, on: str | None = None, passed: list[int] = (),
                    failed: list[int] = (), actor: str = "", config: Path | None = None,
-                   output: Path | None = None) -> RecheckResult:
+                   output: Path | None = None, scope: Principal | None = None) -> RecheckResult:
     """Record a 复查 of an order item by item, number its 整改复查意见书 and, with `output`, write it."""
     cfg = load_authority(config)
     on = _today(on)
-    res = lifecycle.record_recheck(ledger.con, order, on, list(passed), list(failed), actor,
-                                   cfg["short_name"], cfg["codes"]["recheck"])
+    with _audited(ledger, list(passed) + list(failed), "hazard_recheck", actor, scope, {"order": order}):
+        res = lifecycle.record_recheck(ledger.con, order, on, list(passed), list(failed), actor,
+                                       cfg["short_name"], cfg["codes"]["recheck"])
     if output:
         issued = ledger_orders.get_order(ledger.con, res.order_number)["issued"]
         res.file = render_recheck(Path(output), cfg, res.number, res.enterprise, res.order_number, issued,
@@ -108,21 +160,29 @@ def record_recheck(ledger: Ledger, order: str, on: str | None = None, passed: li
     return res
 
 
-def close_hazards(ledger: Ledger, ids: list[int], actor: str = "", on: str | None = None) -> Changed:
+def close_hazards(ledger: Ledger, ids: list[int], actor: str = "", on: str | None = None,
+                  scope: Principal | None = None) -> Changed:
     """销号 of hazards whose 复查 passed; an order whose items are all closed is closed too."""
-    return Changed(lifecycle.close_hazards(ledger.con, ids, actor, _today(on)))
+    with _audited(ledger, ids, "hazard_closed", actor, scope):
+        return Changed(lifecycle.close_hazards(ledger.con, ids, actor, _today(on)))
 
 
-def void_order(ledger: Ledger, order: str, actor: str, reason: str) -> Voided:
+def void_order(ledger: Ledger, order: str, actor: str, reason: str, scope: Principal | None = None) -> Voided:
     """作废 an order (its number stays taken; its hazards can be ordered again); a reason is required."""
     if not (reason or "").strip():
         raise PaichaError("请填写作废原因", code="no_reason")
-    return Voided(ledger_orders.void_order(ledger.con, order, actor, reason)["number"])
+    with transaction(ledger.con):
+        before = ledger_orders.get_order(ledger.con, order)
+        number = ledger_orders.void_order(ledger.con, order, actor, reason)["number"]
+        audit(ledger.con, scope.actor if scope else actor or "本机", "order_void", ("order", number), {"status": before["status"]},
+              {"status": "void", "reason": reason})
+    return Voided(number)
 
 
 def set_basis(ledger: Ledger, ids: list[int], text: str, actor: str = "") -> Changed:
     """The inspector's own 依据 for hazards ("无" = a blank line to fill by hand)."""
-    return Changed(lifecycle.set_basis(ledger.con, ids, text, actor))
+    with _audited(ledger, ids, "hazard_basis", actor, None, {"basis": text}):
+        return Changed(lifecycle.set_basis(ledger.con, ids, text, actor))
 
 
 def suggest_basis(text: str) -> BasisSuggestion:
@@ -136,7 +196,7 @@ def suggest_basis(text: str) -> BasisSuggestion:
 def list_hazards(ledger: Ledger, status: str | None = None, overdue: bool = False, supervised: bool = False,
                  today: str | None = None, town: str | None = None, industry: str | None = None,
                  period: str | None = None, enterprise_id: int | None = None, page: int = 1,
-                 per_page: int | None = None) -> HazardList:
+                 per_page: int | None = None, scope: Principal | None = None) -> HazardList:
     """Active hazards by status, overdue (deadline passed, not rectified), supervised (挂牌督办/major), 镇街,
     行业, enterprise and the period their finding date lies in (ledger/periods.py), ordered by deadline;
     with `per_page`, only page `page` of them (paged in SQL)."""
@@ -144,7 +204,7 @@ def list_hazards(ledger: Ledger, status: str | None = None, overdue: bool = Fals
     span = parse_period(period)
     page = max(1, int(page))
     filters = {"status": status, "town": town, "industry": industry, "enterprise_id": enterprise_id,
-               "overdue": overdue, "supervised": supervised}
+               "overdue": overdue, "supervised": supervised, "scope": scope_where(scope, *HAZARD_SCOPE)}
     rows, total = queries.hazard_page(ledger.con, filters, today, span.start_iso, span.end_iso, per_page,
                                       (page - 1) * per_page if per_page else 0)
     for h in rows:
@@ -153,32 +213,82 @@ def list_hazards(ledger: Ledger, status: str | None = None, overdue: bool = Fals
 
 
 def list_enterprises(ledger: Ledger, town: str | None = None, industry: str | None = None, page: int = 1,
-                     per_page: int | None = None) -> EnterpriseList:
+                     per_page: int | None = None, scope: Principal | None = None) -> EnterpriseList:
     """Enterprises by 镇街 and 行业 with their hazards counted; with `per_page`, one page of them."""
     page = max(1, int(page))
     rows, total = queries.enterprise_page(ledger.con, town, industry, per_page,
-                                          (page - 1) * per_page if per_page else 0)
+                                          (page - 1) * per_page if per_page else 0,
+                                          None if scope is None else scope_where(scope, *HAZARD_SCOPE))
     return EnterpriseList(rows, total, page, per_page)
 
 
-def hazard_filters(ledger: Ledger) -> dict[str, list[str]]:
+def hazard_filters(ledger: Ledger, scope: Principal | None = None) -> dict[str, list[str]]:
     """The values the hazard filters offer: {"town": [镇街…], "industry": [行业…]}."""
-    return queries.hazard_choices(ledger.con)
+    return queries.hazard_choices(ledger.con, scope_where(scope, *HAZARD_SCOPE))
 
 
-def hazard_detail(ledger: Ledger, hazard_id: int, today: str | None = None) -> HazardDetail:
-    """One hazard with its history and its order (the live one, else the latest) and that order's items;
-    PaichaError (code not_found) when there is no such hazard."""
+def hazard_detail(ledger: Ledger, hazard_id: int, today: str | None = None,
+                  scope: Principal | None = None) -> HazardDetail:
+    """One hazard with its history, its order (the live one, else the latest), that order's items and the
+    rectification's evidence; PaichaError (code not_found) when there is no such hazard or `scope` may not
+    see it."""
     today = _today(today)
-    hazard = queries.hazard(ledger.con, int(hazard_id))
-    if hazard is None:
-        raise PaichaError(f"台账中没有编号为 {hazard_id} 的隐患", code="not_found")
+    hazard = _visible(ledger, hazard_id, scope)
     hazard["supervised"] = bool(hazard["supervised"] or hazard["level"] == "major")
     hazard["overdue"] = bool(hazard["status"] == "open" and hazard["deadline"] and hazard["deadline"] < today)
     order = queries.hazard_order(ledger.con, hazard["id"])
     hazard["order_number"] = order["number"] if order and order["status"] != "void" else None
     items = [dict(i) for i in ledger_orders.items_of(ledger.con, order["id"])] if order else []
-    return HazardDetail(hazard, lifecycle.history(ledger.con, hazard["id"]), order, items)
+    return HazardDetail(hazard, lifecycle.history(ledger.con, hazard["id"]), order, items,
+                        ledger_evidence.of_hazard(ledger.con, hazard["id"]))
+
+
+def _visible(ledger: Ledger, hazard_id: int, scope: Principal | None) -> dict:
+    """The hazard's row; not_found when there is none or the scope may not see it (the same answer)."""
+    hazard = queries.hazard(ledger.con, int(hazard_id))
+    if hazard is None or (scope is not None and not scope.can_see_enterprise(hazard["enterprise"],
+                                                                             hazard["reporting_unit"])):
+        raise PaichaError(f"台账中没有编号为 {hazard_id} 的隐患", code="not_found")
+    return hazard
+
+
+class _audited:
+    """A hazard change and its audit rows in one transaction: each hazard's status before and after.
+    With a scope, hazards it may not see are refused as not found before anything changes."""
+
+    def __init__(self, ledger: Ledger, ids: list[int], action: str, actor: str, scope: Principal | None = None,
+                 extra: dict | None = None):
+        self.ledger, self.ids, self.action, self.extra = ledger, list(ids), action, extra or {}
+        self.actor = scope.actor if scope is not None else actor     # the account, when there is one
+        self.scope = scope
+        self._tx = None
+
+    def _status(self) -> dict[int, str | None]:
+        found = {}
+        for hid in self.ids:
+            row = queries.hazard(self.ledger.con, int(hid))
+            found[hid] = row["status"] if row else None
+        return found
+
+    def __enter__(self):
+        for hid in self.ids:
+            if self.scope is not None:
+                _visible(self.ledger, hid, self.scope)
+        self._tx = transaction(self.ledger.con)
+        self._tx.__enter__()
+        self.before = self._status()
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            try:
+                for hid, after in self._status().items():
+                    audit(self.ledger.con, self.actor or "本机", self.action, ("hazard", hid),
+                          {"status": self.before[hid]}, {"status": after, **self.extra})
+            except BaseException as e:
+                self._tx.__exit__(type(e), e, e.__traceback__)
+                raise
+        return self._tx.__exit__(kind, value, tb)
 
 
 def overdue(ledger: Ledger, today: str | None = None) -> HazardList:

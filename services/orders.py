@@ -11,6 +11,8 @@ from generators import documents, order
 from generators.documents import IssuedDocument
 from generators.order import OrderResult
 from ledger import orders as ledger_orders
+from ledger.audit import audit
+from ledger.db import transaction
 from schema.errors import InputError
 from services.ledgers import Ledger
 
@@ -56,7 +58,7 @@ def issue_orders(ledger: Ledger | None, out_dir: Path, enterprises: list[str] | 
                  config: Path | None = None, actor: str = "", pdf: bool = False, issued: str | None = None,
                  unprinted_only: bool = False, hazard_ids: list[int] | None = None,
                  deadlines: dict[int, str] | None = None, deadline: str | None = None,
-                 officers: list[dict] | None = None) -> OrderResult:
+                 officers: list[dict] | None = None, scope=None) -> OrderResult:
     """One order per enterprise from the ledger's open hazards (or a typed hazard list / a spec); every
     document, the merged print file and the register are written under `out_dir`.
 
@@ -67,13 +69,20 @@ def issue_orders(ledger: Ledger | None, out_dir: Path, enterprises: list[str] | 
     given = {h: deadline for h in hazard_ids or []} if deadline else {}
     given.update({h: d for h, d in (deadlines or {}).items() if d})
     dated = {int(h): documents.to_iso(d, f"隐患 {h} 的整改期限") for h, d in given.items()}
-    return order.issue_orders(
+    result = order.issue_orders(
         db=ledger.path if ledger else None, out_dir=Path(out_dir), enterprises=enterprises or None, town=town,
         since=since, until=until, source=source, hazards_xlsx=Path(hazards_xlsx) if hazards_xlsx else None,
         spec=Path(spec) if spec else None, config=Path(config) if config else None, actor=actor, pdf=pdf,
         issued=issued, unprinted_only=unprinted_only,
         hazard_ids=[int(h) for h in hazard_ids] if hazard_ids is not None else None,
         deadlines=dated or None, officers=officers or None)
+    if ledger is not None and result.orders:
+        # generators.order numbers and stores the orders on a connection of its own; the log follows at once
+        with transaction(ledger.con):
+            for o in result.orders:
+                audit(ledger.con, scope.actor if scope else actor or "本机", "orders_issued", ("order", o.number),
+                      None, {"enterprise": o.enterprise, "items": o.n_items})
+    return result
 
 
 def reprint_orders(ledger: Ledger, out_dir: Path, numbers: list[str], config: Path | None = None,
@@ -88,12 +97,23 @@ def order_register(ledger: Ledger, out: Path) -> Written:
     return Written(order.write_register(ledger.con, Path(out)))
 
 
-def list_orders(ledger: Ledger) -> Register:
-    """The register's rows (void orders too, with their reason), for showing on a page."""
-    rows = [dict(r) for r in ledger_orders.all_orders(ledger.con)]
+def list_orders(ledger: Ledger, scope=None) -> Register:
+    """The register's rows (void orders too, with their reason) `scope` may see: an 企业 its own."""
+    rows = [dict(r) for r in ledger_orders.all_orders(ledger.con)
+            if scope is None or scope.can_see_enterprise(r["enterprise"])]
     for r in rows:
         r["status_label"] = ledger_orders.ORDER_STATUS.get(r["status"], r["status"])
     return Register(rows)
+
+
+def order_file(ledger: Ledger, number: str, scope=None) -> tuple[Path, str]:
+    """(path, download name) of an order's printed document; not_found when there is none or `scope` may
+    not see the order (an 企业 its own only)."""
+    row = ledger.con.execute("SELECT number, enterprise, file FROM orders WHERE number = ?", (number,)).fetchone()
+    if row is None or not row["file"] or not Path(row["file"]).is_file() or (
+            scope is not None and not scope.can_see_enterprise(row["enterprise"])):
+        raise InputError(f"找不到指令书“{number}”的文书", code="not_found")
+    return Path(row["file"]), f"{row['number']}（{row['enterprise']}）{Path(row['file']).suffix}"
 
 
 def orderable_hazards(ledger: Ledger, town: str | None = None) -> OrderableHazards:

@@ -10,15 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from ledger import corrections, provenance, queries, store
+from ledger.audit import audit
 from ledger.corrections import Correction
+from ledger.db import transaction
 from schema.errors import PaichaError
+from services.accounts import Principal, scope_where
 from services.ledgers import Ledger
 
 
 # what each warning code means, as the review page names it
 CODE_LABELS = {"low_confidence": "识别置信度低", "checksum": "校验位不符", "total": "合计不符",
                "fixed_exceeds_found": "整改数多于排查数", "required": "未填写", "invalid": "无法识别",
-               "date_order": "日期先后不符", "suspect_resubmission": "可疑重报", "unrecognized": "未识别的表格"}
+               "date_order": "日期先后不符", "suspect_resubmission": "可疑重报", "unrecognized": "未识别的表格",
+               "unit_mismatch": "填报单位不符"}
 
 
 @dataclass
@@ -54,43 +58,79 @@ class Rejected:
 
 
 def flagged_fields(ledger: Ledger, form_type: str | None = None, record_id: int | None = None,
-                   code: str | None = None, reporting_unit: str | None = None) -> Flagged:
-    """Every warning of the current records, as a review queue (filters: exact values)."""
-    filters = {"form_type": form_type, "record_id": record_id, "code": code, "reporting_unit": reporting_unit}
+                   code: str | None = None, reporting_unit: str | None = None,
+                   scope: Principal | None = None) -> Flagged:
+    """Every warning of the current records `scope` may see, as a review queue (filters: exact values)."""
+    filters = {"form_type": form_type, "record_id": record_id, "code": code, "reporting_unit": reporting_unit,
+               "scope": None if scope is None else scope_where(scope, "r.reporting_unit")}
     return Flagged(corrections.flagged_fields(ledger.con, {k: v for k, v in filters.items() if v is not None}))
 
 
 def correct_field(ledger: Ledger, record_id: int, path: str, new_value: Any, actor: str = "",
-                  reason: str = "") -> Correction:
+                  reason: str = "", scope: Principal | None = None) -> Correction:
     """Set one field of a record (as a person types it); its hazards, inspections and statistics follow."""
-    return corrections.correct_field(ledger.con, record_id, path, new_value, actor, reason)
+    _visible(ledger, record_id, scope)
+    with transaction(ledger.con):
+        done = corrections.correct_field(ledger.con, record_id, path, new_value, actor, reason)
+        _audit(ledger, scope, actor, "field_corrected", record_id, {"field": path, "value": done.old},
+               {"field": path, "value": done.new, "reason": reason})
+    return done
 
 
-def accept_field(ledger: Ledger, record_id: int, path: str, actor: str = "", reason: str = "") -> Correction:
+def accept_field(ledger: Ledger, record_id: int, path: str, actor: str = "", reason: str = "",
+                 scope: Principal | None = None) -> Correction:
     """A flagged value confirmed as right: its warnings cleared, logged."""
-    return corrections.accept_field(ledger.con, record_id, path, actor, reason)
+    _visible(ledger, record_id, scope)
+    with transaction(ledger.con):
+        done = corrections.accept_field(ledger.con, record_id, path, actor, reason)
+        _audit(ledger, scope, actor, "field_accepted", record_id, {"field": path, "flagged": True},
+               {"field": path, "flagged": False, "reason": reason})
+    return done
 
 
-def record_history(ledger: Ledger, record_id: int) -> RecordHistory:
+def record_history(ledger: Ledger, record_id: int, scope: Principal | None = None) -> RecordHistory:
     """A record's corrections and review events in time order."""
+    _visible(ledger, record_id, scope)
     return RecordHistory(record_id, corrections.record_history(ledger.con, record_id))
 
 
-def suspects(ledger: Ledger) -> Suspects:
+def suspects(ledger: Ledger, scope: Principal | None = None) -> Suspects:
     """Resubmissions that lost most rows or filled fields of the record they would replace, waiting."""
-    return Suspects(queries.suspects(ledger.con))
+    return Suspects([r for r in queries.suspects(ledger.con) if scope is None or scope.can_see_unit(r["reporting_unit"])])
 
 
-def accept_resubmission(ledger: Ledger, record_id: int, actor: str = "", reason: str = "") -> Accepted:
+def accept_resubmission(ledger: Ledger, record_id: int, actor: str = "", reason: str = "",
+                        scope: Principal | None = None) -> Accepted:
     """Accept a suspect resubmission: it supersedes the record it was held against."""
-    res = store.accept_resubmission(ledger.con, record_id, actor, reason)
+    _visible(ledger, record_id, scope)
+    with transaction(ledger.con):
+        res = store.accept_resubmission(ledger.con, record_id, actor, reason)
+        _audit(ledger, scope, actor, "resubmission_accepted", record_id, {"review": "suspect"},
+               {"review": "accepted", "replaces": res.superseded[0][0], "reason": reason})
     return Accepted(record_id, res.superseded[0][0], res.hazards_kept, res.hazards_new)
 
 
-def reject_resubmission(ledger: Ledger, record_id: int, actor: str = "", reason: str = "") -> Rejected:
+def reject_resubmission(ledger: Ledger, record_id: int, actor: str = "", reason: str = "",
+                        scope: Principal | None = None) -> Rejected:
     """Reject a suspect resubmission: kept as history, the old record stays current."""
-    store.reject_resubmission(ledger.con, record_id, actor, reason)
+    _visible(ledger, record_id, scope)
+    with transaction(ledger.con):
+        store.reject_resubmission(ledger.con, record_id, actor, reason)
+        _audit(ledger, scope, actor, "resubmission_rejected", record_id, {"review": "suspect"},
+               {"review": "rejected", "reason": reason})
     return Rejected(record_id)
+
+
+def _visible(ledger: Ledger, record_id: int, scope: Principal | None) -> None:
+    """not_found for a record that is not there or that `scope` may not see (the same answer)."""
+    row = ledger.con.execute("SELECT reporting_unit FROM records WHERE id = ?", (int(record_id),)).fetchone()
+    if row is None or (scope is not None and not scope.can_see_unit(row[0])):
+        raise PaichaError(f"台账中没有编号为 {record_id} 的记录", code="not_found")
+
+
+def _audit(ledger: Ledger, scope: Principal | None, actor: str, action: str, record_id: int, before: dict,
+           after: dict) -> None:
+    audit(ledger.con, scope.actor if scope else actor or "本机", action, ("record", record_id), before, after)
 
 
 # --- where a flagged field was read (the review page) ------------------------------------------
@@ -123,9 +163,10 @@ class FieldSource:
         return "表格外的文字行" if "line" in w else ""
 
 
-def field_source(ledger: Ledger, record_id: int, path: str) -> FieldSource:
+def field_source(ledger: Ledger, record_id: int, path: str, scope: Principal | None = None) -> FieldSource:
     """Where a record's field was read: the cell (its text, the table around it) and whether the scan's
-    crop can be shown. PaichaError not_found for a record that does not exist."""
+    crop can be shown. PaichaError not_found for a record that does not exist (or `scope` may not see)."""
+    _visible(ledger, record_id, scope)
     row = ledger.con.execute("SELECT r.json, s.path FROM records r JOIN sources s ON s.id = r.source_id "
                              "WHERE r.id = ?", (int(record_id),)).fetchone()
     if row is None:
@@ -143,10 +184,10 @@ def field_source(ledger: Ledger, record_id: int, path: str) -> FieldSource:
     return src
 
 
-def cell_image(ledger: Ledger, record_id: int, path: str, cache_dir: Path) -> Path:
+def cell_image(ledger: Ledger, record_id: int, path: str, cache_dir: Path, scope: Principal | None = None) -> Path:
     """A PNG of the field's cell cut from the scan or photo (some context around it, the cell outlined in
     red), drawn once and kept in `cache_dir`. PaichaError not_found when there is no scan image for it."""
-    src = field_source(ledger, record_id, path)
+    src = field_source(ledger, record_id, path, scope)
     if not src.image:
         raise PaichaError("该字段没有可显示的扫描图像", code="not_found")
     prov = provenance.of_record(ledger.con, int(record_id))
