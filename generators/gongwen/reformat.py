@@ -264,6 +264,9 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
             m = leading_mark(line, ATTACH_ITEM)
             names.append((line[m.end():] if m else line).strip(STRIP))
         body_end = note_i
+    if date_i is None and body_end > i and gw.organs and _text(blocks[body_end - 1]) in gw.organs:
+        body_end -= 1       # an undated 署名 (as `format` writes a 纪要's): the organ's name closing the text
+        gw.signature = [_text(blocks[body_end])]
     gw.body = [para_block(b) if isinstance(b, Para) else b for b in blocks[i:body_end]]
     # after the date: 附注, then the attachments (each from its "附件N" label)
     j = (date_i + 1) if date_i is not None else end
