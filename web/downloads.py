@@ -35,9 +35,10 @@ def _ascii(text: str) -> str:
     return _UNSAFE_ASCII.sub("_", plain).strip(" ._")
 
 
-def download_response(settings: Settings, file_id: str) -> FileResponse | None:
-    """The stored file as an attachment, or None when there is no such file."""
-    meta = files.get(settings.uploads_dir, file_id)
+def download_response(settings: Settings, file_id: str, me=None, anyone: bool = False) -> FileResponse | None:
+    """The stored file as an attachment, or None when there is no such file or `me` may not have it
+    (files.visible; `anyone`: the caller has checked already)."""
+    meta = files.get(settings.uploads_dir, file_id) if anyone else files.owned(settings.uploads_dir, file_id, me)
     if meta is None:
         return None
     media = mimetypes.guess_type(f"x{meta.suffix}")[0] or "application/octet-stream"

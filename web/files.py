@@ -4,7 +4,8 @@
     <data>/files/<id>.json        its display name, size, sha256, kind
     <data>/files/.partial/        uploads being received (moved into place only when complete)
 
-A file is found by its id alone; no path from a request is ever opened.
+A file is found by its id alone; no path from a request is ever opened. Each file records who put it
+there (owner, their role and unit); owned() hands a file only to whom may have it (visible()).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from schema.errors import printable
+from services.accounts import SEES_ALL, UNIT, Principal
 
 ID = re.compile(r"[0-9a-f]{32}")
 # suffixes a stored file may keep (the readers tell .wps/.et from .doc/.xls by it; downloads by it)
@@ -38,6 +40,15 @@ class StoredFile:
     kind: str                 # what sniff() found (docx, xlsx, pdf …), or "" for generated files
     note: str = ""            # e.g. the extension did not match the content
     created_at: str = ""
+    owner: str = ""           # the account that uploaded or made it ("" in the local mode)
+    owner_role: str = ""
+    owner_unit: str = ""      # that account's 填报单位 or enterprise
+
+    def own(self, me: Principal | None) -> "StoredFile":
+        """Recorded as `me`'s file."""
+        if me is not None and me.user:
+            self.owner, self.owner_role, self.owner_unit = me.user, me.role, me.unit
+        return self
 
     def path(self, root: Path) -> Path:
         return root / f"{self.id}{self.suffix}"
@@ -72,11 +83,12 @@ def commit(root: Path, partial: Path, meta: StoredFile) -> StoredFile:
     return meta
 
 
-def add_file(root: Path, source: Path, name: str, kind: str = "") -> StoredFile:
-    """Copy a generated file into the store (for download); `name` is what the user will see."""
+def add_file(root: Path, source: Path, name: str, kind: str = "", owner: Principal | None = None) -> StoredFile:
+    """Copy a generated file into the store (for download); `name` is what the user will see, `owner` who
+    may fetch it (with visible()'s rules)."""
     root.mkdir(parents=True, exist_ok=True)
     meta = StoredFile(id=new_id(), name=display_name(name), suffix=safe_suffix(name) or safe_suffix(str(source)),
-                      size=0, sha256="", kind=kind)
+                      size=0, sha256="", kind=kind).own(owner)
     partial = partial_dir(root) / f"{meta.id}.part"
     digest = hashlib.sha256()
     try:
@@ -103,6 +115,25 @@ def get(root: Path, file_id: str) -> StoredFile | None:
     if meta.id != file_id or (meta.suffix and meta.suffix not in SUFFIXES) or not meta.path(root).is_file():
         return None
     return meta
+
+
+def visible(meta: StoredFile, me: Principal | None) -> bool:
+    """Whether `me` may have the file: the all-unit roles any; others their own files and, for a 填报单位,
+    the files of its unit's other clerks. (An evidence photo is also shown to whom may see its hazard:
+    web/routes/files.py asks services.hazards.)"""
+    if me is None:
+        return False
+    if me.role in SEES_ALL:
+        return True
+    if meta.owner and meta.owner == me.user:
+        return True
+    return me.role == UNIT and meta.owner_role == UNIT and bool(me.unit) and meta.owner_unit == me.unit
+
+
+def owned(root: Path, file_id: str, me: Principal | None) -> StoredFile | None:
+    """get() for a request's user: None also when the file is someone else's (never telling which)."""
+    meta = get(root, file_id)
+    return meta if meta is not None and visible(meta, me) else None
 
 
 def remove_partials(root: Path) -> None:

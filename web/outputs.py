@@ -30,18 +30,19 @@ def offer(request: Request, path: Path | None, name: str | None = None) -> files
     """A generated file put into the store, to be downloaded at /files/<id> (None for no file)."""
     if path is None:
         return None
-    return files.add_file(settings(request).uploads_dir, Path(path), name or Path(path).name)
+    return files.add_file(settings(request).uploads_dir, Path(path), name or Path(path).name,
+                          owner=getattr(request.state, "principal", None))
 
 
 def stored(request: Request, ids: list[str]) -> list[files.StoredFile]:
     """The stored files among `ids` (unknown or malformed ids are left out)."""
-    root = settings(request).uploads_dir
-    return [f for f in (files.get(root, i) for i in dict.fromkeys(ids)) if f is not None]
+    root, me = settings(request).uploads_dir, getattr(request.state, "principal", None)
+    return [f for f in (files.owned(root, i, me) for i in dict.fromkeys(ids)) if f is not None]
 
 
 def preview_response(request: Request, file_id: str, page: int) -> FileResponse:
     """Page `page` of a stored document as PNG (converted once, cached by content); 404 when absent."""
-    meta = files.get(settings(request).uploads_dir, file_id)
+    meta = files.owned(settings(request).uploads_dir, file_id, getattr(request.state, "principal", None))
     if meta is None or meta.suffix not in (".docx", ".xlsx", ".pdf") or not 1 <= page <= MAX_PREVIEW_PAGES:
         raise HTTPException(404, NOT_FOUND)
     pngs = orders.preview_pages(meta.path(settings(request).uploads_dir),
@@ -54,7 +55,7 @@ def preview_response(request: Request, file_id: str, page: int) -> FileResponse:
 def preview_fragment(request: Request, file_id: str, prefix: str, pages: int = 1):
     """The first `pages` pages of a stored document as images (the slow conversion happens here, in the
     fragment htmx loads after the page, so the page itself shows at once)."""
-    meta = files.get(settings(request).uploads_dir, file_id)
+    meta = files.owned(settings(request).uploads_dir, file_id, getattr(request.state, "principal", None))
     if meta is None or meta.suffix not in (".docx", ".xlsx", ".pdf"):
         raise HTTPException(404, NOT_FOUND)
     try:

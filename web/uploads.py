@@ -150,8 +150,9 @@ async def receive_uploads(request: Request, settings: Settings) -> UploadBatch:
                 raise UploadRejected(_too_big_request(settings))
             parser.write(chunk)
         parser.finalize()
+        me = getattr(request.state, "principal", None)
         for part in received:
-            _judge(root, part, batch)
+            _judge(root, part, batch, me)
     except ClientDisconnect:
         raise UploadRejected("上传中断，未保存任何文件", status=400) from None
     except UploadRejected:
@@ -167,7 +168,7 @@ async def receive_uploads(request: Request, settings: Settings) -> UploadBatch:
     return batch
 
 
-def _judge(root: Path, part: _Part, batch: UploadBatch) -> None:
+def _judge(root: Path, part: _Part, batch: UploadBatch, me=None) -> None:
     """Keep the complete file if its content is something we read; else say why not."""
     name = files.display_name(part.filename or "")
     try:
@@ -185,7 +186,7 @@ def _judge(root: Path, part: _Part, batch: UploadBatch) -> None:
         note = f"扩展名为 {shown}，按内容识别为{label}"
         suffix = CANONICAL.get(kind, "")
     meta = files.StoredFile(id=part.partial.stem, name=name, suffix=suffix, size=part.size,
-                            sha256=part.digest.hexdigest(), kind=kind, note=note)
+                            sha256=part.digest.hexdigest(), kind=kind, note=note).own(me)
     batch.stored.append(files.commit(root, part.partial, meta))
 
 

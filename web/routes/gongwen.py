@@ -13,12 +13,15 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from schema.dates import date_text
 from schema.errors import DraftError, PaichaError
 from services import drafts, gongwen
+from services.accounts import ADMIN, DISTRICT
 from web import files
+from web.auth import principal, require
 from web.downloads import content_disposition
 from web.pages import flash, ledger, render, settings
 from web.uploads import receive_uploads
 
-router = APIRouter(prefix="/gongwen")
+# the district office's 公文 (drafts are the office's, not a unit's)
+router = APIRouter(prefix="/gongwen", dependencies=[require(ADMIN, DISTRICT)])
 
 MAX_DRAFT_BYTES = 1024 * 1024
 WORD_KINDS = {"docx", "doc", "rtf"}           # what 一键排版 reads (a .wps is sniffed as doc)
@@ -110,7 +113,7 @@ async def preview(request: Request):
 async def save(request: Request):
     form, draft_id = await _read_form(request)
     with ledger(request) as handle:
-        saved = drafts.save_draft(handle, form, draft_id)
+        saved = drafts.save_draft(handle, form, draft_id, actor=principal(request).actor)
     flash(request, f"草稿“{saved.title}”已保存", "ok")
     return RedirectResponse(f"/gongwen?draft={saved.id}", status_code=303)
 
@@ -119,7 +122,7 @@ async def save(request: Request):
 def delete(request: Request, draft_id: int):
     with ledger(request) as handle:
         title = drafts.load_draft(handle, draft_id).title
-        drafts.delete_draft(handle, draft_id)
+        drafts.delete_draft(handle, draft_id, actor=principal(request).actor)
     flash(request, f"草稿“{title}”已删除", "ok")
     return RedirectResponse("/gongwen", status_code=303)
 

@@ -5,21 +5,32 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse
+from starlette.responses import FileResponse, RedirectResponse
 
 from schema.errors import PaichaError
 from services import hazards, orders
+from services.accounts import ADMIN, DISTRICT, ENTERPRISE, Principal
 from web import outputs
+from web.auth import require
+from web.downloads import content_disposition
 from web.outputs import cn_date  # noqa: F401  (registers the date filter)
 from web.pages import flash, ledger, render
 
+# the district issues orders; an 企业 sees its own orders, their deadlines and documents
 router = APIRouter(prefix="/orders")
+OFFICE = require(ADMIN, DISTRICT)
 
 ACTOR = "工作台"
 
 
 @router.get("")
-def orders_page(request: Request, town: str = ""):
+def orders_page(request: Request, town: str = "", me: Principal = require(ADMIN, DISTRICT, ENTERPRISE)):
+    if me.role == ENTERPRISE:
+        with ledger(request) as handle:
+            register = orders.list_orders(handle, scope=me)
+            open_hazards = hazards.list_hazards(handle, scope=me)
+        return render(request, "orders_enterprise.html", title="指令书", register=register, hazards=open_hazards,
+                      statuses=hazards.STATUS_LABELS)
     with ledger(request) as handle:
         orderable = orders.orderable_hazards(handle, town or None)
         register = orders.list_orders(handle)
@@ -38,7 +49,15 @@ def _officers(form) -> list[dict]:
     return orders.officers_of(form.getlist("officer_name"), form.getlist("officer_cert"))
 
 
-@router.post("/issue")
+@router.get("/file/{number}")
+def order_document(request: Request, number: str, me: Principal = require(ADMIN, DISTRICT, ENTERPRISE)):
+    """An order's printed document (an 企业: its own orders only; else 404)."""
+    with ledger(request) as handle:
+        path, name = orders.order_file(handle, number, scope=me)
+    return FileResponse(path, headers={"Content-Disposition": content_disposition(name)})
+
+
+@router.post("/issue", dependencies=[OFFICE])
 async def issue(request: Request):
     """Issue orders for the chosen hazards: deadline_<id> per item over the one deadline for all."""
     form = await request.form()
@@ -49,7 +68,8 @@ async def issue(request: Request):
                 handle, outputs.work_dir(request), hazard_ids=chosen, officers=_officers(form),
                 deadline=str(form.get("deadline") or "") or None, issued=str(form.get("issued") or "") or None,
                 deadlines={h: str(form.get(f"deadline_{h}") or "") for h in chosen},
-                pdf=form.get("pdf") == "1", actor=str(form.get("actor") or "").strip() or ACTOR)
+                pdf=form.get("pdf") == "1", actor=str(form.get("actor") or "").strip() or ACTOR,
+                scope=request.state.principal)
     except PaichaError as e:
         flash(request, e.message, "error")
         return RedirectResponse("/orders", status_code=303)
@@ -63,7 +83,7 @@ async def issue(request: Request):
                  + [outputs.offer(request, o.path) for o in result.orders])
 
 
-@router.post("/reprint")
+@router.post("/reprint", dependencies=[OFFICE])
 async def reprint(request: Request):
     form = await request.form()
     number = str(form.get("number") or "").strip()
@@ -77,7 +97,7 @@ async def reprint(request: Request):
     return _done(request, [outputs.offer(request, result.merged)])
 
 
-@router.post("/register")
+@router.post("/register", dependencies=[OFFICE])
 def register(request: Request):
     """指令书登记簿 (.xlsx) of every order."""
     with ledger(request) as handle:
@@ -85,7 +105,7 @@ def register(request: Request):
     return _done(request, [outputs.offer(request, written.out)])
 
 
-@router.post("/decision")
+@router.post("/decision", dependencies=[OFFICE])
 async def decision(request: Request):
     """现场处理措施决定书 for an enterprise; problems one per line (blank: its open hazards in the ledger)."""
     form = await request.form()
@@ -103,18 +123,18 @@ async def decision(request: Request):
     return _done(request, [outputs.offer(request, doc.path)])
 
 
-@router.get("/done")
+@router.get("/done", dependencies=[OFFICE])
 def done(request: Request):
     """What an action generated: downloads, and a preview of the first document."""
     stored = outputs.stored(request, request.query_params.getlist("f"))
     return render(request, "orders_done.html", title="指令书文书", files=stored, prefix="/orders")
 
 
-@router.get("/preview/{file_id}")
+@router.get("/preview/{file_id}", dependencies=[OFFICE])
 def preview(request: Request, file_id: str):
     return outputs.preview_fragment(request, file_id, "/orders")
 
 
-@router.get("/preview/{file_id}/{page}")
+@router.get("/preview/{file_id}/{page}", dependencies=[OFFICE])
 def preview_page(request: Request, file_id: str, page: int):
     return outputs.preview_response(request, file_id, page)

@@ -1,7 +1,9 @@
 """报表: a period's statistics workbook (its sheets shown as tables), the 催报 list and notice from an uploaded
-roster (.csv / .xlsx), and the 通报 draft, each previewed — through services.reports."""
+roster (.csv / .xlsx), and the 通报 draft, each previewed — through services.reports. The district's page;
+报送情况 (the roster's units × the last weeks, live) is also a 填报单位's, for its own row."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -11,17 +13,39 @@ from starlette.responses import RedirectResponse
 
 from ledger.periods import parse_period
 from schema.errors import InputError, PaichaError
-from services import reports
+from services import reports, roster
+from services.accounts import ADMIN, DISTRICT, UNIT, Principal
 from web import outputs
+from web.auth import require
 from web.pages import flash, ledger, render, settings
 
 router = APIRouter(prefix="/reports")
+OFFICE = require(ADMIN, DISTRICT)
+STATUS_MONTHS = 3
 
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 KINDS = ("通报", "总结")
 
 
-@router.get("")
+@router.get("/status")
+def submission_status(request: Request, period: str = "", me: Principal = require(ADMIN, DISTRICT, UNIT)):
+    """报送情况: each roster unit (a 填报单位: its own) × the last months, or the one period asked for —
+    已报 / 未报 / 逾期, read live; the last column's 未报 and 逾期 units are the 催报 list. htmx asks for the
+    table alone (and again every minute)."""
+    period = period.strip()[:40]
+    periods = [period] if period else roster.recent_months(date.today(), STATUS_MONTHS)
+    error = ""
+    with ledger(request) as handle:
+        try:
+            table = roster.submission_status(handle, periods, scope=me)
+        except PaichaError as e:
+            error, table = e.message, roster.submission_status(handle, [], scope=me)
+    name = "_submission_status.html" if request.headers.get("hx-request") else "reports_status.html"
+    return render(request, name, status=400 if error else 200, title="报送情况", table=table,
+                  labels=roster.STATUS_LABELS, office=me.role in (ADMIN, DISTRICT), period=period, error=error)
+
+
+@router.get("", dependencies=[OFFICE])
 def reports_page(request: Request):
     return render(request, "reports.html", title="报表", kinds=KINDS)
 
@@ -30,7 +54,7 @@ def _period_label(period: str) -> str:
     return parse_period(period or None).label
 
 
-@router.post("/workbook")
+@router.post("/workbook", dependencies=[OFFICE])
 def workbook(request: Request, period: str = Form("")):
     """The statistics workbook of the period, offered for download and shown sheet by sheet."""
     period = period.strip()
@@ -44,7 +68,7 @@ def workbook(request: Request, period: str = Form("")):
     return RedirectResponse("/reports/workbook?" + urlencode({"f": stored.id, "period": period}), status_code=303)
 
 
-@router.get("/workbook")
+@router.get("/workbook", dependencies=[OFFICE])
 def workbook_page(request: Request, f: str = "", period: str = ""):
     found = outputs.stored(request, [f])
     if not found:
@@ -54,7 +78,7 @@ def workbook_page(request: Request, f: str = "", period: str = ""):
     return render(request, "reports_workbook.html", title="统计表", file=found[0], tables=tables, period=period)
 
 
-@router.post("/remind")
+@router.post("/remind", dependencies=[OFFICE])
 async def remind(request: Request):
     """催报: the roster's units with no return in the period, and the notice naming them."""
     form = await request.form(max_files=1, max_fields=10)
@@ -99,7 +123,7 @@ def _is_text(data: bytes) -> bool:
     return False
 
 
-@router.post("/summary")
+@router.post("/summary", dependencies=[OFFICE])
 def summary(request: Request, period: str = Form(""), organ: str = Form(""), kind: str = Form("通报")):
     """The 通报 (or 总结) draft of the period as a 公文 .docx."""
     period = period.strip()
@@ -116,17 +140,17 @@ def summary(request: Request, period: str = Form(""), organ: str = Form(""), kin
     return RedirectResponse("/reports/done?" + urlencode({"f": stored.id}), status_code=303)
 
 
-@router.get("/done")
+@router.get("/done", dependencies=[OFFICE])
 def done(request: Request):
     stored = outputs.stored(request, request.query_params.getlist("f"))
     return render(request, "orders_done.html", title="报表文书", files=stored, prefix="/reports")
 
 
-@router.get("/preview/{file_id}")
+@router.get("/preview/{file_id}", dependencies=[OFFICE])
 def preview(request: Request, file_id: str, pages: int = 3):
     return outputs.preview_fragment(request, file_id, "/reports", pages)
 
 
-@router.get("/preview/{file_id}/{page}")
+@router.get("/preview/{file_id}/{page}", dependencies=[OFFICE])
 def preview_page(request: Request, file_id: str, page: int):
     return outputs.preview_response(request, file_id, page)

@@ -12,24 +12,27 @@ from starlette.responses import FileResponse, RedirectResponse
 
 from schema.errors import PaichaError
 from services import reports, review
+from services.accounts import ADMIN, DISTRICT, UNIT, Principal
 from web import datefmt, files
+from web.auth import require
 from web.pages import env, flash, ledger, render, settings
 
-router = APIRouter(prefix="/review")
+# a 填报单位 reviews its own unit's records only (services.review scope); an 企业 has no review queue
+router = APIRouter(prefix="/review", dependencies=[require(ADMIN, DISTRICT, UNIT)])
 datefmt.install(env)
 REASONS = ["与原件核对无误", "识别错误，按原件更正", "填报单位电话确认", "合计栏按各行相加"]
 MISSING = {"no_record", "no_field", "not_found"}      # a record or field that is not there: 404
 
 
 @router.get("")
-def queue(request: Request, at: int = 0):
+def queue(request: Request, at: int = 0, me: Principal = require()):
     at = max(0, at)
     with ledger(request) as handle:
-        flagged = review.flagged_fields(handle).fields
+        flagged = review.flagged_fields(handle, scope=me).fields
         item = flagged[at] if at < len(flagged) else None
-        source = review.field_source(handle, item["record_id"], item["path"]) if item else None
-        history = review.record_history(handle, item["record_id"]).entries if item else []
-        suspects = review.suspects(handle).records
+        source = review.field_source(handle, item["record_id"], item["path"], scope=me) if item else None
+        history = review.record_history(handle, item["record_id"], scope=me).entries if item else []
+        suspects = review.suspects(handle, scope=me).records
     return render(request, "review.html", flagged=flagged, at=at, item=item, source=source, history=history,
                   suspects=suspects, reasons=REASONS, reviewer=request.session.get("reviewer", ""),
                   codes=review.CODE_LABELS, shown=_shown)
@@ -37,16 +40,16 @@ def queue(request: Request, at: int = 0):
 
 @router.post("/decide")
 def decide(request: Request, record_id: int = Form(...), path: str = Form(...), at: int = Form(0),
-           value: str = Form(""), reason: str = Form("")):
+           value: str = Form(""), reason: str = Form(""), me: Principal = require()):
     """Empty value: the flagged value is confirmed; else it is corrected to what was typed."""
-    actor = request.session.get("reviewer") or "本机用户"
+    actor = _reviewer(request, me)
     with ledger(request) as handle:
         try:
             if value.strip():
-                done = review.correct_field(handle, record_id, path, value.strip(), actor, reason.strip())
+                done = review.correct_field(handle, record_id, path, value.strip(), actor, reason.strip(), scope=me)
                 flash(request, f"已更正：{_shown(done.old)} → {_shown(done.new)}", "ok")
             else:
-                review.accept_field(handle, record_id, path, actor, reason.strip())
+                review.accept_field(handle, record_id, path, actor, reason.strip(), scope=me)
                 flash(request, "已确认无误", "ok")
         except PaichaError as e:
             if e.code in MISSING:
@@ -65,17 +68,17 @@ def set_reviewer(request: Request, reviewer: str = Form("")):
 
 
 @router.post("/suspects/{record_id}/{decision}")
-def suspect(request: Request, record_id: int, decision: str, reason: str = Form("")):
+def suspect(request: Request, record_id: int, decision: str, reason: str = Form(""), me: Principal = require()):
     if decision not in ("accept", "reject"):
         raise HTTPException(404)
-    actor = request.session.get("reviewer") or "本机用户"
+    actor = _reviewer(request, me)
     with ledger(request) as handle:
         try:
             if decision == "accept":
-                review.accept_resubmission(handle, record_id, actor, reason.strip())
+                review.accept_resubmission(handle, record_id, actor, reason.strip(), scope=me)
                 flash(request, f"已采用重报记录 {record_id}，替换原记录", "ok")
             else:
-                review.reject_resubmission(handle, record_id, actor, reason.strip())
+                review.reject_resubmission(handle, record_id, actor, reason.strip(), scope=me)
                 flash(request, f"已退回重报记录 {record_id}，原记录保持有效", "ok")
         except PaichaError as e:
             raise HTTPException(404, e.message) from None
@@ -83,20 +86,26 @@ def suspect(request: Request, record_id: int, decision: str, reason: str = Form(
 
 
 @router.get("/cell/{record_id}.png")
-def cell(request: Request, record_id: int, path: str):
+def cell(request: Request, record_id: int, path: str, me: Principal = require()):
     """The field's cell cut from the scan or photo."""
     with ledger(request) as handle:
-        png = review.cell_image(handle, record_id, path, settings(request).data_dir / "cache" / "cells")
+        png = review.cell_image(handle, record_id, path, settings(request).data_dir / "cache" / "cells", scope=me)
     return FileResponse(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/statistics")
-def statistics(request: Request):
-    """The statistics workbook of the ledger as it stands (corrections included), to download."""
+def statistics(request: Request, me: Principal = require(ADMIN, DISTRICT)):
+    """The statistics workbook of the ledger as it stands (corrections included), to download (the
+    district's: it holds every unit)."""
     with ledger(request) as handle, tempfile.TemporaryDirectory() as tmp:
         book = reports.statistics_workbook(handle, Path(tmp) / "统计报表.xlsx")
-        stored = files.add_file(settings(request).uploads_dir, book.out, "统计报表.xlsx")
+        stored = files.add_file(settings(request).uploads_dir, book.out, "统计报表.xlsx", owner=me)
     return RedirectResponse(f"/files/{stored.id}", status_code=303)
+
+
+def _reviewer(request: Request, me: Principal) -> str:
+    """The 核对人 typed in this browser's session, else the account's name."""
+    return request.session.get("reviewer") or (me.user if me.user else "本机用户")
 
 
 def _shown(value) -> str:
