@@ -182,6 +182,7 @@ class PgConnection:
         self._con.adapters.register_loader("numeric", _NumericLoader)
         self._con.adapters.register_dumper(bool, _BoolAsIntDumper)
         self._id_tables: set[str] | None = None
+        self._plain_tables: set[str] = set()        # looked up since the cache was filled: no identity id
 
     @property
     def in_transaction(self) -> bool:
@@ -196,7 +197,7 @@ class PgConnection:
             self._id_tables = None
             sql = translate_ddl(sql)
         returning = False
-        if (m := _INSERT.match(sql)) and m[1].lower() in self.id_tables() and "RETURNING" not in sql.upper():
+        if (m := _INSERT.match(sql)) and self._returns_id(m[1].lower()) and "RETURNING" not in sql.upper():
             sql, returning = sql.rstrip().rstrip(";") + " RETURNING id", True
         cur = self._con.execute(placeholders(sql), _params(params))
         return PgCursor(cur, returning)
@@ -213,6 +214,18 @@ class PgConnection:
                 "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema()"
                 " AND column_name = 'id' AND is_identity = 'YES'")}
         return self._id_tables
+
+    def _returns_id(self, table: str) -> bool:
+        """Whether an INSERT into `table` returns its id. A table not in the cached list is looked up once
+        more: another connection may have created it since (two processes migrating a new ledger at once)."""
+        if table in self.id_tables():
+            return True
+        if table not in self._plain_tables:
+            self._id_tables = None
+            if table in self.id_tables():
+                return True
+            self._plain_tables.add(table)
+        return False
 
     def commit(self) -> None:
         """As sqlite3's with isolation_level=None: ends an explicit transaction, else nothing to do."""
