@@ -351,7 +351,10 @@ def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field
     return out
 
 
+ASKS_HAS = re.compile(r"有无|是否有|有没有")
 NOTE_ROW = re.compile(r"^\s*(备\s*注|注|说明|填报说明|填表说明)\s*[:：]")
+
+
 def _is_note_row(cells: list[Cell]) -> bool:
     texts = [c.text for c in cells if c.text.strip()]
     return len(texts) == 1 and bool(NOTE_ROW.match(texts[0]))
@@ -406,14 +409,65 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 if key in by_key:                        # a result column the form lacks stays absent
                     cell, path = get(key), f"data.{spec.rows_key}[{i}].{key}"
                     answer = answer_mark(_cell_text(cell), negative and key not in conforming)
+                    if answer is None and norm_label(_cell_text(cell)) == "无" and ASKS_HAS.search(item["content"]):
+                        answer = normalize("mark", "×")          # 有无… answered 无: not a blank
                     if answer is not None:               # 是 / 否 words, not √ / × marks
                         item[key] = answer.value
                         ex.cells[path] = cell
                     else:
                         ex.put(path, f.kind, _cell_text(cell), cell, item, key)
+            for f in spec.columns:                       # other columns the return has (存在问题)
+                if f.kind != "mark" and f.key not in ("category", "content") and f.key in by_key:
+                    ex.put(f"data.{spec.rows_key}[{i}].{f.key}", f.kind, _cell_text(get(f.key)), get(f.key),
+                           item, f.key)
             items.append(item)
     ex.data[spec.rows_key] = items
     return ex
+
+
+def _column_score(columns: list[Field], texts: list[str]) -> list[float]:
+    """Each column's best field score over a header cell's readings (the leaf, parent + leaf)."""
+    best = [0.0] * len(columns)
+    for t in texts:
+        best = [max(a, b) for a, b in zip(best, field_scores(columns, t))]
+    return best
+
+
+def header_band(columns: list[Field], grid: Grid, hr: int, mapping: dict[int, Field]) -> tuple[int, dict[int, Field]]:
+    """(last header row, column map) when the header goes on below row `hr` (a header of two or three
+    rows with merged parents: 隐患 over 部位 | 描述): each row below whose new cells mostly name a
+    column, alone or after the text above them, and hold no number, is header too; columns are then mapped by
+    their lowest text, read alone and after its parent."""
+    end = hr
+    while end + 1 < len(grid) and end - hr < 2:
+        above = {id(c) for c in grid[end] if c is not None}
+        row = grid[end + 1]
+        new = [(c, cell) for c, cell in enumerate(row) if cell is not None and id(cell) not in above
+               and cell.text.strip() and (c == 0 or row[c - 1] is not cell)]
+        if not new or _numeric_row([cell for _, cell in new]):
+            break
+        parent = lambda c: _cell_text(grid[end][c]).strip() if c < len(grid[end]) else ""  # noqa: E731
+        named = sum(max(_column_score(columns, [cell.text, parent(c) + cell.text]), default=0) >= MATCH
+                    for c, cell in new)
+        if 2 * named < len(new):
+            break
+        end += 1
+    if end == hr:
+        return hr, mapping
+    pairs = []
+    n_cols = max(len(r) for r in grid[hr:end + 1])
+    for c in range(n_cols):
+        path = [t for t in column_paths(grid[hr:end + 1], end + 1 - hr)[c]] if c < n_cols else []
+        if not path:
+            continue
+        texts = [path[-1]] + (["".join(path[-2:])] if len(path) > 1 else [])
+        pairs += [(s, c, f) for f, s in zip(columns, _column_score(columns, texts)) if s >= MATCH]
+    out: dict[int, Field] = {}
+    used: set[str] = set()
+    for s, c, f in sorted(pairs, key=lambda p: -p[0]):
+        if c not in out and f.key not in used:
+            out[c], used = f, used | {f.key}
+    return end, out
 
 
 def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
@@ -426,6 +480,7 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
         hr, m = find_header_row(spec.read_columns(), grid)
         if hr >= 0:
             mapping = m
+            hr, mapping = header_band(spec.read_columns(), grid, hr, m)
         for row in grid[hr + 1:]:
             cells = distinct(row)
             if _is_note_row(cells) or total_row(spec, cells):
@@ -576,6 +631,9 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+PLAIN_NUMBER = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+
+
 def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
     """Rows of counts under a multi-row merged header; 合计 → totals, each 小计 checked against its
     group's rows; text rows attach to their unit."""
@@ -595,15 +653,18 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
         for k, cell in enumerate(cells):
             for tf, s in zip(spec.text_rows, field_scores(spec.text_rows, cell.text)):
                 if s >= STRONG:
-                    text_hit = (tf, cells[k + 1] if k + 1 < len(cells) else None)
+                    text_hit = (tf, cells[k + 1] if k + 1 < len(cells) else None, cells[:k])
                     break
             if text_hit:
                 break
         if text_hit:
-            tf, vcell = text_hit
+            tf, vcell, before = text_hit
+            # the unit's own row: named before the label (a block at the end), else the row above
+            named = {norm_label(c.text) for c in before if c.text.strip()}
+            i = next((j for j, r in enumerate(rows) if norm_label(str(r.get("unit") or "")) in named),
+                     len(rows) - 1)
             if rows:
-                ex.put(f"data.{spec.rows_key}[{len(rows) - 1}].{tf.key}", tf.kind, _cell_text(vcell),
-                       vcell, rows[-1], tf.key)
+                ex.put(f"data.{spec.rows_key}[{i}].{tf.key}", tf.kind, _cell_text(vcell), vcell, rows[i], tf.key)
             continue
         total = total_row(spec, cells)
         is_total = total is not None
@@ -632,8 +693,9 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 continue
             if f.parts:         # 1.5万元（2次）
                 put_parts(ex, f, raw, cell, prefix, out)
-            else:
-                ex.put(f"{prefix}.{f.key}", f.kind, raw, cell, out, f.key)
+            else:               # a text column among counts (其他) holding a plain number is a count
+                kind = "count" if f.kind == "text" and f.key != "unit" and PLAIN_NUMBER.match(raw) else f.kind
+                ex.put(f"{prefix}.{f.key}", kind, raw, cell, out, f.key)
         if total and total[0] == "subtotal":
             label = total[1] if total[1] not in vocab()["subtotal_labels"] else group_name + total[1]
             subtotals.append((label, out, group_start, len(rows)))

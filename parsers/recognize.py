@@ -11,9 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
-from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, group_scores,
-                             label_score, norm_label, set_path)
+from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, find_header_row,
+                             group_scores, label_score, norm_label, set_path)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.keys import compact as _key
 from schema.marks import NUMBERED_CELL, leading_mark
@@ -22,6 +23,7 @@ from schema.record import Record
 from schema.spec import FormSpec, all_specs
 from schema.validate import apply_rules, low_confidence
 
+HEAD_ROWS = 15        # a list form's column header row is among a table's first rows
 ACCEPT = 0.34         # fingerprint score needed to call a table a known form
 LABEL_FOUND = 0.8     # a field's label is among a table's cell texts at this label score
 TITLE_WEIGHT = 0.45
@@ -367,7 +369,9 @@ def _continues_on_next_page(a: Table, a_last_page: int | None, b: Table, between
     if gb[0][0].strip() and norm_label(gb[0][0]) == norm_label(ga[0][0]):
         return False
     texts = list({t.strip() for row in ga for t in row if t.strip()})
-    score, spec = max(zip(fingerprints(specs, texts), specs), key=lambda p: p[0], default=(0.0, None))
+    cells = a.cell_grid()
+    score, spec = max(((fp * shape_fit(s, cells), s) for fp, s in zip(fingerprints(specs, texts), specs)),
+                      key=lambda p: p[0], default=(0.0, None))
     if spec is not None and score >= 0.12 and spec.shape == "label_grid":
         first = _label_keys(spec, gb[0])
         return bool(first) and not first & _label_keys(spec, texts)
@@ -505,6 +509,14 @@ def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
     return out
 
 
+def shape_fit(spec: FormSpec, grid: Grid) -> float:
+    """1.0, or 0.5 for a list form (row_list, item_marks) whose column header row is missing from the
+    table's first rows or has no row under it: a poor guess, whatever its labels."""
+    if spec.shape not in ("item_marks", "row_list"):
+        return 1.0
+    return 0.5 if find_header_row(spec.read_columns(), grid[:HEAD_ROWS])[0] in (-1, len(grid) - 1) else 1.0
+
+
 GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.I)
 
 
@@ -518,7 +530,9 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
     texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()})
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
+    grid = body_grid(unit)
     for spec, fp in zip(specs, fingerprints(specs, texts)):
+        fp *= shape_fit(spec, grid) if fp >= 0.12 else 1.0
         ts, line = title_score(spec, lines)
         score = fp + TITLE_WEIGHT * ts * (fp >= 0.12)
         if score > best_score:
@@ -593,6 +607,29 @@ def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record, where: dict
             low_confidence(rec, f"header.{key}", para.confidence, spec.min_confidence)
 
 
+# a village named inside a longer text: 北石店镇东沟村委会, 南河村重大事故隐患…调度表, 西河村-调度表.xlsx
+VILLAGE_IN = re.compile(r"(?:^|[镇乡]|街道|办事处|[-_\s（(])([^\s\-_（()）:：镇乡]{1,8}?村)(?=民委员会|委会|委|[-_\s（(）)]|$|重大|专项|调度|进展)")
+
+
+def _village_in(text: str) -> str | None:
+    m = VILLAGE_IN.search(unicodedata.normalize("NFKC", text or "").strip())
+    return m.group(1) if m else None
+
+
+def village_elsewhere(rec: Record, lines: list[str]) -> None:
+    """header.village of a 调度表 that has no 村 label: from the 填报单位, the title line, else the
+    file name (flagged: a name is no statement of the return)."""
+    for text in [str(rec.header.get("reporting_unit") or "")] + lines:
+        v = _village_in(text)
+        if v:
+            rec.header["village"] = v
+            return
+    v = _village_in(Path(str(rec.source.get("path") or "")).stem)
+    if v:
+        rec.header["village"] = v
+        rec.warn("header.village", "village_from_file_name", f"表内未写明村名，村名“{v}”取自文件名，请核对")
+
+
 # --- records -----------------------------------------------------------------------------------
 
 def _get(data: dict, key: str):
@@ -649,12 +686,15 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     if spec.shape in ("label_grid", "item_marks"):
         before = read_body_lines(spec, before, rec, lines)
     read_header(spec, before + [p for u in units for p in u.after], rec, lines)
+    if "village" in spec.header and "village" not in rec.header:
+        village_elsewhere(rec, [p.text for p in units[0].before] + [title])
     apply_rules(rec, spec.rules)
     return rec, provenance([u.table for u in units], ex.cells, lines)
 
 
 # --- provenance --------------------------------------------------------------------------------
 
+TITLE_MAX = 60           # a longer line above an unknown table is text, not its title
 SNAPSHOT_CELLS = 5000     # a larger table is not copied into the provenance (its fields keep their cells)
 
 
@@ -692,6 +732,9 @@ def _unknown(doc: Document, unit: Unit, n: int) -> tuple[Record, dict]:
     table = unit.table
     rec = Record(form_type="unknown", form_title="", source=doc.source(table.part or f"table {n}"),
                  data={"tables": [table.grid()]})
+    title = next((p.text.strip() for p in reversed(unit.before) if p.text.strip()), "")
+    if title and len(title) <= TITLE_MAX:        # the title written above the grid (值班表), kept with it
+        rec.data = {"title": title, **rec.data}
     rec.warn("data.tables", "unrecognized", "未能识别此表格属于哪种报表，已原样保留")
     return rec, provenance([table], {})
 

@@ -34,6 +34,13 @@ def case(fn):
     return fn
 
 
+def widths(ws, cols: list[float]) -> None:
+    """Column widths wide enough for the text (a printed sheet clips what does not fit)."""
+    for i, w in enumerate(cols):
+        ws.column_dimensions[chr(ord("A") + i)].width = w
+    ws.page_setup.orientation = "landscape"
+
+
 def formats(make, targets: list[str], stem: str, base: str):
     """One case per target format of the same return: `make(out, src_path) -> records` writes the
     source (`stem` + its own suffix `base`); the other targets are LibreOffice conversions of it."""
@@ -170,6 +177,7 @@ def _three_row_header(src: Path) -> list[dict]:
     for rng in ("A1:I1", "A2:F2", "G2:I2", "A3:A5", "B3:E3", "F3:I3", "B4:B5", "C4:D4", "E4:E5", "F4:F5", "G4:H4",
                 "I4:I5"):
         ws.merge_cells(rng)
+    widths(ws, [6, 26, 10, 28, 10, 24, 9, 12, 10])
     wb.save(src)
     return [{"form_type": "hazard_register", "header": {"reporting_unit": "城区安委办", "fill_date": "2023-04-14"},
              "data": {"rows": [{"seq": i, "enterprise": h[0], "location": h[1], "description": h[2], "level": h[4],
@@ -343,7 +351,7 @@ def _checklist_workbook(src: Path) -> list[dict]:
         ws.merge_cells("C2:D2")
         records.append({"form_type": "checklist", "header": {},
                         "data": {"enterprise": "晋城市城区瑞祥食品有限公司", "check_date": "2023-04-13",
-                                 "items": [{"no": i, "content": t, "result": m, "problem": p or None}
+                                 "items": [{"no": i, "category": None, "content": t, "result": m, "problem": p or None}
                                            for i, (_, t, _, m, p) in enumerate(items, 1)]}})
     wb.save(src)
     return records
@@ -367,11 +375,12 @@ def _checklist_free_text(src: Path) -> list[dict]:
                + [["整改要求：以上问题于2023年4月30日前整改完毕。", None, None, None]])
     for rng in ("A1:D1", "A2:D2", "A3:B3", "C3:D3", "A9:D9"):
         ws.merge_cells(rng)
+    widths(ws, [6, 36, 12, 26])
     wb.save(src)
     return [{"form_type": "checklist", "header": {},
              "data": {"enterprise": "晋城市城区众和物流有限公司", "check_date": "2023-04-15",
                       "inspectors": ["赵刚", "钱峰"],
-                      "items": [{"no": i, "content": t, "result": m, "problem": p or None}
+                      "items": [{"no": i, "category": None, "content": t, "result": m, "problem": p or None}
                                 for i, (t, _, m, p) in enumerate(items, 1)]}}]
 
 
@@ -442,7 +451,7 @@ def _stats_under_each_unit(src: Path) -> list[dict]:
     wb.save(src)
     return [{"form_type": "inspection_stats", "header": {"reporting_unit": "城区安委办", "period": "2023-04"},
              "data": {"rows": [_stats_row(*u) for u in STATS_UNITS],
-                      "totals": dict(zip(STATS_KEYS[:-1], totals[:-1]))}}]
+                      "totals": dict(zip(STATS_KEYS, totals))}}]
 
 
 formats(_stats_under_each_unit, ["xlsx", "xls", "pdf"], "督导情况统计表-文字行", ".xlsx")
@@ -468,7 +477,7 @@ def _stats_docx(src: Path) -> list[dict]:
              "data": {"rows": [_stats_row(*u) for u in units]}}]
 
 
-formats(_stats_docx, ["docx", "doc"], "督导情况统计表-文字行-word", ".docx")
+formats(_stats_docx, ["docx"], "督导情况统计表-文字行-word", ".docx")
 
 
 def _stats_block_at_end(src: Path) -> list[dict]:
@@ -496,7 +505,7 @@ def _stats_block_at_end(src: Path) -> list[dict]:
     wb.save(src)
     return [{"form_type": "inspection_stats", "header": {"reporting_unit": "城区安委办", "period": "2023-04"},
              "data": {"rows": [_stats_row(*u) for u in STATS_UNITS],
-                      "totals": dict(zip(STATS_KEYS[:-1], totals[:-1]))}}]
+                      "totals": dict(zip(STATS_KEYS, totals))}}]
 
 
 formats(_stats_block_at_end, ["xlsx", "xls"], "督导情况统计表-文字块在末尾", ".xlsx")
@@ -616,6 +625,7 @@ def _self_check_you_wu(src: Path) -> list[dict]:
     sheet_rows(ws, [["企业安全自查表", None, None], ["企业名称", "晋城市城区鼎盛五金厂", None],
                     ["序号", "自查内容", "自查结果"]] + [[i, t, a] for i, (t, a, _) in enumerate(items, 1)],
                merge_blank_right=True)
+    widths(ws, [8, 40, 12])
     wb.save(src)
     return [{"form_type": "self_check", "header": {},
              "data": {"enterprise": {"name": "晋城市城区鼎盛五金厂"},
@@ -623,7 +633,7 @@ def _self_check_you_wu(src: Path) -> list[dict]:
                                 for i, (t, _, m) in enumerate(items, 1)]}}]
 
 
-formats(_self_check_you_wu, ["xlsx", "xls"], "自查表-有无", ".xlsx")
+formats(_self_check_you_wu, ["xlsx", "xls", "pdf"], "自查表-有无", ".xlsx")
 
 
 @case
