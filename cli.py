@@ -39,7 +39,11 @@ def cmd_notice(a):
 
 def cmd_format(a):
     from services.gongwen import format_document
-    res = format_document(Path(a.input), Path(a.output), pdf=a.pdf, profile=a.profile)
+    from generators.gongwen.reformat import load_options
+    options = load_options(Path(a.options) if a.options else None)
+    if a.organ:
+        options["organs"] = [a.organ]
+    res = format_document(Path(a.input), Path(a.output), pdf=a.pdf, profile=a.profile, options=options)
     print(f"已排版：{res.out}")
 
 
@@ -525,6 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--pdf", action="store_true")
     s.add_argument("--profile", default="gbt9704")
+    s.add_argument("--organ", help="发文机关（草稿中找不到时）")
+    s.add_argument("--options", help="排版选项 YAML：organs、doc_number、signers、recipients、cc、printer、print_date、note")
     s.set_defaults(func=cmd_format)
 
     s = sub.add_parser("check", help="按 GB/T 9704-2012 检查任意 .docx 公文")

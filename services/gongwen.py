@@ -59,10 +59,12 @@ def notices(drafts: list[Path], out_dir: Path, pdf: bool = False, profile: str =
     return written
 
 
-def format_document(source: Path, out: Path, pdf: bool = False, profile: str = "gbt9704") -> Written:
-    """An unformatted Word draft (.docx/.doc/.wps) re-laid out as a 公文."""
+def format_document(source: Path, out: Path, pdf: bool = False, profile: str = "gbt9704",
+                    options: dict | None = None) -> Written:
+    """An unformatted Word draft (.docx/.doc/.wps) re-laid out as a 公文; `options` gives what it does not say
+    (generators.gongwen.reformat.OPTIONS)."""
     with _office:
-        out = reformat.format_document(Path(source), Path(out), pdf=pdf, profile=profile)
+        out = reformat.format_document(Path(source), Path(out), pdf=pdf, profile=profile, options=options)
     return Written(out, _pdf(out, pdf))
 
 

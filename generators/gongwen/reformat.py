@@ -174,6 +174,8 @@ def apply_options(gw: Gongwen, path: Path, options: dict) -> Gongwen:
     missing = [OPTIONS["organs"]] if not gw.organs else []
     if not gw.title:
         missing.insert(0, "公文标题")
+    if not gw.print_date and not gw.date:
+        missing.append(OPTIONS["print_date"])       # no 成文日期 to print the 版记 with
     if missing:
         raise InputError(f"{path}：未识别出{'、'.join(missing)}。请用排版选项给出（--organ “××局”，或 --options 选项.yaml，"
                          f"键：{'、'.join(f'{k}（{v}）' for k, v in OPTIONS.items())}）", code="need_options")
