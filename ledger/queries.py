@@ -234,3 +234,19 @@ def hazard_order(con: sqlite3.Connection, hazard_id: int) -> dict | None:
     found = _dicts(con.execute("SELECT o.* FROM orders o JOIN order_items oi ON oi.order_id = o.id"
                                " WHERE oi.hazard_id = ? ORDER BY o.status = 'void', o.id DESC LIMIT 1", (hazard_id,)))
     return found[0] if found else None
+
+
+def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, tuple] = ("1 = 1", ()),
+                  record_scope: tuple[str, tuple] = ("1 = 1", ())) -> dict[str, int]:
+    """The home page's counts, in one pass over hazards: active ones not 销号 (unclosed) and open ones past
+    their deadline (overdue); the flagged fields waiting (records' warning counts) and suspect resubmissions.
+    The scopes: (condition, params) on hazards h and records r."""
+    (h_cond, h_args), (r_cond, r_args) = hazard_scope, record_scope
+    unclosed, overdue = con.execute(
+        "SELECT COALESCE(SUM(h.status != 'closed'), 0), COALESCE(SUM(h.status = 'open' AND h.deadline IS NOT NULL"
+        f" AND h.deadline != '' AND h.deadline < ?), 0) FROM hazards h WHERE h.active = 1 AND {h_cond}",
+        (today, *h_args)).fetchone()
+    flagged = con.execute("SELECT COALESCE(SUM(r.warnings), 0) FROM records r"
+                          f" WHERE r.superseded_by IS NULL AND r.warnings > 0 AND {r_cond}", r_args).fetchone()[0]
+    suspect = con.execute(f"SELECT COUNT(*) FROM records r WHERE r.review = 'suspect' AND {r_cond}", r_args).fetchone()[0]
+    return {"unclosed": unclosed, "overdue": overdue, "flagged": flagged, "suspects": suspect}

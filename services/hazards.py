@@ -304,3 +304,10 @@ def supervised(ledger: Ledger) -> HazardList:
 def hazard_history(ledger: Ledger, hazard_id: int) -> HazardHistory:
     """Every event of a hazard, oldest first (time, actor, action, status change, note)."""
     return HazardHistory(hazard_id, lifecycle.history(ledger.con, hazard_id))
+
+
+def ledger_counts(ledger: Ledger, today: str | None = None, scope: Principal | None = None) -> dict[str, int]:
+    """How many hazards `scope` may see are not yet 销号 (unclosed) and overdue, how many flagged fields wait
+    for 核对 (flagged) and suspect resubmissions for a decision (suspects): counted in SQL, nothing listed."""
+    return queries.ledger_counts(ledger.con, _today(today), scope_where(scope, *HAZARD_SCOPE),
+                                 scope_where(scope, "r.reporting_unit"))

@@ -1,33 +1,32 @@
-"""工作台首页: the ledger at a glance, recent jobs, and the way in to uploading returns."""
+"""工作台首页: the ledger at a glance (counted in SQL by services.hazards.ledger_counts, nothing listed), the
+latest batches of returns, and the way in to uploading returns. Counts and batches are the user's scope's."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from services import hazards, jobs, review
-from web.pages import ledger, render
+from services import hazards, jobs
+from services.accounts import Principal
+from web import datefmt
+from web.auth import require
+from web.pages import env, ledger, render
 
 router = APIRouter()
+datefmt.install(env)
+RECENT_BATCHES = 5
 
 
 @router.get("/")
-def home(request: Request):
+def home(request: Request, me: Principal = require()):
     with ledger(request) as handle:
-        tiles = counts(handle)
-        recent = jobs.list_jobs(handle, limit=10)
+        tiles = counts(handle, me)
+        recent = jobs.list_jobs(handle, limit=RECENT_BATCHES, scope=me)
     return render(request, "home.html", tiles=tiles, jobs=recent)
 
 
-def counts(handle) -> list[dict]:
-    """The ledger's counts that a service offers (a tile appears once its service exists)."""
-    tiles = [{"label": "未销号隐患", "count": len(hazards.list_hazards(handle).hazards), "href": "/ledger"},
-             {"label": "待确认重报", "count": len(review.suspects(handle).records), "href": "/review"}]
-    if hasattr(review, "flagged_fields"):          # being written (ledger/corrections.py)
-        tiles.append({"label": "待核对字段", "count": _size(review.flagged_fields(handle)), "href": "/review"})
-    return tiles
-
-
-def _size(result) -> int:
-    """How many items a service returned: a list, or a result object holding one list."""
-    if hasattr(result, "__len__"):
-        return len(result)
-    return len(next(v for v in vars(result).values() if isinstance(v, list)))
+def counts(handle, me: Principal | None = None) -> list[dict]:
+    """The tiles: hazards not yet 销号, overdue ones, flagged fields and suspect resubmissions waiting."""
+    n = hazards.ledger_counts(handle, scope=me)
+    return [{"label": "未销号隐患", "count": n["unclosed"], "href": "/ledger"},
+            {"label": "逾期未整改", "count": n["overdue"], "href": "/ledger?overdue=1"},
+            {"label": "待核对字段", "count": n["flagged"], "href": "/review"},
+            {"label": "待确认重报", "count": n["suspects"], "href": "/review"}]
