@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-for b in bench_notice bench_parse bench_pdf bench_orders bench_summary bench_records_xlsx; do
+for b in bench_notice bench_parse bench_pdf bench_orders bench_summary bench_records_xlsx bench_web; do
   echo "== $b =="
   "$PY" "bench/$b.py"
   echo
