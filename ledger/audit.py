@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "draft_saved": "保存公文草稿",
     "draft_deleted": "删除公文草稿",
     "orders_issued": "出具指令书",
+    "settings_changed": "修改执法机关设置",
 }
 
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "before_json", "after_json", "ip")

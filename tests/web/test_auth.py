@@ -72,7 +72,7 @@ def test_login_and_logout(client, admin, login):
     home = client.get("/")
     assert home.status_code == 200 and "工作台首页" in home.text
     assert f"{admin[0]}（管理员）" in home.text and "多单位部署" in home.text
-    assert nav(home.text) == ALL + ["账户", "名册", "审计日志"]
+    assert nav(home.text) == ALL + ["账户", "名册", "机关设置", "审计日志"]
     logged_in = client.cookies.get(SESSION_COOKIE)
 
     out = client.post("/logout", data={"csrf_token": token(client)}, follow_redirects=False)
@@ -265,7 +265,7 @@ def test_admin_adds_a_clerk_who_then_sees_the_reduced_menu(admin, live_server, b
     assert "/login" in browser.current_url
     visit(None, "login")
     log_in(*admin)
-    assert bar() == ALL + ["账户", "名册", "审计日志"]
+    assert bar() == ALL + ["账户", "名册", "机关设置", "审计日志"]
     browser.find_element(By.LINK_TEXT, "账户").click()
     wait.until(ec.presence_of_element_located((By.ID, "new-name"))).send_keys(CLERK[0])
     Select(browser.find_element(By.ID, "new-role")).select_by_visible_text("填报单位")

@@ -43,7 +43,8 @@ ROLE_NAV = {
     "enterprise": {"ledger", "orders"},
 }
 # administrators' pages, after NAV
-ADMIN_NAV = [("admin", "账户", "/admin/users"), ("roster", "名册", "/admin/roster"), ("admin", "审计日志", "/admin/audit")]
+ADMIN_NAV = [("admin", "账户", "/admin/users"), ("roster", "名册", "/admin/roster"),
+             ("settings", "机关设置", "/admin/settings"), ("admin", "审计日志", "/admin/audit")]
 
 
 def modules() -> list[str]:
