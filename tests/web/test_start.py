@@ -94,3 +94,18 @@ def test_home_page_tiles_and_batches(client, filled):
     for label, key in (("未销号隐患", "unclosed"), ("逾期未整改", "overdue"), ("待核对字段", "flagged")):
         assert f'<span class="count">{n[key]}</span><span class="label">{label}</span>' in page.text
     assert "还没有上传过回执" in page.text
+
+
+def test_every_page_on_the_samples_ledger_in_chromium(live_server, filled, browser, visit):
+    """Each page of the top bar and the home page, as a user first sees them: its heading, no raw template
+    markup, no page wider than the window, no script errors; the screenshots are kept in out/screens/."""
+    from selenium.webdriver.common.by import By
+    base, _ = live_server
+    for label, href in [("工作台首页", "/"), *((label, href) for _, label, href in NAV)]:
+        visit(base + href, href.strip("/") or "home")
+        assert browser.find_element(By.TAG_NAME, "h1").text.startswith(label), href
+        source = browser.page_source
+        assert "{{" not in source and "{%" not in source and "Internal Server Error" not in source, href
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), href
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, (href, errors)
