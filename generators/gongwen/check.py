@@ -680,10 +680,11 @@ def find_parts(view: DocxView) -> Parts:
             main = main[:i]
             break
     else:
-        # drop the 署名 lines just above the date (undated: set flush right, as a 纪要's may be)
+        # drop the 署名 lines just above the date (undated: set flush right, as a 纪要's may be); a line set
+        # as body text (left, indented 2 characters) stays body
         while main and len(main[-1].text.strip()) <= 30 and not re.search(r"[。；，！？]$", main[-1].text.strip()) \
-                and not mark_level(main[-1].text) and (date_i is not None or main[-1].align == "right"
-                                                       or _indent_chars(main[-1], 16.0) >= 8):
+                and not mark_level(main[-1].text) and not (main[-1].align == "left" and abs(_indent_chars(main[-1], 16.0) - 2) < 0.3) \
+                and (date_i is not None or main[-1].align == "right" or _indent_chars(main[-1], 16.0) >= 8):
             main = main[:-1]
     parts.attendees = [p for p in main if ATTENDEES_RE.match(p.text.strip())] if parts.kind == "jiyao" else []
     main = [p for p in main if p not in parts.attendees]

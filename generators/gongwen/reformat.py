@@ -174,12 +174,13 @@ def apply_options(gw: Gongwen, path: Path, options: dict) -> Gongwen:
     missing = [OPTIONS["organs"]] if not gw.organs else []
     if not gw.title:
         missing.insert(0, "公文标题")
-    if not gw.print_date and not gw.date:
-        missing.append(OPTIONS["print_date"])       # no 成文日期 to print the 版记 with
+    jiyao = gw.organ_mark.endswith("纪要")
+    if not gw.print_date and not gw.date and not (jiyao and not gw.printer and not gw.cc):
+        missing.append(OPTIONS["print_date"])       # no 成文日期 to print the 版记 with (a 纪要 may go without one)
     if missing:
         raise InputError(f"{path}：未识别出{'、'.join(missing)}。请用排版选项给出（--organ “××局”，或 --options 选项.yaml，"
                          f"键：{'、'.join(f'{k}（{v}）' for k, v in OPTIONS.items())}）", code="need_options")
-    if not gw.printer:
+    if not gw.printer and (gw.print_date or gw.date):
         gw.printer = gw.organs[0]
     return gw
 
@@ -194,11 +195,17 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
     gw = Gongwen(organs=[])
     i = 0
     # 版头: "××文件" and the 发文字号, in either order
-    while i < len(blocks) and i < 3:
+    while i < len(blocks) and i < 6:
         t = _text(blocks[i])
-        if t.endswith(MARK_SUFFIXES) and len(t) <= 40 and not gw.organs:
+        if re.fullmatch(r"\d{6}", t) and not gw.copy_no:          # 份号, 密级, 紧急程度 above the 标志
+            gw.copy_no = t
+        elif re.match(r"^(绝密|机密|秘密)", t) and len(t) <= 12 and not gw.secret:
+            gw.secret = t
+        elif re.fullmatch(r"特急|加急|特提|平急", t) and not gw.urgency:
+            gw.urgency = t
+        elif t.endswith(MARK_SUFFIXES) and len(t) <= 40 and not gw.organs:
             gw.organs = [o for o in re.split(rf"[{STRIP}]+", t[:-2]) if o]
-        elif i == 0 and len(t) <= 40 and isinstance(blocks[0], Para) and markish(blocks[0]):
+        elif not gw.organs and len(t) <= 40 and isinstance(blocks[i], Para) and markish(blocks[i]):
             # a 标志 without 文件 (信函, name alone) or a 纪要 标志: kept as written
             if t.endswith(("命令", "令")):
                 raise InputError(f"{path}：这是命令（令）格式的公文，一键排版只排文件格式，请手工调整", code="unsupported_kind")

@@ -742,6 +742,131 @@ def pianyi_heading_bold(out):
     return d.save(out)
 
 
+# --- a second look: written after the first fixes, labelled and measured before any further fix ----------
+
+@doc
+def h_head_notes(out):
+    """份号, 密级 and 紧急程度 above the 标志 (3号黑体 / 仿宋, flush left)."""
+    d = Doc()
+    d.p("000123", FS, 16, None, False)
+    d.p("机密★1年", HEI, 16, None, False)
+    d.p("特急", HEI, 16, None, False)
+    d.wenjian()
+    return d.save(out)
+
+
+@doc
+def h_word_heading_styles(out):
+    """Headings typed with Word's Heading 1 / Heading 2 styles changed to 黑体 / 楷体 16 pt (no direct fonts)."""
+    d = Doc()
+    for sid, font in (("Heading 1", HEI), ("Heading 2", KAI)):
+        st = d.d.styles[sid]
+        st.font.size, st.font.bold, st.font.color.rgb = Pt(16), False, RGBColor(0, 0, 0)
+        st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    d.mark(); d.docnum(); d.title(); d.recipients()
+    for t in BODY:
+        style = "Heading1" if t.startswith(("一、", "二、")) else None
+        d.p(t, None if style else FS, style=style) if style else d.p(runs=line_runs(t))
+    d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def h_chinese_date(out):
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body(); d.signature(date="二〇二三年四月三日"); d.banji()
+    return d.save(out)
+
+
+@doc
+def h_two_digit_year(out):
+    d = Doc()
+    d.mark(); d.docnum("晋市应急〔23〕5号"); d.title(); d.recipients(); d.body(); d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def h_red_words(out):
+    """A deadline typed in red inside the body."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body(BODY[:-1])
+    d.p(runs=[("各县（市、区）应急管理局要于", FS)]).add_run("2023年4月30日前").font.color.rgb = RGBColor(0xFF, 0, 0)
+    d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def h_title_left_colon(out):
+    """Title left flush, 主送 ending in a half-width colon."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(align=AL.LEFT); d.recipients("各县（市、区）应急管理局:"); d.body(); d.signature()
+    d.banji()
+    return d.save(out)
+
+
+@doc
+def h_cc_below_print(out):
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body(); d.signature()
+    pr = d.border(d.p("晋城市应急管理局办公室\t2023年4月3日印发", FS, 14, None, False), "top", sz=12)
+    d.border(d.border(d.p("抄送：市安委会办公室。", FS, 14, None, False), "top", sz=4), "bottom", sz=12)
+    return d.save(out)
+
+
+@doc
+def h_margin_in_tolerance(out):
+    """Margins 0.5 mm off (within the ±1 mm the standard allows)."""
+    d = Doc()
+    sec = d.d.sections[0]
+    sec.top_margin, sec.left_margin = Mm(37.5), Mm(27.5)
+    d.wenjian()
+    return d.save(out)
+
+
+@doc
+def h_company_to_bureau(out):
+    """A company's 报告 to the bureau: no 版头 but a 主送, body in 宋体 (a 公文-like document with real faults)."""
+    d = Doc()
+    d.title("山西某某化工有限公司关于隐患整改情况的报告")
+    d.recipients("晋城市应急管理局：")
+    d.body(BODY[1:], font=SONG)
+    d.signature("山西某某化工有限公司", "2023年4月10日")
+    return d.save(out)
+
+
+@doc
+def h_caption_table(out):
+    """A body table with a centred 黑体 caption 表1 above it."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body()
+    d.p("表1　检查企业分布", HEI, 16, AL.CENTER, False)
+    d.table((("县区", "企业数"), ("城区", "12")))
+    d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def h_contact_note(out):
+    """附注 as a 联系人 line after the date."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body(); d.signature()
+    d.p("（联系人：张某某，电话：0356-1234567）")
+    d.banji()
+    return d.save(out)
+
+
+@doc
+def h_jiyao_body_songti(out):
+    """A 纪要 (red 标志, 期号) whose body is in 宋体: body.font is true."""
+    d = Doc()
+    d.mark("晋城市安全生产委员会会议纪要")
+    d.border(d.p("第4期", FS, 16, AL.CENTER, False), "bottom", "FF0000", 12)
+    d.title("关于加强汛期安全防范工作的会议纪要")
+    d.body(BODY[1:], font=SONG)
+    d.p(runs=[("出席：", HEI), ("张某某、李某某", FS)], indent=False)
+    return d.save(out)
+
+
 def build_all(out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -72,8 +72,10 @@ def kept_in_order(src: Path, out: Path) -> list[str]:
     """The source lines not found, in order, in the formatted text (empty: all text kept)."""
     import re
     stream = "".join(text_lines(out))
-    pos, lost = 0, []
-    for line in text_lines(src):
+    pos = 0
+    lines = text_lines(src)
+    lost = [x for x in lines if x.startswith("抄送：") and x not in stream]    # the 版记 may be put in order
+    for line in (x for x in lines if not x.startswith("抄送：")):
         line = re.sub(r"^(附件：)?\d+[.．]", r"\1", line).replace("附件：", "")   # 附件说明 numbering re-typeset
         found = stream.find(line, pos)
         if found < 0:
