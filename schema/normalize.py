@@ -230,7 +230,7 @@ def _lookup(raw: Any, table: dict[Any, frozenset], what: str) -> Normalized:
     """Map a cell to one of `table`'s keys (the value stored); unknown → warning."""
     if raw is None:
         return Normalized(None)
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    if isinstance(raw, (int, float)):   # 1.0 → "1"; an Excel TRUE / FALSE cell → 是 / 否
         raw = _as_text(raw)
     s = _key(_narrow(str(raw)))
     if _is_blank(s) or all(c in vocab()["unchecked"] for c in s):

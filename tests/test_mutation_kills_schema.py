@@ -1,0 +1,123 @@
+"""Behaviour of schema/ that mutation testing (bench/mutation.sh) found unpinned: each test is a real
+input with the value a filler or an inspector expects, not the code's own output read back."""
+import pytest
+
+from schema.credit_code import check_char
+from schema.normalize import asked_negatively, is_ditto, normalize
+
+
+# --- phone numbers -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,want", [
+    ("8613513583104", "13513583104"),                        # country code without the +
+    ("0356—2286336", "0356-2286336"),                        # an em dash as the hyphen
+    ("2286336、13513583104", "2286336、13513583104"),        # a local number beside a mobile
+    ("、13513583104", "13513583104"),                        # a stray separator first
+    ("办公室0356-2286336、手机13513583104", "0356-2286336、13513583104"),
+    ("手机13513583104、办公室0356-2286336", "13513583104、0356-2286336"),
+])
+def test_phone_forms_fillers_write(raw, want):
+    r = normalize("phone", raw)
+    assert r.value == want and r.warning is None
+
+
+@pytest.mark.parametrize("raw", ["010-123456789", "0356-2286336转801", "、、"])
+def test_phone_that_is_not_one_is_kept_with_warning(raw):
+    assert normalize("phone", raw).warning == ("invalid", f"电话号码无法识别：{raw}")
+
+
+# --- people and names ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,want", [
+    (("张三", "无"), {"name": "张三", "mobile": None}),           # 无 in the phone cell
+    (("", "13512345678"), {"name": None, "mobile": "13512345678"}),
+    (("张三；\n李四", "13512345678"), {"name": "张三；李四", "mobile": "13512345678"}),
+    ("13512345678", {"name": None, "mobile": "13512345678"}),
+    ("王五、李六 13512345678", {"name": "王五李六", "mobile": "13512345678"}),
+    ("Tom, Lee 13512345678", {"name": "Tom Lee", "mobile": "13512345678"}),
+])
+def test_person_cells(raw, want):
+    r = normalize("person", raw)
+    assert r.value == want and r.warning is None
+
+
+def test_person_pair_with_bad_number_warns():
+    r = normalize("person", ("王五", "1351234"))
+    assert r.value == {"name": "王五", "mobile": "1351234"}
+    assert r.warning == ("invalid", "电话号码无法识别：1351234")
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("张三等", ["张三"]), ("张三、李四、王五等", ["张三", "李四", "王五"]),
+    ("王等", ["王等"]),                                      # a two-character name keeps its 等
+    ("、、", None),
+])
+def test_names_with_etc(raw, want):
+    assert normalize("names", raw).value == want
+
+
+# --- checklist helpers ---------------------------------------------------------------------------
+
+def test_ditto_marks():
+    assert is_ditto("同上") and is_ditto(" 〃 ") and is_ditto("同前")
+    assert not is_ditto("张三") and not is_ditto(None) and not is_ditto(3) and not is_ditto("")
+
+
+@pytest.mark.parametrize("item,negative", [
+    ("安全出口锁闭", True),                                   # no 是否: the whole item is read
+    ("是否存在堵塞，是否及时清理", True),                      # read from the first 是否 on
+    ("是否及时清理", False),
+])
+def test_asked_negatively(item, negative):
+    assert asked_negatively(item) is negative
+
+
+# --- credit code ---------------------------------------------------------------------------------
+
+def test_credit_code_errors_say_what_is_wrong():
+    with pytest.raises(ValueError, match="17"):
+        check_char("91350100M000100")
+    with pytest.raises(ValueError, match="'O'"):
+        check_char("91350100M000100O4")
+
+
+def test_item_negated_with_bei_is_not_negative():
+    assert asked_negatively("消防通道是否不被占用") is False       # 不被占用: 占用 negated
+    assert asked_negatively("消防通道是否被占用") is True
+
+
+# --- counts, amounts, marks ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,raw", [("count", True), ("count", "-3"), ("money_wan", True)])
+def test_booleans_and_negative_counts_are_not_numbers(kind, raw):
+    assert normalize(kind, raw).warning[0] == "invalid"
+
+
+@pytest.mark.parametrize("raw,want", [(1.23456789, 1.234568), ("RMB 1.5万", 1.5), ("人民币3000元", 0.3)])
+def test_money(raw, want):
+    r = normalize("money_wan", raw)
+    assert r.value == want and r.warning is None
+
+
+@pytest.mark.parametrize("kind,raw,want", [
+    ("yes_no", "是☑ 否", True),             # glyph after its word, the last word without one
+    ("yes_no", "有（已整改）", True),        # a remark in brackets
+    ("yes_no", "□", None), ("mark", "☐ ☐", None),   # only empty boxes: not answered
+    ("mark", "X", "no"), ("mark", 0.0, "rectifying"),   # Excel gives numbers as floats
+])
+def test_marks_and_boxes(kind, raw, want):
+    r = normalize(kind, raw)
+    assert r.value == want and r.warning is None
+
+
+def test_two_ticked_options_are_not_an_answer():
+    assert normalize("yes_no", "☑是 ☑否").warning == ("invalid", "是否无法识别：☑是 ☑否")
+
+
+@pytest.mark.parametrize("kind,raw,want", [
+    ("yes_no", True, True), ("yes_no", False, False), ("mark", True, "yes"), ("mark", False, "no"),
+])
+def test_excel_boolean_cells(kind, raw, want):
+    """openpyxl reads a TRUE / FALSE cell as a bool: it answers the question (it used to be 是无法识别)."""
+    r = normalize(kind, raw)
+    assert r.value == want and r.warning is None
