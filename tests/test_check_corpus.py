@@ -70,3 +70,42 @@ def test_word_fallbacks_font_lists_and_layout_tables(corpus):
     assert {r.font for p in parts.body for r in p.runs if r.text.strip()} <= {"仿宋_GB2312", "黑体", "楷体_GB2312"}
     parts = find_parts(DocxView(DOCS["wenjian_body_in_table"](corpus / "table.docx")))
     assert len(parts.body) == 6 and all(p.table == 1 for p in parts.body)
+
+
+# --- rendered layout (`check --render`) on pages measured as pdfplumber gives them ------------------
+
+def _page(lines: list[tuple[float, str]], foot: tuple[float, str] | None = None, size: float = 16):
+    """A portrait A4 page with 3号 lines at the given tops (pt) and an optional footer text at x0."""
+    from types import SimpleNamespace
+    chars = [{"text": ch, "size": size, "top": top, "bottom": top + size, "x0": 80 + 16 * k, "x1": 96 + 16 * k}
+             for top, text in lines for k, ch in enumerate(text)]
+    if foot:
+        x, text = foot
+        chars += [{"text": ch, "size": 14, "top": 760, "bottom": 774, "x0": x + 8 * k, "x1": x + 8 * (k + 1)}
+                  for k, ch in enumerate(text)]
+    return SimpleNamespace(chars=chars, rects=[], lines=[], width=595.3, height=841.9, extract_text=lambda: "x")
+
+
+def test_a_page_is_full_only_from_the_top_of_the_type_area():
+    from generators.gongwen.layout_check import is_full_body_page
+    from generators.gongwen.profile import load_profile
+    prof = load_profile("gbt9704")
+    top = prof.page.margin_top_mm * 72 / 25.4
+    pitch = prof.grid.line_pitch_pt
+    full = _page([(top + 2 + k * pitch, "正文") for k in range(22)])
+    lower_half = _page([(top + 2 + k * pitch, "正文") for k in range(6, 22)])      # 16 lines ending at the bottom
+    assert is_full_body_page(full, prof) and not is_full_body_page(lower_half, prof)
+
+
+def test_a_centred_page_number_is_reported_as_centred():
+    from generators.gongwen.layout_check import check_page_numbers
+    from generators.gongwen.profile import load_profile
+    from types import SimpleNamespace
+    prof = load_profile("gbt9704")
+    mm = 72 / 25.4
+    middle = (prof.page.margin_left_mm + prof.type_width_mm / 2) * mm
+    text = "—1—"
+    page = _page([(200, "正文")], (middle - 4 * len(text), text))
+    problems = check_page_numbers(SimpleNamespace(pages=[page]), prof)
+    side = [p for p in problems if p.rule == "layout.page_number_side"]
+    assert len(side) == 1 and "实在中间" in side[0].message

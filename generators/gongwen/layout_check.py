@@ -120,7 +120,8 @@ def grid_lines(page, prof: Profile) -> int:
 
 
 def is_full_body_page(page, prof: Profile) -> bool:
-    """Only 3号 text in the 版心, no table or rule, and the text reaches the bottom of the 版心."""
+    """Only 3号 text in the 版心, no table or rule, and the text runs from the first line of the 版心 to its
+    bottom (a last page whose text starts lower down is not full)."""
     x0, top, x1, bottom = _area(page, prof)
     inside = [c for c in page.chars if top - 2 < c["top"] < bottom and c["text"].strip()]
     if not inside or any(not BODY_SIZE[0] < c["size"] < BODY_SIZE[1] for c in inside):
@@ -128,7 +129,7 @@ def is_full_body_page(page, prof: Profile) -> bool:
     if any(top < r["top"] < bottom for r in page.rects + page.lines):
         return False
     pitch = prof.grid.line_pitch_pt
-    return max(c["bottom"] for c in inside) > bottom - 1.5 * pitch
+    return min(c["top"] for c in inside) < top + pitch and max(c["bottom"] for c in inside) > bottom - 1.5 * pitch
 
 
 def char_pitch(pages) -> float | None:
@@ -235,10 +236,11 @@ def check_page_numbers(doc, prof: Profile) -> list[Problem]:
             out.append(_problem("layout.page_number_pos", where, got=below / MM, want=pn.below_type_area_mm))
         if pn.odd_even:
             a0, _, a1, _ = _area(pg, prof)
-            right = (x0 + x1) / 2 > pg.width / 2
-            if right != (i % 2 == 1):
-                out.append(_problem("layout.page_number_side", where, want="右侧" if i % 2 else "左侧",
-                                    got="右侧" if right else "左侧"))
+            centre = (x0 + x1) / 2 - (a0 + a1) / 2         # from the middle of the 版心
+            right = centre > 0
+            if abs(centre) < one_char or right != (i % 2 == 1):
+                got = "中间" if abs(centre) < one_char else "右侧" if right else "左侧"
+                out.append(_problem("layout.page_number_side", where, want="右侧" if i % 2 else "左侧", got=got))
             else:
                 inset = (a1 - x1) if right else (x0 - a0)
                 if abs(inset - pn.indent_chars * one_char) > _tol("page_number_mm") * MM:
