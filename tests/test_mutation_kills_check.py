@@ -1,0 +1,50 @@
+"""The 公文 checker's text rules on plain strings: what mutation testing (bench/mutation.sh) found that the
+whole-document tests of test_check.py do not pin. Expected values are GB/T 9704's, written out by hand."""
+import pytest
+
+from generators.gongwen.check import check_doc_number, fix_doc_number, fix_numeric_date
+
+
+@pytest.mark.parametrize("text,rules", [
+    ("城发改字〔2023〕15号", []),
+    ("城发改字[2023]15号", ["docnum.bracket"]),
+    ("城发改字〔2023]15号", ["docnum.bracket"]),             # only the closing bracket wrong
+    ("城发改字[2023〕15号", ["docnum.bracket"]),             # only the opening one
+    ("城发改字〔23〕15号", ["docnum.year"]),
+    ("城发改字〔2023〕第15号", ["docnum.di"]),
+    ("城发改字〔2023〕015号", ["docnum.zero"]),
+    ("城发改字〔2023〕105号", []),                           # a 0 inside the number is fine
+    ("城发改字〔2023〕15", ["docnum.hao"]),
+    ("晋市安委发[24]第06", ["docnum.bracket", "docnum.year", "docnum.di", "docnum.zero", "docnum.hao"]),
+    ("关于开展安全生产检查的通知", []),
+])
+def test_doc_number_rules(text, rules):
+    problems = check_doc_number(text, "第2段")
+    assert [p.rule for p in problems] == rules
+    assert all(p.where == "第2段" and f"“{text}”" in p.message for p in problems)
+
+
+def test_doc_number_messages():
+    (p,) = check_doc_number("城发改字〔2023〕第15号", "第1段")
+    assert p.message == "发文字号“城发改字〔2023〕第15号”序号前不加“第”"
+
+
+@pytest.mark.parametrize("text,fixed", [
+    ("城发改字〔23〕5号", "城发改字〔2023〕5号"),
+    ("  城发改字（2023）007 号  ", "城发改字〔2023〕7号"),
+    ("晋市安委发【2024】第10号", "晋市安委发〔2024〕10号"),
+    ("关于开展检查的通知", "关于开展检查的通知"),              # not a 字号: unchanged
+])
+def test_fix_doc_number(text, fixed):
+    assert fix_doc_number(text) == fixed
+
+
+@pytest.mark.parametrize("text,fixed", [
+    ("2017.4.13", "2017年4月13日"),
+    ("印发日期 2023-04-03 止", "印发日期 2023年4月3日 止"),
+    ("2023/12/31", "2023年12月31日"),
+    ("2023.04/03", "2023.04/03"),                             # mixed separators: not a date
+    ("2023年4月3日", "2023年4月3日"),
+])
+def test_fix_numeric_date(text, fixed):
+    assert fix_numeric_date(text) == fixed
