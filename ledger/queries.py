@@ -243,8 +243,10 @@ def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, 
     The scopes: (condition, params) on hazards h and records r."""
     (h_cond, h_args), (r_cond, r_args) = hazard_scope, record_scope
     unclosed, overdue = con.execute(
-        "SELECT COALESCE(SUM(h.status != 'closed'), 0), COALESCE(SUM(h.status = 'open' AND h.deadline IS NOT NULL"
-        f" AND h.deadline != '' AND h.deadline < ?), 0) FROM hazards h WHERE h.active = 1 AND {h_cond}",
+        # CASE, not SUM(boolean): PostgreSQL has no sum over booleans
+        "SELECT COALESCE(SUM(CASE WHEN h.status != 'closed' THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN h.status = 'open' AND h.deadline IS NOT NULL"
+        f" AND h.deadline != '' AND h.deadline < ? THEN 1 ELSE 0 END), 0) FROM hazards h WHERE h.active = 1 AND {h_cond}",
         (today, *h_args)).fetchone()
     flagged = con.execute("SELECT COALESCE(SUM(r.warnings), 0) FROM records r"
                           f" WHERE r.superseded_by IS NULL AND r.warnings > 0 AND {r_cond}", r_args).fetchone()[0]
