@@ -109,3 +109,11 @@ def test_a_centred_page_number_is_reported_as_centred():
     problems = check_page_numbers(SimpleNamespace(pages=[page]), prof)
     side = [p for p in problems if p.rule == "layout.page_number_side"]
     assert len(side) == 1 and "实在中间" in side[0].message
+
+
+def test_cover_page_is_kept_out_of_the_structure(corpus):
+    parts = find_parts(DocxView(DOCS["cover_page_gongwen"](corpus / "cover.docx")))
+    assert [p.text for p in parts.cover] == ["晋城市应急管理局", "2023年4月"]
+    assert parts.title[0].text == "晋城市危险化学品安全专项检查工作方案" and parts.date is None
+    # a first page holding a 版头 or a 主送 is never a cover
+    assert find_parts(DocxView(DOCS["wenjian_clean"](corpus / "clean.docx"))).cover == []

@@ -222,3 +222,10 @@ def test_format_rates_on_the_corpus(tmp_path):
     f = format_score(tmp_path)
     assert f["drafts"] == 50 and f["formatted"] >= 47, f["per_doc"]
     assert f["passing"] == f["text_kept"] == f["formatted"], f["per_doc"]
+
+
+def test_cover_page_gives_the_organ_and_stays_out_of_the_body(corpus_doc, tmp_path):
+    out = format_document(corpus_doc("cover_page_gongwen"), tmp_path / "c.docx", options={"print_date": "2023年4月10日"})
+    gw = recognise(out)
+    assert gw.organs == ["晋城市应急管理局"] and gw.title == "晋城市危险化学品安全专项检查工作方案"
+    assert "2023年4月" not in [b if isinstance(b, str) else b.text for b in gw.body] and check_file(out) == []

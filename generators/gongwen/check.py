@@ -558,6 +558,7 @@ class Parts:
     serial: Para | None = None                          # 纪要 期号 / 命令 令号 ("第3期", "第12号")
     attendees: list[Para] = field(default_factory=list)  # 纪要: 出席：/列席： lines
     kind: str | None = None                             # a key of KINDS
+    cover: list[Para] = field(default_factory=list)     # lines of a cover page (kept out of every rule)
 
 
 def _nonempty(paras):
@@ -587,6 +588,30 @@ def _layout_cells(blocks) -> list[Para]:
     return out
 
 
+def cover_page(blocks) -> list[Para]:
+    """A cover page: at most 8 short lines (organ, title, date …), no table, then a page break, and text
+    after it. Its lines are neither 标志 nor 标题 nor 署名/日期. A first page with a 版头 line (…文件, a
+    发文字号), a 主送 (…：) or a 目录 is no cover."""
+    lines = []
+    for n, (kind, item, el) in enumerate(blocks):
+        t = item.text.strip() if kind == "p" else ""
+        if kind != "p" or len(t) > 40 or len(lines) > 8 or t.endswith(("文件", "：", ":")) or \
+                DOCNUM_RE.match(t.split("签发人")[0].strip()) or re.fullmatch(r"目\s*录", t):
+            return []
+        if item.text.strip():
+            if lines and _on(item.ppr, "pageBreakBefore"):
+                break
+            lines.append(item)
+        breaks = [b for b in el.iter(_w("br")) if b.get(_w("type")) == "page"] or \
+            el.findall(f"{_w('pPr')}/{_w('sectPr')}")
+        if lines and breaks:
+            rest = [b for b in blocks[n + 1:] if b[0] == "tbl" or b[1].text.strip()]
+            return lines if rest else []
+    else:
+        return []
+    return lines
+
+
 def _indented(p: Para) -> bool:
     """The paragraph's first line starts at least one character in (w:ind or leading U+3000)."""
     return _indent_chars(p, 16.0) >= 1
@@ -599,7 +624,8 @@ def find_parts(view: DocxView) -> Parts:
     paras = [b[1] for b in blocks if b[0] == "p"]
     cells = [p for b in blocks if b[0] == "tbl" for p in b[1]]
     parts = Parts(paras, blocks)
-    filled = sorted(_nonempty(paras) + _layout_cells(blocks), key=lambda q: q.block)
+    parts.cover = cover_page(blocks)
+    filled = [q for q in sorted(_nonempty(paras) + _layout_cells(blocks), key=lambda q: q.block) if q not in parts.cover]
     # 版头: 标志 and 发文字号 among the first lines
     for i, p in enumerate(filled[:12]):
         t = p.text.strip()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_LOOSE_RE, DOCNUM_RE, NUMERIC_DATE_LINE_RE,
-    PRINT_LINE_RE, SERIAL_RE, DocxView, Para, markish, fix_doc_number, fix_numeric_date,
+    PRINT_LINE_RE, SERIAL_RE, DocxView, Para, cover_page, markish, fix_doc_number, fix_numeric_date,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
@@ -86,12 +86,16 @@ def _mark_table(cells: list[Para]) -> Para | None:
     return Para(cells[0].el, text, cells[0].runs, cells[0].ppr)
 
 
-def read_blocks(path: Path) -> list:
+def read_blocks(path: Path, cover: list | None = None) -> list:
     """The draft's non-empty paragraphs (Para) and tables (BodyTable), in order. Text boxes come before
     the paragraph they are anchored in; a table holding the 标志 above all text becomes its line.
-    Word's automatic list numbers are already the paragraphs' first runs (DocxView), so they stay as text."""
+    Word's automatic list numbers are already the paragraphs' first runs (DocxView), so they stay as text.
+    A cover page (check.cover_page) is left out; its lines go to `cover` when a list is given."""
     view = DocxView(path)
     blocks = view.blocks()
+    skip = cover_page(blocks)
+    if cover is not None:
+        cover += [p.text.strip(STRIP) for p in skip]
     boxes: dict[int, list[Para]] = {}
     for fp in view.frame_paras:
         boxes.setdefault(fp.block, []).append(fp)
@@ -99,7 +103,7 @@ def read_blocks(path: Path) -> list:
     for kind, item, el in blocks:
         block = item.block if kind == "p" else (item[0].block if item else -1)
         out += boxes.pop(block, [])
-        if kind == "p" and item.text.strip(STRIP):
+        if kind == "p" and item.text.strip(STRIP) and item not in skip:
             out.append(item)
         elif kind == "tbl" and len(el.findall(f"{{{W}}}tr")) == 1 and len(el.find(f"{{{W}}}tr").findall(f"{{{W}}}tc")) == 1:
             out += [q for q in item if q.text.strip(STRIP)]     # a one-cell table framing text: its paragraphs
@@ -189,7 +193,8 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
     """The Gongwen a draft .docx contains, completed by `options` (see OPTIONS); raises InputError listing
     the elements that can be neither found nor taken from the options."""
     path = Path(path)
-    blocks = read_blocks(path)
+    cover: list[str] = []
+    blocks = read_blocks(path, cover)
     if not any(isinstance(b, Para) for b in blocks):
         raise InputError(f"{path}：文档中没有文字", code="empty")
     gw = Gongwen(organs=[])
@@ -284,7 +289,8 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
         j += 1
     gw.attachments = _attachments(blocks[j:end], names, path)
     if not gw.organs:
-        lead = gw.signature[0] if gw.signature else gw.title.split("关于")[0] if "关于" in gw.title[1:] else ""
+        lead = gw.signature[0] if gw.signature else gw.title.split("关于")[0] if "关于" in gw.title[1:] else \
+            next((c for c in cover if not find_date(c) and not re.search(r"\d{4}\s*年", c)), "")   # the cover's organ
         gw.organs = [lead] if lead else []
     return apply_options(gw, path, load_options(options))
 
