@@ -1,5 +1,7 @@
 """Behaviour of schema/ that mutation testing (bench/mutation.sh) found unpinned: each test is a real
 input with the value a filler or an inspector expects, not the code's own output read back."""
+import datetime as dt
+
 import pytest
 
 from schema.credit_code import check_char
@@ -121,3 +123,45 @@ def test_excel_boolean_cells(kind, raw, want):
     """openpyxl reads a TRUE / FALSE cell as a bool: it answers the question (it used to be 是无法识别)."""
     r = normalize(kind, raw)
     assert r.value == want and r.warning is None
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def test_find_date():
+    from schema.dates import find_date
+    assert find_date("印发日期：2023年3月5日") == (2023, 3, 5)
+    assert find_date("二〇二三年十二月三十一日") == (2023, 12, 31)
+    for text in ("无日期", "二〇二三年十三月五日", "2023年3月32日", "2023年0月5日"):
+        assert find_date(text) is None, text
+
+
+def test_fix_dates_leaves_impossible_dates_alone():
+    from schema.dates import fix_dates
+    assert fix_dates("于2023年13月5日前，2023年03月05日后") == "于2023年13月5日前，2023年3月5日后"
+
+
+def test_date_text():
+    from schema.dates import date_text
+    assert date_text("2023-03-02T08:00:00") == "2023年3月2日"
+    assert date_text(dt.date(2023, 3, 2), with_year=False) == "3月2日"
+    assert date_text((2023, 11, 20)) == "2023年11月20日"
+
+
+def test_range_that_is_not_dates():
+    from schema.dates import range_iso
+    assert range_iso("第1至3") is None
+    assert range_iso("2023年3月1日至3月31日") == "2023-03"
+
+
+@pytest.mark.parametrize("text,span", [
+    ("2023-03-05", ((2023, 3, 5), (2023, 3, 5))), ("2023-03-05 10:00", ((2023, 3, 5), (2023, 3, 5))),
+    ("2023-03", ((2023, 3, 1), (2023, 3, 31))), (" 2023-02 ", ((2023, 2, 1), (2023, 2, 28))),
+    ("2024-02", ((2024, 2, 1), (2024, 2, 29))), ("2023-12", ((2023, 12, 1), (2023, 12, 31))),
+    ("2023-01", ((2023, 1, 1), (2023, 1, 31))), ("2023-04", ((2023, 4, 1), (2023, 4, 30))),
+    ("2023-13", None), ("2023-00", None), ("2023-02-30", None), ("2023-3", None), ("2023", None),
+    ("", None), (None, None),
+])
+def test_iso_span(text, span):
+    from schema.dates import iso_span
+    want = tuple(dt.date(*d) for d in span) if span else None
+    assert iso_span(text) == want
