@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "draft_deleted": "删除公文草稿",
     "orders_issued": "出具指令书",
     "settings_changed": "修改执法机关设置",
+    "document_issued": "出具文书",
 }
 
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "before_json", "after_json", "ip")

@@ -141,7 +141,7 @@ def decision_measures() -> dict[str, str]:
 def issue_decision(ledger: Ledger, out_dir: Path, enterprise: str, measures: list[str],
                    problems: list[str] | None = None, officers: list[dict] | None = None,
                    issued: str | None = None, inspected: str | None = None, actor: str = "",
-                   config: Path | None = None) -> IssuedDocument:
+                   config: Path | None = None, scope=None) -> IssuedDocument:
     """A numbered 现场处理措施决定书 for an enterprise (templates/kinds/xianjue.yaml): `measures` short names
     or wording; `problems` default to the enterprise's open hazards in the ledger."""
     cfg = documents.load_authority(config)
@@ -153,7 +153,11 @@ def issue_decision(ledger: Ledger, out_dir: Path, enterprise: str, measures: lis
         context["issued"] = documents.to_iso(issued, "出具日期")
     if inspected:
         context["inspected"] = documents.to_iso(inspected, "现场检查日期")
-    return documents.issue_document("xianjue", ledger.con, context, Path(out_dir), cfg=cfg, actor=actor)
+    doc = documents.issue_document("xianjue", ledger.con, context, Path(out_dir), cfg=cfg, actor=actor)
+    with transaction(ledger.con):          # numbered and recorded by generators.documents; logged at once
+        audit(ledger.con, scope.actor if scope else actor or "本机", "document_issued", (doc.kind, doc.number), None,
+              {"kind": doc.name, "enterprise": doc.enterprise})
+    return doc
 
 
 # --- previews --------------------------------------------------------------------------------------------

@@ -244,7 +244,8 @@ def test_lists_show_only_the_users_own_unit(world, settings):
     assert f"/returns/{b['job_id']}" in clients["clerk_b"].get("/returns").text
     assert f"/returns/{b['job_id']}" in clients["district"].get("/returns").text
     review_a = clients["clerk_a"].get("/review").text
-    assert "南庄" not in review_a
+    assert "南庄" not in review_a and "/review/statistics" not in review_a      # the district's download
+    assert "/review/statistics" in clients["district"].get("/review").text
     orders_firm = clients["firm_a"].get("/orders").text
     assert b["number"] not in orders_firm and "本企业的指令书" in orders_firm
     assert b["number"] in clients["firm_b"].get("/orders").text

@@ -115,7 +115,8 @@ async def decision(request: Request):
                 handle, outputs.work_dir(request), str(form.get("enterprise") or ""),
                 [str(m) for m in form.getlist("measure")],
                 problems=str(form.get("problems") or "").splitlines(), officers=_officers(form),
-                issued=str(form.get("issued") or "") or None, actor=str(form.get("actor") or "").strip() or ACTOR)
+                issued=str(form.get("issued") or "") or None, actor=str(form.get("actor") or "").strip() or ACTOR,
+                scope=request.state.principal)
     except PaichaError as e:
         flash(request, e.message, "error")
         return RedirectResponse("/orders#decision", status_code=303)
