@@ -229,3 +229,19 @@ def test_cover_page_gives_the_organ_and_stays_out_of_the_body(corpus_doc, tmp_pa
     gw = recognise(out)
     assert gw.organs == ["晋城市应急管理局"] and gw.title == "晋城市危险化学品安全专项检查工作方案"
     assert "2023年4月" not in [b if isinstance(b, str) else b.text for b in gw.body] and check_file(out) == []
+
+
+def test_byline_is_neither_title_nor_body_text(tmp_path):
+    """A "——作者" line under the title: check leaves it out of the title and body rules, format keeps it apart."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+    from tests.check_corpus.build import KAI, Doc
+    d = Doc()
+    d.mark(); d.docnum(); d.title("在全市危险化学品安全专项检查动员会上的讲话")
+    d.p("——晋城市应急管理局局长　张某某", KAI, 16, AL.CENTER, False)
+    d.recipients(); d.body(); d.signature(); d.banji()
+    src = d.save(tmp_path / "byline.docx")
+    assert check_file(src) == []
+    out = format_document(src, tmp_path / "o.docx")
+    gw = recognise(out)
+    assert gw.title == "在全市危险化学品安全专项检查动员会上的讲话" and check_file(out) == []
+    assert "——晋城市应急管理局局长张某某" in text_stream(out)

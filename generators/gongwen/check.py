@@ -74,6 +74,7 @@ PLACEHOLDER_DATE_RE = re.compile(r"^\s*([\[［【]\s*\S{0,4}日期\s*[\]］】]|
 # a 发文字号 with placeholders in it ([机关代字]〔2023〕X号): located as the 字号, not checked as one
 DOCNUM_LOOSE_RE = re.compile(r"^\S{1,20}?[〔\[［（(【]\s*(\d{2,4}|[×xX年]+)\s*[〕\]］）)】]\s*\S{0,6}号$")
 SERIAL_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百〇零]+\s*[期号]$")     # 纪要 期号, 命令 令号
+BYLINE = ("——", "—", "--")                                               # a byline under the title
 ATTENDEES_RE = re.compile(r"^(出\s*席|列\s*席|请\s*假|缺\s*席|记\s*录)\s*[：:]")
 PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_RE.pattern})\s*印\s*发\s*$")
 CC_RE = re.compile(r"^抄\s*送\s*[：:]")
@@ -559,6 +560,7 @@ class Parts:
     attendees: list[Para] = field(default_factory=list)  # 纪要: 出席：/列席： lines
     kind: str | None = None                             # a key of KINDS
     cover: list[Para] = field(default_factory=list)     # lines of a cover page (kept out of every rule)
+    byline: Para | None = None                          # "——作者" under the title
 
 
 def _nonempty(paras):
@@ -666,10 +668,13 @@ def find_parts(view: DocxView) -> Parts:
         size = {r.size for r in rest[0].runs if r.text.strip()}
         for p in rest[1:]:      # further title lines: centred like the first, or in the title's size
             same = size and {r.size for r in p.runs if r.text.strip()} == size
-            if not (p.align == "center" == rest[0].align or same) or p.text.strip().endswith(("：", ":")):
+            if not (p.align == "center" == rest[0].align or same) or p.text.strip().endswith(("：", ":")) \
+                    or p.text.strip().startswith(BYLINE):
                 break
             parts.title.append(p)
         rest = rest[len(parts.title):]
+        if rest and rest[0].text.strip().startswith(BYLINE) and len(rest[0].text.strip()) <= 40:
+            parts.byline, rest = rest[0], rest[1:]      # "——××局局长 张某某" under the title
     if parts.kind is None and parts.title and "".join(q.text.strip() for q in parts.title).endswith("纪要"):
         parts.kind = "jiyao"
     if rest and rest[0].text.strip().endswith(("：", ":")) and len(rest[0].text.strip()) <= 100 \

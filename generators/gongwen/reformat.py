@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_LOOSE_RE, DOCNUM_RE, NUMERIC_DATE_LINE_RE,
-    PRINT_LINE_RE, SERIAL_RE, DocxView, Para, cover_page, markish, fix_doc_number, fix_numeric_date,
+    BYLINE, PRINT_LINE_RE, SERIAL_RE, DocxView, Para, cover_page, markish, fix_doc_number, fix_numeric_date,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
@@ -235,6 +235,9 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
         rec = None
     else:
         rec = title_end
+    byline = next((j for j in range(i + 1, title_end) if _text(blocks[j]).startswith(BYLINE)), None)
+    if byline is not None:      # "——作者" under the title: the first body line, not part of the title
+        title_end, rec = byline, None
     gw.title = "".join(_text(b) for b in blocks[i:title_end])
     i = title_end
     if rec is not None:
