@@ -132,7 +132,8 @@ def purge_throttle(con: Any, at: datetime, window_start: datetime) -> int:
 
 
 def known_units(con: Any, limit: int = 5000) -> list[str]:
-    """The reporting units and enterprises named in the ledger (choices for an account's unit)."""
-    rows = con.execute("SELECT reporting_unit FROM records WHERE reporting_unit IS NOT NULL AND reporting_unit <> ''"
+    """The reporting units and enterprises of the roster and named in the ledger (choices for an account's unit)."""
+    rows = con.execute("SELECT name FROM roster UNION"
+                       " SELECT reporting_unit FROM records WHERE reporting_unit IS NOT NULL AND reporting_unit <> ''"
                        " UNION SELECT name FROM enterprises ORDER BY 1 LIMIT ?", (limit,)).fetchall()
     return [r[0] for r in rows]

@@ -17,6 +17,7 @@ from ledger import audit
 from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
 from schema.errors import PaichaError
 from services import hazards, jobs, review, roster
+from services import accounts
 from services.accounts import Principal
 from services.ledgers import open_ledger
 from units import FIRM_A, FIRM_B, PASSWORD, TOWN_A, TOWN_B, USERS, add_users, client_of, csrf, hazard_of
@@ -100,6 +101,7 @@ def test_submission_status_per_roster_unit_and_period(settings, filled):  # noqa
         assert roster.submission_status(ledger, ["2023-03"], today=dt.date(2023, 5, 1)).remind == ["南庄镇"]
         mine = roster.submission_status(ledger, ["2023-03"], scope=Principal("x", "unit", "南庄镇"))
         assert [r["unit"] for r in mine.rows] == ["南庄镇"]
+        assert {"南庄镇", "西上庄街道"} <= set(accounts.known_units(ledger))      # choices for an account's unit
         roster.remove_entry(ledger, "西上庄街道", actor="区管理员")
         assert [e["name"] for e in roster.list_roster(ledger, "unit")] == ["北石店镇", "南庄镇"]
         logged = audit.entries(ledger.con, object_type="roster")
