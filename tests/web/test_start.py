@@ -11,7 +11,6 @@ import subprocess
 import time
 
 import httpx
-import pytest
 
 from services import hazards, review
 from services.accounts import Principal
@@ -55,8 +54,12 @@ def test_start_script_serves_every_page_in_chinese(sample_ledger, tmp_path):
             assert re.search(f"<h1[^>]*>{label}", page.text), href            # the page itself, not an error page
         assert not db.with_name(db.name + ".part").exists()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(60)
+        proc.send_signal(signal.SIGTERM)              # start.sh exec'd the server: this is it
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)       # the job runner too
+            raise
     assert "工作台已启动" in proc.stdout.read()
 
 
