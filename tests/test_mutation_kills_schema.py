@@ -165,3 +165,29 @@ def test_iso_span(text, span):
     from schema.dates import iso_span
     want = tuple(dt.date(*d) for d in span) if span else None
     assert iso_span(text) == want
+
+
+@pytest.mark.parametrize("raw,want", [
+    (20000, (dt.date(1970, 1, 1) - dt.timedelta(days=25569 - 20000)).isoformat()),  # Excel serial 25569 = 1970-01-01
+    (20230305.0, "2023-03-05"),            # a compact date typed as a number
+    (2023.03, "2023-03"),                  # 2023.03 typed as a number
+])
+def test_dates_typed_as_numbers(raw, want):
+    r = normalize("date", raw)
+    assert r.value == want and r.warning is None
+
+
+def test_zero_month_is_not_january():
+    assert normalize("date", "二〇二三年零月五日").warning[0] == "invalid"
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("2023年3月1日至7日", "2023-03-07"),           # the end written as a day only
+    ("2023年3月5日至3月5日", "2023-03-05"),        # one day
+    ("2023年3月7日至3月1日", None),                # backwards
+    ("2023年3月1日至2023年4月", None),             # the end has no day
+    ("2023年3月1日至2150年3月5日", None),          # an implausible end
+])
+def test_range_iso_edges(raw, want):
+    from schema.dates import range_iso
+    assert range_iso(raw) == want
