@@ -191,3 +191,8 @@ def test_zero_month_is_not_january():
 def test_range_iso_edges(raw, want):
     from schema.dates import range_iso
     assert range_iso(raw) == want
+
+
+@pytest.mark.parametrize("raw", ["0100年3月5日", "2023年"])
+def test_unreadable_year_forms(raw):
+    assert normalize("date", raw).warning == ("invalid", f"日期无法识别：{raw}")
