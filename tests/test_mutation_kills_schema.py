@@ -196,3 +196,32 @@ def test_range_iso_edges(raw, want):
 @pytest.mark.parametrize("raw", ["0100年3月5日", "2023年"])
 def test_unreadable_year_forms(raw):
     assert normalize("date", raw).warning == ("invalid", f"日期无法识别：{raw}")
+
+
+# --- Chinese numerals ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,number", [
+    ("12", 12), ("03", 3), ("1.5万", 15000), ("十二", 12), ("十", 10), ("二十", 20), ("叁", 3),
+    ("壹万伍仟", 15000), ("二〇二三", 2023), ("1,234", 1234), ("一百零五", 105), ("三千二百", 3200),
+    ("两亿三千万", 230000000), ("十万", 100000), ("2亿", 200000000), ("", None), ("abc", None), ("12个", None),
+])
+def test_parse_number(text, number):
+    from schema.numerals import parse_number
+    assert parse_number(text) == number
+
+
+def test_parse_int_and_has_cn_numeral():
+    from schema.numerals import has_cn_numeral, parse_int
+    assert parse_int("二十五") == 25 and parse_int("1.5") is None and parse_int("x") is None
+    assert has_cn_numeral("二〇二三年") and has_cn_numeral("十二月") and has_cn_numeral("万")
+    assert not has_cn_numeral("2023年3月")
+
+
+@pytest.mark.parametrize("n,text", [
+    (0, "〇"), (1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"),
+    (99, "九十九"), (100, "一百"), (101, "一百零一"), (105, "一百零五"), (110, "一百一十"), (115, "一百一十五"),
+    (120, "一百二十"), (999, "九百九十九"), (1000, "1000"),
+])
+def test_cn_counting(n, text):
+    from schema.numerals import cn_counting
+    assert cn_counting(n) == text
