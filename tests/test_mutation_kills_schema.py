@@ -225,3 +225,36 @@ def test_parse_int_and_has_cn_numeral():
 def test_cn_counting(n, text):
     from schema.numerals import cn_counting
     assert cn_counting(n) == text
+
+
+# --- totals and matching keys --------------------------------------------------------------------
+
+def test_fixed_over_found():
+    from schema.totals import fixed_over_found
+    where = {"found": 3, "fixed": 5, "f2": 2, "x2": 2, "f3": None, "x3": 4, "f4": True, "x4": 5, "f5": 1, "x5": "7"}
+    pairs = [("found", "fixed"), ("f2", "x2"), ("f3", "x3"), ("f4", "x4"), ("f5", "x5")]
+    assert fixed_over_found(where, pairs) == [("found", "fixed", 3, 5)]
+
+
+def test_total_mismatches():
+    from schema.totals import total_mismatches
+    rows = [{"n": 3, "m": 2, "w": 0.1, "s": 1}, {"n": 6, "m": 3, "w": 0.2, "s": "两"}, "junk", {"n": None}]
+    totals = {"n": 10, "m": 5, "w": 0.3, "s": 3, "b": True}
+    assert total_mismatches(totals, rows, ["n", "m", "w", "s", "b"]) == [("n", 10, 9)]
+    assert total_mismatches({"n": 1.00001}, [{"n": 1}], ["n"]) == [("n", 1.00001, 1)]
+    assert total_mismatches({"n": 1.0000001}, [{"n": 1}], ["n"]) == []
+
+
+def test_keys():
+    from schema.keys import compact, description_key, enterprise_key, label_key, unit_key, word_key
+    assert compact(" 北 石\t店 ") == "北石店" and compact(None) == "" and compact("ＡＢ１") == "AB1"
+    assert word_key("ok ") == "OK"
+    assert label_key("单位 名称：") == "单位名称" and label_key("Unit_Name") == "unitname"
+    assert enterprise_key("北石店（镇） 煤矿【一】") == "北石店(镇)煤矿(一)" and enterprise_key(None) == ""
+    assert description_key("①消防通道堵塞。") == "消防通道堵塞"
+    assert description_key("1. 配电箱未接地；") == "配电箱未接地"
+    suffixes = ["政府", "人民政府"]
+    assert unit_key("北石店镇人民政府", suffixes) == "北石店镇"       # the longer suffix first
+    assert unit_key(" 北石店镇 政府 ", suffixes) == "北石店镇"
+    assert unit_key("乡镇政府", suffixes) == "乡镇"
+    assert unit_key("镇政府", suffixes) == "镇政府"                 # would leave one character
