@@ -1,0 +1,146 @@
+"""Runner of bench/mutation.sh: for each group below, copies the repo to a temporary directory, runs
+mutmut 3 there with the group's fast unit tests, one module at a time, and prints the per-module table.
+MUTATION_WORK=dir reuses a work directory (mutmut keeps its results there, so a second run only retests
+what changed); MUTATION_JOBS sets the workers (default 2); MUTATION_RECHECK=1 reruns only the mutants
+that survived the last run in that directory (after new tests were written)."""
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = Path(__file__).with_name("setup.cfg")
+# group -> (what to mutate: module or module.x_function* pattern, the unit tests that cover it). Only fast
+# tests (no LibreOffice, no browser): every mutant runs the tests of the selection that reach its function.
+GROUPS = {
+    "schema": (["schema.normalize", "schema.dates", "schema.numerals", "schema.marks", "schema.keys",
+                "schema.totals", "schema.credit_code", "schema.validate"],
+               ["test_normalize", "test_properties", "test_validate", "test_mutation_kills_schema"]),
+    "check": (["generators.gongwen.check.x_check_*", "generators.gongwen.check.x_fix_*"],  # the rules
+              ["test_check", "test_mutation_kills_check"]),
+    "ledger": (["ledger.periods", "ledger.aggregate", "ledger.backend", "ledger.db", "ledger.corrections",
+                "ledger.orders", "ledger.store"],
+               ["test_aggregate", "test_backend", "test_ledger", "test_corrections", "test_order",
+                "test_mutation_kills_ledger"]),
+    "spec": (["schema.spec"], ["test_forms", "test_yaml_only_forms"]),
+}
+SKIP = {".git", ".venv", "out", "mutants", "__pycache__", ".pytest_cache", ".hypothesis", "paicha.egg-info"}
+# mutmut exit codes (mutmut/stats.py): what counts as killed, survived, timeout
+KILLED = {1, 3, 37}
+TIMEOUT = {36, 24, -24, 152, 255}
+SURVIVED = {0, 5, 33}  # 5 / 33: no test reaches the mutant
+
+
+def module_of(target: str) -> str:
+    return target.split(".x_")[0]
+
+
+def config_text(copy: Path, group: str) -> str:
+    """The base setup.cfg plus the group's files to mutate and its tests that exist (yet) in the copy."""
+    targets, tests = GROUPS[group]
+    files = sorted({module_of(t).replace(".", "/") + ".py" for t in targets})
+    paths = [f"tests/{t}.py" for t in tests if (copy / "tests" / f"{t}.py").exists()]
+    return (CONFIG.read_text(encoding="utf-8") + "only_mutate =\n" + "".join(f"    {f}\n" for f in files)
+            + "pytest_add_cli_args_test_selection =\n" + "".join(f"    {p}\n" for p in paths))
+
+
+def prepare(work: Path, group: str) -> Path:
+    copy = work / group / "paicha"
+    ignore = shutil.ignore_patterns(*SKIP)
+    for item in ROOT.iterdir():
+        if item.name in SKIP or item.name == "setup.cfg":
+            continue
+        dest = copy / item.name
+        if item.is_dir():
+            shutil.copytree(item, dest, ignore=ignore, dirs_exist_ok=True)
+        else:
+            copy.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(item, dest)
+    # tests/conftest.py reads ROOT.parent / "shared"; ROOT is the copy's mutants/ here
+    (copy / "mutants").mkdir(exist_ok=True)
+    if not (copy / "shared").exists():
+        (copy / "shared").symlink_to(ROOT.parent / "shared")
+    (copy / "setup.cfg").write_text(config_text(copy, group), encoding="utf-8")
+    return copy
+
+
+def exit_codes(copy: Path) -> dict[str, int | None]:
+    codes: dict[str, int | None] = {}
+    for meta in (copy / "mutants").rglob("*.py.meta"):
+        codes.update(json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {}))
+    return codes
+
+
+def classify(code: int | None) -> str:
+    if code in KILLED:
+        return "killed"
+    if code in TIMEOUT:
+        return "timeout"
+    if code in SURVIVED:
+        return "survived"
+    return "other" if code is not None else "unchecked"
+
+
+def main(argv: list[str]) -> int:
+    """argv: group names (all their targets) and/or single targets (a module, or module.x_function*)."""
+    plan = []  # (group, target)
+    for arg in argv or list(GROUPS):
+        if arg in GROUPS:
+            plan += [(arg, t) for t in GROUPS[arg][0]]
+        else:
+            group = next((g for g, (ts, _) in GROUPS.items() if module_of(arg) in map(module_of, ts)), None)
+            if group is None:
+                raise SystemExit(f"不在变异范围内：{arg}（见 run.py 的 GROUPS）")
+            plan.append((group, arg))
+    work = Path(os.environ.get("MUTATION_WORK") or tempfile.mkdtemp(prefix="paicha-mutation-"))
+    mutmut = Path(sys.executable).with_name("mutmut")
+    jobs = os.environ.get("MUTATION_JOBS", "2")
+    print(f"工作目录：{work}")
+    rows, survivors, copies = [], [], {}
+    for group, target in plan:
+        if group not in copies:
+            copies[group] = prepare(work, group)
+        rows.append(run_target(mutmut, jobs, work, copies[group], target, survivors))
+    total = sum(r[1] for r in rows)
+    alive = sum(r[2]["survived"] for r in rows)
+    print(f"{'合计':40} 生成 {total:5}  存活 {alive:4}  存活率 {alive / max(total, 1):6.1%}")
+    diffs = []
+    for copy, name in survivors:
+        shown = subprocess.run([str(mutmut), "show", name], cwd=copy, capture_output=True, text=True)
+        diffs.append(f"## {name}\n{shown.stdout}")
+    (work / "survivors.txt").write_text("\n".join(diffs), encoding="utf-8")
+    print(f"存活变异体的差异：{work / 'survivors.txt'}")
+    return 0
+
+
+def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, survivors: list) -> tuple:
+    """Runs mutmut on one module (or function pattern) and prints its row."""
+    pattern = target if "*" in target else target + ".*"
+    names = [pattern]
+    if os.environ.get("MUTATION_RECHECK"):
+        names = [k for k, c in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern) and classify(c) == "survived"]
+    start = time.monotonic()
+    proc = subprocess.run([str(mutmut), "run", "--max-children", jobs, *names], cwd=copy,
+                          capture_output=True, text=True) if names else subprocess.CompletedProcess([], 0, "", "")
+    seconds = time.monotonic() - start
+    (work / f"{target.replace('*', '')}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    codes = {k: v for k, v in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern)}
+    count = Counter(classify(c) for c in codes.values())
+    survivors += [(copy, k) for k, c in sorted(codes.items()) if classify(c) == "survived"]
+    print(f"{target:40} 生成 {len(codes):5}  杀死 {count['killed']:5}  存活 {count['survived']:4}  "
+          f"超时 {count['timeout']:3}  其他 {count['other'] + count['unchecked']:3}  "
+          f"存活率 {count['survived'] / max(len(codes), 1):6.1%}  {seconds:5.0f} 秒"
+          + ("" if proc.returncode == 0 else f"  （mutmut 退出码 {proc.returncode}，见日志）"), flush=True)
+    return target, len(codes), count, seconds
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
