@@ -235,6 +235,8 @@ def test_each_role_reaches_its_pages_only(world, who):
 
 def test_lists_show_only_the_users_own_unit(world, settings):
     clients, b = world["clients"], world["b"]
+    assert 'href="/reports/status"' in clients["clerk_a"].get("/returns").text
+    assert 'href="/reports/status"' not in clients["firm_a"].get("/returns").text
     ledger_a = clients["clerk_a"].get("/ledger").text
     assert FIRM_A in ledger_a and FIRM_B not in ledger_a
     firm = clients["firm_a"].get("/ledger").text

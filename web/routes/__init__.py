@@ -40,7 +40,7 @@ ROLE_NAV = {
     "admin": None,
     "district": None,
     "unit": {"returns", "review", "ledger"},
-    "enterprise": {"ledger", "orders"},
+    "enterprise": {"returns", "ledger", "orders"},        # returns: its own 自查表
 }
 # administrators' pages, after NAV
 ADMIN_NAV = [("admin", "账户", "/admin/users"), ("roster", "名册", "/admin/roster"),
