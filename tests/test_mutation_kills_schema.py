@@ -202,7 +202,7 @@ def test_unreadable_year_forms(raw):
 
 @pytest.mark.parametrize("text,number", [
     ("12", 12), ("03", 3), ("1.5万", 15000), ("十二", 12), ("十", 10), ("二十", 20), ("叁", 3),
-    ("壹万伍仟", 15000), ("二〇二三", 2023), ("1,234", 1234), ("一百零五", 105), ("三千二百", 3200),
+    ("壹万伍仟", 15000), ("二〇二三", 2023), ("1,234", 1234), ("1，234", 1234), ("一百零五", 105), ("三千二百", 3200),
     ("两亿三千万", 230000000), ("十万", 100000), ("2亿", 200000000), ("", None), ("abc", None), ("12个", None),
 ])
 def test_parse_number(text, number):
@@ -258,3 +258,35 @@ def test_keys():
     assert unit_key(" 北石店镇 政府 ", suffixes) == "北石店镇"
     assert unit_key("乡镇政府", suffixes) == "乡镇"
     assert unit_key("镇政府", suffixes) == "镇政府"                 # would leave one character
+
+
+# --- numbering marks -----------------------------------------------------------------------------
+
+def test_heading_marks():
+    from schema.marks import heading_mark, mark_level
+    assert heading_mark("一、总体要求") == (1, 2)
+    assert heading_mark("（一）工作目标") == (2, 3)
+    assert heading_mark("1.具体措施") == (3, 2)
+    assert heading_mark("（1）细则") == (4, 3)
+    assert heading_mark("正文") == (0, 0) and heading_mark("1.5米") == (0, 0)
+    assert mark_level("  （二）分工") == 2 and mark_level("各单位") == 0
+
+
+@pytest.mark.parametrize("text,number", [
+    ("⑫消防", 12), ("⑵通道", 2), ("①配电", 1), ("第十二，检查", 12), ("十一、总结", 11), ("（3）出口", 3), ("二是落实", 2),
+])
+def test_leading_mark_numbers(text, number):
+    from schema.marks import leading_mark, mark_number
+    assert mark_number(leading_mark(text)) == number
+
+
+def test_strip_and_split():
+    from schema.marks import NUMBERED_CELL, leading_mark, split_items, strip_leading_mark
+    assert strip_leading_mark("  ① 消防通道") == "消防通道"
+    assert strip_leading_mark("第3项 灭火器") == "灭火器"
+    assert strip_leading_mark("正文1.") == "正文1."
+    assert leading_mark("1.5米高") is None and leading_mark("统一是否") is None
+    assert [m.group().strip() for m in split_items("1.甲 2.乙，长2.5米 3.丙")] == ["1.", "2.", "3."]
+    assert len(split_items("1.甲 3.乙 2.丙")) == 2
+    assert len(split_items("一是加强，二是落实")) == 2
+    assert [bool(NUMBERED_CELL.match(s)) for s in ("12", "3.", "1.1", "a", "1项")] == [True, True, True, False, False]
