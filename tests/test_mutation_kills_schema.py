@@ -240,7 +240,7 @@ def test_total_mismatches():
     from schema.totals import total_mismatches
     rows = [{"n": 3, "m": 2, "w": 0.1, "s": 1}, {"n": 6, "m": 3, "w": 0.2, "s": "两"}, "junk", {"n": None}]
     totals = {"n": 10, "m": 5, "w": 0.3, "s": 3, "b": True}
-    assert total_mismatches(totals, rows, ["n", "m", "w", "s", "b"]) == [("n", 10, 9)]
+    assert total_mismatches(totals, rows, ["s", "b", "n", "m", "w"]) == [("n", 10, 9)]   # skipped keys first
     assert total_mismatches({"n": 1.00001}, [{"n": 1}], ["n"]) == [("n", 1.00001, 1)]
     assert total_mismatches({"n": 1.0000001}, [{"n": 1}], ["n"]) == []
 
@@ -252,12 +252,13 @@ def test_keys():
     assert label_key("单位 名称：") == "单位名称" and label_key("Unit_Name") == "unitname"
     assert enterprise_key("北石店（镇） 煤矿【一】") == "北石店(镇)煤矿(一)" and enterprise_key(None) == ""
     assert description_key("①消防通道堵塞。") == "消防通道堵塞"
-    assert description_key("1. 配电箱未接地；") == "配电箱未接地"
+    assert description_key("1. 配电箱未接地；") == "配电箱未接地" and description_key(None) == ""
     suffixes = ["政府", "人民政府"]
     assert unit_key("北石店镇人民政府", suffixes) == "北石店镇"       # the longer suffix first
     assert unit_key(" 北石店镇 政府 ", suffixes) == "北石店镇"
     assert unit_key("乡镇政府", suffixes) == "乡镇"
     assert unit_key("镇政府", suffixes) == "镇政府"                 # would leave one character
+    assert unit_key("北石店镇", suffixes) == "北石店镇"
 
 
 # --- numbering marks -----------------------------------------------------------------------------
