@@ -252,3 +252,40 @@ def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, 
                           f" WHERE r.superseded_by IS NULL AND r.warnings > 0 AND {r_cond}", r_args).fetchone()[0]
     suspect = con.execute(f"SELECT COUNT(*) FROM records r WHERE r.review = 'suspect' AND {r_cond}", r_args).fetchone()[0]
     return {"unclosed": unclosed, "overdue": overdue, "flagged": flagged, "suspects": suspect}
+
+
+# --- the 指令书 page: orderable hazards, paged by enterprise ----------------------------------------
+
+# open, active hazards not under a live (non-void) order (ledger.orders.open_hazards, in SQL)
+_ORDERABLE = ("h.active = 1 AND h.status = 'open' AND NOT EXISTS (SELECT 1 FROM order_items oi"
+              " JOIN orders o ON o.id = oi.order_id WHERE oi.hazard_id = h.id AND o.status != 'void')")
+# an enterprise's group: its id, else its name as typed
+_GROUP = "COALESCE(CAST(h.enterprise_id AS TEXT), '名称:' || h.enterprise)"
+
+
+def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """One page of the enterprises with orderable hazards (by 镇街, then name; `search`: part of the
+    name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all."""
+    sql, args = [_ORDERABLE], []
+    if town:
+        sql.append("h.town = ?")
+        args.append(town)
+    if search and search.strip():
+        sql.append("h.enterprise LIKE ? ESCAPE '\\'")
+        args.append("%" + _escape_like(search.strip()) + "%")
+    where = " AND ".join(sql)
+    total = con.execute(f"SELECT COUNT(DISTINCT {_GROUP}) FROM hazards h WHERE {where}", args).fetchone()[0]
+    groups = _dicts(con.execute(
+        f"SELECT {_GROUP} AS grp, MIN(h.enterprise) AS enterprise, MIN(COALESCE(h.town, '')) AS town"
+        f" FROM hazards h WHERE {where} GROUP BY {_GROUP}"
+        " ORDER BY MIN(COALESCE(h.town, '')), MIN(h.enterprise), grp LIMIT ? OFFSET ?",
+        args + [int(limit), int(offset)]))
+    if not groups:
+        return [], total
+    marks = ", ".join("?" * len(groups))
+    by_group = {g.pop("grp"): {**g, "hazards": []} for g in groups}
+    for h in _dicts(con.execute(f"SELECT h.*, {_GROUP} AS grp FROM hazards h WHERE {where} AND {_GROUP} IN ({marks})"
+                                " ORDER BY h.id", args + list(by_group))):
+        by_group[h.pop("grp")]["hazards"].append(h)
+    return list(by_group.values()), total

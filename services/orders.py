@@ -11,6 +11,7 @@ from generators import documents, order
 from generators.documents import IssuedDocument
 from generators.order import OrderResult
 from ledger import orders as ledger_orders
+from ledger import queries
 from ledger.audit import audit
 from ledger.db import transaction
 from schema.errors import InputError
@@ -28,6 +29,13 @@ class Written:
 class OrderableHazards:
     # open hazards not under a live order, by enterprise: {enterprise, town, hazards: [ledger rows]} each
     enterprises: list[dict] = field(default_factory=list)
+    total: int = 0                  # enterprises matching (all pages)
+    page: int = 1
+    per_page: int = 50
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass
@@ -116,14 +124,14 @@ def order_file(ledger: Ledger, number: str, scope=None) -> tuple[Path, str]:
     return Path(row["file"]), f"{row['number']}（{row['enterprise']}）{Path(row['file']).suffix}"
 
 
-def orderable_hazards(ledger: Ledger, town: str | None = None) -> OrderableHazards:
-    """The open hazards an order can be issued for (none already under a live order), by enterprise;
-    only a 镇街's when `town` is given."""
-    groups: dict[str, dict] = {}
-    for h in ledger_orders.open_hazards(ledger.con, town=town or None):
-        key = h["enterprise_id"] or h["enterprise"]
-        groups.setdefault(key, {"enterprise": h["enterprise"], "town": h["town"] or "", "hazards": []})["hazards"].append(h)
-    return OrderableHazards(list(groups.values()))
+def orderable_hazards(ledger: Ledger, town: str | None = None, search: str | None = None, page: int = 1,
+                      per_page: int = 50) -> OrderableHazards:
+    """The open hazards an order can be issued for (none already under a live order), by enterprise
+    (by 镇街, then name), `per_page` enterprises a page; only a 镇街's when `town` is given, only
+    enterprises whose name contains `search` when given."""
+    page, per_page = max(1, int(page)), max(1, int(per_page))
+    groups, total = queries.orderable_page(ledger.con, town or None, search, per_page, (page - 1) * per_page)
+    return OrderableHazards(groups, total, page, per_page)
 
 
 def hazard_template(out: Path) -> Written:

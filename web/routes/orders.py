@@ -24,7 +24,8 @@ ACTOR = "工作台"
 
 
 @router.get("")
-def orders_page(request: Request, town: str = "", me: Principal = require(ADMIN, DISTRICT, ENTERPRISE)):
+def orders_page(request: Request, town: str = "", q: str = "", page: str = "1",
+                me: Principal = require(ADMIN, DISTRICT, ENTERPRISE)):
     if me.role == ENTERPRISE:
         with ledger(request) as handle:
             register = orders.list_orders(handle, scope=me)
@@ -32,12 +33,14 @@ def orders_page(request: Request, town: str = "", me: Principal = require(ADMIN,
         return render(request, "orders_enterprise.html", title="指令书", register=register, hazards=open_hazards,
                       statuses=hazards.STATUS_LABELS)
     with ledger(request) as handle:
-        orderable = orders.orderable_hazards(handle, town or None)
+        orderable = orders.orderable_hazards(handle, town or None, q.strip() or None,
+                                             int(page) if page.isdigit() else 1)
         register = orders.list_orders(handle)
         towns = hazards.hazard_filters(handle)["town"]
         enterprises = [e["name"] for e in hazards.list_enterprises(handle).enterprises]
     return render(request, "orders.html", title="指令书", orderable=orderable, register=register, towns=towns,
-                  town=town, enterprises=enterprises, measures=orders.decision_measures())
+                  town=town, q=q.strip(), enterprises=enterprises, measures=orders.decision_measures(),
+                  page_url=lambda n: "/orders?" + urlencode({"town": town, "q": q.strip(), "page": n}) + "#issue")
 
 
 def _done(request: Request, stored: list) -> RedirectResponse:

@@ -1,0 +1,43 @@
+"""指令书 page paged by enterprise (issue 11, measure): pages of enterprises counted and filtered in SQL,
+a name search, the pager links; every orderable hazard on exactly one page."""
+from __future__ import annotations
+
+from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
+from services import orders
+from services.ledgers import open_ledger
+
+ENTERPRISE = "晋城市城区兴盛化工有限公司"
+
+
+def test_pages_cover_every_orderable_hazard_once(filled, settings):
+    with open_ledger(settings.ledger) as handle:
+        whole = orders.orderable_hazards(handle, per_page=1000)
+        first = orders.orderable_hazards(handle, per_page=2)
+        pages = [orders.orderable_hazards(handle, page=n, per_page=2) for n in range(1, first.pages + 1)]
+        beyond = orders.orderable_hazards(handle, page=first.pages + 1, per_page=2)
+    assert whole.total == len(whole.enterprises) > 2 and first.pages == -(-whole.total // 2)
+    assert [len(p.enterprises) for p in pages[:-1]] == [2] * (first.pages - 1)
+    ids = [h["id"] for p in pages for g in p.enterprises for h in g["hazards"]]
+    assert sorted(ids) == sorted(h["id"] for g in whole.enterprises for h in g["hazards"])
+    assert len(ids) == len(set(ids)) and beyond.enterprises == [] and beyond.total == whole.total
+    keys = [(g["town"], g["enterprise"]) for g in whole.enterprises]
+    assert keys == sorted(keys)                                     # by 镇街, then name
+
+
+def test_search_by_part_of_the_name(filled, settings):
+    with open_ledger(settings.ledger) as handle:
+        found = orders.orderable_hazards(handle, search="兴盛")
+        none = orders.orderable_hazards(handle, search="%")          # a LIKE wildcard is a plain character
+    assert [g["enterprise"] for g in found.enterprises] == [ENTERPRISE] and found.total == 1
+    assert none.total == 0 and none.enterprises == []
+
+
+def test_page_search_and_pager_over_http(filled, client):
+    page = client.get("/orders", params={"q": "兴盛"})
+    assert page.status_code == 200 and ENTERPRISE in page.text and "共 1 家单位" in page.text
+    assert 'value="兴盛"' in page.text and 'aria-label="翻页"' not in page.text
+    assert client.get("/orders", params={"q": "没有这家"}).text.count("没有符合条件的单位") == 1
+    odd = client.get("/orders", params={"page": "abc"})              # not a number: the first page
+    assert odd.status_code == 200 and ENTERPRISE in odd.text
+    escaped = client.get("/orders", params={"q": "<b>x</b>"}).text
+    assert "<b>x</b>" not in escaped and "&lt;b&gt;x&lt;/b&gt;" in escaped
