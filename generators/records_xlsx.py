@@ -111,7 +111,7 @@ def _record_rows(form_type: str, rec: dict) -> list[SheetRow]:
     data = rec.get("data") or {}
     rows_key = spec.get("rows")
     base = _flatten(rec.get("source") or {}, "source.", {})
-    base = {k: v for k, v in base.items() if k in ("source.path", "source.part")}
+    base = {k: v for k, v in base.items() if k in ("source.path", "source.part", "source.score")}
     _flatten(rec.get("header") or {}, "header.", base)
 
     if form_type == "unknown" or (not spec and "tables" in data):
@@ -170,7 +170,7 @@ def _columns(form_type: str, rows: list[SheetRow]) -> list[tuple[str, str]]:
     then unlabelled ones as first seen, within each group."""
     spec = form_labels(form_type)
     rows_key = spec.get("rows") or "rows"
-    known = (["source.path", "source.part"]
+    known = (["source.path", "source.part", "source.score"]
              + ["header." + k for k in labels()["header"]]
              + ["data." + k for k in (spec.get("fields") or {})]
              + ["table", "row", "row.index"]

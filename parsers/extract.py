@@ -403,6 +403,9 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 no = mark_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
+            for key, cell in (("content", content_cell), ("category", cat_cell), ("no", get("no"))):
+                if cell is not None and cell.text.strip():
+                    ex.cells[f"data.{spec.rows_key}[{i}].{key}"] = cell
             negative = asked_negatively(item["content"])
             for f in (c for c in spec.columns if c.kind == "mark"):     # the spec's result columns
                 key = f.key
@@ -631,6 +634,13 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+def _text_across(cells: list[Cell], mapping: dict[int, Field]) -> bool:
+    """A row holding one text (not a number) merged across most of the count columns."""
+    counts = [c for c, f in mapping.items() if f.key != "unit" and f.kind != "text"]
+    return any(c.colspan >= max(2, len(counts) // 2) and c.text.strip()
+               and normalize("count", c.text).warning is not None for c in cells)
+
+
 PLAIN_NUMBER = re.compile(r"^\s*\d+(\.\d+)?\s*$")
 
 
@@ -666,6 +676,8 @@ def extract_header_matrix(spec: FormSpec, grids: list[Grid]) -> Extraction:
             if rows:
                 ex.put(f"data.{spec.rows_key}[{i}].{tf.key}", tf.kind, _cell_text(vcell), vcell, rows[i], tf.key)
             continue
+        if _text_across(cells, mapping):
+            continue            # 主要做法 | one text merged across the counts: no unit (kept in unused_cells)
         total = total_row(spec, cells)
         is_total = total is not None
         numbers = [c for c, f in mapping.items() if f.key != "unit" and not f.label_fallback
@@ -811,3 +823,79 @@ def extract(spec: FormSpec, grids: list[Grid]) -> Extraction:
     return {"item_marks": extract_item_marks, "row_list": extract_row_list,
             "header_matrix": extract_header_matrix,
             "indicator_sheet": extract_indicator_sheet}[spec.shape](spec, grids)
+
+
+# --- what the extraction left ----------------------------------------------------------------
+
+LOW_USE = 0.4            # a record using less of its table's filled cells than this is no record
+LOW_USE_MIN_CELLS = 12   # smaller tables are not judged
+LABEL_VALUES = 0.3       # …nor one whose values are mostly the form's own labels (检查日期 = "隐患类型")
+
+
+def _spec_label_groups(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
+    groups = [tuple(f.labels) for f in spec.all_fields() + spec.parse_columns if f.labels]
+    groups += [tuple([sec.name] + list(sec.labels)) for sec in spec.sections if sec.name]
+    groups += [tuple(level) for f in spec.all_fields() for level in f.path]
+    groups += [tuple(f.labels) for f in spec.header.values() if f.labels]
+    groups.append(tuple([spec.title] + spec.title_patterns + spec.total_labels))
+    return tuple(g for g in groups if g)
+
+
+def label_like(spec: FormSpec, texts: list[str], cutoff: float = MATCH) -> list[bool]:
+    """Whether each text is one of the form's labels (a field, a header level, a header line's label,
+    its title or a 合计 word)."""
+    if not texts:
+        return []
+    distinct_texts = tuple(dict.fromkeys(texts))
+    scores = group_scores(_spec_label_groups(spec), distinct_texts, cutoff).max(axis=0)
+    is_label = {t: bool(v >= cutoff) for t, v in zip(distinct_texts, scores)}
+    return [is_label[t] for t in texts]
+
+
+HEADER_PAIR = re.compile(r"^[^:：]{1,12}[:：]")
+
+
+def unused_cells(spec: FormSpec, grids: list[Grid], ex: Extraction) -> tuple[list[dict], list[Cell], int]:
+    """(entries, cells, filled): every filled cell of the form's table(s) that the extraction neither
+    read as a value nor took for one of the form's labels (a label-like text in a row of values is
+    data: 重大隐患 in a 隐患等级 column), as {"row", "col", "text"} (with "table",
+    the table's number, when there are several) and as the cell itself; and how many filled cells
+    the tables have."""
+    used = {id(c) for c in ex.cells.values()}
+    cands: list[tuple[int, Cell]] = []
+    filled = 0
+    value_rows: set[tuple[int, int]] = set()        # rows holding a value read: their texts are data
+    for t, grid in enumerate(grids):
+        value_rows |= {(t, c.row) for row in grid for c in row if c is not None and id(c) in used}
+    for t, grid in enumerate(grids):
+        seen: set[int] = set()
+        for row in grid:
+            for c in row:
+                if c is None or id(c) in seen or not c.text.strip():
+                    continue
+                seen.add(id(c))
+                filled += 1
+                text = unicodedata.normalize("NFKC", norm_label(c.text))
+                if id(c) not in used and not UNITS_CELL.match(text) and not HEADER_PAIR.match(c.text.strip()):
+                    cands.append((t, c))
+    labels = label_like(spec, [c.text.strip() for _, c in cands])
+    if spec.shape in ("label_grid", "indicator_sheet"):      # labels sit beside their values there
+        value_rows = set()
+        nums = {str(f.num) for sec in spec.sections for f in sec.indicators if f.num is not None}
+        labels = [is_label or norm_label(c.text) in nums for (_, c), is_label in zip(cands, labels)]
+    kept = [(t, c) for (t, c), is_label in zip(cands, labels) if not is_label or (t, c.row) in value_rows]
+    out = [{**({"table": t + 1} if len(grids) > 1 else {}), "row": c.row, "col": c.col, "text": c.text}
+           for t, c in kept]
+    return out, [c for _, c in kept], filled
+
+
+def low_recognition(spec: FormSpec, ex: Extraction, unused: list[dict], filled: int) -> str | None:
+    """Why a record is too poor a guess to keep as its form (None when it is not): it used little of
+    its table, or its values are the form's labels."""
+    if filled >= LOW_USE_MIN_CELLS and 1 - len(unused) / filled < LOW_USE:
+        return f"仅识别了表格中 {filled - len(unused)}/{filled} 个单元格"
+    values = [c.text.strip() for c in {id(c): c for c in ex.cells.values()}.values() if c.text.strip()]
+    n_labels = sum(label_like(spec, values, STRONG))
+    if n_labels >= 2 and n_labels >= LABEL_VALUES * len(values):
+        return f"{n_labels} 个取值是表头文字"
+    return None

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, find_header_row,
-                             group_scores, label_score, norm_label, set_path)
+                             group_scores, label_score, low_recognition, norm_label, set_path, unused_cells)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.keys import compact as _key
 from schema.marks import NUMBERED_CELL, leading_mark
@@ -675,8 +675,18 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     """The record of a form and its provenance (provenance())."""
     part = "+".join(u.table.part or f"table {i}" for i, u in enumerate(units, 1))
     rec = Record(form_type=spec.form_type, form_title=title or spec.title, source=doc.source(part))
-    ex = extract(spec, [body_grid(u) for u in units])
+    grids = [body_grid(u) for u in units]
+    ex = extract(spec, grids)
+    unused, unused_at, filled = unused_cells(spec, grids, ex)
+    why = low_recognition(spec, ex, unused, filled)
+    if why:                     # too poor a guess: every cell kept as an unknown table, the guess named
+        rec, prov = _unknown(doc, units[0], 0, units)
+        rec.warnings = [{"field": "data.tables", "code": "low_recognition",
+                         "message": f"疑似“{spec.title}”，但{why}，已按未识别表格原样保留，请人工核对"}]
+        return rec, prov
     rec.data = ex.data
+    if unused:                  # kept, and pointed at like any field
+        rec.data["unused_cells"] = unused
     for path, code, message in ex.warnings:
         rec.warn(path, code, message)
     for path, cell in ex.cells.items():
@@ -689,7 +699,8 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     if "village" in spec.header and "village" not in rec.header:
         village_elsewhere(rec, [p.text for p in units[0].before] + [title])
     apply_rules(rec, spec.rules)
-    return rec, provenance([u.table for u in units], ex.cells, lines)
+    at = {**ex.cells, **{f"data.unused_cells[{i}].text": c for i, c in enumerate(unused_at)}}
+    return rec, provenance([u.table for u in units], at, lines)
 
 
 # --- provenance --------------------------------------------------------------------------------
@@ -728,15 +739,17 @@ def _instructions(unit: Unit) -> bool:
     return any(re.sub(r"[:：]$", "", norm_label(h)) in titles for h in heads + [first])
 
 
-def _unknown(doc: Document, unit: Unit, n: int) -> tuple[Record, dict]:
+def _unknown(doc: Document, unit: Unit, n: int, units: list[Unit] | None = None) -> tuple[Record, dict]:
+    """An unknown record: the table (or each table of `units`) as a grid, under its title."""
+    tables = [u.table for u in units] if units else [unit.table]
     table = unit.table
     rec = Record(form_type="unknown", form_title="", source=doc.source(table.part or f"table {n}"),
-                 data={"tables": [table.grid()]})
+                 data={"tables": [t.grid() for t in tables]})
     title = next((p.text.strip() for p in reversed(unit.before) if p.text.strip()), "")
     if title and len(title) <= TITLE_MAX:        # the title written above the grid (值班表), kept with it
         rec.data = {"title": title, **rec.data}
     rec.warn("data.tables", "unrecognized", "未能识别此表格属于哪种报表，已原样保留")
-    return rec, provenance([table], {})
+    return rec, provenance(tables, {})
 
 
 def records_from_document(doc: Document, specs: list[FormSpec] | None = None) -> list[Record]:
@@ -748,7 +761,7 @@ def records_with_provenance(doc: Document, specs: list[FormSpec] | None = None) 
     """records_from_document, each record with where its fields were read (provenance())."""
     specs = specs if specs is not None else all_specs()
     units = units_of(doc, specs)
-    groups: list[tuple[FormSpec | None, list[Unit], str]] = []
+    groups: list[tuple[FormSpec | None, list[Unit], str, float]] = []
     for unit in units:
         if not unit.rows:
             continue
@@ -760,11 +773,10 @@ def records_with_provenance(doc: Document, specs: list[FormSpec] | None = None) 
                 spec is None or spec is prev[0] and not title):
             prev[1].append(unit)
             continue
-        groups.append((spec, [unit], title))
+        groups.append((spec, [unit], title, score))
     records = []
-    for n, (spec, us, title) in enumerate(groups, 1):
-        if spec is None:
-            records.append(_unknown(doc, us[0], n))
-        else:
-            records.append(_record(doc, spec, us, title))
+    for n, (spec, us, title, score) in enumerate(groups, 1):
+        rec, prov = _unknown(doc, us[0], n) if spec is None else _record(doc, spec, us, title)
+        rec.source["score"] = round(score, 2)       # the recogniser's score of its best guess
+        records.append((rec, prov))
     return records

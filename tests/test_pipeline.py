@@ -369,7 +369,7 @@ def test_jsonl_lines_follow_schema(batch):
     for r in records:
         assert set(r) == RECORD_KEYS, r.keys()
         assert r["schema_version"] == 1 and r["form_type"] in FORM_TYPES
-        assert {"path", "sha256", "format"} <= set(r["source"]) <= {"path", "sha256", "format", "part"}
+        assert {"path", "sha256", "format"} <= set(r["source"]) <= {"path", "sha256", "format", "part", "score"}
         assert r["source"]["format"] in FORMATS and len(r["source"]["sha256"]) == 64
         assert set(r["header"]) <= HEADER_KEYS, r["header"]
         assert isinstance(r["data"], dict) and isinstance(r["warnings"], list)

@@ -1,5 +1,6 @@
 """Field accuracy of the variety sets per format: each expected leaf value (header and data) counts
-right when the record in its place has the right form type and the same value there.
+right when the record in its place has the right form type and the same value there; each row a
+record has beyond the expected ones counts as one wrong field.
 
     .venv/bin/python tests/variety4/measure.py OUTDIR [variety4 variety3 …]
 """
@@ -53,6 +54,10 @@ def case_score(case: dict, out: Path) -> tuple[int, int]:
                     continue
                 got = _at(getattr(rec, part), path)
                 right += got is not KeyError and not diff(want, got)
+            for key, want in e[part].items():          # each row too many (a text row taken for a unit) counts wrong
+                got = getattr(rec, part).get(key) if rec is not None and rec.form_type == e["form_type"] else None
+                if isinstance(want, list) and isinstance(got, list) and len(got) > len(want):
+                    total += len(got) - len(want)
     return right, total
 
 
