@@ -150,6 +150,7 @@ def test_date_text():
 def test_range_that_is_not_dates():
     from schema.dates import range_iso
     assert range_iso("第1至3") is None
+    assert range_iso("第1至2023年3月5日") is None            # the start is no date, the end is one
     assert range_iso("2023年3月1日至3月31日") == "2023-03"
 
 
