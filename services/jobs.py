@@ -320,7 +320,7 @@ class Runner:
 
     def start(self) -> None:
         self.recover()
-        self._stop.clear()
+        self._stop = self._ctx.Event()      # a fresh one: a stop() that timed out may hold the old one's lock
         self._workers = [self._ctx.Process(target=_worker, args=(self.target, self._stop, self.poll, self.sweep),
                                            name=f"paicha-jobs-{i + 1}", daemon=True)
                          for i in range(self.processes)]
@@ -351,7 +351,9 @@ class Runner:
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         if not self._workers:
             return
-        self._stop.set()
+        # Event.set() raises the flag, then waits for every sleeper to wake: a worker killed in stop.wait()
+        # (a signal to the whole process group) never does and set() would hang; so set it on the side
+        threading.Thread(target=self._stop.set, name="paicha-jobs-stop", daemon=True).start()
         for p in self._workers:
             p.join(timeout)
             if p.is_alive():
