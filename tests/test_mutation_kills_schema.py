@@ -292,3 +292,41 @@ def test_strip_and_split():
     assert len(split_items("1.甲 3.乙 2.丙")) == 2
     assert len(split_items("一是加强，二是落实")) == 2
     assert [bool(NUMBERED_CELL.match(s)) for s in ("12", "3.", "1.1", "a", "1项")] == [True, True, True, False, False]
+
+
+# --- normalize, second round ---------------------------------------------------------------------
+
+def test_negative_item_regex_built_from_the_vocabulary():
+    """The regex itself (vocab() caches it once per process, so build it here)."""
+    from schema.normalize import _negative_item_rx
+    rx = _negative_item_rx({"negations": ["无", "不"], "words": ["堵塞", "占用"]})
+    assert rx.search("通道堵塞") and rx.search("通道被占用") and rx.search("占用")
+    assert not rx.search("通道无堵塞") and not rx.search("通道不被占用") and not rx.search("通道畅通")
+
+
+@pytest.mark.parametrize("raw,want", [
+    (dt.datetime(2023, 3, 5, 8, 30), "2023-03-05 08:30:00"), (dt.datetime(2023, 3, 5), "2023-03-05"),
+    ("Safety   First", "Safety First"),
+    ("配电箱未设漏电\x0b保护", "配电箱未设漏电保护"),              # Excel's in-cell line break
+    ("FIX\nNOW", "FIX NOW"), ("配电箱\nABC", "配电箱ABC"), ("配电x\ny配", "配电x y配"),
+])
+def test_text_cells(raw, want):
+    assert normalize("text", raw).value == want
+
+
+def test_fractions_in_text():
+    assert normalize("count", "2.5项").warning == ("invalid", "数量无法识别：2.5项")
+    assert normalize("money_wan", "1.23456789万").value == 1.234568
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("消防通道堵塞 1.灭火器过期 2.出口锁闭", ["消防通道堵塞", "灭火器过期", "出口锁闭"]),   # text before the list
+    ("1.甲；\n乙 2.丙", ["甲；乙", "丙"]),
+])
+def test_items_lead_and_line_breaks(raw, want):
+    assert normalize("items", raw).value == want
+
+
+def test_unknown_kind_names_the_known_ones():
+    with pytest.raises(ValueError, match="unknown value kind 'colour'; known: date, month, count, money_wan"):
+        normalize("colour", "红")
