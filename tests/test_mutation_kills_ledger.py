@@ -1,0 +1,104 @@
+"""Statistics periods (ledger/periods.py) against hand-worked calendars: what mutation testing
+(bench/mutation.sh) found the aggregate tests do not pin."""
+import datetime as dt
+
+import pytest
+
+from ledger.periods import Period, parse_period, return_span, slot
+from schema.errors import InputError
+
+D = dt.date
+
+
+@pytest.mark.parametrize("spec,kind,start,end,label", [
+    ("2023", "year", D(2023, 1, 1), D(2023, 12, 31), "2023年"),
+    ("2023-03", "month", D(2023, 3, 1), D(2023, 3, 31), "2023年3月"),
+    ("2023-02", "month", D(2023, 2, 1), D(2023, 2, 28), "2023年2月"),
+    ("2024-02", "month", D(2024, 2, 1), D(2024, 2, 29), "2024年2月"),
+    ("2023-W10", "week", D(2023, 3, 6), D(2023, 3, 12), "2023年第10周（3月6日至3月12日）"),
+    ("2023w10", "week", D(2023, 3, 6), D(2023, 3, 12), "2023年第10周（3月6日至3月12日）"),
+    ("2020-W53", "week", D(2020, 12, 28), D(2021, 1, 3), "2020年第53周（12月28日至2021年1月3日）"),
+    ("2021-W01", "week", D(2021, 1, 4), D(2021, 1, 10), "2021年第1周（1月4日至1月10日）"),
+    ("2023-03-01..2023-03-31", "range", D(2023, 3, 1), D(2023, 3, 31), "2023年3月1日至3月31日"),
+    (" 2023-12-25 .. 2024-01-05 ", "range", D(2023, 12, 25), D(2024, 1, 5), "2023年12月25日至2024年1月5日"),
+    ("2023-03-05", "day", D(2023, 3, 5), D(2023, 3, 5), "2023年3月5日"),
+    ("stage:隐患清零", "stage", D(2023, 3, 26), D(2023, 3, 31), "隐患清零、总结提升阶段（2023年3月26日至3月31日）"),
+    ("阶段：动员部署", "stage", D(2023, 4, 25), D(2023, 5, 15), "动员部署阶段（2023年4月25日至5月15日）"),
+    ("STAGE:南庄镇/巩固提高", "stage", D(2023, 12, 1), D(2023, 12, 31), "巩固提高阶段（2023年12月1日至12月31日）"),
+])
+def test_period_specs(spec, kind, start, end, label):
+    p = parse_period(spec)
+    assert (p.kind, p.start, p.end, p.label) == (kind, start, end, label)
+    assert p.spec == spec.strip() and p.bounded
+    assert (p.start_iso, p.end_iso) == (start.isoformat(), end.isoformat())
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("2023-13", "统计期“2023-13”的月份不存在"),
+    ("2023-00", "统计期“2023-00”的月份不存在"),
+    ("2021-W53", "统计期“2021-W53”：2021年没有第53周"),
+    ("2023-02-30", "统计期“2023-02-30”中的日期不存在"),
+    ("2023-03-10..2023-03-01", "统计期“2023-03-10..2023-03-01”的结束日期早于开始日期"),
+    ("2023-03..2023-04", "统计期“2023-03..2023-04”无法识别，"),
+    ("三月", "统计期“三月”无法识别，"),
+    ("stage:不存在", "统计期“stage:不存在”：没有这个行动阶段（已有：全面部署、广泛动员、"),
+])
+def test_bad_period_specs(spec, message):
+    with pytest.raises(InputError) as e:
+        parse_period(spec)
+    assert e.value.message.startswith(message) and e.value.code == "bad_period"
+
+
+def test_stage_named_twice_asks_for_the_campaign(monkeypatch):
+    import ledger.periods as periods
+    two = [{"campaign": "甲行动", "name": "动员部署", "start": D(2023, 1, 1), "end": D(2023, 1, 9)},
+           {"campaign": "乙行动", "name": "动员部署", "start": D(2023, 2, 1), "end": D(2023, 2, 9)}]
+    monkeypatch.setattr(periods, "stages", lambda: two)
+    with pytest.raises(InputError) as e:
+        parse_period("stage:动员")
+    assert "对应多个阶段：甲行动/动员部署、乙行动/动员部署" in e.value.message
+    assert parse_period("stage:乙行动/动员").start == D(2023, 2, 1)
+
+
+def test_unbounded_period():
+    for spec in (None, "", "  "):
+        p = parse_period(spec)
+        assert p.kind == "all" and not p.bounded and p.label == "全部" and p.start_iso is None
+        assert p.contains(None) and p.contains_iso(None) and p.contains_iso("2023-03")
+
+
+def test_contains():
+    march = parse_period("2023-03")
+    assert march.contains(D(2023, 3, 1)) and march.contains(D(2023, 3, 31))
+    assert not march.contains(D(2023, 2, 28)) and not march.contains(D(2023, 4, 1))
+    assert march.contains(D(2023, 3, 30), D(2023, 3, 31)) and not march.contains(D(2023, 3, 30), D(2023, 4, 1))
+    assert not march.contains(None)
+    assert march.contains_iso("2023-03") and march.contains_iso("2023-03-15")
+    assert not march.contains_iso("2023-04") and not march.contains_iso(None) and not march.contains_iso("三月")
+    assert Period("week", D(2023, 3, 6), D(2023, 3, 12)).contains_iso("2023-03-12")
+
+
+@pytest.mark.parametrize("period,fill,span", [
+    ("2023-03", "2023-03-15", (D(2023, 3, 15), D(2023, 3, 15))),   # a weekly form: its fill date
+    ("2023-03", "2023-04-02", (D(2023, 3, 1), D(2023, 3, 31))),    # filled later: the stated month
+    ("2023-03-05", "2023-03-15", (D(2023, 3, 5), D(2023, 3, 5))),   # a stated date wins
+    (None, "2023-03-15", (D(2023, 3, 15), D(2023, 3, 15))),
+    ("2023-03", "2023-03", (D(2023, 3, 1), D(2023, 3, 31))),
+    ("2023-03", "2023-03-01", (D(2023, 3, 1), D(2023, 3, 1))),
+    ("2023-03", "2023-03-31", (D(2023, 3, 31), D(2023, 3, 31))),
+    (None, None, None),
+])
+def test_return_span(period, fill, span):
+    assert return_span(period, fill) == span
+
+
+@pytest.mark.parametrize("cadence,span,want", [
+    ("week", (D(2023, 3, 8), D(2023, 3, 8)), "2023-W10"),
+    ("week", (D(2021, 1, 1), D(2021, 1, 1)), "2020-W53"),            # ISO week of the year before
+    ("week", (D(2023, 1, 2), D(2023, 1, 2)), "2023-W01"),
+    ("week", (D(2023, 3, 1), D(2023, 3, 31)), "2023-03"),            # a month's return on a weekly form
+    ("day", (D(2023, 3, 8), D(2023, 3, 8)), "2023-03-08"),
+    ("month", (D(2023, 3, 8), D(2023, 3, 8)), "2023-03"),
+])
+def test_slot(cadence, span, want):
+    assert slot(cadence, span) == want
