@@ -138,6 +138,7 @@ def stats_rows(con: sqlite3.Connection, form_type: str, period: str | None = Non
 # --- paged lists for the workbench's 台账 page ------------------------------------------------------
 
 HAZARD_FILTERS = ("town", "industry", "status", "enterprise_id")
+_ACTIVE = "+h.active = 1"
 
 
 def _hazard_where(filters: dict, today: str, since: str | None, until: str | None) -> tuple[str, list]:
@@ -145,7 +146,7 @@ def _hazard_where(filters: dict, today: str, since: str | None, until: str | Non
 
     "+h.active" keeps the planner off the nearly-all-true active column and on the filters' indexes
     (migration 018); a ledger has no statistics to tell it which is narrower."""
-    sql, args = ["+h.active = 1"], []
+    sql, args = [_ACTIVE], []
     for key in HAZARD_FILTERS:
         if filters.get(key) not in (None, ""):
             sql.append(f"h.{key} = ?")
@@ -168,6 +169,18 @@ def _hazard_where(filters: dict, today: str, since: str | None, until: str | Non
     return " AND ".join(sql), args
 
 
+def _hazard_order(filters: dict, where: str) -> str:
+    """hazard_page's ORDER BY: by deadline, none last. Overdue ones all have one, so their index order
+    serves (no sort of the matches); unfiltered, the index on this very expression serves (migration 021);
+    filtered, the filter's index and a sort of its matches do better, so the expression is spelt so that
+    the planner does not take that index (it would walk all hazards in order looking for matches)."""
+    if filters.get("overdue"):
+        return "h.deadline, h.id"
+    if where == _ACTIVE:
+        return "h.deadline IS NULL, h.deadline, h.id"
+    return "CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END, h.deadline, h.id"
+
+
 def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str | None = None,
                 until: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
     """One page of active hazards (filters: town, industry, status, enterprise_id, overdue, supervised),
@@ -175,8 +188,7 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
     where, args = _hazard_where(filters, today, since, until)
     total = con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where}", args).fetchone()[0]
     page = "" if limit is None else " LIMIT ? OFFSET ?"
-    # no deadline last; overdue ones all have one, so their index order serves (no sort of the matches)
-    order = "h.deadline, h.id" if filters.get("overdue") else "h.deadline IS NULL, h.deadline, h.id"
+    order = _hazard_order(filters, where)
     rows = _dicts(con.execute(
         "SELECT h.*, (SELECT o.number FROM order_items oi JOIN orders o ON o.id = oi.order_id"
         " WHERE oi.hazard_id = h.id AND o.status != 'void' ORDER BY o.id DESC LIMIT 1) AS order_number"
@@ -189,12 +201,15 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
 
 def hazard_choices(con: sqlite3.Connection, scope: tuple[str, tuple] = ("1 = 1", ())) -> dict[str, list[str]]:
     """The 镇街 and 行业 that active hazards name, for the filter lists: the distinct values read from
-    their indexes, each kept when one active hazard (within `scope`, a condition on h) has it."""
+    their indexes one seek each (the next value above the last; a few dozen seeks, not a scan of every
+    hazard), each kept when one active hazard (within `scope`, a condition on h) has it."""
     cond, params = scope
     return {col: [r[0] for r in con.execute(
-        f"SELECT v.{col} FROM (SELECT DISTINCT {col} FROM hazards WHERE {col} IS NOT NULL AND {col} != '') v"
-        f" WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.{col} = v.{col} AND h.active = 1 AND ({cond}))"
-        f" ORDER BY v.{col}", params)]
+        f"WITH RECURSIVE v(x) AS (SELECT MIN({col}) FROM hazards WHERE {col} > ''"
+        f" UNION ALL SELECT (SELECT MIN({col}) FROM hazards WHERE {col} > v.x) FROM v WHERE v.x IS NOT NULL)"
+        f" SELECT v.x FROM v WHERE v.x IS NOT NULL"
+        f" AND EXISTS (SELECT 1 FROM hazards h WHERE h.{col} = v.x AND h.active = 1 AND ({cond})) ORDER BY v.x",
+        params)]
             for col in ("town", "industry")}
 
 

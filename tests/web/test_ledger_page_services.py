@@ -57,7 +57,7 @@ def test_filters_use_their_indexes(handle):
     every match for 逾期): what the planner does, not a timing."""
     def plan(filters):
         where, args = queries._hazard_where(filters, "2026-01-01", None, None)
-        order = "h.deadline, h.id" if filters.get("overdue") else "h.deadline IS NULL, h.deadline, h.id"
+        order = queries._hazard_order(filters, where)
         return " | ".join(r[3] for r in handle.con.execute(
             f"EXPLAIN QUERY PLAN SELECT h.* FROM hazards h WHERE {where} ORDER BY {order} LIMIT 50", args))
     assert "hazards_town_deadline" in plan({"town": "北石店镇"})
@@ -65,6 +65,8 @@ def test_filters_use_their_indexes(handle):
     overdue = plan({"overdue": True})
     assert "hazards_status_deadline" in overdue and "TEMP B-TREE" not in overdue
     assert "hazards_supervised_deadline" in plan({"supervised": True})
+    unfiltered = plan({})                      # migration 021: the order's own index, no sort of every hazard
+    assert "hazards_deadline_order" in unfiltered and "TEMP B-TREE" not in unfiltered
 
 
 def test_hazard_detail(handle):
