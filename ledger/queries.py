@@ -239,6 +239,11 @@ def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: 
     return rows, total
 
 
+def enterprise_names(con: sqlite3.Connection) -> list[str]:
+    """Every enterprise's name, in order (the name fields' suggestions)."""
+    return [r[0] for r in con.execute("SELECT name FROM enterprises ORDER BY name")]
+
+
 def hazard(con: sqlite3.Connection, hazard_id: int) -> dict | None:
     found = _dicts(con.execute("SELECT * FROM hazards WHERE id = ?", (hazard_id,)))
     return found[0] if found else None
@@ -290,14 +295,17 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
         sql.append("h.enterprise LIKE ? ESCAPE '\\'")
         args.append("%" + _escape_like(search.strip()) + "%")
     where = " AND ".join(sql)
-    total = con.execute(f"SELECT COUNT(DISTINCT {_GROUP}) FROM hazards h WHERE {where}", args).fetchone()[0]
+    # the groups counted in the same pass (a window over the grouped rows)
     groups = _dicts(con.execute(
-        f"SELECT {_GROUP} AS grp, MIN(h.enterprise) AS enterprise, MIN(COALESCE(h.town, '')) AS town"
-        f" FROM hazards h WHERE {where} GROUP BY {_GROUP}"
+        f"SELECT {_GROUP} AS grp, MIN(h.enterprise) AS enterprise, MIN(COALESCE(h.town, '')) AS town,"
+        f" COUNT(*) OVER () AS total FROM hazards h WHERE {where} GROUP BY {_GROUP}"
         " ORDER BY MIN(COALESCE(h.town, '')), MIN(h.enterprise), grp LIMIT ? OFFSET ?",
         args + [int(limit), int(offset)]))
-    if not groups:
-        return [], total
+    if not groups:                             # past the last page: counted alone
+        return [], con.execute(f"SELECT COUNT(DISTINCT {_GROUP}) FROM hazards h WHERE {where}", args).fetchone()[0]
+    total = groups[0]["total"]
+    for g in groups:
+        del g["total"]
     marks = ", ".join("?" * len(groups))
     by_group = {g.pop("grp"): {**g, "hazards": []} for g in groups}
     for h in _dicts(con.execute(f"SELECT h.*, {_GROUP} AS grp FROM hazards h WHERE {where} AND {_GROUP} IN ({marks})"

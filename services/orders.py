@@ -134,6 +134,11 @@ def orderable_hazards(ledger: Ledger, town: str | None = None, search: str | Non
     return OrderableHazards(groups, total, page, per_page)
 
 
+def enterprise_names(ledger: Ledger) -> list[str]:
+    """The enterprises' names a 决定书 suggests for its 被处理单位."""
+    return queries.enterprise_names(ledger.con)
+
+
 def hazard_template(out: Path) -> Written:
     """The blank 隐患清单 .xlsx that `issue_orders(hazards_xlsx=…)` reads."""
     return Written(order.write_hazard_template(Path(out)))

@@ -37,7 +37,7 @@ def orders_page(request: Request, town: str = "", q: str = "", page: str = "1",
                                              int(page) if page.isdigit() else 1)
         register = orders.list_orders(handle)
         towns = hazards.hazard_filters(handle)["town"]
-        enterprises = [e["name"] for e in hazards.list_enterprises(handle).enterprises]
+        enterprises = orders.enterprise_names(handle)
     return render(request, "orders.html", title="指令书", orderable=orderable, register=register, towns=towns,
                   town=town, q=q.strip(), enterprises=enterprises, measures=orders.decision_measures(),
                   page_url=lambda n: "/orders?" + urlencode({"town": town, "q": q.strip(), "page": n}) + "#issue")
