@@ -86,6 +86,7 @@ def test_contains():
     ("2023-03", "2023-03", (D(2023, 3, 1), D(2023, 3, 31))),
     ("2023-03", "2023-03-01", (D(2023, 3, 1), D(2023, 3, 1))),
     ("2023-03", "2023-03-31", (D(2023, 3, 31), D(2023, 3, 31))),
+    (None, "2023-04", None),                                         # a month as fill date places nothing
     (None, None, None),
 ])
 def test_return_span(period, fill, span):
