@@ -43,6 +43,7 @@ class Register:
     # every order, oldest first: number, enterprise, issued, status, status_label, n_items, first/last_deadline,
     # void_reason, printed_at
     orders: list[dict] = field(default_factory=list)
+    total: int = 0                  # orders `scope` may see (more than `orders` when only the last are listed)
 
 
 def officers_of(names: list[str], cert_nos: list[str]) -> list[dict]:
@@ -105,13 +106,16 @@ def order_register(ledger: Ledger, out: Path) -> Written:
     return Written(order.write_register(ledger.con, Path(out)))
 
 
-def list_orders(ledger: Ledger, scope=None) -> Register:
-    """The register's rows (void orders too, with their reason) `scope` may see: an 企业 its own."""
+def list_orders(ledger: Ledger, scope=None, last: int | None = None) -> Register:
+    """The register's rows (void orders too, with their reason) `scope` may see: an 企业 its own; with
+    `last`, only the last `last` of them (still oldest first), `total` counting all."""
     rows = [dict(r) for r in ledger_orders.all_orders(ledger.con)
             if scope is None or scope.can_see_enterprise(r["enterprise"])]
+    total = len(rows)
+    rows = rows[-last:] if last else rows
     for r in rows:
         r["status_label"] = ledger_orders.ORDER_STATUS.get(r["status"], r["status"])
-    return Register(rows)
+    return Register(rows, total)
 
 
 def order_file(ledger: Ledger, number: str, scope=None) -> tuple[Path, str]:

@@ -11,6 +11,7 @@ from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
 from services import hazards, orders
 from services.ledgers import open_ledger
 from services.returns import parse_batch
+from webtools import token
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "returns"
 
@@ -72,3 +73,21 @@ def test_paged_queries_on_each_backend(backend, tmp_path):
         assert choices["town"] == sorted({r[0] for r in every if r[0]}) and "北石店镇" in choices["town"]
     finally:
         drop()
+
+
+def test_register_lists_the_last_orders_and_counts_all(filled, client, settings, monkeypatch):
+    from web.routes import orders as orders_route
+    with open_ledger(settings.ledger) as handle:
+        groups = orders.orderable_hazards(handle).enterprises[:2]
+    for g in groups:                                  # two orders, one per enterprise
+        sent = client.post("/orders/issue", data={"csrf_token": token(client), "hazard": [str(g["hazards"][0]["id"])],
+                                                   "deadline": "2099-01-31"}, follow_redirects=False)
+        assert sent.status_code == 303
+    with open_ledger(settings.ledger) as handle:
+        every = orders.list_orders(handle)
+        last = orders.list_orders(handle, last=1)
+    assert every.total == last.total == 2 and [o["number"] for o in last.orders] == [every.orders[-1]["number"]]
+    monkeypatch.setattr(orders_route, "REGISTER_ROWS", 1)
+    page = client.get("/orders").text
+    assert "共 2 份，这里列出最近的 1 份" in page
+    assert every.orders[-1]["number"] in page and every.orders[0]["number"] not in page

@@ -21,6 +21,7 @@ router = APIRouter(prefix="/orders")
 OFFICE = require(ADMIN, DISTRICT)
 
 ACTOR = "工作台"
+REGISTER_ROWS = 100             # the register's last orders on the page; all of them in the Excel download
 
 
 @router.get("")
@@ -35,7 +36,7 @@ def orders_page(request: Request, town: str = "", q: str = "", page: str = "1",
     with ledger(request) as handle:
         orderable = orders.orderable_hazards(handle, town or None, q.strip() or None,
                                              int(page) if page.isdigit() else 1)
-        register = orders.list_orders(handle)
+        register = orders.list_orders(handle, last=REGISTER_ROWS)
         towns = hazards.hazard_filters(handle)["town"]
         enterprises = orders.enterprise_names(handle)
     return render(request, "orders.html", title="指令书", orderable=orderable, register=register, towns=towns,
