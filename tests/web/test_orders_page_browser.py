@@ -1,0 +1,35 @@
+"""The 指令书 page in chromium, paged by enterprise: the inspector narrows the list with the 镇街 and a part
+of the name, ticks the enterprise's hazards and sees them counted. Screenshots in out/screens/."""
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
+
+ENTERPRISE = "晋城市城区兴盛化工有限公司"
+
+
+def test_search_narrows_the_orderable_enterprises(filled, live_server, browser, visit):
+    base, _ = live_server
+    wait = WebDriverWait(browser, 60)
+    visit(f"{base}/orders", "orders")
+    groups = browser.find_elements(By.CSS_SELECTOR, "tbody.enterprise")
+    assert len(groups) > 1 and "家单位有可出具的隐患" in browser.page_source
+    search = browser.find_element(By.NAME, "q")
+    search.send_keys("兴盛")
+    search.submit()
+    wait.until(ec.url_contains("q="))
+    visit(None, "orders-search")
+    groups = browser.find_elements(By.CSS_SELECTOR, "tbody.enterprise")
+    assert len(groups) == 1 and ENTERPRISE in groups[0].text and "共 1 家单位" in browser.page_source
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "兴盛"
+    groups[0].find_element(By.CSS_SELECTOR, ".pick-all").click()
+    assert len(groups[0].find_elements(By.CSS_SELECTOR, "input[name=hazard]:checked")) == 3
+    search = browser.find_element(By.NAME, "q")
+    search.clear()
+    search.send_keys("没有这家单位")
+    search.submit()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "issue"), "没有符合条件的单位"))
+    visit(None, "orders-none")
