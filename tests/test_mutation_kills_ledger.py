@@ -56,7 +56,7 @@ def test_stage_named_twice_asks_for_the_campaign(monkeypatch):
     monkeypatch.setattr(periods, "stages", lambda: two)
     with pytest.raises(InputError) as e:
         parse_period("stage:动员")
-    assert "对应多个阶段：甲行动/动员部署、乙行动/动员部署" in e.value.message
+    assert "对应多个阶段：甲行动/动员部署、乙行动/动员部署" in e.value.message and e.value.code == "bad_period"
     assert parse_period("stage:乙行动/动员").start == D(2023, 2, 1)
 
 
