@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Mutation testing of the core (issue 10): mutmut 3 on schema/, ledger/ and the checker's rules, run in a
 # temporary copy so the working tree stays clean. Not for CI: minutes of both cores.
-#   ./bench/mutation.sh                    all modules of bench/mutation/setup.cfg, one after another
-#   ./bench/mutation.sh schema.dates ...   only these modules
+# Needs mutmut 3 in the venv: .venv/bin/pip install 'mutmut>=3.8,<4'
+#   ./bench/mutation.sh                    every group of GROUPS in bench/mutation/run.py (hours)
+#   ./bench/mutation.sh schema ledger.periods "generators.gongwen.check.x_check_dates*"
+#                                          groups, modules or function patterns, one after another
 # Prints generated / killed / survived / timeout per module; survivors' diffs go to the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."

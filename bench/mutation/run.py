@@ -102,6 +102,8 @@ def main(argv: list[str]) -> int:
             plan.append((group, arg))
     work = Path(os.environ.get("MUTATION_WORK") or tempfile.mkdtemp(prefix="paicha-mutation-"))
     mutmut = Path(sys.executable).with_name("mutmut")
+    if not mutmut.exists():
+        raise SystemExit("需要 mutmut 3：.venv/bin/pip install 'mutmut>=3.8,<4'")
     jobs = os.environ.get("MUTATION_JOBS", "2")
     print(f"工作目录：{work}")
     rows, survivors, copies = [], [], {}
