@@ -239,9 +239,18 @@ def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: 
     return rows, total
 
 
-def enterprise_names(con: sqlite3.Connection) -> list[str]:
-    """Every enterprise's name, in order (the name fields' suggestions)."""
-    return [r[0] for r in con.execute("SELECT name FROM enterprises ORDER BY name")]
+def enterprise_names(con: sqlite3.Connection, search: str | None = None, limit: int | None = None) -> list[str]:
+    """The enterprises' names in order (a name field's suggestions): those containing `search`, the
+    first `limit` of them."""
+    sql, args = "SELECT name FROM enterprises", []
+    if search and search.strip():
+        sql += " WHERE name LIKE ? ESCAPE '\\'"
+        args.append("%" + _escape_like(search.strip()) + "%")
+    sql += " ORDER BY name"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(int(limit))
+    return [r[0] for r in con.execute(sql, args)]
 
 
 def hazard(con: sqlite3.Connection, hazard_id: int) -> dict | None:

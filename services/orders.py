@@ -138,9 +138,10 @@ def orderable_hazards(ledger: Ledger, town: str | None = None, search: str | Non
     return OrderableHazards(groups, total, page, per_page)
 
 
-def enterprise_names(ledger: Ledger) -> list[str]:
-    """The enterprises' names a 决定书 suggests for its 被处理单位."""
-    return queries.enterprise_names(ledger.con)
+def enterprise_names(ledger: Ledger, search: str | None = None, limit: int = 20) -> list[str]:
+    """The enterprises' names a 决定书 suggests for its 被处理单位 as it is typed: the first `limit`
+    containing `search`."""
+    return queries.enterprise_names(ledger.con, search, limit)
 
 
 def hazard_template(out: Path) -> Written:

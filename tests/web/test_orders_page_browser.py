@@ -33,3 +33,15 @@ def test_search_narrows_the_orderable_enterprises(filled, live_server, browser, 
     search.submit()
     wait.until(ec.text_to_be_present_in_element((By.ID, "issue"), "没有符合条件的单位"))
     visit(None, "orders-none")
+
+
+def test_decision_suggests_enterprises_as_typed(filled, live_server, browser, visit):
+    base, _ = live_server
+    visit(f"{base}/orders#decision", "orders-decision")
+    field = browser.find_element(By.CSS_SELECTOR, "#decision input[name=enterprise]")
+    field.send_keys("兴盛")
+    def options(b) -> list[str]:
+        return [o.get_attribute("value") for o in b.find_elements(By.CSS_SELECTOR, "#enterprise-names option")]
+    # focusing offers the first names; what is typed narrows them to the one enterprise
+    WebDriverWait(browser, 30).until(lambda b: options(b) == [ENTERPRISE])
+    visit(None, "orders-decision-typed")

@@ -91,3 +91,14 @@ def test_register_lists_the_last_orders_and_counts_all(filled, client, settings,
     page = client.get("/orders").text
     assert "共 2 份，这里列出最近的 1 份" in page
     assert every.orders[-1]["number"] in page and every.orders[0]["number"] not in page
+
+
+def test_decision_enterprise_suggestions_as_typed(filled, client):
+    page = client.get("/orders").text
+    assert '<datalist id="enterprise-names"></datalist>' in page       # not every enterprise on the page
+    found = client.get("/orders/enterprise-names", params={"enterprise": "兴盛"})
+    assert found.status_code == 200 and found.text.strip() == f'<option value="{ENTERPRISE}">'
+    assert client.get("/orders/enterprise-names", params={"enterprise": "%"}).text.strip() == ""
+    every = client.get("/orders/enterprise-names").text
+    assert 2 < every.count("<option") <= 20 and ENTERPRISE in every
+    assert "<b>" not in client.get("/orders/enterprise-names", params={"enterprise": "<b>"}).text

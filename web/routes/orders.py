@@ -38,10 +38,17 @@ def orders_page(request: Request, town: str = "", q: str = "", page: str = "1",
                                              int(page) if page.isdigit() else 1)
         register = orders.list_orders(handle, last=REGISTER_ROWS)
         towns = hazards.hazard_filters(handle)["town"]
-        enterprises = orders.enterprise_names(handle)
     return render(request, "orders.html", title="指令书", orderable=orderable, register=register, towns=towns,
-                  town=town, q=q.strip(), enterprises=enterprises, measures=orders.decision_measures(),
+                  town=town, q=q.strip(), measures=orders.decision_measures(),
                   page_url=lambda n: "/orders?" + urlencode({"town": town, "q": q.strip(), "page": n}) + "#issue")
+
+
+@router.get("/enterprise-names", dependencies=[OFFICE])
+def enterprise_names(request: Request, enterprise: str = ""):
+    """The 决定书's 被处理单位 suggestions for what is typed (the <option>s of its datalist, for htmx)."""
+    with ledger(request) as handle:
+        names = orders.enterprise_names(handle, enterprise.strip() or None)
+    return render(request, "orders_names.html", names=names)
 
 
 def _done(request: Request, stored: list) -> RedirectResponse:
