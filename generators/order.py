@@ -526,32 +526,6 @@ def write_hazard_template(out: Path) -> Path:
     return out
 
 
-def print_result(result: OrderResult) -> None:
-    for o in result.orders:
-        more = "（含附页）" if o.continued else ""
-        print(f"已{o.verb}：{o.number} {o.enterprise}，问题{o.n_items}项，整改期限{'、'.join(o.deadlines)}{more}")
-    for line in result.skipped:
-        print(line)
-    counts = {verb: sum(1 for o in result.orders if o.verb == verb) for verb in ("出具", "补出", "重新生成")}
-    if counts["重新生成"]:
-        print(f"共重新生成责令限期整改指令书 {counts['重新生成']} 份")
-    else:
-        more = f"（另补出此前中断未生成文书的 {counts['补出']} 份）" if counts["补出"] else ""
-        print(f"共出具责令限期整改指令书 {counts['出具']} 份{more}")
-    for r in result.records:
-        print(f"现场检查记录：{r}")
-    if result.merged:
-        print(f"合并打印文件：{result.merged}")
-    if result.pdf:
-        print(f"PDF：{result.pdf}")
-    if result.register:
-        print(f"指令书登记簿：{result.register}")
-    if result.db:
-        print(f"台账：{result.db}{'（新建）' if result.db_created else ''}")
-    for note in result.notes:
-        print(f"说明：{note}")
-
-
 # --- companion documents -------------------------------------------------------------------------------
 
 def render_recheck(out: Path, cfg: dict, number: str, enterprise: str, order_number: str, order_issued: str,
