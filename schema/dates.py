@@ -114,7 +114,9 @@ def find_date(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of the first 年月日 date in text (any numerals), or None."""
     m = DATE_RE.search(text)
     parts = date_parts(m.group()) if m else None
-    if not isinstance(parts, tuple) or None in parts or not (1 <= parts[1] <= 12 and 1 <= parts[2] <= 31):
+    if not isinstance(parts, tuple) or None in parts or not 1 <= parts[1] <= 12:
+        return None
+    if not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:   # 2月30日 is no date
         return None
     return parts
 

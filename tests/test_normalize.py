@@ -243,3 +243,15 @@ def test_conforming_header():
     from schema.normalize import conforming_header
     assert conforming_header("是否符合") and conforming_header("是否 符合")
     assert not conforming_header("自查结果")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023年2月28日", (2023, 2, 28)), ("2024年2月29日", (2024, 2, 29)), ("2023年4月30日", (2023, 4, 30)),
+    ("2023年2月29日", None), ("2023年2月30日", None), ("2023年4月31日", None), ("二〇二三年六月三十一日", None),
+])
+def test_find_date_knows_month_lengths(text, expected):
+    """An impossible 年月日 date is not a date: `fix_dates` leaves it as written for the checker to report."""
+    from schema.dates import find_date, fix_dates
+    assert find_date(text) == expected
+    if expected is None:
+        assert fix_dates(f"于{text}前报送") == f"于{text}前报送"
