@@ -25,8 +25,9 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         s = score(args.keep or Path(tmp))
-    print(f"documents {s['docs']}, findings {s['reported']}, false {s['false']} ({s['false_rate']:.1%}), "
-          f"true violations {s['labels']}, missed {s['missed']} ({s['miss_rate']:.1%})")
+    for label, g in [("all", s)] + list(s["groups"].items()):
+        print(f"{label:>14}: documents {g['docs']}, findings {g['reported']}, false {g['false']} ({g['false_rate']:.1%}), "
+              f"true violations {g['labels']}, missed {g['missed']} ({g['miss_rate']:.1%})")
     if args.v:
         for name, (bad, miss) in s["per_doc"].items():
             print(f"  {name}: false {dict(bad)} missed {miss}")

@@ -11,6 +11,7 @@ reports that are not 公文). Its true violations (rule ids) are written by hand
 from __future__ import annotations
 
 import copy
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
 from generators.gongwen.profile import load_profile
 
@@ -865,6 +867,263 @@ def h_jiyao_body_songti(out):
     d.body(BODY[1:], font=SONG)
     d.p(runs=[("出席：", HEI), ("张某某、李某某", FS)], indent=False)
     return d.save(out)
+
+
+# --- a third look, held out (n_*): written and labelled before any 信函 / letterhead / .doc / WPS / pandoc
+# work, measured first, never tuned on ------------------------------------------------------------------
+
+def _dbl(d: Doc, p, side="bottom", val="thickThinSmallGap", sz=24):
+    """A red double rule (thick over thin) as a paragraph border."""
+    d.border(p, side, "FF0000", sz)
+    p._p.get_or_add_pPr().find(qn("w:pBdr")).find(qn(f"w:{side}")).set(qn("w:val"), val)
+    return p
+
+
+def _xinhan(d: Doc, rule="double", num_align=AL.RIGHT, first_page=True, banji=None, mark=True):
+    """A 信函: organ name in red 小标宋, the red rule under it, 字号 under the rule, title, 主送, body, 署名/日期."""
+    d.d.sections[0].different_first_page_header_footer = first_page
+    if mark:
+        p = d.mark(ORGAN)
+        if rule == "double":
+            _dbl(d, p)
+        elif rule == "single":
+            d.border(p, "bottom", "FF0000", 12)
+    d.p("晋市应急函〔2023〕21号", FS, 16, num_align, False)
+    d.title("晋城市应急管理局关于商请提供危险化学品企业名单的函")
+    d.recipients("晋城市市场监督管理局：")
+    d.body(BODY[:1] + ["请于2023年4月20日前函复。"])
+    d.signature()
+    if banji == "cc":           # 信函's 版记: 抄送 only, no rules
+        d.p("抄送：市安委会办公室。", FS, 14, None, False)
+    elif banji == "wenjian":    # a 文件-style 版记 with its 印发 line
+        d.banji()
+    return d
+
+
+@doc
+def n_xinhan_clean(out):
+    """信函格式 done right: double rule under the name, 字号 flush right, 抄送 without rules, no 印发, page 1 unnumbered."""
+    return _xinhan(Doc(), banji="cc").save(out)
+
+
+@doc
+def n_xinhan_print_line(out):
+    """A 信函 given a 文件-style 版记 with the 印发 line (信函 has none)."""
+    return _xinhan(Doc(), banji="wenjian").save(out)
+
+
+@doc
+def n_xinhan_page_one_number(out):
+    """A 信函 numbering its first page (no different first page)."""
+    return _xinhan(Doc(), first_page=False).save(out)
+
+
+@doc
+def n_xinhan_single_rule(out):
+    """A 信函 under a single red rule instead of the double one."""
+    return _xinhan(Doc(), rule="single").save(out)
+
+
+@doc
+def n_xinhan_number_centred(out):
+    """A 信函 whose 字号 is centred under the double rule (should be flush right)."""
+    return _xinhan(Doc(), num_align=AL.CENTER).save(out)
+
+
+def _header_mark(d: Doc, text=ORGAN + "文件", color="FF0000", font=XBS, bold=False, rule="single"):
+    """The 标志 (and its red rule) typed into the first-page header, as letterhead templates do."""
+    sec = d.d.sections[0]
+    sec.different_first_page_header_footer = True
+    hp = sec.first_page_header.paragraphs[0]
+    hp.alignment = AL.CENTER
+    r = hp.add_run(text)
+    r.font.size, r.font.color.rgb, r.bold = Pt(36 if text.endswith("文件") else 26), RGBColor.from_string(color), bold or None
+    r._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if rule == "double":
+        _dbl(d, hp)
+    elif rule:
+        d.border(hp, "bottom", "FF0000", 12)
+    return hp
+
+
+@doc
+def n_header_letterhead_xinhan(out):
+    """A 信函 letterhead template: the organ's name and the red double rule in the first-page header."""
+    d = Doc()
+    _header_mark(d, ORGAN, rule="double")
+    _xinhan(d, rule=None, mark=False)
+    return d.save(out)
+
+
+@doc
+def n_header_letterhead_black(out):
+    """A 文件 letterhead in the first-page header typed in black bold 宋体 (red rule there too)."""
+    d = Doc()
+    _header_mark(d, color="000000", font=SONG, bold=True)
+    d.footers(first=True)
+    d.docnum(rule=False); d.title(); d.recipients(); d.body(); d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def n_header_letterhead_draft(out):
+    """A 文件 letterhead in the header of a 通知 whose 发文字号 is typed right under it, body in 宋体."""
+    d = Doc()
+    _header_mark(d)
+    d.footers(first=True)
+    d.docnum(rule=False); d.title(); d.recipients(); d.body(font=SONG); d.signature(); d.banji()
+    return d.save(out)
+
+
+def _word_then_doc(out: Path, d: Doc) -> Path:
+    """A .docx written the Word way, saved as .doc by LibreOffice (what an office mails around)."""
+    from generators.office import convert_one
+    src = d.save(out.with_name(out.stem + "_word.docx"))
+    doc_path = convert_one(src, "doc", out.parent)
+    src.unlink()
+    return doc_path.replace(out.with_suffix(".doc"))
+
+
+@doc
+def n_doc_clean(out):
+    """A conforming 文件 handed round as .doc."""
+    return _word_then_doc(out, Doc().wenjian())
+
+
+@doc
+def n_doc_faults(out):
+    """A .doc whose title is in 黑体 and whose date keeps its zeros."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(font=HEI); d.recipients(); d.body(); d.signature(date="2023年04月03日"); d.banji()
+    return _word_then_doc(out, d)
+
+
+def _wps(data: bytes) -> bytes:
+    """document.xml the way WPS writes it: every run's fonts also as ascii/hAnsi with hint="eastAsia",
+    justified paragraphs, indents in both characters and twips."""
+    s = data.decode("utf-8")
+    s = re.sub(r'<w:rFonts w:eastAsia="([^"]+)"/>', r'<w:rFonts w:hint="eastAsia" w:ascii="\1" w:hAnsi="\1" w:eastAsia="\1"/>', s)
+    s = s.replace('<w:ind w:firstLineChars="200"/>', '<w:ind w:firstLine="640" w:firstLineChars="200"/>')
+    return s.encode("utf-8")
+
+
+def _wps_footer(d: Doc) -> None:
+    """WPS page numbers: a frame aligned "outside" (no paragraph alignment) in both footers."""
+    d.footers(odd=None, even=None)
+    sec = d.d.sections[0]
+    for f in (sec.footer, sec.even_page_footer):
+        ppr = f.paragraphs[0]._p.get_or_add_pPr()
+        fr = OxmlElement("w:framePr")
+        for k, v in (("wrap", "around"), ("vAnchor", "text"), ("hAnchor", "margin"), ("xAlign", "outside"), ("y", "1")):
+            fr.set(qn(f"w:{k}"), v)
+        ppr.insert(0, fr)
+
+
+def _vml_rule(d: Doc):
+    """WPS's red rule: a VML line in an empty paragraph under the 字号."""
+    p = d.p("", indent=False)
+    r = OxmlElement("w:r")
+    pict = OxmlElement("w:pict")
+    r.append(pict)
+    p._p.append(r)
+    pict.append(etree.fromstring('<v:line xmlns:v="urn:schemas-microsoft-com:vml" from="0,0" to="442pt,0" '
+                                 'strokecolor="#FF0000" strokeweight="2.25pt"/>'))
+    return p
+
+
+@doc
+def n_wps_clean(out):
+    """A conforming 文件 saved by WPS: VML red rule, framed page numbers, hinted font lists."""
+    d = Doc(footer=False)
+    d.d.settings.element.append(OxmlElement("w:evenAndOddHeaders"))
+    _wps_footer(d)
+    d.mark(); d.docnum(rule=False); _vml_rule(d); d.title(); d.recipients(); d.body(); d.note(); d.signature()
+    d.attachment(); d.p("", indent=False); d.banji()
+    return d.save(out, {"word/document.xml": _wps})
+
+
+@doc
+def n_wps_faults(out):
+    """A WPS 文件 whose （一） heading is bold 仿宋 and whose 抄送 has no closing 。."""
+    d = Doc(footer=False)
+    d.d.settings.element.append(OxmlElement("w:evenAndOddHeaders"))
+    _wps_footer(d)
+    d.mark(); d.docnum(rule=False); _vml_rule(d); d.title(); d.recipients()
+    for t in BODY:
+        if t.startswith("（"):
+            d.p(t, FS, bold=True)
+        else:
+            d.p(runs=line_runs(t))
+    d.signature(); d.banji(cc="市安委会办公室，市应急管理局各科室")
+    return d.save(out, {"word/document.xml": _wps})
+
+
+def _style(d: Doc, sid: str, font=None, size=None, bold=None, align=None, indent=None, color=None):
+    """A reference.docx style: fonts set explicitly (theme attributes dropped)."""
+    st = next(s for s in d.d.styles if s.style_id == sid)
+    rpr = st.element.get_or_add_rPr()
+    rf = rpr.get_or_add_rFonts()
+    for a in list(rf.attrib):
+        del rf.attrib[a]
+    if font:
+        rf.set(qn("w:eastAsia"), font)
+    if size:
+        st.font.size = Pt(size)
+    st.font.bold = bold
+    st.font.color.rgb = RGBColor.from_string(color or "000000")
+    pf = st.paragraph_format
+    pf.alignment = align
+    pf.line_spacing, pf.space_before, pf.space_after = Pt(28.95), Pt(0), Pt(0)
+    if indent:
+        ppr = st.element.get_or_add_pPr()
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:firstLineChars"), "200")
+        ppr.append(ind)
+    return st
+
+
+@doc
+def n_pandoc_reference(out):
+    """pandoc with a 公文 reference.docx: Title/Heading1/BodyText styles, custom styles for 标志, 字号 and
+    署名; after each heading pandoc writes a FirstParagraph, which the reference left unindented."""
+    d = Doc()
+    _style(d, "Title", XBS, 22, False, AL.CENTER)
+    _style(d, "Heading1", HEI, 16, False)
+    _style(d, "BodyText", FS, 16, False, indent=True)
+    fp = d.d.styles.add_style("First Paragraph", 1)
+    fp.base_style = d.d.styles["Body Text"]
+    fp.element.set(qn("w:styleId"), "FirstParagraph")
+    ppr = fp.element.get_or_add_pPr()
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:firstLineChars"), "0")
+    ppr.append(ind)
+    d.mark(); d.docnum()
+    d.p(TITLE, None, None, None, False, style="Title")
+    d.p("各县（市、区）应急管理局：", None, None, None, False, style="FirstParagraph")
+    prev_heading = False
+    for t in BODY:
+        heading = t.startswith(("一、", "二、"))
+        style = "Heading1" if heading else "FirstParagraph" if prev_heading else "BodyText"
+        d.p(t, None, None, None, False, style=style)
+        prev_heading = heading
+    d.p(ORGAN, None, None, AL.RIGHT, False, style="BodyText").paragraph_format.first_line_indent = Pt(0)
+    d.p("2023年4月3日", None, None, AL.RIGHT, False, style="BodyText").paragraph_format.first_line_indent = Pt(0)
+    d.banji()
+    return d.save(out)
+
+
+@doc
+def n_pandoc_draft(out):
+    """pandoc output of a 公文 draft with no reference.docx and styles.xml lacking its styles: Letter page,
+    Normal (theme font, 11 pt) everywhere, a 主送 but no 版头 and no page numbers."""
+    d = Doc(page=False, footer=False, normal_font=None, normal_size=11)
+    d.p(TITLE, None, None, None, False, style="Title", exact=False)
+    d.p("各县（市、区）应急管理局：", None, None, None, False, style="FirstParagraph", exact=False)
+    for t in BODY:
+        d.p(t, None, None, None, False, style="BodyText", exact=False)
+    d.p(ORGAN, None, None, None, False, style="BodyText", exact=False)
+    d.p("2023年4月3日", None, None, None, False, style="Date", exact=False)
+    return d.save(out, {"word/styles.xml": drop_styles})
 
 
 def build_all(out_dir: Path) -> dict[str, Path]:

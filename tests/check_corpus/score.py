@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from generators.gongwen.check import check_file
+from schema.errors import InputError
 from tests.check_corpus.build import build_all
 
 LABELS = Path(__file__).with_name("labels.yaml")
@@ -20,24 +21,45 @@ def labels() -> dict[str, list[str]]:
     return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
 
 
-def score(out_dir: Path) -> dict:
-    """{"docs", "reported", "false", "labels", "missed", "false_rate", "miss_rate", "per_doc": {name: (false rules, missed)}}."""
+# the parts of the set: tuned on, the second look (held back, then tuned on), the third look (held out, never tuned on)
+GROUPS = {"tuned": "", "held-back h_*": "h_", "held-out n_*": "n_"}
+
+
+def group_of(name: str) -> str:
+    return next(g for g, prefix in reversed(GROUPS.items()) if name.startswith(prefix))
+
+
+def score(out_dir: Path, docs: dict | None = None) -> dict:
+    """{"docs", "reported", "false", "labels", "missed", "false_rate", "miss_rate", "per_doc": {name: (false rules, missed)},
+    "groups": {group: the same for its documents}} (docs: the set already built, {name: path}; else built here).
+    A document `check` refuses counts as nothing found (its labels missed), per_doc notes the refusal."""
     want = labels()
-    docs = build_all(out_dir)
+    docs = docs or build_all(out_dir)
     assert set(docs) == set(want), set(docs) ^ set(want)
+    found = {}
+    for name, path in docs.items():
+        try:
+            found[name] = Counter(p.rule for p in check_file(path))
+        except InputError as e:
+            found[name] = Counter({f"refused（{e.code}）": 0})
+    out = _counts(want, found)
+    out["groups"] = {g: _counts(want, {n: f for n, f in found.items() if group_of(n) == g}) for g in GROUPS}
+    return out
+
+
+def _counts(want: dict, found: dict) -> dict:
     reported = false = n_labels = missed = 0
     per_doc = {}
-    for name, path in docs.items():
-        found = Counter(p.rule for p in check_file(path))
-        bad = {r: n for r, n in found.items() if r not in want[name]}
-        miss = [r for r in want[name] if r not in found]
-        reported += sum(found.values())
+    for name, rules in found.items():
+        bad = {r: n for r, n in rules.items() if r not in want[name]}
+        miss = [r for r in want[name] if r not in rules]
+        reported += sum(rules.values())
         false += sum(bad.values())
         n_labels += len(want[name])
         missed += len(miss)
         if bad or miss:
             per_doc[name] = (bad, miss)
-    return {"docs": len(docs), "reported": reported, "false": false, "labels": n_labels, "missed": missed,
+    return {"docs": len(found), "reported": reported, "false": false, "labels": n_labels, "missed": missed,
             "false_rate": false / reported if reported else 0.0, "miss_rate": missed / n_labels if n_labels else 0.0,
             "per_doc": per_doc}
 
