@@ -1,0 +1,393 @@
+"""Hard OCR images: phone photos and sealed scans of filled forms, with their ground truth.
+
+    .venv/bin/python samples/make_photos.py [--set tune|heldout|all] [--out out/ocr_hard]
+
+Two sets, made the same way from different fill data and different seeds:
+  tune     the first filled instance of each form type in samples/returns/expected.jsonl;
+  heldout  the second (other enterprises, units, numbers); never used for tuning.
+For each form: drawn by generators.forms.draw_form, LibreOffice -> PDF, rendered at 200 dpi
+(cached in OUT/pages), then
+  photo        perspective (camera tilt up to 25 deg), slight curl, uneven light, a hand's
+               shadow, blur, a dark desk around the page, WeChat recompression (long side
+               1280 px, JPEG q 60-75); a form of two pages is two photos in one image PDF;
+  photo2       two forms (自查表 and 督导检查表) side by side in one photo (sent as 原图, 2048 px);
+  screenshot   (one form per set) a phone screenshot of a photo;
+  rotated      (one form per set) a photo taken sideways (90/180/270 deg, no EXIF);
+  scan         150-300 dpi, skew up to 3 deg, red seals over the unit name and over a
+               numbers cell, handwritten-looking numbers and ticks, noise, JPEG: an image PDF;
+  fax          (half the forms) a scan binarised like a fax.
+Ground truth: the fill data (header, data) written to OUT/<set>/truth.jsonl, one line per image;
+the list of images and their parameters is deterministic (seeded by set and form).
+Binaries are never committed: the bench and the tests make them into out/ or a tmp dir.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "out" / "ocr_hard"
+EXPECTED = ROOT / "samples" / "returns" / "expected.jsonl"
+PAGE_DPI = 200
+HAND_FONT = "/usr/share/fonts/truetype/arphic/ukai.ttc"
+SEEDS = {"tune": 1405, "heldout": 9137}
+WECHAT_SIDE = 1280
+
+
+# --- fill data ---------------------------------------------------------------------------------
+
+def fills(which: str) -> list[dict]:
+    """[{form_type, header, data}]: per form type the first (tune) or second (heldout) distinct fill."""
+    seen: dict[str, list[dict]] = {}
+    keys: set[str] = set()
+    for line in EXPECTED.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if rec.get("form_type") in (None, "unknown"):
+            continue
+        key = json.dumps([rec["form_type"], rec.get("header"), rec.get("data")], sort_keys=True, ensure_ascii=False)
+        if key in keys:
+            continue
+        keys.add(key)
+        seen.setdefault(rec["form_type"], []).append(
+            {"form_type": rec["form_type"], "header": rec.get("header") or {}, "data": rec.get("data") or {}})
+    n = {"tune": 0, "heldout": 1}[which]
+    out = [dict(v[n], name=ft) for ft, v in sorted(seen.items()) if len(v) > n]
+    return out + [long_self_check(which, seen["self_check"][n])]
+
+
+def long_self_check(which: str, base: dict) -> dict:
+    """A two-page 自查表: every printed item of the spec, marks drawn per set (a photographed
+    28-item 自查表 once gave no record at all)."""
+    from samples.make_scans import self_check_items
+    rng = random.Random(f"{SEEDS[which]}-marks")
+    marks = [rng.choice(["yes"] * 6 + ["no", "rectifying", None]) for _ in range(40)]
+    data = {k: v for k, v in base["data"].items() if k != "items"}
+    data["items"] = self_check_items(marks)
+    return {"form_type": "self_check", "name": "self_check28", "header": base["header"], "data": data}
+
+
+def render_forms(which: str, out: Path) -> list[dict]:
+    """Each fill drawn, converted to PDF and rendered (cached): [{form_type, header, data, pdf, pages}]."""
+    from generators.forms import draw_form
+    from schema.office import convert
+    cache = out / "pages" / which
+    cache.mkdir(parents=True, exist_ok=True)
+    items = fills(which)
+    todo = [f for f in items if not (cache / f"{f['name']}.pdf").exists()]
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="paicha-hard-") as tmp:
+            docs = []
+            for f in todo:
+                docx = Path(tmp) / f"{f['name']}.docx"
+                draw_form(f["form_type"], docx, f["data"], f["header"])
+                docs.append(docx)
+            pdfs = convert(docs, "pdf", cache)
+            missing = [d.name for d in docs if d not in pdfs]
+            if missing:
+                raise SystemExit(f"LibreOffice 未能转换：{', '.join(missing)}")
+    for f in items:
+        f["pdf"] = cache / f"{f['name']}.pdf"
+        f["pages"] = pages_of(f["pdf"])
+    return items
+
+
+def pages_of(pdf: Path) -> list[Image.Image]:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[i].render(scale=PAGE_DPI / 72).to_pil().convert("RGB") for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def words_of(pdf: Path) -> list[list[dict]]:
+    """pdfplumber words (x0, top, x1, bottom in points, text) of every page."""
+    import pdfplumber
+    with pdfplumber.open(str(pdf)) as doc:
+        return [p.extract_words(keep_blank_chars=False) for p in doc.pages]
+
+
+# --- paper effects (on the flat page) ----------------------------------------------------------
+
+def jpeg(img: Image.Image, q: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=q)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def seal(img: Image.Image, centre: tuple[int, int], text: str, radius: int) -> Image.Image:
+    from samples.make_scans import stamp_seal
+    return stamp_seal(img, centre, text[:14], radius=radius)
+
+
+def handwrite(img: Image.Image, words: list[dict], rng: random.Random, n: int) -> Image.Image:
+    """`n` numbers or ticks wiped and written again by hand (a kaishu font, jittered, blue-black ink)."""
+    k = PAGE_DPI / 72
+    cands = [w for w in words if w["text"].isdigit() or w["text"] in ("√", "×", "○")]
+    if not cands:
+        return img
+    d = ImageDraw.Draw(img)
+    for w in rng.sample(cands, min(n, len(cands))):
+        x0, y0, x1, y1 = w["x0"] * k, w["top"] * k, w["x1"] * k, w["bottom"] * k
+        d.rectangle([x0 - 1, y0 - 1, x1 + 1, y1 + 1], fill=(255, 255, 255))
+        size = int((y1 - y0) * rng.uniform(1.05, 1.35))
+        font = ImageFont.truetype(HAND_FONT, size)
+        ink = rng.choice([(20, 30, 90), (25, 25, 30), (30, 40, 120)])
+        x = x0 + rng.uniform(-2, 3)
+        for ch in w["text"]:
+            glyph = Image.new("L", (size * 2, size * 2), 0)
+            ImageDraw.Draw(glyph).text((size, size), ch, fill=255, font=font, anchor="mm")
+            glyph = glyph.rotate(rng.uniform(-12, 12), resample=Image.BICUBIC)
+            cy = (y0 + y1) / 2 + rng.uniform(-2, 2)
+            img.paste(Image.new("RGB", glyph.size, ink), (int(x + size * 0.3 - size), int(cy - size)), glyph)
+            x += size * rng.uniform(0.55, 0.75)
+    return img
+
+
+def seal_spots(f: dict, words: list[dict]) -> list[tuple[tuple[int, int], str]]:
+    """Where seals go: the unit name line, and a cell with a number or a name."""
+    k = PAGE_DPI / 72
+    out = []
+    unit = f["header"].get("reporting_unit") or ""
+    ent = f["data"].get("enterprise") or f["data"].get("name") or ""
+    ent = ent.get("name", "") if isinstance(ent, dict) else ent
+    for w in words:
+        if any(lbl in w["text"] for lbl in ("填报单位", "填表单位", "单位名称", "企业名称")):
+            out.append(((int((w["x1"] + 70) * k), int((w["top"] + w["bottom"]) / 2 * k)), unit or ent or "安全生产检查专用章"))
+            break
+    digits = [w for w in words if w["text"].isdigit() and len(w["text"]) <= 4 and w["top"] > 150]
+    if digits:
+        w = digits[len(digits) // 2]
+        out.append(((int(w["x0"] * k), int(w["top"] * k)), "安全生产检查专用章"))
+    return out
+
+
+# --- camera effects ------------------------------------------------------------------------------
+
+def desk(h: int, w: int, rng: random.Random) -> np.ndarray:
+    """A dark textured desk (BGR-free RGB uint8)."""
+    base = np.array(rng.choice([(62, 44, 32), (40, 40, 44), (85, 60, 40), (30, 28, 26)]), dtype=np.float32)
+    g = np.random.default_rng(rng.randrange(1 << 30))
+    grain = g.normal(0, 1, (h // 8 + 1, w // 8 + 1)).astype(np.float32)
+    import cv2
+    grain = cv2.resize(cv2.GaussianBlur(grain, (0, 0), 2), (w, h))[:h, :w]
+    streak = np.sin(np.linspace(0, rng.uniform(20, 60), w, dtype=np.float32))[None, :] * 6
+    a = base[None, None, :] + (grain * 10 + streak)[..., None]
+    return np.clip(a, 0, 255).astype(np.uint8)
+
+
+def curl(a: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The paper bowing slightly: rows bend (up to ~0.8% of the height) and the right edge lifts."""
+    import cv2
+    h, w = a.shape[:2]
+    amp = rng.uniform(0.003, 0.008) * h
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    dy = amp * np.sin(np.pi * xx / w) * (1 - 2 * yy / h)
+    dx = amp * 0.5 * (xx / w) ** 3 * np.sin(np.pi * yy / h)
+    return cv2.remap(a, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def camera_homography(w: int, h: int, tilt_x: float, tilt_y: float, roll: float, scale: float,
+                      cx: float, cy: float) -> np.ndarray:
+    """Page corners (w x h) as seen by a camera tilted by tilt_x/tilt_y degrees and rolled by `roll`,
+    the page's centre at (cx, cy) of the picture and its width `scale` times its size."""
+    import cv2
+    f = 1.2 * max(w, h)
+    ax, ay, az = (math.radians(v) for v in (tilt_x, tilt_y, roll))
+    rx = np.array([[1, 0, 0], [0, math.cos(ax), -math.sin(ax)], [0, math.sin(ax), math.cos(ax)]])
+    ry = np.array([[math.cos(ay), 0, math.sin(ay)], [0, 1, 0], [-math.sin(ay), 0, math.cos(ay)]])
+    rz = np.array([[math.cos(az), -math.sin(az), 0], [math.sin(az), math.cos(az), 0], [0, 0, 1]])
+    r = rz @ ry @ rx
+    corners = np.array([[-w / 2, -h / 2, 0], [w / 2, -h / 2, 0], [w / 2, h / 2, 0], [-w / 2, h / 2, 0]])
+    p = corners @ r.T + np.array([0, 0, f])
+    proj = p[:, :2] / p[:, 2:3] * f
+    proj *= scale
+    proj += np.array([cx, cy])
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    return cv2.getPerspectiveTransform(src, np.float32(proj))
+
+
+def lighting(a: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Light falling off across the picture, a warm cast, and the soft shadow of a hand or phone."""
+    h, w = a.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    gx, gy = rng.uniform(-0.35, 0.35), rng.uniform(-0.35, 0.35)
+    light = 1.0 + gx * (xx / w - 0.5) + gy * (yy / h - 0.5)
+    sx, sy = rng.uniform(0.1, 0.9) * w, rng.uniform(0.5, 1.1) * h
+    rx, ry = rng.uniform(0.15, 0.35) * w, rng.uniform(0.2, 0.4) * h
+    blob = np.exp(-(((xx - sx) / rx) ** 2 + ((yy - sy) / ry) ** 2))
+    light *= 1 - rng.uniform(0.25, 0.45) * blob
+    light *= rng.uniform(0.8, 0.95)
+    cast = np.float32([1.0, rng.uniform(0.95, 0.99), rng.uniform(0.85, 0.95)])
+    return np.clip(a.astype(np.float32) * light[..., None] * cast, 0, 255).astype(np.uint8)
+
+
+def wechat(img: Image.Image, rng: random.Random, side: int = WECHAT_SIDE) -> Image.Image:
+    k = side / max(img.size)
+    if k < 1:
+        img = img.resize((round(img.width * k), round(img.height * k)), Image.LANCZOS)
+    return jpeg(img, rng.randint(60, 75))
+
+
+def photo(pages: list[Image.Image], rng: random.Random, side: int = WECHAT_SIDE,
+          max_tilt: float = 25.0) -> Image.Image:
+    """One or more pages (side by side) photographed on a desk and sent over WeChat."""
+    import cv2
+    flat = [curl(np.asarray(p), rng) for p in pages]
+    ph, pw = flat[0].shape[:2]
+    gap = int(pw * 0.03)
+    sheet_w = pw * len(flat) + gap * (len(flat) - 1)
+    # canvas: portrait for one page, landscape for two
+    W, H = (int(sheet_w * 1.12), int(ph * 1.15)) if len(flat) > 1 else (int(pw * 1.15), int(ph * 1.15))
+    canvas = desk(H, W, rng)
+    tilt = rng.uniform(0.4, 1.0) * max_tilt
+    share = rng.uniform(0.3, 0.7)
+    tx, ty = tilt * share * rng.choice((-1, 1)), tilt * math.sqrt(1 - share ** 2) * rng.choice((-1, 1))
+    roll = rng.uniform(-6, 6)
+    x = 0
+    for p in flat:
+        h, w = p.shape[:2]
+        cx = W / 2 + (x + w / 2 - sheet_w / 2) * 0.85 + rng.uniform(-0.02, 0.02) * W
+        cy = H / 2 + rng.uniform(-0.03, 0.03) * H
+        scale = 0.95
+        while True:     # the whole page in the picture
+            m = camera_homography(w, h, tx, ty, roll, scale, cx, cy)
+            pts = cv2.perspectiveTransform(np.float32([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]]), m)[:, 0]
+            if scale < 0.5 or (pts.min() >= 0 and (pts[:, 0] < W).all() and (pts[:, 1] < H).all()):
+                break
+            scale -= 0.03
+        warped = cv2.warpPerspective(p, m, (W, H), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT,
+                                     borderValue=(0, 0, 0))
+        mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, (W, H))
+        canvas = np.where(mask[..., None] > 127, warped, canvas)
+        x += w + gap
+    canvas = lighting(canvas, rng)
+    img = Image.fromarray(canvas).filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.6)))
+    img = img.resize((W // 2, H // 2), Image.LANCZOS)     # the phone's own size, before WeChat
+    return wechat(img, rng, side)
+
+
+def screenshot(img: Image.Image, rng: random.Random) -> Image.Image:
+    """A phone screenshot (1080 x 2340) of a photo shown in a viewer: black bars, status bar, toolbar."""
+    W, H = 1080, 2340
+    screen = Image.new("RGB", (W, H), (0, 0, 0))
+    k = min(W / img.width, (H - 360) / img.height)
+    shown = img.resize((round(img.width * k), round(img.height * k)), Image.BICUBIC)
+    screen.paste(shown, ((W - shown.width) // 2, (H - shown.height) // 2))
+    d = ImageDraw.Draw(screen)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40, index=2)
+    d.text((40, 30), f"{rng.randint(8, 17)}:{rng.randint(10, 59)}", fill=(255, 255, 255), font=font)
+    d.text((W - 200, 30), "5G 87%", fill=(255, 255, 255), font=font)
+    d.text((40, H - 110), "发送给朋友    收藏    编辑    删除", fill=(230, 230, 230), font=font)
+    return jpeg(screen, rng.randint(70, 85))
+
+
+def scan(page: Image.Image, words: list[dict], f: dict, rng: random.Random, first: bool,
+         fax: bool, dpi: int) -> tuple[Image.Image, int]:
+    """A sealed page through a flatbed scanner (or a fax): dpi, skew, seals, handwriting, noise, JPEG;
+    the page and its dpi."""
+    img = page.copy()
+    img = handwrite(img, words, rng, rng.randint(2, 5))
+    if first:
+        for centre, text in seal_spots(f, words):
+            img = seal(img, centre, text, radius=rng.randint(130, 170))
+    if dpi != PAGE_DPI:
+        img = img.resize((round(img.width * dpi / PAGE_DPI), round(img.height * dpi / PAGE_DPI)), Image.LANCZOS)
+    img = img.rotate(rng.uniform(0.5, 3.0) * rng.choice((-1, 1)), resample=Image.BICUBIC,
+                     fillcolor=(255, 255, 255))
+    a = np.asarray(img, dtype=np.float32)
+    g = np.random.default_rng(rng.randrange(1 << 30))
+    a = a * rng.uniform(0.9, 1.0) + g.normal(0, 5, a.shape[:2])[..., None]
+    if fax:
+        grey = a.mean(axis=2)
+        bw = np.where(grey + g.normal(0, 18, grey.shape) < rng.uniform(150, 175), 0, 255).astype(np.uint8)
+        speck = g.random(bw.shape) < 0.0015
+        bw[speck] = 255 - bw[speck]
+        return Image.fromarray(bw).convert("1").convert("RGB"), dpi
+    return jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), rng.randint(55, 80)), dpi
+
+
+def turned(img: Image.Image, quarter: int) -> Image.Image:
+    return img.rotate(90 * quarter, expand=True)
+
+
+def save_pdf(pages: list[Image.Image], path: Path, dpi: int = PAGE_DPI) -> None:
+    pages[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+
+
+# --- the sets ------------------------------------------------------------------------------------
+
+def make(which: str, out: Path = OUT) -> list[dict]:
+    """Every image of one set into out/<which>/ and its truth.jsonl; returns the truth lines."""
+    dest = out / which
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.iterdir():
+        old.unlink()
+    forms = render_forms(which, out)
+    truth = []
+    for n, f in enumerate(forms):
+        ft = f["name"]
+        rng = random.Random(f"{SEEDS[which]}-{ft}")
+        words = words_of(f["pdf"])
+        base = {"set": which, "records": [{k: f[k] for k in ("form_type", "header", "data")}],
+                "pages": len(f["pages"])}
+        shots = [photo([p], rng) for p in f["pages"]]
+        name = f"{ft}-photo" + (".pdf" if len(shots) > 1 else ".jpg")
+        if len(shots) > 1:
+            save_pdf(shots, dest / name, dpi=110)
+        else:
+            shots[0].save(dest / name, "JPEG", quality=95)
+        truth.append({**base, "file": name, "kind": "photo"})
+        if n == SEEDS[which] % len(forms) and len(f["pages"]) == 1:
+            screenshot(shots[0], rng).save(dest / f"{ft}-screenshot.jpg", "JPEG", quality=95)
+            truth.append({**base, "file": f"{ft}-screenshot.jpg", "kind": "screenshot"})
+        if n == (SEEDS[which] + 3) % len(forms) and len(f["pages"]) == 1:
+            turned(shots[0], rng.choice((1, 2, 3))).save(dest / f"{ft}-rotated.jpg", "JPEG", quality=95)
+            truth.append({**base, "file": f"{ft}-rotated.jpg", "kind": "rotated"})
+        fax = n % 2 == SEEDS[which] % 2
+        dpi_rng = random.Random(f"{SEEDS[which]}-{ft}-dpi")
+        dpi = dpi_rng.choice((200, 300)) if fax else dpi_rng.choice((150, 200, 300))
+        scans = [scan(p, words[i], f, rng, i == 0, fax, dpi) for i, p in enumerate(f["pages"])]
+        kind = "fax" if fax else "scan"
+        save_pdf([s for s, _ in scans], dest / f"{ft}-{kind}.pdf", dpi=scans[0][1])
+        truth.append({**base, "file": f"{ft}-{kind}.pdf", "kind": kind})
+    # two forms side by side in one photo (the 自查表 and the 督导检查表 of one visit)
+    pair = [f for f in forms if f["name"] in ("self_check", "supervision_check")]
+    rng = random.Random(f"{SEEDS[which]}-pair")
+    photo([f["pages"][0] for f in pair], rng, side=2048, max_tilt=12).save(dest / "pair-photo2.jpg", "JPEG",
+                                                                             quality=95)
+    truth.append({"set": which, "file": "pair-photo2.jpg", "kind": "photo2", "pages": 1,
+                  "records": [{k: f[k] for k in ("form_type", "header", "data")} for f in pair]})
+    with open(dest / "truth.jsonl", "w", encoding="utf-8") as fh:
+        for line in truth:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return truth
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="生成难识别的照片与盖章扫描件（含真值）")
+    ap.add_argument("--set", choices=("tune", "heldout", "all"), default="all")
+    ap.add_argument("--out", type=Path, default=OUT)
+    a = ap.parse_args()
+    for which in (("tune", "heldout") if a.set == "all" else (a.set,)):
+        lines = make(which, a.out)
+        size = sum(p.stat().st_size for p in (a.out / which).iterdir())
+        print(f"{which}：{len(lines)} 个文件，{size / 1e6:.1f} MB → {a.out / which}")
+
+
+if __name__ == "__main__":
+    main()
