@@ -8,7 +8,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = Path(__file__).with_name("setup.cfg")
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "setup.cfg"
 # group -> (what to mutate: module or module.x_function* pattern, the unit tests that cover it). Only fast
 # tests (no LibreOffice, no browser): every mutant runs the tests of the selection that reach its function.
 GROUPS = {
@@ -32,7 +32,6 @@ GROUPS = {
                 "test_mutation_kills_ledger"]),
     "spec": (["schema.spec"], ["test_forms", "test_yaml_only_forms"]),
 }
-SKIP = {".git", ".venv", "out", "mutants", "__pycache__", ".pytest_cache", ".hypothesis", "paicha.egg-info"}
 # mutmut exit codes (mutmut/stats.py): what counts as killed, survived, timeout
 KILLED = {1, 3, 37}
 TIMEOUT = {36, 24, -24, 152, 255}
@@ -53,17 +52,13 @@ def config_text(copy: Path, group: str) -> str:
 
 
 def prepare(work: Path, group: str) -> Path:
+    """The group's copy: the committed tree (git HEAD), so other people's unfinished edits in the working
+    tree never reach the mutants; commit new kill tests before a recheck."""
     copy = work / group / "paicha"
-    ignore = shutil.ignore_patterns(*SKIP)
-    for item in ROOT.iterdir():
-        if item.name in SKIP or item.name == "setup.cfg":
-            continue
-        dest = copy / item.name
-        if item.is_dir():
-            shutil.copytree(item, dest, ignore=ignore, dirs_exist_ok=True)
-        else:
-            copy.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(item, dest)
+    copy.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    (copy / "setup.cfg").unlink(missing_ok=True)
     # tests/conftest.py reads ROOT.parent / "shared"; ROOT is the copy's mutants/ here
     (copy / "mutants").mkdir(exist_ok=True)
     if not (copy / "shared").exists():
@@ -130,7 +125,9 @@ def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, sur
     if os.environ.get("MUTATION_RECHECK"):
         names = [k for k, c in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern) and classify(c) == "survived"]
     start = time.monotonic()
-    proc = subprocess.run([str(mutmut), "run", "--max-children", jobs, *names], cwd=copy,
+    # fastfirst.py (the -p fastfirst of setup.cfg) is imported from this directory
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([str(mutmut), "run", "--max-children", jobs, *names], cwd=copy, env=env,
                           capture_output=True, text=True) if names else subprocess.CompletedProcess([], 0, "", "")
     seconds = time.monotonic() - start
     (work / f"{target.replace('*', '')}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
