@@ -108,6 +108,156 @@ def make_corpus(outdir: Path, n_docx: int, n_xlsx: int) -> tuple[list[Path], lis
     return made[".docx"], made[".xlsx"]
 
 
+
+# --- a mixed campaign batch (bench/north_star.py) ----------------------------------------------
+
+# format → share of the batch: what a county office gets back in a campaign (scans ≈ a fifth)
+CAMPAIGN_SHARES = {"docx": 0.32, "xlsx": 0.17, "doc": 0.08, "wps": 0.03, "xls": 0.06, "pdf": 0.08,
+                   "zip": 0.06, "scan": 0.14, "photo": 0.06}
+TWO_FORMS_SHARE = 0.1              # .docx holding two forms (自查表 + 督导检查表)
+ZIP_MEMBERS = (2, 4)               # forms per zip (.docx and .xlsx)
+# what each copy varies (enterprise and unit names), so every file is its own return
+CAMPAIGN_NAMES = ("宏达", "北石店镇人民政府", "西上庄街道办事处", "榆次区应急管理局", "东沟村")
+XLSX_FORMS = ("campaign_stats", "major_hazard_list", "inspection_stats", "progress_dispatch")
+
+
+def campaign_fills() -> list[dict]:
+    """The sample fill data of every form type (samples/make_scans.py: samples/returns/expected.jsonl)."""
+    sys.path.insert(0, str(ROOT / "samples"))
+    import make_scans
+    return make_scans.fill_data()
+
+
+def _campaign_renames(n: int) -> list[tuple[bytes, bytes]]:
+    code = f"{n:05d}"
+    out = []
+    for old in CAMPAIGN_NAMES:
+        new = old[:2] + code + old[2:]
+        out += [(old.encode(), new.encode()), (_charrefs(old), _charrefs(new))]
+    return out
+
+
+def _vary(base: Path, out: Path, n: int) -> Path:
+    renames = _campaign_renames(n)
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.endswith(".xml"):
+                for old, new in renames:
+                    data = data.replace(old, new)
+            zout.writestr(item, data)
+    return out
+
+
+def campaign_plan(n: int, scan_share: float | None = None, seed: int = 17) -> list[str]:
+    """The kind of each of n files (deterministic); `scan_share` overrides the scans' and photos' share."""
+    import random
+    shares = dict(CAMPAIGN_SHARES)
+    if scan_share is not None:
+        digital = sum(v for k, v in shares.items() if k not in ("scan", "photo"))
+        old = shares["scan"] + shares["photo"]
+        for k in shares:
+            shares[k] = (shares[k] / old * scan_share) if k in ("scan", "photo") else \
+                shares[k] / digital * (1 - scan_share)
+    kinds = []
+    for k, v in shares.items():
+        kinds += [k] * round(v * n)
+    kinds = (kinds + ["docx"] * n)[:n]
+    random.Random(seed).shuffle(kinds)
+    return kinds
+
+
+def _scan_one(job: tuple) -> None:
+    """One scanned (image PDF) or photographed (.jpg) return from a text PDF."""
+    import random
+    sys.path.insert(0, str(ROOT / "samples"))
+    import make_scans as ms
+    pdf, out, kind, seed = job
+    rng = random.Random(seed)
+    pages = ms.render_pages(Path(pdf))
+    centre = ms.seal_centre(Path(pdf), 0)
+    if centre:
+        pages[0] = ms.stamp_seal(pages[0], centre, "北石店镇人民政府")
+    if kind == "photo":
+        try:                               # the hard photo generator, when present
+            import make_photos
+            img = make_photos.photo(pages[:1], rng)
+        except (ImportError, AttributeError):
+            img = ms.phone_photo(pages[0], rng)
+        img.save(out, "JPEG", quality=80)
+    else:
+        ms.save_image_pdf([ms.scanner_noise(p, rng) for p in pages], Path(out))
+
+
+def make_campaign(outdir: Path, n: int, scan_share: float | None = None, workers: int = 2) -> dict[str, list[Path]]:
+    """outdir/batch: n returns of a campaign in realistic shares of formats (campaign_plan), every file
+    distinct (its own enterprise and unit names); {kind: files}. LibreOffice makes the .doc/.wps/.xls,
+    text PDFs and the PDFs the scans are rendered from, in batches."""
+    import random
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor
+    from generators.forms import draw_form, draw_forms
+    from schema.office import convert
+    outdir = Path(outdir)
+    batch, stage, bases_dir = outdir / "batch", outdir / "stage", outdir / "bases"
+    for d in (batch, stage, bases_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    fills = {f["form_type"]: f for f in campaign_fills()}
+    bases: dict[str, list[Path]] = {"docx": [], "xlsx": [], "two": []}
+    for t, f in fills.items():
+        bases["docx"].append(draw_form(t, bases_dir / f"{t}.docx", f["data"], f["header"]))
+        if t in XLSX_FORMS:
+            bases["xlsx"].append(draw_form(t, bases_dir / f"{t}.xlsx", f["data"], f["header"]))
+    pair = [(t, fills[t]["data"], fills[t]["header"]) for t in ("self_check", "supervision_check") if t in fills]
+    bases["two"].append(draw_forms(pair, bases_dir / "two.docx"))
+
+    rng = random.Random(5)
+    plan = campaign_plan(n, scan_share)
+    made: dict[str, list[Path]] = {k: [] for k in CAMPAIGN_SHARES}
+    to_convert: dict[str, list[tuple[Path, Path]]] = {}      # LibreOffice target → (staged file, final name)
+    scans: list[tuple[int, str, Path]] = []
+    for i, kind in enumerate(plan):
+        if kind in ("docx", "xlsx"):
+            base = rng.choice(bases["two"] if kind == "docx" and rng.random() < TWO_FORMS_SHARE else bases[kind])
+            made[kind].append(_vary(base, batch / f"{i:05d}-{base.stem}.{kind}", i))
+        elif kind == "zip":
+            z = batch / f"{i:05d}-回执.zip"
+            with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+                for m in range(rng.randint(*ZIP_MEMBERS)):
+                    suffix = rng.choice(("docx", "docx", "xlsx"))
+                    base = rng.choice(bases[suffix])
+                    member = _vary(base, stage / f"z{i}-{m}.{suffix}", i * 10 + m + 500_000)
+                    zf.write(member, f"{base.stem}-{m}.{suffix}")
+            made["zip"].append(z)
+        else:
+            source = "xlsx" if kind == "xls" else "docx"
+            base = rng.choice(bases[source])
+            staged = _vary(base, stage / f"{i:05d}-{base.stem}.{source}", i)
+            target = {"doc": "doc", "wps": "doc", "xls": "xls"}.get(kind, "pdf")
+            to_convert.setdefault(target, []).append((staged, batch / f"{i:05d}-{base.stem}.{kind}"))
+            if kind in ("scan", "photo"):
+                scans.append((i, kind, staged))
+    for target, items in to_convert.items():
+        for k in range(0, len(items), 200):                   # one LibreOffice start per 200 files
+            part = items[k:k + 200]
+            done = convert([s for s, _ in part], target, stage / f"conv-{target}")
+            for staged, final in part:
+                if staged in done and not final.suffix in (".scan", ".photo"):
+                    shutil.move(str(done[staged]), final)
+    jobs = []
+    for i, kind, staged in scans:
+        pdf = stage / f"conv-pdf" / (staged.stem + ".pdf")
+        final = batch / (staged.stem + ("-扫描件.pdf" if kind == "scan" else "-照片.jpg"))
+        (batch / (staged.stem + f".{kind}")).unlink(missing_ok=True)
+        jobs.append((str(pdf), str(final), kind, 1000 + i))
+        made[kind].append(final)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_scan_one, jobs, chunksize=4))
+    for kind in ("doc", "wps", "xls", "pdf"):
+        made[kind] = sorted(p for p in batch.glob(f"*.{kind}") if not p.stem.endswith(("扫描件",)))
+    shutil.rmtree(stage)
+    return made
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="生成基准测试用的回执文件")
     ap.add_argument("outdir")
