@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
 from schema.errors import PaichaError, printable  # noqa: E402
 
 SAMPLES = ROOT / "samples"
+SERVE_WORKERS = 2                 # `serve`: web server processes (each answers pages; the job runner is one more)
 
 
 def _path(value: str | None) -> Path | None:
@@ -351,9 +352,28 @@ def cmd_summary(a):
     from services.reports import summary_document
     with open_ledger(a.db) as ledger:
         res = summary_document(ledger, Path(a.output), period=a.period, organ=a.organ, kind=a.kind, pdf=a.pdf,
-                               chart=not a.no_chart)
+                               chart=not a.no_chart, options=summary_options(a))
     print_warnings(res.warnings)
     print(f"已生成：{res.out}")
+    print_summary_checks(res)
+
+
+def summary_options(a) -> dict:
+    """The 版头/版记 options of `summary`: the --options YAML, then --doc-number over it."""
+    from generators.gongwen.reformat import load_options
+    options = load_options(Path(a.options) if a.options else None)
+    if a.doc_number:
+        options.update(load_options({"doc_number": a.doc_number}))
+    return options
+
+
+def print_summary_checks(res, indent: str = "") -> None:
+    if res.length:
+        print(f"{indent}篇幅：{res.length.text}")
+    if res.doubts:
+        print(f"{indent}数据核对：{len(res.doubts)} 个数字不合常理（已列在文首【数据核对】中，表中标“※”）：")
+        for d in res.doubts:
+            print(f"{indent}  {d.text}")
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -364,14 +384,34 @@ def print_warnings(warnings: list[str]) -> None:
 # --- the web workbench (issue 11) ---------------------------------------------------------------
 
 def cmd_serve(a):
-    """The web workbench; only on this computer (127.0.0.1) until an administrator account exists."""
+    """The web workbench; only on this computer (127.0.0.1) until an administrator account exists.
+    --workers N > 1: N server processes (uvicorn's) on the one port; this process runs the job runner once,
+    the workers take their settings from the environment (sessions signed with the one key file)."""
+    import os
+
     import uvicorn
     from web.app import create_app
     from web.settings import Settings
     settings = Settings.load(host=a.host, port=a.port, ledger=a.db, data_dir=a.data, allowed_hosts=a.allowed_hosts)
-    app = create_app(settings)
-    print(f"工作台已启动：http://{settings.host}:{settings.port}/ （台账 {settings.ledger}，按 Ctrl+C 停止）")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    app = create_app(settings)          # checks the host and the accounts before anything starts
+    workers = max(1, a.workers)
+    print(f"工作台已启动：http://{settings.host}:{settings.port}/ （台账 {settings.ledger}，"
+          f"{workers} 个网页进程，按 Ctrl+C 停止）", flush=True)
+    if workers == 1:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        return
+    from services.jobs import Runner
+    from web import files
+    settings.secret_key()               # made here once: workers starting together would race to create it
+    files.remove_partials(settings.uploads_dir)
+    os.environ.update(settings.environ())
+    runner = Runner(settings.ledger)
+    runner.start()
+    try:
+        uvicorn.run("web.app:worker_app", factory=True, workers=workers, host=settings.host, port=settings.port,
+                    log_level="warning")
+    finally:
+        runner.stop()
 
 
 def cmd_worker(a):
@@ -509,6 +549,7 @@ def _demo_reports(out: Path) -> None:
         res = summary_document(ledger, out / "工作通报.docx")
     print_warnings(res.warnings)
     print(f"  已生成通报：{res.out}")
+    print_summary_checks(res, indent="  ")
 
 
 # --- the commands ------------------------------------------------------------------------------
@@ -621,6 +662,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--pdf", action="store_true")
     s.add_argument("--no-chart", action="store_true")
+    s.add_argument("--doc-number", help="发文字号，如 城安办〔2023〕15号")
+    s.add_argument("--options", help="版头/版记选项 YAML（与 format --options 相同）：organs、doc_number、signers、"
+                                     "recipients、cc、printer、print_date、note")
     s.set_defaults(func=cmd_summary)
 
     s = sub.add_parser("demo", help="主流程：在样例上生成公文、解析回执、出具指令书、生成统计表和通报")
@@ -633,6 +677,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--db", help="台账数据库（默认在数据文件夹中）")
     s.add_argument("--data", help="数据文件夹：上传文件、任务文件、密钥（默认 paicha-data）")
     s.add_argument("--allowed-hosts", help="其他电脑访问本机所用的地址（逗号分隔，如 192.168.1.10,paicha.example.cn）")
+    s.add_argument("--workers", type=int, default=SERVE_WORKERS,
+                   help=f"网页进程数（默认 {SERVE_WORKERS}；解析任务另由一个进程运行）")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("worker", help="启动解析进程：处理网页提交的回执解析任务（PostgreSQL 台账可在多台电脑上运行）")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
+import re
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,10 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from generators.gongwen.model import Attachment, BodyImage, BodyTable, Gongwen
+from generators.figures import MARK, RATE_DOUBT, TOTAL, Doubt, doubtful_figures, doubtful_keys, rate_doubtful
+from generators.gongwen.model import Attachment, BodyImage, BodyPara, BodyTable, Gongwen
 from generators.gongwen.render import render
-from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate_text, reported_units, stats_forms,
-                              unit_name)
+from ledger.aggregate import (Aggregate, Counts, aggregate, number_text, rate, rate_text, reported_units,
+                              stats_forms, unit_name)
 from ledger.backend import display, exists as ledger_exists
 from ledger.db import connect
 from ledger.orders import HAZARD_STATUS
@@ -82,13 +85,16 @@ def _open_ledger(db: Path | str):
 
 # --- 基本情况: sentences ----------------------------------------------------------------------------
 
-def form_sentence(agg: Aggregate, form_type: str) -> str:
-    """The 基本情况 sentence of one statistics form, numbers filled from the aggregation."""
+def form_sentence(agg: Aggregate, form_type: str, doubts: list[Doubt] = ()) -> str:
+    """The 基本情况 sentence of one statistics form, numbers filled from the aggregation; a doubtful total
+    is followed by （待核实） and its 整改率 is not computed."""
     fs = agg.forms[form_type]
     spec = form_wording(form_type)
-    values = {k: number_text(v) for k, v in fs.totals.items()}
+    marked = doubtful_keys(list(doubts), form_type, TOTAL)
+    values = {k: number_text(v) + (f"（{RATE_DOUBT}）" if k in marked else "") for k, v in fs.totals.items()}
     for g in spec.get("groups", []):
-        values[f"rate_{g['found']}"] = rate_text(fs.totals.get(g["fixed"]) or 0, fs.totals.get(g["found"]) or 0)
+        values[f"rate_{g['found']}"] = RATE_DOUBT if rate_doubtful(fs.totals, g["found"], g["fixed"]) else \
+            rate_text(fs.totals.get(g["fixed"]) or 0, fs.totals.get(g["found"]) or 0)
     values.update(n_units=len(fs.rows), units="、".join(fs.rows), title=fs.title,
                   latest=_iso_text(max(fs.latest.values())) if fs.latest else "")
     return _flat(spec["sentence"]).format_map(values)
@@ -107,8 +113,13 @@ def register_sentence(agg: Aggregate) -> str:
 
 # --- tables -----------------------------------------------------------------------------------------
 
-def form_table(agg: Aggregate, form_type: str) -> BodyTable:
-    """One row per reporting unit: each found/fixed group (and its 整改率), the extra columns, 合计."""
+def _cell(values: dict, key: str, marked: set[str]) -> str:
+    return number_text(values.get(key)) + (MARK if key in marked else "")
+
+
+def form_table(agg: Aggregate, form_type: str, doubts: list[Doubt] = ()) -> BodyTable:
+    """One row per reporting unit: each found/fixed group (and its 整改率), the extra columns, 合计.
+    A doubtful figure is followed by ※ and an 整改率 drawn from it reads 待核实 (never “200.00%”)."""
     fs = agg.forms[form_type]
     spec = form_wording(form_type)
     with_rate = spec.get("rate", True)
@@ -123,12 +134,15 @@ def form_table(agg: Aggregate, form_type: str) -> BodyTable:
         head1.append(e["label"])
         head2.append("")
     rows = [head1, head2]
-    for unit, values in list(fs.rows.items()) + [("合计", fs.totals)]:
+    for unit, values in list(fs.rows.items()) + [(TOTAL, fs.totals)]:
+        marked = doubtful_keys(list(doubts), form_type, unit)
         row = [unit]
         for g in spec["groups"]:
             found, fixed = values.get(g["found"]) or 0, values.get(g["fixed"]) or 0
-            row += [number_text(found), number_text(fixed)] + ([rate_text(fixed, found)] if with_rate else [])
-        row += [number_text(values.get(e["key"])) for e in spec.get("extra", [])]
+            row += [_cell(values, g["found"], marked), _cell(values, g["fixed"], marked)]
+            if with_rate:
+                row.append(RATE_DOUBT if rate_doubtful(values, g["found"], g["fixed"]) else rate_text(fixed, found))
+        row += [_cell(values, e["key"], marked) for e in spec.get("extra", [])]
         rows.append(row)
     return BodyTable(rows, header_rows=2, merges=merges)
 
@@ -151,9 +165,9 @@ def major_hazard_table(agg: Aggregate) -> BodyTable:
     return BodyTable(rows, header_rows=1)
 
 
-def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]] | None:
+def _chart_data(agg: Aggregate, doubts: list[Doubt] = ()) -> tuple[str, list[str], dict[str, list[float]]] | None:
     """(caption, units, {series: values}) of found vs fixed by unit: the first statistics form with
-    hazards, else the hazard register by town."""
+    hazards (a unit with doubtful figures named with ※), else the hazard register by town."""
     for ft in stats_forms():
         fs = agg.forms.get(ft)
         if not fs:
@@ -162,7 +176,9 @@ def _chart_data(agg: Aggregate) -> tuple[str, list[str], dict[str, list[float]]]
         found = [sum(v.get(g["found"]) or 0 for g in groups) for v in fs.rows.values()]
         fixed = [sum(v.get(g["fixed"]) or 0 for g in groups) for v in fs.rows.values()]
         if any(found):
-            return f"各单位隐患排查整改情况（来源：《{fs.title}》）", list(fs.rows), {"排查": found, "整改": fixed}
+            doubtful = {d.unit for d in doubts if d.form_type == ft}
+            units = [u + (MARK if u in doubtful else "") for u in fs.rows]
+            return f"各单位隐患排查整改情况（来源：《{fs.title}》）", units, {"排查": found, "整改": fixed}
     reg = agg.register
     if reg.total.found:
         return ("各镇（街道）隐患整改情况（来源：隐患台账）", list(reg.by_unit),
@@ -185,11 +201,153 @@ def title_of(agg: Aggregate, kind: str) -> str:
     return f"关于{label}{campaign}情况的通报"
 
 
-def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None) -> Gongwen:
-    """The Gongwen of a 通报 / 总结 (chart written into chart_dir when given)."""
+# --- what the ledger shows as problems --------------------------------------------------------------
+
+def _names(items: list[str]) -> str:
+    n = wording()["problem_sentences"]["list_max"]
+    return "、".join(items[:n]) + ("等" if len(items) > n else "")
+
+
+def _low_rates(units: dict[str, tuple[float, float]], average) -> list[str]:
+    """“单位（rate%）” of the units (with something found) whose 整改率 is below the average, lowest first."""
+    low = sorted((rate(fixed, found), u) for u, (found, fixed) in units.items() if found > 0)
+    return [f"{u}（{r}%）" for r, u in low if r < average]
+
+
+def problem_sentences(agg: Aggregate, doubts: list[Doubt]) -> list[str]:
+    """Problems the numbers show: overdue hazards by unit, 重大隐患 not yet rectified, units whose
+    整改率 is below the average (hazard register, then each statistics form; doubtful rows left out)."""
+    ps = wording()["problem_sentences"]
+    out = []
+    reg = agg.register
+    if reg.total.overdue:
+        units = [f"{u}{c.overdue}项" for u, c in sorted(reg.by_unit.items(), key=lambda kv: -kv[1].overdue)
+                 if c.overdue]
+        out.append(ps["overdue"].format(overdue=reg.total.overdue, units=_names(units)))
+    open_major = [h for h in agg.major_hazards if h["status"] == "open"]
+    if open_major:
+        names = list(dict.fromkeys(h["enterprise"] for h in open_major if h["enterprise"]))
+        out.append(ps["open_major"].format(major=len(agg.major_hazards), open=len(open_major), names=_names(names)))
+    if reg.total.found and len(reg.by_unit) > 1:
+        average = rate(reg.total.fixed, reg.total.found)
+        low = _low_rates({u: (c.found, c.fixed) for u, c in reg.by_unit.items()}, average)
+        if low:
+            out.append(ps["low_rate"].format(average=f"{average}%", units=_names(low)))
+    for ft, fs in agg.forms.items():
+        spec = form_wording(ft)
+        if not spec.get("rate", True) or len(fs.rows) < 2:
+            continue
+        doubtful = {d.unit for d in doubts if d.form_type == ft}
+        units = {u: (sum(v.get(g["found"]) or 0 for g in spec["groups"]), sum(v.get(g["fixed"]) or 0 for g in spec["groups"]))
+                 for u, v in fs.rows.items() if u not in doubtful}
+        found, fixed = sum(f for f, _ in units.values()), sum(x for _, x in units.values())
+        if found > 0:
+            average = rate(fixed, found)
+            low = _low_rates(units, average)
+            if low:
+                out.append(ps["low_rate_form"].format(title=fs.title, average=f"{average}%", units=_names(low)))
+    return out
+
+
+# --- length and the share of problems (003) -----------------------------------------------------------
+
+PLACEHOLDER_RE = re.compile(r"【[^】]*】")
+
+
+def counted_chars(text: str) -> int:
+    """Characters of a body paragraph as the 篇幅 counts them: no white space, no 【】 placeholder or note."""
+    return len("".join(PLACEHOLDER_RE.sub("", text).split()))
+
+
+@dataclass
+class LengthCheck:
+    """篇幅 of a 通报 / 总结 against 003's rule (summary.yaml length_rule)."""
+    chars: int                  # body text characters (tables, figure, attachment, placeholders not counted)
+    problem_chars: int          # of which in the problems section (its heading included)
+    max_chars: int
+    min_share: float
+
+    @property
+    def share(self) -> float:
+        return self.problem_chars / self.chars if self.chars else 0.0
+
+    @property
+    def length_ok(self) -> bool:
+        return self.chars <= self.max_chars
+
+    @property
+    def share_ok(self) -> bool:
+        return self.share >= self.min_share
+
+    @property
+    def ok(self) -> bool:
+        return self.length_ok and self.share_ok
+
+    @property
+    def need(self) -> int:
+        """Problem characters still to write for the share (every added character counts on both sides)."""
+        return max(0, math.ceil((self.min_share * self.chars - self.problem_chars) / (1 - self.min_share)))
+
+    @property
+    def room(self) -> int:
+        return max(0, self.max_chars - self.chars)
+
+    @property
+    def text(self) -> str:
+        return (f"{self.chars}字（应不超过{self.max_chars}字{'，符合' if self.length_ok else '，超出'}），"
+                f"其中存在问题{self.problem_chars}字，占{self.share:.0%}"
+                f"（应不少于{self.min_share:.0%}{'，符合' if self.share_ok else '，不足'}；不计表格、图、附件和【】内的待填说明）")
+
+
+def measure(body: list, problems_heading: str, headings: list[str]) -> LengthCheck:
+    """The LengthCheck of a body: paragraphs only; the problems section runs from its heading to the next."""
+    rule = wording()["length_rule"]
+    chars = problems = 0
+    inside = False
+    for block in body:
+        if not isinstance(block, (str, BodyPara)):
+            continue
+        text = block if isinstance(block, str) else block.text
+        if text in headings:
+            inside = text == problems_heading
+        n = counted_chars(text)
+        chars += n
+        problems += n if inside else 0
+    return LengthCheck(chars, problems, rule["max_chars"], rule["min_problem_share"])
+
+
+# --- the 通报 / 总结 --------------------------------------------------------------------------------
+
+def check_note(agg: Aggregate, doubts: list[Doubt]) -> list[str]:
+    """The 数据核对 paragraphs for the secretary (all inside 【】): doubtful figures, then what the
+    aggregation found (returns counted twice, 合计 not matching) — never printed as 存在问题."""
+    w = wording()["check_note"]
+    lines = [w["doubt_line"].format(text=d.text) for d in doubts]
+    lines += [w["issue_line"].format(text=i.message) for i in agg.issues if i.kind != "fixed_exceeds_found"]
+    return [w["heading"]] + lines if lines else []
+
+
+@dataclass
+class SummaryDocument:
+    out: Path                                   # the .docx
+    pdf: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)    # figures that cannot be right (数据核对)
+    length: LengthCheck | None = None                    # 篇幅 and the problems share (003)
+    gongwen: Gongwen | None = None
+
+
+def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None,
+                  options: dict | None = None) -> SummaryDocument:
+    """The Gongwen of a 通报 / 总结 (chart written into chart_dir when given) in a SummaryDocument with its
+    doubtful figures, its length measured against 003's rule and what the user should know. `options`:
+    the 版头/版记 elements of `format --options` (organs, doc_number, signers, recipients, cc, printer,
+    print_date, note)."""
     w = wording()
+    result = SummaryDocument(out=Path())
+    doubts = result.doubts = doubtful_figures(agg)
     label = agg.period.label
-    body: list = []
+    body: list = check_note(agg, doubts)
     lead = label if agg.period.bounded else ""
     body.append(f"现将{lead}{_campaign(agg)}{'开展情况通报如下' if kind == '通报' else '工作总结如下'}：")
     body.append("一、基本情况")
@@ -199,10 +357,11 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
         if not agg.forms:
             body.append(_flat(w["no_returns_sentence"]).format(period=label))
         for ft in agg.forms:
-            body.append(form_sentence(agg, ft))
+            body.append(form_sentence(agg, ft, doubts))
         if agg.register.total.found:
             body.append(register_sentence(agg))
-        tables = [(f"{form_wording(ft)['table']}（来源：各单位报送的统计表）", form_table(agg, ft)) for ft in agg.forms]
+        tables = [(f"{form_wording(ft)['table']}（来源：各单位报送的统计表）", form_table(agg, ft, doubts))
+                  for ft in agg.forms]
         if agg.register.total.found:
             reg = agg.register
             tables.append(("各镇（街道）隐患整改情况（来源：隐患台账）",
@@ -211,60 +370,99 @@ def build_summary(agg: Aggregate, organ: str, kind: str, chart_dir: Path | None)
         for n, (caption, table) in enumerate(tables, 1):
             table.title = w["table_caption"].format(n=n, caption=caption)
             body.append(table)
-        data = _chart_data(agg) if chart_dir else None
+        data = _chart_data(agg, doubts) if chart_dir else None
         if data:
             from generators.chart import bar_chart
             caption, units, series = data
             png = bar_chart(units, series, Path(chart_dir) / "chart.png", ylabel="项")
             body.append(BodyImage(png, width_mm=150, caption=w["figure_caption"].format(n=1, caption=caption)))
+    headings = [sec["heading"] for sec in w["sections"]]
+    problems_heading = next(sec["heading"] for sec in w["sections"] if sec.get("problems"))
+    quoted_highlights: list[int] = []           # body indices of quoted highlights (dropped first when too long)
+    budget_at = None
     for sec in w["sections"]:
         body.append(sec["heading"])
-        if sec["heading"].startswith("三") and agg.issues:
-            body.append("（据台账核对）" + "；".join(i.message for i in agg.issues) + "。")
-        if sec["heading"].startswith("三") and agg.register.total.overdue:
-            body.append(f"（据隐患台账）逾期未整改隐患{agg.register.total.overdue}项。")
+        if sec.get("problems"):
+            body += problem_sentences(agg, doubts)
         texts = sec.get("texts")
         for ft, fs in agg.forms.items():
             for unit, t in fs.texts.items():
                 if texts and t.get(texts) and t[texts] != "无":
+                    if not sec.get("problems"):
+                        quoted_highlights.append(len(body))
                     body.append(f"（{unit}报送）{t[texts]}")
-        body.append(sec["placeholder"])
+        if sec.get("problems"):
+            budget_at = len(body)
+        body.append(_flat(sec["placeholder"]))
+    length = measure(body, problems_heading, headings)
+    dropped = 0
+    while not length.length_ok and quoted_highlights:
+        body[quoted_highlights.pop()] = ""
+        dropped += 1
+        length = measure(body, problems_heading, headings)
+    body = [b for b in body if b != ""] if dropped else body
+    if dropped:
+        budget_at -= dropped
+        result.warnings.append(f"篇幅超过{length.max_chars}字，已略去{dropped}段单位报送的做法（见各单位报表）。")
+    rule = w["length_rule"]
+    budget = _flat(rule["budget_met"] if length.share_ok else rule["budget"]).format(
+        max_chars=length.max_chars, problems=length.problem_chars, need=length.need, room=length.room)
+    body[budget_at] = body[budget_at].format(budget=budget)
+    result.length = length
+
     atts = []
     if agg.major_hazards:
         atts.append(Attachment(name=f"{label if agg.period.bounded else ''}重大隐患清单",
                                blocks=[major_hazard_table(agg)]))
     today = dt.date.fromisoformat(agg.today)
-    return Gongwen(organs=[organ], title=title_of(agg, kind),
-                   recipients=w["recipients"] if kind == "通报" else "", body=body, signature=[organ],
-                   date=today, attachments=atts, printer=organ, print_date=today)
+    gw = Gongwen(organs=[organ], title=title_of(agg, kind),
+                 recipients=w["recipients"] if kind == "通报" else "", body=body, signature=[organ],
+                 date=today, attachments=atts, printer=organ, print_date=today)
+    _apply_options(gw, options or {}, kind, result.warnings)
+    result.gongwen = gw
+    return result
 
 
-@dataclass
-class SummaryDocument:
-    out: Path                                   # the .docx
-    pdf: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+def _apply_options(gw: Gongwen, options: dict, kind: str, warnings: list[str]) -> None:
+    """The 版头/版记 elements given as options; what is still missing is told, not guessed."""
+    for key, value in options.items():
+        setattr(gw, key, value)
+    if "organs" in options:
+        gw.signature = list(gw.organs)
+        if "printer" not in options:
+            gw.printer = gw.organs[0]
+    if not gw.doc_number:
+        warnings.append(f"未给出发文字号，{kind}版头中发文字号空缺（用 --doc-number 或 --options 选项.yaml 的 doc_number 给出）。")
+    if gw.recipients and kind == "总结" and not gw.signers:
+        warnings.append("向上级报送的总结是上行文，应注明签发人（用 --options 选项.yaml 的 signers 给出）。")
 
 
 def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: str = "通报",
-            pdf: bool = False, chart: bool = True) -> SummaryDocument:
-    """A 通报 (or 总结) of the period as a GB/T 9704 .docx (and PDF)."""
+            pdf: bool = False, chart: bool = True, options: dict | Path | None = None) -> SummaryDocument:
+    """A 通报 (or 总结) of the period as a GB/T 9704 .docx (and PDF). `options`: a dict or a YAML file of
+    the `format --options` keys (organs, doc_number, signers, recipients, cc, printer, print_date, note)."""
+    from generators.gongwen.reformat import load_options
     if kind not in KINDS:
         raise InputError(f"文种“{kind}”不支持（可选：通报、总结）", code="bad_kind")
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError(f"{out}：通报只能生成 .docx 文件", code="bad_suffix")
+    opts = load_options(options)
     con = _open_ledger(db)
     try:
         agg = aggregate(con, period)
     finally:
         con.close()
-    result = SummaryDocument(out)
+    warnings = []
     if agg.empty:
-        result.warnings.append(f"{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。")
+        warnings.append(f"{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。")
     with tempfile.TemporaryDirectory(prefix="paicha-chart-") as tmp:
-        gw = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None)
-        render(gw, out, kind="summary")
+        result = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None, opts)
+        render(result.gongwen, out, kind="summary")
+    result.out = out
+    result.warnings[:0] = warnings
+    if result.doubts:
+        result.warnings.append(f"{len(result.doubts)}个数字不合常理，已列在{kind}开头的【数据核对】中，表中标“{MARK}”，请核实后删除该段。")
     if pdf:
         result.pdf = to_pdf(out, keep_blank_pages=True)
     return result

@@ -29,9 +29,13 @@ def remind(ledger: Ledger, roster: Path, period: str | None = None, form_type: s
 
 
 def summary_document(ledger: Ledger, out: Path, period: str | None = None, organ: str | None = None,
-                     kind: str = "通报", pdf: bool = False, chart: bool = True) -> SummaryDocument:
-    """A 通报 or 总结 of the period as a GB/T 9704 .docx (and PDF); warnings in the result."""
-    return summaries.summary(ledger.path, Path(out), period=period, organ=organ, kind=kind, pdf=pdf, chart=chart)
+                     kind: str = "通报", pdf: bool = False, chart: bool = True,
+                     options: dict | Path | None = None) -> SummaryDocument:
+    """A 通报 or 总结 of the period as a GB/T 9704 .docx (and PDF); `options` the 版头/版记 elements
+    (发文字号, 签发人, 主送, 抄送, 印发 — the keys of `format --options`). The result carries warnings,
+    the doubtful figures (数据核对) and the length measured against 003's rule."""
+    return summaries.summary(ledger.path, Path(out), period=period, organ=organ, kind=kind, pdf=pdf, chart=chart,
+                             options=options)
 
 
 @dataclass
