@@ -262,7 +262,8 @@ class Kind:
     ledger: str                 # table the document is recorded in: orders | rechecks | documents
     file_name: str              # "{serial:04d}_{enterprise}_{name}.docx"
     fields: dict                # field → {source: key, …, option: value}
-    one_page: dict | None       # {items, lines, per_line, layout, item, basis, also}
+    one_page: dict | None       # by height {page_pt, width_pt, fixed_pt, item, basis, note, flows}
+                                # or by lines {items, lines, per_line, layout, item, basis, also}
     mark: str = "order"
 
     def prepared(self) -> PreparedTemplate:
@@ -400,11 +401,28 @@ def _lines(text: str, per_line: float) -> int:
 
 
 def fit_first_page(o: dict, rule: dict, cfg: dict) -> None:
-    """The one-page rule: the items (rule["items"]) that do not fit the main page's budget of lines move
-    to the 附页 (o.cont_items, o.continued, o.cont_range). Each item costs its lines ("{no}．{text}" by
-    default, `item`), plus its 依据 in 五号 when `basis` names a true flag of o; each entry beyond the
-    first of a list in `also` costs its text's lines. `layout` names the authority.yaml section that may
-    set chars_per_line and first_page_lines (measured with LibreOffice)."""
+    """The one-page rule: the items (rule["items"]) that do not fit the main page move to the 附页
+    (o.cont_items, o.continued, o.cont_range); the main page keeps items 1…k, as many as fit, and may
+    keep none (a single problem longer than the room goes to the 附页 whole).
+
+    A kind with `page_pt` is fitted by height (fit_by_height: line breaks from glyph advance widths,
+    the rest of the page measured with LibreOffice); an older one by a budget of lines (fit_by_lines)."""
+    items = o[rule["items"]]
+    first = fit_by_height(o, rule, cfg) if "page_pt" in rule else fit_by_lines(o, rule, cfg)
+    cont = items[first:]
+    o[rule["items"]] = items[:first]
+    o.update(continued=bool(cont), cont_items=cont, cont_range=_range(cont))
+
+
+def _range(cont: list[dict]) -> str:
+    return f"{cont[0]['no']}至{cont[-1]['no']}" if len(cont) > 1 else (str(cont[0]["no"]) if cont else "")
+
+
+def fit_by_lines(o: dict, rule: dict, cfg: dict) -> int:
+    """How many items fit a budget of lines: each item costs its lines ("{no}．{text}" by default, `item`),
+    plus its 依据 in 五号 when `basis` names a true flag of o; each entry beyond the first of a list in
+    `also` costs its text's lines. `layout` names the authority.yaml section that may set chars_per_line
+    and first_page_lines."""
     layout = (cfg.get(rule["layout"]) or {}) if rule.get("layout") else {}
     per_line = float(layout.get("chars_per_line", rule.get("per_line", 34)))
     budget = float(layout.get("first_page_lines", rule["lines"]))
@@ -415,17 +433,104 @@ def fit_first_page(o: dict, rule: dict, cfg: dict) -> None:
     show_basis = bool(o.get(rule["basis"])) if rule.get("basis") else False
     costs = [_lines(pattern.format_map(_Missing(it)) + "  ", per_line)
              + (0.9 * _lines(str(it.get("basis", "")), per_line * 12 / 10.5) if show_basis else 0) for it in items]
-    first = len(items)
-    if sum(costs) > budget:
-        used, first = 0.0, 0
-        while first < len(items) and used + costs[first] <= budget - 1:   # one line for "此栏不够"
-            used += costs[first]
-            first += 1
-        first = max(first, 1)
-    cont = items[first:]
-    o[rule["items"]] = items[:first]
-    o.update(continued=bool(cont), cont_items=cont,
-             cont_range=f"{cont[0]['no']}至{cont[-1]['no']}" if len(cont) > 1 else (str(cont[0]["no"]) if cont else ""))
+    if sum(costs) <= budget:
+        return len(items)
+    used, first = 0.0, 0
+    while first < len(items) and used + costs[first] <= budget - 1:   # one line for "此栏不够"
+        used += costs[first]
+        first += 1
+    return first
+
+
+# --- measured text: line breaks from advance widths ---------------------------------------------------
+
+# a line may not start with these (they go up to the line before) nor end with OPENING
+CLOSING = set("，。、；：？！）》」』”’〕】〉…—,.;:?!)]%")
+OPENING = set("（《「『“‘〔【〈([")
+
+
+def advance_em(ch: str, ascii_em: dict) -> float:
+    """The advance width of a character in em: every CJK and full-width character is 1 em; ASCII from
+    the kind's `ascii_em` table (the widest of the Windows face and the preview face, see zhiling.yaml)."""
+    if ord(ch) >= 0x2E80 or ch in "“”‘’":
+        return 1.0
+    for chars, em in ascii_em.items():
+        if chars not in ("default", "upper") and ch in chars:
+            return float(em)
+    if ch.isupper():
+        return float(ascii_em.get("upper", 0.8))
+    return float(ascii_em.get("default", 0.6))
+
+
+def _pieces(text: str) -> list[str]:
+    """The unbreakable pieces of a text: a CJK character with the closing marks after it and the
+    opening marks before it, a run of ASCII letters and digits (a word, 2023, DN50)."""
+    pieces: list[str] = []
+    for ch in text:
+        if pieces and (ch in CLOSING or pieces[-1][-1] in OPENING
+                       or (ch.isascii() and ch.isalnum() and pieces[-1][-1].isascii() and pieces[-1][-1].isalnum())):
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces
+
+
+def line_count(text: str, width_em: float, indent_em: float = 0.0, ascii_em: dict | None = None) -> int:
+    """Lines a left-aligned paragraph takes at `width_em` per line (first line indented): greedy, as
+    LibreOffice and Word break CJK text; a piece wider than a whole line is broken between characters."""
+    ascii_em = ascii_em or {}
+    lines, room = 1, width_em - indent_em
+    for piece in _pieces(text):
+        w = sum(advance_em(c, ascii_em) for c in piece)
+        parts = [w] if w <= width_em else [advance_em(c, ascii_em) for c in piece]
+        for w in parts:
+            if w > room + 1e-6:
+                lines += 1
+                room = width_em
+            room -= w
+    return lines
+
+
+def block_pt(text: str, spec: dict, width_pt: float, ascii_em: dict) -> float:
+    """Height of a paragraph (exact line pitch) of `spec`: {size, pitch, indent (em), before, after}."""
+    size = float(spec.get("size", 12))
+    n = line_count(text, width_pt / size, float(spec.get("indent", 0)), ascii_em)
+    return n * float(spec.get("pitch", size * 1.5)) + float(spec.get("before", 0)) + float(spec.get("after", 0))
+
+
+def fit_by_height(o: dict, rule: dict, cfg: dict) -> int:
+    """How many items fit the main page, by height in points: the page's text height (`page_pt`) less
+    `fixed_pt` (what never changes, measured with LibreOffice), the `flows` (paragraphs whose length
+    varies: the unit, the deadline sentences, the remedies with the authority's names), a safety
+    `slack_pt`, and the "此栏不够" `note` when something goes to the 附页. An item costs its paragraph
+    plus its 依据 (`basis`, when its flag is set), kept together on one page by the template."""
+    width, ascii_em = float(rule["width_pt"]), rule.get("ascii_em") or {}
+    names = {**{f"a_{k}": v for k, v in authority_context(cfg).items()}, **o}
+    room = float(rule["page_pt"]) - float(rule["fixed_pt"]) - float(rule.get("slack_pt", 0))
+    for flow in rule.get("flows") or []:
+        entries = o.get(flow["each"], []) if "each" in flow else [names]
+        room -= sum(block_pt(flow["text"].format_map(_Missing(e)), flow, width, ascii_em) for e in entries)
+    items = o[rule["items"]]
+    basis = rule.get("basis") or {}
+    show_basis = bool(basis) and bool(o.get(basis.get("flag", ""), True))
+
+    def cost(it: dict) -> float:
+        c = block_pt(rule["item"]["text"].format_map(_Missing(it)), rule["item"], width, ascii_em)
+        if show_basis:
+            c += block_pt(basis["text"].format_map(_Missing(it)), basis, width, ascii_em)
+        return c
+
+    costs = [cost(it) for it in items]
+    if sum(costs) <= room + 1e-6:
+        return len(items)
+    first, used = 0, 0.0
+    while first < len(items):
+        note = rule["note"]["text"].format(cont_range=_range(items[first + 1:]) if first + 1 < len(items) else "")
+        if used + costs[first] + block_pt(note, rule["note"], width, ascii_em) > room + 1e-6:
+            break
+        used += costs[first]
+        first += 1
+    return first
 
 
 class _Missing(dict):

@@ -17,6 +17,7 @@ the run's numbers, so runs sharing an output folder never overwrite each other's
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -43,7 +44,15 @@ ORDER_TEMPLATE = ZHILING.template
 DEFAULT_DB_NAME = "指令书台账.db"
 MERGED_NAME = "指令书合并打印（{label}）.docx"        # label: the run's numbers, run_label
 REGISTER_NAME = "指令书登记簿（{label}）.xlsx"
-HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据（可选）")
+HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据（可选）", "执法人员", "执法证号")
+# header variants of the officer column pair in a hazard list (执法人员1/执法证号1… number a pair)
+OFFICER_NAME_HEADS = ("执法人员", "执法人员姓名", "执法检查人员", "检查人员", "执法人", "检查人")
+OFFICER_CERT_HEADS = ("执法证号", "证号", "执法证件号", "执法证件号码", "执法证编号", "执法证号码", "行政执法证号",
+                      "执法证", "证件号码", "证件号")
+_PAIR_NO = re.compile(r"[（(]?([12一二])[）)]?$")
+_LIST_SEP = re.compile(r"[、,，;；/／\n]+")
+_NAME_CERT = re.compile(r"^(?P<name>[^（(：:\d]+?)\s*(?:[（(]\s*(?:执法)?(?:证号|证件号码?)?[：:]?\s*(?P<c1>[^）)]+)[）)]"
+                        r"|(?:(?:执法)?证号[：:]?)?\s*(?P<c2>[A-Za-z0-9\-]{4,}))?$")
 MAX_PROBLEM_CHARS = 2000
 
 
@@ -85,6 +94,55 @@ def item_list(numbers: list[int]) -> str:
     return "、".join(parts)
 
 
+# --- officers: who signs, with their 证号 -------------------------------------------------------------
+
+def split_officer(text: str) -> tuple[str, str]:
+    """"张三（证号14050001）", "张三 14050001", "张三" → (name, 证号)."""
+    text = clean(str(text or "")).strip()
+    m = _NAME_CERT.match(text)
+    if not m:
+        return text, ""
+    return m["name"].strip(), (m["c1"] or m["c2"] or "").strip()
+
+
+def officers_from(names: Any, certs: Any, cfg: dict, where: str) -> list[dict]:
+    """The officers of one order from what was typed: names (a list, or a text "张三、李四", a name may carry
+    its 证号 in brackets) and 证号 (the same, in the same order). A name without a 证号 takes the one the
+    authority file knows for it (officers, roster); the first two are printed. [] when no name was given;
+    a 证号 without a name is an InputError."""
+    def listed(v: Any) -> list[str]:
+        if v in (None, ""):
+            return []
+        if isinstance(v, (list, tuple)):
+            return [clean(str(x)).strip() for x in v if str(x or "").strip()]
+        out: list[str] = []
+        for part in _LIST_SEP.split(str(v)):
+            for word in part.split():                  # "张三 李四", "张三 14050001 李四 14050002"
+                if out and re.search(r"\d", word) and not re.search(r"\d", out[-1]):
+                    out[-1] += " " + word
+                else:
+                    out.append(word)
+        return [clean(x) for x in out]
+
+    pairs = [split_officer(n) for n in listed(names)]
+    cert_list = listed(certs)
+    if len(cert_list) > len(pairs):
+        raise InputError(f"{where}：执法证号“{cert_list[len(pairs)]}”没有对应的执法人员姓名", code="bad_officer")
+    known = {o["name"]: o["cert_no"] for o in list(cfg.get("roster") or []) + list(cfg.get("officers") or [])
+             if isinstance(o, dict) and o.get("name") and o.get("cert_no")}
+    out = []
+    for k, (name, cert) in enumerate(pairs):
+        cert = (cert_list[k] if k < len(cert_list) else "") or cert or known.get(name, "")
+        out.append({"name": name, "cert_no": str(cert)})
+    return out[:2]
+
+
+def two_officers(officers: list[dict] | None) -> list[dict]:
+    """Exactly two {name, cert_no}: a missing one prints blank lines."""
+    got = [{"name": str(o.get("name") or ""), "cert_no": str(o.get("cert_no") or "")} for o in officers or []][:2]
+    return got + [{"name": "", "cert_no": ""}] * (2 - len(got))
+
+
 # --- the context of one order ---------------------------------------------------------------------
 
 # the one deadline sentence: templates/order_zhiling.docx prints it as {{ d.text }}
@@ -102,8 +160,10 @@ def order_context(draft: OrderDraft, cfg: dict, issued: str) -> dict:
         entry = {"nums": item_list(nums), "date": date_text(d)}
         deadlines.append({**entry, "text": DEADLINE_SENTENCE.format(**entry)})
     problems = [{"text": it.description, "basis": it.basis or legal_basis.blank_basis()} for it in draft.items]
+    officers = two_officers(draft.officers) if any(o.get("name") for o in draft.officers or []) else None
     return documents.context_of(ZHILING, {"number": draft.number, "enterprise": draft.enterprise,
-                                          "problems": problems, "deadlines": deadlines, "issued": issued}, cfg)
+                                          "problems": problems, "deadlines": deadlines, "issued": issued,
+                                          "officers": officers}, cfg)
 
 
 # --- inputs → drafts --------------------------------------------------------------------------------
@@ -171,6 +231,9 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
             draft = groups[key] = OrderDraft(enterprise=h["enterprise"], items=[],
                                              address=(ent["address"] if ent else "") or "",
                                              town=h["town"] or "")
+            draft.extra["records"] = []
+        if h.get("record_id"):
+            draft.extra["records"].append(h["record_id"])
         where = f"台账隐患 {h['id']}（{h['enterprise']}）"
         deadline = (deadlines or {}).get(h["id"]) or h["deadline"]
         if deadline and len(deadline) == 10:
@@ -189,6 +252,12 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
             _skip(skipped, h["enterprise"], e)
     if defaulted and notes is not None:
         notes.append(f"{defaulted}项隐患在台账中没有整改期限，已按出具日期后{days}日确定")
+    for draft in groups.values():            # the inspectors of the 督导检查表 the hazards came from
+        inspectors = ledger_orders.inspectors_of(con, draft.extra.pop("records", []))
+        try:
+            draft.officers = officers_from(inspectors, None, cfg, f"台账中{draft.enterprise}的检查人员")
+        except InputError:
+            draft.officers = []
     return list(groups.values())
 
 
@@ -196,8 +265,27 @@ def _cell(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
-def drafts_from_xlsx(path: Path, issued: str, skipped: list[str] | None = None) -> list[OrderDraft]:
+def _officer_columns(labels: list[str]) -> list[tuple[int | None, int | None]]:
+    """(name column, 证号 column) pairs of a hazard list's header: 执法人员 / 执法证号 (one pair, names
+    and numbers listed in the cell), or 执法人员1 / 执法证号1, 执法人员2 / 执法证号2 (header variants
+    in OFFICER_NAME_HEADS / OFFICER_CERT_HEADS)."""
+    names: dict[int, int] = {}
+    certs: dict[int, int] = {}
+    for c, label in enumerate(labels):
+        label = re.sub(r"\s+", "", label)
+        m = _PAIR_NO.search(label)
+        base, no = (label[:m.start()], 1 if m[1] in "1一" else 2) if m else (label, 1)
+        if base in OFFICER_NAME_HEADS and no not in names:
+            names[no] = c
+        elif base in OFFICER_CERT_HEADS and no not in certs:
+            certs[no] = c
+    return [(names.get(no), certs.get(no)) for no in sorted(set(names) | set(certs))]
+
+
+def drafts_from_xlsx(path: Path, issued: str, skipped: list[str] | None = None,
+                     cfg: dict | None = None) -> list[OrderDraft]:
     """The hazard list (write_hazard_template's layout): one row per problem; a blank 企业名称 repeats the row above.
+    The officers of an enterprise's order: its first row with 执法人员 (and 执法证号) filled.
 
     A bad row leaves its enterprise out, noted in `skipped` (raised without it)."""
     from openpyxl import load_workbook
@@ -210,13 +298,14 @@ def drafts_from_xlsx(path: Path, issued: str, skipped: list[str] | None = None) 
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     wb.close()
-    head_at, cols = None, {}
+    head_at, cols, officer_cols = None, {}, []
     for r, row in enumerate(rows[:10]):
         labels = [_cell(v).replace("（可选）", "").replace("(可选)", "") for v in row]
         if "企业名称" in labels and "问题描述" in labels:
             head_at = r
             cols = {lab: labels.index(lab) for lab in ("企业名称", "地址", "负责人", "问题描述", "整改期限", "依据")
                     if lab in labels}
+            officer_cols = _officer_columns(labels)
             break
     if head_at is None or "整改期限" not in cols:
         raise InputError(f"{path}：隐患清单缺少表头（应有 企业名称、问题描述、整改期限 列）", code="bad_header")
@@ -244,6 +333,11 @@ def drafts_from_xlsx(path: Path, issued: str, skipped: list[str] | None = None) 
         draft.principal = draft.principal or get("负责人")
         basis = get("依据") if "依据" in cols else ""
         try:
+            if not draft.officers and officer_cols:
+                names = [_cell(row[n]) for n, _ in officer_cols if n is not None and n < len(row)]
+                certs = [_cell(row[c]) for n, c in officer_cols if c is not None and c < len(row)]
+                draft.officers = officers_from("、".join(x for x in names if x), "、".join(x for x in certs if x),
+                                               cfg or {}, where)
             if raw_deadline in (None, ""):
                 raise InputError(f"{where}：缺少整改期限", code="no_deadline")
             draft.items.append(_item(get("问题描述"), to_iso(raw_deadline, where), issued, where, basis or None, True))
@@ -265,10 +359,15 @@ def load_spec(path: Path) -> list[dict]:
     specs = data.get("orders") if isinstance(data, dict) and "orders" in data else [data]
     if not specs or not all(isinstance(s, dict) for s in specs):
         raise InputError(f"{path}：指令书描述应包含 enterprise 与 items", code="bad_spec")
+    if len(specs) > 1 or specs[0] is not data:         # officers given once for every order of the file
+        for key in ("officers", "inspectors"):
+            if key in data:
+                specs = [{key: data[key], **s} for s in specs]
     return specs
 
 
-def drafts_from_spec(path: Path, issued: str, skipped: list[str] | None = None) -> list[OrderDraft]:
+def drafts_from_spec(path: Path, issued: str, skipped: list[str] | None = None,
+                     cfg: dict | None = None) -> list[OrderDraft]:
     """One draft per order in a YAML spec (see samples/orders/order_spec.yaml).
 
     A bad order of the spec is left out, noted in `skipped` (raised without it)."""
@@ -277,13 +376,32 @@ def drafts_from_spec(path: Path, issued: str, skipped: list[str] | None = None) 
         where = f"{path}（第{k}份）"
         name = _cell(spec.get("enterprise"))
         try:
-            drafts.append(_spec_draft(spec, name, issued, where))
+            drafts.append(_spec_draft(spec, name, issued, where, cfg or {}))
         except InputError as e:
             _skip(skipped, name or f"第{k}份", e)
     return drafts
 
 
-def _spec_draft(spec: dict, name: str, issued: str, where: str) -> OrderDraft:
+def _spec_officers(spec: dict, cfg: dict, where: str) -> list[dict]:
+    """officers: [{name, cert_no}, …] or ["张三（14050001）", …] or "张三、李四" (inspectors: the same)."""
+    raw = spec.get("officers", spec.get("inspectors"))
+    if raw in (None, "", []):
+        return []
+    if isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
+        names = [_cell(x.get("name")) for x in raw]
+        certs = [_cell(x.get("cert_no", x.get("证号"))) for x in raw]
+        if any(c and not n for n, c in zip(names, certs)):
+            raise InputError(f"{where}：officers 中有执法证号没有对应的姓名", code="bad_officer")
+        got = officers_from([n for n in names if n], None, cfg, where)
+        for o, c in zip(got, [c for n, c in zip(names, certs) if n]):
+            o["cert_no"] = c or o["cert_no"]
+        return got
+    if isinstance(raw, (list, str)):
+        return officers_from(raw, None, cfg, where)
+    raise InputError(f"{where}：officers 应为执法人员清单（name、cert_no）", code="bad_spec")
+
+
+def _spec_draft(spec: dict, name: str, issued: str, where: str, cfg: dict | None = None) -> OrderDraft:
     if not name:
         raise InputError(f"{where}：缺少 enterprise（被检查单位）", code="no_enterprise")
     items = spec.get("items") or []
@@ -293,6 +411,7 @@ def _spec_draft(spec: dict, name: str, issued: str, where: str) -> OrderDraft:
     draft = OrderDraft(enterprise=clean(name), items=[], address=_cell(spec.get("address")),
                        principal=_cell(spec.get("principal")), town=_cell(spec.get("town")))
     draft.extra = {"inspection_record": spec.get("inspection_record")}
+    draft.officers = _spec_officers(spec, cfg or {}, where)
     for n, it in enumerate(items, 1):
         it = it if isinstance(it, dict) else {"text": it}
         w = f"{where} 第{n}项"
@@ -328,8 +447,6 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
     never order a hazard twice and the numbers have no gaps; the documents are printed after it.
     """
     cfg = load_authority(config)
-    if officers:
-        cfg["officers"] = officers
     result = OrderResult()
     out_dir = Path(out_dir)
     if issued:
@@ -347,8 +464,8 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
     typed_in = bool(spec or hazards_xlsx) and not unprinted_only
     drafts: list[OrderDraft] = []
     if typed_in:
-        drafts = drafts_from_spec(Path(spec), issued, result.skipped) if spec \
-            else drafts_from_xlsx(Path(hazards_xlsx), issued, result.skipped)
+        drafts = drafts_from_spec(Path(spec), issued, result.skipped, cfg) if spec \
+            else drafts_from_xlsx(Path(hazards_xlsx), issued, result.skipped, cfg)
     con = connect(db)
     try:
         if not (unprinted_only or typed_in):
@@ -360,6 +477,8 @@ def issue_orders(db: Path | None, out_dir: Path, enterprises=None, town=None, si
                 if not (unprinted_only or typed_in):
                     drafts = drafts_from_ledger(con, issued, cfg, enterprises, town, since, until, source,
                                                 result.notes, result.skipped, hazard_ids, deadlines)
+                for d in drafts:    # who signs: typed for this run, else the order's own, else the authority's
+                    d.officers = two_officers(officers or d.officers or cfg["officers"])
                 numbered = ledger_orders.create_orders(con, drafts, cfg["name"], cfg["short_name"],
                                                        cfg["codes"]["order"], issued, actor, run.token)
                 result.skipped += [f"未出具（{d.enterprise}）：与已出具的{d.same_as}内容相同，不重复出具"
@@ -392,8 +511,6 @@ def reprint_orders(db: Path, out_dir: Path, numbers: list[str], config: Path | N
                    pdf: bool = False, officers: list[dict] | None = None) -> OrderResult:
     """Print the orders `numbers` (文号 or serial) again from the ledger alone; a void order is refused."""
     cfg = load_authority(config)
-    if officers:
-        cfg["officers"] = officers
     result = OrderResult(db=db if is_server(db) else Path(db))
     con = connect(db)
     try:
@@ -403,7 +520,7 @@ def reprint_orders(db: Path, out_dir: Path, numbers: list[str], config: Path | N
             if order["status"] == "void":
                 raise PaichaError(f"指令书{order['number']}已作废，不再生成文书", code="already_void")
             verbs[order["id"]] = "重新生成"
-        _print_checked(con, cfg, verbs, Path(out_dir), result, {})
+        _print_checked(con, cfg, verbs, Path(out_dir), result, {}, officers)
     finally:
         con.close()
     if pdf:
@@ -423,10 +540,10 @@ def _nothing_to_issue(skipped: list[str], typed_in: bool, busy_note: str) -> Pai
 
 
 def _print_checked(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: OrderResult,
-                   extras: dict[int, dict]) -> None:
+                   extras: dict[int, dict], officers: list[dict] | None = None) -> None:
     """print_orders; a failure says how to finish, since the numbers stay taken and unprinted."""
     try:
-        print_orders(con, cfg, verbs, out_dir, result, extras)
+        print_orders(con, cfg, verbs, out_dir, result, extras, officers)
     except Exception as e:
         raise PaichaError(f"指令书文书生成失败（{_first_line(e)}）：已编号的指令书保留编号，排除故障后再次运行"
                           " cli.py order（或加 --all-unprinted）即可补出", code="print_failed") from e
@@ -446,13 +563,16 @@ def order_filename(draft: OrderDraft, kind: str = ZHILING.name) -> str:
 
 
 def print_orders(con, cfg: dict, verbs: dict[int, str], out_dir: Path, result: OrderResult,
-                 extras: dict[int, dict]) -> None:
+                 extras: dict[int, dict], officers: list[dict] | None = None) -> None:
     """Render the orders (id → verb) from the ledger: each .docx, this run's merged print file and register;
-    then mark them printed. `extras` carries a spec's 现场检查记录 by order id."""
+    then mark them printed. `extras` carries a spec's 现场检查记录 by order id; `officers` (a reprint's)
+    replace the officers stored with the orders."""
     drafts = sorted((ledger_orders.order_draft(con, i) for i in verbs), key=lambda d: (d.issued[:4], d.serial))
     template = ZHILING.prepared()
     rendered, files = [], {}
     for draft in drafts:
+        if officers:
+            draft.officers = two_officers(officers)
         o = order_context(draft, cfg, draft.issued)
         xml = documents.render_xml(ZHILING, o, cfg)
         path = template.save(xml, out_dir / order_filename(draft))
@@ -512,14 +632,16 @@ def write_hazard_template(out: Path) -> Path:
     ws.title = "隐患清单"
     for c, label in enumerate(HAZARD_COLUMNS, 1):
         write(ws, 1, c, label).font = Font(bold=True)
-    for col, width in zip("ABCDEF", (32, 30, 10, 50, 14, 40)):
+    for col, width in zip("ABCDEFGH", (32, 30, 10, 50, 14, 40, 18, 28)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
     for r, line in enumerate((
             "每行一项问题；同一企业的多项问题可连续填写，企业名称留空表示同上。",
             "整改期限填日期（如 2023-03-20 或 2023年3月20日），不得早于出具日期；不同期限会分别写入指令书。",
-            "依据可不填：程序按《安全生产法》条款表自动建议；填“无”则在指令书上留空白横线手工填写。"), 1):
+            "依据可不填：程序按《安全生产法》条款表自动建议；填“无”则在指令书上留空白横线手工填写。",
+            "执法人员、执法证号：填在该企业的第一行，两人用顿号隔开（如“张三、李四”和“14050001、14050002”），"
+            "证号按姓名顺序；不填则用执法机关配置（templates/authority.yaml）中的执法人员。"), 1):
         write(notes, r, 1, line)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
@@ -542,6 +664,7 @@ def write_inspection_record(con, cfg: dict, draft: OrderDraft, issued: str, out:
     """现场检查记录 (kind jiancha) for the problems of a draft; numbered and recorded in the ledger."""
     context = {"enterprise": draft.enterprise, "address": draft.address, "principal": draft.principal,
                "issued": issued, "problems": [it.description for it in draft.items],
+               "officers": two_officers(draft.officers) if any(o.get("name") for o in draft.officers) else None,
                **{k: _cell(spec.get(k)) for k in ("title", "phone", "place", "time")}}
     return documents.issue_document("jiancha", con, context, Path(out).parent, cfg=cfg, out=out,
                                     order_id=draft.id).path

@@ -12,6 +12,7 @@ holds a PrintRun while it prints, so a later run can take over what a stopped ru
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import uuid
@@ -55,6 +56,7 @@ class OrderDraft:
     issued: str = ""
     same_as: str = ""                  # a typed-in draft not numbered: the live order with the same content
     extra: dict = field(default_factory=dict)
+    officers: list[dict] = field(default_factory=list)   # the 执法人员 printed: {name, cert_no} each
 
 
 def now() -> str:
@@ -157,10 +159,11 @@ def create_orders(con: sqlite3.Connection, drafts: list[OrderDraft], authority: 
         ent_id = enterprise_id(con, draft.enterprise, draft.address, draft.town)
         cur = con.execute(
             "INSERT INTO orders (number, authority, code, year, serial, enterprise_id, enterprise, address,"
-            " principal, issued, status, actor, created_at, print_run, fingerprint)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " principal, issued, status, actor, created_at, print_run, fingerprint, officers)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (draft.number, authority, code, year, serial, ent_id, draft.enterprise, draft.address,
-             draft.principal, issued, "issued", actor, stamp, print_run, fingerprint(draft)))
+             draft.principal, issued, "issued", actor, stamp, print_run, fingerprint(draft),
+             json.dumps(draft.officers, ensure_ascii=False) if draft.officers else None))
         draft.id = cur.lastrowid
         for seq, item in enumerate(draft.items, 1):
             if item.hazard_id is None:
@@ -290,7 +293,18 @@ def order_draft(con: sqlite3.Connection, order_id: int) -> OrderDraft:
     items = [OrderItem(i["description"], i["deadline"], i["basis"], i["basis_source"], i["hazard_id"])
              for i in items_of(con, order_id)]
     return OrderDraft(o["enterprise"], items, address=o["address"] or "", principal=o["principal"] or "",
-                      id=o["id"], number=o["number"], serial=o["serial"], issued=o["issued"])
+                      id=o["id"], number=o["number"], serial=o["serial"], issued=o["issued"],
+                      officers=json.loads(o["officers"]) if o["officers"] else [])
+
+
+def inspectors_of(con: sqlite3.Connection, record_ids: Iterable[int]) -> str:
+    """The inspectors written on the 督导检查表 (or other inspection record) the hazards came from ("" when none)."""
+    for rid in record_ids:
+        row = con.execute("SELECT inspectors FROM inspections WHERE record_id = ? AND inspectors IS NOT NULL"
+                          " AND inspectors != '' ORDER BY id DESC LIMIT 1", (rid,)).fetchone()
+        if row:
+            return row[0]
+    return ""
 
 
 def get_order(con: sqlite3.Connection, number: str) -> sqlite3.Row:

@@ -62,7 +62,7 @@ def underline_cell(cell) -> None:
 # --- paragraphs -----------------------------------------------------------------------------
 
 def para(doc, text: str = "", *, font=BODY_FONT, size=XIAO_SI, align=None, indent_chars: float = 0,
-         bold=False, before=0, after=0, exact=LINE, page_break_before=False, keep_next=False):
+         bold=False, before=0, after=0, exact=LINE, page_break_before=False, keep_next=False, keep_lines=False):
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     if align is not None:
@@ -78,6 +78,8 @@ def para(doc, text: str = "", *, font=BODY_FONT, size=XIAO_SI, align=None, inden
         fmt.page_break_before = True
     if keep_next:
         fmt.keep_with_next = True
+    if keep_lines:
+        fmt.keep_together = True
     if text:
         run = p.add_run(text)
         set_run_font(run, font, size)
@@ -100,34 +102,41 @@ def header(doc, title: str) -> None:
 
 
 def item_paragraphs(doc, items_var: str) -> None:
-    """Numbered problems 1．… with the optional 依据 line under each."""
+    """Numbered problems 1．… with the optional 依据 line under each: an item is never split across pages
+    (keep lines together) nor parted from its 依据 (keep with next)."""
     tag(doc, f"{{%p for it in {items_var} %}}")
-    para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2)
     tag(doc, "{%p if o.show_basis %}")
-    para(doc, "{{ it.basis }}", indent_chars=3, size=WU_HAO, exact=Pt(18))
+    para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2, keep_next=True, keep_lines=True)
+    para(doc, "{{ it.basis }}", indent_chars=3, size=WU_HAO, exact=Pt(18), keep_lines=True)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ it.no }}．{{ it.text }}", indent_chars=2, keep_lines=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
-def signature_table(doc, rows: list[tuple[str, str | None]]) -> None:
-    """Label, a ruled blank for the handwritten signature, and 证号 (pre-printed when known)."""
+def signature_table(doc, rows: list[tuple]) -> None:
+    """Label, a ruled blank for the handwritten signature (the officer's name printed in it when known),
+    and 证号 (pre-printed when known). A row is (label, cert) or (label, cert, name)."""
     table = doc.add_table(rows=len(rows), cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     X.set_table_borders(table, "nil")
-    widths = (Cm(8.0), Cm(2.4), Cm(1.9), Cm(3.5))
+    # the label (17 characters of 小四 and the cell margins) needs 7.6 cm, 证号： 1.7 cm
+    widths = (Cm(7.7), Cm(3.0), Cm(1.8), Cm(3.3))
     for col, w in zip(table.columns, widths):
         col.width = w
-    for r, (label, cert) in enumerate(rows):
+    for r, (label, cert, *name) in enumerate(rows):
         cells = table.rows[r].cells
         for c, w in enumerate(widths):
             cells[c].width = w
-        texts = (label, "", "证号：" if cert is not None else "", cert or "")
+        texts = (label, name[0] if name else "", "证号：" if cert is not None else "", cert or "")
         for c, text in enumerate(texts):
             p = cells[c].paragraphs[0]
             p.paragraph_format.space_before = Pt(6)
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             p.paragraph_format.line_spacing = LINE
+            if c == 1:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if text:
                 set_run_font(p.add_run(text), BODY_FONT, XIAO_SI)
         underline_cell(cells[1])
@@ -145,8 +154,10 @@ def footer_line(doc, text: str) -> None:
     X.set_paragraph_border(p, "top", width_pt=0.5, space_pt=4)
 
 
-def officer_rows(label: str) -> list[tuple[str, str | None]]:
-    return [(label, "{{ o.officers[0].cert_no }}"), (label, "{{ o.officers[1].cert_no }}")]
+def officer_rows(label: str, names: bool = True) -> list[tuple]:
+    """The two officers' rows: 证号 pre-printed, and the name in the signature blank (`names`)."""
+    return [(label, f"{{{{ o.officers[{i}].cert_no }}}}") + ((f"{{{{ o.officers[{i}].name }}}}",) if names else ())
+            for i in (0, 1)]
 
 
 def overflow_note(doc, blank_form_note: bool = False) -> None:
@@ -159,7 +170,7 @@ def overflow_note(doc, blank_form_note: bool = False) -> None:
     tag(doc, "{%p endif %}")
 
 
-def continuation_page(doc, title: str, unit_label: str, heading: str, items, signer: str) -> None:
+def continuation_page(doc, title: str, unit_label: str, heading: str, items, signer: str, names: bool = True) -> None:
     """附页 on a new page: title, number, the unit, the items that did not fit, signatures, date.
     `items(doc, var)` writes the item paragraphs of the list `var`."""
     tag(doc, "{%p if o.continued %}")
@@ -169,7 +180,7 @@ def continuation_page(doc, title: str, unit_label: str, heading: str, items, sig
     para(doc, f"{unit_label}：{{{{ o.enterprise }}}}")
     para(doc, f"{heading}（续）：", indent_chars=2)
     items(doc, "o.cont_items")
-    signature_table(doc, officer_rows("安全生产监管行政执法人员（签名）：") + [(signer, None)])
+    signature_table(doc, officer_rows("安全生产监管行政执法人员（签名）：", names) + [(signer, None)])
     para(doc, "{{ o.date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
     tag(doc, "{%p endif %}")
 
@@ -271,10 +282,12 @@ def build_jiancha(out: Path) -> Path:
     para(doc, "检查情况：", indent_chars=2)
     plain_items(doc, "o.problems")
     overflow_note(doc, blank_form_note=True)
-    signature_table(doc, officer_rows("检查人员（签名）：") + [("被检查单位现场负责人（签名）：", None)])
+    signature_table(doc, officer_rows("检查人员（签名）：", names=False)    # named in the introduction above
+                    + [("被检查单位现场负责人（签名）：", None)])
     para(doc, "{{ o.date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
     footer_line(doc, "本文书一式两份：一份由{{ a.filing }}备案，一份交被检查单位。")
-    continuation_page(doc, "现场检查记录", "被检查单位", "检查情况", plain_items, "被检查单位现场负责人（签名）：")
+    continuation_page(doc, "现场检查记录", "被检查单位", "检查情况", plain_items, "被检查单位现场负责人（签名）：",
+                      names=False)
     doc.save(out)
     return out
 
