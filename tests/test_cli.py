@@ -52,7 +52,11 @@ def test_stats_remind_summary(db, tmp_path):
     assert r.returncode == 0 and "催报通知" not in r.stdout
 
     r = run("summary", "--db", db, "-o", tmp_path / "通报.docx", "--no-chart")
-    assert (r.returncode, r.stdout, r.stderr) == (0, f"已生成：{tmp_path / '通报.docx'}\n", "")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and lines[0] == f"已生成：{tmp_path / '通报.docx'}" and lines[1].startswith("篇幅：")
+    assert r.stderr.startswith("提示：未给出发文字号")
+    r = run("summary", "--db", db, "-o", tmp_path / "通报.docx", "--no-chart", "--doc-number", "城安办〔2023〕1号")
+    assert r.returncode == 0 and r.stderr == ""
     r = run("summary", "--db", db, "--period", "2019-01", "-o", tmp_path / "空.docx", "--kind", "总结")
     assert r.returncode == 0 and r.stderr.startswith("提示：2019年1月没有收到任何报表")
 
