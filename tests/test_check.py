@@ -473,8 +473,10 @@ def test_non_docx_is_input_error(tmp_path):
     bad.write_bytes(b"not a zip")
     with pytest.raises(InputError, match="x.docx：文件已损坏"):
         check_file(bad)
-    with pytest.raises(InputError, match="只能检查"):
-        check_file(ROOT / "samples" / "word_drafts" / "draft_fagai.doc")
+    other = tmp_path / "x.txt"
+    other.write_text("通知", encoding="utf-8")
+    with pytest.raises(InputError, match="只能检查 .docx、.doc 或 .wps"):
+        check_file(other)
 
 
 def test_text_helpers():

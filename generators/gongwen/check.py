@@ -14,7 +14,9 @@ rules.yaml. The text helpers (发文字号, parts of a 公文) are shared with r
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -132,11 +134,14 @@ class Para:
     table: int = 0            # 1-based table number when inside a table
     block: int = 0            # position among top-level blocks
     frame: int = 0            # 1-based text box number when inside a text box / shape
+    header: bool = False      # in the first page's header (a letterhead)
     numbered: bool = False    # the first run is Word's automatic list number
 
     @property
     def where(self) -> str:
         snippet = self.text.strip()[:12]
+        if self.header:
+            return f"页眉（“{snippet}”）"
         if self.frame:
             return f"第{self.frame}个文本框（“{snippet}”）"
         if self.table:
@@ -339,6 +344,8 @@ class DocxView:
                                 st.find(_w("pPr")), st.find(_w("rPr")))
             if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
                 self.default_pstyle = sid
+        if self.default_pstyle is None and "Normal" in self.styles:
+            self.default_pstyle = "Normal"      # LibreOffice leaves w:default out; Word takes Normal
 
     def _load_numbering(self):
         """numbering.xml: list instances (w:num) → abstract definitions, each level's format, text and props."""
@@ -539,6 +546,32 @@ class DocxView:
         """All w:sectPr in document order (the body's last)."""
         return list(self.body.iter(_w("sectPr")))
 
+    def first_page_part(self, kind: str):
+        """The header or footer (kind "header"/"footer") Word shows on page 1: the first-page one when the
+        first section has a different first page (none there: blank), else the default one; None when blank."""
+        sect = self.sections()[0] if self.sections() else None
+        if sect is None:
+            return None
+        title_pg = sect.find(_w("titlePg"))
+        want = "first" if title_pg is not None and _on({"t": _attrs(title_pg)}, "t") else "default"
+        ref = next((r for r in sect.findall(_w(f"{kind}Reference")) if r.get(_w("type"), "default") == want), None)
+        return self.part(ref.get(f"{{{R_NS}}}id")) if ref is not None else None
+
+    def header_paras(self) -> list[Para]:
+        """The non-empty paragraphs of page 1's header (where letterhead templates put the 标志)."""
+        part = self.first_page_part("header")
+        if part is None:
+            return []
+        out = []
+        for el in part.iter(_w("p")):
+            if _in_fallback(el, part):
+                continue
+            q = self.paragraph(el, numbered=False)
+            if q.text.strip():
+                q.header, q.block = True, -1
+                out.append(q)
+        return out
+
 
 # ============================================================================================
 # Finding the parts of a 公文
@@ -648,6 +681,12 @@ def find_parts(view: DocxView) -> Parts:
         parts.mark = _boxed_mark(view, blocks, filled[0].block)     # 标志 in a table / text box, no 字号
         if not "".join(q.text.strip() for q in parts.mark).endswith(MARK_ENDS):
             parts.mark = []
+    if not parts.mark and (parts.docnum is None or parts.docnum is filled[0] or
+                           all(_is_head_note(q) for q in filled[:filled.index(parts.docnum)])):
+        # a letterhead: the 标志 typed into page 1's header (set like one: red or larger than a title)
+        head = [q for q in view.header_paras() if markish(q) and not _is_head_note(q)]
+        if head and (parts.docnum is not None or "".join(q.text.strip() for q in head).endswith(MARK_ENDS)):
+            parts.mark = head
     parts.mark.sort(key=lambda q: (q.block, q.frame))
     mark_text = "".join(q.text.strip() for q in parts.mark)
     head = [p for p in (parts.mark + [parts.docnum]) if p is not None]
@@ -661,8 +700,9 @@ def find_parts(view: DocxView) -> Parts:
         parts.kind = "ling"
     elif mark_text.endswith("纪要"):
         parts.kind = "jiyao"
-    elif parts.docnum is not None and parts.docnum.align == "right" and not mark_text.endswith("文件"):
-        parts.kind = "xinhan"
+    elif parts.mark and parts.docnum is not None and not mark_text.endswith("文件") and \
+            (parts.docnum.align == "right" or _rule_above(view, parts) is not None):
+        parts.kind = "xinhan"           # the name alone, the 字号 flush right or under the red rule (10.1)
     elif head:
         parts.kind = "wenjian"
     # 标题: the first line after the 版头 (and the centred lines following it); a 令 has none
@@ -973,29 +1013,78 @@ def _drawn_line_in(el) -> bool:
     return next(el.iter(f"{{{V_NS}}}line"), None) is not None
 
 
-def _red_line_in(el) -> bool:
-    """A red paragraph border, table border, DrawingML or VML line anywhere inside el."""
+DOUBLE_BORDERS = {"double", "triple", "thinThickSmallGap", "thickThinSmallGap", "thinThickMediumGap",
+                  "thickThinMediumGap", "thinThickLargeGap", "thickThinLargeGap", "thinThickThinSmallGap",
+                  "thinThickThinMediumGap", "thinThickThinLargeGap"}
+DOUBLE_STROKES = {"dbl", "thickThin", "thinThick", "tri", "thinThin", "thickBetweenThin"}    # a:ln cmpd, v:stroke linestyle
+
+
+def _red_lines(el):
+    """Each red rule inside el (paragraph or table border, DrawingML or VML line, thin red-filled
+    rectangle), as True when it is drawn double (a double border or compound line) else False."""
     for tag in ("top", "bottom", "between", "insideH"):
         for b in el.iter(_w(tag)):
             if b.getparent().tag in (_w("pBdr"), _w("tblBorders"), _w("tcBorders")) \
                     and b.get(_w("val"), "none") not in ("nil", "none") and _is_red(b.get(_w("color"), "")):
-                return True
+                yield b.get(_w("val")) in DOUBLE_BORDERS
     for ln in el.iter(f"{{{A_NS}}}ln"):
         clr = ln.find(f".//{{{A_NS}}}srgbClr")
         if clr is not None and _is_red(clr.get("val", "")):
-            return True
+            yield ln.get("cmpd", "sng") in DOUBLE_STROKES
     for sp in el.iter(f"{{{WPS_NS}}}spPr"):        # a thin red-filled rectangle drawn as the rule
         clr = sp.find(f"{{{A_NS}}}solidFill/{{{A_NS}}}srgbClr")
         ext = sp.find(f"{{{A_NS}}}xfrm/{{{A_NS}}}ext")
         if clr is not None and _is_red(clr.get("val", "")) and ext is not None \
                 and int(ext.get("cy", 0)) * 20 < int(ext.get("cx", 1)):
-            return True
+            yield False
     for tag in ("line", "shape", "rect"):
         for v in el.iter(f"{{{V_NS}}}{tag}"):
+            if _in_fallback(v, el) and next(el.iter(f"{{{A_NS}}}ln", f"{{{WPS_NS}}}spPr"), None) is not None:
+                continue        # the VML copy of a DrawingML shape already counted
             filled = v.get("filled", "t") not in ("f", "false")
             if _is_red(v.get("strokecolor", "")) or (filled and _is_red(v.get("fillcolor", ""))):
-                return True
-    return False
+                stroke = v.find(f"{{{V_NS}}}stroke")
+                yield stroke is not None and stroke.get("linestyle", "single") in DOUBLE_STROKES
+
+
+def _red_line_in(el) -> bool:
+    """A red paragraph border, table border, DrawingML or VML line anywhere inside el."""
+    return next(_red_lines(el), None) is not None
+
+
+def _rule_above(view: DocxView, parts: Parts) -> list | None:
+    """The elements holding a red rule between the 标志 and the 发文字号 (where a 信函 has its rule: under the
+    name, above the 字号): body blocks from the 标志 down to the 字号, or page 1's header; None when none."""
+    if not parts.mark or parts.docnum is None:
+        return None
+    if parts.mark[0].header:
+        els = [view.first_page_part("header")]
+    else:
+        start = min(q.block for q in parts.mark)
+        els = [el for i, el in enumerate(view.body) if start <= i < parts.docnum.block]
+    els = [el for el in els if el is not None and _red_line_in(el)]
+    return els or None
+
+
+def check_xinhan(view: DocxView, parts: Parts) -> list[Problem]:
+    """信函格式 (GB/T 9704 10.1): a red double rule under the name, the 字号 flush right under it, no page
+    number on page 1, a 版记 without the 印发 line."""
+    if parts.kind != "xinhan":
+        return []
+    out = []
+    rules_ = _rule_above(view, parts)
+    lines = [double for el in rules_ or [] for double in _red_lines(el)]
+    if lines and not any(lines) and len(lines) < 2:
+        out.append(_problem("xinhan.double_rule", parts.mark[-1].where))
+    d = parts.docnum
+    if d.align != "right" and not (d.table or d.frame):
+        out.append(_problem("xinhan.docnum_align", d.where))
+    if parts.printed is not None:
+        out.append(_problem("xinhan.print_line", "版记", text=parts.printed.text.strip()[:24]))
+    footer = view.first_page_part("footer")
+    if footer is not None and _page_field(footer)[0]:
+        out.append(_problem("xinhan.first_page_number", "首页页脚"))
+    return out
 
 
 def _has_red_rule(view: DocxView, parts: Parts) -> bool:
@@ -1266,14 +1355,13 @@ def check_banji(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
         t = parts.cc.text.strip()
         if not t.endswith("。") or re.search(r"[,;；]", t):
             out.append(_problem("banji.cc_punct", "版记", text=t[:30]))
-        if not _has_line(parts, parts.cc, "top"):
+        if parts.kind != "xinhan" and not _has_line(parts, parts.cc, "top"):      # 信函's 版记 has no rules
             out.append(_problem("banji.lines", "版记", text=t[:10], side="上方"))
     if parts.printed is not None:
         t = parts.printed.text.strip()
-        if not _has_line(parts, parts.printed, "bottom"):
-            out.append(_problem("banji.lines", "版记", text=t[:14], side="下方（末条线）"))
-        if not _has_line(parts, parts.printed, "top"):
-            out.append(_problem("banji.lines", "版记", text=t[:14], side="上方"))
+        for side, name in (("bottom", "下方（末条线）"), ("top", "上方")):
+            if parts.kind != "xinhan" and not _has_line(parts, parts.printed, side):    # 信函: xinhan.print_line
+                out.append(_problem("banji.lines", "版记", text=t[:14], side=name))
         if parts.cc is not None and (parts.cc.block, parts.cc.index) > (parts.printed.block, parts.printed.index):
             out.append(_problem("banji.order", "版记", what="抄送应在印发机关和印发日期之上"))
         after = [b for b in parts.blocks if b[0] == "p" and b[1].block > parts.printed.block and b[1].text.strip()]
@@ -1358,16 +1446,35 @@ def check_file(path: Path, profile: str = "gbt9704") -> list[Problem]:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}：文件不存在", code="missing")
-    if path.suffix.lower() != ".docx":
-        raise InputError(f"{path}：只能检查 .docx 文件（.doc/.wps 请先另存为 .docx）", code="not_docx")
     prof = load_profile(profile)
-    view = DocxView(path)
-    parts = find_parts(view)
-    if parts.kind == "other":       # no 版头, no 主送, no 公文 kind: say so once; only the date rules apply
-        return [_problem("kind.not_gongwen", "全文")] + check_dates(parts)
-    return (check_page(view, prof) + check_grid(view, parts, prof) + check_mark_and_number(view, parts, prof)
-            + check_title(parts, prof) + check_body(view, parts, prof) + check_captions(parts) + check_dates(parts)
-            + check_attachments(parts, prof) + check_banji(view, parts, prof) + check_footers(view, prof))
+    with as_docx(path) as docx:
+        view = DocxView(docx)
+        parts = find_parts(view)
+        if parts.kind == "other":       # no 版头, no 主送, no 公文 kind: say so once; only the date rules apply
+            return [_problem("kind.not_gongwen", "全文")] + check_dates(parts)
+        return (check_page(view, prof) + check_grid(view, parts, prof) + check_mark_and_number(view, parts, prof)
+                + check_xinhan(view, parts) + check_title(parts, prof) + check_body(view, parts, prof)
+                + check_captions(parts) + check_dates(parts) + check_attachments(parts, prof)
+                + check_banji(view, parts, prof) + check_footers(view, prof))
+
+
+LEGACY_WORD = (".doc", ".wps")
+
+
+@contextmanager
+def as_docx(path: Path):
+    """The .docx to read for `path`: itself, or a .doc/.wps converted by LibreOffice (generators.office)
+    into a temporary folder that lasts as long as the `with`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        yield path
+        return
+    if suffix not in LEGACY_WORD:
+        raise InputError(f"{path}：只能检查 .docx、.doc 或 .wps 文件", code="not_docx")
+    from generators.office import convert_one
+    with tempfile.TemporaryDirectory(prefix="paicha-check-") as tmp:
+        yield convert_one(path, "docx", Path(tmp))
 
 
 def format_report(path: Path, problems: list[Problem], max_per_rule: int = 5) -> str:

@@ -517,6 +517,7 @@ def xinhan(out):
     p = d.mark(ORGAN)
     p2 = d.p("", indent=False)
     d.border(p2, "bottom", "FF0000", 18)
+    p2._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).set(qn("w:val"), "double")     # the double rule it describes
     d.p("晋市应急函〔2023〕21号", FS, 16, AL.RIGHT, False)
     d.title("晋城市应急管理局关于商请提供危险化学品企业名单的函")
     d.recipients("晋城市市场监督管理局：")
@@ -869,6 +870,106 @@ def h_jiyao_body_songti(out):
     return d.save(out)
 
 
+# --- 信函, letterheads in the header and .doc files (tuned on; the n_* documents below are held out) -------
+
+def _vml_line(d: Doc, p, *strokes):
+    """VML red lines drawn in paragraph p (WPS / old Word): each stroke (weight pt, linestyle or None)."""
+    for weight, style in strokes:
+        r = OxmlElement("w:r")
+        pict = OxmlElement("w:pict")
+        r.append(pict)
+        p._p.append(r)
+        inner = f'<v:stroke linestyle="{style}"/>' if style else ""
+        pict.append(etree.fromstring(f'<v:line xmlns:v="urn:schemas-microsoft-com:vml" from="0,0" to="442pt,0" '
+                                     f'strokecolor="#FF0000" strokeweight="{weight}pt">{inner}</v:line>'))
+    return p
+
+
+def _xinhan_t(d: Doc, rule=("double",), num_align=AL.RIGHT, first_page=True, printed=False):
+    d.d.sections[0].different_first_page_header_footer = first_page
+    p = d.mark(ORGAN)
+    if rule[0] == "double":
+        _dbl(d, p, val="double")
+    elif rule[0] == "vml":
+        _vml_line(d, d.p("", indent=False), *rule[1:])
+    d.p("晋市应急函〔2023〕30号", FS, 16, num_align, False)
+    d.title("晋城市应急管理局关于征求危险化学品安全管理办法修改意见的函")
+    d.recipients("晋城市住房和城乡建设局：")
+    d.body(BODY[:1] + ["请于2023年5月10日前函复。"])
+    d.signature()
+    if printed:
+        d.banji(cc=None)
+    return d
+
+
+@doc
+def xinhan_banji_print(out):
+    return _xinhan_t(Doc(), printed=True).save(out)
+
+
+@doc
+def xinhan_first_footer_numbered(out):
+    """A 信函 with a different first page whose first footer still holds the page number."""
+    d = _xinhan_t(Doc())
+    d.footers(first=True)
+    return d.save(out)
+
+
+@doc
+def xinhan_vml_single(out):
+    return _xinhan_t(Doc(), rule=("vml", (2.25, None))).save(out)
+
+
+@doc
+def xinhan_vml_two_lines(out):
+    """The double rule drawn as two VML lines, thick then thin."""
+    return _xinhan_t(Doc(), rule=("vml", (3, None), (1, None))).save(out)
+
+
+@doc
+def xinhan_docnum_left(out):
+    return _xinhan_t(Doc(), num_align=AL.LEFT).save(out)
+
+
+@doc
+def header_letterhead_kaiti(out):
+    """A 文件 letterhead in the first-page header, red but in 楷体."""
+    d = Doc()
+    _header_mark(d, font=KAI)
+    d.footers(first=True)
+    d.docnum(rule=False); d.title(); d.recipients(); d.body(); d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def header_letterhead_xinhan_vml(out):
+    """A 信函 letterhead: the name in the first-page header over a VML thick-thin rule."""
+    d = Doc()
+    hp = _header_mark(d, ORGAN, rule=None)
+    _vml_line(d, hp, (3, "thickThin"))
+    d.p("晋市应急函〔2023〕30号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于征求危险化学品安全管理办法修改意见的函")
+    d.recipients("晋城市住房和城乡建设局：")
+    d.body(BODY[:1] + ["请于2023年5月10日前函复。"])
+    d.signature()
+    return d.save(out)
+
+
+@doc
+def doc_cc_comma(out):
+    """A .doc whose 抄送 is separated by half-width commas."""
+    d = Doc()
+    d.mark(); d.docnum(); d.title(); d.recipients(); d.body(); d.signature()
+    d.banji(cc="市安委会办公室,市应急管理局各科室")
+    return _word_then_doc(out, d)
+
+
+@doc
+def doc_xinhan(out):
+    """A 信函 handed round as .doc."""
+    return _word_then_doc(out, _xinhan_t(Doc()))
+
+
 # --- a third look, held out (n_*): written and labelled before any 信函 / letterhead / .doc / WPS / pandoc
 # work, measured first, never tuned on ------------------------------------------------------------------
 
@@ -978,7 +1079,10 @@ def n_header_letterhead_draft(out):
 def _word_then_doc(out: Path, d: Doc) -> Path:
     """A .docx written the Word way, saved as .doc by LibreOffice (what an office mails around)."""
     from generators.office import convert_one
-    src = d.save(out.with_name(out.stem + "_word.docx"))
+
+    def word_indents(data: bytes) -> bytes:     # Word stores a character indent in twips as well
+        return data.replace(b'<w:ind w:firstLineChars="200"/>', b'<w:ind w:firstLine="640" w:firstLineChars="200"/>')
+    src = d.save(out.with_name(out.stem + "_word.docx"), {"word/document.xml": word_indents})
     doc_path = convert_one(src, "doc", out.parent)
     src.unlink()
     return doc_path.replace(out.with_suffix(".doc"))
