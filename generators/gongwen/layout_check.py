@@ -4,8 +4,10 @@
 profile) and runs `check_layout(pdf)`: 发文机关标志 35 mm under the top of the
 版心, red rule 4 mm under the 发文字号 and as wide as the 版心, 22 lines on a
 full page and 28 characters a line, page numbers "— N —" 7 mm under the 版心
-(odd right, even left), the 版记 at the bottom of the last (even) page,
-attachments on new pages. Words and rules come from pdfplumber, colours from a
+(odd right, even left; only a blank page before the 版记 and the 版记 page
+unnumbered, 7.5), the 版记 at the bottom of the last (even) page, attachments
+on new pages, the 附件说明 on one page, and body text on the page of the 署名
+and 成文日期 (7.3.5). Words and rules come from pdfplumber, colours from a
 pypdfium2 rendering. Layout numbers come from the profile, tolerances and
 messages from rules.yaml (section `layout`); problems are check.Problem with
 rule ids "layout.*", so check.format_report prints them.
@@ -28,6 +30,8 @@ from schema.errors import InputError
 MM = 72 / 25.4                 # PDF points per millimetre
 BODY_SIZE = (15, 17)           # 3号 body text, pt
 LABEL_RE = re.compile(r"^附件[0-9０-９]*$")
+DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+ITEM_RE = re.compile(r"^\d{1,2}[.．]")
 PRINT_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发$")
 
 
@@ -224,12 +228,17 @@ def check_page_numbers(doc, prof: Profile) -> list[Problem]:
         where = f"第{i}页"
         got = page_number(pg, prof)
         if got is None:
-            blank = not (pg.extract_text() or "").strip()
-            unnumbered = prof.banji.unnumbered_blank_page and (i == n or (i == n - 1 and blank))
+            # 7.5: a blank page before the 版记 page (the last) and the 版记 page go unnumbered, no other
+            blank_before = n >= 3 and is_blank_page(pages[n - 2], prof)
+            unnumbered = prof.banji.unnumbered_blank_page and blank_before and i >= n - 1
             if not unnumbered:
                 out.append(_problem("layout.page_number_missing", where))
             continue
         text, x0, x1, below = got
+        if prof.banji.unnumbered_blank_page and i == n and n >= 3 and is_blank_page(pages[n - 2], prof) \
+                and any(PRINT_RE.search(t) for t in _text_lines(pg, prof)):
+            out.append(_problem("layout.page_number_extra", where, got=text))
+            continue
         if text != f"{pn.dash}{i}{pn.dash}":
             out.append(_problem("layout.page_number_text", where, got=text, want=f"{pn.dash} {i} {pn.dash}"))
         if abs(below - pn.below_type_area_mm * MM) > _tol("page_number_mm") * MM:
@@ -273,6 +282,61 @@ def check_banji(doc, prof: Profile) -> list[Problem]:
     return out
 
 
+def is_blank_page(page, prof: Profile) -> bool:
+    """Nothing printed inside the 版心 (a page number under it does not count)."""
+    x0, top, x1, bottom = _area(page, prof)
+    return not any(top - 2 < c["top"] < bottom and c["text"].strip() for c in page.chars) and \
+        not any(top < r["top"] < bottom for r in page.rects + page.lines + page.images)
+
+
+def _body_line_boxes(page, prof: Profile) -> list[tuple[str, float, float]]:
+    """(text, x0 from the 版心's left edge in body characters, x1 likewise) of each 3号 line, top to bottom."""
+    x0 = _area(page, prof)[0]
+    out = []
+    for line in _lines(_body_chars(page, prof)).values():
+        line = [c for c in line if c["text"].strip()]
+        if line:
+            out.append(("".join(c["text"] for c in line), (line[0]["x0"] - x0) / prof.char_width_pt,
+                        (line[-1]["x1"] - x0) / prof.char_width_pt))
+    return out
+
+
+def check_attachment_note(doc, prof: Profile) -> list[Problem]:
+    """附件说明 on one page: when its last line is the page's last line, the next page must not go on with
+    it (a line starting at its names' column or with the next item's number)."""
+    label = prof.body.attachment_note_label
+    pages = [_body_line_boxes(pg, prof) for pg in doc.pages]
+    for i, lines in enumerate(pages):
+        k = next((k for k, (t, a, _) in enumerate(lines) if t.startswith(label) and a < prof.grid.chars / 4), None)
+        if k is None:
+            continue
+        start = lines[k][1]
+        tail = lines[k + 1:]
+        if all(a > start + 0.5 for _, a, _ in tail) and i + 1 < len(pages) and pages[i + 1]:
+            text, a, _ = pages[i + 1][0]
+            if a > start + 0.5 and (ITEM_RE.match(text) or not DATE_LINE_RE.match(text)) and \
+                    a < prof.grid.chars / 2:
+                return [_problem("layout.attach_note_split", f"第{i + 1}页", next=text[:16])]
+        return []
+    return []
+
+
+def check_signature_page(doc, prof: Profile) -> list[Problem]:
+    """The page of the 署名 and 成文日期 carries body text (7.3.5): some line above the date on that page
+    starts where body lines start (flush left or indented, not in the right half like a 署名)."""
+    half = prof.grid.chars / 2
+    for i, pg in enumerate(doc.pages, 1):
+        lines = _body_line_boxes(pg, prof)
+        k = next((k for k, (t, a, b) in enumerate(lines) if DATE_LINE_RE.match(t) and a > half - 2), None)
+        if k is None:
+            continue
+        body = [t for t, a, _ in lines[:k] if a <= prof.body.first_line_indent_chars + 0.5]
+        if not body:
+            return [_problem("layout.signature_alone", f"第{i}页", date=lines[k][0])]
+        return []
+    return []
+
+
 def check_attachment_pages(doc, prof: Profile) -> list[Problem]:
     out = []
     for i, pg in enumerate(doc.pages, 1):
@@ -290,7 +354,7 @@ def check_layout(pdf: Path, profile: str = "gbt9704") -> list[Problem]:
         if not doc.pages:
             raise InputError(f"{pdf}：PDF 没有页面", code="empty_pdf")
         out = check_grid(doc, prof) + check_page_numbers(doc, prof) + check_banji(doc, prof) \
-            + check_attachment_pages(doc, prof)
+            + check_attachment_pages(doc, prof) + check_attachment_note(doc, prof) + check_signature_page(doc, prof)
     return check_banner(Path(pdf), prof) + out
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from generators.gongwen.draft import parse_draft
 from generators.gongwen.render import render
 from schema.errors import DraftError, InputError
-from schema.office import to_pdf
 
 
 def read_draft_text(path: Path) -> str:
@@ -33,7 +32,5 @@ def notice(draft_path: Path, out: Path | None = None, pdf: bool = False, profile
     if profile != "gbt9704" or gw.profile == "gbt9704":
         gw.profile = profile
     out = Path(out) if out else draft_path.with_suffix(".docx")
-    render(gw, out)
-    if pdf:
-        to_pdf(out, keep_blank_pages=True)
+    render(gw, out, pdf=pdf, paginate=True)     # laid out once: is the 版记 page numbered (7.5)?
     return out

@@ -9,7 +9,7 @@ values) are properties, so the renderer and the checker compute them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -173,6 +173,32 @@ class TableLayout:
 
 
 @dataclass(frozen=True)
+class Metrics:
+    """Advance widths of the fonts named in the document, so positions come from widths, not character counts.
+
+    Every character from U+2000 up (ideographs, full-width punctuation, CJK quotes) is `cjk_em` wide in
+    every CJK font; ASCII is set in the Latin font (w:ascii), whose widths are `latin_widths`
+    ({font units: characters}) over `latin_units_per_em`; other Latin letters take `latin_other`.
+    `ascii_em` gives the half-width ASCII of the CJK fonts themselves (text whose Latin slot is not set)."""
+    source: str
+    cjk_em: float
+    latin_font: str
+    latin_units_per_em: int
+    latin_widths: dict
+    latin_other: int
+    ascii_em: dict
+
+    def em(self, text: str) -> float:
+        """Width of `text` in em of its size."""
+        table, other = self._latin, self.latin_other / self.latin_units_per_em
+        return sum(self.cjk_em if ord(c) >= 0x2000 else table.get(c, other) for c in text)
+
+    @cached_property
+    def _latin(self) -> dict:
+        return {c: units / self.latin_units_per_em for units, chars in self.latin_widths.items() for c in chars}
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -189,6 +215,7 @@ class Profile:
     banji: Banji
     page_number: PageNumber
     table: TableLayout
+    metrics: Metrics
 
     # --- derived quantities -------------------------------------------------------
     @property
@@ -233,6 +260,17 @@ class Profile:
         """Width of n body characters in points (indents are based on this one width)."""
         return n * self.char_width_pt
 
+    def text_pt(self, text: str, size: float | None = None, condensed: bool | None = None) -> float:
+        """Printed width of `text` in points at `size` (default: body), from the font metrics; body-size
+        runs are condensed by char_spacing_pt after every character (Writer.run does the same)."""
+        size = size or self.sizes_pt.body
+        condensed = size == self.sizes_pt.body if condensed is None else condensed
+        return self.metrics.em(text) * size + (len(text) * self.char_spacing_pt if condensed else 0.0)
+
+    def text_chars(self, text: str, size: float | None = None, condensed: bool | None = None) -> float:
+        """Printed width of `text` in body characters of the grid (the unit of every indent)."""
+        return self.text_pt(text, size, condensed) / self.char_width_pt
+
 
 class ProfileError(PaichaError):
     code = "profile"
@@ -260,7 +298,7 @@ def _build(cls, data: dict, where: str):
 _SECTIONS = {
     "page": Page, "grid": Grid, "colors": Colors, "fonts": Fonts, "sizes_pt": Sizes,
     "header": Header, "title_break": TitleBreak, "body": Body, "signature": Signature, "attachment": AttachmentLayout,
-    "banji": Banji, "page_number": PageNumber, "table": TableLayout,
+    "banji": Banji, "page_number": PageNumber, "table": TableLayout, "metrics": Metrics,
 }
 
 

@@ -18,6 +18,7 @@ import copy
 import io
 import math
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,38 +53,38 @@ INK_BOTTOM = 0.07
 NATURAL_LINE = 1.43
 RULE_DROP = 3.0         # pt LibreOffice draws a bottom border below the line box beyond w:space
 
+SIG_SLACK_CHARS = 0.5   # a 署名 line this much narrower than its room: rounding never wraps it
 SHORT_HEADING = 60      # a numbered paragraph without 。/：, this short and not ending in ，；、 is all heading
 
 
 def text_width(s: str) -> float:
-    """Width in body characters: CJK and full-width 1, ASCII 0.5."""
-    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
+    """Width in em of the default profile's fonts (CJK and full-width 1, Latin from Times New Roman's
+    advance widths: digits 0.5, 'W' 0.94); Profile.text_chars adds a run's letter spacing."""
+    return _metrics().em(s)
+
+
+@lru_cache(maxsize=1)
+def _metrics():
+    return load_profile("gbt9704").metrics
 
 
 # Column widths of ruled tables (body tables and 附件 forms), in characters of the table's font.
 NOWRAP_CHARS = 6.0        # a text up to this wide never wraps (北石店镇, 西上庄街道, 整改率)
 WRAP_MIN_CHARS = 4.0      # a longer text may wrap, on lines of at least this many characters
+TWO_LINES_CHARS = 20.0    # a text up to this wide (an enterprise name) wraps onto two lines at most
 SHORT_COL_CHARS = 4.0     # natural widths: texts up to 4 characters count whole,
 MAX_COL_CHARS = 16.0      # what is longer counts half, up to 16
 MIN_COL_CHARS = 2.0
 COL_SLACK_CHARS = 0.3     # borders and rounding: a text exactly as wide as its column wraps
-# Latin glyph widths (em) of DejaVu Serif, which LibreOffice here draws for Times New Roman: an upper
-# bound (Times is narrower), so numbers fit in Word and in the PDF preview alike.
-LATIN_EM = {"0123456789": 0.64, ".,:;'|!": 0.32, "%": 0.95, "-/()[] ": 0.34}
-LATIN_OTHER_EM = 0.72
-UNBREAKABLE_RE = re.compile(r"[\x21-\x7e％．]+")   # numbers, 90.00%, 2023-03-01, codes: never wrapped
+# never wrapped: dates (2023年3月16日, 3月16日), numbers, 90.00%, 2023-03-01, codes
+UNBREAKABLE_RE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[\x21-\x7e％．]+")
 NUMBER_RE = re.compile(r"^[-+]?[\d.,]+%?$|^[—–-]$")
 
 
 def cell_text_width(s: str) -> float:
-    """Width of table text in characters of its size: CJK 1, Latin by LATIN_EM."""
-    w = 0.0
-    for c in s:
-        if ord(c) >= 0x2000:
-            w += 1.0
-        else:
-            w += next((v for k, v in LATIN_EM.items() if c in k), LATIN_OTHER_EM)
-    return w
+    """Width of table text in characters of its size (em), from the font metrics of the layout profile
+    (LibreOffice previews Times New Roman in the metric-compatible Liberation Serif)."""
+    return text_width(s)
 
 
 @dataclass
@@ -102,13 +103,15 @@ class ColumnNeed:
 
 def unbreakable_width(text: str) -> float:
     """Width of the longest part of `text` that must stay on one line: a short text whole, else its
-    longest Latin run (a number, a percentage, a date) and at least WRAP_MIN_CHARS."""
+    longest Latin run or date (a number, a percentage, 2023年3月16日) and at least WRAP_MIN_CHARS; a
+    text up to TWO_LINES_CHARS (an enterprise name) at least half its width, so two lines hold it."""
     best = 0.0
     for line in text.split("\n"):
         line = line.strip()
         w = cell_text_width(line)
         if w > NOWRAP_CHARS:
-            w = max([WRAP_MIN_CHARS] + [cell_text_width(t) for t in UNBREAKABLE_RE.findall(line)])
+            half = math.ceil(w / 2) if w <= TWO_LINES_CHARS else 0.0
+            w = max([WRAP_MIN_CHARS, half] + [cell_text_width(t) for t in UNBREAKABLE_RE.findall(line)])
         best = max(best, w)
     return best
 
@@ -173,7 +176,7 @@ def _words(text: str) -> list[str]:
     return jieba.lcut(text)
 
 
-def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = ()) -> set[int]:
+def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = (), measure=None) -> set[int]:
     """Offsets where a title line may break: between jieba words, never inside a kept name or a
     《》/（） group that fits a line, never after glue words or before closing punctuation, and
     never between a lone character and the word it belongs to (大|检查, 改革|局)."""
@@ -198,23 +201,25 @@ def title_breaks(text: str, max_chars: float, rules: TitleBreak, keep: list[str]
             cuts.discard(i + 1)
     spans = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), text)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"《[^《》]*》|（[^（）]*）|“[^“”]*”", text)
-              if text_width(m.group()) <= max_chars]
+              if (measure or text_width)(m.group()) <= max_chars]
     return {c for c in cuts if not any(a < c < b for a, b in spans)}
 
 
-def break_title(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = ()) -> list[str]:
+def break_title(text: str, max_chars: float, rules: TitleBreak, keep: list[str] = (), measure=None) -> list[str]:
     """A title too long for one line, broken between whole phrases into lines of similar length,
-    the longest not on top when possible (GB/T 9704 7.3.1: 梯形 or 菱形)."""
-    if text_width(text) <= max_chars:
+    the longest not on top when possible (GB/T 9704 7.3.1: 梯形 or 菱形). Widths by `measure`
+    (default text_width: em of the profile's fonts); `max_chars` in the same unit."""
+    text_width_ = measure or text_width
+    if text_width_(text) <= max_chars:
         return [text]
-    cuts = sorted(title_breaks(text, max_chars, rules, keep))
-    k_min = math.ceil(text_width(text) / max_chars)
+    cuts = sorted(title_breaks(text, max_chars, rules, keep, text_width_))
+    k_min = math.ceil(text_width_(text) / max_chars)
     best, best_cost = None, math.inf
     for k in (k_min, k_min + 1):
         for chosen in combinations(cuts, k - 1):
             bounds = (0, *chosen, len(text))
             lines = [text[a:b] for a, b in zip(bounds, bounds[1:])]
-            lens = [text_width(x) for x in lines]
+            lens = [text_width_(x) for x in lines]
             if max(lens) > max_chars:
                 continue
             cost = max(lens) - min(lens) + (k - k_min) * EXTRA_LINE_COST
@@ -293,9 +298,9 @@ class Writer:
 
     def para(self, align: str = "left", line: float | None = -1, before: float = 0, left: float = 0,
              right: float = 0, first: float = 0, first_chars: float | None = None, grid: bool = True,
-             page_break: bool = False, keep_next: bool = False):
+             page_break: bool = False, keep_next: bool = False, keep_lines: bool = False):
         """A paragraph with every property explicit (indents in characters of the grid)."""
-        key = ("p", align, line, before, left, right, first, first_chars, grid, page_break, keep_next)
+        key = ("p", align, line, before, left, right, first, first_chars, grid, page_break, keep_next, keep_lines)
         protos = self._protos()
         if key in protos:
             el = X.paragraph_from(protos[key])
@@ -304,16 +309,17 @@ class Writer:
         par = self.doc.add_paragraph()
         par.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                          "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-        X.set_paragraph_flags(par, snap_to_grid=grid, page_break_before=page_break, keep_next=keep_next)
+        X.set_paragraph_flags(par, snap_to_grid=grid, page_break_before=page_break, keep_next=keep_next,
+                              keep_lines=keep_lines)
         X.set_exact_spacing(par, self.pitch if line == -1 else line, before_pt=before)
         X.set_indent(par, left_pt=left * self.char, right_pt=right * self.char, first_line_pt=first * self.char,
                      first_line_chars=first_chars)
         protos[key] = copy.deepcopy(par._p.pPr)
         return par
 
-    def blank(self, n: int = 1) -> None:
+    def blank(self, n: int = 1, keep_next: bool = False) -> None:
         for _ in range(n):
-            self.para()
+            self.para(keep_next=keep_next)
 
     # --- 版头 -------------------------------------------------------------------------------
     def mark_size(self, n_chars: float) -> tuple[float, int]:
@@ -549,46 +555,78 @@ class Writer:
             self.caption(img.caption)
 
     def attachment_note(self, atts: list[Attachment]) -> None:
-        """附件说明: 附件：1. 名称, later items aligned under the first name."""
+        """附件说明: 附件：1. 名称, later items and wrapped lines aligned under the first name (widths from the
+        font metrics); the lines are kept together on one page and with the 署名 below."""
         if not atts:
             return
         b = self.p.body
-        self.blank(b.attachment_note_gap_lines)
+        self.blank(b.attachment_note_gap_lines, keep_next=True)
         label = b.attachment_note_label
         ind = b.attachment_note_indent_chars
-        lw = text_width(label)
-        for i, a in enumerate(atts, 1):
-            num = f"{i}." if len(atts) > 1 else ""
-            nw = text_width(num)
-            par = self.para("both", left=ind + lw + nw, first=-(nw + (lw if i == 1 else 0)))
-            self.run(par, (label if i == 1 else "") + num + a.name.rstrip("。；;，,"))
+        lw = self.p.text_chars(label)
+        nums = [f"{i}." if len(atts) > 1 else "" for i in range(1, len(atts) + 1)]
+        nw = max(self.p.text_chars(n) for n in nums)
+        for i, (num, a) in enumerate(zip(nums, atts), 1):
+            par = self.para("both", left=ind + lw + nw, first=-(nw + (lw if i == 1 else 0)), keep_next=True,
+                            keep_lines=True)
+            # a number narrower than the widest (1. under 10.) is padded by a tab to the names' column
+            X.set_tab_stops(par, [("left", (ind + lw + nw) * self.char)])
+            self.run(par, (label if i == 1 else "") + num + ("\t" if len(atts) >= 10 else "")
+                     + a.name.rstrip("。；;，,"))
+
+    def signature_lines(self, sig: str, room: float) -> list[str]:
+        """A 署名 on one line, or broken between words into balanced lines of at most `room` characters
+        (never a lone wrapped character)."""
+        if self.p.text_chars(sig) <= room:
+            return [sig]
+        return break_title(sig, room, self.p.title_break, measure=self.p.text_chars)
 
     def signature_block(self, gw: Gongwen) -> None:
+        """署名 and 成文日期 (GB/T 9704 7.3.5), positions from the font metrics: with a seal the date
+        右空四字 (right-aligned, so its right edge is exact in any renderer) and each 署名 centred on the
+        date, a 署名 too long for that on balanced lines; without a seal the 署名 右空二字 and the date
+        two characters right of its first character (or 右空二字 when longer, the 署名 moved left).
+        The block is kept on one page with the 附件说明 and the last lines of the body (7.3.5: no page
+        of 署名 and date alone)."""
         p, s = self.p, self.p.signature
         date = date_text(gw.date) if gw.date else ""
         sigs = gw.signature or gw.organs
-        dw = text_width(date)
+        W = self.chars
+        width = p.text_chars
+        dw = width(date)
+        keep_note = bool(gw.note)
         if gw.sealed:
-            self.blank(s.sealed_gap_lines)
-            date_left = self.chars - s.sealed_date_right_chars - dw
-            centre = date_left + dw / 2
-            half = self.chars / 2
-            if len(sigs) == 2 and max(text_width(x) for x in sigs) <= half - 1 and centre - half > 0:
+            self.blank(s.sealed_gap_lines, keep_next=True)
+            right = s.sealed_date_right_chars
+            centre = W - right - dw / 2
+            half = W / 2
+            if len(sigs) == 2 and max(width(x) for x in sigs) <= half - 1 and centre - half > 0:
                 # 联合行文 with seals: both 署名 on one line, the lead organ first, the date below
-                par = self.para()
+                par = self.para(keep_next=True)
                 X.set_tab_stops(par, [("center", (centre - half) * self.char), ("center", centre * self.char)])
                 self.run(par, "\t" + sigs[0] + "\t" + sigs[1])
             else:
+                # a centred paragraph between these indents is centred on the date
+                box = 2 * (W - centre)
                 for sig in sigs:
-                    self.run(self.para(left=max(0.0, date_left + (dw - text_width(sig)) / 2)), sig)
+                    for ln in self.signature_lines(sig, box - SIG_SLACK_CHARS):
+                        self.run(self.para("center", left=W - box, keep_next=True), ln)
+            if date:
+                self.run(self.para("right", right=right, keep_next=keep_note), date)
         else:
-            self.blank(s.gap_lines)
-            lefts = [self.chars - s.right_indent_chars - text_width(sig) for sig in sigs]
-            for sig, left in zip(sigs, lefts):
-                self.run(self.para(left=max(0.0, left)), sig)
-            date_left = min(min(lefts) + s.date_offset_chars, self.chars - dw)
-        if date:
-            self.run(self.para(left=max(0.0, date_left)), date)
+            self.blank(s.gap_lines, keep_next=True)
+            gap, off = s.right_indent_chars, s.date_offset_chars
+            sw = max(width(x) for x in sigs)
+            if date and off + dw > sw:          # date longer: 右空二字, the 署名 moved left to keep the offset
+                sig_right = gap + off + dw - sw
+                for sig in sigs:
+                    self.run(self.para("right", right=sig_right + sw - width(sig), keep_next=True), sig)
+                self.run(self.para("right", right=gap, keep_next=keep_note), date)
+            else:
+                for sig in sigs:
+                    self.run(self.para("right", right=gap, keep_next=bool(date) or keep_note), sig)
+                if date:
+                    self.run(self.para(left=W - gap - sw + off, keep_next=keep_note), date)
         if gw.note:
             note = gw.note if gw.note.startswith(("（", "(")) else f"（{gw.note}）"
             self.run(self.para("both", first=s.note_indent_chars, first_chars=s.note_indent_chars), note)
@@ -659,12 +697,20 @@ class Writer:
             self.run(self.para("center", grid=False), ln.strip(), p.fonts.title, p.sizes_pt.title)
         self.blank(1)
 
+    def keep_with_next(self) -> None:
+        """The last body paragraph kept with the 附件说明 / 署名 after it (its last two lines at least move
+        along, widow control on), so a 署名 page always carries body text."""
+        last = self.doc.element.body[-2] if len(self.doc.element.body) > 1 else None
+        if last is not None and X.is_paragraph(last) and "".join(last.itertext()).strip():
+            X.set_paragraph_flags(Paragraph(last, self.doc._body), keep_next=True, widow_control=True)
+
     def write(self, gw: Gongwen) -> None:
         self.banner(gw)
         self.title(gw)
         split = next((i for i, b in enumerate(gw.body) if isinstance(b, str) and b.startswith("# ")), len(gw.body))
         for b in gw.body[:split]:
             self.body_block(b)
+        self.keep_with_next()
         self.attachment_note(gw.attachments)
         self.signature_block(gw)
         for b in gw.body[split:]:
@@ -711,8 +757,9 @@ def banji_context(gw: Gongwen, p: Profile) -> dict:
     }
 
 
-def build_document(gw: Gongwen):
-    """The laid-out python-docx Document of a Gongwen."""
+def build_document(gw: Gongwen, banji_numbered: bool = True):
+    """The laid-out python-docx Document of a Gongwen. The 版记 page carries its page number unless
+    `banji_numbered` is False (GB/T 9704 7.5: only when a blank page precedes it)."""
     p = load_profile(gw.profile)
     tpl = DocxTemplate(io.BytesIO(_template_bytes(gw.profile)))
     tpl.render(banji_context(gw, p), autoescape=True)
@@ -740,24 +787,57 @@ def build_document(gw: Gongwen):
                 body.remove(el)
         last.pPr.remove(sect1)
         body.replace(final, sect1)
+    elif banji_numbered:
+        # no footer references of its own: the 版记 section takes the numbered odd/even footers
+        for ref in final.findall(X.qn("w:footerReference")):
+            final.remove(ref)
     return doc
 
 
-def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = None) -> Path:
+def blank_before_banji(pdf: Path, profile: str) -> bool:
+    """On a rendered 公文: is the 版记 page (the last) preceded by a blank page (nothing in the 版心)?"""
+    import pdfplumber
+    from generators.gongwen.layout_check import is_blank_page
+    p = load_profile(profile)
+    with pdfplumber.open(str(pdf)) as doc:
+        return len(doc.pages) >= 3 and is_blank_page(doc.pages[-2], p)
+
+
+def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = None,
+           paginate: bool | None = None) -> Path:
     """Write the 公文 as .docx at out_path (and a PDF next to it when pdf=True); returns the .docx path.
+
+    `paginate` (default: pdf): lay the document out once with LibreOffice to learn whether a blank page
+    precedes the 版记 page; only then does the 版记 page go without its page number (GB/T 9704 7.5).
+    Without it the 版记 page is numbered.
 
     `kind`: its output mark (schema/own_output.py); by default "notice", and no mark on a notice with
     attachments (forms and lists the recipients fill in and send back are returns, not outputs).
     """
     out_path = Path(out_path)
-    doc = build_document(gw)
     kind = kind or (None if gw.attachments else "notice")
-    if kind:
-        mark_docx(doc, kind)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    doc.save(str(tmp))
-    tmp.replace(out_path)
+    paginate = pdf if paginate is None else paginate
+    has_banji = bool(gw.cc or gw.printer)
+
+    def save(numbered: bool) -> None:
+        doc = build_document(gw, banji_numbered=numbered)
+        if kind:
+            mark_docx(doc, kind)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_path.with_name(out_path.name + ".tmp")
+        doc.save(str(tmp))
+        tmp.replace(out_path)
+
+    save(True)
+    if paginate and has_banji:
+        with tempfile.TemporaryDirectory(prefix="paicha-paginate-") as tmpdir:
+            first = to_pdf(out_path, Path(tmpdir) / (out_path.stem + ".pdf"), keep_blank_pages=True)
+            if blank_before_banji(first, gw.profile):
+                save(False)
+            elif pdf:
+                final = out_path.with_suffix(".pdf")
+                shutil.move(str(first), final)
+                return out_path
     if pdf:
         to_pdf(out_path, keep_blank_pages=True)
     return out_path
