@@ -362,7 +362,7 @@ def load_spec(path: Path) -> list[dict]:
     if len(specs) > 1 or specs[0] is not data:         # officers given once for every order of the file
         for key in ("officers", "inspectors"):
             if key in data:
-                specs = [{key: data[key], **s} for s in specs]
+                specs = [s if "officers" in s or "inspectors" in s else {key: data[key], **s} for s in specs]
     return specs
 
 
@@ -383,22 +383,28 @@ def drafts_from_spec(path: Path, issued: str, skipped: list[str] | None = None,
 
 
 def _spec_officers(spec: dict, cfg: dict, where: str) -> list[dict]:
-    """officers: [{name, cert_no}, …] or ["张三（14050001）", …] or "张三、李四" (inspectors: the same)."""
+    """officers (or inspectors): a list of {name, cert_no} or "张三（证号：14050001）" entries, or one text
+    "张三、李四"; a name without a 证号 takes the authority file's."""
     raw = spec.get("officers", spec.get("inspectors"))
     if raw in (None, "", []):
         return []
-    if isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
-        names = [_cell(x.get("name")) for x in raw]
-        certs = [_cell(x.get("cert_no", x.get("证号"))) for x in raw]
-        if any(c and not n for n, c in zip(names, certs)):
-            raise InputError(f"{where}：officers 中有执法证号没有对应的姓名", code="bad_officer")
-        got = officers_from([n for n in names if n], None, cfg, where)
-        for o, c in zip(got, [c for n, c in zip(names, certs) if n]):
-            o["cert_no"] = c or o["cert_no"]
-        return got
-    if isinstance(raw, (list, str)):
+    if isinstance(raw, str):
         return officers_from(raw, None, cfg, where)
-    raise InputError(f"{where}：officers 应为执法人员清单（name、cert_no）", code="bad_spec")
+    if not isinstance(raw, list):
+        raise InputError(f"{where}：officers 应为执法人员清单（name、cert_no）", code="bad_spec")
+    names, certs = [], []
+    for entry in raw:
+        name, cert = (_cell(entry.get("name")), _cell(entry.get("cert_no", entry.get("证号")))) \
+            if isinstance(entry, dict) else split_officer(_cell(entry))
+        if cert and not name:
+            raise InputError(f"{where}：officers 中的执法证号“{cert}”没有对应的姓名", code="bad_officer")
+        if name:
+            names.append(name)
+            certs.append(cert)
+    got = officers_from(names, None, cfg, where)
+    for o, cert in zip(got, certs):
+        o["cert_no"] = cert or o["cert_no"]
+    return got
 
 
 def _spec_draft(spec: dict, name: str, issued: str, where: str, cfg: dict | None = None) -> OrderDraft:
