@@ -15,7 +15,9 @@ BACKGROUND_KERNEL = 9       # px of the sample (~4.5 mm): darker things thinner 
 PAPER_LEVEL = 0.6           # background at least this share of the brightest paper is paper (a desk is not)
 MARGIN = 0.04               # share of each side ignored: scanner lid edges, punch holes, shadows
 MIN_CONTRAST = 10           # grey levels a pixel must lie below its background to be ink ...
-NOISE_FACTOR = 6            # ... and this many times the paper's grain (sd)
+NOISE_FACTOR = 6            # ... and this many times the paper's grain (sd) ...
+MAX_CONTRAST = 60           # ... but never more than this: on a dense form (a fax, a 28-item 自查表) ink is
+                            # over a sixth of the paper and the grain estimate is ink, not grain
 MIN_SPOT = 3                # px: smaller dark spots are dust or grain
 MIN_INK_SHARE = 0.0001      # ink pixels / sample pixels for a page with content (one written character ~0.00017)
 
@@ -48,7 +50,8 @@ def ink_share(small: np.ndarray) -> float:
     counts = np.cumsum(np.bincount(darker[paper], minlength=256))
     median, upper = np.searchsorted(counts, counts[-1] * np.array([0.5, 0.84]))
     noise = upper - median                            # ~1 sd of the paper's grain
-    ink = ((darker > max(MIN_CONTRAST, NOISE_FACTOR * noise)) & paper).astype(np.uint8)
+    level = min(MAX_CONTRAST, max(MIN_CONTRAST, NOISE_FACTOR * noise))
+    ink = ((darker > level) & paper).astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     return float(areas[areas >= MIN_SPOT].sum()) / ink.size
