@@ -35,7 +35,7 @@ TRICKY = """---
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("notices")
-    docs = [notice(d, out / (d.stem + ".docx")) for d in SAMPLES + LAYOUTS]
+    docs = [notice(d, out / (d.stem + ".docx")) for d in SAMPLES + LAYOUTS]     # paginated: 版记 page number
     tricky = out / "tricky.md"
     tricky.write_text(TRICKY, encoding="utf-8")
     docs.append(notice(tricky))
@@ -72,7 +72,7 @@ def test_full_pages_have_22_lines_and_28_chars(rendered):
                 for c1, c2 in zip(chars, chars[1:]):
                     if round(c1["bottom"]) == round(c2["bottom"]) and all("\u4e00" <= c["text"] <= "\u9fff" for c in (c1, c2)):
                         steps.append(c2["x0"] - c1["x0"])
-            pitch = float(np.median(steps))
+            pitch = float(np.percentile(steps, 20))    # justified lines (ASCII punctuation) only stretch it
             assert 28 * pitch <= 156 * MM + 0.5 < 29 * pitch, (pdf.name, pitch)   # LO rounds spacing to 0.05 pt
 
 
@@ -101,9 +101,11 @@ def test_banji_on_last_even_page(rendered):
             assert len(doc.pages) % 2 == 0, pdf.name
             text = last.extract_text()
             assert "印发" in text
-            assert not [c for c in last.chars if c["top"] > 262 * MM], "版记 page carries no page number"
-            rules = [ln for ln in last.lines + last.rects if abs(ln["top"] - ln["bottom"]) < 2]
-            bottom = max(c["bottom"] for c in last.chars) / MM
+            # 7.5: the 版记 page is numbered, unless a blank page precedes it (then neither is)
+            blank = not doc.pages[-2].chars
+            foot = "".join(c["text"] for c in sorted(last.chars, key=lambda c: c["x0"]) if c["top"] > 262 * MM)
+            assert foot.replace(" ", "") == ("" if blank else f"—{len(doc.pages)}—"), (pdf.name, blank, foot)
+            bottom = max(c["bottom"] for c in last.chars if c["top"] < 262 * MM) / MM
             assert 250 < bottom < 262, bottom
 
 
