@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from contextlib import nullcontext
@@ -157,14 +158,17 @@ def cmd_order(a):
     if a.reprint and not a.db:
         raise PaichaError("重新生成文书请用 --db 指定台账")
     # without --db, orders from a typed hazard list keep their own ledger in the output folder
+    pairs = [re.split(r"[:：]", o, maxsplit=1) + [""] for o in a.officer or []]
+    officers = orders.officers_of([p[0] for p in pairs], [p[1] for p in pairs])
     with open_ledger(a.db) if a.db else nullcontext() as ledger:
         if a.reprint:
-            result = orders.reprint_orders(ledger, Path(a.output), a.reprint, config=_path(a.config), pdf=a.pdf)
+            result = orders.reprint_orders(ledger, Path(a.output), a.reprint, config=_path(a.config), pdf=a.pdf,
+                                           officers=officers)
         else:
             result = orders.issue_orders(
                 ledger, Path(a.output), enterprises=a.enterprise, town=a.town, since=a.since, until=a.until,
                 source=a.source, hazards_xlsx=_path(a.hazards), spec=_path(a.spec), config=_path(a.config),
-                actor=a.by, pdf=a.pdf, issued=a.date, unprinted_only=a.all_unprinted)
+                actor=a.by, pdf=a.pdf, issued=a.date, unprinted_only=a.all_unprinted, officers=officers)
     print_orders(result)
 
 
@@ -228,9 +232,10 @@ def hazard_arguments(parser) -> None:
     s.add_argument("--reason", required=True, help="作废原因")
     s.add_argument("--by", default="")
 
-    s = cmd("basis", "为隐患指定依据（填“无”则指令书上留空手填）")
-    s.add_argument("ids", nargs="+", type=int, metavar="ID")
-    s.add_argument("--text", required=True)
+    s = sub.add_parser("basis", help="为隐患指定依据（填“无”则指令书上留空手填）；不给隐患编号时为 --text 的问题描述建议依据")
+    s.add_argument("--db", help="台账数据库（指定依据时必填）")
+    s.add_argument("ids", nargs="*", type=int, metavar="ID")
+    s.add_argument("--text", required=True, help="依据；不给隐患编号时为要建议依据的问题描述")
     s.add_argument("--by", default="")
 
     s = cmd("list", "隐患清单：按状态、逾期未整改、挂牌督办")
@@ -248,6 +253,13 @@ def cmd_hazard(a):
     from ledger.orders import ORDER_STATUS
     from services import hazards
     from services.ledgers import open_ledger
+    if a.action == "basis" and not a.ids:          # a suggestion for any text, no ledger
+        got = hazards.suggest_basis(a.text)
+        print(f"建议：{got.text}（{got.topic}）" if got.source == "auto"
+              else f"无可靠依据：指令书上将印“{got.text}”待手工填写")
+        return 0
+    if not a.db:
+        raise PaichaError("请用 --db 指定台账")
     with open_ledger(a.db) as ledger:
         if a.action == "rectified":
             n = hazards.mark_rectified(ledger, a.ids, _day(a.date), a.by, a.note).count
@@ -613,6 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="按台账重新生成该指令书的文书（文号或序号，可多次）")
     s.add_argument("--all-unprinted", action="store_true",
                    help="只补出已编号、尚未生成文书的指令书（出具中断后），不出具新的")
+    s.add_argument("--officer", action="append", metavar="姓名:证号",
+                   help="本次各份指令书的执法人员（至多两次；不给时用清单、描述或台账检查表中的，再用执法机关配置中的）")
     s.set_defaults(func=cmd_order)
 
     s = sub.add_parser("hazard", help="隐患闭环：整改完成、复查、销号、作废指令书、逾期与挂牌督办清单")

@@ -49,6 +49,7 @@ class BasisSuggestion:
     text: str                        # the 依据 as printed on an order ("依据：____" when nothing backs it)
     source: str                      # auto | blank
     rule: str | None = None          # the rule that matched (generators/data/legal_basis.yaml)
+    topic: str | None = None         # what the rule is about (全员安全生产责任制 …)
 
 
 @dataclass
@@ -186,11 +187,12 @@ def set_basis(ledger: Ledger, ids: list[int], text: str, actor: str = "") -> Cha
 
 
 def suggest_basis(text: str) -> BasisSuggestion:
-    """The 依据 an order would print for a problem text (never an invented article: blank when unsure)."""
-    basis = legal_basis.suggest(text)
+    """The 依据 an order would print for any problem text, no ledger needed (never an invented article:
+    blank when unsure). For cli.py hazard basis --text and the web."""
+    basis = legal_basis.suggest(text or "")
     if basis is None:
         return BasisSuggestion(legal_basis.blank_basis(), "blank")
-    return BasisSuggestion(basis.text, "auto", basis.rule)
+    return BasisSuggestion(basis.text, "auto", basis.rule, basis.topic)
 
 
 def list_hazards(ledger: Ledger, status: str | None = None, overdue: bool = False, supervised: bool = False,
