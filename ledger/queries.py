@@ -8,6 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
+from ledger.backend import dialect
 from schema.keys import enterprise_key
 
 
@@ -139,6 +140,7 @@ def stats_rows(con: sqlite3.Connection, form_type: str, period: str | None = Non
 
 HAZARD_FILTERS = ("town", "industry", "status", "enterprise_id")
 _ACTIVE = "+h.active = 1"
+EVERYTHING = "1 = 1"            # the scope condition of a user who sees every row (services.accounts)
 
 
 def _hazard_where(filters: dict, today: str, since: str | None, until: str | None) -> tuple[str, list]:
@@ -156,7 +158,7 @@ def _hazard_where(filters: dict, today: str, since: str | None, until: str | Non
         args.append(today)
     if filters.get("supervised"):
         sql.append("(h.supervised = 1 OR h.level = 'major')")
-    if filters.get("scope"):                   # (condition, params) of the user's scope (services/accounts)
+    if filters.get("scope") and filters["scope"][0] != EVERYTHING:  # (condition, params): the user's scope
         cond, params = filters["scope"]
         sql.append(f"({cond})")
         args.extend(params)
@@ -219,7 +221,7 @@ def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: 
     """A page of enterprises by 镇街 and 行业, each with its active and open hazards counted; and the total.
     `scope`: a condition on hazards h; only enterprises with a hazard within it."""
     sql, args = ["1 = 1"], []
-    if scope:
+    if scope and scope[0] != EVERYTHING:
         sql.append(f"e.id IN (SELECT h.enterprise_id FROM hazards h WHERE {scope[0]})")
         args.extend(scope[1])
     for key, value in (("town", town), ("industry", industry)):
@@ -231,9 +233,9 @@ def enterprise_page(con: sqlite3.Connection, town: str | None = None, industry: 
     page = "" if limit is None else " LIMIT ? OFFSET ?"
     rows = _dicts(con.execute(
         "SELECT e.id, e.name, e.credit_code, e.town, e.industry, e.address,"
-        " (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.active = 1) AS hazards,"
-        " (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.active = 1"
-        "  AND h.status = 'open') AS open_hazards"
+        f" (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND {_plain(con, 'h.active')} = 1) AS hazards,"
+        f" (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND {_plain(con, 'h.active')} = 1"
+        f"  AND {_plain(con, 'h.status')} = 'open') AS open_hazards"
         f" FROM (SELECT * FROM enterprises e WHERE {where} ORDER BY e.town, e.name, e.id{page}) e"
         " ORDER BY e.town, e.name, e.id", args + ([] if limit is None else [int(limit), int(offset)])))
     return rows, total
@@ -265,18 +267,20 @@ def hazard_order(con: sqlite3.Connection, hazard_id: int) -> dict | None:
     return found[0] if found else None
 
 
-def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, tuple] = ("1 = 1", ()),
-                  record_scope: tuple[str, tuple] = ("1 = 1", ())) -> dict[str, int]:
-    """The home page's counts, in one pass over hazards: active ones not 销号 (unclosed) and open ones past
-    their deadline (overdue); the flagged fields waiting (records' warning counts) and suspect resubmissions.
-    The scopes: (condition, params) on hazards h and records r."""
+def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, tuple] = (EVERYTHING, ()),
+                  record_scope: tuple[str, tuple] = (EVERYTHING, ())) -> dict[str, int]:
+    """The home page's counts: active hazards not 销号 (unclosed) and open ones past their deadline
+    (overdue); the flagged fields waiting (records' warning counts) and suspect resubmissions.
+    The scopes: (condition, params) on hazards h and records r. Each count is read from an index alone
+    (migrations 021, 022) when the scope is everything: unclosed is all active ones less the closed ones."""
     (h_cond, h_args), (r_cond, r_args) = hazard_scope, record_scope
-    unclosed, overdue = con.execute(
-        # CASE, not SUM(boolean): PostgreSQL has no sum over booleans
-        "SELECT COALESCE(SUM(CASE WHEN h.status != 'closed' THEN 1 ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN h.status = 'open' AND h.deadline IS NOT NULL"
-        f" AND h.deadline != '' AND h.deadline < ? THEN 1 ELSE 0 END), 0) FROM hazards h WHERE h.active = 1 AND {h_cond}",
-        (today, *h_args)).fetchone()
+
+    def count(where: str, args: tuple = ()) -> int:
+        return con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where} AND +h.active = 1 AND {h_cond}",
+                           (*args, *h_args)).fetchone()[0]
+
+    unclosed = count("1 = 1") - count("h.status = 'closed'")
+    overdue = count("h.status = 'open' AND h.deadline IS NOT NULL AND h.deadline != '' AND h.deadline < ?", (today,))
     flagged = con.execute("SELECT COALESCE(SUM(r.warnings), 0) FROM records r"
                           f" WHERE r.superseded_by IS NULL AND r.warnings > 0 AND {r_cond}", r_args).fetchone()[0]
     suspect = con.execute(f"SELECT COUNT(*) FROM records r WHERE r.review = 'suspect' AND {r_cond}", r_args).fetchone()[0]
@@ -285,18 +289,21 @@ def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, 
 
 # --- the 指令书 page: orderable hazards, paged by enterprise ----------------------------------------
 
-# open, active hazards not under a live (non-void) order (ledger.orders.open_hazards, in SQL)
-_ORDERABLE = ("h.active = 1 AND h.status = 'open' AND NOT EXISTS (SELECT 1 FROM order_items oi"
-              " JOIN orders o ON o.id = oi.order_id WHERE oi.hazard_id = h.id AND o.status != 'void')")
-# an enterprise's group: its id, else its name as typed
-_GROUP = "COALESCE(CAST(h.enterprise_id AS TEXT), '名称:' || h.enterprise)"
+# open, active hazards; orderable when not under a live (non-void) order (ledger.orders.open_hazards, in SQL)
+_OPEN = "h.active = 1 AND h.status = 'open'"
+_NOT_ORDERED = ("NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+                " WHERE oi.hazard_id = h.id AND o.status != 'void')")
 
 
 def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str | None = None,
                    limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """One page of the enterprises with orderable hazards (by 镇街, then name; `search`: part of the
-    name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all."""
-    sql, args = [_ORDERABLE], []
+    name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all.
+
+    The enterprises come from one pass over migration 022's index: the open hazards counted by (镇街, name,
+    enterprise id), no hazard read, less those under a live order (counted from the orders' side, a few);
+    grouped and sorted here. Then only the page's hazards are read, by enterprise (hazards_enterprise)."""
+    sql, args = [_OPEN], []
     if town:
         sql.append("h.town = ?")
         args.append(town)
@@ -304,20 +311,55 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
         sql.append("h.enterprise LIKE ? ESCAPE '\\'")
         args.append("%" + _escape_like(search.strip()) + "%")
     where = " AND ".join(sql)
-    # the groups counted in the same pass (a window over the grouped rows)
-    groups = _dicts(con.execute(
-        f"SELECT {_GROUP} AS grp, MIN(h.enterprise) AS enterprise, MIN(COALESCE(h.town, '')) AS town,"
-        f" COUNT(*) OVER () AS total FROM hazards h WHERE {where} GROUP BY {_GROUP}"
-        " ORDER BY MIN(COALESCE(h.town, '')), MIN(h.enterprise), grp LIMIT ? OFFSET ?",
-        args + [int(limit), int(offset)]))
-    if not groups:                             # past the last page: counted alone
-        return [], con.execute(f"SELECT COUNT(DISTINCT {_GROUP}) FROM hazards h WHERE {where}", args).fetchone()[0]
-    total = groups[0]["total"]
-    for g in groups:
-        del g["total"]
-    marks = ", ".join("?" * len(groups))
-    by_group = {g.pop("grp"): {**g, "hazards": []} for g in groups}
-    for h in _dicts(con.execute(f"SELECT h.*, {_GROUP} AS grp FROM hazards h WHERE {where} AND {_GROUP} IN ({marks})"
-                                " ORDER BY h.id", args + list(by_group))):
-        by_group[h.pop("grp")]["hazards"].append(h)
-    return list(by_group.values()), total
+    key = "h.town, h.enterprise, h.enterprise_id"
+    free = {tuple(r[:3]): r[3] for r in con.execute(f"SELECT {key}, COUNT(*) FROM hazards h WHERE {where}"
+                                                    f" GROUP BY {key}", args)}
+    for r in con.execute(f"SELECT {key}, COUNT(DISTINCT h.id) FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+                         f" JOIN hazards h ON h.id = oi.hazard_id WHERE o.status != 'void' AND {_unhinted(con, where)}"
+                         f" GROUP BY {key}", args):
+        free[tuple(r[:3])] = free.get(tuple(r[:3]), 0) - r[3]
+    groups: dict[str, dict] = {}
+    for (t, name, eid), n in free.items():
+        if n <= 0:
+            continue
+        grp = str(eid) if eid is not None else "名称:" + name       # an enterprise's id, else its name as typed
+        g = groups.get(grp)
+        if g is None:
+            groups[grp] = {"enterprise": name, "town": t or "", "id": eid}
+        else:                                   # one enterprise under several names or towns: the first of each
+            g["enterprise"], g["town"] = min(g["enterprise"], name), min(g["town"], t or "")
+    order = sorted(groups, key=lambda k: (groups[k]["town"], groups[k]["enterprise"], k))
+    page = {k: {**groups[k], "hazards": []} for k in order[offset:offset + limit]}
+    if not page:
+        return [], len(groups)
+    ids = [g["id"] for g in page.values() if g["id"] is not None]
+    names = [g["enterprise"] for g in page.values() if g["id"] is None]
+    by = []
+    if ids:
+        by.append(f"h.enterprise_id IN ({', '.join('?' * len(ids))})")
+    if names:
+        by.append(f"(h.enterprise_id IS NULL AND h.enterprise IN ({', '.join('?' * len(names))}))")
+    rows = _dicts(con.execute(f"SELECT h.* FROM hazards h WHERE ({' OR '.join(by)}) AND {_unhinted(con, where)}"
+                              f" AND {_NOT_ORDERED} ORDER BY h.id", [*ids, *names, *args]))
+    for h in rows:
+        grp = str(h["enterprise_id"]) if h["enterprise_id"] is not None else "名称:" + h["enterprise"]
+        if grp in page:
+            page[grp]["hazards"].append(h)
+    for g in page.values():
+        del g["id"]
+    return list(page.values()), len(groups)
+
+
+def _unhinted(con, where: str) -> str:
+    """`where` with its status and 镇街 terms kept off the indexes (_plain), so that the planner seeks the
+    few enterprises of a page rather than walk every open hazard."""
+    for col in ("h.status", "h.town", "h.active"):
+        where = where.replace(f"{col} = ", f"{_plain(con, col)} = ")
+    return where
+
+
+def _plain(con, column: str) -> str:
+    """A column that the planner shall not look up by its indexes: on SQLite, which has no statistics to
+    tell a term that matches a few rows from one that matches half the table, a unary + (not an index
+    term); PostgreSQL's planner has them, and its + takes numbers only."""
+    return f"+{column}" if dialect(con) == "sqlite" else column

@@ -1,17 +1,20 @@
 """The ledger handle the services take: a SQLite file or a PostgreSQL database (a postgresql:// URL).
 
 Callers open it with open_ledger(target) and pass it on; only the services reach its connection.
+A server answering many requests takes shared_ledger(target) instead: the same handle on a connection
+kept open between requests (opened and migrated once, then reused).
 """
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ledger import db
-from ledger.backend import display, exists, is_server
+from ledger.backend import DatabaseError, display, exists, is_server
 from ledger.db import connect
 from schema.errors import InputError
 
@@ -53,6 +56,59 @@ def open_ledger(target: str | Path, must_exist: bool = False) -> Iterator[Ledger
         yield handle
     finally:
         handle.close()
+
+
+# shared_ledger's idle connections: SQLite ones per thread (a sqlite3 connection stays in its thread; the
+# web server's worker threads live as long as it does), PostgreSQL ones per process, at most MAX_IDLE each
+MAX_IDLE = 8
+_local = threading.local()
+_server_idle: dict[str, list] = {}
+_server_lock = threading.Lock()
+
+
+@contextmanager
+def shared_ledger(target: str | Path) -> Iterator[Ledger]:
+    """A ledger handle on a reused connection: one of this process's idle connections to `target` (a new
+    one, opened and migrated, when none is idle), given back on the way out. A transaction left open is
+    rolled back first; a connection that failed with a database error is closed, not given back."""
+    target = str(target)
+    idle = _idle(target)
+    with _server_lock:
+        con = idle.pop() if idle else None
+    handle = Ledger(target, con)
+    try:
+        yield handle
+    except DatabaseError:
+        handle.close()
+        raise
+    finally:
+        con, handle._con = handle._con, None
+        if con is not None:
+            _give_back(idle, con)
+
+
+def _idle(target: str) -> list:
+    if is_server(target):
+        with _server_lock:
+            return _server_idle.setdefault(target, [])
+    per_thread = getattr(_local, "idle", None)
+    if per_thread is None:
+        per_thread = _local.idle = {}
+    return per_thread.setdefault(target, [])
+
+
+def _give_back(idle: list, con) -> None:
+    try:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+    except DatabaseError:
+        con.close()
+        return
+    with _server_lock:
+        if len(idle) < MAX_IDLE:
+            idle.append(con)
+            return
+    con.close()
 
 
 @dataclass

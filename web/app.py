@@ -3,7 +3,8 @@
 Layers, outermost first: security headers → trusted Host header (no DNS rebinding) → signed session
 cookie → login gate (web/auth.py: once an administrator exists, every page asks for a login) → CSRF check
 → the pages of web/routes/ and the login pages. The job runner (services/jobs.py) starts with the
-server and stops with it.
+server and stops with it; with several server processes (`cli.py serve --workers`), the parent process
+runs it once and each worker is worker_app().
 """
 from __future__ import annotations
 
@@ -30,15 +31,18 @@ SESSION_COOKIE = "paicha_session"
 CSRF_REFUSED = "页面已过期或请求来源不明（缺少安全令牌），操作未执行。请返回刷新页面后重试。"
 
 
-def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastAPI:
-    """The application; `run_jobs`: start the background job runner with the server."""
+def create_app(settings: Settings | None = None, run_jobs: bool = True, worker: bool = False) -> FastAPI:
+    """The application; `run_jobs`: start the background job runner with the server. `worker`: one of
+    several server processes (worker_app), whose parent runs the jobs and clears cut-off uploads."""
     settings = settings or Settings.load()
     check_host(settings.host, auth.accounts_on(settings), settings.allowed_hosts)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_jobs = run_jobs and not worker
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        files.remove_partials(settings.uploads_dir)
+        if not worker:              # a worker starting late must not remove another one's upload in progress
+            files.remove_partials(settings.uploads_dir)
         runner = Runner(settings.ledger) if run_jobs else None
         if runner:
             runner.start()
@@ -88,6 +92,12 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
         return error_page(500, "服务器内部错误，操作未完成。详情已记入服务器日志。")
 
     return app
+
+
+def worker_app() -> FastAPI:
+    """The application in one of the processes of `cli.py serve --workers N` (uvicorn's factory): settings
+    from the environment the parent set (Settings.environ); no job runner, which the parent runs once."""
+    return create_app(worker=True)
 
 
 def _default_message(status: int) -> str:

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ledger.backend import exists
 from services import accounts
 from services.accounts import LOCAL, Principal
-from services.ledgers import open_ledger
+from services.ledgers import open_ledger, shared_ledger
 from web.pages import error_page, flash, ledger, render
 from web.security import is_loopback
 from web.settings import Settings
@@ -93,7 +93,7 @@ class LoginGate:
     def decide(self, scope: Scope) -> tuple[Principal | None, ASGIApp | None]:
         session = scope["session"]
         if not self.on and exists(self.settings.ledger):
-            with open_ledger(self.settings.ledger) as handle:
+            with shared_ledger(self.settings.ledger) as handle:
                 self.on = accounts.has_admin(handle)
         if not self.on:
             client = scope["client"][0] if scope.get("client") else ""
@@ -102,7 +102,7 @@ class LoginGate:
             return None, error_page(403, NO_ADMIN)
         who = None
         if session.get(SESSION_KEY):
-            with open_ledger(self.settings.ledger) as handle:
+            with shared_ledger(self.settings.ledger) as handle:
                 who = accounts.session_principal(handle, session[SESSION_KEY])
             if who is None:
                 session.pop(SESSION_KEY, None)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from services.ledgers import Ledger, open_ledger
+from services.ledgers import Ledger, shared_ledger
 from web.routes import nav_items
 from web.security import csrf_token
 from web.settings import Settings
@@ -45,8 +45,9 @@ def settings(request: Request) -> Settings:
 
 @contextmanager
 def ledger(request: Request) -> Iterator[Ledger]:
-    """The ledger, opened for this request in the calling thread (SQLite connections stay in their thread)."""
-    with open_ledger(settings(request).ledger) as handle:
+    """The ledger for this request, on a connection of the calling thread kept open between requests
+    (services.ledgers.shared_ledger: opened and migrated once, not per request)."""
+    with shared_ledger(settings(request).ledger) as handle:
         yield handle
 
 

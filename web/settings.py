@@ -80,6 +80,13 @@ class Settings:
         values["allowed_hosts"] = _hosts(values["allowed_hosts"])
         return cls(**values)
 
+    def environ(self) -> dict[str, str]:
+        """These settings as the PAICHA_* environment variables Settings.load() reads back (what the worker
+        processes of `cli.py serve --workers` are started with)."""
+        values = {k: getattr(self, k) for k in ENV}
+        values["allowed_hosts"] = ",".join(self.allowed_hosts)
+        return {ENV[k]: str(v) for k, v in values.items()}
+
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "files"

@@ -216,7 +216,7 @@ def test_serve_on_every_address_needs_an_administrator_and_the_host_names(tmp_pa
     started = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
     data, db = tmp_path / "data", tmp_path / "台账.db"
-    args = ["serve", "--host", "0.0.0.0", "--data", str(data), "--db", str(db)]
+    args = ["serve", "--host", "0.0.0.0", "--data", str(data), "--db", str(db), "--workers", "1"]
     assert cli.main(args) == 2 and not started and not db.exists()
     with open_ledger(db) as ledger:
         accounts.add_user(ledger, "区管理员", "管理员", "", "first-admin-2024")
