@@ -1,7 +1,7 @@
 """Runner of bench/mutation.sh: for each group below, copies the repo to a temporary directory, runs
 mutmut 3 there with the group's fast unit tests, one module at a time, and prints the per-module table.
-MUTATION_WORK=dir reuses a work directory (mutmut keeps its results there, so a second run only retests
-what changed); MUTATION_JOBS sets the workers (default 2); MUTATION_RECHECK=1 reruns only the mutants
+MUTATION_WORK=dir reuses a work directory (mutmut keeps its results there: a stopped run resumes with the
+mutants that have no result yet); MUTATION_JOBS sets the workers (default 2); MUTATION_RECHECK=1 reruns only the mutants
 that survived the last run in that directory (after new tests were written)."""
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ GROUPS = {
                 # LibreOffice page layout of an order (5 s a run), not ledger logic
                 "--deselect=tests/test_order.py::test_continuation_keeps_the_first_page_whole_when_printed"]),
     "spec": (["schema.spec"], ["test_forms", "test_yaml_only_forms"]),
+}
+# cached loaders of modules a group does not mutate, filled once in the fork server (fastfirst.py)
+PRELOAD = {
+    "schema": "schema.spec:all_specs,schema.labels:labels",
+    "check": "generators.gongwen.profile:load_profile,generators.gongwen.check:rules,schema.spec:all_specs",
+    "ledger": "schema.spec:all_specs,schema.labels:labels,schema.normalize:vocab,schema.normalize:_narrow_table",
+    "spec": "",
 }
 # mutmut exit codes (mutmut/stats.py): what counts as killed, survived, timeout
 KILLED = {1, 3, 37}
@@ -110,7 +117,7 @@ def main(argv: list[str]) -> int:
     for group, target in plan:
         if group not in copies:
             copies[group] = prepare(work, group)
-        rows.append(run_target(mutmut, jobs, work, copies[group], target, survivors))
+        rows.append(run_target(mutmut, jobs, work, copies[group], target, survivors, group))
     total = sum(r[1] for r in rows)
     alive = sum(r[2]["survived"] for r in rows)
     print(f"{'合计':40} 生成 {total:5}  存活 {alive:4}  存活率 {alive / max(total, 1):6.1%}")
@@ -123,15 +130,21 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, survivors: list) -> tuple:
+def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, survivors: list,
+               group: str) -> tuple:
     """Runs mutmut on one module (or function pattern) and prints its row."""
     pattern = target if "*" in target else target + ".*"
-    names = [pattern]
+    known = {k: c for k, c in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern)}
     if os.environ.get("MUTATION_RECHECK"):
-        names = [k for k, c in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern) and classify(c) == "survived"]
+        names = [k for k, c in known.items() if classify(c) == "survived"]
+    elif known:  # generated before: only those without a result yet (a stopped run resumes)
+        names = [k for k, c in known.items() if c is None]
+    else:
+        names = [pattern]
     start = time.monotonic()
     # fastfirst.py (the -p fastfirst of setup.cfg) is imported from this directory
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+               MUTATION_PRELOAD=PRELOAD[group])
     proc = subprocess.run([str(mutmut), "run", "--max-children", jobs, *names], cwd=copy, env=env,
                           capture_output=True, text=True) if names else subprocess.CompletedProcess([], 0, "", "")
     seconds = time.monotonic() - start
