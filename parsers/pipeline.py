@@ -74,6 +74,10 @@ class Summary:
     outputs: dict[str, str] = field(default_factory=dict)
     log: str = ""                     # the log file, when a traceback was written to it
     seconds: float = 0.0
+    # CPU seconds spent reading and recognising, by the file's format (zip for archives, error for
+    # failures); LibreOffice's share of a chunk's conversion is added to its legacy files
+    cpu_by_format: Counter = field(default_factory=Counter)
+    files_by_format: Counter = field(default_factory=Counter)
 
     @property
     def records(self) -> int:
@@ -195,9 +199,22 @@ def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
     with tmp:
         checked = {i: _guard(i, p, lambda: {"legacy": _is_legacy(Path(p))}) for i, p in chunk}
         legacy = [Path(p) for i, p in chunk if checked[i].get("legacy")]
+        office = _children_cpu()
         converted = _convert(legacy, Path(tmp.name)) if legacy else {}
-        return [checked[i] if "legacy" not in checked[i]
-                else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
+        office = (_children_cpu() - office) / len(legacy) if legacy else 0.0
+        results = [checked[i] if "legacy" not in checked[i]
+                   else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
+        for r in results:
+            if checked[r["index"]].get("legacy"):
+                r["cpu"] = r.get("cpu", 0.0) + office
+        return results
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (LibreOffice)."""
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _raise(e: Exception):
@@ -228,7 +245,10 @@ def parse_one(index: int, path: str, converted: Path | None = None, progress: Pr
         parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path)
         return {"index": index, "path": path, "parts": parts,
                 "member_errors": [_member_line(e, display_path or path_text(path)) for e in member_errors]}
-    return _guard(index, path, step)
+    cpu = time.process_time()
+    result = _guard(index, path, step)
+    result["cpu"] = time.process_time() - cpu
+    return result
 
 
 def _guard(index: int, path: str, step) -> dict:
@@ -580,6 +600,9 @@ class _Sink:
 
     def _take(self, result: dict) -> None:
         path = result["path"]
+        kind = _format_of(result)
+        self.summary.files_by_format[kind] += 1
+        self.summary.cpu_by_format[kind] += result.get("cpu", 0.0)
         if "error" in result:
             message = result["error"]["message"]
             if "traceback" in result:
@@ -682,6 +705,18 @@ class _Sink:
             self.error_lines.append(line)
         if self.out:
             self.out.write(jsonl_line(line) + "\n")
+
+
+def _format_of(result: dict) -> str:
+    """The format a file's CPU time is counted under: zip for archives, error for failures."""
+    if "error" in result:
+        return "error"
+    parts = result.get("parts") or []
+    if "skipped" in result or not parts:
+        return "zip" if result.get("member_errors") else "other"
+    if len(parts) > 1 or parts[0].get("member"):
+        return "zip"
+    return parts[0]["source"].get("format") or "other"
 
 
 def _no_table_message(path: str, parts: list[dict]) -> str:
