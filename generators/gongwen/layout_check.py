@@ -125,7 +125,7 @@ def grid_lines(page, prof: Profile) -> int:
 
 def is_full_body_page(page, prof: Profile) -> bool:
     """Only 3号 text in the 版心, no table or rule, and the text runs from the first line of the 版心 to its
-    bottom (a last page whose text starts lower down is not full)."""
+    last line (a last page whose text starts lower down, or a page ending a line short, is not full)."""
     x0, top, x1, bottom = _area(page, prof)
     inside = [c for c in page.chars if top - 2 < c["top"] < bottom and c["text"].strip()]
     if not inside or any(not BODY_SIZE[0] < c["size"] < BODY_SIZE[1] for c in inside):
@@ -133,7 +133,9 @@ def is_full_body_page(page, prof: Profile) -> bool:
     if any(top < r["top"] < bottom for r in page.rects + page.lines):
         return False
     pitch = prof.grid.line_pitch_pt
-    return min(c["top"] for c in inside) < top + pitch and max(c["bottom"] for c in inside) > bottom - 1.5 * pitch
+    # the last line's glyphs end a few points above the 版心's bottom; a page one line short (its last lines
+    # kept with the 署名 on the next page) is not full
+    return min(c["top"] for c in inside) < top + pitch and max(c["bottom"] for c in inside) > bottom - 0.6 * pitch
 
 
 def char_pitch(pages) -> float | None:

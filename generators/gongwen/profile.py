@@ -187,6 +187,14 @@ class Metrics:
     latin_widths: dict
     latin_other: int
     ascii_em: dict
+    preview_gap_em: float       # LibreOffice's space between Chinese and Latin/digits (Word: none)
+
+    def em_both(self, text: str) -> float:
+        """Width in em that `text` takes at most in Word and in the LibreOffice preview (which adds
+        preview_gap_em at every Chinese/Latin boundary): for what must never wrap, like a date in a cell."""
+        gaps = sum(1 for a, b in zip(text, text[1:]) if (ord(a) >= 0x2000) != (ord(b) >= 0x2000)
+                   and not a.isspace() and not b.isspace())
+        return self.em(text) + gaps * self.preview_gap_em
 
     def em(self, text: str) -> float:
         """Width of `text` in em of its size."""

@@ -71,7 +71,7 @@ def _metrics():
 # Column widths of ruled tables (body tables and 附件 forms), in characters of the table's font.
 NOWRAP_CHARS = 6.0        # a text up to this wide never wraps (北石店镇, 西上庄街道, 整改率)
 WRAP_MIN_CHARS = 4.0      # a longer text may wrap, on lines of at least this many characters
-TWO_LINES_CHARS = 20.0    # a text up to this wide (an enterprise name) wraps onto two lines at most
+TWO_LINES_CHARS = 24.0    # a text up to this wide (an enterprise name) wraps onto two lines at most
 SHORT_COL_CHARS = 4.0     # natural widths: texts up to 4 characters count whole,
 MAX_COL_CHARS = 16.0      # what is longer counts half, up to 16
 MIN_COL_CHARS = 2.0
@@ -83,8 +83,9 @@ NUMBER_RE = re.compile(r"^[-+]?[\d.,]+%?$|^[—–-]$")
 
 def cell_text_width(s: str) -> float:
     """Width of table text in characters of its size (em), from the font metrics of the layout profile
-    (LibreOffice previews Times New Roman in the metric-compatible Liberation Serif)."""
-    return text_width(s)
+    (LibreOffice previews Times New Roman in the metric-compatible Liberation Serif), the wider of Word's
+    and the preview's so a date fits its cell in both."""
+    return _metrics().em_both(s)
 
 
 @dataclass
@@ -341,6 +342,8 @@ class Writer:
                 used += self.pitch
         top = h.organ_mark_top_mm * PT_PER_MM
         red = p.colors.red
+        if gw.letter:
+            return self.letter_head(gw)
         if len(gw.organs) > 1 and not gw.organ_mark:
             self.joint_mark(gw.organs, top - used)
         else:
@@ -357,6 +360,20 @@ class Writer:
             par = self.para("center")
             self.run(par, gw.doc_number, p.fonts.doc_number)
             self.red_rule(par)
+
+    def letter_head(self, gw: Gongwen) -> None:
+        """信函格式 (GB/T 9704 10.1): the organ's name alone in red at the top of the 版心, a red double rule
+        (thick over thin) 4 mm under it, the 字号 flush right under the rule."""
+        p = self.p
+        mark = gw.organ_mark or gw.organs[0]
+        size, scale = self.mark_size(text_width(mark))
+        par = self.para("center", line=NATURAL_LINE * size, grid=False)
+        X.set_char_scale(self.run(par, mark, p.fonts.organ_mark, size, color=p.colors.red, condensed=False), scale)
+        space = p.header.red_rule_gap_mm * PT_PER_MM - (DESCENT - INK_BOTTOM) * size - RULE_DROP
+        X.set_paragraph_border(par, "bottom", 2 * p.header.red_rule_thickness_pt, p.colors.red, space_pt=max(0.0, space),
+                               val="thickThinSmallGap")
+        if gw.doc_number:
+            self.run(self.para("right"), gw.doc_number, p.fonts.doc_number)
 
     def joint_mark(self, organs: list[str], top_pt: float) -> None:
         """联合行文: names stacked on the left, 文件 on the right centred on them (a borderless table)."""
@@ -590,12 +607,16 @@ class Writer:
         of 署名 and date alone)."""
         p, s = self.p, self.p.signature
         date = date_text(gw.date) if gw.date else ""
-        sigs = gw.signature or gw.organs
+        sigs = gw.signature or ([] if gw.organ_mark.endswith("纪要") else gw.organs)     # a 纪要 (10.3) has no 署名
         W = self.chars
         width = p.text_chars
         dw = width(date)
         keep_note = bool(gw.note)
-        if gw.sealed:
+        if not sigs:
+            if date:
+                self.blank(s.gap_lines, keep_next=True)
+                self.run(self.para("right", right=s.right_indent_chars, keep_next=keep_note), date)
+        elif gw.sealed:
             self.blank(s.sealed_gap_lines, keep_next=True)
             right = s.sealed_date_right_chars
             centre = W - right - dw / 2
@@ -730,7 +751,7 @@ def banji_context(gw: Gongwen, p: Profile) -> dict:
     """docxtpl context of the 版记 section, with filler lines pushing it to the bottom of the 版心."""
     cc = "，".join(x.rstrip("。，,") for x in gw.cc)
     cc = cc + "。" if cc else ""
-    printer = gw.printer
+    printer = "" if gw.letter else gw.printer          # 信函: no 印发 line (10.1)
     pdate = gw.print_date or gw.date
     b = p.banji
     thick = round(b.thick_rule_mm * PT_PER_MM * 8)
@@ -780,7 +801,7 @@ def build_document(gw: Gongwen, banji_numbered: bool = True):
     last = anchor.getprevious()
     X.add_section_break(last, sect1)
     body.remove(anchor)
-    if not (gw.cc or gw.printer):
+    if not (gw.cc or (gw.printer and not gw.letter)):
         # no 版记: drop its section, the first section becomes the document's last
         for el in list(last.itersiblings()):
             if el is not final:
@@ -791,6 +812,12 @@ def build_document(gw: Gongwen, banji_numbered: bool = True):
         # no footer references of its own: the 版记 section takes the numbered odd/even footers
         for ref in final.findall(X.qn("w:footerReference")):
             final.remove(ref)
+    if gw.letter:       # 信函 (10.1): no page number on page 1, a 版记 without rules
+        from docx.section import Section
+        Section(sect1, doc.part).different_first_page_header_footer = True
+        for el in list(last.itersiblings()):
+            for bdr in list(el.iter(X.qn("w:pBdr"))):
+                bdr.getparent().remove(bdr)
     return doc
 
 
@@ -817,7 +844,7 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
     out_path = Path(out_path)
     kind = kind or (None if gw.attachments else "notice")
     paginate = pdf if paginate is None else paginate
-    has_banji = bool(gw.cc or gw.printer)
+    has_banji = bool(gw.cc or (gw.printer and not gw.letter))
 
     def save(numbered: bool) -> None:
         doc = build_document(gw, banji_numbered=numbered)
