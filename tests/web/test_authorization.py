@@ -213,11 +213,13 @@ def test_evidence_photo_is_seen_by_the_office_and_its_town_only(world):
 
 ROLE_PAGES = {
     "clerk_a": {"/": 200, "/returns": 200, "/review": 200, "/ledger": 200, "/reports/status": 200,
-                "/gongwen": 403, "/orders": 403, "/reports": 403, "/review/statistics": 403,
-                "/admin/users": 403, "/admin/roster": 403, "/admin/audit": 403},
-    "firm_a": {"/": 200, "/returns": 200, "/ledger": 200, "/orders": 200, "/review": 403, "/gongwen": 403,
+                "/gongwen": 403, "/orders": 403, "/orders/register/rows": 403, "/reports": 403,
+                "/review/statistics": 403, "/admin/users": 403, "/admin/roster": 403, "/admin/audit": 403},
+    "firm_a": {"/": 200, "/returns": 200, "/ledger": 200, "/orders": 200, "/orders/register/rows": 403,
+               "/review": 403, "/gongwen": 403,
                "/reports": 403, "/reports/status": 403, "/admin/roster": 403},
-    "district": {"/gongwen": 200, "/orders": 200, "/reports": 200, "/review": 200, "/reports/status": 200,
+    "district": {"/gongwen": 200, "/orders": 200, "/orders/register/rows": 200, "/reports": 200, "/review": 200,
+                 "/reports/status": 200,
                  "/admin/users": 403, "/admin/roster": 403},
     "admin": {"/admin/users": 200, "/admin/roster": 200, "/admin/audit": 200},
 }

@@ -88,7 +88,7 @@ def test_register_lists_the_last_orders_and_counts_all(filled, client, settings,
         last = orders.list_orders(handle, last=1)
     assert every.total == last.total == 2 and [o["number"] for o in last.orders] == [every.orders[-1]["number"]]
     monkeypatch.setattr(orders_route, "REGISTER_ROWS", 1)
-    page = client.get("/orders").text
+    page = client.get("/orders/register/rows").text
     assert "共 2 份，这里列出最近的 1 份" in page
     assert every.orders[-1]["number"] in page and every.orders[0]["number"] not in page
 

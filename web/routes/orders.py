@@ -36,11 +36,19 @@ def orders_page(request: Request, town: str = "", q: str = "", page: str = "1",
     with ledger(request) as handle:
         orderable = orders.orderable_hazards(handle, town or None, q.strip() or None,
                                              int(page) if page.isdigit() else 1)
-        register = orders.list_orders(handle, last=REGISTER_ROWS)
         towns = hazards.hazard_filters(handle)["town"]
-    return render(request, "orders.html", title="指令书", orderable=orderable, register=register, towns=towns,
+    return render(request, "orders.html", title="指令书", orderable=orderable, towns=towns,
                   town=town, q=q.strip(), measures=orders.decision_measures(),
                   page_url=lambda n: "/orders?" + urlencode({"town": town, "q": q.strip(), "page": n}) + "#issue")
+
+
+@router.get("/register/rows", dependencies=[OFFICE])
+def register_rows(request: Request):
+    """The register's last orders with their reprint buttons: a part of the page, loaded after it (htmx),
+    so that choosing hazards does not wait for the register."""
+    with ledger(request) as handle:
+        register = orders.list_orders(handle, last=REGISTER_ROWS)
+    return render(request, "orders_register.html", register=register)
 
 
 @router.get("/enterprise-names", dependencies=[OFFICE])
