@@ -65,11 +65,24 @@ def config_text(copy: Path, group: str) -> str:
 
 def prepare(work: Path, group: str) -> Path:
     """The group's copy: the committed tree (git HEAD), so other people's unfinished edits in the working
-    tree never reach the mutants; commit new kill tests before a recheck."""
+    tree never reach the mutants; commit new kill tests before a recheck. Only files that changed are
+    rewritten (mutmut regenerates a mutated module whose source is newer than its mutants, a minute or
+    more), and their stale copies in mutants/ are removed (mutmut copies a file only when it is missing)."""
     copy = work / group / "paicha"
     copy.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        for src in Path(tmp).rglob("*"):
+            rel = src.relative_to(tmp)
+            dest = copy / rel
+            if src.is_dir() or (dest.is_file() and dest.read_bytes() == src.read_bytes()):
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(src.read_bytes())
+            stale = copy / "mutants" / rel
+            if stale.is_file() and not stale.with_name(stale.name + ".meta").exists():
+                stale.unlink()
     (copy / "setup.cfg").unlink(missing_ok=True)
     # tests/conftest.py reads ROOT.parent / "shared"; ROOT is the copy's mutants/ here
     (copy / "mutants").mkdir(exist_ok=True)
