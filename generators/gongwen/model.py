@@ -65,6 +65,7 @@ class Gongwen:
     secret: str = ""                        # 密级和保密期限
     urgency: str = ""                       # 紧急程度
     organ_mark: str = ""                    # 发文机关标志 override (default: organs + 文件)
+    letter: bool = False                    # 信函格式 (10.1): name over a red double rule, 字号 flush right, no 印发 line
     note: str = ""                          # 附注, e.g. 此件公开发布
     attachments: list[Attachment] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)          # 抄送
