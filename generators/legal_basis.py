@@ -58,6 +58,9 @@ class Cues:
     defect: re.Pattern
     compliant: re.Pattern
     problem: re.Pattern
+    tamper: re.Pattern           # a safety device switched off, bypassed, covered, its data altered (after it)
+    cleared: re.Pattern          # a clause saying the problem was NOT found (未发现…)
+    contrast: re.Pattern         # a clause turning a compliant statement into a problem (…已…，但…)
 
 
 @lru_cache(maxsize=None)
@@ -78,7 +81,8 @@ def load_rules(path: str = str(RULES_FILE)) -> tuple[dict, tuple[Rule, ...]]:
 @lru_cache(maxsize=None)
 def _cues(path: str = str(RULES_FILE)) -> Cues:
     c = load_rules(path)[0]["cues"]
-    return Cues(int(c["window"]), *(re.compile(c[k]) for k in ("negation", "defect", "compliant", "problem")))
+    return Cues(int(c["window"]), *(re.compile(c[k]) for k in ("negation", "defect", "compliant", "problem", "tamper",
+                                                                "cleared", "contrast")))
 
 
 def _clean(text: str) -> str:
@@ -86,11 +90,92 @@ def _clean(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The problem text as the rules see it: NFKC, no spaces or quotes, typos and abbreviations rewritten."""
+    """The problem text as the rules see it: NFKC, no spaces or quotes, typos and abbreviations rewritten
+    (the `normalise` table, then one-character typos of the `vocabulary`, fix_typos)."""
     text = unicodedata.normalize("NFKC", _clean(text)).translate(QUOTES)
-    for wrong, right in (load_rules()[0].get("normalise") or {}).items():
+    table = (load_rules()[0].get("normalise") or {}).items()
+    for wrong, right in table:
         text = text.replace(wrong, right)
-    return text
+    fixed = fix_typos(text)
+    if fixed != text:                                 # a corrected word may be one the table rewrites
+        for wrong, right in table:
+            fixed = fixed.replace(wrong, right)
+    return fixed
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset, dict, re.Pattern | None]:
+    """The words typos are corrected to (the `vocabulary`, and the rules' objects of three or more
+    characters), an index from a word with one character masked ("漏电保?器") to the words it comes from,
+    and a pattern finding the words spelt right."""
+    data, rules = load_rules()
+    words = set(data.get("vocabulary") or []) | {o for r in rules for o in r.objects if len(o) >= 3}
+    masked: dict[str, set] = {}
+    for w in words:
+        for j in range(1 if len(w) == 2 else 0, len(w)):      # a 2-character word: only its second character
+            masked.setdefault(w[:j] + "?" + w[j + 1:], set()).add(w)
+    spelt = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+    return frozenset(words), masked, spelt
+
+
+def _is_word(text: str) -> bool:
+    return _jieba().dt.FREQ.get(text, 0) > 0
+
+
+@lru_cache(maxsize=8192)
+def _sound(ch: str) -> str:
+    """The character's usual reading without tone, with the sounds people mix up merged (zh/z, ch/c, sh/s,
+    n/l, -ng/-n)."""
+    from pypinyin import lazy_pinyin
+    py = re.sub(r"^([zcs])h", r"\1", lazy_pinyin(ch)[0])
+    py = "n" + py[1:] if py.startswith("l") else py
+    return re.sub(r"ng$", "n", py)
+
+
+def similar(typed: str, meant: str) -> bool:
+    """Whether a typed character is a plausible slip for the one meant: the same sound (冒/帽, 式/示, 冈/岗), or
+    a look-alike in the same radical block of Unicode (甩/用, 扩/护, 肓/育)."""
+    return _sound(typed) == _sound(meant) or 0 < abs(ord(typed) - ord(meant)) <= 64
+
+
+def fix_typos(text: str) -> str:
+    """One-character typos (homophones, look-alikes: 露电保护器, 应急预按, 无证上刚) rewritten to the vocabulary
+    word at edit distance 1 (one character replaced by a similar one). A window of the text is left alone
+    when it is itself a word (of the vocabulary or jieba's dictionary: 安全门 is no typo of 安全帽), when the
+    character differing belongs to a dictionary word running on outside it (检测探头 holds no 检测仪), when
+    two vocabulary words are equally near, or when it overlaps a vocabulary word already spelt right;
+    longer words first."""
+    words, masked, spelt = _vocabulary()
+    if not text or not masked:
+        return text
+    candidates = []                                   # (start, length, word): cheap index look-ups first
+    for length in sorted({len(k) for k in masked}, reverse=True):
+        for i in range(len(text) - length + 1):
+            window = text[i:i + length]
+            found = set()
+            for j in range(1 if length == 2 else 0, length):
+                hit = masked.get(window[:j] + "?" + window[j + 1:])
+                if hit and "\u4e00" <= window[j] <= "\u9fff":
+                    found |= {(w, j) for w in hit if w != window and similar(window[j], w[j])}
+            if found:
+                candidates.append((i, length, window, found))
+    if not candidates:
+        return text
+    fixed = [False] * len(text)
+    for m in spelt.finditer(text):                    # words spelt right stay as they are
+        fixed[m.start():m.end()] = [True] * (m.end() - m.start())
+    tokens = [(a, b) for tok, a, b in _jieba().tokenize(text) if b - a >= 2 and _is_word(tok)]
+    chars = list(text)
+    for i, length, window, found in candidates:
+        end = i + length
+        if any(fixed[i:end]) or window in words or _is_word(window):
+            continue
+        # the character differing must not belong to a word running on outside the window
+        found = {w for w, j in found if not any(a <= i + j < b and (a < i or b > end) for a, b in tokens)}
+        if len(found) == 1:
+            chars[i:end] = list(next(iter(found)))
+            fixed[i:end] = [True] * length
+    return "".join(chars)
 
 
 @lru_cache(maxsize=1)
@@ -104,13 +189,22 @@ def _jieba():
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of the text."""
+    """(start, end) of each clause of the text; a clause opening with a contrast (但、却 …: "已配发安全帽，
+    但工人未佩戴") is one clause with the clause before it, so what the first half names the second judges."""
     spans, start = [], 0
     for m in CLAUSE_END.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if b > a]
+    spans = [(a, b) for a, b in spans if b > a]
+    contrast = _cues().contrast
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and contrast.match(text, a):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _object_positions(rule: Rule, clause: str, tokens: list[tuple[str, int, int]]):
@@ -119,15 +213,22 @@ def _object_positions(rule: Rule, clause: str, tokens: list[tuple[str, int, int]
         if len(obj) <= SHORT:
             yield from ((end - len(obj), len(obj)) for tok, _, end in tokens if tok.endswith(obj))
         else:
-            yield from ((m.start(), len(obj)) for m in re.finditer(re.escape(obj), clause))
+            pos = clause.find(obj)
+            while pos >= 0:
+                yield pos, len(obj)
+                pos = clause.find(obj, pos + 1)
 
 
 def _has_cue(rule: Rule, clause: str, pos: int, length: int, cues: Cues) -> bool:
-    """A negation shortly before the object, or a defect word right after it."""
+    """A negation shortly before the object, a defect or tampering word right after it, or a contrast
+    after it that states a problem (漏电保护器已安装，但试跳不动作)."""
     if cues.negation.search(clause[max(0, pos - cues.window):pos]):
         return True
     after = clause[pos + length:]
-    return bool(cues.defect.search(after) or (rule.defects and rule.defects.search(after)))
+    if cues.defect.search(after) or cues.tamper.search(after) or (rule.defects and rule.defects.search(after)):
+        return True
+    turn = re.search(r"[，,；;]", after)
+    return bool(turn and cues.contrast.match(after, turn.end()) and cues.problem.search(after, turn.end()))
 
 
 def _rule_hit(rule: Rule, text: str, clauses: list[tuple[int, int]], tokens: list[list]) -> int | None:
@@ -140,6 +241,8 @@ def _rule_hit(rule: Rule, text: str, clauses: list[tuple[int, int]], tokens: lis
             continue
         if cues.compliant.search(clause) and not cues.problem.search(clause):
             continue                                  # states the duty is met
+        if cues.cleared.search(clause):
+            continue                                  # says the problem was not found
         for p in rule.patterns:
             m = p.search(text, a)
             if m and m.start() < b:
@@ -156,6 +259,9 @@ def suggest(problem: str) -> Basis | None:
     text = normalise(problem)
     if not text:
         return None
+    cues = _cues()
+    if cues.compliant.search(text) and not cues.problem.search(text):
+        return None                                   # the whole text says all is well
     clauses = _clauses(text)
     jieba = _jieba()
     tokens = [list(jieba.tokenize(text[a:b])) for a, b in clauses]

@@ -24,6 +24,22 @@ blind first looks with the new matcher (normalisation, clauses, objects with neg
   batch 3 (rules tuned on batches 1 and 2)       0.957      0.710
 final (all batches looked at): labelled 1.000/1.000, batch 1 1.000/0.993, batch 2 1.000/1.000,
   batch 3 1.000/0.952. Expect about 0.7 recall on texts worded unlike any of these.
+
+Issue 15 (typos by edit distance with a sound/shape check, contrasts "已…，但…", "未发现…", equipment and
+sensor defects, tampered devices, 临界量): tests/data/legal_basis_h4/heldout.yaml (159, by category) was
+written and committed first and measured blind; the rules were then widened on tuning.yaml (163, written
+apart) only; heldout.yaml was measured once more at the end, never tuned on.
+  batch 4 held-out     first look (P / R)    final (P / R)      positives
+  typo                 0.889 / 0.286         1.000 / 0.893      28
+  contrast             0.917 / 0.500         0.952 / 0.909      22
+  equipment            1.000 / 0.667         1.000 / 0.750      24
+  tampered             1.000 / 0.238         1.000 / 0.952      21
+  major_hazard         1.000 / 1.000         1.000 / 1.000      16
+  ordinary             1.000 / 0.950         1.000 / 0.950      20
+  all                  0.974 / 0.573         0.992 / 0.901      131
+  tuning set           0.897 / 0.511         1.000 / 0.942      137
+The one wrong article left on batch 4: "警示标志齐全，但操作人员未戴护目镜" gets 第三十五条 (the contrast
+joins both halves and the signs rule outranks protective equipment).
 """
 import re
 from collections import Counter
@@ -36,6 +52,11 @@ from generators import legal_basis
 
 LABELLED = ROOT / "tests" / "data" / "problems_labelled.yaml"
 HELDOUT = ROOT / "tests" / "data" / "problems_heldout.yaml"
+BATCH4 = ROOT / "tests" / "data" / "legal_basis_h4" / "heldout.yaml"
+TUNING4 = ROOT / "tests" / "data" / "legal_basis_h4" / "tuning.yaml"
+# batch 4 by category (final numbers above): a regression below either fails
+LEVELS4 = {"typo": (1.0, 0.893), "contrast": (0.95, 0.909), "equipment": (1.0, 0.75), "tampered": (1.0, 0.952),
+           "major_hazard": (1.0, 1.0), "ordinary": (1.0, 0.95)}
 RULES = ROOT / "generators" / "data" / "legal_basis.yaml"
 
 # (set, batch) → (precision, recall) measured; a regression below either fails
@@ -171,3 +192,68 @@ def test_inspector_override_wins():
     assert legal_basis.resolve("安全出口上锁", "《消防法》第二十八条") == ("依据：《消防法》第二十八条", "manual")
     text, source = legal_basis.resolve("安全出口上锁", "无")
     assert source == "blank" and "____" in text
+
+
+# --- issue 15: batch 4 by category, typos, contrasts, negations, tampered devices ---------------------------
+
+def _batch4(path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("category", list(LEVELS4))
+def test_batch4_heldout_by_category(category):
+    cases = [c for c in _batch4(BATCH4) if c["category"] == category]
+    precision, recall, wrong = score(cases)
+    print(f"\nlegal basis, batch 4 {category}: {len(cases)} problems, precision {precision:.3f}, recall {recall:.3f}")
+    min_precision, min_recall = LEVELS4[category]
+    assert precision >= min_precision - 1e-3 and recall >= min_recall - 1e-3, wrong
+
+
+def test_batch4_sets_are_separate_large_and_not_in_the_rules():
+    heldout, tuning = _batch4(BATCH4), _batch4(TUNING4)
+    assert len(heldout) >= 150 and len(tuning) >= 150
+    assert {c["category"] for c in heldout} == set(LEVELS4) == {c["category"] for c in tuning}
+    texts = [c["text"] for c in heldout]
+    others = {c["text"] for c in tuning} | {c["text"] for c in _cases("heldout", None)} \
+        | {c["text"] for c in _cases("labelled", None)}
+    assert len(set(texts)) == len(texts) and not set(texts) & others
+    rules = RULES.read_text(encoding="utf-8")
+    assert not [t for t in texts + [c["text"] for c in tuning] if len(t) >= 6 and t in rules]
+    assert sum(1 for c in heldout if c["expected"] is None) >= 25
+
+
+def test_tuning_set_stays_as_tuned():
+    precision, recall, wrong = score(_batch4(TUNING4))
+    assert precision >= 0.99 and recall >= 0.94 - 1e-3, wrong
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("未发放劳动防扩用品", "未发放劳动防护用品"),        # look-alike in the same radical block
+    ("未编制应急预按", "未编制应急预案"),                # homophone
+    ("电焊工无证上冈", "电焊工无证上岗"),
+    ("作业人员未系安全代", "作业人员未系安全带"),
+    ("安全门联锁开关被拆除", "安全门联锁开关被拆除"),    # 安全门 is a word: no typo of 安全帽
+    ("硫化氢检测探头损坏", "硫化氢检测探头损坏"),        # 探 belongs to 探头: no 检测仪 here
+    ("未投保安全生产责任险", "未投保安全生产责任险"),    # 险 sounds and looks nothing like 制
+    ("一氧化碳报警器故障", "一氧化碳报警器故障"),        # 警器 is inside the word 报警器
+])
+def test_one_character_typos_are_corrected_only_when_plausible(typed, meant):
+    assert legal_basis.normalise(typed) == meant
+
+
+@pytest.mark.parametrize("problem,ok", [
+    ("已办理动火作业票，但现场无人监护", "第四十三条"),       # the contrast names what the first half allowed
+    ("漏电保护器已安装，但按试验按钮不跳闸", "第三十六条"),
+    ("安全帽已配发，但工人作业时未戴", "第四十五条"),
+    ("安全帽已配发，员工均正确佩戴", None),
+    ("检查中未发现无证上岗", None),                           # the problem was not found
+    ("应急演练已按计划开展，记录完整", None),                 # nothing in the text says anything is wrong
+    ("可燃气体报警器被人为断电", "第三十六条"),               # tampered
+    ("报警设定值被擅自调高", "第三十六条"),
+    ("篡改有毒气体监测数据", "第三十六条"),
+    ("液氯储存量超过临界量，未登记建档", "第四十条"),          # a 重大危险源 without the word
+    ("消防报警主机被断电", None),                             # fire equipment stays unbacked
+])
+def test_contrast_negation_tampering_and_major_hazard(problem, ok):
+    got = legal_basis.suggest(problem)
+    assert (got.article if got else None) == ok
