@@ -126,7 +126,10 @@ def _is_word(text: str) -> bool:
 def _sound(ch: str) -> str:
     """The character's usual reading without tone, with the sounds people mix up merged (zh/z, ch/c, sh/s,
     n/l, -ng/-n)."""
-    from pypinyin import lazy_pinyin
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:                      # without it only look-alikes are corrected
+        return ch
     py = re.sub(r"^([zcs])h", r"\1", lazy_pinyin(ch)[0])
     py = "n" + py[1:] if py.startswith("l") else py
     return re.sub(r"ng$", "n", py)
