@@ -101,6 +101,7 @@ def clear_caches() -> None:
     for fn in (extract.norm_label, extract._bare, extract.label_score, extract._label_forms,
                extract._text_scores, recognize.tokens, difflib_label_score):
         fn.cache_clear()
+    extract._columns.clear()            # group_scores' score columns of texts seen
 
 
 # --- the measurement ------------------------------------------------------------------------

@@ -110,13 +110,48 @@ def _flat_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], 
     return tuple(lb for g in groups for lb in g), starts, filled
 
 
+COLUMN_CACHE_TEXTS = 20_000   # texts whose score columns are kept per label list (labels repeat across returns)
+
+
+class _Columns:
+    """Score columns of texts already seen against one label list: column j of `mat` is text `index⁻¹[j]`."""
+
+    def __init__(self, rows: int):
+        self.index: dict[str, int] = {}
+        self.mat = np.zeros((rows, 64))
+
+    def add(self, texts: tuple[str, ...], scored: np.ndarray) -> None:
+        n = len(self.index)
+        if n + len(texts) > self.mat.shape[1]:
+            grown = np.zeros((self.mat.shape[0], max(2 * self.mat.shape[1], n + len(texts))))
+            grown[:, :n] = self.mat[:, :n]
+            self.mat = grown
+        self.mat[:, n:n + len(texts)] = scored
+        for j, t in enumerate(texts):
+            self.index[t] = n + j
+
+
+_columns: dict[tuple, _Columns] = {}
+
+
 def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cutoff: float = 0.0) -> np.ndarray:
-    """The best label_score of each label group (a field's synonyms) against each text, 0 under `cutoff`."""
+    """The best label_score of each label group (a field's synonyms) against each text, 0 under `cutoff`.
+
+    A text's column depends on that text alone, so columns are kept per (groups, cutoff): the labels
+    of a campaign's returns are the same texts file after file, and only new texts are scored."""
     labels, starts, filled = _flat_groups(groups)
-    out = np.zeros((len(groups), len(texts)))
-    if labels and texts:
-        out[filled] = np.maximum.reduceat(label_matrix(labels, texts, cutoff), starts, axis=0)
-    return out
+    if not labels or not texts:
+        return np.zeros((len(groups), len(texts)))
+    cache = _columns.get((groups, cutoff))
+    if cache is None or len(cache.index) > COLUMN_CACHE_TEXTS:
+        cache = _columns[(groups, cutoff)] = _Columns(len(groups))
+    index = cache.index
+    new = tuple(t for t in dict.fromkeys(texts) if t not in index)
+    if new:
+        scored = np.zeros((len(groups), len(new)))
+        scored[filled] = np.maximum.reduceat(label_matrix(labels, new, cutoff), starts, axis=0)
+        cache.add(new, scored)
+    return cache.mat[:, [index[t] for t in texts]]
 
 
 @lru_cache(maxsize=65536)
@@ -124,9 +159,24 @@ def _text_scores(groups: tuple[tuple[str, ...], ...], text: str) -> list[float]:
     return group_scores(groups, (text,), MATCH)[:, 0].tolist()
 
 
+_field_groups: dict[int, tuple[list, tuple]] = {}
+
+
+def _groups_of(fields: list[Field]) -> tuple[tuple[str, ...], ...]:
+    """The fields' label groups, kept for the list object (specs are loaded once and live on)."""
+    kept = _field_groups.get(id(fields))
+    if kept is not None and kept[0] is fields:
+        return kept[1]
+    groups = tuple(tuple(f.labels) for f in fields)
+    if len(_field_groups) > 1024:
+        _field_groups.clear()
+    _field_groups[id(fields)] = (fields, groups)
+    return groups
+
+
 def field_scores(fields: list[Field], text: str) -> list[float]:
     """field_score of each field for one text, in one go; 0 under MATCH (a field that does not match)."""
-    return _text_scores(tuple(tuple(f.labels) for f in fields), text)
+    return _text_scores(_groups_of(fields), text)
 
 
 def field_score(f: Field, text: str) -> float:

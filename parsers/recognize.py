@@ -476,8 +476,22 @@ def title_score(spec: FormSpec, lines: list[str]) -> tuple[float, str]:
     return best, best_line
 
 
+_spec_groups: dict[int, tuple[FormSpec, tuple]] = {}
+
+
 def _field_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
-    """Each required field's labels, header path end and joined labels."""
+    """Each required field's labels, header path end and joined labels (kept per loaded spec)."""
+    kept = _spec_groups.get(id(spec))
+    if kept is not None and kept[0] is spec:
+        return kept[1]
+    groups = _required_labels(spec)
+    if len(_spec_groups) > 256:
+        _spec_groups.clear()
+    _spec_groups[id(spec)] = (spec, groups)
+    return groups
+
+
+def _required_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(f.labels + [lb for level in f.path[-1:] for lb in level] + f.joined_labels())
                  for f in spec.all_fields() if not f.optional)
 
