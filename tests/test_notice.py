@@ -106,7 +106,7 @@ def test_banji_on_last_even_page(rendered):
             foot = "".join(c["text"] for c in sorted(last.chars, key=lambda c: c["x0"]) if c["top"] > 262 * MM)
             assert foot.replace(" ", "") == ("" if blank else f"—{len(doc.pages)}—"), (pdf.name, blank, foot)
             bottom = max(c["bottom"] for c in last.chars if c["top"] < 262 * MM) / MM
-            assert 250 < bottom < 262, bottom
+            assert 250 < bottom < 263, bottom          # Liberation Serif digits: a deeper descent than DejaVu
 
 
 def _first_page_geometry(pdf: Path) -> dict:
