@@ -76,13 +76,16 @@ def prepare(work: Path, group: str) -> Path:
         for src in Path(tmp).rglob("*"):
             rel = src.relative_to(tmp)
             dest = copy / rel
-            if src.is_dir() or (dest.is_file() and dest.read_bytes() == src.read_bytes()):
+            if src.is_dir():
                 continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(src.read_bytes())
+            data = src.read_bytes()
             stale = copy / "mutants" / rel
-            if stale.is_file() and not stale.with_name(stale.name + ".meta").exists():
+            if (stale.is_file() and not stale.with_name(stale.name + ".meta").exists()
+                    and stale.read_bytes() != data):
                 stale.unlink()
+            if not (dest.is_file() and dest.read_bytes() == data):
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
     (copy / "setup.cfg").unlink(missing_ok=True)
     # tests/conftest.py reads ROOT.parent / "shared"; ROOT is the copy's mutants/ here
     (copy / "mutants").mkdir(exist_ok=True)
