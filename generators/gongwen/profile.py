@@ -275,9 +275,14 @@ class Profile:
         condensed = size == self.sizes_pt.body if condensed is None else condensed
         return self.metrics.em(text) * size + (len(text) * self.char_spacing_pt if condensed else 0.0)
 
-    def text_chars(self, text: str, size: float | None = None, condensed: bool | None = None) -> float:
-        """Printed width of `text` in body characters of the grid (the unit of every indent)."""
-        return self.text_pt(text, size, condensed) / self.char_width_pt
+    def text_chars(self, text: str, size: float | None = None, condensed: bool | None = None,
+                   preview: bool = False) -> float:
+        """Printed width of `text` in body characters of the grid (the unit of every indent); `preview`:
+        as LibreOffice draws it (metrics.preview_gap_em at each Chinese/Latin boundary), else as Word does."""
+        pt = self.text_pt(text, size, condensed)
+        if preview:
+            pt += (self.metrics.em_both(text) - self.metrics.em(text)) * (size or self.sizes_pt.body)
+        return pt / self.char_width_pt
 
 
 class ProfileError(PaichaError):

@@ -258,13 +258,14 @@ _PROTOTYPES: dict[int, tuple[Profile, dict]] = {}    # id(profile) → (profile,
 class Writer:
     """Builds the body of one 公文 into a python-docx Document, following a profile."""
 
-    def __init__(self, doc, p: Profile, section=None):
+    def __init__(self, doc, p: Profile, section=None, preview: bool = False):
         self.doc = doc
         self.p = p
         self.pitch = p.grid.line_pitch_pt
         self.char = p.char_width_pt
         self.chars = p.grid.chars
         self.section = section          # the 公文's own w:sectPr (copied for landscape 附件 pages)
+        self.preview = preview          # widths as LibreOffice draws them (the PDF), not as Word does
         self.landscape = False          # the page orientation being written
 
     # --- primitives -----------------------------------------------------------------------
@@ -609,7 +610,7 @@ class Writer:
         date = date_text(gw.date) if gw.date else ""
         sigs = gw.signature or ([] if gw.organ_mark.endswith("纪要") else gw.organs)     # a 纪要 (10.3) has no 署名
         W = self.chars
-        width = p.text_chars
+        width = lambda t: p.text_chars(t, preview=self.preview)   # noqa: E731
         dw = width(date)
         keep_note = bool(gw.note)
         if not sigs:
@@ -778,9 +779,11 @@ def banji_context(gw: Gongwen, p: Profile) -> dict:
     }
 
 
-def build_document(gw: Gongwen, banji_numbered: bool = True):
+def build_document(gw: Gongwen, banji_numbered: bool = True, preview: bool = False):
     """The laid-out python-docx Document of a Gongwen. The 版记 page carries its page number unless
-    `banji_numbered` is False (GB/T 9704 7.5: only when a blank page precedes it)."""
+    `banji_numbered` is False (GB/T 9704 7.5: only when a blank page precedes it). `preview`: positions
+    that depend on text widths (the 署名 centred on the date) as LibreOffice draws them, for the PDF; by
+    default as Word and WPS do."""
     p = load_profile(gw.profile)
     tpl = DocxTemplate(io.BytesIO(_template_bytes(gw.profile)))
     tpl.render(banji_context(gw, p), autoescape=True)
@@ -789,7 +792,7 @@ def build_document(gw: Gongwen, banji_numbered: bool = True):
     anchor = next(el for el in body if X.is_paragraph(el) and X.paragraph_section(el) is not None)
     final = X.body_section(body)
     old_last = final.getprevious()
-    writer = Writer(doc, p, X.paragraph_section(anchor))
+    writer = Writer(doc, p, X.paragraph_section(anchor), preview=preview)
     writer.write(gw)
     new = [el for el in old_last.itersiblings() if el is not final]
     for el in new:
@@ -836,7 +839,8 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
 
     `paginate` (default: pdf): lay the document out once with LibreOffice to learn whether a blank page
     precedes the 版记 page; only then does the 版记 page go without its page number (GB/T 9704 7.5).
-    Without it the 版记 page is numbered.
+    Without it the 版记 page is numbered. The PDF is made from a twin of the .docx whose width-dependent
+    positions follow LibreOffice's drawing (build_document preview), so both print alike.
 
     `kind`: its output mark (schema/own_output.py); by default "notice", and no mark on a notice with
     attachments (forms and lists the recipients fill in and send back are returns, not outputs).
@@ -846,25 +850,29 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
     paginate = pdf if paginate is None else paginate
     has_banji = bool(gw.cc or (gw.printer and not gw.letter))
 
-    def save(numbered: bool) -> None:
-        doc = build_document(gw, banji_numbered=numbered)
+    def save(path: Path, numbered: bool, preview: bool = False) -> None:
+        doc = build_document(gw, banji_numbered=numbered, preview=preview)
         if kind:
             mark_docx(doc, kind)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out_path.with_name(out_path.name + ".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
         doc.save(str(tmp))
-        tmp.replace(out_path)
+        tmp.replace(path)
 
-    save(True)
-    if paginate and has_banji:
-        with tempfile.TemporaryDirectory(prefix="paicha-paginate-") as tmpdir:
-            first = to_pdf(out_path, Path(tmpdir) / (out_path.stem + ".pdf"), keep_blank_pages=True)
-            if blank_before_banji(first, gw.profile):
-                save(False)
-            elif pdf:
-                final = out_path.with_suffix(".pdf")
-                shutil.move(str(first), final)
-                return out_path
+    save(out_path, True)
+    if pdf or (paginate and has_banji):
+        with tempfile.TemporaryDirectory(prefix="paicha-render-") as tmpdir:
+            twin = Path(tmpdir) / out_path.name
+            save(twin, True, preview=True)
+            made = to_pdf(twin, keep_blank_pages=True)
+            if paginate and has_banji and blank_before_banji(made, gw.profile):
+                save(out_path, False)
+                if pdf:
+                    save(twin, False, preview=True)
+                    made = to_pdf(twin, keep_blank_pages=True)
+            if pdf:
+                shutil.move(str(made), out_path.with_suffix(".pdf"))
+    return out_path
     if pdf:
         to_pdf(out_path, keep_blank_pages=True)
     return out_path
