@@ -1,6 +1,6 @@
 """Benchmark: the web workbench's pages on a ledger of 100,000 hazards, 20 clients at once.
 
-    .venv/bin/python bench/bench_web.py [--clients 20] [--rounds 10] [--files 1000] [--cold 3]
+    .venv/bin/python bench/bench_web.py [--clients 20] [--rounds 10] [--files 1000] [--cold 3] [--workers N]
 
 The ledger (temp folder): the sample returns (.docx/.xlsx) parsed for real, then 5,000 enterprises,
 20,000 records (2 % carrying the warnings of a real flagged record), 100,000 hazards and 2,000 orders
@@ -12,8 +12,12 @@ served by the same server under the same load, so ratios hold on another machine
 
 The notice preview is cached by its text: "cold" is a new text (LibreOffice renders it; renders are
 serialised by one lock), measured one at a time; "warm" is the same text again, measured under load.
-The 指令书 page (50 enterprises' orderable hazards a page, and the register) is measured under load like
-the lists, and one at a time as well.
+The 指令书 page (50 enterprises' orderable hazards a page) is measured under load like the lists, and one
+at a time as well; its register (the last 100 orders) is a part the page loads after it (htmx), measured as
+a page of its own.
+
+`cli.py serve` runs with its default number of web processes (--workers to change it). The machine's load
+average is printed beside each phase: numbers taken while other programs run are not comparable.
 
 Phase 2 repeats the load while a 1,000-file parse job runs (submitted through services/jobs.py; distinct
 copies of the sample returns, as bench/bench_batch_outcomes.py makes them).
@@ -144,11 +148,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, data: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(db: Path, data: Path, port: int, log: Path, workers: int | None = None) -> subprocess.Popen:
     """`cli.py serve` with its output in `log` (a pipe nobody reads fills at 64 KB and blocks the server)."""
+    more = [] if workers is None else ["--workers", str(workers)]
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--db", str(db), "--data", str(data),
-                                 "--port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                 "--port", str(port), *more], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -270,12 +275,48 @@ def job_files(folder: Path, count: int) -> list[tuple[str, str, Path]]:
     return out
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group: the server, its web
+    processes and its job runner (Linux /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:                       # ended meanwhile
+            continue
+        fields = text[text.rfind(")") + 2:].split()
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(base: str, pgid: int, pages: dict[str, str], n: int) -> dict[str, float]:
+    """Server CPU milliseconds per request of each page, one client asking `n` times in a row: what a page
+    costs the server whatever else the machine is doing (the times under load are not comparable then)."""
+    client, _ = session(base)
+    out = {}
+    for name, url in pages.items():
+        before = group_cpu(pgid)
+        for _ in range(n):
+            assert client.get(url).status_code == 200
+        out[name] = (group_cpu(pgid) - before) / n * 1000
+    client.close()
+    return out
+
+
+def machine_load() -> str:
+    """The 1-minute load average against the cores (other programs' work slows every page here)."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--cold", type=int, default=3, help="cold notice previews (and 指令书 pages) measured one at a time")
+    ap.add_argument("--workers", type=int, default=None, help="web processes of cli.py serve (default: serve's own)")
+    ap.add_argument("--cpu", type=int, default=20, help="requests a page for the server CPU per request")
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))      # stopped: the server and temp folder go too
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
@@ -283,25 +324,37 @@ def main() -> int:
         db = tmp / "台账.db"
         t = time.perf_counter()
         counts = build_ledger(db)
-        print(f"ledger built in {time.perf_counter() - t:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        print(f"ledger built in {time.perf_counter() - t:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+              + f"; {machine_load()}")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(db, tmp / "data", port, tmp / "server.log")
+        server = start_server(db, tmp / "data", port, tmp / "server.log", a.workers)
         try:
             pages = {"基线：静态文件": "/static/app.css", "首页": "/",
                      "台账：隐患（无筛选）": "/ledger", "台账：隐患（镇街+未整改）": "/ledger?town=第7镇&status=open",
                      "台账：隐患（逾期，第50页）": "/ledger?overdue=1&page=50",
                      "台账：企业": "/ledger?view=enterprises", "台账：企业（镇街+行业）": "/ledger?view=enterprises&town=第7镇&industry=机械",
-                     "核对队列": "/review", "指令书": ORDERS, "指令书（第7镇，查找）": "/orders?town=第7镇&q=机械"}
-            for url in pages.values():          # every page answers before timing starts
+                     "核对队列": "/review", "指令书": ORDERS, "指令书（第7镇，查找）": "/orders?town=第7镇&q=机械",
+                     "指令书：登记簿（页面随后载入）": "/orders/register/rows"}
+            for name, url in list(pages.items()):      # every page answers before timing starts
                 answer = httpx.get(base + url, timeout=300)
+                if answer.status_code == 404:           # an older paicha measured with this bench
+                    print(f"(no page {url} in this version: left out)")
+                    del pages[name]
+                    continue
                 assert answer.status_code == 200, (url, answer.status_code)
+            cpu = server_cpu(base, server.pid, pages, a.cpu)
+            print(f"\nserver CPU per request, one client, {a.cpu} requests a page (all its processes; independent"
+                  f" of the machine's load):")
+            for name, ms in cpu.items():
+                print(f"  {name:<28}{ms:>7.1f} ms")
             alone = {"指令书（逐个）": orders_page(base, a.cold), "公文预览（新文字，逐个）": cold_previews(base, 1, a.cold)}
             warm = cold_previews(base, 1, 1)              # the first text again: now cached
             print(f"notice preview, one client: cold {', '.join(f'{c:.2f}' for c in alone['公文预览（新文字，逐个）'])} s;"
                   f" warm {warm[0] * 1000:.0f} ms")
             times = load(base, pages, a.clients, a.rounds, warm_text=1)
-            ok = report(f"{a.clients} clients x {a.rounds} rounds, idle server", times, "基线：静态文件", alone)
+            ok = report(f"{a.clients} clients x {a.rounds} rounds, idle server ({machine_load()})", times,
+                        "基线：静态文件", alone)
 
             with open_ledger(db) as handle:
                 job = submit_parse_job(handle, job_files(tmp / "job", a.files))
@@ -311,7 +364,7 @@ def main() -> int:
             with open_ledger(db) as handle:
                 state = job_status(handle, job.id)
             ok &= report(f"the same while a {a.files}-file parse job runs ({state.done}/{state.total} files done "
-                         f"by the end, {state.state_label})", times, "基线：静态文件", alone)
+                         f"by the end, {state.state_label}; {machine_load()})", times, "基线：静态文件", alone)
         finally:
             t = time.perf_counter()
             os.killpg(server.pid, signal.SIGTERM)
