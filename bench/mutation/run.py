@@ -5,8 +5,10 @@ mutants that have no result yet); MUTATION_JOBS sets the workers (default 2); MU
 that survived the last run in that directory (after new tests were written)."""
 from __future__ import annotations
 
+import ast
 import fnmatch
 import json
+import re
 import os
 import subprocess
 import sys
@@ -102,6 +104,58 @@ def exit_codes(copy: Path) -> dict[str, int | None]:
     return codes
 
 
+# SQL is case-insensitive (keywords, and unquoted names in SQLite and PostgreSQL alike): a mutant that only
+# changes the letter case of an SQL string with no quoted literal ('open', "x") is equivalent, except
+# upper-casing a select list (SQLite returns column names as written); so is the case of a codec name
+# (encoding="UTF-8"). These are recognised from the mutant's source and not run.
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WHERE|FROM|VALUES|SET|JOIN|COALESCE)\b",
+                 re.IGNORECASE)
+
+
+def _case_only(orig: str, mutant: str) -> str | None:
+    """Why a one-line change is equivalent ("SQL 大小写" / "编码名大小写"), or None."""
+    if orig == mutant or orig.lower() != mutant.lower():
+        return None
+    i = next(k for k, (a, b) in enumerate(zip(orig, mutant)) if a != b)
+    j = len(orig) - next(k for k, (a, b) in enumerate(zip(orig[::-1], mutant[::-1])) if a != b)
+    changed = orig[i:j]
+    if re.search(r"encoding=[\"'][\w-]*$", orig[:i]) and re.fullmatch(r"[\w-]*", changed):
+        return "编码名大小写"
+    quote = orig[:i].rstrip()[-1:] if orig[:i].rstrip() else ""
+    literal = re.search(r"[\"']([^\"']*)$", orig[:i])
+    string = (literal.group(1) if literal else "") + orig[i:].split('"')[0]
+    # upper-cased names come back upper-cased from SQLite in a select list (cursor.description) and in
+    # the catalogue (sqlite_master) after CREATE / ALTER
+    upper_names = mutant[i:j] == changed.upper() and re.search(r"\b(SELECT|AS|RETURNING|CREATE|ALTER)\b",
+                                                                string, re.I)
+    sql = len(SQL.findall(string)) >= 2 or (SQL.search(string) and " " in string.strip())
+    if sql and "'" not in string and "{" not in changed and not upper_names:
+        return "SQL 大小写"
+    return None
+
+
+def mechanical_equivalents(copy: Path, module: str) -> dict[str, str]:
+    """{mutant: reason} of a module's mutants that differ from the original only in the case of an SQL
+    string or a codec name (read from mutmut's mutated module: x_f__mutmut_orig beside x_f__mutmut_N)."""
+    path = copy / "mutants" / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    bodies = {node.name: lines[node.lineno:node.end_lineno] for node in ast.walk(ast.parse(text))
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "__mutmut_" in node.name}
+    found = {}
+    for name, body in bodies.items():
+        prefix, _, n = name.rpartition("__mutmut_")
+        orig = bodies.get(prefix + "__mutmut_orig")
+        if n == "orig" or orig is None or len(orig) != len(body):
+            continue
+        diff = [(a, b) for a, b in zip(orig, body) if a != b]
+        if len(diff) == 1 and (why := _case_only(*diff[0])):
+            found[f"{module}.{name}"] = why
+    return found
+
+
 def classify(code: int | None) -> str:
     if code in KILLED:
         return "killed"
@@ -136,7 +190,8 @@ def main(argv: list[str]) -> int:
         rows.append(run_target(mutmut, jobs, work, copies[group], target, survivors, group))
     total = sum(r[1] for r in rows)
     alive = sum(r[2]["survived"] for r in rows)
-    print(f"{'合计':40} 生成 {total:5}  存活 {alive:4}  存活率 {alive / max(total, 1):6.1%}")
+    equivalent = sum(r[2]["equivalent"] for r in rows)
+    print(f"{'合计':34} 生成 {total:5}  存活 {alive:4}  机械等价 {equivalent:3}  存活率 {alive / max(total, 1):6.1%}")
     diffs = []
     for copy, name in survivors:
         shown = subprocess.run([str(mutmut), "show", name], cwd=copy, capture_output=True, text=True)
@@ -150,11 +205,13 @@ def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, sur
                group: str) -> tuple:
     """Runs mutmut on one module (or function pattern) and prints its row."""
     pattern = target if "*" in target else target + ".*"
+    equivalent = {k: why for k, why in mechanical_equivalents(copy, module_of(target)).items()
+                  if fnmatch.fnmatch(k, pattern)}
     known = {k: c for k, c in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern)}
     if os.environ.get("MUTATION_RECHECK"):
-        names = [k for k, c in known.items() if classify(c) == "survived"]
+        names = [k for k, c in known.items() if classify(c) == "survived" and k not in equivalent]
     elif known:  # generated before: only those without a result yet (a stopped run resumes)
-        names = [k for k, c in known.items() if c is None]
+        names = [k for k, c in known.items() if c is None and k not in equivalent]
     else:
         names = [pattern]
     start = time.monotonic()
@@ -166,11 +223,16 @@ def run_target(mutmut: Path, jobs: str, work: Path, copy: Path, target: str, sur
     seconds = time.monotonic() - start
     (work / f"{target.replace('*', '')}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     codes = {k: v for k, v in exit_codes(copy).items() if fnmatch.fnmatch(k, pattern)}
-    count = Counter(classify(c) for c in codes.values())
-    survivors += [(copy, k) for k, c in sorted(codes.items()) if classify(c) == "survived"]
-    print(f"{target:40} 生成 {len(codes):5}  杀死 {count['killed']:5}  存活 {count['survived']:4}  "
-          f"超时 {count['timeout']:3}  其他 {count['other'] + count['unchecked']:3}  "
-          f"存活率 {count['survived'] / max(len(codes), 1):6.1%}  {seconds:5.0f} 秒"
+    equivalent = {k: why for k, why in mechanical_equivalents(copy, module_of(target)).items() if k in codes}
+    (work / f"{target.replace('*', '')}.equivalent.json").write_text(
+        json.dumps(equivalent, ensure_ascii=False, indent=1), encoding="utf-8")
+    count = Counter("equivalent" if k in equivalent and classify(c) in ("survived", "unchecked")
+                    else classify(c) for k, c in codes.items())
+    survivors += [(copy, k) for k, c in sorted(codes.items()) if classify(c) == "survived" and k not in equivalent]
+    print(f"{target:34} 生成 {len(codes):5}  杀死 {count['killed']:5}  存活 {count['survived']:4}  "
+          f"机械等价 {count['equivalent']:3}  超时 {count['timeout']:3}  未跑 {count['other'] + count['unchecked']:4}  "
+          f"存活率 {count['survived'] / max(len(codes), 1):6.1%}（含机械等价 "
+          f"{(count['survived'] + count['equivalent']) / max(len(codes), 1):6.1%}）  {seconds:5.0f} 秒"
           + ("" if proc.returncode == 0 else f"  （mutmut 退出码 {proc.returncode}，见日志）"), flush=True)
     return target, len(codes), count, seconds
 
