@@ -36,7 +36,9 @@ def main() -> None:
             f = format_score(Path(tmp))
         n = f["drafts"]
         print(f"format: {n} 公文, formatted without options {f['formatted']} ({f['formatted'] / n:.0%}), "
-              f"output passes check {f['passing']} ({f['passing'] / n:.0%}), text kept {f['text_kept']} ({f['text_kept'] / n:.0%})")
+              f"output passes check {f['passing']} ({f['passing'] / n:.0%}), text kept {f['text_kept']} ({f['text_kept'] / n:.0%}), "
+              f"kind kept {f['kind_kept']} ({f['kind_kept'] / n:.0%}), format(format(x)) == format(x) {f['idempotent']} "
+              f"({f['idempotent'] / n:.0%})")
         if args.v:
             for name, note in f["per_doc"].items():
                 print(f"  {name}: {note}")

@@ -10,9 +10,12 @@ from generators.gongwen.check import DocxView, check_file, find_parts, fix_numer
 from tests.check_corpus.build import DOCS
 from tests.check_corpus.score import labels, score
 
-# the rates reached on the set (first look: 74.8% of findings false, 32.3% of true violations missed)
+# the rates reached on the set (first look: 74.8% of findings false, 32.3% of true violations missed; on the
+# held-out n_* documents 5.4% false, 33.3% missed, two .doc refused)
 MAX_FALSE_RATE = 0.0
 MAX_MISS_RATE = 0.0
+# issue 16's targets, held to on each part of the set
+TARGET_FALSE, TARGET_MISSED = 0.02, 0.05
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +31,16 @@ def test_false_alarms_and_misses_stay_under_the_reached_rates(corpus):
     s = score(corpus)
     assert s["reported"] > 30 and s["labels"] > 25       # the set really has violations to find
     assert s["false_rate"] <= MAX_FALSE_RATE and s["miss_rate"] <= MAX_MISS_RATE, s["per_doc"]
+    for name, g in s["groups"].items():
+        assert g["docs"] >= 12 and g["labels"] >= 9, name
+        assert g["false_rate"] <= TARGET_FALSE and g["miss_rate"] <= TARGET_MISSED, (name, g["per_doc"])
 
 
 @pytest.mark.parametrize("name, kind", [
     ("wenjian_clean", "wenjian"), ("qingshi_signer", "wenjian"), ("wenjian_placeholders", "wenjian"),
-    ("xinhan", "xinhan"), ("minglin", "ling"), ("jiyao_red_head", "jiyao"), ("jiyao_no_docnum", "jiyao"),
+    ("xinhan", "xinhan"), ("xinhan_vml_two_lines", "xinhan"), ("xinhan_docnum_left", "xinhan"),
+    ("header_letterhead_xinhan_vml", "xinhan"), ("header_letterhead_kaiti", "wenjian"), ("han_plain", "wenjian"),
+    ("minglin", "ling"), ("jiyao_red_head", "jiyao"), ("jiyao_no_docnum", "jiyao"),
     ("company_report", "other"), ("cover_page_report", "other"), ("guanli_banfa_toc", "other"),
 ])
 def test_document_kind_is_recognised(corpus, name, kind):
@@ -117,3 +125,46 @@ def test_cover_page_is_kept_out_of_the_structure(corpus):
     assert parts.title[0].text == "晋城市危险化学品安全专项检查工作方案" and parts.date is None
     # a first page holding a 版头 or a 主送 is never a cover
     assert find_parts(DocxView(DOCS["wenjian_clean"](corpus / "clean.docx"))).cover == []
+
+
+# --- 信函, letterheads in the page header, .doc ----------------------------------------------------------
+
+def test_letterhead_in_the_page_header_is_the_mark(corpus):
+    parts = find_parts(DocxView(DOCS["header_letterhead_kaiti"](corpus / "lh.docx")))
+    assert [q.text for q in parts.mark] == ["晋城市应急管理局文件"] and parts.mark[0].header
+    problems = check_file(corpus / "lh.docx")
+    assert [(p.rule, p.where.startswith("页眉")) for p in problems] == [("mark.font", True)]
+    # a small running header is no letterhead: the first line of the body stays the title
+    from tests.check_corpus.build import Doc
+    d = Doc()
+    sec = d.d.sections[0]
+    sec.header.paragraphs[0].add_run("晋城市应急管理局")
+    d.title(); d.recipients(); d.body(); d.signature()
+    parts = find_parts(DocxView(d.save(corpus / "running.docx")))
+    assert parts.mark == [] and parts.kind == "draft" and parts.title[0].text.startswith("晋城市应急管理局关于")
+
+
+@pytest.mark.parametrize("name, rule", [
+    ("xinhan_banji_print", "xinhan.print_line"), ("xinhan_first_footer_numbered", "xinhan.first_page_number"),
+    ("xinhan_vml_single", "xinhan.double_rule"), ("xinhan_docnum_left", "xinhan.docnum_align"),
+])
+def test_each_xinhan_rule_alone(corpus, name, rule):
+    """Each 信函 document breaks one rule of 10.1 and is reported for it alone; the same documents done
+    right (xinhan, xinhan_vml_two_lines: a double border, two VML lines) are clean."""
+    assert [p.rule for p in check_file(DOCS[name](corpus / f"x_{name}.docx"))] == [rule]
+    for ok in ("xinhan", "xinhan_vml_two_lines", "header_letterhead_xinhan_vml"):
+        assert check_file(DOCS[ok](corpus / f"x_{ok}.docx")) == [], ok
+
+
+def test_a_wenjian_is_not_held_to_xinhan_rules(corpus):
+    """A 文件 whose 标志 is the name alone (allowed by 7.2.3) keeps its 字号 centred above the rule: not a 信函."""
+    from tests.check_corpus.build import ORGAN, Doc
+    d = Doc()
+    d.mark(ORGAN); d.docnum(); d.title(); d.recipients(); d.body(); d.signature(); d.banji()
+    path = d.save(corpus / "name_mark.docx")
+    assert find_parts(DocxView(path)).kind == "wenjian" and check_file(path) == []
+
+
+def test_a_doc_is_checked_through_libreoffice(corpus):
+    path = DOCS["doc_cc_comma"](corpus / "cc.docx")
+    assert path.suffix == ".doc" and [p.rule for p in check_file(path)] == ["banji.cc_punct"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generators.gongwen.check import (
     ATTACH_ITEM, ATTACH_LABEL_RE, ATTACH_NOTE_RE, CC_RE, DATE_LINE_RE, DOCNUM_LOOSE_RE, DOCNUM_RE, NUMERIC_DATE_LINE_RE,
-    BYLINE, PRINT_LINE_RE, SERIAL_RE, DocxView, Para, cover_page, markish, fix_doc_number, fix_numeric_date,
+    BYLINE, PRINT_LINE_RE, SERIAL_RE, DocxView, Para, cover_page, find_parts, markish, fix_doc_number, fix_numeric_date,
 )
 from generators.gongwen.model import Attachment, BodyPara, BodyTable, Gongwen
 from generators.office import convert_one
@@ -175,16 +175,20 @@ def apply_options(gw: Gongwen, path: Path, options: dict) -> Gongwen:
     成文日期. Raises one InputError listing everything still missing and how to give it."""
     for k, v in options.items():
         setattr(gw, k, v)
+    if gw.letter:           # a 信函's 版记 has no 印发 line (10.1): one typed in is dropped
+        gw.printer, gw.print_date = "", None
     missing = [OPTIONS["organs"]] if not gw.organs else []
     if not gw.title:
         missing.insert(0, "公文标题")
-    jiyao = gw.organ_mark.endswith("纪要")
-    if not gw.print_date and not gw.date and not (jiyao and not gw.printer and not gw.cc):
+    if not gw.organ_mark and gw.title.endswith("纪要") and len(gw.organs) == 1:
+        gw.organ_mark = gw.organs[0] + "纪要"      # a 纪要 typed without its 标志 gets one (10.3: "××纪要")
+    jiyao = gw.organ_mark.endswith("纪要") or gw.title.endswith("纪要")
+    if not gw.print_date and not gw.date and not gw.letter and not (jiyao and not gw.printer and not gw.cc):
         missing.append(OPTIONS["print_date"])       # no 成文日期 to print the 版记 with (a 纪要 may go without one)
     if missing:
         raise InputError(f"{path}：未识别出{'、'.join(missing)}。请用排版选项给出（--organ “××局”，或 --options 选项.yaml，"
                          f"键：{'、'.join(f'{k}（{v}）' for k, v in OPTIONS.items())}）", code="need_options")
-    if not gw.printer and (gw.print_date or gw.date):
+    if not gw.printer and (gw.print_date or gw.date) and not gw.letter:
         gw.printer = gw.organs[0]
     return gw
 
@@ -197,7 +201,10 @@ def recognise(path: Path, options: dict | None = None) -> Gongwen:
     blocks = read_blocks(path, cover)
     if not any(isinstance(b, Para) for b in blocks):
         raise InputError(f"{path}：文档中没有文字", code="empty")
-    gw = Gongwen(organs=[])
+    parts = find_parts(DocxView(path))
+    if parts.mark and parts.mark[0].header:
+        blocks = parts.mark + blocks        # a letterhead: the 标志 typed into page 1's header
+    gw = Gongwen(organs=[], letter=parts.kind == "xinhan")
     i = 0
     # 版头: "××文件" and the 发文字号, in either order
     while i < len(blocks) and i < 6:
