@@ -107,7 +107,7 @@ def exit_codes(copy: Path) -> dict[str, int | None]:
 
 
 # SQL is case-insensitive (keywords, and unquoted names in SQLite and PostgreSQL alike): a mutant that only
-# changes the letter case of an SQL string with no quoted literal ('open', "x") is equivalent, except
+# changes the letter case of an SQL string, not of a quoted literal in it ('open'), is equivalent, except
 # upper-casing a select list (SQLite returns column names as written); so is the case of a codec name
 # (encoding="UTF-8"). These are recognised from the mutant's source and not run.
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WHERE|FROM|VALUES|SET|JOIN|COALESCE)\b",
@@ -131,7 +131,8 @@ def _case_only(orig: str, mutant: str) -> str | None:
     upper_names = mutant[i:j] == changed.upper() and re.search(r"\b(SELECT|AS|RETURNING|CREATE|ALTER)\b",
                                                                 string, re.I)
     sql = len(SQL.findall(string)) >= 2 or (SQL.search(string) and " " in string.strip())
-    if sql and "'" not in string and "{" not in changed and not upper_names:
+    literals = re.findall(r"'[^']*'", orig) == re.findall(r"'[^']*'", mutant)  # 'open' stays 'open'
+    if sql and literals and "{" not in changed and not upper_names:
         return "SQL 大小写"
     return None
 
