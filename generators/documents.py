@@ -500,37 +500,55 @@ def block_pt(text: str, spec: dict, width_pt: float, ascii_em: dict) -> float:
 
 def fit_by_height(o: dict, rule: dict, cfg: dict) -> int:
     """How many items fit the main page, by height in points: the page's text height (`page_pt`) less
-    `fixed_pt` (what never changes, measured with LibreOffice), the `flows` (paragraphs whose length
-    varies: the unit, the deadline sentences, the remedies with the authority's names), a safety
+    `fixed_pt` (what never changes, measured with LibreOffice), the `flows` (flows_pt), a safety
     `slack_pt`, and the "此栏不够" `note` when something goes to the 附页. An item costs its paragraph
-    plus its 依据 (`basis`, when its flag is set), kept together on one page by the template."""
-    width, ascii_em = float(rule["width_pt"]), rule.get("ascii_em") or {}
-    names = {**{f"a_{k}": v for k, v in authority_context(cfg).items()}, **o}
-    room = float(rule["page_pt"]) - float(rule["fixed_pt"]) - float(rule.get("slack_pt", 0))
-    for flow in rule.get("flows") or []:
-        entries = o.get(flow["each"], []) if "each" in flow else [names]
-        room -= sum(block_pt(flow["text"].format_map(_Missing(e)), flow, width, ascii_em) for e in entries)
+    plus its 依据 (item_pt), kept together on one page by the template."""
+    room = float(rule["page_pt"]) - float(rule["fixed_pt"]) - float(rule.get("slack_pt", 0)) - flows_pt(o, rule, cfg)
     items = o[rule["items"]]
-    basis = rule.get("basis") or {}
-    show_basis = bool(basis) and bool(o.get(basis.get("flag", ""), True))
-
-    def cost(it: dict) -> float:
-        c = block_pt(rule["item"]["text"].format_map(_Missing(it)), rule["item"], width, ascii_em)
-        if show_basis:
-            c += block_pt(basis["text"].format_map(_Missing(it)), basis, width, ascii_em)
-        return c
-
-    costs = [cost(it) for it in items]
+    costs = [item_pt(it, o, rule) for it in items]
     if sum(costs) <= room + 1e-6:
         return len(items)
     first, used = 0, 0.0
-    while first < len(items):
-        note = rule["note"]["text"].format(cont_range=_range(items[first + 1:]) if first + 1 < len(items) else "")
-        if used + costs[first] + block_pt(note, rule["note"], width, ascii_em) > room + 1e-6:
-            break
+    while first < len(items) and used + costs[first] + note_pt(items[first + 1:], rule) <= room + 1e-6:
         used += costs[first]
         first += 1
     return first
+
+
+def flows_pt(o: dict, rule: dict, cfg: dict) -> float:
+    """Height of the main page's paragraphs whose length varies (`flows`: the unit, the deadline sentences,
+    the remedies with the authority's names). A flow with `cells` is a table row (an officer's name and
+    证号) whose one line fixed_pt holds already: only the lines its tallest cell takes beyond it count."""
+    width, ascii_em = float(rule["width_pt"]), rule.get("ascii_em") or {}
+    names = {**{f"a_{k}": v for k, v in authority_context(cfg).items()}, **o}
+    total = 0.0
+    for flow in rule.get("flows") or []:
+        for e in (o.get(flow["each"], []) if "each" in flow else [names]):
+            if "cells" in flow:
+                tallest = max(block_pt(c["text"].format_map(_Missing(e)), flow, float(c["width_pt"]), ascii_em)
+                              for c in flow["cells"])
+                total += tallest - float(flow.get("pitch", 20))
+            else:
+                total += block_pt(flow["text"].format_map(_Missing(e)), flow, width, ascii_em)
+    return total
+
+
+def item_pt(it: dict, o: dict, rule: dict) -> float:
+    """Height of one item: its paragraph, and its 依据 when the kind prints one (`basis`, with its flag)."""
+    width, ascii_em = float(rule["width_pt"]), rule.get("ascii_em") or {}
+    h = block_pt(rule["item"]["text"].format_map(_Missing(it)), rule["item"], width, ascii_em)
+    basis = rule.get("basis") or {}
+    if basis and o.get(basis.get("flag", ""), True):
+        h += block_pt(basis["text"].format_map(_Missing(it)), basis, width, ascii_em)
+    return h
+
+
+def note_pt(cont: list[dict], rule: dict) -> float:
+    """Height of the "此栏不够" note for the items `cont` going to the 附页 (0 when none)."""
+    if not cont:
+        return 0.0
+    return block_pt(rule["note"]["text"].format(cont_range=_range(cont)), rule["note"], float(rule["width_pt"]),
+                    rule.get("ascii_em") or {})
 
 
 class _Missing(dict):
