@@ -1230,6 +1230,113 @@ def n_pandoc_draft(out):
     return d.save(out, {"word/styles.xml": drop_styles})
 
 
+# --- a fourth look (m_*): written after the 信函 / letterhead work, labelled and measured once before any fix ----
+
+WPS_SHAPE = ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:drawing>'
+             '<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+             'distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" locked="0" '
+             'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+             '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+             '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+             '<wp:extent cx="5615940" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+             '<wp:docPr id="9" name="直接连接符 9"/><wp:cNvGraphicFramePr/>'
+             '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+             '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+             '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:cNvCnPr/>'
+             '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5615940" cy="0"/></a:xfrm>'
+             '<a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+             '<a:ln w="57150" cmpd="{cmpd}"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln></wps:spPr>'
+             '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+
+
+@doc
+def m_xinhan_drawn_rule(out):
+    """A 信函 whose double rule is a DrawingML connector (compound thick-thin) anchored under the name."""
+    d = Doc()
+    d.d.sections[0].different_first_page_header_footer = True
+    d.mark(ORGAN)
+    d.p("", indent=False)._p.append(etree.fromstring(WPS_SHAPE.replace("{cmpd}", "thickThin")))
+    d.p("晋市应急函〔2023〕40号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于商请派员参加联合检查的函")
+    d.recipients("晋城市消防救援支队：")
+    d.body(BODY[:1] + ["特此函商。"])
+    d.signature()
+    return d.save(out)
+
+
+@doc
+def m_xinhan_header_table(out):
+    """A 信函 letterhead typed as a one-cell table in the first-page header, the cell's bottom border a red double line."""
+    d = Doc()
+    sec = d.d.sections[0]
+    sec.different_first_page_header_footer = True
+    hdr = sec.first_page_header
+    t = hdr.add_table(1, 1, Mm(156))
+    cp = t.cell(0, 0).paragraphs[0]
+    cp.alignment = AL.CENTER
+    r = cp.add_run(ORGAN)
+    r.font.size, r.font.color.rgb = Pt(30), RGBColor(0xFF, 0, 0)
+    r._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), XBS)
+    tcpr = t.cell(0, 0)._tc.get_or_add_tcPr()
+    tcpr.append(etree.fromstring('<w:tcBorders xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                                 '<w:bottom w:val="thickThinSmallGap" w:sz="24" w:space="0" w:color="FF0000"/></w:tcBorders>'))
+    d.p("晋市应急函〔2023〕41号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于商请提供执法检查计划的函")
+    d.recipients("晋城市交通运输局：")
+    d.body(BODY[:1] + ["请予支持。"])
+    d.signature()
+    return d.save(out)
+
+
+@doc
+def m_letterhead_no_rule(out):
+    """A 文件 letterhead in the first-page header without any red rule."""
+    d = Doc()
+    _header_mark(d, rule=None)
+    d.footers(first=True)
+    d.docnum(rule=False); d.title(); d.recipients(); d.body(); d.signature(); d.banji()
+    return d.save(out)
+
+
+@doc
+def m_xinhan_cc_ruled(out):
+    """A 信函 whose 抄送 is drawn with the 文件's 版记 rules (10.1: a 信函's 版记 has none)."""
+    d = _xinhan(Doc())
+    d.border(d.border(d.p("抄送：市安委会办公室。", FS, 14, None, False), "top", sz=12), "bottom", sz=12)
+    return d.save(out)
+
+
+@doc
+def m_xinhan_vml_thinthick(out):
+    """A 信函 saved by WPS: the double rule a VML line with a thin-thick stroke, page numbers in frames."""
+    d = Doc(footer=False)
+    d.d.settings.element.append(OxmlElement("w:evenAndOddHeaders"))
+    _wps_footer(d)
+    d.d.sections[0].different_first_page_header_footer = True
+    d.mark(ORGAN)
+    _vml_line(d, d.p("", indent=False), (3, "thinThick"))
+    d.p("晋市应急函〔2023〕42号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于商请核实企业信息的函")
+    d.recipients("晋城市市场监督管理局：")
+    d.body(BODY[:1] + ["请于2023年5月20日前函复。"])
+    d.signature()
+    return d.save(out, {"word/document.xml": _wps})
+
+
+@doc
+def m_jiyao_letterhead(out):
+    """A 纪要 whose red "××会议纪要" 标志 and rule sit in the first-page header, 期号 in the body."""
+    d = Doc()
+    _header_mark(d, "晋城市安全生产委员会会议纪要")
+    d.footers(first=True)
+    d.p("第5期", FS, 16, AL.CENTER, False)
+    d.title("关于部署汛期安全生产工作的会议纪要")
+    d.p("2023年5月8日，市安委会副主任主持召开专题会议。现将会议议定事项纪要如下：")
+    d.body(BODY[1:])
+    d.p(runs=[("出席：", HEI), ("张某某、李某某", FS)], indent=False)
+    return d.save(out)
+
+
 def build_all(out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,9 @@ def labels() -> dict[str, list[str]]:
     return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
 
 
-# the parts of the set: tuned on, the second look (held back, then tuned on), the third look (held out, never tuned on)
-GROUPS = {"tuned": "", "held-back h_*": "h_", "held-out n_*": "n_"}
+# the parts of the set: tuned on, the second look (held back, then tuned on), the third look (held out, never tuned
+# on), the fourth look (written after the 信函 / letterhead work, measured once before any fix)
+GROUPS = {"tuned": "", "held-back h_*": "h_", "held-out n_*": "n_", "fourth look m_*": "m_"}
 
 
 def group_of(name: str) -> str:
