@@ -9,6 +9,9 @@ command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fonts=$(fc-list 2>/dev/null || true)   # read once: `fc-list | grep -q` fails under pipefail
 [[ "$fonts" == *"Noto Serif CJK"* ]] || need_apt+=(fonts-noto-cjk)
 [[ "$fonts" == *"AR PL UKai"* ]] || need_apt+=(fonts-arphic-ukai)
+# preview substitutes chosen by measured metrics (generators/fonts/README.md): 楷体 and Times New Roman
+[[ "$fonts" == *"LXGW WenKai"* ]] || need_apt+=(fonts-lxgw-wenkai)
+[[ "$fonts" == *"Liberation Serif"* ]] || need_apt+=(fonts-liberation2)
 command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
 # the web workbench's browser tests (Selenium finds /usr/bin/chromedriver) and the PostgreSQL ledger tests
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
