@@ -1355,8 +1355,11 @@ def check_banji(view: DocxView, parts: Parts, prof: Profile) -> list[Problem]:
         t = parts.cc.text.strip()
         if not t.endswith("。") or re.search(r"[,;；]", t):
             out.append(_problem("banji.cc_punct", "版记", text=t[:30]))
-        if parts.kind != "xinhan" and not _has_line(parts, parts.cc, "top"):      # 信函's 版记 has no rules
+        if parts.kind != "xinhan" and not _has_line(parts, parts.cc, "top"):
             out.append(_problem("banji.lines", "版记", text=t[:10], side="上方"))
+        if parts.kind == "xinhan" and parts.printed is None and \
+                (_has_line(parts, parts.cc, "top") or _has_line(parts, parts.cc, "bottom")):
+            out.append(_problem("xinhan.banji_lines", "版记", text=t[:10]))     # (with a 印发 line: xinhan.print_line)
     if parts.printed is not None:
         t = parts.printed.text.strip()
         for side, name in (("bottom", "下方（末条线）"), ("top", "上方")):

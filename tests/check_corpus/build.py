@@ -932,6 +932,14 @@ def xinhan_docnum_left(out):
 
 
 @doc
+def xinhan_cc_top_rule(out):
+    """A 信函 whose 抄送 has the 文件 habit's rule above it."""
+    d = _xinhan_t(Doc())
+    d.border(d.p("抄送：晋城市人民政府办公室。", FS, 14, None, False), "top", sz=8)
+    return d.save(out)
+
+
+@doc
 def header_letterhead_kaiti(out):
     """A 文件 letterhead in the first-page header, red but in 楷体."""
     d = Doc()
