@@ -11,6 +11,7 @@ reports that are not 公文). Its true violations (rule ids) are written by hand
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -1091,9 +1092,17 @@ def _word_then_doc(out: Path, d: Doc) -> Path:
     def word_indents(data: bytes) -> bytes:     # Word stores a character indent in twips as well
         return data.replace(b'<w:ind w:firstLineChars="200"/>', b'<w:ind w:firstLine="640" w:firstLineChars="200"/>')
     src = d.save(out.with_name(out.stem + "_word.docx"), {"word/document.xml": word_indents})
-    doc_path = convert_one(src, "doc", out.parent)
+    with zipfile.ZipFile(src) as z:      # by content (the zip's own timestamps change every second)
+        key = hashlib.sha256(b"".join(n.encode() + z.read(n) for n in sorted(z.namelist()))).hexdigest()
+    target = out.with_suffix(".doc")
+    if key not in _DOC_CACHE:           # one LibreOffice call per document and process
+        _DOC_CACHE[key] = convert_one(src, "doc", out.parent).read_bytes()
+    target.write_bytes(_DOC_CACHE[key])
     src.unlink()
-    return doc_path.replace(out.with_suffix(".doc"))
+    return target
+
+
+_DOC_CACHE: dict[str, bytes] = {}
 
 
 @doc
