@@ -109,16 +109,25 @@ def test_sealed_date_four_characters_in_and_signature_centred(tmp):
     assert abs((sig[0]["x0"] + sig[-1]["x1"]) / 2 - (date[0]["x0"] + date[-1]["x1"]) / 2 - shift) < 0.5 * MM
 
 
-def test_long_signature_on_two_balanced_lines(tmp):
+def test_long_signature_on_two_lines(tmp):
     pdf = notice("long_sig", [para(i) for i in range(6)], tmp, sealed=True, organ=LONG_ORGAN)
     _, sigs, date, _ = signature_and_date(pdf)
     got = [text(x) for x in sigs if text(x) in LONG_ORGAN]
-    assert "".join(got) == LONG_ORGAN and len(got) == 2, got
-    assert min(map(len, got)) >= 6 and abs(len(got[0]) - len(got[1])) <= 3, got     # balanced, no lone character
+    assert got == ["晋城市城区发展和改革局", "能源办公室"], got          # after the organ's name, no lone character
     right = 210 * MM - 26 * MM
     assert all(x[-1]["x1"] <= right + 0.5 for x in sigs)
     centres = [(x[0]["x0"] + x[-1]["x1"]) / 2 for x in sigs]
     assert abs(centres[0] - centres[1]) < 0.5 * MM
+
+
+def test_signature_lines_balanced_without_an_organ_break():
+    from docx import Document
+    from generators.gongwen.render import Writer
+    w = Writer(Document(), P)
+    assert w.signature_lines("晋城市城区应急管理局", 14) == ["晋城市城区应急管理局"]
+    lines = w.signature_lines("山西省晋城市城区北石店镇东沟村村民委员会", 12)
+    assert "".join(lines) == "山西省晋城市城区北石店镇东沟村村民委员会" and len(lines) == 2
+    assert min(map(len, lines)) >= 8, lines                       # balanced: no line of one or two characters
 
 
 def test_unsealed_signature_two_in_date_two_right(tmp):

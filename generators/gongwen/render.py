@@ -54,6 +54,8 @@ NATURAL_LINE = 1.43
 RULE_DROP = 3.0         # pt LibreOffice draws a bottom border below the line box beyond w:space
 
 SIG_SLACK_CHARS = 0.5   # a 署名 line this much narrower than its room: rounding never wraps it
+SIG_MIN_LINE_CHARS = 4  # a 署名 broken after an organ's name keeps at least this many characters a line
+ORGAN_END = "局委会府厅办室院部处所队站"   # last characters of an organ's own name (改革局, 委员会, 人民政府)
 SHORT_HEADING = 60      # a numbered paragraph without 。/：, this short and not ending in ，；、 is all heading
 
 
@@ -453,7 +455,9 @@ class Writer:
     def body_block(self, block) -> None:
         if isinstance(block, BodyTable):
             self.table(block)
-        elif isinstance(block, BodyImage):
+            return
+        self.turn_page(False)           # after a landscape table: text and images on portrait pages
+        if isinstance(block, BodyImage):
             self.image(block)
         elif isinstance(block, BodyPara):
             self.paragraph(block.runs)
@@ -522,6 +526,16 @@ class Writer:
         least = [max(1.0, n.least) for n in needs]
         return sizes[-1], [self.width_mm * w / sum(least) for w in least], False
 
+    def fits_portrait(self, t: BodyTable) -> bool:
+        """Whether a table fits the width of a portrait page (table_layout)."""
+        if not t.rows:
+            return True
+        was, self.landscape = self.landscape, False
+        try:
+            return self.table_layout(t, max(len(r) for r in t.rows))[2]
+        finally:
+            self.landscape = was
+
     def table(self, t: BodyTable) -> None:
         """A ruled table: widths from its content at the 版心 width (fixed layout, on tblGrid and every
         cell), merges, repeated header rows, compact exact spacing; a smaller font when wide, a
@@ -560,8 +574,8 @@ class Writer:
         X.append_block(self.doc, X.grid_table(widths, n_rows, cells, empty, 0.5, p.colors.text,
                                               p.table.cell_margin_mm,
                                               t.header_rows if p.table.repeat_header else 0))
-        if turned:
-            self.turn_page(False)
+        # the page turns back when portrait content follows (body_block, write): a turn right here would
+        # leave a document ending in a landscape 附件 table with two section breaks in its last paragraph
 
     def image(self, img: BodyImage) -> None:
         """A centred picture at most the 版心 wide; its caption below it, kept on the same page."""
@@ -593,11 +607,19 @@ class Writer:
                      + a.name.rstrip("。；;，,"))
 
     def signature_lines(self, sig: str, room: float) -> list[str]:
-        """A 署名 on one line, or broken between words into balanced lines of at most `room` characters
-        (never a lone wrapped character)."""
-        if self.p.text_chars(sig) <= room:
+        """A 署名 on one line, or on two lines of at most `room` characters: after an organ's own name
+        (…改革局 | 能源办公室) when the shorter line keeps SIG_MIN_LINE_CHARS, else between words into
+        balanced lines (never a lone wrapped character)."""
+        width = lambda t: self.p.text_chars(t, preview=self.preview)   # noqa: E731
+        if width(sig) <= room:
             return [sig]
-        return break_title(sig, room, self.p.title_break, measure=self.p.text_chars)
+        cuts = title_breaks(sig, room, self.p.title_break, measure=width)
+        organ = [c for c in cuts if sig[c - 1] in ORGAN_END and min(c, len(sig) - c) >= SIG_MIN_LINE_CHARS
+                 and max(width(sig[:c]), width(sig[c:])) <= room]
+        if organ:
+            c = min(organ, key=lambda c: abs(width(sig[:c]) - width(sig[c:])))
+            return [sig[:c], sig[c:]]
+        return break_title(sig, room, self.p.title_break, measure=width)
 
     def signature_block(self, gw: Gongwen) -> None:
         """署名 and 成文日期 (GB/T 9704 7.3.5), positions from the font metrics: with a seal the date
@@ -681,7 +703,10 @@ class Writer:
     def attachment(self, i: int, a: Attachment, numbered: bool) -> None:
         from generators.forms import append_form, is_landscape
         p = self.p
-        turned = self.turn_page(bool(a.form) and is_landscape(a.form))
+        first = a.blocks[0] if a.blocks else None
+        wide = (bool(a.form) and is_landscape(a.form)) or \
+            (isinstance(first, BodyTable) and not self.fits_portrait(first))   # label, title and table on one page
+        turned = self.turn_page(wide)
         par = self.para(page_break=p.attachment.new_page and not turned)
         self.run(par, p.attachment.label + (str(i) if numbered else ""), p.fonts.attachment_label)
         self.blank(max(0, p.attachment.title_line - 2))
@@ -714,7 +739,8 @@ class Writer:
     def plan_title(self, text: str) -> None:
         """`# 标题` in a body: the document a 印发 notice issues starts on a new page under its title."""
         p = self.p
-        self.para(line=None, grid=False, page_break=True)
+        turned = self.turn_page(False)
+        self.para(line=None, grid=False, page_break=not turned)
         for ln in text.split("\n"):
             self.run(self.para("center", grid=False), ln.strip(), p.fonts.title, p.sizes_pt.title)
         self.blank(1)
@@ -732,6 +758,7 @@ class Writer:
         split = next((i for i, b in enumerate(gw.body) if isinstance(b, str) and b.startswith("# ")), len(gw.body))
         for b in gw.body[:split]:
             self.body_block(b)
+        self.turn_page(False)
         self.keep_with_next()
         self.attachment_note(gw.attachments)
         self.signature_block(gw)
