@@ -447,6 +447,13 @@ def fit_by_lines(o: dict, rule: dict, cfg: dict) -> int:
 # a line may not start with these (they go up to the line before) nor end with OPENING
 CLOSING = set("，。、；：？！）》」』”’〕】〉…—,.;:?!)]%")
 OPENING = set("（《「『“‘〔【〈([")
+# keys of a kind's ascii_em table that are no characters: default, upper (A–Z), autospace (the space Word
+# and LibreOffice put between a Chinese character and a run of Latin letters or digits: 第 1 号)
+ASCII_EM_KEYS = ("default", "upper", "autospace")
+
+
+def _ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def advance_em(ch: str, ascii_em: dict) -> float:
@@ -455,7 +462,7 @@ def advance_em(ch: str, ascii_em: dict) -> float:
     if ord(ch) >= 0x2E80 or ch in "“”‘’":
         return 1.0
     for chars, em in ascii_em.items():
-        if chars not in ("default", "upper") and ch in chars:
+        if chars not in ASCII_EM_KEYS and ch in chars:
             return float(em)
     if ch.isupper():
         return float(ascii_em.get("upper", 0.8))
@@ -479,9 +486,13 @@ def line_count(text: str, width_em: float, indent_em: float = 0.0, ascii_em: dic
     """Lines a left-aligned paragraph takes at `width_em` per line (first line indented): greedy, as
     LibreOffice and Word break CJK text; a piece wider than a whole line is broken between characters."""
     ascii_em = ascii_em or {}
+    gap = float(ascii_em.get("autospace", 0))
     lines, room = 1, width_em - indent_em
-    for piece in _pieces(text):
+    pieces = _pieces(text)
+    for k, piece in enumerate(pieces):
         w = sum(advance_em(c, ascii_em) for c in piece)
+        if gap and piece[0].isascii() and piece[0].isalnum():
+            w += gap * ((k > 0 and _ideograph(pieces[k - 1][-1])) + (k + 1 < len(pieces) and _ideograph(pieces[k + 1][0])))
         parts = [w] if w <= width_em else [advance_em(c, ascii_em) for c in piece]
         for w in parts:
             if w > room + 1e-6:
@@ -517,12 +528,15 @@ def fit_by_height(o: dict, rule: dict, cfg: dict) -> int:
 
 def flows_pt(o: dict, rule: dict, cfg: dict) -> float:
     """Height of the main page's paragraphs whose length varies (`flows`: the unit, the deadline sentences,
-    the remedies with the authority's names). A flow with `cells` is a table row (an officer's name and
-    证号) whose one line fixed_pt holds already: only the lines its tallest cell takes beyond it count."""
+    the remedies with the authority's names; `when`/`unless` a field of o is set). A flow with `cells` is a
+    table row (an officer's name and 证号) whose one line fixed_pt holds already: only the lines its
+    tallest cell takes beyond it count."""
     width, ascii_em = float(rule["width_pt"]), rule.get("ascii_em") or {}
     names = {**{f"a_{k}": v for k, v in authority_context(cfg).items()}, **o}
     total = 0.0
     for flow in rule.get("flows") or []:
+        if ("when" in flow and not o.get(flow["when"])) or ("unless" in flow and o.get(flow["unless"])):
+            continue
         for e in (o.get(flow["each"], []) if "each" in flow else [names]):
             if "cells" in flow:
                 tallest = max(block_pt(c["text"].format_map(_Missing(e)), flow, float(c["width_pt"]), ascii_em)
@@ -545,10 +559,12 @@ def item_pt(it: dict, o: dict, rule: dict) -> float:
 
 def note_pt(cont: list[dict], rule: dict) -> float:
     """Height of the "此栏不够" note for the items `cont` going to the 附页 (0 when none)."""
+    note = rule["note"]
     if not cont:
         return 0.0
-    return block_pt(rule["note"]["text"].format(cont_range=_range(cont)), rule["note"], float(rule["width_pt"]),
-                    rule.get("ascii_em") or {})
+    h = block_pt(note["text"].format(cont_range=_range(cont)), note, float(rule["width_pt"]), rule.get("ascii_em") or {})
+    # a form printing a bare "此栏不够，可另附页" when nothing moves has its first line in fixed_pt
+    return h - float(note.get("pitch", 20)) if note.get("always") else h
 
 
 class _Missing(dict):

@@ -303,3 +303,67 @@ def test_print_an_order_with_an_annex_to_png(rendered):
     finally:
         doc.close()
     assert len(saved) >= 2 and all(p.stat().st_size > 5000 for p in saved)
+
+
+# --- the companion documents: the same rule, measured the same way -------------------------------------
+
+COMPANIONS = {
+    "fucha": lambda items: {
+        "enterprise": "晋城市城区某某建材有限公司", "order_number": "（城区）应急责改〔2023〕1号", "order_issued": ISSUED,
+        "issued": "2023-03-25", "failed": "2、5", "number": "（城区）应急复查〔2023〕1号",
+        "problems": [{"text": t, "result": "未整改" if n in (2, 5) else "已整改"} for n, t in enumerate(items, 1)]},
+    "jiancha": lambda items: {
+        "enterprise": "晋城市城区某某建材有限公司", "address": "晋城市城区北石店镇工业园区8号院内东侧第三排厂房二楼",
+        "principal": "王建军", "title": "总经理", "phone": "0356-2286336", "place": "生产车间、成品库、配电室、危化品仓库、食堂",
+        "time": "2023年3月10日9时30分至3月10日11时00分", "issued": ISSUED, "number": "（城区）应急检记〔2023〕1号",
+        "problems": items},
+    "xianjue": lambda items: {
+        "enterprise": "晋城市城区某某建材有限公司", "address": "北石店镇工业园区8号", "principal": "王建军", "title": "总经理",
+        "phone": "0356-2286336", "issued": ISSUED, "number": "（城区）应急现决〔2023〕1号", "problems": items,
+        "measures": ["撤出人员", "暂时停产停业", "停止使用设施设备"]},
+}
+COMPANION_ITEMS = {
+    "short": ["配电箱无漏电保护器", "安全出口上锁"],
+    "long_list": [f"第{i}号仓库疏散通道堆放杂物，货架未设置安全警示标志，堆放高度超过规定" for i in range(1, 26)],
+}
+
+
+@pytest.fixture(scope="module")
+def companions(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("companions")
+    cfg = documents.load_authority()
+    docs, fitted = {}, {}
+    for key, given in COMPANIONS.items():
+        kind = documents.load_kind(key)
+        for case, items in COMPANION_ITEMS.items():
+            o = documents.context_of(kind, given(items), cfg)
+            fitted[(key, case)] = o
+            variants = {"fit": o}
+            if o["continued"]:
+                variants["more"] = _forced(o, len(o["problems"]) + 1)
+            for variant, ctx in variants.items():
+                docs[(key, case, variant)] = kind.prepared().render({"a": documents.authority_context(cfg), "o": ctx},
+                                                                    tmp / f"{key}-{case}-{variant}.docx")
+    pdfs = convert(list(docs.values()), "pdf", tmp)
+    return {k: _measure(pdfs[p]) for k, p in docs.items()}, fitted
+
+
+@pytest.mark.parametrize("key", list(COMPANIONS))
+def test_companion_documents_keep_one_filled_main_page(companions, key):
+    measured, fitted = companions
+    rule = documents.load_kind(key).one_page
+    cfg = documents.load_authority()
+    name = documents.load_kind(key).name
+    for case in COMPANION_ITEMS:
+        o, fit = fitted[(key, case)], measured[(key, case, "fit")]
+        annex = next((i for i, t in enumerate(fit["pages"]) if f"{name}（附页）" in t.replace(" ", "")), len(fit["pages"]))
+        assert annex == 1 and "一式两份" in fit["pages"][0].replace(" ", ""), (key, case)
+        used = rule["fixed_pt"] + documents.flows_pt(o, rule, cfg) + documents.note_pt(o["cont_items"], rule) \
+            + sum(documents.item_pt(it, o, rule) for it in o["problems"])
+        assert abs((rule["page_pt"] - used) - fit["room"]) <= 6, (key, case, rule["page_pt"] - used, fit["room"])
+        assert o["continued"] == (case == "long_list")
+        if o["continued"]:
+            more = measured[(key, case, "more")]
+            pages = [t.replace(" ", "") for t in more["pages"]]
+            annex = next((i for i, t in enumerate(pages) if f"{name}（附页）" in t), len(pages))
+            assert annex > 1 or more["room"] < rule["slack_pt"], (key, case, more["room"])
