@@ -37,7 +37,7 @@ GROUPS = {
                 "ledger.orders", "ledger.store"],
                ["test_aggregate", "test_backend", "test_ledger", "test_corrections", "test_order",
                 "test_supersede_rule", "test_lifecycle", "test_migrations", "test_ledger_copy",
-                "test_mutation_kills_ledger", "test_mutation_kills_store",
+                "test_mutation_kills_ledger", "test_mutation_kills_store", "test_mutation_kills_orders",
                 # LibreOffice page layout of an order (5 s a run), not ledger logic
                 "--deselect=tests/test_order.py::test_continuation_keeps_the_first_page_whole_when_printed"]),
     "spec": (["schema.spec"], ["test_forms", "test_yaml_only_forms"]),

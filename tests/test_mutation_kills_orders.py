@@ -1,0 +1,44 @@
+"""ledger/orders.py: what mutation testing (bench/mutation.sh) found the order tests do not pin, on both
+backends. A print run's liveness is its lock (PrintRun's docstring): held while the run is open, gone after."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ledger.db import connect
+from ledger.orders import PrintRun, get_order, run_alive
+from schema.errors import PaichaError
+
+
+@pytest.fixture
+def con(ledger_target):
+    c = connect(ledger_target)
+    yield c
+    c.close()
+
+
+def test_a_run_is_alive_while_it_holds_its_lock(con, tmp_path):
+    before = set(os.listdir(tmp_path))
+    run = PrintRun(con)
+    try:
+        assert run_alive(con, run.token)
+    finally:
+        run.close()
+    assert not run_alive(con, run.token)
+    assert not run_alive(con, "0" * 32)                   # well formed, never a run: no lock
+    assert set(os.listdir(tmp_path)) == before            # asking leaves no lock file behind
+
+
+@pytest.mark.parametrize("token", [None, "", "x" * 32, "A" * 32, "../" + "0" * 29, "0" * 31])
+def test_a_token_not_ours_counts_as_ended(con, token):
+    assert run_alive(con, token) is False
+
+
+def test_an_unknown_order_number_is_a_no_order_error(con):
+    with pytest.raises(PaichaError) as e:
+        get_order(con, "（城区）应急责改〔2023〕99号")
+    assert e.value.code == "no_order" and "（城区）应急责改〔2023〕99号" in e.value.message
+    with pytest.raises(PaichaError) as e:
+        get_order(con, "7")
+    assert e.value.code == "no_order"
