@@ -159,6 +159,7 @@ def test_ledger_route_takes_the_inspectors_of_the_supervision_check(tmp_path):
 
 # --- the main form on paper ---------------------------------------------------------------------------
 
+SIGNERS = [{"name": "张建国", "cert_no": "14050001"}, {"name": "李晓燕", "cert_no": "14050002"}]
 LONG_OFFICERS = [{"name": "阿卜杜热合曼·买买提", "cert_no": "14050020230001"},
                  {"name": "欧阳明华", "cert_no": "A14050020230002X"}]
 
@@ -207,7 +208,8 @@ def rendered(tmp_path_factory):
     template = documents.load_kind("zhiling").prepared()
     docs, fitted = {}, {}
     for name, texts in CASES.items():
-        o = order.order_context(_draft(texts, LONG_OFFICERS if name == "long_names" else None), cfg, ISSUED)
+        officers = {"long_names": LONG_OFFICERS, "long_list": SIGNERS}.get(name)
+        o = order.order_context(_draft(texts, officers), cfg, ISSUED)
         fitted[name] = o
         docs[(name, "fit")] = template.render({"a": documents.authority_context(cfg), "o": o}, tmp / f"{name}-fit.docx")
         if o["continued"]:
@@ -289,11 +291,14 @@ def test_line_count_from_advance_widths():
 
 
 def test_print_an_order_with_an_annex_to_png(rendered):
-    """The 'mixed' order (one problem on the main page, nine on the 附页) rendered and saved to look at."""
+    """The 'long_list' order (30 problems: the main page filled, the rest on the 附页, signed by two officers
+    with their 证号) rendered and saved to look at."""
     import pypdfium2 as pdfium
     _, _, pdfs = rendered
     SCREENS.mkdir(parents=True, exist_ok=True)
-    doc = pdfium.PdfDocument(str(pdfs[("mixed", "fit")]))
+    for old in SCREENS.glob("order_with_annex-*.png"):
+        old.unlink()
+    doc = pdfium.PdfDocument(str(pdfs[("long_list", "fit")]))
     try:
         saved = []
         for n in range(len(doc)):
