@@ -189,14 +189,18 @@ def test_split_attachment_note_and_lone_signature_are_reported(tmp, probe):
 def test_attachment_table_widths_from_content(tmp):
     names = ["晋城市城区宏达建材有限责任公司", "山西省晋城市北石店镇东沟村煤炭运销有限公司", "晋城市城区钟家庄街道兴旺铸造厂",
              "晋城市城区开发区恒通化工物流有限公司"]
-    rows = [["序号", "企业名称", "检查日期", "存在问题", "整改期限"]]
+    rows = [["序号", "企业名称", "所在镇（街道）", "检查日期", "存在问题", "整改期限", "整改情况"]]
     for i, n in enumerate(names, 1):
-        rows.append([str(i), n, f"2023年3月{i + 9}日", "配电箱未设置漏电保护装置，有限空间作业未设置监护人",
-                     f"2023年4月{i + 19}日"])
+        rows.append([str(i), n, "北石店镇", f"2023年3月{i + 9}日", "配电箱未设置漏电保护装置，有限空间作业未设置监护人",
+                     f"2023年4月{i + 19}日", "整改中"])
     att = Attachment(name="督导检查发现问题清单", blocks=[BodyTable(rows=rows)])
     pdf = notice("table", [para(i) for i in range(4)], tmp, sealed=True, organ=LONG_ORGAN, attachments=[att])
     with pdfplumber.open(pdf) as doc:
         cells = [c for pg in doc.pages for t in pg.extract_tables() for r in t for c in r if c]
+        # too wide for a portrait page: the whole 附件 (label, title, table) on one landscape page
+        (page,) = [pg for pg in doc.pages if pg.extract_tables()]
+        assert page.width > page.height and "附件" in (page.extract_text() or "").split("\n")[0]
+        assert all(pg.width in (page.width, page.height) for pg in doc.pages)      # no Letter page
     for n in names:
         cell = next(c for c in cells if c.replace("\n", "") == n)
         assert cell.count("\n") <= 1, cell                              # never three lines
