@@ -5,7 +5,8 @@
 The template carries what every 公文 shares: document defaults (仿宋_GB2312 3号,
 Times New Roman for Latin), page geometry and line grid, odd/even footers with
 PAGE fields ("— N —", 4号宋体; odd right, even left, 1 character in), and the 版记
-section (starts on an even page, no page numbers) with docxtpl placeholders.
+section (starts on an even page; its footers are empty here and render() links it to the numbered
+footers unless a blank page precedes it, GB/T 9704 7.5) with docxtpl placeholders.
 The body is inserted by generators/gongwen/render.py before the anchor
 paragraph, which also carries the first section's break.
 """
@@ -89,7 +90,7 @@ def build(profile: str = "gbt9704", out: Path = OUT) -> Path:
     s1.even_page_footer.is_linked_to_previous = False
     _page_number_paragraph(s1.even_page_footer.paragraphs[0], p, odd=False)
 
-    # section 2: 版记 at the bottom of an even page, unnumbered
+    # section 2: 版记 at the bottom of an even page (numbered by render() unless a blank page precedes it)
     s2 = doc.add_section(WD_SECTION.EVEN_PAGE)
     _geometry(s2, p)
     X.set_vertical_alignment(s2, "bottom")
