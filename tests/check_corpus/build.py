@@ -1354,6 +1354,102 @@ def m_jiyao_letterhead(out):
     return d.save(out)
 
 
+# --- a fifth look (p_*): written after the fourth look's fix, labelled and measured once before any fix -------
+
+def _running_header(d: Doc, text: str, size=20, color="FF0000", first_only=False) -> None:
+    """A company letterhead line in the header (every page, or the first page only)."""
+    sec = d.d.sections[0]
+    if first_only:
+        sec.different_first_page_header_footer = True
+    hp = (sec.first_page_header if first_only else sec.header).paragraphs[0]
+    hp.alignment = AL.CENTER
+    r = hp.add_run(text)
+    r.font.size, r.font.color.rgb = Pt(size), RGBColor.from_string(color)
+    r._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEI)
+
+
+@doc
+def p_company_header_report(out):
+    """A company report (no 主送) under a red company letterhead repeated in every page's header."""
+    d = Doc(page=False, footer=False, normal_font=SONG, normal_size=12)
+    _running_header(d, "山西某某化工有限公司")
+    d.p("2023年一季度安全检查情况", HEI, 16, AL.CENTER, False, exact=False)
+    for t in ("一季度公司共开展安全检查12次，发现隐患35项，已整改33项。", "未整改的2项隐患已制定整改方案。"):
+        d.p(t, SONG, 12, exact=False)
+    return d.save(out)
+
+
+@doc
+def p_company_letter_to_bureau(out):
+    """A company's 报告 to the bureau on its first-page letterhead (red, no 字号), set as a 公文 draft."""
+    d = Doc()
+    _running_header(d, "山西某某化工有限公司", size=26, first_only=True)
+    d.footers(first=True)
+    d.title("山西某某化工有限公司关于隐患整改情况的报告")
+    d.recipients("晋城市应急管理局：")
+    d.body(BODY[1:])
+    d.signature("山西某某化工有限公司", "2023年4月10日")
+    return d.save(out)
+
+
+@doc
+def p_xinhan_with_attachment(out):
+    """A 信函 with an 附件说明 and a form on its own page."""
+    d = Doc()
+    d.d.sections[0].different_first_page_header_footer = True
+    _dbl(d, d.mark(ORGAN))
+    d.p("晋市应急函〔2023〕50号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于商请提供企业名单的函")
+    d.recipients("晋城市市场监督管理局：")
+    d.body(BODY[:1] + ["请按附件格式于2023年5月30日前函复。"])
+    d.note()
+    d.signature()
+    d.attachment()
+    d.p("", indent=False)
+    return d.save(out)
+
+
+@doc
+def p_xinhan_long_body(out):
+    """A 信函 whose body runs onto a second page (numbered there, not on page 1)."""
+    d = Doc()
+    d.d.sections[0].different_first_page_header_footer = True
+    _dbl(d, d.mark(ORGAN))
+    d.p("晋市应急函〔2023〕51号", FS, 16, AL.RIGHT, False)
+    d.title("晋城市应急管理局关于商请协助做好危险化学品运输安全监管的函")
+    d.recipients("晋城市交通运输局：")
+    d.body(BODY * 3 + ["特此函商。"])
+    d.signature()
+    d.p("抄送：市安委会办公室。", FS, 14, None, False)
+    return d.save(out)
+
+
+@doc
+def p_jiyao_dated(out):
+    """A 纪要 closing with its date (no 署名), red 标志, 期号, 版记."""
+    d = Doc()
+    d.mark("晋城市安全生产委员会会议纪要")
+    d.border(d.p("第6期", FS, 16, AL.CENTER, False), "bottom", "FF0000", 12)
+    d.title("关于部署安全生产月活动的会议纪要")
+    d.p("2023年5月20日，市安委会副主任主持召开专题会议。现将会议议定事项纪要如下：")
+    d.body(BODY[1:])
+    d.p(runs=[("出席：", HEI), ("张某某、李某某", FS)], indent=False)
+    d.p("2023年5月22日", FS, 16, AL.RIGHT, False)
+    d.banji(cc="市委办公室，市政府办公室。", printed="晋城市安全生产委员会办公室\t2023年5月22日印发")
+    return d.save(out)
+
+
+@doc
+def p_wps_doc(out):
+    """A WPS-made 文件 (VML rule, framed page numbers) handed round as .doc, its date with zeros."""
+    d = Doc(footer=False)
+    d.d.settings.element.append(OxmlElement("w:evenAndOddHeaders"))
+    _wps_footer(d)
+    d.mark(); d.docnum(rule=False); _vml_rule(d); d.title(); d.recipients(); d.body()
+    d.signature(date="2023年04月03日"); d.banji()
+    return _word_then_doc(out, d)
+
+
 def build_all(out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,8 @@ def labels() -> dict[str, list[str]]:
 
 
 # the parts of the set: tuned on, the second look (held back, then tuned on), the third look (held out, never tuned
-# on), the fourth look (written after the 信函 / letterhead work, measured once before any fix)
-GROUPS = {"tuned": "", "held-back h_*": "h_", "held-out n_*": "n_", "fourth look m_*": "m_"}
+# on), the fourth and fifth looks (each written after the previous fixes, measured once before any fix)
+GROUPS = {"tuned": "", "held-back h_*": "h_", "held-out n_*": "n_", "fourth look m_*": "m_", "fifth look p_*": "p_"}
 
 
 def group_of(name: str) -> str:
