@@ -48,7 +48,7 @@ HAZARD_COLUMNS = ("企业名称", "地址", "负责人", "问题描述", "整改
 # header variants of the officer column pair in a hazard list (执法人员1/执法证号1… number a pair)
 OFFICER_NAME_HEADS = ("执法人员", "执法人员姓名", "执法检查人员", "检查人员", "执法人", "检查人")
 OFFICER_CERT_HEADS = ("执法证号", "证号", "执法证件号", "执法证件号码", "执法证编号", "执法证号码", "行政执法证号",
-                      "执法证", "证件号码", "证件号")
+                      "执法证")          # not 证件号码: a list may carry the 负责人's ID number under it
 _PAIR_NO = re.compile(r"[（(]?([12一二])[）)]?$")
 _LIST_SEP = re.compile(r"[、,，;；/／\n]+")
 _NAME_CERT = re.compile(r"^(?P<name>[^（(：:\d]+?)\s*(?:[（(]\s*(?:执法)?(?:证号|证件号码?)?[：:]?\s*(?P<c1>[^）)]+)[）)]"
