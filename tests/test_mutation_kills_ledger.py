@@ -1,5 +1,5 @@
-"""Statistics periods (ledger/periods.py) against hand-worked calendars: what mutation testing
-(bench/mutation.sh) found the aggregate tests do not pin."""
+"""Statistics periods (ledger/periods.py) against hand-worked calendars, and record corrections
+(ledger/corrections.py): what mutation testing (bench/mutation.sh) found the ledger tests do not pin."""
 import datetime as dt
 
 import pytest
@@ -103,3 +103,66 @@ def test_return_span(period, fill, span):
 ])
 def test_slot(cadence, span, want):
     assert slot(cadence, span) == want
+
+
+# --- ledger/corrections.py ------------------------------------------------------------------------
+
+@pytest.fixture
+def con(ledger_target):
+    from ledger.db import connect
+    c = connect(ledger_target)
+    yield c
+    c.close()
+
+
+def _campaign(con, rows, sha, fill, unit="北石店镇人民政府", warn=False):
+    from ledger import store
+    from schema.record import Record
+    rec = Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表",
+                 header={"reporting_unit": unit, "fill_date": fill, "period": "2023-03"},
+                 data={"rows": [{"unit": f"第{i + 1}组", "general_hazards_found": "若干" if warn else 2}
+                                for i in range(rows)]})
+    if warn:
+        rec.warn("data.rows[0].general_hazards_found", "invalid", "一般隐患排查无法识别：若干", raw="若干")
+    return store.import_records(con, {"path": f"回执/{sha}.xlsx", "sha256": sha, "format": "xlsx"},
+                                [rec]).record_ids[0]
+
+
+def test_record_history_lists_the_suspect_and_accepted_events(con):
+    from ledger import store
+    from ledger.corrections import record_history
+    _campaign(con, 2, "old", "2023-03-24")
+    new = _campaign(con, 0, "new", "2023-03-25")
+    store.accept_resubmission(con, new, "王科长")
+    history = record_history(con, new)
+    assert [(h["kind"], h["action"], h["actor"]) for h in history] == [("event", "suspect", "导入"),
+                                                                      ("event", "accepted", "王科长")]
+    assert all("seq" not in h for h in history)
+
+
+def test_flagged_fields_rows_and_filters(con):
+    from ledger.corrections import flagged_fields
+    from schema.errors import PaichaError
+    rid = _campaign(con, 1, "a", "2023-03-24", warn=True)
+    (row,) = flagged_fields(con)
+    assert set(row) == {"record_id", "form_type", "path", "label", "value", "raw", "code", "message",
+                        "source_path", "part", "confidence", "box"}
+    assert (row["record_id"], row["raw"], row["part"], row["code"], row["source_path"]) == \
+        (rid, "若干", "", "invalid", "回执/a.xlsx")
+    with pytest.raises(PaichaError) as e:
+        flagged_fields(con, {"unit": "北石店镇", "town": "x"})
+    assert e.value.code == "bad_filter" and e.value.message == "未知的筛选条件：town、unit"
+
+
+def test_correcting_a_missing_record_or_an_unknown_form(con):
+    from ledger import store
+    from ledger.corrections import correct_field
+    from schema.errors import PaichaError
+    from schema.record import Record
+    with pytest.raises(PaichaError) as e:
+        correct_field(con, 999, "data.x", "1", "王科长")
+    assert e.value.code == "no_record" and e.value.message == "台账中没有编号为 999 的记录"
+    rec = Record("unknown", None, header={}, data={"tables": [{"title": "某表", "cells": "若干"}]})
+    (rid,) = store.import_records(con, {"path": "回执/u.docx", "sha256": "u", "format": "docx"}, [rec]).record_ids
+    c = correct_field(con, rid, "data.tables[0].cells", "三处", "王科长")      # no spec: kept as typed
+    assert (c.old, c.new) == ("若干", "三处")

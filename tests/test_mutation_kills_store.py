@@ -128,3 +128,17 @@ def test_accept_without_a_reason(con):
     store.accept_resubmission(con, new, "王科长")
     assert _last_event(con, new) == ("王科长", "accepted", f"确认采用，取代记录 {old}")
     assert con.execute("SELECT superseded_by FROM records WHERE id = ?", (old,)).fetchone()[0] == new
+
+
+def test_a_record_not_held_as_suspect_cannot_be_accepted_or_rejected(con):
+    old, new = _suspect(con)
+    with pytest.raises(Exception) as e:
+        store.reject_resubmission(con, old, "王科长")
+    assert e.value.code == "bad_status" and e.value.message == f"记录 {old} 不是待确认的疑似损坏重报"
+    store.reject_resubmission(con, new, "王科长")
+    with pytest.raises(Exception) as e:
+        store.accept_resubmission(con, new, "王科长")
+    assert e.value.code == "bad_status" and e.value.message == f"记录 {new} 已不予采用"
+    with pytest.raises(Exception) as e:
+        store.reject_resubmission(con, 999, "王科长")
+    assert e.value.code == "no_record" and e.value.message == "台账中没有编号为 999 的记录"
