@@ -102,6 +102,7 @@ def clear_caches() -> None:
                extract._text_scores, recognize.tokens, difflib_label_score):
         fn.cache_clear()
     extract._columns.clear()            # group_scores' score columns of texts seen
+    extract._mapped.clear()             # map_matrix's column mappings of header paths seen
 
 
 # --- the measurement ------------------------------------------------------------------------

@@ -238,15 +238,25 @@ def make_campaign(outdir: Path, n: int, scan_share: float | None = None, workers
             if kind in ("scan", "photo"):
                 scans.append((i, kind, staged))
     for target, items in to_convert.items():
-        for k in range(0, len(items), 200):                   # one LibreOffice start per 200 files
-            part = items[k:k + 200]
-            done = convert([s for s, _ in part], target, stage / f"conv-{target}")
+        for k in range(0, len(items), 100):                   # one LibreOffice start per 100 files
+            part = items[k:k + 100]
+            done = {}
+            for _ in range(3):                                # a busy machine can time a batch out: again
+                left = [st for st, _ in part if st not in done]
+                if not left:
+                    break
+                try:
+                    done.update(convert(left, target, stage / f"conv-{target}", timeout=1200))
+                except Exception as e:  # noqa: BLE001
+                    print(f"LibreOffice：{e}", file=sys.stderr)
             for staged, final in part:
-                if staged in done and not final.suffix in (".scan", ".photo"):
+                if staged in done and final.suffix not in (".scan", ".photo"):
                     shutil.move(str(done[staged]), final)
     jobs = []
     for i, kind, staged in scans:
-        pdf = stage / f"conv-pdf" / (staged.stem + ".pdf")
+        pdf = stage / "conv-pdf" / (staged.stem + ".pdf")
+        if not pdf.exists():
+            continue
         final = batch / (staged.stem + ("-扫描件.pdf" if kind == "scan" else "-照片.jpg"))
         (batch / (staged.stem + f".{kind}")).unlink(missing_ok=True)
         jobs.append((str(pdf), str(final), kind, 1000 + i))

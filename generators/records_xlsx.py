@@ -18,12 +18,12 @@ from typing import Any, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from generators.excel import set_cell, sheet_title
+from generators.excel import FORMULA_PREFIXES, set_cell, sheet_title
 from generators.mark import mark_xlsx
 from schema.errors import printable
 from schema.labels import field_label, form_labels, labels
@@ -76,6 +76,9 @@ def _display(v: Any, mark: bool = False) -> Any:
     """A record value as a cell value: numbers stay numbers, the rest becomes clean text."""
     if v is None:
         return None
+    if type(v) is str and not mark:                 # the common case, quickly
+        s = ILLEGAL_CHARACTERS_RE.sub("", v)
+        return s if len(s) <= MAX_CELL_CHARS else s[: MAX_CELL_CHARS - 1] + "…"
     if mark and v in labels()["marks"]:
         return labels()["marks"][v]
     if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -206,6 +209,17 @@ def _width(v: Any) -> int:
     return max((sum(2 if ord(c) > 0x2E7F else 1 for c in line) for line in s.split("\n")), default=0)
 
 
+def _plain(v: Any) -> bool:
+    """A value openpyxl writes as set_cell would (no cell object needed): nothing, a number, or text
+    it can read neither as a formula nor as an error code."""
+    if v is None:
+        return True
+    t = type(v)
+    if t is str:
+        return not v.startswith(FORMULA_PREFIXES) and v not in ERROR_CODES
+    return t is int or t is float
+
+
 def _note_column(column: str, keys: dict[str, int], ordered: list[str]) -> str | None:
     """The column a warning highlights: its own, else the first of its parts (主要负责人 → 姓名)."""
     if column in keys:
@@ -234,9 +248,9 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
     for values, row_notes in lines:
         cells = []
         for j, v in enumerate(values):
-            found = row_notes.get(j)
-            if v is None and not found:
-                cells.append(None)                  # an empty cell: nothing to write
+            found = row_notes.get(j) if row_notes else None
+            if not found and _plain(v):
+                cells.append(v)                     # None, a number, text openpyxl keeps as text
                 continue
             cell = set_cell(WriteOnlyCell(ws), v)
             if found:
@@ -258,6 +272,7 @@ def _form_sheet(wb: Workbook, form_type: str, rows: list[SheetRow], title: str, 
     keys = [k for k, _ in columns]
     position = {k: j for j, k in enumerate(keys)}
     mark_keys = {ROW_PREFIX + k for k in spec.get("marks") or []}
+    marked = [(k, k in mark_keys) for k in keys]
 
     def line(n: int, r: SheetRow) -> Line:
         values = {**r.values, "seq": n, ISSUES: LIST_SEP.join(r.issues) or None}
@@ -266,14 +281,19 @@ def _form_sheet(wb: Workbook, form_type: str, rows: list[SheetRow], title: str, 
             target = _note_column(column, position, keys)
             if target:
                 cell_notes.setdefault(position[target], []).extend(found)
-        return [_display(values.get(k), k in mark_keys) for k in keys], cell_notes
+        get = values.get
+        return [_display(get(k), m) for k, m in marked], cell_notes
+
+    sample = [line(i + 1, r) for i, r in enumerate(rows[:WIDTH_SAMPLE])]
 
     def lines() -> Iterable[Line]:
-        for i in range(len(rows)):
+        yield from sample                           # the sized rows are written as they are
+        for i in range(len(sample)):
+            rows[i] = None
+        for i in range(len(sample), len(rows)):
             yield line(i + 1, rows[i])
             rows[i] = None                          # free each row once written
 
-    sample = [line(i + 1, r) for i, r in enumerate(rows[:WIDTH_SAMPLE])]
     _write_sheet(wb, sheet_title(spec.get("sheet") or title or form_type, used), columns, sample, lines())
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from ledger.backend import is_connection
+from ledger.backend import dialect, is_connection
 from ledger.db import connect
 from ledger.periods import Period, parse_period, return_span, slot
 from schema.keys import unit_key
@@ -219,8 +219,9 @@ def aggregate(db: Path | str | sqlite3.Connection, period: str | Period | None =
         p = period if isinstance(period, Period) else parse_period(period)
         agg = Aggregate(p, today or dt.date.today().isoformat())
         _stats(con, agg)
-        _register(con, agg)
-        agg.major_hazards = hazard_list(con, p, agg.today, level="major")
+        scan = _scan_period(con, p)
+        _register(con, agg, scan)
+        agg.major_hazards = hazard_list(con, p, agg.today, level="major", scan=scan)
         _orders(con, agg)
         return agg
     finally:
@@ -255,16 +256,18 @@ def _stats(con: sqlite3.Connection, agg: Aggregate) -> None:
         counted = _counted_returns(agg, ft, unit, items)
         fs = agg.forms.get(ft)
         if fs is None:
-            spec = load_spec(ft)
-            fs = agg.forms[ft] = FormStats(ft, spec.title, numeric_keys(ft))
+            fs = agg.forms[ft] = FormStats(ft, _title(ft), numeric_keys(ft))
         row = fs.rows.setdefault(unit, {k: 0 for k in fs.keys})
+        text_keys = ledger_spec(ft).stats.text_keys
         for rid, ret in counted:
             fs.returns.setdefault(unit, []).append(rid)
             fs.latest[unit] = max(fs.latest.get(unit, ""), ret[2][1].isoformat() if ret[2] else "")
             for data in ret[4]:
                 for k in fs.keys:
-                    row[k] = _add(row[k], data.get(k))
-                texts = {t: data.get(t) for t in ledger_spec(ft).stats.text_keys if data.get(t)}
+                    v = data.get(k)
+                    if v is not None:
+                        row[k] = _add(row[k], v)
+                texts = {t: data.get(t) for t in text_keys if data.get(t)}
                 if texts:
                     fs.texts.setdefault(unit, {}).update(texts)
         _check_fixed(agg, ft, unit, row)
@@ -285,7 +288,7 @@ def _counted_returns(agg: Aggregate, ft: str, unit: str, items: list) -> list:
         key = slot(led.cadence, ret[2]) if ret[2] else "未注明日期"
         by_slot.setdefault(key, []).append((rid, ret))
     counted = []
-    title = load_spec(ft).title
+    title = _title(ft)
     for key, group in sorted(by_slot.items()):
         group.sort(key=lambda x: (x[1][3], x[0]))
         if len(group) > 1:
@@ -326,42 +329,65 @@ def _check_totals(con: sqlite3.Connection, agg: Aggregate) -> None:
                                             + "；".join(bad)))
 
 
-def _hazard_filter(period: Period) -> tuple[str, list]:
+@lru_cache(maxsize=None)
+def _title(form_type: str) -> str:
+    return load_spec(form_type).title          # load_spec copies the whole spec: once per form type
+
+
+SCAN_SHARE = 0.2        # a period holding more of the hazards than this is read by scanning the table
+
+
+def _scan_period(con: sqlite3.Connection, period: Period) -> bool:
+    """Whether the period's hazards are better read by scanning the table than through the found_date
+    index (a seek per row): SQLite has no statistics to tell, so count (two index-only counts).
+    PostgreSQL keeps statistics and plans this itself."""
+    if not period.bounded or dialect(con) != "sqlite":
+        return False
+    total = con.execute("SELECT COUNT(*) FROM hazards").fetchone()[0]
+    if not total:
+        return True
+    inside = con.execute("SELECT COUNT(*) FROM hazards WHERE found_date >= ? AND found_date <= ?",
+                         [period.start_iso, period.end_iso]).fetchone()[0]
+    return inside > SCAN_SHARE * total
+
+
+def _hazard_filter(period: Period, scan: bool = False) -> tuple[str, list]:
+    """The period's active hazards; `scan`: keep SQLite off the found_date index (+ is a no-op)."""
     sql, args = " h.active = 1", []
     if period.bounded:
-        sql += " AND h.found_date >= ? AND h.found_date <= ?"
+        col = "+h.found_date" if scan else "h.found_date"
+        sql += f" AND {col} >= ? AND {col} <= ?"
         args += [period.start_iso, period.end_iso]
     return sql, args
 
 
-def _register(con: sqlite3.Connection, agg: Aggregate) -> None:
+def _register(con: sqlite3.Connection, agg: Aggregate, scan: bool = False) -> None:
+    """By unit and by industry, from one grouping of the hazards (unit × industry × level), summed here."""
     cfg = config()
     fixed = ", ".join(f"'{s}'" for s in cfg["fixed_statuses"])
-    where, args = _hazard_filter(agg.period)
+    where, args = _hazard_filter(agg.period, scan)
     counts = (f"COUNT(*), SUM(CASE WHEN h.status IN ({fixed}) THEN 1 ELSE 0 END),"
               " SUM(CASE WHEN h.status = 'open' AND h.deadline IS NOT NULL AND h.deadline <> ''"
               " AND h.deadline < ? THEN 1 ELSE 0 END)")
     reg = agg.register
-    sql = (f"SELECT COALESCE(h.town, h.reporting_unit), h.level, {counts} FROM hazards h WHERE {where}"
-           " GROUP BY COALESCE(h.town, h.reporting_unit), h.level")
-    for unit, level, n, nfixed, overdue in con.execute(sql, [agg.today, *args]):
+    sql = (f"SELECT COALESCE(h.town, h.reporting_unit), COALESCE(h.industry, e.industry), h.level, {counts}"
+           f" FROM hazards h LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {where}"
+           " GROUP BY COALESCE(h.town, h.reporting_unit), COALESCE(h.industry, e.industry), h.level")
+    for unit, industry, level, n, nfixed, overdue in con.execute(sql, [agg.today, *args]):
         name = unit_name(unit) or cfg["no_unit"]
         reg.by_unit.setdefault(name, Counts()).add(level, n, nfixed or 0, overdue or 0)
         reg.total.add(level, n, nfixed or 0, overdue or 0)
-    sql = (f"SELECT COALESCE(h.industry, e.industry), h.level, {counts} FROM hazards h"
-           f" LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {where}"
-           " GROUP BY COALESCE(h.industry, e.industry), h.level")
-    for industry, level, n, nfixed, overdue in con.execute(sql, [agg.today, *args]):
         name = (industry or "").strip() or cfg["no_industry"]
         reg.by_industry.setdefault(name, Counts()).add(level, n, nfixed or 0, overdue or 0)
     reg.by_unit = dict(sorted(reg.by_unit.items(), key=lambda kv: (-kv[1].found, kv[0])))
     reg.by_industry = dict(sorted(reg.by_industry.items(), key=lambda kv: (-kv[1].found, kv[0])))
 
 
-def hazard_list(con: sqlite3.Connection, period: Period, today: str, level: str | None = None) -> list[dict]:
+def hazard_list(con: sqlite3.Connection, period: Period, today: str, level: str | None = None,
+                scan: bool | None = None) -> list[dict]:
     """Hazards of the period (all, or one level) with their enterprise's town/industry, latest live
-    order number and an overdue flag, ordered by town, enterprise, id."""
-    where, args = _hazard_filter(period)
+    order number and an overdue flag, ordered by town, enterprise, id. `scan`: see _scan_period."""
+    where, args = _hazard_filter(period, _scan_period(con, period) if scan is None else scan)
     if level:
         where += " AND h.level = ?"
         args.append(level)

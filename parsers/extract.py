@@ -619,7 +619,23 @@ def path_score(f: Field, path: list[str]) -> float:
     return 0.6 * scores[-1] + 0.4 * (sum(scores[:-1]) / max(1, len(scores) - 1) if len(scores) > 1 else 1.0)
 
 
+_mapped: dict[tuple, tuple[FormSpec, dict[int, Field]]] = {}
+
+
 def map_matrix(spec: FormSpec, paths: list[list[str]]) -> dict[int, Field]:
+    """Table column → spec column; kept per spec and header paths (the same header file after file)."""
+    key = (id(spec), tuple(map(tuple, paths)))
+    kept = _mapped.get(key)
+    if kept is not None and kept[0] is spec:
+        return dict(kept[1])
+    out = _map_matrix(spec, paths)
+    if len(_mapped) > 4096:
+        _mapped.clear()
+    _mapped[key] = (spec, out)
+    return dict(out)
+
+
+def _map_matrix(spec: FormSpec, paths: list[list[str]]) -> dict[int, Field]:
     pairs = [(path_score(f, p), c, f) for c, p in enumerate(paths) for f in spec.read_columns()]
     out: dict[int, Field] = {}
     used: set[str] = set()

@@ -42,6 +42,9 @@ from schema.record import Record, error_line, jsonl_line, outcome_line
 
 EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
 LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"}   # grouped: one LibreOffice start
+# PDFs and images may be scans (seconds of OCR a page): each is a task of its own, so a worker that
+# takes one is not holding a chunk of other files the idle workers could read
+ALONE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
 WINDOW_PER_WORKER = 3               # chunks in flight per worker
@@ -149,12 +152,13 @@ def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
 
     Files named like legacy formats are grouped into a few large chunks (one LibreOffice
     start serves many files; the name is only a hint, the worker sniffs the content);
-    the others go in chunks small enough to balance the cores.
+    PDFs and images (maybe scans) go alone; the others go in chunks small enough to balance the cores.
     """
     tagged = [(i, str(p)) for i, p in enumerate(files)]
     legacy = [t for t in tagged if Path(t[1]).suffix.lower() in LEGACY_SUFFIXES]
-    others = [t for t in tagged if Path(t[1]).suffix.lower() not in LEGACY_SUFFIXES]
-    chunks = []
+    alone = [t for t in tagged if Path(t[1]).suffix.lower() in ALONE_SUFFIXES]
+    others = [t for t in tagged if Path(t[1]).suffix.lower() not in LEGACY_SUFFIXES | ALONE_SUFFIXES]
+    chunks = [[t] for t in alone]
     for group, cap in ((legacy, LEGACY_CHUNK_MAX), (others, CHUNK_MAX)):
         if not group:
             continue
