@@ -1,6 +1,7 @@
 """Statistics periods (ledger/periods.py) against hand-worked calendars, and record corrections
 (ledger/corrections.py): what mutation testing (bench/mutation.sh) found the ledger tests do not pin."""
 import datetime as dt
+import json
 
 import pytest
 
@@ -166,3 +167,21 @@ def test_correcting_a_missing_record_or_an_unknown_form(con):
     (rid,) = store.import_records(con, {"path": "回执/u.docx", "sha256": "u", "format": "docx"}, [rec]).record_ids
     c = correct_field(con, rid, "data.tables[0].cells", "三处", "王科长")      # no spec: kept as typed
     assert (c.old, c.new) == ("若干", "三处")
+
+
+def test_a_correction_re_derives_only_a_current_record_whose_value_changed(con):
+    from ledger.corrections import accept_field, correct_field
+    old = _campaign(con, 2, "old", "2023-03-20", warn=True)
+    new = _campaign(con, 2, "new", "2023-03-24", warn=True)
+
+    def rows():
+        return [tuple(r) for r in con.execute("SELECT id, record_id, active FROM stats_rows ORDER BY id")]
+    before = rows()
+    assert [(rid, active) for _, rid, active in before] == [(old, 0), (old, 0), (new, 1), (new, 1)]
+    correct_field(con, old, "data.rows[0].general_hazards_found", "5", "王科长")   # superseded: history only
+    accept_field(con, new, "data.rows[0].general_hazards_found", "王科长")         # value unchanged
+    assert rows() == before
+    c = correct_field(con, new, "data.rows[1].general_hazards_found", "4", "王科长")
+    assert c.id and [(rid, active) for _, rid, active in rows()] == [(old, 0), (old, 0), (new, 1), (new, 1)]
+    data = [json.loads(r[0]) for r in con.execute("SELECT data FROM stats_rows WHERE active = 1 ORDER BY id")]
+    assert [d["general_hazards_found"] for d in data] == ["若干", 4]                 # drawn again
