@@ -2,6 +2,8 @@
 排版 of a Word/WPS draft, and the check report of any .docx placed on its pages."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -102,7 +104,7 @@ async def preview(request: Request):
     problems, shown, report = [], None, None
     try:
         shown = await run_in_threadpool(gongwen.preview_notice, drafts.draft_text(form), _cache(request), form.title)
-        report = await run_in_threadpool(gongwen.placed_report, shown)
+        report = await run_in_threadpool(_placed_report, shown)
     except DraftError as e:
         problems = e.problems
     return render(request, "gongwen_preview.html", cleaned=cleaned, problems=problems, preview=shown, report=report,
@@ -217,6 +219,26 @@ def preview_file(request: Request, key: str, kind: str):
     return FileResponse(path, media_type=media, headers={"Content-Disposition": content_disposition(f"{shown.name}.{kind}")})
 
 
+_REPORTS: OrderedDict[str, gongwen.PlacedReport] = OrderedDict()
+_REPORTS_KEPT = 256
+_reports_lock = threading.Lock()
+
+
+def _placed_report(shown: gongwen.Preview) -> gongwen.PlacedReport:
+    """The check findings of a preview, checked once per preview in this process: a preview's files, named
+    by the hash of what made them, never change, and the live preview asks again on every pause in typing."""
+    with _reports_lock:
+        if shown.key in _REPORTS:
+            _REPORTS.move_to_end(shown.key)
+            return _REPORTS[shown.key]
+    report = gongwen.placed_report(shown)
+    with _reports_lock:
+        _REPORTS[shown.key] = report
+        while len(_REPORTS) > _REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
+    return report
+
+
 # --- one-click 排版 and checking an uploaded .docx ---------------------------------------------------
 
 @router.post("/format")
@@ -258,4 +280,4 @@ def document(request: Request, file_id: str):
 def document_report(request: Request, file_id: str):
     stored = _docx(request, file_id)
     shown = gongwen.preview_document(stored.path(_uploads(request)), _cache(request), Path(stored.name).stem)
-    return render(request, "gongwen_report.html", preview=shown, report=gongwen.placed_report(shown))
+    return render(request, "gongwen_report.html", preview=shown, report=_placed_report(shown))
