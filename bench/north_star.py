@@ -62,7 +62,21 @@ class Stage:
         seconds, cpu = time.perf_counter() - self.t, cpu_seconds() - self.c
         self.mem.__exit__(*exc)
         self.rows.append((self.name, seconds, cpu - self.mem.cpu, self.mem.rss_mb, self.mem.pss_mb, self.note))
+        print(f"  {self.name}：{seconds:.1f} 秒，CPU {cpu - self.mem.cpu:.1f} 秒，峰值 PSS {self.mem.pss_mb:.0f} MB"
+              f"  {self.note}", file=sys.stderr, flush=True)
         return False
+
+
+def progress(done: int, total: int, label: str) -> None:
+    """Every 100 files (and the last) on stderr, with the time since the parse began."""
+    global _started
+    if _started is None:
+        _started = time.perf_counter()
+    if label.endswith("文件") and (done % 100 == 0 or done == total):
+        print(f"  已解析 {done}/{total}，{time.perf_counter() - _started:.0f} 秒", file=sys.stderr, flush=True)
+
+
+_started = None
 
 
 # --- baselines -----------------------------------------------------------------------------------
@@ -143,7 +157,7 @@ def run_stages(batch: Path, out: Path, workers: int, rows: list) -> object:
     db = out / "台账.db"
     with open_ledger(db) as ledger:
         with Stage("解析入台账（parse --db --xlsx）", rows) as st:
-            res = parse_batch([batch], ledger, xlsx=out / "回执汇总.xlsx", workers=workers)
+            res = parse_batch([batch], ledger, xlsx=out / "回执汇总.xlsx", workers=workers, progress=progress)
             s = res.summary
             st.note = (f"{s.files_parsed} 个成功、{s.files_failed} 个失败、{s.files_no_table} 个无表格，"
                        f"{s.records} 份记录")
