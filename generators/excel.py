@@ -10,10 +10,13 @@ workbook, so one workbook can hold both.
 """
 from __future__ import annotations
 
+import math
+import re
 from copy import copy
 from typing import Any
 
-from openpyxl.cell.cell import Cell, MergedCell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell, WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31                   # Excel's limit
@@ -63,7 +66,7 @@ def write_only_row(ws, values: list) -> list:
 def copy_sheet(src, wb) -> Any:
     """A copy of worksheet `src` (normal mode) as a new sheet of the write-only workbook `wb`: values with
     their data types, styles, merged ranges, column widths, row heights, freeze panes, print titles,
-    page setup and auto filter."""
+    page setup, print area and options, margins and auto filter."""
     ws = wb.create_sheet(src.title)
     for key, dim in src.column_dimensions.items():
         if dim.width:
@@ -73,6 +76,10 @@ def copy_sheet(src, wb) -> Any:
             ws.row_dimensions[key].height = dim.height
     ws.freeze_panes = src.freeze_panes
     ws.print_title_rows = src.print_title_rows
+    if src.print_area:
+        ws.print_area = src.print_area
+    ws.print_options = copy(src.print_options)
+    ws.page_margins = copy(src.page_margins)
     for attr in ("orientation", "paperSize", "fitToWidth", "fitToHeight"):
         setattr(ws.page_setup, attr, getattr(src.page_setup, attr))
     ws.sheet_properties.pageSetUpPr = copy(src.sheet_properties.pageSetUpPr)
@@ -97,3 +104,183 @@ def copy_sheet(src, wb) -> Any:
             out.append(cell)
         ws.append(out)
     return ws
+
+
+# --- sheets that print ------------------------------------------------------------------------------
+# Row heights are computed from the content and the column widths (Excel and WPS do not grow a row for
+# wrapped text on opening, and nobody grows a row for a merged cell), so every text fits its cell on
+# paper. Widths in Excel's units (characters of the default font's digits, 7 px at 96 dpi).
+
+COL_UNIT_PT = 5.25          # one unit of column width (7 px)
+COL_EXTRA_PT = 3.75         # Excel adds 5 px of padding to every column
+CELL_PAD_PT = 4.0           # text inset inside a cell, both sides together (LibreOffice ~2 pt a side)
+LINE_EM = 1.45              # a wrapped line, in font sizes (Noto CJK in the preview; 宋体 in Excel is 1.3)
+ROW_PAD_PT = 3.0            # above and below the lines together
+MIN_ROW_PT = 15.0           # Excel's default row height
+WIDTH_SLACK = 0.94          # fill a line only to this share of the width (glyph widths differ by font)
+DEFAULT_FONT_PT = 11.0
+
+
+def column_pt(width: float | None) -> float:
+    """A column's width in points from its Excel width (None: Excel's default 8.43)."""
+    return (8.43 if width is None else width) * COL_UNIT_PT + COL_EXTRA_PT
+
+
+def shown_text(cell) -> str:
+    """What a cell shows: text as is, a number by its number format (0, 0.00, a literal suffix like ※)."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    fmt = cell.number_format or "General"
+    suffix = "".join(re.findall(r'"([^"]*)"', fmt))
+    m = re.match(r"0(?:\.(0+))?", fmt.replace('"', ""))
+    if m and fmt != "General":
+        return f"{v:.{len(m.group(1) or '')}f}{suffix}"
+    return (f"{v:g}" if isinstance(v, float) else str(v)) + suffix
+
+
+def wrapped_lines(text: str, width_chars: float) -> int:
+    """Lines `text` takes in a cell `width_chars` characters of its font wide: CJK breaks anywhere, a Latin
+    run (a number, a date) only as a whole, explicit line breaks kept."""
+    from generators.gongwen.render import UNBREAKABLE_RE, cell_text_width
+    width = max(1.0, width_chars * WIDTH_SLACK)
+    total = 0
+    for line in str(text).split("\n"):
+        n, used, pos = 1, 0.0, 0
+        for m in list(UNBREAKABLE_RE.finditer(line)) + [None]:
+            end = m.start() if m else len(line)
+            for ch in line[pos:end]:                       # CJK: one at a time
+                w = cell_text_width(ch)
+                if used + w > width and used > 0:
+                    n, used = n + 1, 0.0
+                used += w
+            if m:
+                w = cell_text_width(m.group())
+                if used + w > width and used > 0:
+                    n, used = n + 1, 0.0
+                used += w                                   # a run wider than the cell stays one line (and shows)
+                pos = m.end()
+        total += n
+    return total
+
+
+def cell_height_pt(text: str, size_pt: float, width_pt: float) -> float:
+    """Height a text needs in a cell `width_pt` wide at `size_pt`."""
+    if not text:
+        return 0.0
+    lines = wrapped_lines(text, max(1.0, (width_pt - CELL_PAD_PT) / size_pt))
+    return lines * size_pt * LINE_EM + ROW_PAD_PT
+
+
+def fit_rows(ws, first_row: int = 1) -> dict[int, float]:
+    """Row heights (pt) of a normal-mode sheet from its content: every text cell wraps, each row is as high
+    as its tallest single-row cell, a merged cell's rows share what it still needs. Returns {row: height}."""
+    widths = {c: column_pt(ws.column_dimensions[get_column_letter(c)].width) for c in range(1, ws.max_column + 1)}
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    heights: dict[int, float] = {r: MIN_ROW_PT for r in range(first_row, ws.max_row + 1)}
+    tall: list[tuple[int, int, float]] = []             # (first row, last row, height) of merged row spans
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            if isinstance(cell, MergedCell) or cell.value is None:
+                continue
+            rng = spans.get((cell.row, cell.column))
+            c0, c1, r1 = (rng.min_col, rng.max_col, rng.max_row) if rng else (cell.column, cell.column, cell.row)
+            size = float(cell.font.sz or DEFAULT_FONT_PT) if cell.has_style else DEFAULT_FONT_PT
+            need = cell_height_pt(shown_text(cell), size, sum(widths[c] for c in range(c0, c1 + 1)))
+            if isinstance(cell.value, str):
+                al = copy(cell.alignment)
+                if not al.wrap_text:
+                    al.wrap_text = True
+                    cell.alignment = al
+            if r1 == cell.row:
+                heights[cell.row] = max(heights[cell.row], need, ws.row_dimensions[cell.row].height or 0)
+            else:
+                tall.append((cell.row, r1, need))
+    for r0, r1, need in sorted(tall, key=lambda t: t[1] - t[0]):
+        have = sum(heights[r] for r in range(r0, r1 + 1))
+        if have < need:
+            extra = (need - have) / (r1 - r0 + 1)
+            for r in range(r0, r1 + 1):
+                heights[r] += extra
+    for r, h in heights.items():
+        ws.row_dimensions[r].height = round(h + 0.05, 1)
+    return heights
+
+
+def set_print(ws, n_cols: int, n_rows: int, title_rows: str | None = None, landscape: bool = True) -> None:
+    """A4 (landscape unless told), fitted to the page width, centred, the used range as the print area and
+    `title_rows` ("3:5") repeated on every page; works on normal and write-only sheets."""
+    ws.page_setup.paperSize = 9                     # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_area = f"A1:{get_column_letter(max(1, n_cols))}{max(1, n_rows)}"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def quick_lines(text: str, width_chars: float) -> int:
+    """wrapped_lines for long sheets: the width estimated from the UTF-8 length (a CJK character is 3 bytes
+    and 1 character wide, ASCII 1 byte and about 0.55: Calibri, SimSun) instead of glyph by glyph."""
+    total = 0
+    for line in text.split("\n"):
+        n = len(line)
+        cjk = (len(line.encode("utf-8")) - n) / 2
+        w = cjk + 0.55 * (n - cjk)
+        total += max(1, math.ceil(w / max(1.0, width_chars * WIDTH_SLACK)))
+    return total
+
+
+class StyledCell(Cell):
+    """A write-only cell with one registered style whose id is looked up once (styled_row gives it every
+    value of a row in turn): a 100,000-row sheet is styled at little more than the cost of plain values."""
+    __slots__ = ("_sid",)
+
+    @property
+    def style_id(self) -> int:
+        return self._sid
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:          # formatted by the writer's ValueError for every cell given: keep it cheap
+        return "StyledCell"
+
+
+def registered_style(ws, **attrs) -> StyledCell:
+    """A style (font, border, alignment, number_format …) registered in ws's workbook, for styled_row."""
+    cell = WriteOnlyCell(ws)
+    for k, v in attrs.items():
+        setattr(cell, k, v)
+    out = StyledCell(ws, row=1, column=1)
+    out._style = copy(cell._style)
+    out._sid = cell.style_id
+    return out
+
+
+def styled_row(ws, values: list, style: StyledCell):
+    """`values` for a write-only sheet's append(), every cell (empty ones too: the table's borders) in
+    `style`; text never becomes a formula. A generator: the write-only writer takes the cells one by one."""
+    for v in values:
+        if v is None:                                   # the common cases set directly
+            style._value, style.data_type = None, "n"
+        elif v.__class__ is str:                        # text is always text; control characters dropped
+            style._value, style.data_type = ILLEGAL_CHARACTERS_RE.sub("", v), "s"
+        elif v.__class__ in (int, float):
+            style._value, style.data_type = v, "n"
+        else:
+            set_cell(style, v)
+        yield style
+
+
+def cell_lines(values: list, width_chars: list[float]) -> list[int]:
+    """Lines each value takes in its column (quick_lines; 1 for what cannot be wider than its column)."""
+    return [quick_lines(v, w) if v.__class__ is str and (len(v) > w * WIDTH_SLACK or "\n" in v) else 1
+            for v, w in zip(values, width_chars)]

@@ -21,11 +21,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from generators.excel import copy_sheet, set_cell, sheet_title, write_only_row
+from generators.excel import (CELL_PAD_PT, LINE_EM, MIN_ROW_PT, ROW_PAD_PT, column_pt, copy_sheet,
+                              cell_lines, fit_rows, registered_style, set_cell, set_print, sheet_title, styled_row,
+                              write_only_row)
+from generators.figures import MARK, Doubt, doubtful_figures, doubtful_keys
 from generators.mark import mark_xlsx
 from generators.forms import BODY_FONT, BORDER, TABLE_FONT, DCell, Drawing, drawing, matrix_columns, render_sheet
 from ledger.aggregate import Aggregate, aggregate, stats_forms
@@ -38,11 +40,12 @@ from schema.spec import all_specs, ledger_spec, load_spec
 LEVELS = {"general": "一般隐患", "major": "重大隐患"}
 MANUAL_ORIGIN = {"manual": "手工录入"}     # hazards typed in, not drawn from a form
 COUNT_FORMAT, MONEY_FORMAT = "0", "0.00"
+DOUBT_FILL = PatternFill("solid", fgColor="FFF2CC")     # a doubtful figure: shaded, and shown with ※
 HAZARD_COLUMNS = [  # (header, key, width)
-    ("序号", "seq", 6), ("生产经营单位", "enterprise", 28), ("所在镇（街道）", "town", 12),
-    ("行业", "industry", 10), ("隐患描述", "description", 40), ("等级", "level", 8), ("状态", "status", 12),
-    ("发现日期", "found_date", 11), ("整改期限", "deadline", 11), ("指令书编号", "order_number", 22),
-    ("是否逾期", "overdue", 8), ("来源", "origin", 12), ("报送单位", "reporting_unit", 14),
+    ("序号", "seq", 6), ("生产经营单位", "enterprise", 31), ("所在镇（街道）", "town", 13),
+    ("行业", "industry", 10), ("隐患描述", "description", 40), ("等级", "level", 10), ("状态", "status", 12),
+    ("发现日期", "found_date", 13), ("整改期限", "deadline", 13), ("指令书编号", "order_number", 22),
+    ("是否逾期", "overdue", 8), ("来源", "origin", 17), ("报送单位", "reporting_unit", 20),
 ]
 
 
@@ -68,17 +71,20 @@ def write_workbook(agg: Aggregate, out: Path, layout: str = "all", db: Path | No
     drawn = [ft for ft in wanted if ft in agg.forms]
     if not drawn:   # nothing came in: still the official layout, empty, saying so
         drawn = wanted[:1]
+    doubts = doubtful_figures(agg)
     for ft in drawn:
         if ledger_spec(ft).stats.layout == "indicators":
-            _indicator_sheets(drawn_wb, agg, ft, used)
+            _indicator_sheets(drawn_wb, agg, ft, used, doubts)
         else:
-            _matrix_sheet(drawn_wb, agg, ft, used)
+            _matrix_sheet(drawn_wb, agg, ft, used, doubts)
     wb = Workbook(write_only=True)
     for ws in drawn_wb.worksheets:
         copy_sheet(ws, wb)
     _hazard_sheet(wb, agg, db, used)
-    if agg.issues:
-        _issues_sheet(wb, agg, used)
+    issues = [(d.unit, d.text + f"（表中该数标“{MARK}”）") for d in doubts if d.form_type in drawn]
+    issues += [(i.unit, i.message) for i in agg.issues if i.kind != "fixed_exceeds_found"]
+    if issues:
+        _issues_sheet(wb, issues, used)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     mark_xlsx(wb, "stats")
@@ -97,12 +103,37 @@ def _sheet(wb: Workbook, d: Drawing, title: str, used: set[str]):
     return ws
 
 
+def _note_lines(doubts: list[Doubt], form_type: str) -> list[str]:
+    """Note rows under a sheet's table: each doubtful figure of the form (the cell is marked ※)."""
+    mine = [d for d in doubts if d.form_type == form_type]
+    if not mine:
+        return []
+    return [f"数据核对（核实更正后删除本行）：以下数字不合常理，表中已标“{MARK}”。"] + [f"{d.text}。" for d in mine]
+
+
+def _mark(cell, kind: str = "count") -> None:
+    """A doubtful figure: shaded and shown with ※ (a number stays a number; text gets the mark)."""
+    if isinstance(cell.value, str):
+        if not cell.value.endswith(MARK):
+            set_cell(cell, cell.value + MARK)
+    else:
+        fmt = MONEY_FORMAT if kind == "money_wan" else COUNT_FORMAT
+        cell.number_format = f'{fmt}"{MARK}"'
+    cell.fill = DOUBT_FILL
+
+
+def _finish(ws, title_rows: str | None, landscape: bool) -> None:
+    """Row heights from the content, print area, titles on every page, A4."""
+    fit_rows(ws)
+    set_print(ws, ws.max_column, ws.max_row, title_rows, landscape)
+
+
 def _table_top(d: Drawing) -> int:
     """Sheet row of the first table row (render_sheet: title row, then the lines above)."""
     return 2 + len(d.above)
 
 
-def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None:
+def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str], doubts: list[Doubt]) -> None:
     """000 附件4 / 003 统计表: one row per reporting unit and a 合计 row."""
     spec = load_spec(ft)
     fs = agg.forms.get(ft)
@@ -118,6 +149,7 @@ def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None
     d.above.insert(0, _period_line(agg))
     if not rows:
         d.above.insert(1, "本统计期没有收到此表。")
+    d.below += _note_lines(doubts, ft)
     ws = _sheet(wb, d, spec.title, used)
     cols = matrix_columns(spec, rows)
     depth = max((len(c.path) for c in cols), default=1)
@@ -132,9 +164,18 @@ def _matrix_sheet(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None
             cell = ws.cell(r, c)
             if isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
+    column = {col.key: c for c, col in enumerate(cols, 1)}
+    kinds = {col.key: col.kind for col in cols}
+    for r in range(first_data, ws.max_row + 1):
+        unit = ws.cell(r, 1).value
+        if isinstance(unit, str) and unit:
+            for key in doubtful_keys(doubts, ft, unit):
+                if key in column and ws.cell(r, column[key]).value not in (None, ""):
+                    _mark(ws.cell(r, column[key]), kinds[key])
+    _finish(ws, ws.print_title_rows, d.landscape)
 
 
-def _indicator_sheets(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> None:
+def _indicator_sheets(wb: Workbook, agg: Aggregate, ft: str, used: set[str], doubts: list[Doubt]) -> None:
     """An indicator sheet (002 调度表): the form filled with the sum over units, then one row per unit."""
     spec = load_spec(ft)
     st = spec.ledger.stats
@@ -148,7 +189,8 @@ def _indicator_sheets(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> 
     d.above.insert(0, _period_line(agg))
     if not fs:
         d.above.insert(1, "本统计期没有收到此表。")
-    _sheet(wb, d, f"{name}（汇总）", used)
+    d.below += _note_lines(doubts, ft)
+    _finish(_sheet(wb, d, f"{name}（汇总）", used), None, d.landscape)
 
     # one row per unit: section headings over their indicators, 合计 at the bottom
     cells = [DCell(0, 0, f"{word}（单位）", rowspan=2, bold=True)]
@@ -170,15 +212,21 @@ def _indicator_sheets(wb: Workbook, agg: Aggregate, ft: str, used: set[str]) -> 
         for j, (key, _) in enumerate(columns, 1):
             cells.append(DCell(r, j, _num_text(values.get(key))))
     d2 = Drawing(title=f"{spec.title}（分{word}）", above=[_period_line(agg)], tables=[cells], n_cols=n_cols,
-                 widths=[1.6] + [1.0] * (n_cols - 1), landscape=True, font_size=9)
+                 widths=[1.6] + [1.0] * (n_cols - 1), landscape=True, font_size=9,
+                 below=_note_lines(doubts, ft))
     ws = _sheet(wb, d2, f"{name}（分{word}）", used)
     top = _table_top(d2)
     ws.freeze_panes = ws.cell(top + 2, 2)
     for rr in range(top + 2, ws.max_row + 1):
-        for j, (_, kind) in enumerate(columns, 2):
+        unit = ws.cell(rr, 1).value
+        marked = doubtful_keys(doubts, ft, unit) if isinstance(unit, str) else set()
+        for j, (key, kind) in enumerate(columns, 2):
             cell = ws.cell(rr, j)
             if isinstance(cell.value, (int, float)):
                 cell.number_format = MONEY_FORMAT if kind == "money_wan" else COUNT_FORMAT
+            if key in marked and cell.value not in (None, ""):
+                _mark(cell, kind)
+    _finish(ws, f"{top}:{top + 1}", True)
 
 
 def _num_text(v) -> str:
@@ -207,26 +255,46 @@ def _hazard_sheet(wb: Workbook, agg: Aggregate, db: Path | None, used: set[str])
     ws.merged_cells.add(f"A1:{get_column_letter(n)}1")
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(2, len(hazards) + 2)}"
-    ws.print_title_rows = "2:2"
-    _page(ws)
+    set_print(ws, n, len(hazards) + 2, "2:2")
     title = set_cell(WriteOnlyCell(ws), f"隐患台账（{agg.period.label}，共{len(hazards)}项）")
     title.font = Font(name=BODY_FONT, size=14, bold=True)
+    ws.row_dimensions[1].height = 24
     ws.append([title])
-    head = Font(name=TABLE_FONT, size=10, bold=True)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    header = []
-    for label, _, _ in HAZARD_COLUMNS:
-        cell = set_cell(WriteOnlyCell(ws), label)
-        cell.font, cell.border, cell.alignment = head, BORDER, centre
-        header.append(cell)
-    ws.append(header)
+    ws.print_options.gridLines = True          # the ruling of 100,000 rows: printed grid lines, not cell borders
+    head = registered_style(ws, font=Font(name=TABLE_FONT, size=HAZARD_PT, bold=True), border=BORDER,
+                            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    labels = [label for label, _, _ in HAZARD_COLUMNS]
+    chars = [(column_pt(w) - CELL_PAD_PT) / HAZARD_PT for _, _, w in HAZARD_COLUMNS]
+    ws.row_dimensions[2].height = _row_pt(labels, chars) or MIN_ROW_PT
+    ws.append(styled_row(ws, labels, head))
+    wrap = registered_style(ws, alignment=Alignment(vertical="center", wrap_text=True))
     keys = [key for _, key, _ in HAZARD_COLUMNS]
     origins = _origin_labels()
     for i, h in enumerate(hazards, 1):
         h.update(seq=i, level=LEVELS.get(h["level"], h["level"]), status=HAZARD_STATUS.get(h["status"], h["status"]),
                  overdue="逾期" if h["overdue"] else None, origin=origins.get(h["origin"], h["origin"]))
-        values = [h.get(k) for k in keys]
-        ws.append(write_only_row(ws, [None if v == "" else v for v in values]))     # unstyled: fast
+        values = [None if h.get(k) == "" else h.get(k) for k in keys]
+        lines = cell_lines(values, chars)
+        tallest = max(lines)
+        if tallest == 1:
+            ws.append(write_only_row(ws, values))               # the usual row: plain values, fast
+        else:
+            ws.row_dimensions[i + 2].height = _lines_pt(tallest)
+            ws.append(styled_row(ws, values, wrap))             # a rare tall row: every cell wrapped, centred
+
+
+HAZARD_PT = 11            # the sheet's default font size (its plain cells)
+
+
+def _lines_pt(lines: int) -> float:
+    return round(lines * HAZARD_PT * LINE_EM + ROW_PAD_PT + 0.05, 1)
+
+
+def _row_pt(values: list, chars: list[float]) -> float | None:
+    """Height of a row of plain cells at HAZARD_PT: its tallest cell; None for one line (the default
+    height holds it)."""
+    tallest = max(cell_lines(values, chars))
+    return _lines_pt(tallest) if tallest > 1 else None
 
 
 def _origin_labels() -> dict[str, str]:
@@ -238,28 +306,21 @@ def _origin_labels() -> dict[str, str]:
     return out
 
 
-def _issues_sheet(wb: Workbook, agg: Aggregate, used: set[str]) -> None:
-    """核对情况 (write-only): the consistency problems of the aggregation."""
+def _issues_sheet(wb: Workbook, issues: list[tuple[str, str]], used: set[str]) -> None:
+    """核对情况 (write-only): (unit, problem) — doubtful figures and the aggregation's consistency problems."""
     ws = wb.create_sheet(sheet_title("核对情况", used))
-    _page(ws)
-    head = Font(name=TABLE_FONT, size=10, bold=True)
-    header = []
-    for c, (label, width) in enumerate((("单位", 18), ("问题", 100)), 1):
+    columns = (("单位", 18), ("问题", 100))
+    for c, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
-        cell = set_cell(WriteOnlyCell(ws), label)
-        cell.font = head
-        header.append(cell)
-    ws.append(header)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for issue in agg.issues:
-        message = set_cell(WriteOnlyCell(ws), issue.message)
-        message.alignment = wrap
-        ws.append([set_cell(WriteOnlyCell(ws), issue.unit), message])
-
-
-def _page(ws) -> None:
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    set_print(ws, len(columns), len(issues) + 1, "1:1")
+    chars = [(column_pt(w) - CELL_PAD_PT) / HAZARD_PT for _, w in columns]
+    head = registered_style(ws, font=Font(name=TABLE_FONT, size=HAZARD_PT, bold=True), border=BORDER,
+                            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    body = registered_style(ws, font=Font(name=TABLE_FONT, size=HAZARD_PT), border=BORDER,
+                            alignment=Alignment(vertical="top", wrap_text=True))
+    ws.append(styled_row(ws, [label for label, _ in columns], head))
+    for r, (unit, message) in enumerate(issues, 2):
+        height = _row_pt([unit, message], chars)
+        if height:
+            ws.row_dimensions[r].height = height
+        ws.append(styled_row(ws, [unit, message], body))
