@@ -3,6 +3,7 @@
     .venv/bin/python bench/north_star.py                      # 1,000 mixed files (≈20% scans and photos)
     .venv/bin/python bench/north_star.py --files 10000 --scan-share 0.02
     .venv/bin/python bench/north_star.py --corpus /tmp/camp   # keep (or reuse) the generated batch
+    .venv/bin/python bench/north_star.py --corpus /tmp/camp --scans 20   # the batch with only 20 of its scans
 
 One command: makes a mixed campaign batch (bench/make_corpus.make_campaign: .docx/.xlsx/.doc/.wps/
 .xls/text PDF/zip/sealed scans/phone photos, some files with two forms, every file distinct), then
@@ -187,6 +188,7 @@ def main() -> int:
     ap.add_argument("--scan-share", type=float, help="扫描件和照片的比例（默认约 0.2）")
     ap.add_argument("--workers", type=int, default=0, help="解析进程数（默认 CPU 核数）")
     ap.add_argument("--corpus", help="语料目录：已有则直接使用，没有则生成并保留")
+    ap.add_argument("--scans", type=int, help="只用语料中前 N 个扫描件和照片（其余数字文件全用）")
     ap.add_argument("--no-baselines", action="store_true", help="不测裸读基线")
     a = ap.parse_args()
     workers = a.workers or os.cpu_count() or 1
@@ -201,6 +203,18 @@ def main() -> int:
     else:
         made = "沿用已有语料"
     files = sorted(p for p in batch.iterdir() if p.is_file())
+    if a.scans is not None:                # a view of the batch: every digital file, the first N scans/photos
+        scanned = [f for f in files if f.stem.endswith(("扫描件", "照片"))]
+        view = Path(tmp.name) / "batch"
+        view.mkdir()
+        for f in [f for f in files if f not in scanned] + scanned[:a.scans]:
+            try:
+                os.link(f, view / f.name)
+            except OSError:                # another file system
+                shutil.copy2(f, view / f.name)
+        batch = view
+        files = sorted(p for p in batch.iterdir() if p.is_file())
+        made += f"，其中扫描件和照片只取 {min(a.scans, len(scanned))} 个（共 {len(scanned)} 个）"
     by_ext: dict[str, list[Path]] = {}
     for f in files:
         kind = "scan" if f.stem.endswith("扫描件") else "photo" if f.stem.endswith("照片") else f.suffix[1:].lower()
