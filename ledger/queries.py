@@ -188,7 +188,8 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
     """One page of active hazards (filters: town, industry, status, enterprise_id, overdue, supervised),
     ordered by deadline, each with its live order's number; and how many match in all."""
     where, args = _hazard_where(filters, today, since, until)
-    total = con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where}", args).fetchone()[0]
+    total = _active_total(con) if where == _ACTIVE else \
+        con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where}", args).fetchone()[0]
     page = "" if limit is None else " LIMIT ? OFFSET ?"
     order = _hazard_order(filters, where)
     rows = _dicts(con.execute(
@@ -199,6 +200,13 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
     for row in rows:
         row["overdue"] = bool(row["status"] == "open" and row["deadline"] and row["deadline"] < today)
     return rows, total
+
+
+def _active_total(con) -> int:
+    """How many hazards are active: all of them less the inactive few (migration 022's partial index; `id > 0`,
+    always true, lets the planner take it)."""
+    return con.execute("SELECT (SELECT COUNT(*) FROM hazards) - (SELECT COUNT(*) FROM hazards"
+                       " WHERE active <> 1 AND id > 0)").fetchone()[0]
 
 
 def hazard_choices(con: sqlite3.Connection, scope: tuple[str, tuple] = ("1 = 1", ())) -> dict[str, list[str]]:
@@ -279,7 +287,7 @@ def ledger_counts(con: sqlite3.Connection, today: str, hazard_scope: tuple[str, 
         return con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where} AND +h.active = 1 AND {h_cond}",
                            (*args, *h_args)).fetchone()[0]
 
-    unclosed = count("1 = 1") - count("h.status = 'closed'")
+    unclosed = (_active_total(con) if h_cond == EVERYTHING else count("1 = 1")) - count("h.status = 'closed'")
     overdue = count("h.status = 'open' AND h.deadline IS NOT NULL AND h.deadline != '' AND h.deadline < ?", (today,))
     flagged = con.execute("SELECT COALESCE(SUM(r.warnings), 0) FROM records r"
                           f" WHERE r.superseded_by IS NULL AND r.warnings > 0 AND {r_cond}", r_args).fetchone()[0]
