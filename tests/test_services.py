@@ -134,10 +134,11 @@ def test_reports(parsed, tmp_path, capsys):
         r = reports.remind(ledger, SAMPLES / "roster.csv", form_type="campaign_stats", out=tmp_path / "催报.docx")
         assert [u.name for u in r.reported] == ["北石店镇人民政府"] and len(r.missing) == len(r.roster) - 1
         assert r.out == tmp_path / "催报.docx" and r.missing[0].name in docx_text(r.out)
-        doc = reports.summary_document(ledger, tmp_path / "通报.docx", organ="晋城市城区安全生产委员会办公室")
-        assert doc.out.exists() and doc.warnings == [] and doc.pdf is None
+        doc = reports.summary_document(ledger, tmp_path / "通报.docx", organ="晋城市城区安全生产委员会办公室",
+                                       options={"doc_number": "城安办〔2023〕3号"})
+        assert doc.out.exists() and doc.warnings == [] and doc.pdf is None and doc.length.chars > 0
         empty = reports.summary_document(ledger, tmp_path / "空.docx", period="2019-01")
-        assert len(empty.warnings) == 1 and "没有收到任何报表" in empty.warnings[0]
+        assert len(empty.warnings) == 2 and "没有收到任何报表" in empty.warnings[0] and "发文字号" in empty.warnings[1]
     silent(capsys)
 
 
