@@ -32,5 +32,5 @@ def notice(draft_path: Path, out: Path | None = None, pdf: bool = False, profile
     if profile != "gbt9704" or gw.profile == "gbt9704":
         gw.profile = profile
     out = Path(out) if out else draft_path.with_suffix(".docx")
-    render(gw, out, pdf=pdf)        # laid out once by LibreOffice: is the 版记 page numbered (7.5)?
+    render(gw, out, pdf=pdf, paginate=True)     # laid out once by LibreOffice: is the 版记 page numbered (7.5)?
     return out

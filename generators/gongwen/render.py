@@ -874,9 +874,10 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
            paginate: bool | None = None) -> Path:
     """Write the 公文 as .docx at out_path (and a PDF next to it when pdf=True); returns the .docx path.
 
-    `paginate` (default: whenever LibreOffice is installed): lay the document out once with LibreOffice to
-    learn whether a blank page precedes the 版记 page; only then does the 版记 page go without its page
-    number (GB/T 9704 7.5). Without it the 版记 page is numbered. The PDF is made from a twin of the .docx whose width-dependent
+    `paginate` (default: pdf; the notice, 通报 and 催报 commands pass True): lay the document out once with
+    LibreOffice to learn whether a blank page precedes the 版记 page; only then does the 版记 page go
+    without its page number (GB/T 9704 7.5). Without it the 版记 page is numbered (a corpus built for
+    tests need not pay the LibreOffice run). The PDF is made from a twin of the .docx whose width-dependent
     positions follow LibreOffice's drawing (build_document preview), so both print alike.
 
     `kind`: its output mark (schema/own_output.py); by default "notice", and no mark on a notice with
@@ -884,8 +885,7 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
     """
     out_path = Path(out_path)
     kind = kind or (None if gw.attachments else "notice")
-    if paginate is None:
-        paginate = pdf or bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    paginate = pdf if paginate is None else paginate
     has_banji = bool(gw.cc or (gw.printer and not gw.letter))
 
     def save(path: Path, numbered: bool, preview: bool = False) -> None:
