@@ -458,7 +458,7 @@ def summary(db: Path, out: Path, period: str | None, organ: str | None, kind: st
         warnings.append(f"{agg.period.label}没有收到任何报表，台账中也没有隐患；已生成说明未收到报表的{kind}。")
     with tempfile.TemporaryDirectory(prefix="paicha-chart-") as tmp:
         result = build_summary(agg, organ or default_organ(), kind, Path(tmp) if chart else None, opts)
-        render(result.gongwen, out, kind="summary")
+        render(result.gongwen, out, kind="summary", paginate=True)     # 版记 page number per 7.5
     result.out = out
     result.warnings[:0] = warnings
     if result.doubts:
@@ -607,7 +607,8 @@ def remind(db: Path, roster: Path, period: str | None, form_type: str | None, ou
         result.warnings.append(f"“{name}”已报送，但不在名册中（请核对名册或单位名称）")
     result.what = f"《{load_spec(form_type).title}》" if form_type else "统计表"
     if out is not None and result.missing:
-        result.out = render(_remind_notice(result, result.what, organ or default_organ()), Path(out), kind="remind")
+        result.out = render(_remind_notice(result, result.what, organ or default_organ()), Path(out), kind="remind",
+                            paginate=True)
     return result
 
 
