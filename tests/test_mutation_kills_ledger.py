@@ -185,3 +185,27 @@ def test_a_correction_re_derives_only_a_current_record_whose_value_changed(con):
     assert c.id and [(rid, active) for _, rid, active in rows()] == [(old, 0), (old, 0), (new, 1), (new, 1)]
     data = [json.loads(r[0]) for r in con.execute("SELECT data FROM stats_rows WHERE active = 1 ORDER BY id")]
     assert [d["general_hazards_found"] for d in data] == ["若干", 4]                 # drawn again
+
+
+# --- ledger/aggregate.py --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("v,text", [(None, "0"), (0, "0"), (3, "3"), (3.0, "3"), (0.0, "0"), (1.25, "1.25"),
+                                    (0.5, "0.5"), (2.00004, "2"), (1.23456, "1.2346")])
+def test_number_text(v, text):
+    from ledger.aggregate import number_text
+    assert number_text(v) == text
+
+
+def test_a_units_latest_return_is_its_latest_date_even_beside_an_undated_one(con):
+    from ledger.aggregate import aggregate
+    from ledger import store
+    from schema.record import Record
+
+    def camp(sha, fill):
+        header = {"reporting_unit": "北石店镇人民政府", **({"fill_date": fill} if fill else {})}
+        rec = Record("campaign_stats", "镇（街道）、部门大排查大整治行动统计表", header=header,
+                     data={"rows": [{"unit": "第一组", "general_hazards_found": 2}]})
+        return store.import_records(con, {"path": sha, "sha256": sha, "format": "xlsx"}, [rec]).record_ids[0]
+    dated, undated = camp("a", "2023-03-08"), camp("b", None)
+    fs = aggregate(con, None).forms["campaign_stats"]
+    assert fs.returns == {"北石店镇": [dated, undated]} and fs.latest == {"北石店镇": "2023-03-08"}

@@ -42,3 +42,17 @@ def test_an_unknown_order_number_is_a_no_order_error(con):
     with pytest.raises(PaichaError) as e:
         get_order(con, "7")
     assert e.value.code == "no_order"
+
+
+def test_only_open_hazards_are_offered_for_an_order(con):
+    from ledger import store
+    from ledger.orders import open_hazards
+    from schema.record import Record
+    rec = Record("supervision_check", "镇（街道）、部门督导检查表",
+                 header={"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-10"},
+                 data={"enterprise": "长治市宏达化工有限公司", "check_date": "2023-03-09", "inspectors": ["王强"],
+                       "problems": ["消防通道堵塞", "灭火器过期"], "measures": ["清理", "更换"],
+                       "deadline": "2023-03-31", "responsible": "张三"})
+    store.import_records(con, {"path": "a.docx", "sha256": "a", "format": "docx"}, [rec])
+    con.execute("UPDATE hazards SET status = 'rectified' WHERE description = '灭火器过期'")
+    assert [h["description"] for h in open_hazards(con)] == ["消防通道堵塞"]
