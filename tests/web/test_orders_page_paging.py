@@ -102,3 +102,44 @@ def test_decision_enterprise_suggestions_as_typed(filled, client):
     every = client.get("/orders/enterprise-names").text
     assert 2 < every.count("<option") <= 20 and ENTERPRISE in every
     assert "<b>" not in client.get("/orders/enterprise-names", params={"enterprise": "<b>"}).text
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pages_hold_exactly_the_hazards_an_order_can_take(backend, tmp_path):
+    """What the pages offer (counted from an index, less the hazards under a live order) is what issuing
+    takes (ledger.orders.open_hazards): after an order that takes part of an enterprise's hazards, one that
+    takes all of another's, and a voided one whose hazards are free again; with a hazard whose enterprise
+    is known only by its name."""
+    from ledger import orders as ledger_orders
+    target, drop = ledger_at(backend, tmp_path)
+    try:
+        with open_ledger(target) as handle:
+            parse_batch(sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".docx", ".xlsx")),
+                        ledger=handle, workers=1)
+            con = handle.con
+            first, second, third = orders.orderable_hazards(handle, per_page=1000).enterprises[:3]
+            con.execute("UPDATE hazards SET enterprise_id = NULL WHERE id = ?", (third["hazards"][0]["id"],))
+            for n, (g, take, status) in enumerate([(first, first["hazards"][:1], "issued"),
+                                                   (second, second["hazards"], "issued"),
+                                                   (third, third["hazards"][1:], "void")], 1):
+                oid = con.execute("INSERT INTO orders (number, authority, code, year, serial, enterprise, issued,"
+                                  " status, created_at) VALUES (?, '测试', '责改', 2099, ?, ?, '2099-01-01', ?, '')",
+                                  (f"测试〔2099〕{n}号", n, g["enterprise"], status)).lastrowid
+                con.executemany("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline)"
+                                " VALUES (?, ?, ?, 'x', '2099-02-01')",
+                                [(oid, k, h["id"]) for k, h in enumerate(take, 1)])
+            whole = orders.orderable_hazards(handle, per_page=1000)
+            pages = orders.orderable_hazards(handle, per_page=2).pages
+            paged = [orders.orderable_hazards(handle, page=p, per_page=2) for p in range(1, pages + 1)]
+            free = ledger_orders.open_hazards(con)
+        offered = sorted(h["id"] for g in whole.enterprises for h in g["hazards"])
+        assert offered == sorted(h["id"] for h in free)
+        assert sorted(h["id"] for p in paged for g in p.enterprises for h in g["hazards"]) == offered
+        assert first["hazards"][0]["id"] not in offered and first["hazards"][1]["id"] in offered
+        assert not {h["id"] for h in second["hazards"]} & set(offered)
+        assert {h["id"] for h in third["hazards"]} <= set(offered)          # void: free again; by name too
+        assert whole.total == len(whole.enterprises) == len({g["enterprise"] for g in whole.enterprises})
+        assert [g["enterprise"] for g in whole.enterprises if g["hazards"][0]["enterprise_id"] is None] \
+            == [third["enterprise"]]                                     # the one known by its name only
+    finally:
+        drop()
