@@ -402,7 +402,7 @@ def cmd_serve(a):
     import os
 
     import uvicorn
-    from web.app import create_app
+    from web.app import create_app, in_background
     from web.settings import Settings
     settings = Settings.load(host=a.host, port=a.port, ledger=a.db, data_dir=a.data, allowed_hosts=a.allowed_hosts)
     app = create_app(settings)          # checks the host and the accounts before anything starts
@@ -419,6 +419,7 @@ def cmd_serve(a):
     os.environ.update(settings.environ())
     runner = Runner(settings.ledger)
     runner.start()
+    in_background(runner.pids)
     try:
         uvicorn.run("web.app:worker_app", factory=True, workers=workers, host=settings.host, port=settings.port,
                     log_level="warning")

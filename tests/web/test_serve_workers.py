@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
@@ -30,6 +31,22 @@ def test_a_worker_process_runs_no_jobs(settings):
         assert c.app.state.runner is None and c.get("/static/app.css").status_code == 200
     with TestClient(create_app(settings), base_url="http://127.0.0.1", client=("127.0.0.1", 5000)) as c:
         assert c.app.state.runner is not None and c.app.state.runner.alive()
+        # parsing takes the CPU the pages leave: its processes run at a lower priority than the server's
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert all(os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + 10) for pid in c.app.state.runner.pids)
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (Linux /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text[text.rfind(")") + 2:].split()[2]) == pgid:
+            pids.append(int(stat.parent.name))
+    return pids
 
 
 def _fresh(base: str, cookies) -> httpx.Client:
@@ -57,6 +74,10 @@ def test_two_web_processes_share_sessions_tokens_uploads_and_one_runner(tmp_path
                 time.sleep(0.1)
         else:
             raise AssertionError("工作台未能启动")
+        # one job runner process, the only one at the runner's lower priority; the parent and two web processes
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        nice = [os.getpriority(os.PRIO_PROCESS, pid) for pid in _group(server.pid)]
+        assert nice.count(min(19, ours + 10)) == 1 and nice.count(ours) >= 3, nice
         with httpx.Client(base_url=base, timeout=60) as first:
             token = re.search(r'name="csrf_token" value="([^"]+)"', first.get("/login").text)[1]
             answer = first.post("/login", data={"csrf_token": token, "name": ADMIN[0], "password": ADMIN[1]})
