@@ -80,14 +80,14 @@ def test_bad_rosters(filled, client, tmp_path):
 
 
 def test_summary_draft_and_its_pages(filled, client):
-    sent = client.post("/reports/summary", data={"csrf_token": token(client), "period": "2023-03", "kind": "通报"},
-                       follow_redirects=False)
+    sent = client.post("/reports/summary", data={"csrf_token": token(client), "period": "2023-03", "kind": "通报",
+                                                 "doc_number": "城安办〔2023〕15号"}, follow_redirects=False)
     assert sent.status_code == 303
     page = client.get(sent.headers["location"]).text
     [(url, name)] = download_links(page)
     assert name == "通报（2023年3月）.docx"
     text = "\n".join(p.text for p in Document(io.BytesIO(client.get(url).content)).paragraphs)
-    assert "通报" in text
+    assert "通报" in text and "城安办〔2023〕15号" in text
     file_id = url.rsplit("/", 1)[1]
     fragment = client.get(f"/reports/preview/{file_id}")
     assert fragment.status_code == 200 and f"/reports/preview/{file_id}/1" in fragment.text

@@ -124,18 +124,22 @@ def _is_text(data: bytes) -> bool:
 
 
 @router.post("/summary", dependencies=[OFFICE])
-def summary(request: Request, period: str = Form(""), organ: str = Form(""), kind: str = Form("通报")):
-    """The 通报 (or 总结) draft of the period as a 公文 .docx."""
+def summary(request: Request, period: str = Form(""), organ: str = Form(""), kind: str = Form("通报"),
+            doc_number: str = Form("")):
+    """The 通报 (or 总结) draft of the period as a 公文 .docx (with its 发文字号 when given)."""
     period = period.strip()
     try:
         label = _period_label(period)
         with ledger(request) as handle:
             doc = reports.summary_document(handle, outputs.work_dir(request) / "通报.docx", period or None,
-                                           organ.strip() or None, kind)
+                                           organ.strip() or None, kind,
+                                           options={"doc_number": doc_number.strip()} if doc_number.strip() else None)
     except PaichaError as e:
         return render(request, "reports.html", status=400, title="报表", kinds=KINDS, error=e.message, period=period)
     for w in doc.warnings:
         flash(request, w, "info")
+    if doc.length:
+        flash(request, f"篇幅：{doc.length.text}", "info")
     stored = outputs.offer(request, doc.out, f"{kind}（{label}）.docx")
     return RedirectResponse("/reports/done?" + urlencode({"f": stored.id}), status_code=303)
 
