@@ -68,8 +68,10 @@ def get_engine():
         return _engine
 
 
-def recognise(img: np.ndarray) -> list[Piece]:
-    """Words/characters found in an image (grey or BGR), each with its box and line score."""
+def recognise(img: np.ndarray, char_scores: bool = False) -> list[Piece]:
+    """Words/characters found in an image (grey or BGR), each with its box and its line's mean score,
+    or with `char_scores` its own score (a Chinese character's, a Latin word's first character's):
+    then a cell's lowest piece score is its weakest character's."""
     if img.ndim == 2:
         img = np.stack([img] * 3, axis=-1)
     out = get_engine()(img, return_word_box=True)
@@ -83,7 +85,30 @@ def recognise(img: np.ndarray) -> list[Piece]:
         if not words:   # no word boxes: the whole line is one piece
             pieces.append(Piece(txt, float(score), *lbox, line, lbox))
             continue
-        for text, _wscore, wbox in words:
+        for text, wscore, wbox in words:
             xs, ys = [p[0] for p in wbox], [p[1] for p in wbox]
-            pieces.append(Piece(str(text), float(score), min(xs), min(ys), max(xs), max(ys), line, lbox))
+            s = min(float(score), float(wscore)) if char_scores and wscore is not None else float(score)
+            pieces.append(Piece(str(text), s, min(xs), min(ys), max(xs), max(ys), line, lbox))
     return pieces
+
+
+def detect(img: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Text line boxes (x0, y0, x1, y1) found in an image, without reading them."""
+    if img.ndim == 2:
+        img = np.stack([img] * 3, axis=-1)
+    out = get_engine()(img, use_det=True, use_cls=False, use_rec=False)
+    boxes = getattr(out, "boxes", None)
+    if boxes is None:
+        return []
+    return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max())) for b in boxes]
+
+
+def read_line(img: np.ndarray) -> tuple[str, float]:
+    """One line image read without detection: (text, mean character score)."""
+    if img.ndim == 2:
+        img = np.stack([img] * 3, axis=-1)
+    out = get_engine()(img, use_det=False, use_cls=False, use_rec=True)
+    txts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
+    if not txts:
+        return "", 0.0
+    return str(txts[0]), float(scores[0])

@@ -1,0 +1,115 @@
+"""Scans and photos (issue 14): page geometry first, then the page read into its ruled grid.
+
+    page_blocks(bgr) -> Blocks of every sheet in the picture, in reading order:
+      sheets (geometry.find_sheets: the paper on a desk; none for a scan) -> each flattened,
+      light evened -> two pages side by side split at their gutter -> red channel (seal
+      vanishes) -> turned upright (quarter turns) -> the full-page pipeline
+      (parsers.readers.image.plain_blocks: deskew, OCR, grid, cells)
+    Cell and line boxes are given as fractions of the picture as received (the review queue shows
+    that crop), mapped back through the turn and the warp.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from parsers.model import Block, Paragraph, Table
+from parsers.ocr import geometry
+
+UPRIGHT_SCORE = 0.8       # a page read with a lower mean character score is read upside down too
+
+
+def page_blocks(img: np.ndarray, page: int | None = None) -> list[Block]:
+    """Tables and paragraphs of every sheet in one picture (BGR or grey)."""
+    from parsers.readers.image import plain_blocks
+    quads = geometry.find_sheets(img) if img.ndim == 3 else []
+    if not quads:
+        return plain_blocks(img, page)
+    blocks: list[Block] = []
+    for quad in quads:
+        flat, homography = geometry.flatten(img, quad)
+        flat = geometry.even_light(flat)
+        for part, shift in halves(flat):
+            found, turns = read_upright(part, page)
+            upright = np.rot90(part, turns)
+            to_picture(found, upright.shape, part.shape, turns, shift, homography, img.shape)
+            blocks += found
+    return blocks
+
+
+def halves(flat: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """The flat sheet, or its two pages when two portrait pages lie side by side: [(image, x offset)]."""
+    x = geometry.gutter(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
+    if x is None:
+        return [(flat, 0)]
+    return [(flat[:, :x], 0), (flat[:, x:], x)]
+
+
+def read_upright(bgr: np.ndarray, page: int | None) -> tuple[list[Block], int]:
+    """The page read the right way up: read as it lies; when most text lines stand on end, read again a
+    quarter turn round; when the lines read poorly (mean score), read upside down too and keep the
+    better. Returns the blocks and the quarter turns (np.rot90) applied."""
+    blocks, pieces = read_page(bgr, page)
+    turns = 0
+    if geometry.text_is_vertical(list({p.line_box for p in pieces})):
+        turns = 1
+        blocks, pieces = read_page(np.ascontiguousarray(np.rot90(bgr, 1)), page)
+    if mean_score(pieces) < UPRIGHT_SCORE:
+        other, o_pieces = read_page(np.ascontiguousarray(np.rot90(bgr, turns + 2)), page)
+        if mean_score(o_pieces) > mean_score(pieces):
+            return other, turns + 2
+    return blocks, turns
+
+
+def mean_score(pieces) -> float:
+    n = sum(len(p.text) for p in pieces)
+    return sum(p.score * len(p.text) for p in pieces) / n if n else 0.0
+
+
+def read_page(img: np.ndarray, page: int | None) -> tuple[list[Block], list]:
+    """parsers.readers.image.plain_blocks, with the OCR pieces it read."""
+    from parsers.ocr import engine, grid, seal
+    grey = seal.red_channel_grey(img)
+    grey, angle = grid.deskew(grey)
+    text_grey = seal.whiten_light(grey, seal.OCR_LIGHT_LEVEL)
+    pieces = engine.recognise(text_grey, char_scores=True)
+    if not pieces:
+        return [], []
+    return grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey),
+                                 angle=angle), pieces
+
+
+def _turn_back(pts: np.ndarray, turns: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Points of np.rot90(img, turns) -> the same points in img (shape: img's shape)."""
+    h, w = shape[:2]
+    for i in range(turns):
+        # one turn maps img (x, y) of an image of width cw to (y, cw - 1 - x)
+        cw = w if (turns - 1 - i) % 2 == 0 else h
+        x, y = pts[:, 0].copy(), pts[:, 1].copy()
+        pts = np.stack([cw - 1 - y, x], axis=1)
+    return pts
+
+
+def to_picture(blocks: list[Block], upright_shape, part_shape, turns: int, shift: int,
+               homography: np.ndarray, picture_shape) -> None:
+    """Every box of `blocks` (fractions of the upright page) as fractions of the original picture."""
+    uh, uw = upright_shape[:2]
+
+    def convert(box):
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        pts = np.float64([[x0 * uw, y0 * uh], [x1 * uw, y0 * uh], [x1 * uw, y1 * uh], [x0 * uw, y1 * uh]])
+        pts = _turn_back(pts, turns, part_shape) + np.float64([shift, 0])
+        p = cv2.perspectiveTransform(pts.reshape(-1, 1, 2).astype(np.float32), homography)[:, 0]
+        ph, pw = picture_shape[:2]
+        fx, fy = np.clip(p[:, 0] / pw, 0, 1), np.clip(p[:, 1] / ph, 0, 1)
+        return (round(float(fx.min()), 5), round(float(fy.min()), 5),
+                round(float(fx.max()), 5), round(float(fy.max()), 5))
+
+    for b in blocks:
+        if isinstance(b, Table):
+            for c in b.cells:
+                c.box = convert(c.box)
+        elif isinstance(b, Paragraph):
+            b.box = convert(b.box)
