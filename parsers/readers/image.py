@@ -6,6 +6,7 @@ cells, the rest as paragraphs.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -41,8 +42,26 @@ def load_image(path: Path) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+PIPELINES = ("cells", "page")
+
+
+def pipeline() -> str:
+    """PAICHA_OCR_PIPELINE: "cells" (default: page geometry, cell by cell) or "page" (the plain full-page
+    OCR used before issue 14; kept for bench/bench_ocr.py to measure against)."""
+    name = os.environ.get("PAICHA_OCR_PIPELINE", "") or PIPELINES[0]
+    return name if name in PIPELINES else PIPELINES[0]
+
+
 def ocr_blocks(img: np.ndarray, page: int | None = None, suppress_seal: bool = True) -> list[Block]:
     """Tables and paragraphs read from one page image (BGR or grey), in reading order."""
+    if pipeline() == "cells":
+        from parsers.ocr.cells import page_blocks
+        return page_blocks(img, page=page)
+    return plain_blocks(img, page, suppress_seal)
+
+
+def plain_blocks(img: np.ndarray, page: int | None = None, suppress_seal: bool = True) -> list[Block]:
+    """The full-page pipeline: seal suppressed, deskewed, OCR'd once, text placed into the ruled grid."""
     from parsers.ocr import engine, grid, seal
     grey = seal.red_channel_grey(img) if suppress_seal else _plain_grey(img)
     grey, _angle = grid.deskew(grey)
