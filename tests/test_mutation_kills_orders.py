@@ -56,3 +56,13 @@ def test_only_open_hazards_are_offered_for_an_order(con):
     store.import_records(con, {"path": "a.docx", "sha256": "a", "format": "docx"}, [rec])
     con.execute("UPDATE hazards SET status = 'rectified' WHERE description = '灭火器过期'")
     assert [h["description"] for h in open_hazards(con)] == ["消防通道堵塞"]
+
+
+def test_a_typed_in_drafts_fingerprint_is_its_enterprise_problems_and_deadlines():
+    from ledger.orders import OrderDraft, OrderItem, fingerprint
+    items = [OrderItem("消防通道堵塞", "2023-03-31"), OrderItem("灭火器过期", "2023-04-15")]
+    a = fingerprint(OrderDraft("长治市宏达化工有限公司", items))
+    assert a == fingerprint(OrderDraft(" 长治市宏达化工有限公司 ", items[::-1]))       # order and spacing aside
+    assert a != fingerprint(OrderDraft("长治市兴盛化工有限公司", items))               # another enterprise
+    assert a != fingerprint(OrderDraft("长治市宏达化工有限公司", [items[0], OrderItem("灭火器过期", "2023-04-16")]))
+    assert fingerprint(OrderDraft("长治市宏达化工有限公司", [OrderItem("消防通道堵塞", "2023-03-31", hazard_id=3)])) is None

@@ -142,3 +142,16 @@ def test_a_record_not_held_as_suspect_cannot_be_accepted_or_rejected(con):
     with pytest.raises(Exception) as e:
         store.reject_resubmission(con, 999, "王科长")
     assert e.value.code == "no_record" and e.value.message == "台账中没有编号为 999 的记录"
+
+
+def test_hazard_register_rows_give_each_hazard_its_measure_and_level(con):
+    rows = [{"enterprise": "甲公司", "town": "北石店镇", "description": "配电箱未接地", "measures": "加装接地线",
+             "level": "重大隐患", "deadline": "2023-03-31", "responsible": "张三"},
+            {"enterprise": "乙公司", "town": "南庄镇", "description": "消防通道堵塞", "measures": "清理通道",
+             "level": "major"},
+            {"enterprise": "丙公司", "town": "南庄镇", "description": "灭火器过期", "measures": None, "level": "一般"}]
+    rec = Record("hazard_register", "隐患排查治理台账", header={"reporting_unit": "北石店镇人民政府",
+                                                          "fill_date": "2023-03-10"}, data={"rows": rows})
+    store.import_records(con, src("台账.xlsx", "r"), [rec])
+    got = [tuple(r) for r in con.execute("SELECT enterprise, measure, level FROM hazards ORDER BY id")]
+    assert got == [("甲公司", "加装接地线", "major"), ("乙公司", "清理通道", "major"), ("丙公司", None, "general")]
