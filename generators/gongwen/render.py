@@ -526,14 +526,6 @@ class Writer:
         least = [max(1.0, n.least) for n in needs]
         return sizes[-1], [self.width_mm * w / sum(least) for w in least], False
 
-    def cell_lines(self, text: str, room: float) -> list[str]:
-        """A cell text too wide for its column on two balanced lines broken between words (整改|情况,
-        晋城市城区宏达|建材有限责任公司), when two such lines fit; else as it is (the renderer wraps it)."""
-        lines = break_title(text, room - COL_SLACK_CHARS, self.p.title_break, measure=cell_text_width)
-        if len(lines) == 2 and all(cell_text_width(x) <= room - COL_SLACK_CHARS for x in lines):
-            return lines
-        return [text]
-
     def fits_portrait(self, t: BodyTable) -> bool:
         """Whether a table fits the width of a portrait page (table_layout)."""
         if not t.rows:
@@ -574,8 +566,6 @@ class Writer:
                 rs, cs = spans.get((r, c), (1, 1))
                 room = (sum(widths[c:c + cs]) - 2 * p.table.cell_margin_mm) / char_mm
                 one_line = all(cell_text_width(x) <= room for x in val.split("\n"))
-                if not one_line and "\n" not in val:
-                    val = "\n".join(self.cell_lines(val, room))
                 align = "center" if header or NUMBER_RE.match(val.strip()) or one_line else "left"
                 pars = [X.plain_paragraph(ln, font, size, p.fonts.latin, bold=header and p.table.header_bold,
                                           align=align, line_pt=line) for ln in val.split("\n")]
