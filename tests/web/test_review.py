@@ -90,3 +90,20 @@ def test_a_corrected_count_is_in_the_statistics_workbook(client, settings, flagg
     # the record's history on the page: who, old, new, why
     history = client.get(f"/review?at={queue_size(settings) - 1}").text
     assert "更正" in history and "按原件更正" in history and "本机用户" in history
+
+
+def test_the_whole_queue_listed_a_block_at_a_time(client, settings, flagged, monkeypatch):
+    """The list of every flagged field shows the block the current one is in (not the whole queue, which
+    runs to thousands of fields), with links to the blocks before and after."""
+    from web.routes import review as review_route
+    monkeypatch.setattr(review_route, "QUEUE_ROWS", 2)
+    size = queue_size(settings)
+    assert size >= 3
+    page = client.get("/review", params={"at": 2}).text
+    listed = page.split("全部待核对")[-1]
+    assert f"第 3–{min(4, size)} 处，共 {size} 处" in listed
+    assert re.findall(r'<a href="/review\?at=(\d+)">\d+</a>', listed) == [str(n) for n in range(2, min(4, size))]
+    assert 'href="/review?at=0" rel="prev">前 2 处' in listed
+    assert ('rel="next"' in listed) == (size > 4)
+    last = client.get("/review", params={"at": size + 5}).text        # past the end: the last block
+    assert "已到队尾" in last and f"共 {size} 处" in last.split("全部待核对")[-1]

@@ -22,6 +22,7 @@ router = APIRouter(prefix="/review", dependencies=[require(ADMIN, DISTRICT, UNIT
 datefmt.install(env)
 REASONS = ["与原件核对无误", "识别错误，按原件更正", "填报单位电话确认", "合计栏按各行相加"]
 MISSING = {"no_record", "no_field", "not_found"}      # a record or field that is not there: 404
+QUEUE_ROWS = 50             # the list of the whole queue, this many fields at a time (the block of the current one)
 
 
 @router.get("")
@@ -33,9 +34,11 @@ def queue(request: Request, at: int = 0, me: Principal = require()):
         source = review.field_source(handle, item["record_id"], item["path"], scope=me) if item else None
         history = review.record_history(handle, item["record_id"], scope=me).entries if item else []
         suspects = review.suspects(handle, scope=me).records
+    first = min(at, max(0, len(flagged) - 1)) // QUEUE_ROWS * QUEUE_ROWS     # the block of the list `at` is in
     return render(request, "review.html", flagged=flagged, at=at, item=item, source=source, history=history,
                   suspects=suspects, reasons=REASONS, reviewer=request.session.get("reviewer", ""),
-                  codes=review.CODE_LABELS, shown=_shown)
+                  codes=review.CODE_LABELS, shown=_shown, first=first, listed=flagged[first:first + QUEUE_ROWS],
+                  block=QUEUE_ROWS)
 
 
 @router.post("/decide")
