@@ -155,3 +155,30 @@ def test_hazard_register_rows_give_each_hazard_its_measure_and_level(con):
     store.import_records(con, src("台账.xlsx", "r"), [rec])
     got = [tuple(r) for r in con.execute("SELECT enterprise, measure, level FROM hazards ORDER BY id")]
     assert got == [("甲公司", "加装接地线", "major"), ("乙公司", "清理通道", "major"), ("丙公司", None, "general")]
+
+
+def test_a_major_hazard_row_without_a_reporting_unit_takes_its_checking_unit(con):
+    rec = Record("major_hazard_list", "非法违法生产经营行为、重大隐患统计表", header={"fill_date": "2023-03-20"},
+                 data={"rows": [{"seq": 1, "enterprise": "东沟村砖厂", "checking_unit": "南庄镇", "town": "南庄镇",
+                                 "description": "无证生产", "action": "关闭取缔"}]})
+    store.import_records(con, src("重大隐患.xlsx", "m"), [rec])
+    assert tuple(con.execute("SELECT reporting_unit, level, measure FROM hazards").fetchone()) == \
+        ("南庄镇", "major", "关闭取缔")
+
+
+def test_a_new_enterprise_keeps_its_industry_and_address(con):
+    rec = Record("enterprise_register", "生产经营单位摸底登记表",
+                 header={"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-05"},
+                 data={"name": "长治市宏达化工有限公司", "town": "北石店镇", "industry": "危险化学品",
+                       "address": "北石店镇工业园区8号"})
+    store.import_records(con, src("登记表.docx", "e"), [rec])
+    assert tuple(con.execute("SELECT town, industry, address FROM enterprises").fetchone()) == \
+        ("北石店镇", "危险化学品", "北石店镇工业园区8号")
+
+
+def test_a_hazard_of_an_unnamed_enterprise_keeps_town_and_industry(con):
+    rec = self_check("no", "2023-03-06")
+    rec.data["enterprise"] = {"name": "", "town": "北石店镇", "industry": "危险化学品"}
+    store.import_records(con, src("自查表.docx", "s"), [rec])
+    assert tuple(con.execute("SELECT enterprise, enterprise_id, town, industry FROM hazards").fetchone()) == \
+        ("", None, "北石店镇", "危险化学品")
