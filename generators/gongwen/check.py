@@ -1,13 +1,15 @@
-"""GB/T 9704-2012 checker for any .docx (ours, Word's, WPS's).
+"""GB/T 9704-2012 checker for any .docx (ours, Word's, WPS's; .doc/.wps through LibreOffice, `as_docx`).
 
 Pipeline: `read_docx` (XML → paragraphs with effective formatting resolved
 through docDefaults → style chain (a missing style falls back to Normal, as in
 Word) → paragraph → run) → `find_parts` (the structure as written: the kind —
 文件, 信函, 命令, 纪要, a 公文 without 版头, or not a 公文 — and which paragraph is
-the cover, 标志, 字号/期号, 标题, byline, 主送, 正文, 附件说明, 署名/日期, 附件, 版记)
-→ one `check_*` function per group of rules, each on its element only →
-`Problem`s. A document that is not a 公文 gets one kind.not_gongwen line and the
-date rules. Layout numbers come from the
+the cover, 标志 (in the body, a table, a text box, or page 1's header as
+letterhead templates put it), 字号/期号, 标题, byline, 主送, 正文, 附件说明,
+署名/日期, 附件, 版记) → one `check_*` function per group of rules, each on its
+element only (a 信函 adds `check_xinhan`: double rule, 字号 flush right, page 1
+unnumbered, 版记 without 印发 line or rules) → `Problem`s. A document that is not
+a 公文 gets one kind.not_gongwen line and the date rules. Layout numbers come from the
 profile (profiles/NAME.yaml); messages, tolerances and font synonyms from
 rules.yaml. The text helpers (发文字号, parts of a 公文) are shared with reformat.py.
 """
