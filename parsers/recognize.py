@@ -97,11 +97,17 @@ def label_spans(text: str, labels: list[str]) -> list[tuple[int, int, str, str]]
 
 def _header_label_of(text: str, labels: list[str]) -> str | None:
     """The header label a whole cell is (填报单位, 填报单位（盖章）：), else None."""
+    return _header_label_in(text, tuple(labels))
+
+
+@lru_cache(maxsize=65536)
+def _header_label_in(text: str, labels: tuple[str, ...]) -> str | None:
     t = re.sub(rf"{LABEL_NOTE}\s*[:：]?\s*$", "", unicodedata.normalize("NFKC", text).strip())
     t = re.sub(r"\s", "", t)
     return next((lb for lb in labels if norm_label(lb) == norm_label(t)), None)
 
 
+@lru_cache(maxsize=65536)
 def signature_label(text: str) -> tuple[str, str] | None:
     """(label, value written after it) when a cell or line starts with a signature label
     (负责人签字, 审核人：王五), else None."""
@@ -713,6 +719,9 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     if "village" in spec.header and "village" not in rec.header:
         village_elsewhere(rec, [p.text for p in units[0].before] + [title])
     apply_rules(rec, spec.rules)
+    if doc.format in ("image", "pdf-scan"):     # OCR'd: flag what cannot be trusted (parsers/ocr/trust.py)
+        from parsers.ocr.trust import check
+        check(rec, spec)
     at = {**ex.cells, **{f"data.unused_cells[{i}].text": c for i, c in enumerate(unused_at)}}
     return rec, provenance([u.table for u in units], at, lines)
 
