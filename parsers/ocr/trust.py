@@ -1,0 +1,122 @@
+"""What an OCR'd record cannot be trusted on, and what it can be corrected against (issue 14).
+
+    check(record, spec)   after the record is read from a scan or photo:
+      - a row list whose numbers (序号 / 编号) break their run: that row and every row after it
+        (a row line missed or doubled shifts the rest) -> ocr_row_shift on each row;
+      - a value that is a column's or label's own printed text (the header row read as data) -> ocr_label_as_value;
+      - a value written twice over (王建国王建国, two names run together) -> ocr_run_together;
+      - a 自查表 item text against the printed items of the spec: read slightly wrong and one printed
+        item clearly nearest -> corrected, with ocr_corrected carrying the raw reading; the printed
+        item of another number (rows shifted) -> ocr_row_shift.
+Warnings only name fields; a value is changed only by a correction, and then always says so.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+CORRECT_MIN = 0.8        # similarity (Indel ratio) of a reading to the printed text it is corrected to ...
+CORRECT_MARGIN = 0.15    # ... and at least this much nearer than the next printed text
+NUMBER_KEYS = ("no", "seq")
+
+
+def check(record, spec) -> None:
+    labels = _labels(spec)
+    for key, rows in list(record.data.items()):
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+            _rows(record, f"data.{key}", rows, labels)
+            if spec.groups and key == spec.rows_key:
+                _printed_items(record, f"data.{key}", rows, spec)
+    for part in ("header", "data"):
+        _values(record, part, getattr(record, part), labels)
+
+
+def _labels(spec) -> set[str]:
+    out = set()
+    for f in list(spec.fields.values()) + list(spec.columns) + list(spec.header.values()):
+        out.update(_norm(x) for x in f.labels)
+    return {x for x in out if len(x) >= 2}
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", "", str(text))
+
+
+def _warn(record, path: str, code: str, message: str, **extra) -> None:
+    if not any(w.get("field") == path and w.get("code") == code for w in record.warnings):
+        record.warn(path, code, message, **extra)
+
+
+def _rows(record, path: str, rows: list[dict], labels: set[str]) -> None:
+    key = next((k for k in NUMBER_KEYS if any(k in r for r in rows)), None)
+    if key is None:
+        return
+    broken_from = None
+    for i, r in enumerate(rows):
+        v = r.get(key)
+        if not isinstance(v, int) or (i and isinstance(rows[i - 1].get(key), int) and v != rows[i - 1][key] + 1):
+            broken_from = i
+            break
+    if broken_from is None:
+        return
+    for i in range(broken_from, len(rows)):
+        _warn(record, f"{path}[{i}]", "ocr_row_shift",
+              f"第 {i + 1} 行起编号不连续（可能漏读或多读了一行），本行各栏需人工核对")
+
+
+def _values(record, prefix: str, value: Any, labels: set[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _values(record, f"{prefix}.{k}", v, labels)
+    elif isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            if len(set(value)) < len(value):
+                _warn(record, prefix, "ocr_run_together", "同一内容读出两次（可能串格或连读），需人工核对")
+            for v in value:
+                _values(record, prefix, v, labels)
+            return
+        for i, v in enumerate(value):
+            _values(record, f"{prefix}[{i}]", v, labels)
+    elif isinstance(value, str):
+        t = _norm(value)
+        if t in labels:
+            _warn(record, prefix, "ocr_label_as_value", "取值是表头文字（可能把表头行读成了数据），需人工核对")
+        elif doubled(t):
+            _warn(record, prefix, "ocr_run_together", "同一内容读出两次（可能串格或连读），需人工核对")
+
+
+def doubled(text: str) -> bool:
+    """王建国王建国, 0356-2286336、0356-2286336: the same text twice (with or without a separator)."""
+    parts = [p for p in re.split(r"[、,，;；/\s]+", text) if p]
+    if len(parts) >= 2 and len(set(parts)) < len(parts):
+        return True
+    n = len(text)
+    return n >= 4 and n % 2 == 0 and text[: n // 2] == text[n // 2:]
+
+
+def _printed_items(record, path: str, rows: list[dict], spec) -> None:
+    printed = [(g.get("category", ""), c) for g in spec.groups for c in g.get("items", [])]
+    texts = [_norm(c) for _, c in printed]
+    for i, r in enumerate(rows):
+        raw = r.get("content")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        t = _norm(raw)
+        scores = sorted(((Indel.normalized_similarity(t, p), j) for j, p in enumerate(texts)), reverse=True)
+        best, j = scores[0]
+        second = scores[1][0] if len(scores) > 1 else 0.0
+        expected = r.get("no") - 1 if isinstance(r.get("no"), int) else i
+        if best == 1.0:
+            if j != expected:
+                _warn(record, f"{path}[{i}]", "ocr_row_shift",
+                      f"第 {i + 1} 项的内容是表中第 {j + 1} 项的文字（可能串行），本项需人工核对")
+            continue
+        if best >= CORRECT_MIN and best - second >= CORRECT_MARGIN:
+            r["content"] = printed[j][1]
+            _warn(record, f"{path}[{i}].content", "ocr_corrected",
+                  f"识别为“{raw}”，已按表中印制的检查内容更正为“{printed[j][1]}”，请核对", raw=raw)
+            if j != expected:
+                _warn(record, f"{path}[{i}]", "ocr_row_shift",
+                      f"第 {i + 1} 项的内容是表中第 {j + 1} 项的文字（可能串行），本项需人工核对")
