@@ -119,15 +119,22 @@ def unbreakable_width(text: str) -> float:
     return best
 
 
+def heading_least(h: str) -> float:
+    """Least width of a header text: whole up to SHORT_COL_CHARS (整改情况 never wraps as 整改情|况), else
+    half of it (two lines) unless a number or date in it is wider."""
+    w = cell_text_width(h)
+    if w <= SHORT_COL_CHARS:
+        return w
+    return min(unbreakable_width(h), max(MIN_COL_CHARS, math.ceil(w / 2)))
+
+
 def column_needs(columns: list[list[str]], headings: list[list[str]] | None = None) -> list[ColumnNeed]:
     """ColumnNeed of each column from the texts of its single-column cells; `headings` (header-row texts
     of each column) may wrap onto two lines when the table is tight (指令书/编号), never the data."""
     out = []
     for c, texts in enumerate(columns):
         heads = headings[c] if headings else []
-        least = max([unbreakable_width(t) for t in texts if t] +
-                    [min(unbreakable_width(h), max(MIN_COL_CHARS, math.ceil(cell_text_width(h) / 2))) for h in heads if h]
-                    or [0.0])
+        least = max([unbreakable_width(t) for t in texts if t] + [heading_least(h) for h in heads if h] or [0.0])
         texts = texts + heads
         longest = max((cell_text_width(x.strip()) for t in texts for x in t.split("\n")), default=0.0)
         out.append(ColumnNeed(least, max(least, min(longest, MAX_COL_CHARS))))
