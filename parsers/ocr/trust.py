@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 CORRECT_MIN = 0.8        # similarity (Indel ratio) of a reading to the printed text it is corrected to ...
 CORRECT_MARGIN = 0.15    # ... and at least this much nearer than the next printed text
 NUMBER_KEYS = ("no", "seq")
+UNIT_CELL = re.compile(r"^[（(][^（()）]{1,3}[)）]$")     # (家) （项）: a units row under the column heads
 
 
 def check(record, spec) -> None:
@@ -50,6 +51,21 @@ def _warn(record, path: str, code: str, message: str, **extra) -> None:
 
 
 def _rows(record, path: str, rows: list[dict], labels: set[str]) -> None:
+    for i, r in enumerate(rows):       # one text in two columns of a row: a rule between them was missed
+        seen: dict[str, str] = {}
+        for k, v in r.items():
+            if isinstance(v, str) and len(_norm(v)) >= 2:
+                if _norm(v) in seen:
+                    for kk in (seen[_norm(v)], k):
+                        _warn(record, f"{path}[{i}].{kk}", "ocr_run_together",
+                              "与同一行另一栏读出的文字相同（可能两格连读），需人工核对")
+                seen.setdefault(_norm(v), k)
+        heads = [k for k, v in r.items() if isinstance(v, str) and (_norm(v) in labels or UNIT_CELL.match(_norm(v)))]
+        if len(heads) >= 2:            # the header row (or its units row) read as data: the whole row
+            _warn(record, f"{path}[{i}]", "ocr_label_as_value",
+                  "本行多栏是表头文字（可能把表头行读成了数据，其余各行随之错位），需人工核对")
+            for j in range(i + 1, len(rows)):
+                _warn(record, f"{path}[{j}]", "ocr_row_shift", "上方有表头行被读成数据，本行可能错位，需人工核对")
     key = next((k for k in NUMBER_KEYS if any(k in r for r in rows)), None)
     if key is None:
         return
@@ -108,6 +124,14 @@ def _printed_items(record, path: str, rows: list[dict], spec) -> None:
         best, j = scores[0]
         second = scores[1][0] if len(scores) > 1 else 0.0
         expected = r.get("no") - 1 if isinstance(r.get("no"), int) else i
+        cat = printed[j][0]
+        if best >= CORRECT_MIN and cat and isinstance(r.get("category"), str) and r["category"] != cat \
+                and r["category"].startswith(cat):
+            # the category cell read with the item text next to it run on: the printed category
+            raw_cat = r["category"]
+            r["category"] = cat
+            _warn(record, f"{path}[{i}].category", "ocr_corrected",
+                  f"识别为“{raw_cat}”，已按表中印制的类别更正为“{cat}”，请核对", raw=raw_cat)
         if best == 1.0:
             if j != expected:
                 _warn(record, f"{path}[{i}]", "ocr_row_shift",
