@@ -43,7 +43,7 @@ COUNT_FORMAT, MONEY_FORMAT = "0", "0.00"
 DOUBT_FILL = PatternFill("solid", fgColor="FFF2CC")     # a doubtful figure: shaded, and shown with ※
 HAZARD_COLUMNS = [  # (header, key, width)
     ("序号", "seq", 6), ("生产经营单位", "enterprise", 31), ("所在镇（街道）", "town", 13),
-    ("行业", "industry", 10), ("隐患描述", "description", 40), ("等级", "level", 10), ("状态", "status", 12),
+    ("行业", "industry", 10), ("隐患描述", "description", 40), ("等级", "level", 10), ("状态", "status", 15),
     ("发现日期", "found_date", 13), ("整改期限", "deadline", 13), ("指令书编号", "order_number", 22),
     ("是否逾期", "overdue", 8), ("来源", "origin", 17), ("报送单位", "reporting_unit", 20),
 ]
