@@ -173,12 +173,13 @@ def _hazard_where(filters: dict, today: str, since: str | None, until: str | Non
 
 def _hazard_order(filters: dict, where: str) -> str:
     """hazard_page's ORDER BY: by deadline, none last. Overdue ones all have one, so their index order
-    serves (no sort of the matches); unfiltered, the index on this very expression serves (migration 021);
+    serves (no sort of the matches); unfiltered (or by status alone), the index on this very expression serves
+    (migrations 021, 022);
     filtered, the filter's index and a sort of its matches do better, so the expression is spelt so that
     the planner does not take that index (it would walk all hazards in order looking for matches)."""
     if filters.get("overdue"):
         return "h.deadline, h.id"
-    if where == _ACTIVE:
+    if where in (_ACTIVE, f"{_ACTIVE} AND h.status = ?"):     # status alone: migration 022's index in this order
         return "h.deadline IS NULL, h.deadline, h.id"
     return "CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END, h.deadline, h.id"
 
@@ -192,11 +193,12 @@ def hazard_page(con: sqlite3.Connection, filters: dict, today: str, since: str |
         con.execute(f"SELECT COUNT(*) FROM hazards h WHERE {where}", args).fetchone()[0]
     page = "" if limit is None else " LIMIT ? OFFSET ?"
     order = _hazard_order(filters, where)
+    # the page's ids chosen first (from the filter's index alone where it covers them), then only their rows read
     rows = _dicts(con.execute(
         "SELECT h.*, (SELECT o.number FROM order_items oi JOIN orders o ON o.id = oi.order_id"
         " WHERE oi.hazard_id = h.id AND o.status != 'void' ORDER BY o.id DESC LIMIT 1) AS order_number"
-        f" FROM (SELECT h.* FROM hazards h WHERE {where} ORDER BY {order}{page}) h ORDER BY {order}",
-        args + ([] if limit is None else [int(limit), int(offset)])))
+        f" FROM (SELECT h.id FROM hazards h WHERE {where} ORDER BY {order}{page}) p JOIN hazards h ON h.id = p.id"
+        f" ORDER BY {order}", args + ([] if limit is None else [int(limit), int(offset)])))
     for row in rows:
         row["overdue"] = bool(row["status"] == "open" and row["deadline"] and row["deadline"] < today)
     return rows, total
