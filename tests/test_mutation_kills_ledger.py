@@ -209,3 +209,17 @@ def test_a_units_latest_return_is_its_latest_date_even_beside_an_undated_one(con
     dated, undated = camp("a", "2023-03-08"), camp("b", None)
     fs = aggregate(con, None).forms["campaign_stats"]
     assert fs.returns == {"北石店镇": [dated, undated]} and fs.latest == {"北石店镇": "2023-03-08"}
+
+
+def test_opening_an_up_to_date_sqlite_ledger_takes_no_write_lock(tmp_path):
+    from ledger.backend import open_connection
+    from ledger.db import connect, migrate
+    db = tmp_path / "台账.db"
+    connect(db).close()
+    con = open_connection(db)
+    statements: list[str] = []
+    con.set_trace_callback(statements.append)
+    migrate(con)
+    con.close()
+    # only the reads of the fast path (and the no-op CREATE TABLE IF NOT EXISTS of schema_migrations)
+    assert not [s for s in statements if s.upper().startswith(("BEGIN", "INSERT", "ALTER", "DROP"))]

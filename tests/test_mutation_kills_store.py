@@ -182,3 +182,34 @@ def test_a_hazard_of_an_unnamed_enterprise_keeps_town_and_industry(con):
     store.import_records(con, src("自查表.docx", "s"), [rec])
     assert tuple(con.execute("SELECT enterprise, enterprise_id, town, industry FROM hazards").fetchone()) == \
         ("", None, "北石店镇", "危险化学品")
+
+
+def test_a_source_needs_a_hash_or_a_file(con):
+    with pytest.raises(ValueError, match="^source has no sha256 and no path_on_disk$"):
+        store.import_records(con, {"path": "a.docx"}, [])
+
+
+def test_the_part_a_record_came_from_is_stored(con):
+    rec = supervision(["消防通道堵塞"], ["清理"], "张三", "2023-03-31", "2023-03-10")
+    rec.source["part"] = "第2页"
+    (rid,) = store.import_records(con, src("a.docx", "a"), [rec]).record_ids
+    assert con.execute("SELECT part FROM records WHERE id = ?", (rid,)).fetchone()[0] == "第2页"
+
+
+def test_the_suspect_event_carries_the_warning(con):
+    old, new = _suspect(con)
+    actor, action, note = _last_event(con, new)
+    assert (actor, action) == ("导入", "suspect")
+    assert note.startswith(f"疑似损坏的重报：本表将取代记录 {old}（回执/old.xlsx，填报日期 2023-03-24），但数据行由 2 行减为 0 行")
+
+
+def test_a_hazard_takes_the_industry_its_form_gives(con):
+    reg = Record("enterprise_register", "生产经营单位摸底登记表",
+                 header={"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-05"},
+                 data={"name": "长治市宏达化工有限公司", "town": "北石店镇", "industry": "危险化学品"})
+    store.import_records(con, src("登记表.docx", "e"), [reg])
+    rec = self_check("no", "2023-03-06")
+    rec.data["enterprise"]["industry"] = "工贸"
+    store.import_records(con, src("自查表.docx", "s"), [rec])
+    assert con.execute("SELECT industry FROM hazards").fetchone()[0] == "工贸"
+    assert con.execute("SELECT industry FROM enterprises").fetchone()[0] == "危险化学品"   # the register's stays
