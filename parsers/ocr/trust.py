@@ -13,6 +13,7 @@ Warnings only name fields; a value is changed only by a correction, and then alw
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -32,6 +33,32 @@ def check(record, spec) -> None:
                 _printed_items(record, f"data.{key}", rows, spec)
     for part in ("header", "data"):
         _values(record, part, getattr(record, part), labels)
+    _swallowed(record, spec)
+
+
+def _swallowed(record, spec) -> None:
+    """A value with another field's label inside it (晋城市…有限公司所属行业建材): the rule between the
+    cells was missed and the value ran on over the label and its value; both fields are flagged."""
+    owner: dict[str, str] = {}
+    for prefix, fields in (("data", spec.fields), ("header", spec.header)):
+        for f in fields.values():
+            for lbl in f.labels:
+                if len(_norm(lbl)) >= 2:
+                    owner.setdefault(_norm(lbl), f"{prefix}.{f.key}")
+    if not owner:
+        return
+    from schema.record import leaf_fields
+    for path, value in leaf_fields({"header": record.header, "data": record.data}).items():
+        if not isinstance(value, str):
+            continue
+        t = _norm(value)
+        for lbl, other in owner.items():
+            at = t.find(lbl)
+            if at > 0 and len(t) > at + len(lbl) and other != path:
+                _warn(record, path, "ocr_run_together",
+                      f"取值中含有“{lbl}”（可能与相邻格连读），需人工核对")
+                _warn(record, other, "ocr_run_together",
+                      f"“{lbl}”一格可能被相邻格连读，需人工核对")
 
 
 def _labels(spec) -> set[str]:
@@ -42,7 +69,7 @@ def _labels(spec) -> set[str]:
 
 
 def _norm(text: Any) -> str:
-    return re.sub(r"\s+", "", str(text))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
 def _warn(record, path: str, code: str, message: str, **extra) -> None:
