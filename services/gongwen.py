@@ -64,7 +64,8 @@ def format_document(source: Path, out: Path, pdf: bool = False, profile: str = "
     """An unformatted Word draft (.docx/.doc/.wps) re-laid out as a 公文; `options` gives what it does not say
     (generators.gongwen.reformat.OPTIONS)."""
     with _office:
-        out = reformat.format_document(Path(source), Path(out), pdf=pdf, profile=profile, options=options)
+        out = reformat.format_document(Path(source), Path(out), pdf=pdf, profile=profile, options=options,
+                                       paginate=True)
     return Written(out, _pdf(out, pdf))
 
 

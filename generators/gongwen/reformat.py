@@ -330,9 +330,10 @@ def _attachments(blocks: list, names: list[str], path: Path) -> list[Attachment]
 # --- the command --------------------------------------------------------------------------
 
 def format_document(input: Path, output: Path, pdf: bool = False, profile: str = "gbt9704",
-                    options: dict | Path | None = None) -> Path:
+                    options: dict | Path | None = None, paginate: bool | None = None) -> Path:
     """Re-lay out a Word draft as a GB/T 9704 公文 at `output` (.docx; and .pdf next to it with pdf=True);
-    `options` (dict or YAML file, keys OPTIONS) gives what the draft does not say."""
+    `options` (dict or YAML file, keys OPTIONS) gives what the draft does not say; `paginate` as in
+    render (the service passes True: a user's file gets its 版记 page number right)."""
     from generators.gongwen.render import render
 
     src = Path(input)
@@ -345,4 +346,4 @@ def format_document(input: Path, output: Path, pdf: bool = False, profile: str =
         docx = convert_one(src, "docx", Path(tmp)) if suffix in LEGACY else src
         gw = recognise(docx, options)
     gw.profile = profile
-    return render(gw, Path(output), pdf=pdf)
+    return render(gw, Path(output), pdf=pdf, paginate=paginate)
