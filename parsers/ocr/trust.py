@@ -34,6 +34,19 @@ def check(record, spec) -> None:
     for part in ("header", "data"):
         _values(record, part, getattr(record, part), labels)
     _swallowed(record, spec)
+    if spec.shape in ("label_grid", "item_marks"):
+        _unread(record, spec)
+
+
+def _unread(record, spec) -> None:
+    """A labelled field with nothing read: on a scan its cell may have run into its neighbour."""
+    for f in spec.fields.values():
+        value: Any = record.data
+        for part in f.key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, "", []):
+            _warn(record, f"data.{f.key}", "ocr_unread",
+                  "扫描件上未读到此项（可能漏读或与相邻格连读），如原件确为空白请忽略")
 
 
 def _swallowed(record, spec) -> None:
