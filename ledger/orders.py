@@ -324,12 +324,25 @@ def items_of(con: sqlite3.Connection, order_id: int) -> list[sqlite3.Row]:
                        (order_id,)).fetchall()
 
 
-def all_orders(con: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Every order with its item count and latest deadline, for the register."""
-    return con.execute("SELECT o.*, COUNT(oi.id) AS n_items, MAX(oi.deadline) AS last_deadline,"
-                       " MIN(oi.deadline) AS first_deadline FROM orders o"
-                       " LEFT JOIN order_items oi ON oi.order_id = o.id GROUP BY o.id"
-                       " ORDER BY o.year, o.code, o.serial").fetchall()
+def all_orders(con: sqlite3.Connection, enterprise: str | None = None,
+               last: int | None = None) -> list[sqlite3.Row]:
+    """The orders with their item count and deadlines, for the register, oldest first: only
+    `enterprise`'s when given, only the last `last` when given (read by SQL, not sliced)."""
+    where, params = ("WHERE o.enterprise = ?", (enterprise,)) if enterprise is not None else ("", ())
+    sql = ("SELECT o.*, COUNT(oi.id) AS n_items, MAX(oi.deadline) AS last_deadline,"
+           " MIN(oi.deadline) AS first_deadline FROM orders o"
+           f" LEFT JOIN order_items oi ON oi.order_id = o.id {where} GROUP BY o.id")
+    if not last:
+        return con.execute(sql + " ORDER BY o.year, o.code, o.serial", params).fetchall()
+    rows = con.execute(sql + " ORDER BY o.year DESC, o.code DESC, o.serial DESC LIMIT ?",
+                       params + (int(last),)).fetchall()
+    return rows[::-1]
+
+
+def count_orders(con: sqlite3.Connection, enterprise: str | None = None) -> int:
+    if enterprise is None:
+        return con.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    return con.execute("SELECT COUNT(*) FROM orders WHERE enterprise = ?", (enterprise,)).fetchone()[0]
 
 
 def void_order(con: sqlite3.Connection, number: str, actor: str, reason: str) -> sqlite3.Row:

@@ -109,10 +109,16 @@ def order_register(ledger: Ledger, out: Path) -> Written:
 def list_orders(ledger: Ledger, scope=None, last: int | None = None) -> Register:
     """The register's rows (void orders too, with their reason) `scope` may see: an 企业 its own; with
     `last`, only the last `last` of them (still oldest first), `total` counting all."""
-    rows = [dict(r) for r in ledger_orders.all_orders(ledger.con)
-            if scope is None or scope.can_see_enterprise(r["enterprise"])]
-    total = len(rows)
-    rows = rows[-last:] if last else rows
+    if scope is None or scope.enterprise is None and scope.units is None:       # sees every order
+        rows = [dict(r) for r in ledger_orders.all_orders(ledger.con, last=last)]
+        total = ledger_orders.count_orders(ledger.con) if last else len(rows)
+    elif scope.enterprise:                                                     # an 企业: its own
+        rows = [dict(r) for r in ledger_orders.all_orders(ledger.con, scope.enterprise, last)]
+        total = ledger_orders.count_orders(ledger.con, scope.enterprise) if last else len(rows)
+    else:
+        rows = [dict(r) for r in ledger_orders.all_orders(ledger.con) if scope.can_see_enterprise(r["enterprise"])]
+        total = len(rows)
+        rows = rows[-last:] if last else rows
     for r in rows:
         r["status_label"] = ledger_orders.ORDER_STATUS.get(r["status"], r["status"])
     return Register(rows, total)

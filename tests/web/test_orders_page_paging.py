@@ -8,6 +8,7 @@ import pytest
 
 from pgtest import BACKENDS, ledger_at
 from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
+from services import accounts
 from services import hazards, orders
 from services.ledgers import open_ledger
 from services.returns import parse_batch
@@ -86,7 +87,12 @@ def test_register_lists_the_last_orders_and_counts_all(filled, client, settings,
     with open_ledger(settings.ledger) as handle:
         every = orders.list_orders(handle)
         last = orders.list_orders(handle, last=1)
+        first_firm = every.orders[0]["enterprise"]
+        own = orders.list_orders(handle, scope=accounts.Principal("e", accounts.ENTERPRISE, unit=first_firm), last=5)
+        unit = orders.list_orders(handle, scope=accounts.Principal("u", accounts.UNIT, unit="北石店镇"), last=5)
     assert every.total == last.total == 2 and [o["number"] for o in last.orders] == [every.orders[-1]["number"]]
+    assert [o["number"] for o in own.orders] == [every.orders[0]["number"]] and own.total == 1   # its own only
+    assert unit.orders == [] and unit.total == 0               # a 填报单位 sees no enterprise's orders
     monkeypatch.setattr(orders_route, "REGISTER_ROWS", 1)
     page = client.get("/orders/register/rows").text
     assert "共 2 份，这里列出最近的 1 份" in page
