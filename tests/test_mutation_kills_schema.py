@@ -330,3 +330,71 @@ def test_items_lead_and_line_breaks(raw, want):
 def test_unknown_kind_names_the_known_ones():
     with pytest.raises(ValueError, match="unknown value kind 'colour'; known: date, month, count, money_wan"):
         normalize("colour", "红")
+
+
+# --- schema/validate.py ---------------------------------------------------------------------------
+
+def _warnings(record):
+    return [(w["field"], w["code"], w["message"]) for w in record.warnings]
+
+
+def test_a_path_into_a_text_or_through_a_list_is_absent():
+    from schema.record import Record
+    from schema.validate import _MISSING, apply_rules, get_value
+    r = Record("enterprise_register", data={"name": "长治市宏达化工有限公司", "rows": [{"unit": "甲"}]})
+    assert get_value(r, "name.first") is _MISSING and get_value(r, "rows.unit") is _MISSING
+    assert get_value(r, "nothing.deeper") is _MISSING and get_value(r, "rows[3].unit") is _MISSING
+    assert get_value(r, "rows[0].unit") == "甲"
+    apply_rules(r, [{"rule": "required", "fields": ["name.first"]}])
+    assert [w[:2] for w in _warnings(r)] == [("data.name.first", "required")]
+
+
+def test_every_index_of_nested_lists():
+    from schema.record import Record
+    from schema.validate import apply_rules, expand
+    r = Record("campaign_stats", data={"rows": [{"checks": [{"result": "合格"}, {"result": ""}]},
+                                                {"checks": [{"result": None}]}]})
+    assert list(expand(r, "rows[].checks[].result")) == [
+        "data.rows[0].checks[0].result", "data.rows[0].checks[1].result", "data.rows[1].checks[0].result"]
+    apply_rules(r, [{"rule": "required", "fields": ["rows[].checks[].result"]}])
+    assert [w[0] for w in _warnings(r)] == ["data.rows[0].checks[1].result", "data.rows[1].checks[0].result"]
+
+
+def test_fractions_in_messages_and_rows_scope():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    r = Record("campaign_stats", data={"general_hazards_found": 1, "general_hazards_fixed": 9,   # data: ignored
+                                       "rows": [{"general_hazards_found": 0.5, "general_hazards_fixed": 1.5}]})
+    apply_rules(r, [{"rule": "fixed_le_found", "scope": "rows",
+                     "pairs": [["general_hazards_found", "general_hazards_fixed"]]}])
+    assert _warnings(r) == [("data.rows[0].general_hazards_fixed", "fixed_exceeds_found",
+                             "一般隐患整改（1.5）大于一般隐患排查（0.5）")]
+
+
+def test_fixed_le_found_without_rows_checks_data_only():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    r = Record("progress_dispatch", data={"self_found": 4, "self_fixed": 6, "rows": None})
+    apply_rules(r, [{"rule": "fixed_le_found", "pairs": [["self_found", "self_fixed"]]}])
+    assert [w[:2] for w in _warnings(r)] == [("data.self_fixed", "fixed_exceeds_found")]
+
+
+def test_date_order_with_one_date_missing_says_nothing():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    rule = [{"rule": "date_order", "first": "check_date", "then": "recheck_date"}]
+    for data in ({"check_date": "2023-03-05", "recheck_date": None}, {"check_date": None, "recheck_date": "2023-03-01"},
+                 {"check_date": "2023-03-05"}):
+        r = Record("supervision_check", data=data)
+        apply_rules(r, rule)
+        assert r.warnings == []
+
+
+def test_credit_code_rule_reads_credit_code_by_default():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    good = "91140500MA0GRX1A2" + check_char("91140500MA0GRX1A2")
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    r = Record("enterprise_register", data={"credit_code": bad, "other_code": bad})
+    apply_rules(r, [{"rule": "credit_code"}])
+    assert _warnings(r) == [("data.credit_code", "checksum", "统一社会信用代码校验位不符")]
