@@ -398,3 +398,10 @@ def test_credit_code_rule_reads_credit_code_by_default():
     r = Record("enterprise_register", data={"credit_code": bad, "other_code": bad})
     apply_rules(r, [{"rule": "credit_code"}])
     assert _warnings(r) == [("data.credit_code", "checksum", "统一社会信用代码校验位不符")]
+
+
+def test_a_bare_index_segment_indexes_the_list_itself():
+    from schema.record import Record
+    from schema.validate import _MISSING, get_value
+    r = Record("campaign_stats", data={"rows": [{"unit": "甲"}, {"unit": "乙"}]})
+    assert get_value(r, "rows.[1].unit") == "乙" and get_value(r, "rows.[2]") is _MISSING
