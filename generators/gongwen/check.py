@@ -475,7 +475,7 @@ class DocxView:
             pstyle = self.default_pstyle
         pchain = self.chain(pstyle)
         num = self._num_level(pstyle, pchain, ppr_el) if numbered else None
-        ppr = dict(self.def_ppr)
+        ppr = {k: dict(v) for k, v in self.def_ppr.items()}     # copies: merging updates the inner dicts
         for _, sppr, _ in pchain:
             _merge_props(ppr, sppr)
         if num:
