@@ -640,3 +640,31 @@ def append_block(document, el) -> None:
         sect.addprevious(el)
     else:
         body.append(el)
+
+
+def add_page_line(paragraph, x_mm: float, y_mm: float, length_mm: float, width_pt: float, color: str,
+                  shape_id: int) -> None:
+    """A horizontal line drawn at a fixed place on the page (DrawingML, anchored to the page, behind the text,
+    no wrapping): x, y of its centre line from the paper's left and top edges. For rules a paragraph border
+    cannot reach (the 信函's bottom double rule, 20 mm above the paper's bottom, below the footer)."""
+    from docx.oxml import parse_xml
+    emu = lambda mm: int(Mm(mm))  # noqa: E731
+    xml = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:drawing>'
+        '<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="%d" behindDoc="1" locked="0" '
+        'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="page"><wp:posOffset>%d</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="page"><wp:posOffset>%d</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="%d" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        '<wp:docPr id="%d" name="rule %d"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:cNvCnPr/>'
+        '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%d" cy="0"/></a:xfrm>'
+        '<a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+        '<a:ln w="%d"><a:solidFill><a:srgbClr val="%s"/></a:solidFill></a:ln></wps:spPr>'
+        '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>'
+    ) % (shape_id, emu(x_mm), emu(y_mm), emu(length_mm), shape_id, shape_id, emu(length_mm),
+         int(Pt(width_pt)), color)
+    paragraph._p.append(parse_xml(xml))
