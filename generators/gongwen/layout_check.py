@@ -349,22 +349,28 @@ def check_attachment_pages(doc, prof: Profile) -> list[Problem]:
     return out
 
 
-def check_layout(pdf: Path, profile: str = "gbt9704") -> list[Problem]:
-    """Every layout problem measured on a rendered 公文 PDF (empty list when it conforms)."""
+def check_layout(pdf: Path, profile: str = "gbt9704", kind: str = "wenjian") -> list[Problem]:
+    """Every layout problem measured on a rendered 公文 PDF (empty list when it conforms); `kind` as
+    check.find_parts names it (a 信函's page 1 is measured by generators/gongwen/letter.py)."""
     prof = load_profile(profile)
     with pdfplumber.open(str(pdf)) as doc:
         if not doc.pages:
             raise InputError(f"{pdf}：PDF 没有页面", code="empty_pdf")
         out = check_grid(doc, prof) + check_page_numbers(doc, prof) + check_banji(doc, prof) \
             + check_attachment_pages(doc, prof) + check_attachment_note(doc, prof) + check_signature_page(doc, prof)
+    if kind == "xinhan":        # 信函格式 (10.1): its own 版头 and rules, page 1 unnumbered
+        from generators.gongwen.letter import check_page_one
+        return check_page_one(Path(pdf), prof, out, _tol)
     return check_banner(Path(pdf), prof) + out
 
 
 def check_rendered(docx: Path, profile: str = "gbt9704", keep_pdf: Path | None = None) -> list[Problem]:
     """Render a .docx with LibreOffice (generators.office) and check its layout; the PDF is kept at keep_pdf."""
+    from generators.gongwen.letter import kind_of
     from schema.office import to_pdf
     docx = Path(docx)
+    kind = kind_of(docx)
     if keep_pdf is not None:
-        return check_layout(to_pdf(docx, Path(keep_pdf), keep_blank_pages=True), profile)
+        return check_layout(to_pdf(docx, Path(keep_pdf), keep_blank_pages=True), profile, kind)
     with tempfile.TemporaryDirectory(prefix="paicha-layout-") as tmp:
-        return check_layout(to_pdf(docx, Path(tmp) / (docx.stem + ".pdf"), keep_blank_pages=True), profile)
+        return check_layout(to_pdf(docx, Path(tmp) / (docx.stem + ".pdf"), keep_blank_pages=True), profile, kind)

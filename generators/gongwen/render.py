@@ -372,18 +372,12 @@ class Writer:
             self.red_rule(par)
 
     def letter_head(self, gw: Gongwen) -> None:
-        """信函格式 (GB/T 9704 10.1): the organ's name alone in red at the top of the 版心, a red double rule
-        (thick over thin) 4 mm under it, the 字号 flush right under the rule."""
-        p = self.p
-        mark = gw.organ_mark or gw.organs[0]
-        size, scale = self.mark_size(text_width(mark))
-        par = self.para("center", line=NATURAL_LINE * size, grid=False)
-        X.set_char_scale(self.run(par, mark, p.fonts.organ_mark, size, color=p.colors.red, condensed=False), scale)
-        space = p.header.red_rule_gap_mm * PT_PER_MM - (DESCENT - INK_BOTTOM) * size - RULE_DROP
-        X.set_paragraph_border(par, "bottom", 2 * p.header.red_rule_thickness_pt, p.colors.red, space_pt=max(0.0, space),
-                               val="thickThinSmallGap")
+        """信函格式 (GB/T 9704 10.1): the 字号 flush right under the upper double rule; the name and both double
+        rules are page 1's own header and footer (letter.first_page, from build_document)."""
+        from generators.gongwen.letter import docnum_space_pt
         if gw.doc_number:
-            self.run(self.para("right"), gw.doc_number, p.fonts.doc_number)
+            self.run(self.para("right", before=docnum_space_pt(self.p.sizes_pt.body)), gw.doc_number,
+                     self.p.fonts.doc_number)
 
     def joint_mark(self, organs: list[str], top_pt: float) -> None:
         """联合行文: names stacked on the left, 文件 on the right centred on them (a borderless table)."""
@@ -849,9 +843,9 @@ def build_document(gw: Gongwen, banji_numbered: bool = True, preview: bool = Fal
         # no footer references of its own: the 版记 section takes the numbered odd/even footers
         for ref in final.findall(X.qn("w:footerReference")):
             final.remove(ref)
-    if gw.letter:       # 信函 (10.1): no page number on page 1, a 版记 without rules
-        from docx.section import Section
-        Section(sect1, doc.part).different_first_page_header_footer = True
+    if gw.letter:       # 信函 (10.1): page 1's letterhead, no page number on it, a 版记 without rules
+        from generators.gongwen.letter import first_page
+        first_page(writer, gw, sect1)
         for el in list(last.itersiblings()):
             for bdr in list(el.iter(X.qn("w:pBdr"))):
                 bdr.getparent().remove(bdr)
