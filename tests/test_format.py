@@ -233,7 +233,8 @@ def test_a_xinhan_stays_a_xinhan(corpus_doc, tmp_path):
         parts = find_parts(view)
         assert parts.kind == "xinhan" and parts.printed is None and check_file(out) == [], name
         assert [q.text.strip() for q in parts.mark] == ["晋城市应急管理局"] and parts.docnum.align == "right"
-        assert view.first_page_part("footer") is None       # different first page, no footer on it
+        footer = view.first_page_part("footer")     # different first page: the lower double rule, no number
+        assert footer is not None and not any("PAGE" in (t.text or "") for t in footer.iter(f"{W}instrText"))
         assert "印发" not in text_stream(out) and recognise(out).letter
 
 
