@@ -67,11 +67,13 @@ def test_a_letter_read_as_a_wenjian_would_be_flagged(rendered):
     assert {("layout.mark_top", "第1页"), ("layout.page_number_missing", "第1页")} <= got
 
 
-def test_letter_laid_out_like_a_wenjian_is_reported(tmp_path):
-    """Another office's 信函 (tests/check_corpus): the name as the first line of the 版心 (≈43 mm down), a
-    double rule as wide as the 版心 (156 mm), no rule at the bottom; page 1 unnumbered (correct)."""
+@pytest.mark.parametrize("name", ["xinhan", "doc_xinhan"])
+def test_letter_laid_out_like_a_wenjian_is_reported(tmp_path, name):
+    """Another office's 信函 (tests/check_corpus; also handed round as .doc): the name as the first line of the
+    版心 (42 mm down), a double rule as wide as the 版心 (156 mm), no rule at the bottom; page 1 unnumbered
+    (correct: no page-number finding, and none of a 文件's 72 mm 标志 or 156 mm rule)."""
     from tests.check_corpus.build import DOCS
-    problems = check_rendered(DOCS["xinhan"](tmp_path / "函.docx"))
+    problems = check_rendered(DOCS[name](tmp_path / "函.docx"))
     rules = {p.rule for p in problems}
     assert {"layout.xinhan_mark_top", "layout.xinhan_rule_width", "layout.xinhan_rule_missing"} <= rules, \
         format_report(tmp_path, problems)
