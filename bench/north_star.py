@@ -190,6 +190,7 @@ def main() -> int:
     ap.add_argument("--corpus", help="语料目录：已有则直接使用，没有则生成并保留")
     ap.add_argument("--scans", type=int, help="只用语料中前 N 个扫描件和照片（其余数字文件全用）")
     ap.add_argument("--no-baselines", action="store_true", help="不测裸读基线")
+    ap.add_argument("--baselines-only", action="store_true", help="只测裸读基线（与另一次完整运行并行时用）")
     a = ap.parse_args()
     workers = a.workers or os.cpu_count() or 1
 
@@ -227,6 +228,9 @@ def main() -> int:
     out = Path(tmp.name) / "out"
     out.mkdir(parents=True, exist_ok=True)
     rows: list = []
+    if a.baselines_only:
+        baselines(by_ext, None, {}, tmp)
+        return 0
     t0 = time.perf_counter()
     summary = run_stages(batch, out, workers, rows)
     total = time.perf_counter() - t0
@@ -255,54 +259,7 @@ def main() -> int:
         print(f"{FORMAT_NAMES.get(kind, kind):<12}{k:>7}{cpu:>9.1f}{cpu / k * 1000:>11.0f}{cpu / cpu_total:>8.0%}")
 
     if not a.no_baselines:
-        print()
-        print("同一批文件的裸读基线（单进程，按 CPU 时间计，不受其他进程争用影响；"
-              "比值 = 基线每文件 CPU 时间 / paicha 每文件 CPU 时间，>1 即 paicha 更快）：")
-        print(f"{'基线':<30}{'文件':>6}{'CPU秒':>9}{'毫秒/文件':>11}{'paicha 毫秒/文件':>18}{'比值':>8}")
-
-        def line(name, k, seconds, ours):
-            ratio = f"{seconds / k * 1000 / ours:.2f}x" if ours else ""
-            ours_txt = f"{ours:.0f}" if ours else ""
-            print(f"{name:<30}{k:>6}{seconds:>9.1f}{seconds / k * 1000:>11.0f}{ours_txt:>18}{ratio:>8}")
-
-        docx = by_ext.get("docx", [])[:BASELINE_MAX]
-        xlsx = by_ext.get("xlsx", [])[:BASELINE_MAX]
-        if docx:
-            _, s1 = timed_cpu(ours_one_process, docx)
-            _, s0 = timed_cpu(bare_python_docx, docx)
-            line("paicha 读取+识别（.docx）", len(docx), s1, None)
-            line("python-docx 裸读（.docx）", len(docx), s0, s1 / len(docx) * 1000)
-        if xlsx:
-            _, s1 = timed_cpu(ours_one_process, xlsx)
-            _, s0 = timed_cpu(bare_openpyxl, xlsx)
-            line("paicha 读取+识别（.xlsx）", len(xlsx), s1, None)
-            line("openpyxl 裸读（.xlsx）", len(xlsx), s0, s1 / len(xlsx) * 1000)
-        pdfs = by_ext.get("pdf", [])[:BASELINE_MAX]
-        if pdfs:
-            _, s0 = timed_cpu(bare_pdfplumber, pdfs)
-            line("pdfplumber 裸读（文本 PDF）", len(pdfs), s0, ours_ms.get("pdf"))
-        legacy = (by_ext.get("doc", []) + by_ext.get("wps", []) + by_ext.get("xls", []))[:BASELINE_MAX]
-        if legacy:
-            if shutil.which("soffice") or shutil.which("libreoffice"):
-                _, c0 = timed_cpu(bare_soffice, legacy, Path(tmp.name) / "soffice")
-                k = sum(summary.files_by_format[x] for x in ("doc", "wps", "xls"))
-                ours = sum(summary.cpu_by_format[x] for x in ("doc", "wps", "xls")) / k * 1000 if k else None
-                line("LibreOffice 裸转换（CPU 秒）", len(legacy), c0, ours)
-            else:
-                print("（未安装 LibreOffice：跳过 .doc/.wps/.xls 基线）")
-        scans = (by_ext.get("scan", [])[:OCR_SAMPLE // 2 + OCR_SAMPLE % 2] + by_ext.get("photo", [])[:OCR_SAMPLE // 2])
-        if scans:
-            try:
-                bare_ocr(scans[:1])                    # the models loaded outside the timing
-                t = time.process_time()
-                pages = bare_ocr(scans)
-                s0 = time.process_time() - t
-                k = summary.files_by_format["pdf-scan"] + summary.files_by_format["image"]
-                ours = (summary.cpu_by_format["pdf-scan"] + summary.cpu_by_format["image"]) / k * 1000 if k else None
-                line(f"整页 OCR（RapidOCR，{pages} 页）", len(scans), s0, ours)
-            except ImportError:
-                print("（未安装 rapidocr：跳过整页 OCR 基线）")
-        print(f"（基线在解析之后单进程运行；paicha 的 PDF/旧格式/扫描件每文件时间取自解析时各进程的 CPU 时间）")
+        baselines(by_ext, summary, ours_ms, tmp)
 
     print()
     print(f"结束时系统负载 {os.getloadavg()[0]:.1f}（高于核数时，其他进程在争用 CPU，墙钟时间偏长）")
@@ -313,6 +270,60 @@ def main() -> int:
           f"按 CPU 时间在 {workers} 核空闲时约 {sum(r[2] for r in rows) / workers:.0f} 秒")
     print(f"目标峰值 ≤ {TARGET_PEAK_MB} MB：PSS {peak_pss:.0f} MB（{ok_m}），RSS 之和 {peak_rss:.0f} MB")
     return 0
+
+
+def baselines(by_ext: dict, summary, ours_ms: dict, tmp) -> None:
+    """The bare reads of the same files, one process, by CPU time, against paicha's per-file CPU."""
+    from collections import Counter
+    files_by, cpu_by = (summary.files_by_format, summary.cpu_by_format) if summary else (Counter(), Counter())
+    print()
+    print("同一批文件的裸读基线（单进程，按 CPU 时间计，不受其他进程争用影响；"
+          "比值 = 基线每文件 CPU 时间 / paicha 每文件 CPU 时间，>1 即 paicha 更快）：")
+    print(f"{'基线':<30}{'文件':>6}{'CPU秒':>9}{'毫秒/文件':>11}{'paicha 毫秒/文件':>18}{'比值':>8}")
+
+    def line(name, k, seconds, ours):
+        ratio = f"{seconds / k * 1000 / ours:.2f}x" if ours else ""
+        ours_txt = f"{ours:.0f}" if ours else ""
+        print(f"{name:<30}{k:>6}{seconds:>9.1f}{seconds / k * 1000:>11.0f}{ours_txt:>18}{ratio:>8}")
+
+    docx = by_ext.get("docx", [])[:BASELINE_MAX]
+    xlsx = by_ext.get("xlsx", [])[:BASELINE_MAX]
+    if docx:
+        _, s1 = timed_cpu(ours_one_process, docx)
+        _, s0 = timed_cpu(bare_python_docx, docx)
+        line("paicha 读取+识别（.docx）", len(docx), s1, None)
+        line("python-docx 裸读（.docx）", len(docx), s0, s1 / len(docx) * 1000)
+    if xlsx:
+        _, s1 = timed_cpu(ours_one_process, xlsx)
+        _, s0 = timed_cpu(bare_openpyxl, xlsx)
+        line("paicha 读取+识别（.xlsx）", len(xlsx), s1, None)
+        line("openpyxl 裸读（.xlsx）", len(xlsx), s0, s1 / len(xlsx) * 1000)
+    pdfs = by_ext.get("pdf", [])[:BASELINE_MAX]
+    if pdfs:
+        _, s0 = timed_cpu(bare_pdfplumber, pdfs)
+        line("pdfplumber 裸读（文本 PDF）", len(pdfs), s0, ours_ms.get("pdf"))
+    legacy = (by_ext.get("doc", []) + by_ext.get("wps", []) + by_ext.get("xls", []))[:BASELINE_MAX]
+    if legacy:
+        if shutil.which("soffice") or shutil.which("libreoffice"):
+            _, c0 = timed_cpu(bare_soffice, legacy, Path(tmp.name) / "soffice")
+            k = sum(files_by[x] for x in ("doc", "wps", "xls"))
+            ours = sum(cpu_by[x] for x in ("doc", "wps", "xls")) / k * 1000 if k else None
+            line("LibreOffice 裸转换（CPU 秒）", len(legacy), c0, ours)
+        else:
+            print("（未安装 LibreOffice：跳过 .doc/.wps/.xls 基线）")
+    scans = (by_ext.get("scan", [])[:OCR_SAMPLE // 2 + OCR_SAMPLE % 2] + by_ext.get("photo", [])[:OCR_SAMPLE // 2])
+    if scans:
+        try:
+            bare_ocr(scans[:1])                    # the models loaded outside the timing
+            t = time.process_time()
+            pages = bare_ocr(scans)
+            s0 = time.process_time() - t
+            k = files_by["pdf-scan"] + files_by["image"]
+            ours = (cpu_by["pdf-scan"] + cpu_by["image"]) / k * 1000 if k else None
+            line(f"整页 OCR（RapidOCR，{pages} 页）", len(scans), s0, ours)
+        except ImportError:
+            print("（未安装 rapidocr：跳过整页 OCR 基线）")
+    print(f"（基线在解析之后单进程运行；paicha 的 PDF/旧格式/扫描件每文件时间取自解析时各进程的 CPU 时间）")
 
 
 if __name__ == "__main__":
