@@ -323,7 +323,7 @@ def baselines(by_ext: dict, summary, ours_ms: dict, tmp) -> None:
             line(f"整页 OCR（RapidOCR，{pages} 页）", len(scans), s0, ours)
         except ImportError:
             print("（未安装 rapidocr：跳过整页 OCR 基线）")
-    print(f"（基线在解析之后单进程运行；paicha 的 PDF/旧格式/扫描件每文件时间取自解析时各进程的 CPU 时间）")
+    print("（基线在解析之后单进程运行；paicha 的 PDF/旧格式/扫描件每文件时间取自解析时各进程的 CPU 时间）")
 
 
 if __name__ == "__main__":
