@@ -16,7 +16,6 @@ place, length and order (thin over thick), page 1 without a page number.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,25 +27,12 @@ from generators.gongwen.check import Problem, _problem
 from generators.gongwen.profile import PT_PER_MM, Profile
 
 
-@dataclass(frozen=True)
-class LetterGeometry:
-    mark_top_mm: float = 30         # top edge of the name from the top of the paper
-    rule_gap_mm: float = 4          # upper double rule under the name's ink
-    rule_width_mm: float = 170      # both double rules, centred on the page
-    bottom_rule_mm: float = 20      # lower double rule (its lower, thick line) above the bottom of the paper
-    docnum_gap_em: float = 7 / 8    # the 字号's ink under the upper rule: 7/8 of a 3号 character's height
-    thick_pt: float = 2.25          # the double rules: thick and thin line, and the gap between them
-    thin_pt: float = 0.75
-    gap_pt: float = 1.5
-
-
-G = LetterGeometry()
 BODY_INK_GAP_MM = 3.56      # measured: LibreOffice sets page 1's first 3号 line with its ink this far under the rule
 
 
-def docnum_space_pt(body_pt: float) -> float:
+def docnum_space_pt(p: Profile) -> float:
     """Space before the 字号's paragraph (the first in the body, right under the header) for the 7/8 gap."""
-    return max(0.0, G.docnum_gap_em * body_pt - BODY_INK_GAP_MM * PT_PER_MM)
+    return max(0.0, p.letter.docnum_gap_em * p.sizes_pt.body - BODY_INK_GAP_MM * PT_PER_MM)
 
 
 # ============================================================================================
@@ -68,6 +54,7 @@ def first_page(writer, gw, sect) -> None:
 
     from generators.gongwen.render import DESCENT, INK_BOTTOM, INK_TOP, NATURAL_LINE, RULE_DROP, text_width
     p = writer.p
+    G = p.letter                                   # the 10.1 numbers of the profile
     sec = Section(sect, writer.doc.part)
     sec.different_first_page_header_footer = True
     paper_w = p.page.width_mm
@@ -154,6 +141,7 @@ def check_page_one(pdf: Path, prof: Profile, problems: list[Problem], tol) -> li
     unnumbered. `problems` are layout_check's other findings; `tol(key)` its tolerances."""
     from generators.gongwen.layout_check import page_number
     out = []
+    G = prof.letter
     g = geometry(pdf)
     if "mark_top" in g and abs(g["mark_top"] - G.mark_top_mm) > tol("mark_top_mm"):
         out.append(_problem("layout.xinhan_mark_top", "第1页", got=g["mark_top"], want=G.mark_top_mm,
@@ -168,7 +156,7 @@ def check_page_one(pdf: Path, prof: Profile, problems: list[Problem], tol) -> li
         if "mark_bottom" in g and abs(top - g["mark_bottom"] - G.rule_gap_mm) > tol("rule_gap_mm"):
             out.append(_problem("layout.xinhan_rule_gap", "第1页", got=top - g["mark_bottom"], want=G.rule_gap_mm,
                                 tol=tol("rule_gap_mm")))
-        out += _rule_shape(length, lines, "标志下", "thick", tol)
+        out += _rule_shape(length, lines, "标志下", "thick", tol, G.rule_width_mm)
         want = G.docnum_gap_em * prof.sizes_pt.body / PT_PER_MM
         if "under_rule" in g and abs(g["under_rule"] - want) > tol("rule_gap_mm"):
             out.append(_problem("layout.xinhan_docnum_gap", "第1页", got=g["under_rule"], want=want,
@@ -180,7 +168,7 @@ def check_page_one(pdf: Path, prof: Profile, problems: list[Problem], tol) -> li
         if abs(g["paper_mm"] - bottom - G.bottom_rule_mm) > tol("rule_gap_mm"):
             out.append(_problem("layout.xinhan_bottom_rule", "第1页", got=g["paper_mm"] - bottom,
                                 want=G.bottom_rule_mm, tol=tol("rule_gap_mm")))
-        out += _rule_shape(length, lines, "页面下部", "thin", tol)
+        out += _rule_shape(length, lines, "页面下部", "thin", tol, G.rule_width_mm)
     with pdfplumber.open(str(pdf)) as doc:
         number = page_number(doc.pages[0], prof)
     if number is not None:
@@ -189,12 +177,12 @@ def check_page_one(pdf: Path, prof: Profile, problems: list[Problem], tol) -> li
     return out + kept
 
 
-def _rule_shape(length: float, lines: list[int], part: str, upper: str, tol) -> list[Problem]:
+def _rule_shape(length: float, lines: list[int], part: str, upper: str, tol, width_mm: float) -> list[Problem]:
     """A double rule 170 mm long whose upper line is `upper` ("thick": 上粗下细, "thin": 上细下粗), the thick
     line at least 1.5 times the thin one (a plain double border, two equal lines, is neither)."""
     out = []
-    if abs(length - G.rule_width_mm) > tol("rule_width_mm"):
-        out.append(_problem("layout.xinhan_rule_width", "第1页", part=part, got=length, want=G.rule_width_mm))
+    if abs(length - width_mm) > tol("rule_width_mm"):
+        out.append(_problem("layout.xinhan_rule_width", "第1页", part=part, got=length, want=width_mm))
     if len(lines) < 2:
         out.append(_problem("layout.xinhan_rule_single", "第1页", part=part))
     elif not (lines[0] >= 1.5 * lines[-1] if upper == "thick" else lines[-1] >= 1.5 * lines[0]):

@@ -137,6 +137,19 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Letter:
+    """信函格式 (GB/T 9704 10.1) page 1: the organ's name and the two red double rules."""
+    mark_top_mm: float          # top edge of the name from the top of the paper
+    rule_gap_mm: float          # upper double rule under the name's ink
+    rule_width_mm: float        # both double rules, centred on the page
+    bottom_rule_mm: float       # lower double rule (its thick line) above the bottom of the paper
+    docnum_gap_em: float        # the 字号's ink under the upper rule, in 3号 characters
+    thick_pt: float             # the double rules: thick line, thin line and the gap between them
+    thin_pt: float
+    gap_pt: float
+
+
+@dataclass(frozen=True)
 class AttachmentLayout:
     label: str
     title_line: int
@@ -224,6 +237,7 @@ class Profile:
     page_number: PageNumber
     table: TableLayout
     metrics: Metrics
+    letter: Letter
 
     # --- derived quantities -------------------------------------------------------
     @property
@@ -312,6 +326,7 @@ _SECTIONS = {
     "page": Page, "grid": Grid, "colors": Colors, "fonts": Fonts, "sizes_pt": Sizes,
     "header": Header, "title_break": TitleBreak, "body": Body, "signature": Signature, "attachment": AttachmentLayout,
     "banji": Banji, "page_number": PageNumber, "table": TableLayout, "metrics": Metrics,
+    "letter": Letter,
 }
 
 

@@ -376,7 +376,7 @@ class Writer:
         rules are page 1's own header and footer (letter.first_page, from build_document)."""
         from generators.gongwen.letter import docnum_space_pt
         if gw.doc_number:
-            self.run(self.para("right", before=docnum_space_pt(self.p.sizes_pt.body)), gw.doc_number,
+            self.run(self.para("right", before=docnum_space_pt(self.p)), gw.doc_number,
                      self.p.fonts.doc_number)
 
     def joint_mark(self, organs: list[str], top_pt: float) -> None:
