@@ -51,25 +51,38 @@ def order(pts: np.ndarray) -> np.ndarray:
 
 def find_sheets(bgr: np.ndarray) -> list[np.ndarray]:
     """Corners of each sheet of paper lying on a darker background, left to right; [] when the paper
-    fills the picture (a scan) or no sheet stands out."""
+    fills the picture (a scan) or no sheet stands out.
+
+    The sheet's outline is the outermost edge (Canny) around a region; light falling off across the
+    paper makes no edge. A sheet is kept when the paper just inside its outline is clearly brighter
+    than what lies just outside (a desk; on a scan both are paper)."""
     small, k = _sample(bgr)
-    blur = cv2.GaussianBlur(small, (0, 0), 3)
-    # close over the text so the sheet is one bright region
-    closed = cv2.morphologyEx(blur, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
-    t, bw = cv2.threshold(closed, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    inside, outside = closed[bw > 0], closed[bw == 0]
-    if not inside.size or not outside.size or float(np.median(inside)) - float(np.median(outside)) < PAPER_CONTRAST:
-        return []
-    bw = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    contours, _ = cv2.findContours(bw, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    blur = cv2.GaussianBlur(small, (0, 0), 2)
+    edges = cv2.Canny(blur, 30, 90)
+    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     area = small.shape[0] * small.shape[1]
-    big = sorted((c for c in contours if cv2.contourArea(c) >= MIN_SHEET_SHARE * area), key=cv2.contourArea,
-                 reverse=True)
-    if not big or cv2.contourArea(big[0]) > MAX_SHEET_SHARE * area:
+    hulls = sorted((cv2.convexHull(c) for c in contours), key=cv2.contourArea, reverse=True)
+    hulls = [h for h in hulls if cv2.contourArea(h) >= MIN_SHEET_SHARE * area]
+    if not hulls or cv2.contourArea(hulls[0]) > MAX_SHEET_SHARE * area:
         return []
-    sheets = [big[0]] + [c for c in big[1:3] if cv2.contourArea(c) >= SECOND_SHEET_SHARE * cv2.contourArea(big[0])]
-    quads = [q / k for c in sheets if (q := _quad(c)) is not None]
-    return sorted(quads, key=lambda q: q[:, 0].mean())
+    sheets = [hulls[0]] + [h for h in hulls[1:3] if cv2.contourArea(h) >= SECOND_SHEET_SHARE * cv2.contourArea(hulls[0])]
+    quads = [q for h in sheets if (q := _quad(h)) is not None and _stands_out(blur, q)]
+    return sorted((q / k for q in quads), key=lambda q: q[:, 0].mean())
+
+
+def _stands_out(grey: np.ndarray, quad: np.ndarray) -> bool:
+    """Paper in a band just inside the outline brighter than the band just outside by PAPER_CONTRAST."""
+    h, w = grey.shape
+    band = max(4, int(0.02 * max(h, w)))
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(mask, quad.astype(np.int32), 255)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * band + 1,) * 2)
+    inner = cv2.subtract(mask, cv2.erode(mask, kernel))
+    outer = cv2.subtract(cv2.dilate(mask, kernel), mask)
+    if not inner.any() or not outer.any():
+        return False
+    return float(np.median(grey[inner > 0])) - float(np.median(grey[outer > 0])) >= PAPER_CONTRAST
 
 
 def flat_size(quad: np.ndarray) -> tuple[int, int]:
