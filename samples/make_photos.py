@@ -249,7 +249,7 @@ def photo(pages: list[Image.Image], rng: random.Random, side: int = WECHAT_SIDE,
     import cv2
     flat = [curl(np.asarray(p), rng) for p in pages]
     ph, pw = flat[0].shape[:2]
-    gap = int(pw * 0.03)
+    gap = int(pw * 0.06)
     sheet_w = pw * len(flat) + gap * (len(flat) - 1)
     # canvas: portrait for one page, landscape for two
     W, H = (int(sheet_w * 1.12), int(ph * 1.15)) if len(flat) > 1 else (int(pw * 1.15), int(ph * 1.15))
@@ -263,7 +263,7 @@ def photo(pages: list[Image.Image], rng: random.Random, side: int = WECHAT_SIDE,
         h, w = p.shape[:2]
         cx = W / 2 + (x + w / 2 - sheet_w / 2) * 0.85 + rng.uniform(-0.02, 0.02) * W
         cy = H / 2 + rng.uniform(-0.03, 0.03) * H
-        scale = 0.95
+        scale = 0.95 if len(flat) == 1 else 0.76     # two pages never overlap (spacing 0.85 x (w + gap))
         while True:     # the whole page in the picture
             m = camera_homography(w, h, tx, ty, roll, scale, cx, cy)
             pts = cv2.perspectiveTransform(np.float32([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]]), m)[:, 0]
