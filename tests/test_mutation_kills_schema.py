@@ -405,3 +405,45 @@ def test_a_bare_index_segment_indexes_the_list_itself():
     from schema.validate import _MISSING, get_value
     r = Record("campaign_stats", data={"rows": [{"unit": "甲"}, {"unit": "乙"}]})
     assert get_value(r, "rows.[1].unit") == "乙" and get_value(r, "rows.[2]") is _MISSING
+
+
+def test_validate_edges_second_round():
+    from schema.record import Record
+    from schema.validate import _MISSING, apply_rules, expand, get_value, low_confidence
+    r = Record("campaign_stats", header={"reporting_unit": "北石店镇"}, source={"file": "统计表.xlsx"},
+               data={"name": "文字", "rows": ["（空）", {"general_hazards_found": 1, "general_hazards_fixed": 2,
+                                                      "credit_code": "91140500MA0GRX1A2X"}]})
+    assert get_value(r, "source.file") == "统计表.xlsx" and get_value(r, "nothing") is _MISSING
+    assert list(expand(r, "name[]")) == [] and list(expand(r, "missing[]")) == []
+    assert low_confidence(r, "name", 0.8, 0.8) is False and r.warnings == []      # at the threshold: fine
+    apply_rules(r, [{"rule": "required", "fields": ["source.sheet"]},
+                    {"rule": "fixed_le_found", "scope": "rows",
+                     "pairs": [["general_hazards_found", "general_hazards_fixed"]]},
+                    {"rule": "credit_code", "field": "rows[].credit_code"}])
+    assert [w[:2] for w in _warnings(r)] == [("source.sheet", "required"),
+                                             ("data.rows[1].general_hazards_fixed", "fixed_exceeds_found"),
+                                             ("data.rows[1].credit_code", "checksum")]
+
+
+def test_totals_only_the_keys_asked_for_and_large_numbers():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    rows = [{"general_hazards_found": 600000, "general_hazards_fixed": 1}, {"general_hazards_found": 400000,
+                                                                          "general_hazards_fixed": 1}]
+    r = Record("campaign_stats", data={"rows": rows, "totals": {"general_hazards_found": 1200000,
+                                                                 "general_hazards_fixed": 3}})
+    apply_rules(r, [{"rule": "totals", "keys": ["general_hazards_found"]}])
+    assert _warnings(r) == [("data.totals.general_hazards_found", "total",
+                             "一般隐患排查合计栏填写为1200000，各行相加应为1000000")]
+    bare = Record("campaign_stats", data={"rows": None, "totals": {"general_hazards_found": 3}})
+    apply_rules(bare, [{"rule": "totals"}])
+    assert bare.warnings == []
+
+
+def test_an_unknown_rule_names_the_known_ones():
+    from schema.record import Record
+    from schema.validate import apply_rules
+    with pytest.raises(ValueError) as e:
+        apply_rules(Record("campaign_stats", data={}), [{"rule": "sum_of_squares"}])
+    assert str(e.value) == ("unknown validation rule {'rule': 'sum_of_squares'}; "
+                            "known: required, fixed_le_found, totals, date_order, credit_code")
