@@ -48,3 +48,32 @@ def test_fix_doc_number(text, fixed):
 ])
 def test_fix_numeric_date(text, fixed):
     assert fix_numeric_date(text) == fixed
+
+
+# --- page and grid rules on a rendered notice whose section lacks what Word may leave out -----------
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from generators.gongwen.render import render
+    from test_check import GONGWEN
+    return render(GONGWEN, tmp_path_factory.mktemp("kills") / "notice.docx")
+
+
+def test_a_section_without_margins_reads_as_words_default_25_4_mm(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+    bad = plant(rendered, tmp_path / "no_margins.docx",
+                {D: lambda r: [m.getparent().remove(m) for m in list(r.iter(w("pgMar")))]})
+    margins = [p.message for p in check_file(bad) if p.rule == "page.margin"]
+    assert margins and all("实为 25.4 毫米" in m for m in margins), margins
+
+
+def test_a_page_size_without_a_width_is_no_crash(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def drop_width(root):
+        for sz in root.iter(w("pgSz")):
+            sz.attrib.pop(w("w"), None)
+    rules = {p.rule for p in check_file(plant(rendered, tmp_path / "no_width.docx", {D: drop_width}))}
+    assert "page.size" in rules
