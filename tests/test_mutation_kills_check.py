@@ -77,3 +77,16 @@ def test_a_page_size_without_a_width_is_no_crash(rendered, tmp_path):
             sz.attrib.pop(w("w"), None)
     rules = {p.rule for p in check_file(plant(rendered, tmp_path / "no_width.docx", {D: drop_width}))}
     assert "page.size" in rules
+
+
+def test_numeric_dates_in_the_signature_and_the_banji_are_both_named_where_they_are(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, replace_date, replace_text
+
+    def numeric(root):
+        replace_date(root, "2023年3月2日", "2023.3.2")              # the 成文日期 line
+        replace_text(root, "2023年3月2日印发", "2023.3.2印发")       # the 印发日期 in the 版记
+    problems = [p for p in check_file(plant(rendered, tmp_path / "dates.docx", {D: numeric}))
+                if p.rule == "date.format"]
+    assert len(problems) == 2, problems
+    assert problems[0].where != "版记" and problems[1].where == "版记"
