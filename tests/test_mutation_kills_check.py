@@ -90,3 +90,38 @@ def test_numeric_dates_in_the_signature_and_the_banji_are_both_named_where_they_
                 if p.rule == "date.format"]
     assert len(problems) == 2, problems
     assert problems[0].where != "版记" and problems[1].where == "版记"
+
+
+def _footer_problems(rendered, tmp_path, edit, rule):
+    from generators.gongwen.check import check_file
+    from test_check import footers, plant
+    return [p for p in check_file(plant(rendered, tmp_path / "footer.docx", {"footers": footers(edit)}))
+            if p.rule == rule]
+
+
+def test_a_footer_without_a_page_field_is_named(rendered, tmp_path):
+    from test_check import remove_page_field
+    problems = _footer_problems(rendered, tmp_path, remove_page_field, "footer.page_field")
+    assert problems
+    for p in problems:                                   # where = 页脚（奇数页）, message = 奇数页页脚中没有…
+        which = p.where.removeprefix("页脚（").removesuffix("）")
+        assert which and which != "None" and p.message == f"{which}页脚中没有 PAGE 页码域"
+
+
+def test_a_page_field_without_a_stored_result_is_a_font_problem(rendered, tmp_path):
+    from test_check import w
+
+    def drop_results(root):
+        state = None
+        for r in root.iter(w("r")):
+            fc = r.find(w("fldChar"))
+            if fc is not None:
+                state = fc.get(w("fldCharType"))
+            elif state == "separate":
+                for t in r.iter(w("t")):
+                    t.text = ""
+        for fs in root.iter(w("fldSimple")):
+            for t in fs.iter(w("t")):
+                t.text = ""
+    problems = _footer_problems(rendered, tmp_path, drop_results, "footer.font")
+    assert problems and all(p.where.startswith("页脚（") and "页码域无存储结果" in p.message for p in problems)
