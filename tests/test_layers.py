@@ -11,7 +11,7 @@ LAYERS = [
                                                "schema.numerals", "schema.marks", "schema.dates", "schema.keys",
                                                "schema.totals"]),
     ("readers", ["parsers.readers", "parsers.ocr"]),
-    ("recognise and schema", ["schema", "parsers"]),
+    ("recognise and schema", ["schema", "parsers", "parsers.ocr.trust"]),   # trust: checks OCR'd records
     ("ledger", ["ledger"]),
     ("documents", ["generators"]),
     ("batch parsing: readers, recognition, ledger and workbook together", ["parsers.pipeline"]),
