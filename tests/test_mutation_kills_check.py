@@ -125,3 +125,16 @@ def test_a_page_field_without_a_stored_result_is_a_font_problem(rendered, tmp_pa
                 t.text = ""
     problems = _footer_problems(rendered, tmp_path, drop_results, "footer.font")
     assert problems and all(p.where.startswith("页脚（") and "页码域无存储结果" in p.message for p in problems)
+
+
+def test_a_missing_even_page_footer_is_named(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def drop_even(root):
+        for ref in list(root.iter(w("footerReference"))):
+            if ref.get(w("type")) == "even":
+                ref.getparent().remove(ref)
+    problems = [p for p in check_file(plant(rendered, tmp_path / "no_even.docx", {D: drop_even}))
+                if p.rule == "footer.page_field"]
+    assert [(p.where, p.message) for p in problems] == [("页脚（偶数页）", "偶数页页脚中没有 PAGE 页码域")]
