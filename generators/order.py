@@ -220,7 +220,11 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
     groups: dict[Any, OrderDraft] = {}
     bad: set[Any] = set()
     defaulted = 0
+    nameless = []                            # a hazard with no 被检查单位 cannot be ordered: said, not fatal
     for h in rows:
+        if not (h["enterprise"] or "").strip():
+            nameless.append(str(h["id"]))
+            continue
         key = h["enterprise_id"] or ledger_orders.enterprise_key(h["enterprise"])
         if key in bad:
             continue
@@ -250,6 +254,10 @@ def drafts_from_ledger(con, issued: str, cfg: dict, enterprises=None, town=None,
             bad.add(key)
             groups.pop(key, None)
             _skip(skipped, h["enterprise"], e)
+    if nameless and skipped is not None:
+        shown = "、".join(nameless[:10]) + ("等" if len(nameless) > 10 else "")
+        skipped.append(f"未出具：{len(nameless)}项隐患在台账中没有被检查单位（隐患 {shown}），"
+                       "请在台账中补上单位名称后再出具")
     if defaulted and notes is not None:
         notes.append(f"{defaulted}项隐患在台账中没有整改期限，已按出具日期后{days}日确定")
     for draft in groups.values():            # the inspectors of the 督导检查表 the hazards came from

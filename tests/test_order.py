@@ -317,6 +317,20 @@ def test_one_bad_enterprise_is_left_out_and_the_others_issued_on_every_route(tmp
     assert [o.number for o in got.orders] == ["（城区）应急责改〔2023〕3号"]       # numbers go on without gaps
 
 
+def test_a_hazard_without_its_enterprise_is_named_and_the_others_issued(tmp_path):
+    """A register row left without its 被检查单位 must not stop the whole run (it stopped the printing)."""
+    db = tmp_path / "t.db"
+    con = connect(db)
+    add_hazard(con, "", "配电室未配备绝缘垫", "2023-03-30")
+    add_hazard(con, "  ", "消防通道堵塞", "2023-03-30")
+    add_hazard(con, "晋城市城区己化工有限公司", "储罐区未设置可燃气体报警", "2023-03-30")
+    con.close()
+    got = order.issue_orders(db=db, out_dir=tmp_path / "o", issued=ISSUED)
+    assert [o.enterprise for o in got.orders] == ["晋城市城区己化工有限公司"]
+    assert got.skipped == ["未出具：2项隐患在台账中没有被检查单位（隐患 1、2），请在台账中补上单位名称后再出具"]
+    assert all(p.is_file() for p in [got.merged] + [o.path for o in got.orders])
+
+
 def test_a_failed_printing_keeps_the_numbers_and_the_next_run_finishes_it(tmp_path, monkeypatch):
     db = tmp_path / "t.db"
     con = connect(db)
