@@ -447,3 +447,49 @@ def test_an_unknown_rule_names_the_known_ones():
         apply_rules(Record("campaign_stats", data={}), [{"rule": "sum_of_squares"}])
     assert str(e.value) == ("unknown validation rule {'rule': 'sum_of_squares'}; "
                             "known: required, fixed_le_found, totals, date_order, credit_code")
+
+
+# --- schema/spec.py ---------------------------------------------------------------------------------
+
+def _gas_spec(tmp_path, ledger_block):
+    from pathlib import Path
+    from schema.spec import load_spec_file
+    extra = Path(__file__).parent / "specs_extra" / "yaml_only" / "gas_weekly.yaml"
+    text = extra.read_text(encoding="utf-8").split("\nledger:")[0].replace("form_type: gas_weekly", "form_type: gas_x")
+    path = tmp_path / "燃气表.yaml"
+    path.write_text(text + "\n" + ledger_block + "\n", encoding="utf-8")
+    return load_spec_file(path)
+
+
+def test_ledger_block_defaults(tmp_path):
+    spec = _gas_spec(tmp_path, "ledger: {subject: unit, supersede: [unit, period], cadence: week,\n"
+                               "  stats: {rows: data.rows, unit: row.unit},\n"
+                               "  hazards: [{rows: data.rows, description: row.unit}]}")
+    st, hz = spec.ledger.stats, spec.ledger.hazards[0]
+    assert (st.layout, st.sheet, st.unit_word, st.cumulative) == ("matrix", "", "单位", False)
+    assert (hz.question, hz.origin) == (False, "")
+
+
+@pytest.mark.parametrize("hazards,message", [
+    ("[{rows: data.rows, description: row.unit, note: {when: {any: [row.unit], in: [甲]}}}]",
+     "ledger.hazards[0].note：缺少必填键 text"),
+    ("[{rows: data.rows, description: row.unit, when: {any: [unit], in: [甲]}}]", "ledger.hazards[0].when.any"),
+])
+def test_ledger_block_errors_name_the_place(tmp_path, hazards, message):
+    from schema.spec import SpecError
+    with pytest.raises(SpecError) as e:
+        _gas_spec(tmp_path, f"ledger: {{subject: unit, supersede: [unit, period], cadence: week, hazards: {hazards}}}")
+    assert message in str(e.value) and "燃气表.yaml" in str(e.value)
+
+
+def test_field_defaults_and_kind_of():
+    from schema.spec import load_spec
+    stats = load_spec("campaign_stats")
+    unit = next(c for c in stats.columns if c.key == "unit")
+    assert (unit.unit, unit.label_fallback) == ("", "")
+    assert stats.kind_of("data.rows[0].general_hazards_found") == "count"
+    assert stats.kind_of("data.totals.general_hazards_found") == "count"
+    assert stats.kind_of("header.fill_date") == "date"
+    reg = load_spec("enterprise_register")
+    assert (reg.kind_of("data.principal.mobile"), reg.kind_of("data.principal.name")) == ("phone", "text")
+    assert reg.kind_of("data.nothing") is None
