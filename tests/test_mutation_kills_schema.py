@@ -493,3 +493,16 @@ def test_field_defaults_and_kind_of():
     reg = load_spec("enterprise_register")
     assert (reg.kind_of("data.principal.mobile"), reg.kind_of("data.principal.name")) == ("phone", "text")
     assert reg.kind_of("data.nothing") is None
+
+
+def test_stats_layout_and_a_part_without_a_unit(tmp_path):
+    from pathlib import Path
+    from schema.spec import load_spec, load_spec_file
+    assert load_spec("progress_dispatch").ledger.stats.layout == "indicators"
+    src = Path(__file__).parent.parent / "schema" / "forms" / "campaign_stats.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert "kind: money_wan, unit: 万元}]}" in text
+    copy = tmp_path / "campaign_stats.yaml"
+    copy.write_text(text.replace("kind: money_wan, unit: 万元}]}", "kind: money_wan}]}"), encoding="utf-8")
+    fines = next(c for c in load_spec_file(copy).columns if c.parts)
+    assert [(p.key, p.unit) for p in fines.parts] == [("fines_wan", "")]
