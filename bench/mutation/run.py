@@ -126,7 +126,6 @@ def _case_only(orig: str, mutant: str) -> str | None:
     changed = orig[i:j]
     if re.search(r"encoding=[\"'][\w-]*$", orig[:i]) and re.fullmatch(r"[\w-]*", changed):
         return "编码名大小写"
-    quote = orig[:i].rstrip()[-1:] if orig[:i].rstrip() else ""
     literal = re.search(r"[\"']([^\"']*)$", orig[:i])
     string = (literal.group(1) if literal else "") + orig[i:].split('"')[0]
     # upper-cased names come back upper-cased from SQLite in a select list (cursor.description) and in
