@@ -114,7 +114,9 @@ def preview_notice(text: str, cache: Path, name: str = "公文", profile: str = 
     def make(work: Path) -> None:
         draft = work / "draft.md"
         draft.write_text(text, encoding="utf-8")
-        notice_module.notice(draft, work / "document.docx", profile=profile)
+        # the PDF made with the .docx: one LibreOffice run, drawn from the twin laid out with LibreOffice's
+        # glyph widths (render), so the preview shows the 署名 where the printed page has it
+        notice_module.notice(draft, work / "document.docx", pdf=True, profile=profile)
     return _cached(cache, key, name, make)
 
 
@@ -140,8 +142,8 @@ def cached_preview(cache: Path, key: str) -> Preview | None:
 
 
 def _cached(cache: Path, key: str, name: str, make) -> Preview:
-    """The preview `key` from the cache, else made in a fresh folder (make(work) writes document.docx)
-    and moved into place whole, so a half-made preview is never served."""
+    """The preview `key` from the cache, else made in a fresh folder (make(work) writes document.docx, and
+    document.pdf when it lays the document out itself) and moved into place whole, so a half-made preview is never served."""
     found = cached_preview(cache, key)
     if found:
         return found
@@ -149,9 +151,10 @@ def _cached(cache: Path, key: str, name: str, make) -> Preview:
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".make-", dir=cache))
     try:
-        make(work)
         with _office:
-            to_pdf(work / "document.docx", work / "document.pdf", keep_blank_pages=True)
+            make(work)
+            if not (work / "document.pdf").exists():
+                to_pdf(work / "document.docx", work / "document.pdf", keep_blank_pages=True)
         texts = _render_pages(work / "document.pdf", work)
         (work / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         (work / "preview.json").write_text(json.dumps({"name": name, "pages": len(texts)}, ensure_ascii=False),

@@ -213,3 +213,17 @@ def test_attachment_table_widths_from_content(tmp):
         old.unlink()
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(SCREENS / "notice")], check=True)
     assert len(list(SCREENS.glob("notice-*.png"))) >= 4
+
+
+def test_the_workbench_preview_shows_the_signature_where_the_printed_page_has_it(tmp):
+    """The web preview's pages come from the twin laid out with LibreOffice's widths (as `notice --pdf`), not
+    from the Word-width .docx, whose 署名 LibreOffice draws about 3 mm right of the date's centre."""
+    from services.gongwen import preview_notice
+    draft = (ROOT / "samples" / "notices" / "sealed_城区发改局能源办_隐患清单.md").read_text(encoding="utf-8")
+    shown = preview_notice(draft, tmp / "previews")
+    _, sigs, date, _ = signature_and_date(shown.folder / "document.pdf")
+    centre = (date[0]["x0"] + date[-1]["x1"]) / 2
+    sigs = [x for x in sigs if text(x) in LONG_ORGAN]
+    assert "".join(map(text, sigs)) == LONG_ORGAN and len(sigs) == 2        # the long 署名 on two lines
+    for sig in sigs:
+        assert abs((sig[0]["x0"] + sig[-1]["x1"]) / 2 - centre) < 0.5 * MM, text(sig)

@@ -902,7 +902,4 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
             if pdf:
                 shutil.move(str(made), out_path.with_suffix(".pdf"))
     return out_path
-    if pdf:
-        to_pdf(out_path, keep_blank_pages=True)
-    return out_path
 
