@@ -82,10 +82,17 @@ def text_lines(path: Path) -> list[str]:
     from generators.gongwen.check import DOCNUM_RE, fix_doc_number, fix_numeric_date
     from schema.dates import fix_dates
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        targets = {x.get("Id"): x.get("Target") for x in rels}
+        # page headers first: a letterhead (a 信函's 标志, a Word template's) is text of the document too
+        ids = dict.fromkeys(h.get(f"{r}id") for h in root.iter(f"{w}headerReference"))
+        parts = [etree.fromstring(z.read("word/" + targets[i].lstrip("/").removeprefix("word/")))
+                 for i in ids if i in targets]
     out = []
-    for p in root.iter(f"{w}p"):
+    for p in (p for part in parts + [root] for p in part.iter(f"{w}p")):
         t = re.sub(r"\s", "", "".join(x.text or "" for x in p.iter(f"{w}t")))
         if t:
             num, signer = (t.split("签发人", 1) + [None])[:2]
