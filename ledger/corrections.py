@@ -88,11 +88,43 @@ def flagged_fields(con: sqlite3.Connection, filters: dict | None = None) -> list
     reading, its confidence and its box on the page); None otherwise. filters: form_type,
     record_id, code, reporting_unit (exact values)."""
     filters = dict(filters or {})
+    sql, args = _flagged_sql(filters)
+    return [row for r in con.execute(sql.format(cols="r.id, r.form_type, r.part, r.json, s.path") + " ORDER BY r.id",
+                                      args)
+            for row in _flagged_rows(r, filters.get("code"))]
+
+
+def flagged_block(con: sqlite3.Connection, start: int, stop: int, filters: dict | None = None) -> tuple[int, list[dict]]:
+    """(how many rows flagged_fields has, its rows[start:stop]) reading only the records those rows are in:
+    records.warnings counts each record's warnings, so the queue's positions come from an index scan. With
+    a code filter the counts do not apply and the whole queue is read."""
+    filters = dict(filters or {})
+    if filters.get("code"):
+        rows = flagged_fields(con, filters)
+        return len(rows), rows[start:stop]
+    sql, args = _flagged_sql(filters)
+    ids, pos, total = [], {}, 0
+    for rid, n in con.execute(sql.format(cols="r.id, r.warnings") + " ORDER BY r.id", args):
+        if total < stop and total + n > start:
+            ids.append(rid)
+            pos[rid] = total
+        total += n
+    if not ids:
+        return total, []
+    cols = "r.id, r.form_type, r.part, r.json, s.path"
+    got = con.execute(sql.format(cols=cols) + f" AND r.id IN ({', '.join('?' * len(ids))}) ORDER BY r.id",
+                      [*args, *ids])
+    rows = [(pos[r["id"]] + k, row) for r in got for k, row in enumerate(_flagged_rows(r, None))]
+    return total, [row for at, row in rows if start <= at < stop]
+
+
+def _flagged_sql(filters: dict) -> tuple[str, list[Any]]:
+    """The current flagged records' query (its columns left as {cols}) and its parameters."""
     scope = filters.pop("scope", None)          # (condition on r, params): the user's records only
     unknown = set(filters) - {"form_type", "record_id", "code", "reporting_unit"}
     if unknown:
         raise PaichaError(f"未知的筛选条件：{'、'.join(sorted(unknown))}", code="bad_filter")
-    sql = ("SELECT r.id, r.form_type, r.part, r.json, s.path FROM records r JOIN sources s ON s.id = r.source_id"
+    sql = ("SELECT {cols} FROM records r JOIN sources s ON s.id = r.source_id"
            " WHERE r.superseded_by IS NULL AND r.warnings > 0")
     args: list[Any] = []
     for col, key in (("r.form_type", "form_type"), ("r.id", "record_id"), ("r.reporting_unit", "reporting_unit")):
@@ -100,21 +132,25 @@ def flagged_fields(con: sqlite3.Connection, filters: dict | None = None) -> list
             sql += f" AND {col} = ?"
             args.append(filters[key])
     if scope:
-        sql += f" AND ({scope[0]})"
+        sql += f" AND ({scope[0].replace('{', '{{').replace('}', '}}')})"
         args.extend(scope[1])
+    return sql, args
+
+
+def _flagged_rows(r, code: str | None) -> list[dict]:
+    """A flagged record's queue rows, one per warning (of `code` only, when given)."""
+    rec = Record.from_json(json.loads(r["json"]))
+    leaves = _leaves(rec)
     out = []
-    for r in con.execute(sql + " ORDER BY r.id", args):
-        rec = Record.from_json(json.loads(r["json"]))
-        leaves = _leaves(rec)
-        for w in rec.warnings:
-            if filters.get("code") and w.get("code") != filters["code"]:
-                continue
-            path = w.get("field", "")
-            out.append({"record_id": r["id"], "form_type": r["form_type"], "path": path,
-                        "label": field_label(r["form_type"], path), "value": leaves.get(path),
-                        "raw": w.get("raw"), "code": w.get("code"), "message": w.get("message"),
-                        "source_path": r["path"], "part": r["part"], "confidence": w.get("confidence"),
-                        "box": w.get("box")})
+    for w in rec.warnings:
+        if code and w.get("code") != code:
+            continue
+        path = w.get("field", "")
+        out.append({"record_id": r["id"], "form_type": r["form_type"], "path": path,
+                    "label": field_label(r["form_type"], path), "value": leaves.get(path),
+                    "raw": w.get("raw"), "code": w.get("code"), "message": w.get("message"),
+                    "source_path": r["path"], "part": r["part"], "confidence": w.get("confidence"),
+                    "box": w.get("box")})
     return out
 
 

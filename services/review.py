@@ -39,6 +39,13 @@ class RecordHistory:
 
 
 @dataclass
+class FlaggedBlock:
+    total: int                       # rows in the whole queue
+    start: int                       # the queue position of fields[0]
+    fields: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class Suspects:
     # each: id, path, reporting_unit, fill_date, replaces, old_path, message …
     records: list[dict] = field(default_factory=list)
@@ -64,6 +71,14 @@ def flagged_fields(ledger: Ledger, form_type: str | None = None, record_id: int 
     filters = {"form_type": form_type, "record_id": record_id, "code": code, "reporting_unit": reporting_unit,
                "scope": None if scope is None else scope_where(scope, "r.reporting_unit")}
     return Flagged(corrections.flagged_fields(ledger.con, {k: v for k, v in filters.items() if v is not None}))
+
+
+def flagged_block(ledger: Ledger, start: int, stop: int, scope: Principal | None = None) -> FlaggedBlock:
+    """Rows start…stop-1 of the review queue `scope` may see and the queue's length, reading only the records
+    those rows are in (the 核对 page: the current field and the block of the list it is in)."""
+    filters = {} if scope is None else {"scope": scope_where(scope, "r.reporting_unit")}
+    total, rows = corrections.flagged_block(ledger.con, max(0, start), max(0, stop), filters)
+    return FlaggedBlock(total, max(0, start), rows)
 
 
 def correct_field(ledger: Ledger, record_id: int, path: str, new_value: Any, actor: str = "",

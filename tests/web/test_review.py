@@ -107,3 +107,23 @@ def test_the_whole_queue_listed_a_block_at_a_time(client, settings, flagged, mon
     assert ('rel="next"' in listed) == (size > 4)
     last = client.get("/review", params={"at": size + 5}).text        # past the end: the last block
     assert "已到队尾" in last and f"共 {size} 处" in last.split("全部待核对")[-1]
+
+
+def test_a_block_of_the_queue_is_the_same_slice_of_the_whole_queue(settings, flagged):
+    """flagged_block reads only the records its rows are in (by their warning counts) and must give exactly
+    the rows flagged_fields gives there, at every edge: inside one record, across records, past the end."""
+    from services.accounts import UNIT, Principal
+    with open_ledger(settings.ledger) as handle:
+        every = review.flagged_fields(handle).fields
+        assert len(every) >= 3
+        for start, stop in [(0, 1), (0, 2), (1, 3), (2, len(every)), (0, len(every) + 5), (len(every) - 1, len(every)),
+                            (len(every), len(every) + 3), (0, 0)]:
+            got = review.flagged_block(handle, start, stop)
+            assert got.total == len(every) and got.fields == every[start:stop], (start, stop)
+        name = handle.con.execute("SELECT reporting_unit FROM records WHERE warnings > 0 AND reporting_unit != ''"
+                                  " ORDER BY id DESC").fetchone()[0]
+        unit = Principal("u", UNIT, unit=name)                   # a 填报单位 sees its own records' fields
+        mine = review.flagged_fields(handle, scope=unit).fields
+        assert 0 < len(mine) < len(every)
+        got = review.flagged_block(handle, 0, 3, scope=unit)
+        assert got.total == len(mine) and got.fields == mine[:3]

@@ -29,16 +29,20 @@ QUEUE_ROWS = 50             # the list of the whole queue, this many fields at a
 def queue(request: Request, at: int = 0, me: Principal = require()):
     at = max(0, at)
     with ledger(request) as handle:
-        flagged = review.flagged_fields(handle, scope=me).fields
-        item = flagged[at] if at < len(flagged) else None
+        first = at // QUEUE_ROWS * QUEUE_ROWS                    # the block of the list `at` is in
+        block = review.flagged_block(handle, first, first + QUEUE_ROWS, scope=me)
+        total = block.total
+        if at >= total and total:                               # past the end: the last block is listed
+            first = (total - 1) // QUEUE_ROWS * QUEUE_ROWS
+            block = review.flagged_block(handle, first, first + QUEUE_ROWS, scope=me)
+        listed = block.fields
+        item = listed[at - first] if at < total and 0 <= at - first < len(listed) else None
         source = review.field_source(handle, item["record_id"], item["path"], scope=me) if item else None
         history = review.record_history(handle, item["record_id"], scope=me).entries if item else []
         suspects = review.suspects(handle, scope=me).records
-    first = min(at, max(0, len(flagged) - 1)) // QUEUE_ROWS * QUEUE_ROWS     # the block of the list `at` is in
-    return render(request, "review.html", flagged=flagged, at=at, item=item, source=source, history=history,
+    return render(request, "review.html", total=total, at=at, item=item, source=source, history=history,
                   suspects=suspects, reasons=REASONS, reviewer=request.session.get("reviewer", ""),
-                  codes=review.CODE_LABELS, shown=_shown, first=first, listed=flagged[first:first + QUEUE_ROWS],
-                  block=QUEUE_ROWS)
+                  codes=review.CODE_LABELS, shown=_shown, first=first, listed=listed, block=QUEUE_ROWS)
 
 
 @router.post("/decide")
