@@ -80,9 +80,10 @@ def _charrefs(text: str) -> bytes:
     return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text).encode()
 
 
-def variant(base: Path, out: Path, n: int) -> Path:
-    """A copy of `base` with its names made unique in every XML part."""
-    renames = _renames(n)
+def variant(base: Path, out: Path, n: int, renames: list[tuple[bytes, bytes]] | None = None) -> Path:
+    """A copy of `base` with its names made unique in every XML part (`renames`: old → new, by default
+    the benchmark corpus's for copy n)."""
+    renames = _renames(n) if renames is None else renames
     with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
@@ -138,15 +139,7 @@ def _campaign_renames(n: int) -> list[tuple[bytes, bytes]]:
 
 
 def _vary(base: Path, out: Path, n: int) -> Path:
-    renames = _campaign_renames(n)
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.endswith(".xml"):
-                for old, new in renames:
-                    data = data.replace(old, new)
-            zout.writestr(item, data)
-    return out
+    return variant(base, out, n, _campaign_renames(n))
 
 
 def campaign_plan(n: int, scan_share: float | None = None, seed: int = 17) -> list[str]:
