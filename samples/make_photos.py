@@ -28,7 +28,6 @@ import json
 import math
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -82,23 +81,13 @@ def long_self_check(which: str, base: dict) -> dict:
 
 def render_forms(which: str, out: Path) -> list[dict]:
     """Each fill drawn, converted to PDF and rendered (cached): [{form_type, header, data, pdf, pages}]."""
-    from generators.forms import draw_form
-    from schema.office import convert
+    from samples.make_scans import forms_to_pdf
     cache = out / "pages" / which
     cache.mkdir(parents=True, exist_ok=True)
     items = fills(which)
     todo = [f for f in items if not (cache / f"{f['name']}.pdf").exists()]
     if todo:
-        with tempfile.TemporaryDirectory(prefix="paicha-hard-") as tmp:
-            docs = []
-            for f in todo:
-                docx = Path(tmp) / f"{f['name']}.docx"
-                draw_form(f["form_type"], docx, f["data"], f["header"])
-                docs.append(docx)
-            pdfs = convert(docs, "pdf", cache)
-            missing = [d.name for d in docs if d not in pdfs]
-            if missing:
-                raise SystemExit(f"LibreOffice 未能转换：{', '.join(missing)}")
+        forms_to_pdf(todo, [f["name"] for f in todo], cache)
     for f in items:
         f["pdf"] = cache / f"{f['name']}.pdf"
         f["pages"] = pages_of(f["pdf"])

@@ -171,6 +171,23 @@ def phone_photo(img: Image.Image, rng: random.Random) -> Image.Image:
     return jpeg_loss(img, 80)
 
 
+def forms_to_pdf(fills: list[dict], names: list[str], out: Path) -> dict[str, Path]:
+    """Each fill's form drawn with its values (generators.forms) and turned into out/NAME.pdf by one
+    LibreOffice run; {name: pdf}. A form LibreOffice fails to convert stops the script, named."""
+    from generators.forms import draw_form
+    from schema.office import convert
+    with tempfile.TemporaryDirectory(prefix="paicha-forms-") as tmp:
+        docs = {}
+        for f, name in zip(fills, names):
+            docs[name] = Path(tmp) / f"{name}.docx"
+            draw_form(f["form_type"], docs[name], f["data"], f["header"])
+        pdfs = convert(list(docs.values()), "pdf", out)
+        missing = [d.name for d in docs.values() if d not in pdfs]
+        if missing:
+            raise SystemExit(f"LibreOffice 未能转换：{', '.join(missing)}")
+        return {name: pdfs[docx] for name, docx in docs.items()}
+
+
 def save_image_pdf(pages: list[Image.Image], path: Path, dpi: int = SCAN_DPI) -> None:
     """A PDF made only of page images (no text layer), as a scanner writes it."""
     pages[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
@@ -180,24 +197,13 @@ def save_image_pdf(pages: list[Image.Image], path: Path, dpi: int = SCAN_DPI) ->
 
 def make(out: Path = OUT, seed: int = 20230305) -> list[dict]:
     """Write every sample and expected.jsonl; returns the expected lines."""
-    from generators.forms import draw_form
-    from generators.office import convert
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     fills = fill_data()
     expected: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="paicha-scans-") as tmp:
-        docs = []
-        for f in fills:
-            docx = Path(tmp) / f"{f['form_type']}.docx"
-            draw_form(f["form_type"], docx, f["data"], f["header"])
-            docs.append(docx)
-        pdfs = convert(docs, "pdf", out)
-        missing = [d.name for d in docs if d not in pdfs]
-        if missing:
-            raise SystemExit(f"LibreOffice 未能转换：{', '.join(missing)}")
-    for f, docx in zip(fills, docs):
-        pdf = pdfs[docx]
+    pdfs = forms_to_pdf(fills, [f["form_type"] for f in fills], out)
+    for f in fills:
+        pdf = pdfs[f["form_type"]]
         ent = f["data"].get("enterprise")
         unit = f["header"].get("reporting_unit") or (ent.get("name") if isinstance(ent, dict) else ent)
         pages = render_pages(pdf)
