@@ -7,9 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from fastapi.testclient import TestClient
 from services import accounts, jobs
 from services.ledgers import open_ledger
 from web.app import create_app
-from webtools import ROOT
+from webtools import ROOT, serving
 
 RETURNS = ROOT / "samples/returns/北石店镇"
 NAMES = ["摸底登记表-晋城市城区宏达建材有限公司.docx", "重大隐患统计表.docx"]
@@ -58,22 +55,7 @@ def test_two_web_processes_share_sessions_tokens_uploads_and_one_runner(tmp_path
     db, data = tmp_path / "台账.db", tmp_path / "data"
     with open_ledger(db) as ledger:
         accounts.add_user(ledger, ADMIN[0], "管理员", "", ADMIN[1])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--db", str(db), "--data", str(data),
-                               "--port", str(port), "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        for _ in range(600):                              # up to a minute to start on a loaded machine
-            try:
-                if httpx.get(f"{base}/static/app.css", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("工作台未能启动")
+    with serving("--db", str(db), "--data", str(data), "--workers", "2") as (server, base):
         # one job runner process, the only one at the runner's lower priority; the parent and two web processes
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         nice = [os.getpriority(os.PRIO_PROCESS, pid) for pid in _group(server.pid)]
@@ -116,7 +98,3 @@ def test_two_web_processes_share_sessions_tokens_uploads_and_one_runner(tmp_path
         server.wait(60)
         out = server.stdout.read()
         assert server.returncode == 0 and "2 个网页进程" in out, out
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
