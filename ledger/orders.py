@@ -211,7 +211,11 @@ class PrintRun:
         self._lock.execute("BEGIN EXCLUSIVE")
 
     def close(self) -> None:
-        self._lock.close()
+        try:
+            if self.path is None:   # PostgreSQL drops a closed session's locks only once its backend exits: unlock now
+                self._lock.execute("SELECT pg_advisory_unlock(?, ?)", (RUN_LOCK_CLASS, _run_key(self.token)))
+        finally:
+            self._lock.close()
         if self.path:
             self.path.unlink(missing_ok=True)
 
