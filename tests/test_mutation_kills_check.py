@@ -1,6 +1,10 @@
-"""The 公文 checker's text rules on plain strings: what mutation testing (bench/mutation.sh) found that the
-whole-document tests of test_check.py do not pin. Expected values are GB/T 9704's, written out by hand."""
+"""The 公文 checker's rules on plain strings and planted documents (a notice and a 信函 paicha writes): what
+mutation testing (bench/mutation.sh) found that the whole-document tests of test_check.py do not pin.
+Expected values are GB/T 9704's, written out by hand."""
+import re
+
 import pytest
+from lxml import etree
 
 from generators.gongwen.check import check_doc_number, fix_doc_number, fix_numeric_date
 
@@ -138,3 +142,104 @@ def test_a_missing_even_page_footer_is_named(rendered, tmp_path):
     problems = [p for p in check_file(plant(rendered, tmp_path / "no_even.docx", {D: drop_even}))
                 if p.rule == "footer.page_field"]
     assert [(p.where, p.message) for p in problems] == [("页脚（偶数页）", "偶数页页脚中没有 PAGE 页码域")]
+
+
+def test_a_turned_section_without_margins_reads_as_25_4_mm(rendered, tmp_path):
+    """A landscape second section (a wide table) whose w:pgMar Word left out: its 版心 is A4 turned less
+    25.4 mm each side (297 - 50.8 by 210 - 50.8), not the 225 by 156 mm GB/T 9704 wants."""
+    import copy
+
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def turn_last(root):
+        body = root.find(w("body"))
+        last = body.find(w("sectPr"))
+        p = etree.SubElement(body, w("p"))
+        etree.SubElement(p, w("pPr")).append(copy.deepcopy(last))     # section 1 keeps the portrait page
+        body.remove(p)
+        body.insert(list(body).index(last), p)
+        sz = last.find(w("pgSz"))
+        sz.set(w("w"), "16838"), sz.set(w("h"), "11906"), sz.set(w("orient"), "landscape")
+        last.remove(last.find(w("pgMar")))
+    problems = check_file(plant(rendered, tmp_path / "turned.docx", {D: turn_last}))
+    turned = [(p.where, p.message) for p in problems if p.rule.startswith("page.")]
+    assert [m for _, m in turned] == ["横向页面的版心应为 225×156 毫米（纸张转向、版心随之转向），实为 246.2×159.2 毫米"]
+    assert turned[0][0] not in ("页面设置", "第1节页面设置"), turned       # the last section, not the first
+
+
+def test_a_character_pitch_of_zero_or_less_counts_no_characters(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def squeeze(root):           # charSpace of -24 pt: the pitch 16 - 24 pt is below zero
+        for g in root.iter(w("docGrid")):
+            g.set(w("type"), "linesAndChars"), g.set(w("charSpace"), str(-24 * 4096))
+    problems = [p.message for p in check_file(plant(rendered, tmp_path / "pitch.docx", {D: squeeze}))
+                if p.rule == "grid.chars"]
+    assert len(problems) == 1 and problems[0].endswith("计算为 0 字（应设文档网格“指定行和字符网格”）"), problems
+
+
+def test_run_in_text_after_a_level_1_heading_in_the_headings_font(rendered, tmp_path):
+    """一、目标要求。 followed on the same line by body text still in 黑体: heading.runin, as for level 2."""
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, replace_text
+    runin = "一、目标要求。全面排查整治重大事故隐患"
+    problems = check_file(plant(rendered, tmp_path / "runin.docx",
+                                {D: lambda r: replace_text(r, "一、目标要求", runin)}))
+    got = [(p.rule, p.message) for p in problems]
+    assert [r for r, _ in got] == ["heading.runin"], got
+    assert "一、目标要求。" in got[0][1] and "黑体" in got[0][1], got
+
+
+# --- 信函格式 (GB/T 9704 10.1): the 信函 rules and the 版记 of a letter --------------------------------
+
+@pytest.fixture(scope="module")
+def letter_docx(tmp_path_factory):
+    """A 信函 with a 抄送 版记 as paicha writes it (render() with letter=True; test_letter.py's letter)."""
+    from generators.gongwen.render import render
+    from test_letter import letter
+    return render(letter(cc=["市安委会办公室"]), tmp_path_factory.mktemp("kills_letter") / "函.docx")
+
+
+def test_a_letter_as_paicha_writes_it_is_clean(letter_docx):
+    """One red double rule under the name, the 字号 flush right, a 抄送 without rules and no 印发 line."""
+    from generators.gongwen.check import DocxView, check_file, find_parts
+    assert find_parts(DocxView(letter_docx)).kind == "xinhan"
+    assert check_file(letter_docx) == []
+
+
+def test_a_letters_double_rule_drawn_single_is_named(letter_docx, tmp_path):
+    from generators.gongwen.check import DOUBLE_BORDERS, check_file
+    from test_check import plant, w
+
+    def single(root):
+        for b in root.iter(w("top"), w("bottom")):
+            if b.get(w("val")) in DOUBLE_BORDERS:
+                b.set(w("val"), "single")
+        for ln in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}ln"):
+            ln.set("cmpd", "sng")
+    import zipfile
+    parts = [n for n in zipfile.ZipFile(letter_docx).namelist() if re.fullmatch(r"word/(document|header\d*)\.xml", n)]
+    assert "word/header1.xml" in parts                  # the 标志 and its rule live in page 1's header
+    problems = check_file(plant(letter_docx, tmp_path / "single.docx", {n: single for n in parts}))
+    assert "xinhan.double_rule" in {p.rule for p in problems}, problems
+
+
+def test_a_letters_cc_with_a_rule_under_it_is_named(letter_docx, tmp_path):
+    """A 信函's 版记 has no rules (10.1): a rule under the 抄送 line alone is reported too."""
+    from generators.gongwen.check import check_file
+    from test_check import D, para, plant, w
+
+    def rule_under(root):
+        p = para(root, "抄送")
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            ppr = etree.SubElement(p, w("pPr"))
+            p.insert(0, ppr)
+        bdr = ppr.find(w("pBdr"))
+        if bdr is None:
+            bdr = etree.SubElement(ppr, w("pBdr"))
+        etree.SubElement(bdr, w("bottom"), {w("val"): "single", w("sz"): "4", w("color"): "000000"})
+    problems = [(p.rule, p.where) for p in check_file(plant(letter_docx, tmp_path / "cc.docx", {D: rule_under}))]
+    assert problems == [("xinhan.banji_lines", "版记")], problems
