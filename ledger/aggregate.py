@@ -199,14 +199,6 @@ class Aggregate:
     def empty(self) -> bool:
         return not self.forms and not self.register.total.found
 
-    def reported_units(self, form_type: str | None = None) -> set[str]:
-        """Short names of the units with a counted return (of one form, or of any)."""
-        out: set[str] = set()
-        for ft, fs in self.forms.items():
-            if form_type is None or ft == form_type:
-                out |= set(fs.rows)
-        return out
-
 
 # --- aggregation ------------------------------------------------------------------------------
 
