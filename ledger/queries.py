@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from ledger.backend import dialect
+from ledger.stamp import change_stamp
 from schema.keys import enterprise_key
 
 
@@ -310,36 +313,11 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
     """One page of the enterprises with orderable hazards (by 镇街, then name; `search`: part of the
     name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all.
 
-    The enterprises come from one pass over migration 022's index: the open hazards counted by (镇街, name,
-    enterprise id), no hazard read, less those under a live order (counted from the orders' side, a few);
-    grouped and sorted here. Then only the page's hazards are read, by enterprise (hazards_enterprise)."""
-    sql, args = [_OPEN], []
-    if town:
-        sql.append("h.town = ?")
-        args.append(town)
-    if search and search.strip():
-        sql.append("h.enterprise LIKE ? ESCAPE '\\'")
-        args.append("%" + _escape_like(search.strip()) + "%")
-    where = " AND ".join(sql)
-    key = "h.town, h.enterprise, h.enterprise_id"
-    free = {tuple(r[:3]): r[3] for r in con.execute(f"SELECT {key}, COUNT(*) FROM hazards h WHERE {where}"
-                                                    f" GROUP BY {key}", args)}
-    for r in con.execute(f"SELECT {key}, COUNT(DISTINCT h.id) FROM order_items oi JOIN orders o ON o.id = oi.order_id"
-                         f" JOIN hazards h ON h.id = oi.hazard_id WHERE o.status != 'void' AND {_unhinted(con, where)}"
-                         f" GROUP BY {key}", args):
-        free[tuple(r[:3])] = free.get(tuple(r[:3]), 0) - r[3]
-    groups: dict[str, dict] = {}
-    for (t, name, eid), n in free.items():
-        if n <= 0:
-            continue
-        grp = str(eid) if eid is not None else "名称:" + name       # an enterprise's id, else its name as typed
-        g = groups.get(grp)
-        if g is None:
-            groups[grp] = {"enterprise": name, "town": t or "", "id": eid}
-        else:                                   # one enterprise under several names or towns: the first of each
-            g["enterprise"], g["town"] = min(g["enterprise"], name), min(g["town"], t or "")
-    order = sorted(groups, key=lambda k: (groups[k]["town"], groups[k]["enterprise"], k))
-    page = {k: {**groups[k], "hazards": []} for k in order[offset:offset + limit]}
+    The enterprises (orderable_groups) are kept while the ledger is unchanged; then only the page's
+    hazards are read, by enterprise (hazards_enterprise)."""
+    where, args = _orderable_where(town, search)
+    groups = orderable_groups(con, town, search)
+    page = {g[3]: {"enterprise": g[1], "town": g[0], "id": g[2], "hazards": []} for g in groups[offset:offset + limit]}
     if not page:
         return [], len(groups)
     ids = [g["id"] for g in page.values() if g["id"] is not None]
@@ -358,6 +336,66 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
     for g in page.values():
         del g["id"]
     return list(page.values()), len(groups)
+
+
+def _orderable_where(town: str | None, search: str | None) -> tuple[str, list]:
+    sql, args = [_OPEN], []
+    if town:
+        sql.append("h.town = ?")
+        args.append(town)
+    if search and search.strip():
+        sql.append("h.enterprise LIKE ? ESCAPE '\\'")
+        args.append("%" + _escape_like(search.strip()) + "%")
+    return " AND ".join(sql), args
+
+
+_GROUPS_KEPT = 16                               # (ledger, 镇街, search) groupings kept, the least recent dropped
+_groups_memo: OrderedDict = OrderedDict()
+_groups_lock = threading.Lock()
+
+
+def orderable_groups(con: sqlite3.Connection, town: str | None = None,
+                     search: str | None = None) -> tuple[tuple[str, str, int | None, str], ...]:
+    """The enterprises with orderable hazards, each (镇街, name, enterprise id or None, group key), sorted by
+    镇街 and name. One pass over migration 022's index (the open hazards counted by 镇街, name and
+    enterprise id, no hazard read) less those under a live order (counted from the orders' side, a few).
+
+    Kept under the ledger's change stamp (ledger/stamp.py, read first): while no connection commits, the
+    next page is one index seek, not a pass over every open hazard."""
+    stamp = change_stamp(con)
+    memo_key = (stamp[0], town, search) if stamp else None
+    if memo_key:
+        with _groups_lock:
+            kept = _groups_memo.get(memo_key)
+            if kept and kept[0] == stamp[1]:
+                _groups_memo.move_to_end(memo_key)
+                return kept[1]
+    where, args = _orderable_where(town, search)
+    key = "h.town, h.enterprise, h.enterprise_id"
+    free = {tuple(r[:3]): r[3] for r in con.execute(f"SELECT {key}, COUNT(*) FROM hazards h WHERE {where}"
+                                                    f" GROUP BY {key}", args)}
+    for r in con.execute(f"SELECT {key}, COUNT(DISTINCT h.id) FROM order_items oi JOIN orders o ON o.id = oi.order_id"
+                         f" JOIN hazards h ON h.id = oi.hazard_id WHERE o.status != 'void' AND {_unhinted(con, where)}"
+                         f" GROUP BY {key}", args):
+        free[tuple(r[:3])] = free.get(tuple(r[:3]), 0) - r[3]
+    groups: dict[str, list] = {}
+    for (t, name, eid), n in free.items():
+        if n <= 0:
+            continue
+        grp = str(eid) if eid is not None else "名称:" + name       # an enterprise's id, else its name as typed
+        g = groups.get(grp)
+        if g is None:
+            groups[grp] = [t or "", name, eid, grp]
+        else:                                   # one enterprise under several names or towns: the first of each
+            g[0], g[1] = min(g[0], t or ""), min(g[1], name)
+    out = tuple(sorted(map(tuple, groups.values()), key=lambda g: (g[0], g[1], g[3])))
+    if memo_key:
+        with _groups_lock:
+            _groups_memo[memo_key] = (stamp[1], out)
+            _groups_memo.move_to_end(memo_key)
+            while len(_groups_memo) > _GROUPS_KEPT:
+                _groups_memo.popitem(last=False)
+    return out
 
 
 def _unhinted(con, where: str) -> str:
