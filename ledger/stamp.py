@@ -5,14 +5,18 @@ stale. Used to keep the result of a costly read (the 指令书 page's grouping) 
 """
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from ledger.backend import dialect
 
-_watchers: dict[str, tuple[int, tuple[int, int], sqlite3.Connection]] = {}
+_WATCHED = 8                                    # ledger files watched at once, the least recent closed
+_watchers: OrderedDict[str, tuple[int, tuple[int, int], int, sqlite3.Connection]] = OrderedDict()
+_opened = itertools.count()                     # a watcher's number: a new watcher's versions start again
 _lock = threading.Lock()
 
 
@@ -34,11 +38,19 @@ def change_stamp(con: Any) -> tuple | None:
         return None
     file_id = (st.st_dev, st.st_ino)
     with _lock:
-        pid, seen, watcher = _watchers.get(path, (None, None, None))
+        pid, seen, number, watcher = _watchers.get(path, (None, None, None, None))
         if pid != os.getpid() or seen != file_id:      # first use, after a fork, or the file replaced
+            if pid == os.getpid():
+                watcher.close()
             watcher = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            _watchers[path] = (os.getpid(), file_id, watcher)
+            number = next(_opened)
+            _watchers[path] = (os.getpid(), file_id, number, watcher)
+            while len(_watchers) > _WATCHED:
+                _, (old_pid, _, _, old) = _watchers.popitem(last=False)
+                if old_pid == os.getpid():              # a connection inherited through fork is not closed
+                    old.close()
+        _watchers.move_to_end(path)
         # data_version changes when another connection has committed since this one last asked; the
         # watcher never writes, so every commit to the file is "another connection's"
         version = watcher.execute("PRAGMA data_version").fetchone()[0]
-    return (path, file_id), version
+    return (path, file_id), (number, version)

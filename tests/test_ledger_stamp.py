@@ -97,3 +97,23 @@ def test_a_ledger_file_replaced_at_the_same_path_is_not_served_from_the_old_one(
         assert queries.orderable_page(con) == ([], 0)
     finally:
         con.close()
+
+
+def test_a_watcher_closed_and_opened_again_never_repeats_a_stamp(tmp_path, monkeypatch):
+    """More ledgers than are watched at once: the first one's watcher is closed, and a new watcher counts
+    its versions from the start again, so its stamps are told apart by the watcher's number."""
+    from ledger import stamp
+    monkeypatch.setattr(stamp, "_WATCHED", 1)
+    a, b = connect(tmp_path / "甲.db"), connect(tmp_path / "乙.db")
+    try:
+        seen = {change_stamp(a)}
+        for n in range(3):
+            change_stamp(b)                                                     # a's watcher closed
+            a.execute("INSERT INTO sources (sha256, path, format, imported_at) VALUES (?, 'x', 'docx', '')",
+                      (f"h{n}",))
+            now = change_stamp(a)
+            assert now not in seen
+            seen.add(now)
+    finally:
+        a.close()
+        b.close()
