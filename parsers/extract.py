@@ -20,7 +20,7 @@ from rapidfuzz.process import cdist
 from parsers.model import Cell
 from schema.keys import label_key as norm_label
 from schema.marks import CELL, leading_mark, mark_number
-from schema.normalize import (answer_mark, asked_negatively, conforming_header, is_ditto,
+from schema.normalize import (Normalized, answer_mark, asked_negatively, conforming_header, is_ditto,
                               normalize, vocab)
 from schema.spec import Field, FormSpec
 
@@ -405,6 +405,32 @@ ASKS_HAS = re.compile(r"有无|是否有|有没有")
 NOTE_ROW = re.compile(r"^\s*(备\s*注|注|说明|填报说明|填表说明)\s*[:：]")
 
 
+@lru_cache(maxsize=1)
+def _trailing_answer_rx() -> re.Pattern:
+    """An answer typed after a checklist item: …？是, …：否, …（是）, … √ (separated from the question)."""
+    v = vocab()
+    words = set(v["answer"][True]) | set(v["answer"][False]) | {"无"} | {
+        w for k in ("yes", "no") for w in v["mark"][k] if not re.search(r"[A-Za-z0-9]|整改|落实|^对$", w)}
+    alt = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?:[？?：:]\s*|\s+)({alt})\s*$|[（(]\s*({alt})\s*[)）]\s*$")
+
+
+def trailing_answer(content: str) -> tuple[str, str] | None:
+    """(the item without it, the answer) when an item ends in its answer, else None."""
+    m = _trailing_answer_rx().search(content)
+    if not m or m.start() == 0:
+        return None
+    return content[:m.start()].rstrip(), m.group(1) or m.group(2)
+
+
+def _answer_in_item(answer: str, item_text: str) -> Normalized:
+    """The mark an answer typed after the item means (是 to an item asked negatively is "no")."""
+    negative = asked_negatively(item_text)
+    if answer == "无":                          # 有无… answered 无 is no; 是否存在… answered 无 is yes
+        return Normalized("no" if ASKS_HAS.search(item_text) else "yes" if negative else None)
+    return answer_mark(answer, negative) or normalize("mark", answer)
+
+
 def _is_note_row(cells: list[Cell]) -> bool:
     texts = [c.text for c in cells if c.text.strip()]
     return len(texts) == 1 and bool(NOTE_ROW.match(texts[0]))
@@ -426,6 +452,7 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
     items: list[dict] = []
     category, last_cat_cell = None, None
     head_row = first[hr]
+    marks = [c for c in spec.columns if c.kind == "mark"]
     for g_i, grid in enumerate(grids):
         start = hr + 1 if g_i == 0 else 0
         if g_i:
@@ -451,8 +478,17 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             no = normalize("count", _cell_text(get("no"))).value if "no" in by_key else None
             if not isinstance(no, int):
                 no = mark_number(m) if m else (items[-1]["no"] + 1 if items and items[-1]["no"] else None)
+            elif m and mark_number(m) != no:
+                m = None                    # the item's own number ((1) under 序号 2) is part of its text
             i = len(items)
             item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
+            typed = None if any(f.key in by_key for f in marks) else trailing_answer(item["content"])
+            if typed:                                   # no result column: the answer after the item
+                item["content"] = typed[0]
+                answer = _answer_in_item(typed[1], typed[0])
+                if answer.value is not None:
+                    item[marks[0].key] = answer.value
+                    ex.cells[f"data.{spec.rows_key}[{i}].{marks[0].key}"] = content_cell
             for key, cell in (("content", content_cell), ("category", cat_cell), ("no", get("no"))):
                 if cell is not None and cell.text.strip():
                     ex.cells[f"data.{spec.rows_key}[{i}].{key}"] = cell

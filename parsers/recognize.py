@@ -47,8 +47,12 @@ def _titleish(text: str, specs: list[FormSpec]) -> bool:
 
 
 def _header_labels(specs: list[FormSpec]) -> list[str]:
-    return sorted({lb for s in specs for f in s.header.values() for lb in f.labels if len(lb) >= 2},
-                  key=len, reverse=True)
+    """Labels that make a table row a header line: not one form's header label (企业名称 of a
+    hazard_register) that another form reads in its body, unless every form has it (联系电话)."""
+    every = set.intersection(*({lb for f in s.header.values() for lb in f.labels} for s in specs)) if specs else set()
+    body = {lb for s in specs for f in s.fields.values() for lb in f.labels}
+    return sorted({lb for s in specs for f in s.header.values() for lb in f.labels
+                   if len(lb) >= 2 and (lb in every or lb not in body)}, key=len, reverse=True)
 
 
 # a note after a header label: 填报单位（盖章）, 填报单位(公章)
@@ -546,8 +550,21 @@ def sheet_title(table: Table) -> str:
     return "" if GENERIC_SHEET.match(name) else name
 
 
+def _body_field_labels(specs: list[FormSpec]) -> list[str]:
+    return sorted({lb for s in specs for f in s.fields.values() for lb in f.labels if len(lb) >= 2},
+                  key=len, reverse=True)
+
+
+def line_field_labels(lines: list[Paragraph], specs: list[FormSpec]) -> list[str]:
+    """The form-field labels written as 'label：value' in the lines above a table (企业名称：…),
+    which read_body_lines would read: they count for the form like labels in its cells."""
+    labels = _body_field_labels(specs)
+    return [lb for p in lines[-3:] for lb, v in header_pairs(p.text, labels) if v]
+
+
 def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float, str]:
-    texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()})
+    texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()}
+                 | set(line_field_labels(unit.before, specs)))
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
     grid = body_grid(unit)

@@ -26,10 +26,6 @@ KNOWN_GAPS = {
     "three_row_header_pdf": "the PDF reader cuts the three-row header off the rows of page 2",
     "stats_under_each_unit_pdf": "the PDF reader merges the narrow count columns of a borderless sheet",
     "self_check_you_wu_pdf": "a borderless two-column sheet in PDF is read as one column",
-    "self_check_answer_in_item_text": "answers typed after the item (…？是) with no result column are not read",
-    "hazard_register_of_one_enterprise": "an enterprise named above its own register (企业名称：…) is no "
-                                         "header field: a header label 企业名称 would turn other forms' rows "
-                                         "into header lines",
 }
 
 
@@ -159,3 +155,22 @@ def test_5000_row_register_is_read_whole(built4):
     [doc] = list(read_file(out / cases["hazard_register_5000_rows"]["file"]))
     [rec] = records_from_document(doc)
     assert len(rec.data["rows"]) == 5000 and "unused_cells" not in rec.data
+
+
+def test_item_keeps_its_own_number_and_answer_yes_to_a_question_mentioning_wei():
+    """An item numbered (1) under 序号 2 keeps its (1); 是 to 电源线路是否规范（无老化、未套管） is
+    yes (未 there is no question asked negatively); 是 to …是否存在…未套管现象 is no; an answer typed
+    after the item is read when the table has no result column."""
+    table = Table.from_grid([["序号", "自查内容", "自查结果"], ["1", "1.消防通道是否畅通", "√"],
+                             ["2", "（1）灭火器是否在有效期内", "×"],
+                             ["3", "电源线路是否规范（无老化、未套管）", "是"],
+                             ["4", "电源线路是否存在老化或未套管现象", "是"]], part="table 1")
+    [rec] = records_from_document(_doc(Paragraph("生产经营单位自查表"), Paragraph("企业名称：某公司"), table))
+    assert [(i["no"], i["content"], i["self_result"]) for i in rec.data["items"]] == [
+        (1, "消防通道是否畅通", "yes"), (2, "（1）灭火器是否在有效期内", "no"),
+        (3, "电源线路是否规范（无老化、未套管）", "yes"), (4, "电源线路是否存在老化或未套管现象", "no")]
+    table = Table.from_grid([["序号", "自查内容"], ["1", "消防通道是否畅通 √"], ["2", "有无应急预案：无"],
+                             ["3", "是否存在违规住人现象（无）"], ["4", "安全出口有无"]], part="table 1")
+    [rec] = records_from_document(_doc(Paragraph("生产经营单位自查表"), Paragraph("企业名称：某公司"), table))
+    assert [(i["content"], i.get("self_result")) for i in rec.data["items"]] == [
+        ("消防通道是否畅通", "yes"), ("有无应急预案", "no"), ("是否存在违规住人现象", "yes"), ("安全出口有无", None)]
