@@ -269,8 +269,16 @@ def enterprise_names(con: sqlite3.Connection, search: str | None = None, limit: 
 
 
 def hazard(con: sqlite3.Connection, hazard_id: int) -> dict | None:
+    """A hazard's row with `sources`: every return that reported it, its first (hazards.record_id) first."""
     found = _dicts(con.execute("SELECT * FROM hazards WHERE id = ?", (hazard_id,)))
-    return found[0] if found else None
+    if not found:
+        return None
+    found[0]["sources"] = _dicts(con.execute(
+        "SELECT x.record_id, x.reporting_unit, s.path, r.superseded_by IS NULL AS current FROM"
+        " (SELECT 0 AS n, record_id, reporting_unit FROM hazards WHERE id = ?"
+        "  UNION ALL SELECT id, record_id, reporting_unit FROM hazard_sources WHERE hazard_id = ?) x"
+        " JOIN records r ON r.id = x.record_id JOIN sources s ON s.id = r.source_id ORDER BY x.n", (hazard_id, hazard_id)))
+    return found[0]
 
 
 def hazard_order(con: sqlite3.Connection, hazard_id: int) -> dict | None:

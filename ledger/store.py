@@ -10,7 +10,10 @@ together or not at all. Re-importing the same bytes (same sha256) changes
 nothing. A corrected resubmission of the same return (same supersede key)
 supersedes the older record: the older record's hazards, inspections and
 statistics rows become inactive, except hazards that reappear in the new
-record, which keep their id, status and history.
+record, which keep their id, status and history. A hazard another return already
+reported (the same enterprise, the same normalised description, not yet 销号) is the
+same hazard: the new return becomes one more of its sources (hazard_sources), never a
+second hazard; hazards of different enterprises are never merged.
 
 A resubmission much poorer than the record it would supersede (data rows lost,
 most filled fields now empty: a .xls or PDF damaged in transit has no checksum
@@ -50,6 +53,7 @@ class ImportResult:
     superseded: list[tuple[int, int]] = field(default_factory=list)   # (old record, new record)
     hazards_new: int = 0
     hazards_kept: int = 0          # hazards carried over from a superseded record
+    hazards_merged: int = 0        # hazards another current return already reported: one more source
     suspects: list[tuple[int, int]] = field(default_factory=list)    # (suspect record, record kept current)
 
 
@@ -280,6 +284,7 @@ def _supersede(con, result: ImportResult, rec: Record, rid: int, older_id: int |
         result.superseded.append((older_id, rid))
     _draw_entities(con, result, rec, rid, active=True, carry_from=older_id)
     if older_id:
+        _rehome(con, older_id)
         for table in ("hazards", "inspections", "stats_rows"):
             con.execute(f"UPDATE {table} SET active = 0 WHERE record_id = ?", (older_id,))
 
@@ -418,10 +423,61 @@ def _draw_entities(con, result: ImportResult, rec: Record, rid: int, active: boo
             _carry_hazard(con, old_id, rid, hz, actor, action, note)
             result.hazards_kept += 1
             kept.append(old_id)
+        elif active and (same := _reported_elsewhere(con, rid, hz)) is not None:
+            _add_source(con, same, rid, hz, actor)
+            result.hazards_merged += 1
         else:
             _insert_hazard(con, rid, hz, active, actor)
             result.hazards_new += int(active)
     return kept
+
+
+def hazard_key(enterprise: str | None, description: str | None) -> str:
+    """The key two returns' hazards are one hazard by: the normalised enterprise name and description
+    (empty when either is missing: such a hazard is never merged)."""
+    e, d = enterprise_key(enterprise), description_key(description)
+    return f"{e}|{d}" if e and d else ""
+
+
+def _reported_elsewhere(con, rid: int, hz: dict) -> int | None:
+    """The active, not 销号 hazard of another record with the same enterprise (its ledger id) and the
+    same hazard_key, else None."""
+    key = hazard_key(hz.get("enterprise"), hz.get("description"))
+    if hz.get("enterprise_id") is None or not key:
+        return None
+    for r in con.execute("SELECT id, enterprise, description FROM hazards WHERE enterprise_id = ? AND active = 1"
+                         " AND status <> 'closed' AND record_id <> ? ORDER BY id", (hz["enterprise_id"], rid)):
+        if description_key(r["description"]) == description_key(hz["description"]):
+            return r["id"]
+    return None
+
+
+def _add_source(con, hid: int, rid: int, hz: dict, actor: str) -> None:
+    """Record `rid` reports hazard `hid` too: one more source and an event naming it (once per record)."""
+    if con.execute("SELECT 1 FROM hazard_sources WHERE hazard_id = ? AND record_id = ?", (hid, rid)).fetchone():
+        return
+    unit = hz.get("reporting_unit")
+    con.execute("INSERT INTO hazard_sources (hazard_id, record_id, reporting_unit, at) VALUES (?, ?, ?, ?)",
+                (hid, rid, unit, _now()))
+    status = con.execute("SELECT status FROM hazards WHERE id = ?", (hid,)).fetchone()[0]
+    _event(con, hid, "reported_again", status, status, f"{unit or '另一单位'}的记录 {rid} 也报送了本隐患", actor)
+
+
+def _rehome(con, record_id: int) -> None:
+    """Before a superseded record's hazards go inactive: a hazard another current return also reports
+    stays active, that return now its first source."""
+    for r in con.execute("SELECT h.id, s.id AS sid, s.record_id, s.reporting_unit FROM hazards h"
+                         " JOIN hazard_sources s ON s.hazard_id = h.id JOIN records r ON r.id = s.record_id"
+                         " WHERE h.record_id = ? AND h.active = 1 AND r.superseded_by IS NULL ORDER BY s.id",
+                         (record_id,)).fetchall():
+        if con.execute("SELECT record_id FROM hazards WHERE id = ?", (r["id"],)).fetchone()[0] != record_id:
+            continue                                  # moved already, by an earlier source
+        con.execute("UPDATE hazards SET record_id = ?, reporting_unit = COALESCE(?, reporting_unit) WHERE id = ?",
+                    (r["record_id"], r["reporting_unit"], r["id"]))
+        con.execute("DELETE FROM hazard_sources WHERE id = ?", (r["sid"],))
+        status = con.execute("SELECT status FROM hazards WHERE id = ?", (r["id"],)).fetchone()[0]
+        _event(con, r["id"], "resubmitted", status, status,
+               f"记录 {record_id} 已被取代，本隐患仍由记录 {r['record_id']} 报送", ACTOR)
 
 
 def _enterprise_from(con, rec: Record, rid: int, mapping: dict[str, list[str]], row: Any,

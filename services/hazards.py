@@ -30,7 +30,8 @@ STATUS_LABELS = ledger_orders.HAZARD_STATUS                 # open → 未整改
 ORDER_STATUS_LABELS = ledger_orders.ORDER_STATUS
 EVENT_LABELS = {"found": "发现登记", "ordered": "下达指令书", "rectified": "整改完成", "recheck_passed": "复查通过",
                 "recheck_failed": "复查未通过", "closed": "销号", "order_void": "指令书作废", "basis": "设置依据",
-                "corrected": "更正", "accepted": "确认", "rejected": "退回", "resubmitted": "更正报送"}
+                "corrected": "更正", "accepted": "确认", "rejected": "退回", "resubmitted": "更正报送",
+                "reported_again": "另有报送"}
 
 
 @dataclass

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from generators.records_xlsx import write_records_xlsx
-from ledger import queries
+from ledger import lifecycle, queries
 from ledger.db import connect
 from parsers import pipeline
 from parsers.model import Document, Paragraph, Table
@@ -132,22 +132,65 @@ def test_registers_and_checklists_become_hazards(tmp_path, built4):
     assert from_checklist == {"安全管理人员证书过期", "2具灭火器过期", "仓库内有2人住宿", "车间线路未套管"}
 
 
-@pytest.mark.xfail(strict=True, reason="ledger/store.py deduplicates a hazard only against the return it "
-                                       "supersedes, not against another unit's return")
-def test_one_hazard_in_two_returns_is_one_hazard(tmp_path, built4):
+def test_one_hazard_in_two_returns_is_one_hazard(tmp_path, built4, ledger_target):
+    """The town's 台账 and the 应急管理局's both list the 加油站's 油罐区 hazard: one hazard, both
+    returns its sources (the second an event in its history); the others stay one each."""
     out, cases = built4
     returns = tmp_path / "returns"
     returns.mkdir()
     for name in ("hazard_register_shared_hazard_town", "hazard_register_shared_hazard_department"):
         (returns / cases[name]["file"]).write_bytes((out / cases[name]["file"]).read_bytes())
-    db = tmp_path / "台账.db"
-    pipeline.parse([returns], db=db, workers=1, progress=False)
-    con = connect(db)
+    pipeline.parse([returns], db=ledger_target, workers=1, progress=False)
+    con = connect(ledger_target)
     try:
-        tanks = [h for h in queries.hazards(con) if h["description"] == "油罐区无静电接地装置"]
+        all_ = queries.hazards(con)
+        [tank] = [h for h in all_ if h["description"] == "油罐区无静电接地装置"]
+        page = queries.hazard(con, tank["id"])
+        events = [e["action"] for e in lifecycle.history(con, tank["id"])]
     finally:
         con.close()
-    assert len(tanks) == 1
+    assert sorted(h["description"] for h in all_) == ["库房违规住人", "氨制冷机房未设置氨气浓度报警装置", "油罐区无静电接地装置"]
+    assert sorted(s["reporting_unit"] for s in page["sources"]) == ["城区应急管理局", "金村镇人民政府"]
+    assert {s["path"].rsplit("/", 1)[-1] for s in page["sources"]} == {"隐患台账-金村镇.xlsx", "隐患台账-应急局.xlsx"}
+    assert events == ["found", "reported_again"]
+
+
+def _hz_register(unit: str, rows: list[tuple[str, str]], fill: str = "2023-04-08"):
+    from schema.record import Record
+    return Record("hazard_register", "隐患排查治理台账", header={"reporting_unit": unit, "fill_date": fill},
+                  data={"rows": [{"seq": i, "enterprise": e, "description": d, "level": "一般隐患"}
+                                 for i, (e, d) in enumerate(rows, 1)]})
+
+
+def test_hazards_merge_only_within_one_enterprise_and_survive_a_source_going(ledger_target):
+    """The key is the enterprise (its ledger entry) and the normalised description: the same text of
+    two enterprises is two hazards, 1.卸油口未设置防溢油措施。 is 卸油口未设置防溢油措施; a 销号
+    hazard reported again is a new one; when the first return is superseded without it, the hazard
+    stays, the other return now its source."""
+    from ledger import store
+    src = lambda n: {"path": f"回执/{n}.xlsx", "sha256": n * 8, "format": "xlsx"}   # noqa: E731
+    con = connect(ledger_target)
+    try:
+        a = store.import_records(con, src("a"), [_hz_register("金村镇人民政府", [("晋城市城区兴旺加油站", "卸油口未设置防溢油措施"),
+                                                                          ("晋城市城区宏达建材有限公司", "消防通道堵塞")])])
+        b = store.import_records(con, src("b"), [_hz_register("城区应急管理局", [
+            ("晋城市城区 兴旺加油站", "1.卸油口未设置防溢油措施。"), ("晋城市城区恒通物流园", "消防通道堵塞")])])
+        assert (a.hazards_new, b.hazards_new, b.hazards_merged) == (2, 1, 1)
+        hz = {(h["enterprise"], h["description"]): h for h in queries.hazards(con)}
+        assert len(hz) == 3 and ("晋城市城区恒通物流园", "消防通道堵塞") in hz
+        oil = hz[("晋城市城区兴旺加油站", "卸油口未设置防溢油措施")]
+        # the town corrects its return without the hazard: the department's return still reports it
+        a2 = store.import_records(con, src("c"), [_hz_register("金村镇人民政府", [("晋城市城区宏达建材有限公司", "消防通道堵塞")],
+                                                               fill="2023-04-09")])
+        assert a2.superseded
+        kept = queries.hazard(con, oil["id"])
+        assert kept["active"] and kept["record_id"] == b.record_ids[0] and kept["reporting_unit"] == "城区应急管理局"
+        assert [s["record_id"] for s in kept["sources"]] == [b.record_ids[0]]
+        con.execute("UPDATE hazards SET status = 'closed' WHERE id = ?", (oil["id"],))
+        c = store.import_records(con, src("d"), [_hz_register("南村镇人民政府", [("晋城市城区兴旺加油站", "卸油口未设置防溢油措施")])])
+        assert c.hazards_new == 1 and c.hazards_merged == 0
+    finally:
+        con.close()
 
 
 def test_5000_row_register_is_read_whole(built4):
