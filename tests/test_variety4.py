@@ -21,8 +21,6 @@ from tests.variety4.build import CASES, HAZARDS, build
 
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
 KNOWN_GAPS = {
-    "provincial_export_pdf": "a borderless sheet printed over two pages: the PDF reader splits 序号 into the "
-                             "enterprise cell and loses the header on page 2",
     "three_row_header_pdf": "the PDF reader cuts the three-row header off the rows of page 2",
     "stats_under_each_unit_pdf": "the PDF reader merges the narrow count columns of a borderless sheet",
     "self_check_you_wu_pdf": "a borderless two-column sheet in PDF is read as one column",

@@ -289,7 +289,8 @@ def cell_text(chars: list[dict], right: float) -> str:
 # (pdfplumber's own "text" strategy was tried: it cut 2023年 from 3月31日, lost the 序号 column and
 # put a wrapped cell's last line into the next row.)
 
-WORD_GAP = 1.5              # points: characters closer than this are one word
+WORD_GAP = 0.8              # points: characters closer than this are one word (a sheet's column gap can be 1.2)
+COLUMN_ALIGN = 1.0          # points: a character this close to a column's left start begins that column
 MIN_GRID_ROWS = 3           # lines with words in two or more columns
 MIN_GRID_COLS = 3
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
@@ -308,7 +309,8 @@ def text_tables(page, page_no: int) -> list[tuple[tuple[float, float, float, flo
         return []
     left = [min((w["x0"] for ln in lines for w in ln if _column(bounds, w) == c), default=1e9)
             for c in range(len(bounds) + 1)] + [1e9]
-    keeps = [all(w["x1"] <= left[_column(bounds, w) + 1] + 1 for w in ln) for ln in lines]
+    lines = [_split_overflow(ln, left[1:-1]) if len(ln) >= max(MIN_GRID_COLS, (len(bounds) + 1) / 2) else ln for ln in lines]
+    keeps = [all(w["chars"][-1]["x0"] < left[_column(bounds, w) + 1] for w in ln) for ln in lines]
     out = []
     for run in _runs(lines, keeps):
         grid = _grid(run, bounds)
@@ -320,6 +322,25 @@ def text_tables(page, page_no: int) -> list[tuple[tuple[float, float, float, flo
 def _column(bounds: list[float], word: dict) -> int:
     """The column a word starts in."""
     return sum(1 for b in bounds if word["x0"] >= b)
+
+
+def _split_overflow(line: list[dict], starts: list[float]) -> list[dict]:
+    """A row's line with each word that runs over a column start cut there when one of its characters
+    begins exactly at that start: a cell's text printed on into the next, filled, cell (a sheet
+    prints text clipped by its neighbour whole). Only lines filling half the columns are rows."""
+    out = []
+    for w in line:
+        cuts = [i for i, ch in enumerate(w["chars"]) if i and any(abs(ch["x0"] - s) <= COLUMN_ALIGN for s in starts)]
+        for a, b in zip([0] + cuts, cuts + [len(w["chars"])]):
+            out.append(_word(w["chars"][a:b]) if cuts else w)
+    return out
+
+
+def _word(chars: list[dict]) -> dict:
+    """A word of these characters, as pdfplumber's extract_words gives it."""
+    return {"text": "".join(c["text"] for c in chars), "x0": min(c["x0"] for c in chars),
+            "x1": max(c["x1"] for c in chars), "top": min(c["top"] for c in chars),
+            "bottom": max(c["bottom"] for c in chars), "chars": chars}
 
 
 def _word_lines(words: list[dict]) -> list[list[dict]]:
