@@ -73,8 +73,7 @@ def shared_ledger(target: str | Path) -> Iterator[Ledger]:
     rolled back first; a connection that failed with a database error is closed, not given back."""
     target = str(target)
     idle = _idle(target)
-    with _server_lock:
-        con = idle.pop() if idle else None
+    con = _take_idle(idle, is_server(target))
     handle = Ledger(target, con)
     try:
         yield handle
@@ -85,6 +84,22 @@ def shared_ledger(target: str | Path) -> Iterator[Ledger]:
         con, handle._con = handle._con, None
         if con is not None:
             _give_back(idle, con)
+
+
+def _take_idle(idle: list, server: bool):
+    """An idle connection that still answers, or None. A server's connection may have been cut while idle
+    (the server restarted, an administrator ended the session): asked first, closed if it does not answer,
+    so that the request gets a new one instead of an error page."""
+    while True:
+        with _server_lock:
+            con = idle.pop() if idle else None
+        if con is None or not server:
+            return con
+        try:
+            con.execute("SELECT 1").fetchone()
+            return con
+        except DatabaseError:
+            con.close()
 
 
 def _idle(target: str) -> list:

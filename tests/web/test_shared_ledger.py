@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from ledger.backend import DatabaseError
+from ledger.backend import DatabaseError, open_connection
 from pgtest import BACKENDS, ledger_at
 from services import ledgers
 from services.ledgers import shared_ledger
@@ -89,3 +89,27 @@ def test_a_page_error_keeps_the_connection(target):
     with shared_ledger(where) as handle:
         assert handle.con is kept
     assert len(opened) == 1
+
+
+def test_a_server_connection_cut_while_idle_is_replaced_not_shown_as_an_error(tmp_path, monkeypatch):
+    """The PostgreSQL server ends an idle pooled session (a restart, an administrator): the next request
+    gets a new connection and its answer, not an error page."""
+    found, drop = ledger_at("postgresql", tmp_path)
+    try:
+        with shared_ledger(found) as handle:
+            cut = handle.con
+            pid = cut.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with shared_ledger(found) as other, shared_ledger(found) as handle:     # the idle one, and a second
+            assert handle.con is cut or other.con is cut
+        admin = open_connection(found)                                          # not one of the pool's
+        try:
+            assert admin.execute("SELECT pg_terminate_backend(?)", (pid,)).fetchone()[0]
+        finally:
+            admin.close()
+        for _ in range(3):                                                      # every idle one tried in turn
+            with shared_ledger(found) as handle:
+                assert handle.con.execute("SELECT COUNT(*) FROM hazards").fetchone()[0] == 0
+                assert handle.con.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+    finally:
+        ledgers._server_idle.pop(found, None)
+        drop()
