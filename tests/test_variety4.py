@@ -23,7 +23,6 @@ from tests.variety4.build import CASES, HAZARDS, build
 KNOWN_GAPS = {
     "three_row_header_pdf": "the PDF reader cuts the three-row header off the rows of page 2",
     "stats_under_each_unit_pdf": "the PDF reader merges the narrow count columns of a borderless sheet",
-    "self_check_you_wu_pdf": "a borderless two-column sheet in PDF is read as one column",
 }
 
 

@@ -407,17 +407,20 @@ def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[
     rightmost text, where a wrapped line stops); None when they do not make a plausible grid."""
     n_cols = len(bounds) + 1
     right = [0.0] * n_cols
+    left = [1e9] * n_cols
     for ln in run:
         for w in ln:
             right[_column(bounds, w)] = max(right[_column(bounds, w)], w["x1"])
+            left[_column(bounds, w)] = min(left[_column(bounds, w)], w["x0"])
     size = max(w["bottom"] - w["top"] for ln in run for w in ln)
+    edge = [min(left[c + 1], 1e9) for c in range(n_cols - 1)] + [right[-1]]   # where a cell's room ends
     rows: list[_Row] = []
     for ln in run:
         cols: dict[int, list[dict]] = {}
         for w in ln:
             cols.setdefault(_column(bounds, w), []).append(w)
         prev = rows[-1] if rows else None
-        if prev is not None and _same_row(prev, ln, cols, right, size):
+        if prev is not None and _same_row(prev, ln, cols, right, edge, size):
             prev.lines.append(ln)
             for c, ws in cols.items():
                 prev.cols.setdefault(c, []).append(ws)
@@ -434,17 +437,20 @@ def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[
 NUMBER = re.compile(r"^[\d.,%]+$")
 
 
-def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], size: float) -> bool:
+def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], edge: list[float],
+              size: float) -> bool:
     """`line` goes on with the row above: it fills only columns the row left empty, less than a line
     below it (cells centred on a wrapped neighbour), or every column they share goes on from a
-    text that reached the column's right end (wrapped)."""
+    text that reached the column's right end (wrapped): as far as its widest text, and to within a
+    character and a cell's margins of the next column's start (the widest text may be one line)."""
     shared = set(cols) & set(prev.cols)
     if not shared:
         return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
     for c in shared:
         last = prev.cols[c][-1]
         text = "".join(w["text"] for w in last)
-        if NUMBER.match(text) or last[-1]["x1"] < right[c] - 1.2 * size:
+        end = last[-1]["x1"]
+        if NUMBER.match(text) or end < right[c] - 1.2 * size or end < edge[c] - 2 * CELL_PADDING - 1.2 * size:
             return False
     return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
 
