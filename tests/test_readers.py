@@ -10,9 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 
 from generators.excel import write
 from generators.office import convert
+import parsers.readers.docx as docx_reader
 from parsers.model import Paragraph, Table
 from parsers.readers import read_file
 from parsers.readers.archive import member_name
@@ -147,6 +149,89 @@ def test_docx_nested_table_kept_and_its_text_in_cell(rich_doc):
 def test_docx_injection_text_stays_literal(tmp_path):
     p = make_docx(tmp_path / "x.docx", ["{{ 7*7 }}", "a & b <c>"])
     assert the_table(read_file(p)[0]).grid()[1] == ["{{ 7*7 }}", "a & b <c>"]
+
+
+# --- the one-pass text of plain parts against the full walk --------------------------------------
+
+def _built_docx(out: Path, rich_docx: Path) -> list[Path]:
+    """Every .docx the tests build or ship (but the check corpus, ~30 s): the variety and held-out
+    returns (without their LibreOffice conversions), the benchmark's bases, each form's blank,
+    the samples (zips' members too), the templates and the rich document above."""
+    import importlib
+
+    from generators.forms import draw_form
+    from schema.spec import all_specs
+    from bench.make_corpus import draw_bases
+    for name in ("variety", "variety2", "variety3", "variety4", "heldout_reg"):
+        (out / name).mkdir()
+        for fn in importlib.import_module(f"tests.{name}.build").CASES:
+            fn(out / name)
+    draw_bases(out / "bases")
+    (out / "blank").mkdir()
+    for spec in all_specs():
+        draw_form(spec.form_type, out / "blank" / f"{spec.form_type}.docx")
+    root = Path(__file__).resolve().parent.parent
+    for i, archive in enumerate(sorted((root / "samples").rglob("*.zip"))):
+        with zipfile.ZipFile(archive) as z:
+            for j, info in enumerate(z.infolist()):
+                if info.filename.lower().endswith(".docx"):
+                    (out / f"zip{i}-{j}.docx").write_bytes(z.read(info))
+    return (sorted(out.rglob("*.docx")) + sorted((root / "samples").rglob("*.docx"))
+            + sorted((root / "templates").glob("*.docx")) + [rich_docx])
+
+
+def _walked(monkeypatch, path: Path):
+    """The document as the full walk reads it (no part taken as plain)."""
+    with monkeypatch.context() as m:
+        m.setattr(docx_reader._BodyReader, "is_plain", lambda self, tree, data: False)
+        return docx_reader.read_docx(path, path.name)
+
+
+def test_plain_parts_read_as_the_full_walk_reads_them(tmp_path, rich_docx, monkeypatch):
+    files = _built_docx(tmp_path, rich_docx)
+    plain = []
+    real = docx_reader._BodyReader.is_plain
+    monkeypatch.setattr(docx_reader._BodyReader, "is_plain",
+                        lambda self, tree, data: plain.append(real(self, tree, data)) or plain[-1])
+    for f in files:
+        assert docx_reader.read_docx(f, f.name) == _walked(monkeypatch, f), f
+    assert len(files) >= 80 and len(plain) == len(files)
+    print(f"{sum(plain)} of {len(files)} .docx read in one pass")
+    assert sum(plain) >= 0.6 * len(files) and not all(plain)     # most take the one pass; rich_docx does not
+
+
+PLAIN_CASES = {
+    "tab stops are not tabs": (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+        '<w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t><w:br/><w:t>丙</w:t><w:noBreakHyphen/></w:r></w:p>', True, "甲\t乙\n丙-"),
+    "private-use symbols": (para(run("\uf0fe 是 \uf0a8 否")), True, "☑ 是 □ 否"),
+    "escaped symbol font": ('<w:p><w:r><w:rPr><w:rFonts w:ascii="&#87;ingdings"/></w:rPr><w:t>&#xFE;</w:t></w:r></w:p>',
+                            False, "☑"),
+    "upper-case symbol font": ('<w:p><w:r><w:rPr><w:rFonts w:eastAsia="SYMBOL"/></w:rPr><w:t>&#xD6;</w:t></w:r></w:p>',
+                               False, "√"),
+    "text outside a run": ('<w:p><w:t>散字</w:t>' + run("正文") + '</w:p>', True, "散字正文"),
+    "moved text and hyperlinks": ('<w:p><w:moveFrom>' + run("移") + '</w:moveFrom><w:hyperlink>' + run("链")
+                                  + '</w:hyperlink><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>', True, "移链"),
+}
+
+
+@pytest.mark.parametrize("name", PLAIN_CASES)
+def test_plain_part_edge_cases(tmp_path, monkeypatch, name):
+    body, plain, text = PLAIN_CASES[name]
+    base = make_docx(tmp_path / "base.docx")
+    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+    f = replace_part(base, tmp_path / "x.docx", "word/document.xml", xml.encode("utf-8"))
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert docx_reader._BodyReader(ns).is_plain(etree.fromstring(xml.encode()), xml.encode()) is plain
+    doc = docx_reader.read_docx(f, f.name)
+    assert [b.text for b in doc.blocks] == [text]
+    assert doc == _walked(monkeypatch, f)
+    root = etree.fromstring(xml.encode())
+    one_pass = docx_reader._BodyReader(ns, plain=True)._run_text(root.find(f"{ns}body/{ns}p"))
+    assert not plain or (one_pass is None) == (name == "text outside a run")    # else the walk read it
+    for encoding in ("utf-16", "utf-16-le"):                  # with and without a BOM: never plain
+        data = xml.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"').encode(encoding)
+        assert docx_reader._BodyReader(ns).is_plain(etree.fromstring(data), data) is False
 
 
 # --- Excel -------------------------------------------------------------------------------------

@@ -4,6 +4,13 @@ Body order of paragraphs and tables; tables in grid coordinates with merges
 (gridSpan, vMerge, legacy hMerge, gridBefore); nested tables; checkboxes
 (content controls and legacy form fields) as ☑/☐ plus Cell.checked; symbol-font
 check marks as ☑☒□√×; text boxes as paragraphs. Headers and footers are ignored.
+
+A paragraph's text is read in one of two ways giving the same string: a part
+with none of the elements that need the full walk (content controls, fields,
+symbols, text boxes, ruby, deletions, symbol fonts: see `_BodyReader.plain`)
+collects its runs' text elements in one C-level pass; any other part is
+walked element by element (tests/test_readers.py compares the two on every
+.docx the tests build).
 """
 from __future__ import annotations
 
@@ -36,6 +43,8 @@ SYMBOL_FONTS = {
 PUA_SYMBOL_BASE = 0xF000          # symbol-font characters are often stored as U+F0xx
 PUA_RE = re.compile("[\uf000-\uf0ff]")
 SIMPLE_TEXT = {"tab": "\t", "br": "\n", "hyphen": "-"}
+SYMBOL_FONT_WORDS = (b"wingdings", b"symbol")            # every SYMBOL_FONTS name contains one
+ESCAPED_RUN_FONT = re.compile(rb"rfonts[^>]*&#")          # a font name spelt with character references
 
 
 def read_docx(path: Path, display: str) -> Document:
@@ -50,7 +59,9 @@ def read_docx(path: Path, display: str) -> Document:
     body = root.find(ns + "body")
     if body is None:
         raise InputError(f"{display}：文件已损坏（{main} 没有正文）", code="corrupt")
-    return Document(blocks=_BodyReader(ns).blocks(body))
+    reader = _BodyReader(ns)
+    reader.plain = reader.is_plain(body, parts[main])
+    return Document(blocks=reader.blocks(body))
 
 
 def read_table(tbl, part: str = "table 1") -> Table:
@@ -71,9 +82,11 @@ def _main_part(zf, display: str) -> str:
 
 
 class _BodyReader:
-    """Walks WordprocessingML with the namespace of this document (transitional or strict)."""
+    """Walks WordprocessingML with the namespace of this document (transitional or strict).
 
-    def __init__(self, ns: str):
+    `plain`: the part needs no full walk (`is_plain`); its paragraphs' text is read in one pass."""
+
+    def __init__(self, ns: str, plain: bool = False):
         w = lambda name: ns + name        # noqa: E731
         self.w = w
         self.P, self.TBL, self.TR, self.TC = w("p"), w("tbl"), w("tr"), w("tc")
@@ -94,6 +107,18 @@ class _BodyReader:
                         w("delText"), w("del"), self.SDT_PR):
             self.kinds[skipped] = "skip"
         self.tables = 0
+        # plain parts: a run's text elements, as one pass collects them (w:p to notice a nested paragraph)
+        self.R, self.TABS, self.T = w("r"), w("tabs"), w("t")
+        self.text_of = {tag: SIMPLE_TEXT[kind] for tag, kind in self.kinds.items() if kind in SIMPLE_TEXT}
+        self.TEXT_TAGS = (self.T, *self.text_of, self.P)
+        # elements only the full walk reads right
+        self.WALK_TAGS = (w("sym"), w("fldChar"), self.SDT, self.TXBX, MC + "Fallback", w("rt"), w("del"))
+        self.plain = plain
+
+    def is_plain(self, tree, data: bytes) -> bool:
+        """True if nothing under `tree` needs the full walk: none of WALK_TAGS, and no run font of the
+        part (`data`, its bytes) can be a symbol font."""
+        return not _may_name_symbol_font(data) and next(tree.iter(*self.WALK_TAGS), None) is None
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -105,8 +130,9 @@ class _BodyReader:
                 text = self.text(el, checks).strip()
                 if text:
                     out.append(Paragraph(text))
-                for box in self._text_boxes(el):
-                    out += self.blocks(box)
+                if not self.plain:
+                    for box in self._text_boxes(el):
+                        out += self.blocks(box)
             else:
                 self.tables += 1
                 out.append(self.table(el, f"table {self.tables}"))
@@ -174,7 +200,7 @@ class _BodyReader:
         for el in self._children(tc, (self.P, self.TBL)):
             if el.tag == self.P:
                 lines.append(self.text(el, checks))
-                for box in self._text_boxes(el):
+                for box in () if self.plain else self._text_boxes(el):
                     for b in self.blocks(box):
                         if isinstance(b, Paragraph):
                             lines.append(b.text)
@@ -213,8 +239,27 @@ class _BodyReader:
 
     def text(self, el, checks: list[bool]) -> str:
         """The visible text under `el` (a paragraph), without text boxes; checkboxes appended to `checks`."""
+        if self.plain:
+            text = self._run_text(el)
+            if text is not None:
+                return _map_symbols(text, None) if PUA_RE.search(text) else text
         out: list[str] = []
         self._walk(el, out, checks, None)
+        return "".join(out)
+
+    def _run_text(self, p) -> str | None:
+        """A plain part's paragraph text in one pass over its runs' text elements; None when an element
+        sits anywhere but directly in a run (a nested paragraph, …): then the full walk reads it."""
+        out: list[str] = []
+        it = p.iter(*self.TEXT_TAGS)
+        next(it)                                       # iter() yields the w:p itself first
+        for el in it:
+            parent = el.getparent().tag
+            if parent != self.R:
+                if parent == self.TABS:                # a tab stop in the paragraph's properties
+                    continue
+                return None
+            out.append((el.text or "") if el.tag == self.T else self.text_of[el.tag])
         return "".join(out)
 
     def _walk(self, el, out: list[str], checks: list[bool], font: dict | None) -> None:
@@ -282,3 +327,13 @@ def _map_symbols(text: str, font: dict | None) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _may_name_symbol_font(data: bytes) -> bool:
+    """False only when no run font of this part can be a symbol font: its bytes are ASCII-compatible
+    (no NUL, "<" first), no symbol font's name appears in them in any case and no w:rFonts spells
+    a value with character references."""
+    if b"\0" in data or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return True
+    low = data.lower()
+    return any(word in low for word in SYMBOL_FONT_WORDS) or ESCAPED_RUN_FONT.search(low) is not None
