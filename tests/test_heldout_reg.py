@@ -12,7 +12,7 @@ from tests.variety.compare import case_problems
 from tests.variety4.measure import case_score
 
 FIRST_LOOK = (343, 374)   # 91.7%: xlsx 113/138, xls 143/143, docx 87/93; before any fix of the round
-FLOOR = None               # (right, total) at the end of the round; accuracy may only go up
+FLOOR = (366, 374)         # 97.9% at the end of the round (xlsx 135/138, xls 143/143, docx 88/93); may only go up
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,9 @@ def test_heldout_field_accuracy_does_not_fall(built_heldout):
         assert right / total >= FLOOR[0] / FLOOR[1], (right, total)
 
 
-WHOLE: list[str] = []       # cases read field by field right at the end of the round
+WHOLE = ["county_register_xlsx", "county_register_xls", "enterprise_register_docx", "town_register_subtotals_xls",
+         "register_docx_signature_lines", "checklist_remarks_column_xls", "checklist_you_wu_docx",
+         "checklist_answer_in_item_xlsx"]     # cases read field by field right at the end of the round
 
 
 @pytest.mark.parametrize("name", WHOLE)
