@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from docx import Document
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -52,7 +53,7 @@ def test_inspector_story(filled, live_server, browser, visit, tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    wait = WebDriverWait(browser, 90)
+    wait = WebDriverWait(browser, 90, ignored_exceptions=(StaleElementReferenceException,))   # htmx swaps parts
 
     # 台账, filtered by 镇街
     visit(f"{base}/ledger", "ledger")
@@ -61,8 +62,8 @@ def test_inspector_story(filled, live_server, browser, visit, tmp_path):
     browser.find_element(By.CSS_SELECTOR, "#ledger-filters button[type=submit]").click()
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "p.count"), "共 3 项隐患"))
     visit(None, "ledger-town")
-    towns = {r.text for r in browser.find_elements(By.CSS_SELECTOR, "#hazard-list tbody tr td:nth-child(3)")}
-    assert towns == {TOWN}
+    wait.until(lambda b: {r.text for r in b.find_elements(By.CSS_SELECTOR, "#hazard-list tbody tr td:nth-child(3)")}
+               == {TOWN})
 
     # a hazard's history
     link = browser.find_element(By.CSS_SELECTOR, "#hazard-list tbody tr td:nth-child(4) a")
