@@ -7,7 +7,7 @@
 #                                          groups, modules or function patterns, one after another
 # Prints generated / killed / survived / timeout per module; survivors' diffs go to the work directory.
 # MUTATION_WORK=/tmp/dir keeps results (a stopped run resumes), MUTATION_JOBS=1 on a shared machine,
-# MUTATION_SAMPLE=0.05 runs a fixed 5 % of the mutants, MUTATION_RECHECK=1 reruns the survivors.
+# MUTATION_SAMPLE=0.05 runs a fixed 5 % of the mutants, MUTATION_RECHECK=1 reruns the survivors and timeouts.
 # bench/mutation/SURVIVORS.md: results, equivalents, what was not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

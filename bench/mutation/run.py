@@ -2,7 +2,7 @@
 mutmut 3 there with the group's fast unit tests, one module at a time, and prints the per-module table.
 MUTATION_WORK=dir reuses a work directory (mutmut keeps its results there: a stopped run resumes with the
 mutants that have no result yet); MUTATION_JOBS sets the workers (default 2); MUTATION_RECHECK=1 reruns only the mutants
-that survived the last run in that directory (after new tests were written); MUTATION_SAMPLE=0.2 runs a
+that survived or timed out in the last run in that directory (after new tests were written); MUTATION_SAMPLE=0.2 runs a
 fixed fifth of the mutants not yet run (the rates are then over the mutants with a result)."""
 from __future__ import annotations
 
@@ -229,7 +229,7 @@ def generate(copy: Path) -> None:
 def run_group(mutmut: Path, jobs: str, work: Path, copy: Path, group: str, targets: list[str],
               fraction: float) -> float:
     """One mutmut run for the group's targets (one stats, clean and forced-fail run instead of one per
-    module): the mutants without a result yet, or with MUTATION_RECHECK=1 the survivors; returns seconds."""
+    module): the mutants without a result yet, or with MUTATION_RECHECK=1 the survivors and timeouts; returns seconds."""
     patterns = [t if "*" in t else t + ".*" for t in targets]
     codes = exit_codes(copy)
     if fraction < 1 and not all(any(fnmatch.fnmatch(k, p) for k in codes) for p in patterns):
@@ -242,7 +242,7 @@ def run_group(mutmut: Path, jobs: str, work: Path, copy: Path, group: str, targe
         if not known:  # never generated: mutmut generates them (all of them run)
             names.append(pattern)
         elif os.environ.get("MUTATION_RECHECK"):
-            names += [k for k, c in known.items() if classify(c) == "survived" and k not in equivalent]
+            names += [k for k, c in known.items() if classify(c) in ("survived", "timeout") and k not in equivalent]
         else:
             names += [k for k, c in known.items()
                       if c is None and k not in equivalent and sampled(k, fraction)]
