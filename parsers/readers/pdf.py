@@ -87,10 +87,14 @@ def open_pdf(path: Path):
 class PagesRead:
     """What reading the pages gave: blocks in page order, and which pages OCR was used on, skipped as
     blank, or OCR'd without finding any text."""
-    blocks: list[Block] = field(default_factory=list)
+    pages: list[list[Block]] = field(default_factory=list)
     scanned: list[int] = field(default_factory=list)
     blank: list[int] = field(default_factory=list)
     unread: list[int] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [b for page in self.pages for b in page]
 
     def notes(self) -> list[str]:
         """Chinese notes for the file's outcome."""
@@ -117,6 +121,7 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
     """Every page in order: text layer, else blank, else OCR (InputError once OCR would start after
     the MAX_OCR_SECONDS cap since `started`, a clock() time)."""
     read = PagesRead()
+    sheets: list[Sheet] = []      # recent pages printed without ruling lines: a later page may go beside one
     plumber = None
     try:
         for i in range(total):
@@ -126,9 +131,11 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
                 if has_text_layer(page_text(page)):
                     if plumber is None:
                         plumber = _open_plumber(path)
-                    page_blocks = text_page_blocks(plumber.pages[i], i + 1)
+                    page_blocks, chars = text_page_blocks(plumber.pages[i], i + 1)
                     if _is_junk(page_blocks):
                         page_blocks = None
+                    elif chars is not None:
+                        page_blocks = _lay_beside(read, sheets, len(read.pages), i + 1, chars, page_blocks)
                 if page_blocks is None:
                     check_page_size(path, page, i + 1)
                     if is_blank_page(page):
@@ -142,7 +149,7 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
                             read.unread.append(i + 1)
             finally:
                 page.close()
-            read.blocks.extend(page_blocks)
+            read.pages.append(page_blocks)
             if progress:
                 progress(i + 1, total)
     finally:
@@ -199,11 +206,15 @@ def _is_junk(blocks: list[Block]) -> bool:
 
 # --- text pages (pdfplumber) ----------------------------------------------------------
 
-def text_page_blocks(original, page_no: int) -> list[Block]:
-    """Tables (ruling lines) and the text lines around them, in reading order."""
+def text_page_blocks(original, page_no: int) -> tuple[list[Block], list[dict] | None]:
+    """Tables (ruling lines) and the text lines around them, in reading order; and, for a page
+    without ruling lines (a sheet printed without borders), its visible characters."""
     try:
         page = original.dedupe_chars()     # fake bold: the same glyph printed twice, offset
         found = page.find_tables()
+        if not found:
+            chars = [c for c in page.chars if c["x1"] > 0 and c["x0"] < page.width]   # not clipped off the page
+            return unruled_blocks(chars, page_no), chars
         placed: list[tuple[float, Block]] = []
         boxes = []
         for ft in found:
@@ -211,19 +222,31 @@ def text_page_blocks(original, page_no: int) -> list[Block]:
             if table.cells:
                 placed.append((ft.bbox[1], table))
                 boxes.append(ft.bbox)
-        if not found:                      # a sheet printed without borders: columns of aligned text
-            for bbox, table in text_tables(page, page_no):
-                placed.append((bbox[1], table))
-                boxes.append(bbox)
         outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-        for line in outside.extract_text_lines(return_chars=False):
-            text = line["text"].strip()
-            if text:
-                placed.append((line["top"], Paragraph(text=text, page=page_no)))
-        placed.sort(key=lambda t: t[0])
-        return [b for _, b in placed]
+        return _with_lines(placed, outside.chars, page_no), None
     finally:
         original.close()     # drop the parsed objects: memory stays flat over long PDFs
+
+
+def unruled_blocks(chars: list[dict], page_no: int) -> list[Block]:
+    """Tables of column-aligned text and the text lines around them, in reading order."""
+    placed: list[tuple[float, Block]] = []
+    boxes = []
+    for bbox, table in text_tables(chars, page_no):
+        placed.append((bbox[1], table))
+        boxes.append(bbox)
+    return _with_lines(placed, [c for c in chars if not _inside_any(c, boxes)], page_no)
+
+
+def _with_lines(placed: list[tuple[float, Block]], chars: list[dict], page_no: int) -> list[Block]:
+    """The placed tables and the text lines of `chars` (the characters outside them), top to bottom."""
+    from pdfplumber.utils import chars_to_textmap
+    for line in chars_to_textmap(chars).extract_text_lines(return_chars=False) if chars else []:
+        text = line["text"].strip()
+        if text:
+            placed.append((line["top"], Paragraph(text=text, page=page_no)))
+    placed.sort(key=lambda t: t[0])
+    return [b for _, b in placed]
 
 
 def _inside_any(obj: dict, boxes) -> bool:
@@ -296,9 +319,9 @@ MIN_GRID_COLS = 3
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
 
 
-def text_tables(page, page_no: int) -> list[tuple[tuple[float, float, float, float], Table]]:
+def text_tables(chars: list[dict], page_no: int) -> list[tuple[tuple[float, float, float, float], Table]]:
     """(bbox, Table) for every block of column-aligned lines that forms a plausible grid."""
-    lines = _word_lines(page.extract_words(x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
+    lines = _char_lines(chars)
     multi = [ln for ln in lines if len(ln) >= 2]
     if len(multi) < MIN_GRID_ROWS:
         return []
@@ -341,6 +364,12 @@ def _word(chars: list[dict]) -> dict:
     return {"text": "".join(c["text"] for c in chars), "x0": min(c["x0"] for c in chars),
             "x1": max(c["x1"] for c in chars), "top": min(c["top"] for c in chars),
             "bottom": max(c["bottom"] for c in chars), "chars": chars}
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """The characters' words in text lines, top to bottom, each line left to right."""
+    from pdfplumber.utils import extract_words
+    return _word_lines(extract_words(chars, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
 
 
 def _word_lines(words: list[dict]) -> list[list[dict]]:
@@ -466,6 +495,79 @@ def _text_table(rows: list[_Row], right: list[float], page_no: int):
             chars = [ch for ln in row.cols.get(c, []) for w in ln for ch in w["chars"]]
             table.add(Cell(text=cell_text(chars, right[c]), row=r, col=c))
     return bbox, table
+
+
+# --- a sheet too wide for the paper: its next columns printed on a later page ------------------------
+#
+# A spreadsheet wider than the paper is printed down, then across: a later page holds the next
+# columns of the same rows, at the same heights. That page is laid beside the earlier one (its
+# characters shifted to the right of it) and the two are read as one page.
+
+MAX_BESIDE = 8              # pages back a page's left part is looked for
+BESIDE_GAP = 12.0           # points between the left part's text and the right part laid beside it
+BESIDE_ROWS = 0.8           # share of the left part's rows the right part must go on with
+MIN_BESIDE_ROWS = 3
+
+
+@dataclass
+class Sheet:
+    """A page without ruling lines: its index in PagesRead.pages, its number, its characters, and
+    its lines' tops, its rows' tops (lines of two or more words) and its words' starts (2-pt bins)."""
+    at: int
+    page_no: int
+    chars: list[dict]
+    tops: list[float] = field(default_factory=list)
+    rows: list[float] = field(default_factory=list)
+    starts: set[int] = field(default_factory=set)
+
+    def __post_init__(self):
+        lines = _char_lines(self.chars)
+        self.tops = [ln[0]["top"] for ln in lines]
+        self.rows = [ln[0]["top"] for ln in lines if len(ln) >= 2]
+        self.starts = {round(w["x0"] / 2) for ln in lines if len(ln) >= 2 for w in ln}
+
+
+def _lay_beside(read: PagesRead, sheets: list[Sheet], at: int, page_no: int, chars: list[dict],
+                blocks: list[Block]) -> list[Block]:
+    """The page's blocks; or none when the page is the right part of an earlier one that has a
+    table, whose blocks are then read again from both pages' characters."""
+    has_table = any(isinstance(b, Table) for b in blocks)
+    if not sheets and not has_table:
+        return blocks
+    sheet = Sheet(at, page_no, chars)
+    left = _left_part(sheet, sheets)
+    if left is None:
+        if has_table:
+            sheets.append(sheet)
+            del sheets[:-MAX_BESIDE]
+        return blocks
+    shift = max(c["x1"] for c in left.chars) + BESIDE_GAP - min(c["x0"] for c in sheet.chars)
+    merged = Sheet(left.at, left.page_no, left.chars + [dict(c, x0=c["x0"] + shift, x1=c["x1"] + shift)
+                                                          for c in sheet.chars])
+    sheets[sheets.index(left)] = merged
+    read.pages[left.at] = unruled_blocks(merged.chars, merged.page_no)
+    return []
+
+
+def _left_part(sheet: Sheet, sheets: list[Sheet]) -> Sheet | None:
+    """The earlier page this one goes on from to the right: each of its lines at the height of a
+    line there, going on with most of the rows there, in other columns (a page going on downwards
+    has the same ones). The closest fit (fewest lines left over) wins."""
+    if len(sheet.tops) < MIN_BESIDE_ROWS:
+        return None
+    near = lambda t, tops: any(abs(t - u) <= LINE_TOL for u in tops)     # noqa: E731
+    best: tuple[int, Sheet] | None = None
+    for left in reversed(sheets):
+        if not all(near(t, left.tops) for t in sheet.tops):
+            continue
+        if sum(1 for u in left.rows if near(u, sheet.tops)) < max(MIN_BESIDE_ROWS, BESIDE_ROWS * len(left.rows)):
+            continue
+        if len(sheet.starts & left.starts) > 0.5 * len(sheet.starts | left.starts):
+            continue
+        slack = len(left.tops) - len(sheet.tops)
+        if best is None or slack < best[0]:
+            best = (slack, left)
+    return best[1] if best else None
 
 
 # --- scanned pages --------------------------------------------------------------------
