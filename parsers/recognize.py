@@ -712,6 +712,9 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     """The record of a form and its provenance (provenance())."""
     part = "+".join(u.table.part or f"table {i}" for i, u in enumerate(units, 1))
     rec = Record(form_type=spec.form_type, form_title=title or spec.title, source=doc.source(part))
+    if doc.format in ("image", "pdf-scan"):     # OCR'd header cells read slightly wrong: the printed labels
+        from parsers.ocr.trust import printed_labels
+        printed_labels(spec, [u.table for u in units])
     grids = [body_grid(u) for u in units]
     ex = extract(spec, grids)
     unused, unused_at, filled = unused_cells(spec, grids, ex)

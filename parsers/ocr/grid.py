@@ -35,6 +35,7 @@ SETTINGS = {
     "ink_ratio": 0.004,         # dark fraction of an empty-read cell that means "something unread"
     "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
     "wrap_units": 1.2,          # a cell line ending this close to the cell's right edge wrapped softly
+    "rule_units": 3.0,          # a vertical run this many text heights long is a rule even inside a text box
 }
 
 
@@ -111,6 +112,13 @@ def erase_text(bw: np.ndarray, pieces: list[Piece]) -> np.ndarray:
         if x1 > x0:
             out[max(0, int(y0)):int(np.ceil(y1)), max(0, x0):x1] = 0
     return out
+
+
+def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
+    """bw_notext with the long vertical rules of `bw` put back: a text box detected across a rule
+    (北石店镇 | 建材 read as one line) must not erase the rule between the two cells."""
+    k = max(15, int(unit * cfg["rule_units"]))
+    return bw_notext | cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
 
 
 def vertical_lines(bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
@@ -396,7 +404,7 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     unit = text_unit(pieces)
     bw = binarize(grey if lines_grey is None else lines_grey)
     hmask = horizontal_lines(bw, unit, cfg)
-    bw_notext = erase_text(bw, pieces)
+    bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg)
     vmask = vertical_lines(bw_notext, unit, cfg)
     grids = [g for box in table_regions(hmask, vmask, unit, cfg)
              if (g := recover_grid(hmask, bw_notext, box, unit, cfg)) is not None]

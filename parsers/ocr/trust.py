@@ -8,6 +8,9 @@
       - a 自查表 item text against the printed items of the spec: read slightly wrong and one printed
         item clearly nearest -> corrected, with ocr_corrected carrying the raw reading; the printed
         item of another number (rows shifted) -> ocr_row_shift.
+    printed_labels(spec, tables)   before the record is extracted: the header cells of a table read
+      slightly wrong (一般隐惠, 行政司款, a units row's "3)") set to the form's printed label when one
+      label is clearly nearest (labels are not values: no warning).
 Warnings only name fields; a value is changed only by a correction, and then always says so.
 """
 from __future__ import annotations
@@ -22,6 +25,79 @@ CORRECT_MIN = 0.8        # similarity (Indel ratio) of a reading to the printed 
 CORRECT_MARGIN = 0.15    # ... and at least this much nearer than the next printed text
 NUMBER_KEYS = ("no", "seq")
 UNIT_CELL = re.compile(r"^[（(][^（()）]{1,3}[)）]$")     # (家) （项）: a units row under the column heads
+LABEL_MIN = 0.5          # similarity of a header cell's reading to the printed label it is set to ...
+LABEL_MARGIN = 0.15      # ... and at least this much nearer than any label that is not its synonym
+HEADER_SHAPES = ("header_matrix", "row_list")      # forms whose header rows stand above the first number
+
+
+def printed_labels(spec, tables) -> None:
+    """Header cells of OCR'd tables (the rows above the first number) set to the printed label (or
+    unit) they were read from, when one label is clearly nearest; cells with digits are left alone."""
+    if spec.shape not in HEADER_SHAPES:
+        return
+    groups: list[tuple[str, ...]] = []
+    for f in spec.read_columns():
+        groups.append(tuple(_norm(x) for x in f.labels))
+        groups += [tuple(_norm(x) for x in level) for level in f.path]
+    synonyms: dict[str, set[str]] = {}
+    for g in groups:
+        for x in g:
+            synonyms.setdefault(x, set()).update(g)
+    units = sorted({_norm(f.unit) for f in spec.read_columns() if f.unit})
+    for table in tables:
+        rows: dict[int, list] = {}
+        for c in table.cells:
+            rows.setdefault(c.row, []).append(c)
+        for r in sorted(rows):
+            cells = [c for c in rows[r] if _norm(c.text)]
+            if units and sum(bool(UNIT_CELL.match(_norm(c.text))) for c in cells) * 2 >= len(cells) >= 2:
+                for c in cells:         # a units row: its odd cell is a unit too
+                    if not UNIT_CELL.match(_norm(c.text)) and len(_norm(c.text)) <= 4:
+                        c.text = nearest(_norm(c.text), units, {u: {u} for u in units}, 0.0)[0] or units[0]
+                continue
+            if any(re.search(r"\d", c.text) and not UNIT_CELL.match(_norm(c.text)) and len(_norm(c.text)) > 2
+                   for c in cells) or any(_norm(c.text).isdigit() for c in cells):
+                break                   # the first data row
+            for c in cells:
+                t = _norm(c.text)
+                if len(t) >= 2 and t not in synonyms and not re.search(r"\d", t):
+                    best, _ = nearest(t, list(synonyms), synonyms, LABEL_MIN)
+                    if best:
+                        c.text = best
+            for c in cells:
+                if _norm(c.text) not in synonyms:
+                    _only_child_left(spec, c, rows.get(r, []), [x for rr in rows for x in rows[rr] if rr < r])
+
+
+def _only_child_left(spec, cell, row: list, above: list) -> None:
+    """A head under a parent (一般隐患: 排查 | 数) that no label fits, when its siblings took all the
+    parent's sub-heads but one: that one (整改)."""
+    parent = next((p for p in above if p.col <= cell.col < p.col + p.colspan and p.colspan > cell.colspan
+                   and p.row + p.rowspan == cell.row), None)
+    if parent is None or len(_norm(cell.text)) > 3:
+        return
+    kids: dict[str, tuple[str, ...]] = {}
+    for f in spec.read_columns():
+        for i, level in enumerate(f.path[:-1]):
+            if _norm(parent.text) in {_norm(x) for x in level}:
+                g = tuple(_norm(x) for x in f.path[i + 1])
+                kids.setdefault(g[0], g)
+    siblings = [_norm(x.text) for x in row if x is not cell and parent.col <= x.col < parent.col + parent.colspan]
+    left = [g for g in kids.values() if not any(s in g for s in siblings)]
+    if len(left) == 1 and len(siblings) == len(kids) - 1:
+        cell.text = left[0][0]
+
+
+def nearest(text: str, candidates: list[str], synonyms: dict[str, set[str]],
+            least: float) -> tuple[str | None, float]:
+    """The candidate nearest `text` (Indel similarity at least `least`) when every candidate that is
+    not its synonym is LABEL_MARGIN further; else (None, its similarity)."""
+    scored = sorted(((Indel.normalized_similarity(text, x), x) for x in candidates), reverse=True)
+    if not scored or scored[0][0] < least:
+        return None, scored[0][0] if scored else 0.0
+    best, winner = scored[0]
+    rival = max((s for s, x in scored if x not in synonyms[winner]), default=0.0)
+    return (winner, best) if best - rival >= LABEL_MARGIN else (None, best)
 
 
 def check(record, spec) -> None:
