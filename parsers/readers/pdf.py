@@ -489,12 +489,38 @@ def _text_table(rows: list[_Row], right: list[float], page_no: int):
     words = [w for r in rows for ln in r.lines for w in ln]
     bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
             max(w["x1"] for w in words), max(w["bottom"] for w in words))
+    n_cols = len(right)
+    texts = [[cell_text([ch for ln in row.cols.get(c, []) for w in ln for ch in w["chars"]], right[c])
+              for c in range(n_cols)] for row in rows]
+    spans = _parent_spans(texts)
     table = Table(page=page_no)
-    for r, row in enumerate(rows):
-        for c in range(len(right)):
-            chars = [ch for ln in row.cols.get(c, []) for w in ln for ch in w["chars"]]
-            table.add(Cell(text=cell_text(chars, right[c]), row=r, col=c))
+    for r, row in enumerate(texts):
+        c = 0
+        while c < n_cols:
+            span = spans.get((r, c), 1)
+            table.add(Cell(text=row[c], row=r, col=c, colspan=span))
+            c += span
     return bbox, table
+
+
+def _parent_spans(texts: list[list[str]]) -> dict[tuple[int, int], int]:
+    """{(row, col): colspan} for the labels of the parent rows of a header (the leading rows filled in
+    fewer than half the columns, above a row filled in half or more): a merged parent cell printed
+    without borders shows its label once; it spans the columns up to the next label of its row,
+    within the span of the label above it."""
+    n_cols = len(texts[0]) if texts else 0
+    full = next((r for r, row in enumerate(texts) if sum(1 for t in row if t) * 2 >= n_cols), 0)
+    spans: dict[tuple[int, int], int] = {}
+    limit = [n_cols] * n_cols             # column → where the span of the label above it ends
+    for r in range(full):
+        filled = [c for c, t in enumerate(texts[r]) if t]
+        for c, nxt in zip(filled, filled[1:] + [n_cols]):
+            end = min(nxt, limit[c])
+            spans[(r, c)] = end - c
+        for c, nxt in zip(filled, filled[1:] + [n_cols]):
+            for k in range(c, min(nxt, limit[c])):
+                limit[k] = min(nxt, limit[c])
+    return spans
 
 
 # --- a sheet too wide for the paper: its next columns printed on a later page ------------------------
