@@ -194,3 +194,23 @@ def test_a_text_box_across_a_rule_keeps_the_rule():
     (table,) = grid.blocks_from_page(img, pieces)
     texts = {(c.row, c.col): c.text for c in table.cells}
     assert texts[(1, 0)] == "北石店镇" and texts[(1, 1)] == "建材"
+
+
+def test_misread_labels_of_a_self_check_are_the_printed_labels():
+    """The 自查表 of the tune set's two-forms photo: its head row read 自直内容 | 自森结果 | 检直结果 and no
+    record came out. Long label-like readings are set to the nearest label; values stay as read."""
+    from parsers.model import Cell, Table
+    from parsers.ocr.trust import printed_labels
+    from schema.spec import all_specs
+    spec = next(s for s in all_specs() if s.form_type == "self_check")
+    rows = [["企业名称", "晋城市城区宏达建材有限公司", "所属行业", "建材"],
+            ["企业地址", "晋城市城区北石店镇东武匠村南", "所属镇（街酒)", "北石店镇"],
+            ["负责人", "王塘国", "电话", "03562286336"],
+            ["自查项目", "自直内容", "自森结果", "检直结果"]]
+    t = Table()
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.add(Cell(text=text, row=r, col=c))
+    printed_labels(spec, [t])
+    assert [[c.text for c in t.cells if c.row == r] for r in range(4)] == [
+        rows[0], [rows[1][0], rows[1][1], "所属镇(街道)", rows[1][3]], rows[2], ["自查项目", "自查内容", "自查结果", "检查结果"]]

@@ -28,12 +28,15 @@ UNIT_CELL = re.compile(r"^[（(][^（()）]{1,3}[)）]$")     # (家) （项）:
 LABEL_MIN = 0.5          # similarity of a header cell's reading to the printed label it is set to ...
 LABEL_MARGIN = 0.15      # ... and at least this much nearer than any label that is not its synonym
 HEADER_SHAPES = ("header_matrix", "row_list")      # forms whose header rows stand above the first number
+GRID_LABEL_MIN = 0.65    # other forms: labels stand beside values, so a nearer reading ...
+GRID_LABEL_CHARS = 4     # ... and a longer one (a short value is never taken for a label)
 
 
 def printed_labels(spec, tables) -> None:
     """Header cells of OCR'd tables (the rows above the first number) set to the printed label (or
     unit) they were read from, when one label is clearly nearest; cells with digits are left alone."""
     if spec.shape not in HEADER_SHAPES:
+        _grid_labels(spec, tables)
         return
     groups: list[tuple[str, ...]] = []
     for f in spec.read_columns():
@@ -69,6 +72,23 @@ def printed_labels(spec, tables) -> None:
                     _only_child_left(spec, c, rows.get(r, []), [x for rr in rows for x in rows[rr] if rr < r])
 
 
+def _grid_labels(spec, tables) -> None:
+    """Forms of labels beside values (登记表, 自查表): a cell of GRID_LABEL_CHARS or more, no digits,
+    read slightly wrong (自直内容, 所属镇（街酒)) set to the label clearly nearest it (GRID_LABEL_MIN)."""
+    synonyms: dict[str, set[str]] = {}
+    for f in spec.all_fields() + spec.parse_columns:
+        g = {_norm(x) for x in f.labels}
+        for x in g:
+            synonyms.setdefault(x, set()).update(g)
+    for table in tables:
+        for c in table.cells:
+            t = _norm(c.text)
+            if len(t) >= GRID_LABEL_CHARS and t not in synonyms and not re.search(r"\d", t):
+                best, _ = nearest(t, list(synonyms), synonyms, GRID_LABEL_MIN)
+                if best:
+                    c.text = best
+
+
 def _only_child_left(spec, cell, row: list, above: list) -> None:
     """A head under a parent (一般隐患: 排查 | 数) that no label fits, when its siblings took all the
     parent's sub-heads but one: that one (整改)."""
@@ -91,12 +111,13 @@ def _only_child_left(spec, cell, row: list, above: list) -> None:
 def nearest(text: str, candidates: list[str], synonyms: dict[str, set[str]],
             least: float) -> tuple[str | None, float]:
     """The candidate nearest `text` (Indel similarity at least `least`) when every candidate that is
-    not its synonym is LABEL_MARGIN further; else (None, its similarity)."""
+    not its synonym (nor much shorter: 结果 is inside 检直结果 but no rival of 检查结果) is LABEL_MARGIN
+    further; else (None, its similarity)."""
     scored = sorted(((Indel.normalized_similarity(text, x), x) for x in candidates), reverse=True)
     if not scored or scored[0][0] < least:
         return None, scored[0][0] if scored else 0.0
     best, winner = scored[0]
-    rival = max((s for s, x in scored if x not in synonyms[winner]), default=0.0)
+    rival = max((s for s, x in scored if x not in synonyms[winner] and len(x) >= 0.6 * len(text)), default=0.0)
     return (winner, best) if best - rival >= LABEL_MARGIN else (None, best)
 
 
