@@ -18,12 +18,12 @@ from typing import Any, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from generators.excel import FORMULA_PREFIXES, set_cell, sheet_title
+from generators.excel import set_cell, sheet_title
 from generators.mark import mark_xlsx
 from schema.errors import printable
 from schema.labels import field_label, form_labels, labels
@@ -42,6 +42,9 @@ WIDTH_SAMPLE = 1000               # rows looked at to size a column
 LIST_SEP = "；"
 ROW_PREFIX = "row."               # column keys of a data row's fields
 ISSUES = "issues"
+READ_AS_CODE = ("=", "#")         # text openpyxl may store as a formula or an error code (ERROR_CODES), not as text
+PLAIN_NUMBERS = (int, float)
+WIDE_CHARS = re.compile("[\u2e80-\U0010ffff]")     # CJK and other characters two columns wide
 
 
 @dataclass
@@ -58,7 +61,10 @@ def _flatten(obj: Any, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
     """Nested dicts → dotted keys; lists and scalars stay values."""
     if isinstance(obj, dict):
         for k, v in obj.items():
-            _flatten(v, f"{prefix}{k}.", out)
+            if isinstance(v, dict):
+                _flatten(v, f"{prefix}{k}.", out)
+            else:
+                out[f"{prefix}{k}"] = v
     else:
         out[prefix[:-1]] = obj
     return out
@@ -206,18 +212,16 @@ def _width(v: Any) -> int:
     if v is None:
         return 0
     s = v if isinstance(v, str) else str(v)
-    return max((sum(2 if ord(c) > 0x2E7F else 1 for c in line) for line in s.split("\n")), default=0)
+    if s.isascii() and "\n" not in s:
+        return len(s)
+    return max(len(line) + len(WIDE_CHARS.findall(line)) for line in s.split("\n"))
 
 
-def _plain(v: Any) -> bool:
-    """A value openpyxl writes as set_cell would (no cell object needed): nothing, a number, or text
-    it can read neither as a formula nor as an error code."""
-    if v is None:
-        return True
-    t = type(v)
-    if t is str:
-        return not v.startswith(FORMULA_PREFIXES) and v not in ERROR_CODES
-    return t is int or t is float
+def _plain(values: list[Any]) -> bool:
+    """True if openpyxl writes every value as set_cell would (no cell objects needed): nothing, a
+    number, or text it can read neither as a formula nor as an error code (one pass for the line)."""
+    return all(v is None or type(v) in PLAIN_NUMBERS or (type(v) is str and not v.startswith(READ_AS_CODE))
+               for v in values)
 
 
 def _note_column(column: str, keys: dict[str, int], ordered: list[str]) -> str | None:
@@ -246,10 +250,13 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]],
         header.append(cell)
     ws.append(header)
     for values, row_notes in lines:
+        if not row_notes and _plain(values):
+            ws.append(values)
+            continue
         cells = []
         for j, v in enumerate(values):
             found = row_notes.get(j) if row_notes else None
-            if not found and _plain(v):
+            if not found and _plain((v,)):
                 cells.append(v)                     # None, a number, text openpyxl keeps as text
                 continue
             cell = set_cell(WriteOnlyCell(ws), v)
@@ -275,14 +282,15 @@ def _form_sheet(wb: Workbook, form_type: str, rows: list[SheetRow], title: str, 
     marked = [(k, k in mark_keys) for k in keys]
 
     def line(n: int, r: SheetRow) -> Line:
-        values = {**r.values, "seq": n, ISSUES: LIST_SEP.join(r.issues) or None}
         cell_notes: dict[int, list[tuple[str, str]]] = {}
         for column, found in r.notes.items():
             target = _note_column(column, position, keys)
             if target:
                 cell_notes.setdefault(position[target], []).extend(found)
-        get = values.get
-        return [_display(get(k), m) for k, m in marked], cell_notes
+        get = r.values.get                          # keys never "seq" or ISSUES: those are set below
+        values = [None if (v := get(k)) is None else _display(v, m) for k, m in marked]
+        values[0], values[-1] = n, _display(LIST_SEP.join(r.issues) or None)
+        return values, cell_notes
 
     sample = [line(i + 1, r) for i, r in enumerate(rows[:WIDTH_SAMPLE])]
 

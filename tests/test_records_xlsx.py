@@ -185,6 +185,20 @@ def test_header_bold_frozen_and_widths(book):
     assert widths[letter] > widths["A"]
 
 
+def test_column_width_counts_wide_characters_double(tmp_path):
+    """Widths as a reader sees them: CJK and full-width characters two columns, ASCII, "…", "①",
+    "—" one (Kangxi radicals, as PDFs give 人口工, two); the longest line of a multi-line value;
+    numbers by their digits."""
+    values = ["中文名称ABC", "整改…①—完成", "第一行\n第二行很长很长", "ｆｕｌｌ", 12345.5, "a" * 60, "\u2f08\u2f1d\u2f2f"]
+    rec = {"form_type": "unknown", "source": {"path": "w.docx"}, "header": {}, "warnings": [],
+           "data": {"tables": [[values]]}}
+    ws = openpyxl.load_workbook(write_records_xlsx([rec], tmp_path / "w.xlsx"))["未识别"]
+    cols, _ = _table(ws)
+    width = {v: ws.column_dimensions[openpyxl.utils.get_column_letter(cols[f"列{j + 1}"] + 1)].width
+             for j, v in enumerate(values)}
+    assert [width[v] for v in values] == [8 + 3 + 2, 4 + 3 + 4 + 2, 14 + 2, 8 + 2, 7 + 2, 50, 6 + 2]
+
+
 def test_control_characters_and_empty_input(tmp_path):
     rec = {"form_type": "supervision_check", "source": {"path": "a\x07b.docx"}, "header": {},
            "data": {"problems": ["通道\x00堵塞", "无灭火器"], "check_date": "2023-03-05"}, "warnings": []}
