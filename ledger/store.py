@@ -459,6 +459,10 @@ def _add_source(con, hid: int, rid: int, hz: dict, actor: str) -> None:
     unit = hz.get("reporting_unit")
     con.execute("INSERT INTO hazard_sources (hazard_id, record_id, reporting_unit, at) VALUES (?, ?, ?, ?)",
                 (hid, rid, unit, _now()))
+    # what the ledger lacks is filled in; a return that names it 重大 makes it major
+    con.execute("UPDATE hazards SET measure = COALESCE(measure, ?), deadline = COALESCE(deadline, ?),"
+                " responsible = COALESCE(responsible, ?), level = CASE WHEN ? = 'major' THEN 'major' ELSE level END"
+                " WHERE id = ?", (hz.get("measure"), hz.get("deadline"), hz.get("responsible"), hz.get("level"), hid))
     status = con.execute("SELECT status FROM hazards WHERE id = ?", (hid,)).fetchone()[0]
     _event(con, hid, "reported_again", status, status, f"{unit or '另一单位'}的记录 {rid} 也报送了本隐患", actor)
 

@@ -436,6 +436,11 @@ def _is_note_row(cells: list[Cell]) -> bool:
     return len(texts) == 1 and bool(NOTE_ROW.match(texts[0]))
 
 
+def _listed(text: str) -> bool:
+    """An item cell holding a numbered list: a line after the first starts with a number (2.…)."""
+    return any(leading_mark(ln.strip(), CELL) for ln in text.split("\n")[1:] if ln.strip())
+
+
 def _flat(text: str) -> str:
     v = normalize("text", text).value
     return v.replace("\n", "") if v else ""
@@ -481,7 +486,11 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             elif m and mark_number(m) != no:
                 m = None                    # the item's own number ((1) under 序号 2) is part of its text
             i = len(items)
-            item = {"no": no, "category": category, "content": _flat(content[m.end():] if m else content)}
+            if _listed(content):            # 1.…；\n2.…；: a numbered list in one item stays as written
+                text = normalize("text", content).value or ""
+            else:
+                text = _flat(content[m.end():] if m else content)
+            item = {"no": no, "category": category, "content": text}
             typed = None if any(f.key in by_key for f in marks) else trailing_answer(item["content"])
             if typed:                                   # no result column: the answer after the item
                 item["content"] = typed[0]
