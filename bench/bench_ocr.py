@@ -3,10 +3,12 @@ the cell-by-cell pipeline against the plain full-page OCR (what paicha did befor
 
     .venv/bin/python bench/bench_ocr.py                    # held-out set, both pipelines
     .venv/bin/python bench/bench_ocr.py --set tune --only cells --limit 4
+    .venv/bin/python bench/bench_ocr.py --set tune --only cells --variant det1280:PAICHA_OCR_DET_SIDE=1280
+      (each --variant LABEL:VAR=VALUE;… is the cells pipeline again with those settings, in the same run)
 
 Images: samples/make_photos.py (made into out/ocr_hard/ when missing; truth = the fill data).
-Each pipeline runs in its own process (PAICHA_OCR_THREADS=1, pinned to one core), so its peak RSS
-is its own. A field is `right` when the record's value equals the fill; `flagged` when a warning
+Each pipeline runs in its own process (PAICHA_OCR_THREADS=1, pinned to one core: PAICHA_BENCH_CORE,
+default the first), so its peak RSS is its own. A field is `right` when the record's value equals the fill; `flagged` when a warning
 names it (or a part of the record holding it: data.items[3] flags data.items[3].self_result), or the
 record was kept only as low_recognition. A form with no record: all its fields wrong, not flagged.
 Targets (issue 14): scans >= 98% right, photos >= 95% right, >= 95% of wrong fields flagged,
@@ -80,14 +82,18 @@ def score(truth: dict, records: list) -> list[dict]:
     return out
 
 
-def run_pipeline(name: str, which: str, limit: int | None, q) -> None:
-    """Child process: read every image with pipeline `name`, put results and peak RSS on the queue."""
+def run_pipeline(name: str, which: str, limit: int | None, q, env: dict[str, str] | None = None) -> None:
+    """Child process: read every image with pipeline `name` (settings `env`), put results, peak RSS and
+    the CPU seconds spent inside the OCR engine on the queue."""
     os.environ["PAICHA_OCR_PIPELINE"] = name
     os.environ["PAICHA_OCR_THREADS"] = "1"
+    os.environ.update(env or {})
     try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[int(os.environ.get("PAICHA_BENCH_CORE", "0")) % len(cores)]})
     except (AttributeError, OSError):
         pass
+    from parsers.ocr import engine
     from parsers.ocr.engine import get_engine
     from parsers.readers import read_file
     from parsers.recognize import records_from_document
@@ -107,13 +113,13 @@ def run_pipeline(name: str, which: str, limit: int | None, q) -> None:
         rows.append({"file": t["file"], "kind": t["kind"], "pages": t["pages"], "wall": wall, "cpu": cpu,
                      "error": error, "n_records": len(records), "scores": score(t, records)})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    q.put({"rows": rows, "rss_mb": rss})
+    q.put({"rows": rows, "rss_mb": rss, "ocr_cpu": engine.ocr_cpu})
 
 
-def measure(name: str, which: str, limit: int | None) -> dict:
+def measure(name: str, which: str, limit: int | None, env: dict[str, str] | None = None) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=run_pipeline, args=(name, which, limit, q))
+    p = ctx.Process(target=run_pipeline, args=(name, which, limit, q, env))
     p.start()
     res = q.get()
     p.join()
@@ -139,30 +145,37 @@ def pct(a: int, b: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", choices=("heldout", "tune"), default="heldout")
-    ap.add_argument("--only", choices=("cells", "page"), default=None)
+    ap.add_argument("--only", choices=("cells", "page", "none"), default=None,
+                    help="one pipeline; none: only the --variant runs")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--show", action="store_true", help="list every wrong field")
     ap.add_argument("--json", type=Path, default=None, help="write all rows here")
+    ap.add_argument("--variant", action="append", default=[], metavar="LABEL:VAR=VALUE;…",
+                    help="the cells pipeline again with these environment settings (repeatable)")
     a = ap.parse_args()
     ensure_images(a.set)
-    names = [a.only] if a.only else ["page", "cells"]
+    names = [] if a.only == "none" else [a.only] if a.only else ["page", "cells"]
     results = {n: measure(n, a.set, a.limit) for n in names}
-    print(f"难识别照片与扫描件（{a.set}，{len(results[names[0]]['rows'])} 个文件）；单核，PAICHA_OCR_THREADS=1")
-    print(f"  {'pipeline':8s}{'set':8s}{'fields':>7s}{'right':>8s}{'wrong flagged':>15s}{'right flagged':>15s}"
+    for v in a.variant:
+        label, _, settings = v.partition(":")
+        env = dict(kv.split("=", 1) for kv in settings.split(";") if kv)
+        results[label] = measure("cells", a.set, a.limit, env)
+    print(f"难识别照片与扫描件（{a.set}，{len(next(iter(results.values()))['rows'])} 个文件）；单核，PAICHA_OCR_THREADS=1")
+    print(f"  {'pipeline':10s}{'set':8s}{'fields':>7s}{'right':>8s}{'wrong flagged':>15s}{'right flagged':>15s}"
           f"{'flag prec':>11s}{'0-record':>9s}")
     for n, res in results.items():
         for label, kinds in (("scans", SCAN_KINDS), ("photos", PHOTO_KINDS)):
             t = tally(res["rows"], kinds)
-            print(f"  {n:8s}{label:8s}{t['n']:7d}{pct(t['right'], t['n']):>8s}"
+            print(f"  {n:10s}{label:8s}{t['n']:7d}{pct(t['right'], t['n']):>8s}"
                   f"{pct(t['wrong_flagged'], t['wrong']):>15s}{pct(t['right_flagged'], t['right']):>15s}"
                   f"{pct(t['wrong_flagged'], t['flagged']):>11s}{t['zero']:9d}")
-    print(f"\n  {'pipeline':8s}{'s/page wall':>12s}{'s/page cpu':>12s}{'peak MB':>9s}")
+    print(f"\n  {'pipeline':10s}{'s/page wall':>12s}{'s/page cpu':>12s}{'OCR cpu':>9s}{'peak MB':>9s}")
     for n, res in results.items():
         rows = res["rows"]
         pages = sum(r["pages"] for r in rows)
-        print(f"  {n:8s}{sum(r['wall'] for r in rows) / pages:12.2f}{sum(r['cpu'] for r in rows) / pages:12.2f}"
-              f"{res['rss_mb']:9.0f}")
-    if len(results) == 2:
+        print(f"  {n:10s}{sum(r['wall'] for r in rows) / pages:12.2f}{sum(r['cpu'] for r in rows) / pages:12.2f}"
+              f"{res['ocr_cpu'] / pages:9.2f}{res['rss_mb']:9.0f}")
+    if "page" in results and "cells" in results:
         p, c = results["page"]["rows"], results["cells"]["rows"]
         cpu = lambda rows: sum(r["cpu"] for r in rows)   # noqa: E731
         print(f"  cells / page cpu time: {cpu(c) / cpu(p):.2f}×")

@@ -206,8 +206,12 @@ def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
         office = _children_cpu()
         converted = _convert(legacy, Path(tmp.name)) if legacy else {}
         office = (_children_cpu() - office) / len(legacy) if legacy else 0.0
+        from parsers.ocr import engine
+        ocr_before = engine.ocr_cpu
         results = [checked[i] if "legacy" not in checked[i]
                    else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
+        if engine.ocr_cpu != ocr_before:      # an OCR'd file: the worker does not keep its peak while idle
+            engine.release_memory()
         for r in results:
             if checked[r["index"]].get("legacy"):
                 r["cpu"] = r.get("cpu", 0.0) + office
