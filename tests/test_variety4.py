@@ -21,7 +21,6 @@ from tests.variety4.build import CASES, HAZARDS, build
 
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
 KNOWN_GAPS = {
-    "stats_under_each_unit_pdf": "the PDF reader merges the narrow count columns of a borderless sheet",
 }
 
 

@@ -313,9 +313,11 @@ def cell_text(chars: list[dict], right: float) -> str:
 # put a wrapped cell's last line into the next row.)
 
 WORD_GAP = 0.8              # points: characters closer than this are one word (a sheet's column gap can be 1.2)
+OVERPRINT_TOL = 0.5         # points: characters overlapping less than this are side by side
 COLUMN_ALIGN = 1.0          # points: a character this close to a column's left start begins that column
 MIN_GRID_ROWS = 3           # lines with words in two or more columns
 MIN_GRID_COLS = 3
+MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
 
 
@@ -334,6 +336,9 @@ def text_tables(chars: list[dict], page_no: int) -> list[tuple[tuple[float, floa
             for c in range(len(bounds) + 1)] + [1e9]
     lines = [_split_overflow(ln, left[1:-1]) if len(ln) >= max(MIN_GRID_COLS, (len(bounds) + 1) / 2) else ln for ln in lines]
     keeps = [all(w["chars"][-1]["x0"] < left[_column(bounds, w) + 1] for w in ln) for ln in lines]
+    # a text row merged across the columns right of its label: starts where its column's text starts
+    spans = [not keep and len(ln) <= 2 and all(_starts_column(w, left) for w in ln) for ln, keep in zip(lines, keeps)]
+    keeps = [keep or _between(lines, keeps, i) and spans[i] for i, keep in enumerate(keeps)]
     out = []
     for run in _runs(lines, keeps):
         grid = _grid(run, bounds)
@@ -367,9 +372,32 @@ def _word(chars: list[dict]) -> dict:
 
 
 def _char_lines(chars: list[dict]) -> list[list[dict]]:
-    """The characters' words in text lines, top to bottom, each line left to right."""
+    """The characters' words in text lines, top to bottom, each line left to right; a line printed
+    over another (a wrapped cell running into the next row's) is read as two lines, the shorter
+    first (the end of the cell above; the longer one wraps on in the cell below)."""
     from pdfplumber.utils import extract_words
-    return _word_lines(extract_words(chars, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
+    out = []
+    for line in _word_lines(chars):
+        for layer in sorted(_layers(line), key=lambda ly: max(c["x1"] for c in ly)):
+            out += _word_lines(extract_words(layer, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
+    return out
+
+
+def _layers(line: list[dict]) -> list[list[dict]]:
+    """A line's characters as one layer, or, when two different characters start at the same place,
+    as layers none of whose characters overlap: each character goes on the layer that ends
+    nearest before it."""
+    starts: dict[int, str] = {}
+    if all(starts.setdefault(round(c["x0"] * 2), c["text"]) == c["text"] for c in line):
+        return [line]
+    layers: list[list[dict]] = []
+    for c in sorted(line, key=lambda c: round(c["x0"], 1)):     # stable: drawing order kept at a tie
+        free = [ly for ly in layers if ly[-1]["x1"] <= c["x0"] + OVERPRINT_TOL]
+        if free:
+            max(free, key=lambda ly: ly[-1]["x1"]).append(c)
+        else:
+            layers.append([c])
+    return layers
 
 
 def _word_lines(words: list[dict]) -> list[list[dict]]:
@@ -406,6 +434,16 @@ def _bounds(core: list[list[dict]], words: list[dict]) -> list[float]:
         starts = [w["x0"] - 0.5 for w in words if a < w["x0"] < b and w["x1"] > b]
         bounds.append(min([(a + b) / 2] + starts))
     return bounds
+
+
+def _starts_column(word: dict, left: list[float]) -> bool:
+    return any(abs(word["x0"] - x) <= COLUMN_ALIGN for x in left[:-1])
+
+
+def _between(lines: list[list[dict]], keeps: list[bool], i: int) -> bool:
+    """Lines of two or more words that keep to their columns come both before and after line i."""
+    ok = lambda j: keeps[j] and len(lines[j]) >= 2       # noqa: E731
+    return any(ok(j) for j in range(i)) and any(ok(j) for j in range(i + 1, len(lines)))
 
 
 def _runs(lines: list[list[dict]], keeps: list[bool]) -> list[list[list[dict]]]:
@@ -455,6 +493,7 @@ def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[
                 prev.cols.setdefault(c, []).append(ws)
         else:
             rows.append(_Row([ln], {c: [ws] for c, ws in cols.items()}))
+    _join_wrapped_header(rows, right, edge, size)
     multi = sum(1 for r in rows if len(r.cols) >= 2)
     used = [sum(1 for r in rows if c in r.cols) for c in range(n_cols)]
     enough = n_cols >= MIN_GRID_COLS or (n_cols == 2 and multi >= MIN_LABEL_SHEET_ROWS)
@@ -466,6 +505,28 @@ def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[
 NUMBER = re.compile(r"^[\d.,%]+$")
 
 
+def _wrapped(words: list[dict], c: int, right: list[float], edge: list[float], size: float) -> bool:
+    """A cell line (its words) that reached column c's right end: the layout wrapped it."""
+    end = words[-1]["x1"]
+    return not NUMBER.match("".join(w["text"] for w in words)) and end >= right[c] - 1.2 * size \
+        and end >= edge[c] - 2 * CELL_PADDING - 1.2 * size
+
+
+def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float], size: float) -> None:
+    """In the first rows above any number, a header label wrapped onto the next header row (a cell
+    merged down two rows, its text running over both) goes back into its cell; the rest of that row
+    stays a row (other labels there are children of merged parents). Only rows less than a line
+    apart (their cells centred in a row two rows tall) are one cell's lines."""
+    first = next((i for i, r in enumerate(rows)
+                  if any(NUMBER.match("".join(w["text"] for w in ws[0])) for ws in r.cols.values())), len(rows))
+    first = min(first, MAX_HEADER_ROWS)
+    for upper, lower in zip(rows[:first], rows[1:first]):
+        for c in list(lower.cols):
+            if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size) \
+                    and lower.cols[c][0][0]["top"] - upper.lines[-1][0]["top"] < 0.9 * size:
+                upper.cols[c] += lower.cols.pop(c)
+
+
 def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], edge: list[float],
               size: float) -> bool:
     """`line` goes on with the row above: it fills only columns the row left empty, less than a line
@@ -475,12 +536,8 @@ def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: 
     shared = set(cols) & set(prev.cols)
     if not shared:
         return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
-    for c in shared:
-        last = prev.cols[c][-1]
-        text = "".join(w["text"] for w in last)
-        end = last[-1]["x1"]
-        if NUMBER.match(text) or end < right[c] - 1.2 * size or end < edge[c] - 2 * CELL_PADDING - 1.2 * size:
-            return False
+    if not all(_wrapped(prev.cols[c][-1], c, right, edge, size) for c in shared):
+        return False
     return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
 
 
