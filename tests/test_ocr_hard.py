@@ -214,3 +214,46 @@ def test_misread_labels_of_a_self_check_are_the_printed_labels():
     printed_labels(spec, [t])
     assert [[c.text for c in t.cells if c.row == r] for r in range(4)] == [
         rows[0], [rows[1][0], rows[1][1], "所属镇(街道)", rows[1][3]], rows[2], ["自查项目", "自查内容", "自查结果", "检查结果"]]
+
+
+def _ruled_page(seal_at: tuple[int, int] | None):
+    """A 200-dpi A4 page: a ruled table with text-like ink in its cells, and a red seal stamped over it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from samples.make_scans import SEAL_FONT, stamp_seal
+    page = Image.new("RGB", (1654, 2339), "white")
+    d = ImageDraw.Draw(page)
+    font = ImageFont.truetype(SEAL_FONT, 34, index=2)
+    words = ["晋城市城区宏达建材有限公司", "北石店镇安监站", "有限空间作业未设置监护人", "责令停产整顿", "王建国"]
+    for i, y in enumerate(range(300, 1820, 80)):
+        d.line([(150, y), (1500, y)], fill="black", width=3)
+        for j, x in enumerate((165, 515, 915)):
+            d.text((x, y + 20), words[(i + j) % len(words)][:10], font=font, fill="black")
+    d.line([(150, 1820), (1500, 1820)], fill="black", width=3)
+    for x in (150, 500, 900, 1500):
+        d.line([(x, 300), (x, 1820)], fill="black", width=3)
+    if seal_at:
+        page = stamp_seal(page, seal_at, "北石店镇人民政府", radius=150)
+    return page
+
+
+def test_a_black_seal_is_found_and_the_text_under_it_doubted():
+    """A fax keeps the seal black (the red channel cannot lift it): the ring is found where it was
+    stamped; a red seal on a colour scan is no black seal; text read under it is not trusted."""
+    from parsers.model import Cell, Paragraph, Table
+    from parsers.ocr import seal
+    from parsers.ocr.cells import doubt_under_seals
+    colour = np.asarray(_ruled_page((700, 1000)))[:, :, ::-1].copy()
+    fax = np.where(colour.mean(axis=2) < 200, 0, 255).astype(np.uint8)      # binarised: the seal turns black
+    found = seal.black_seals(fax)
+    assert len(found) == 1
+    cx, cy, r = found[0]
+    assert abs(cx - 700) < 15 and abs(cy - 1000) < 15 and 130 < r < 165
+    assert seal.black_seals(seal.red_channel_grey(colour)) == []
+    assert seal.black_seals(np.where(np.asarray(_ruled_page(None)).mean(axis=2) < 200, 0, 255).astype(np.uint8)) == []
+    h, w = fax.shape
+    near = Cell(text="王建国", row=0, col=0, confidence=0.99, box=(650 / w, 980 / h, 760 / w, 1030 / h))
+    far = Cell(text="建材", row=0, col=1, confidence=0.99, box=(1200 / w, 300 / h, 1400 / w, 380 / h))
+    line = Paragraph("填报单位：北石店镇", 0.99, box=(500 / w, 830 / h, 900 / w, 870 / h))
+    doubt_under_seals([Table(cells=[near, far]), line], found, fax.shape)
+    assert near.confidence == seal.SEAL_TRUST and line.confidence == seal.SEAL_TRUST and far.confidence == 0.99

@@ -4,7 +4,8 @@
       sheets (geometry.find_sheets: the paper on a desk; none for a scan) -> each flattened,
       light evened -> two pages side by side split at their gutter -> red channel (seal
       vanishes) -> turned upright (quarter turns) -> the full-page pipeline
-      (parsers.readers.image.plain_blocks: deskew, OCR, grid, cells)
+      (parsers.readers.image.plain_blocks: deskew, OCR, grid, cells) -> text under a black seal
+      (a fax's) doubted
     Cell and line boxes are given as fractions of the picture as received (the review queue shows
     that crop), mapped back through the turn and the warp.
 """
@@ -22,9 +23,12 @@ UPRIGHT_SCORE = 0.8       # a page read with a lower mean character score is rea
 def page_blocks(img: np.ndarray, page: int | None = None) -> list[Block]:
     """Tables and paragraphs of every sheet in one picture (BGR or grey)."""
     from parsers.readers.image import plain_blocks
+    from parsers.ocr import seal
     quads = geometry.find_sheets(img) if img.ndim == 3 else []
     if not quads:
-        return plain_blocks(img, page)
+        blocks = plain_blocks(img, page)
+        doubt_under_seals(blocks, seal.black_seals(seal.red_channel_grey(img)), img.shape)
+        return blocks
     blocks: list[Block] = []
     for quad in quads:
         flat, homography = geometry.flatten(img, quad)
@@ -70,13 +74,27 @@ def read_page(img: np.ndarray, page: int | None) -> tuple[list[Block], list]:
     """parsers.readers.image.plain_blocks, with the OCR pieces it read."""
     from parsers.ocr import engine, grid, seal
     grey = seal.red_channel_grey(img)
+    seals = seal.black_seals(grey)
     grey, angle = grid.deskew(grey)
     text_grey = seal.whiten_light(grey, seal.OCR_LIGHT_LEVEL)
     pieces = engine.recognise(text_grey, char_scores=True)
     if not pieces:
         return [], []
-    return grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey),
-                                 angle=angle), pieces
+    blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey), angle=angle)
+    doubt_under_seals(blocks, seals, img.shape)
+    return blocks, pieces
+
+
+def doubt_under_seals(blocks: list[Block], seals, shape) -> None:
+    """Text read where a black seal lies over the page (seal.black_seals: a fax keeps the seal black,
+    its strokes cross the writing) is never trusted unchecked: its confidence at most SEAL_TRUST."""
+    from parsers.ocr.seal import SEAL_TRUST, under_seal
+    if not seals:
+        return
+    for b in blocks:
+        for item in (b.cells if isinstance(b, Table) else [b]):
+            if item.box is not None and item.confidence is not None and under_seal(item.box, seals, shape):
+                item.confidence = min(item.confidence, SEAL_TRUST)
 
 
 def _turn_back(pts: np.ndarray, turns: int, shape: tuple[int, ...]) -> np.ndarray:
