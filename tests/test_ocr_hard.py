@@ -257,3 +257,24 @@ def test_a_black_seal_is_found_and_the_text_under_it_doubted():
     line = Paragraph("填报单位：北石店镇", 0.99, box=(500 / w, 830 / h, 900 / w, 870 / h))
     doubt_under_seals([Table(cells=[near, far]), line], found, fax.shape)
     assert near.confidence == seal.SEAL_TRUST and line.confidence == seal.SEAL_TRUST and far.confidence == 0.99
+
+
+def test_a_tick_read_as_a_stroke_is_corrected_and_says_so():
+    """Handwritten √ in a 自查表's mark columns read 1 or 4 (the tune photos): √, flagged ocr_corrected
+    with the raw reading; a count column's 1 is a number and stays."""
+    from parsers.ocr.trust import check
+    from schema.record import Record
+    from schema.spec import all_specs
+    spec = next(s for s in all_specs() if s.form_type == "self_check")
+    rec = Record(form_type="self_check")
+    rec.data = {"items": [{"no": 1, "content": "是否制定了工作岗位操作规程", "self_result": "1", "check_result": "yes"},
+                          {"no": 2, "content": "是否按导则编制应急救援预案并备案和组织演练", "self_result": "4",
+                           "check_result": "甲"}]}
+    rec.warn("data.items[0].self_result", "invalid", "标记无法识别：1")
+    check(rec, spec)
+    items = rec.data["items"]
+    assert [items[0]["self_result"], items[1]["self_result"], items[1]["check_result"], items[0]["no"]] == \
+        ["yes", "yes", "甲", 1]
+    codes = {(w["field"], w["code"]) for w in rec.warnings}
+    assert ("data.items[0].self_result", "ocr_corrected") in codes and ("data.items[1].self_result", "ocr_corrected") in codes
+    assert ("data.items[0].self_result", "invalid") not in codes

@@ -5,6 +5,7 @@
         (a row line missed or doubled shifts the rest) -> ocr_row_shift on each row;
       - a value that is a column's or label's own printed text (the header row read as data) -> ocr_label_as_value;
       - a value written twice over (王建国王建国, two names run together) -> ocr_run_together;
+      - a mark cell read as a lone stroke (1, 4, 7, J: a handwritten √) -> √, with ocr_corrected;
       - a 自查表 item text against the printed items of the spec: read slightly wrong and one printed
         item clearly nearest -> corrected, with ocr_corrected carrying the raw reading; the printed
         item of another number (rows shifted) -> ocr_row_shift.
@@ -25,6 +26,7 @@ CORRECT_MIN = 0.8        # similarity (Indel ratio) of a reading to the printed 
 CORRECT_MARGIN = 0.15    # ... and at least this much nearer than the next printed text
 NUMBER_KEYS = ("no", "seq")
 UNIT_CELL = re.compile(r"^[（(][^（()）]{1,3}[)）]$")     # (家) （项）: a units row under the column heads
+TICK_READINGS = {"1", "4", "7", "J", "j", "V", "v", "/", "丿", "レ", "✓", "✔"}   # a handwritten √ as OCR reads it
 LABEL_MIN = 0.5          # similarity of a header cell's reading to the printed label it is set to ...
 LABEL_MARGIN = 0.15      # ... and at least this much nearer than any label that is not its synonym
 HEADER_SHAPES = ("header_matrix", "row_list")      # forms whose header rows stand above the first number
@@ -131,8 +133,26 @@ def check(record, spec) -> None:
     for part in ("header", "data"):
         _values(record, part, getattr(record, part), labels)
     _swallowed(record, spec)
+    _misread_ticks(record, spec)
     if spec.shape in ("label_grid", "item_marks"):
         _unread(record, spec)
+
+
+def _misread_ticks(record, spec) -> None:
+    """A mark column's cell read as a lone stroke-like character (a handwritten √ read 1, 4, 7, J):
+    corrected to √ (yes), with ocr_corrected carrying the raw reading."""
+    keys = [c.key for c in spec.read_columns() if c.kind == "mark"]
+    rows = record.data.get(spec.rows_key)
+    if not keys or not isinstance(rows, list):
+        return
+    for i, r in enumerate(rows):
+        for k in keys:
+            raw = r.get(k) if isinstance(r, dict) else None
+            if isinstance(raw, str) and _norm(raw) in TICK_READINGS:
+                r[k] = "yes"
+                path = f"data.{spec.rows_key}[{i}].{k}"
+                record.warnings = [w for w in record.warnings if not (w.get("field") == path and w.get("code") == "invalid")]
+                _warn(record, path, "ocr_corrected", f"识别为“{raw}”，按打勾（√）处理，请核对", raw=raw)
 
 
 def _unread(record, spec) -> None:
