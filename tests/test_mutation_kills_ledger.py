@@ -223,3 +223,27 @@ def test_opening_an_up_to_date_sqlite_ledger_takes_no_write_lock(tmp_path):
     con.close()
     # only the reads of the fast path (and the no-op CREATE TABLE IF NOT EXISTS of schema_migrations)
     assert not [s for s in statements if s.upper().startswith(("BEGIN", "INSERT", "ALTER", "DROP"))]
+
+
+def test_a_migration_that_adds_a_trigger_is_recognised_on_both_backends(ledger_target, tmp_path, monkeypatch):
+    """A trigger is read from sqlite_master on SQLite and from pg_trigger on PostgreSQL (no pg_class row):
+    a migration creating one runs once and counts as applied on reopen."""
+    import shutil
+
+    from ledger import db as ledger_db
+    from ledger.backend import dialect
+    every = [v for v, _ in ledger_db.migrations()]
+    con = ledger_db.connect(ledger_target)
+    body = ("FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" if dialect(con) == "postgresql"
+            else "BEGIN SELECT 1; END")
+    con.close()
+    extra = tmp_path / "migrations"
+    shutil.copytree(ledger_db.MIGRATIONS, extra)
+    (extra / "099_trigger.sql").write_text(f"CREATE TRIGGER probe_guard BEFORE UPDATE ON hazards {body};\n",
+                                           encoding="utf-8")
+    monkeypatch.setattr(ledger_db, "MIGRATIONS", extra)
+    for _ in range(2):
+        con = ledger_db.connect(ledger_target)
+        assert ledger_db.applied_versions(con) == every + [99]
+        assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")] == every + [99]
+        con.close()
