@@ -242,3 +242,66 @@ def test_unbordered_sheet_is_a_grid(tmp_path):
     assert tables[0].grid() == [["单位", "检查组", "一般隐患排查", "一般隐患整改"], ["第一组", "2", "15", "12"],
                                 ["第二组", "1", "8", "8"], ["合计", "3", "23", "20"]]
     assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["行动统计表", "填报单位：巴公镇人民政府"]
+
+
+def _chars(text: str, x0: float, top: float, width: float = 10.0) -> list[dict]:
+    """pdfplumber-like characters of `text`, each `width` wide, from x0 on one line."""
+    return [{"text": ch, "x0": x0 + i * width, "x1": x0 + (i + 1) * width, "top": top, "bottom": top + 10,
+             "size": 10.0, "upright": True, "doctop": top} for i, ch in enumerate(text)]
+
+
+def test_a_line_printed_over_another_is_read_as_two_lines():
+    """A wrapped label overflowing its row prints its last line over the next row's first line:
+    the characters share places; the two lines come apart, the shorter (the end of the cell above)
+    first."""
+    end_of_above, start_of_next = _chars("作）（至字）", 50, 100), _chars("存在问题（每个方面", 50, 100.5)
+    mixed = [c for pair in zip(start_of_next, end_of_above) for c in pair] + start_of_next[len(end_of_above):]
+    lines = pdf_reader._char_lines(mixed)
+    assert [["".join(w["text"] for w in ln)] for ln in lines] == [["作）（至字）"], ["存在问题（每个方面"]]
+    # characters merely touching are one line
+    assert len(pdf_reader._char_lines(_chars("单位名称", 50, 100) + _chars("城区", 90.2, 100))) == 1
+
+
+def test_a_cell_printed_on_into_its_filled_neighbour_is_cut_at_the_neighbours_start():
+    words = [pdf_reader._word(_chars("1", 40, 100, 5)), pdf_reader._word(_chars("安装报警装置孙瑞祥", 50, 100))]
+    line = pdf_reader._split_overflow(words, [50.0, 110.0, 200.0])
+    assert [w["text"] for w in line] == ["1", "安装报警装置", "孙瑞祥"]
+    # no character starts at a column: a title running over the columns stays whole
+    title = [pdf_reader._word(_chars("隐患排查治理台账", 55, 80))]
+    assert [w["text"] for w in pdf_reader._split_overflow(title, [50.0, 110.0, 200.0])] == ["隐患排查治理台账"]
+
+
+def test_parent_labels_of_a_borderless_header_span_their_children():
+    texts = [["", "隐患基本情况", "", "", "", "整改情况", "", ""],
+             ["", "", "隐患", "", "", "", "责任", ""],
+             ["序号", "企业名称", "部位", "描述", "等级", "整改措施", "责任人", "期限"],
+             ["1", "兴旺加油站", "油罐区", "无静电接地", "重大", "安装接地", "王兴旺", "2023.5.10"]]
+    spans = pdf_reader._parent_spans(texts)
+    assert spans[(0, 1)] == 4 and spans[(0, 5)] == 3          # up to the next label of the row
+    assert spans[(1, 2)] == 3 and spans[(1, 6)] == 2          # within the label above
+    assert not any(r >= 2 for r, _ in spans)                  # the leaf row and the body keep one column each
+
+
+def test_a_sheet_too_wide_for_the_paper_is_read_with_its_right_part_beside_it(tmp_path):
+    """A 70-row register without borders, its last column printed on the pages after the first
+    two (down, then across): every row keeps its 状态, read from page 3 or 4."""
+    from openpyxl import Workbook
+
+    from generators.office import convert
+    from parsers.recognize import records_from_document
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["隐患台账"])
+    ws.append(["序号", "企业名称", "隐患描述", "整改期限", "状态"])
+    status = ["已整改", "整改中", "未整改"]
+    for i in range(1, 71):
+        ws.append([i, f"城区第{i % 7}号厂", "消防通道" + "被占用" * (1 + i % 3), f"2023-05-{1 + i % 28:02d}", status[i % 3]])
+    for col, width in zip("ABCDE", [6, 20, 32, 12, 10]):
+        ws.column_dimensions[col].width = width
+    src = tmp_path / "台账.xlsx"
+    wb.save(src)
+    doc = read_pdf(convert([src], "pdf", tmp_path)[src])
+    assert doc.pages == 4
+    [rec] = records_from_document(doc)
+    assert rec.form_type == "hazard_register" and len(rec.data["rows"]) == 70
+    assert [r["status"] for r in rec.data["rows"]] == [status[i % 3] for i in range(1, 71)]

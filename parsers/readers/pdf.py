@@ -313,6 +313,7 @@ def cell_text(chars: list[dict], right: float) -> str:
 # put a wrapped cell's last line into the next row.)
 
 WORD_GAP = 0.8              # points: characters closer than this are one word (a sheet's column gap can be 1.2)
+BASELINE_TOL = 0.2          # points: characters whose tops differ less are on one baseline
 OVERPRINT_TOL = 0.5         # points: characters overlapping less than this are side by side
 COLUMN_ALIGN = 1.0          # points: a character this close to a column's left start begins that column
 MIN_GRID_ROWS = 3           # lines with words in two or more columns
@@ -385,16 +386,16 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
 
 def _layers(line: list[dict]) -> list[list[dict]]:
     """A line's characters as one layer, or, when two different characters start at the same place,
-    as layers none of whose characters overlap: each character goes on the layer that ends
-    nearest before it."""
+    as layers none of whose characters overlap: each character goes on a layer that ends before
+    it, on its own baseline if one does, else the one ending nearest."""
     starts: dict[int, str] = {}
     if all(starts.setdefault(round(c["x0"] * 2), c["text"]) == c["text"] for c in line):
         return [line]
     layers: list[list[dict]] = []
     for c in sorted(line, key=lambda c: round(c["x0"], 1)):     # stable: drawing order kept at a tie
         free = [ly for ly in layers if ly[-1]["x1"] <= c["x0"] + OVERPRINT_TOL]
-        if free:
-            max(free, key=lambda ly: ly[-1]["x1"]).append(c)
+        if free:     # the layer on the same baseline, then the one ending nearest
+            max(free, key=lambda ly: (abs(ly[-1]["top"] - c["top"]) < BASELINE_TOL, ly[-1]["x1"])).append(c)
         else:
             layers.append([c])
     return layers
