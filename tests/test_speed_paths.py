@@ -186,6 +186,39 @@ def test_records_workbook_keeps_formula_and_error_texts_as_text(tmp_path):
     assert cells[12] == "n"
 
 
+def _workbook_cells(path: Path) -> list[tuple]:
+    """Every cell of every sheet: value, type, bold, fill, wrap, comment; sheets' widths and panes."""
+    wb = openpyxl.load_workbook(path)
+    out: list[tuple] = []
+    for ws in wb.worksheets:
+        out.append((ws.title, ws.freeze_panes, sorted((k, d.width) for k, d in ws.column_dimensions.items())))
+        out += [(c.coordinate, c.value, c.data_type, c.font.b, c.fill.fgColor.rgb, c.alignment.wrap_text,
+                 (c.comment.text, c.comment.author) if c.comment else None) for row in ws.iter_rows() for c in row]
+    return out
+
+
+def test_records_workbook_lines_appended_as_values_equal_cell_by_cell(tmp_path, monkeypatch):
+    """A line with no warned cell and no text openpyxl could misread goes to append() as its values;
+    written cell by cell through set_cell instead, the workbook holds the same cells, types and styles."""
+    import generators.records_xlsx as rx
+    from bench.bench_records_xlsx import make_records
+    records = make_records(90)
+    records[4]["data"]["name"] = "=1+1"
+    records[7]["header"]["reporting_unit"] = "#N/A"
+    records[10]["data"]["address"] = "-5号"
+    records[13]["data"]["principal"] = {"name": "+张三", "mobile": 13512345678}
+    fast = _workbook_cells(write_records_xlsx(records, tmp_path / "fast.xlsx"))
+    lines_checked = []
+    real = rx._plain
+    monkeypatch.setattr(rx, "_plain", lambda values: lines_checked.append(len(values)) or
+                        (len(values) == 1 and real(values)))
+    slow = _workbook_cells(write_records_xlsx(records, tmp_path / "slow.xlsx"))
+    assert len(fast) > 2000 and fast == slow
+    assert any(n > 1 for n in lines_checked)          # whole lines were offered, and refused here
+    cells = {c[1]: c[2] for c in fast if len(c) == 7 and isinstance(c[1], str)}
+    assert cells["=1+1"] == cells["#N/A"] == cells["-5号"] == cells["+张三"] == "s"
+
+
 def test_register_numbers_by_scan_and_by_seek_agree(tmp_path, monkeypatch):
     from ledger import aggregate as agg_mod
     from ledger.db import connect, transaction
