@@ -144,28 +144,56 @@ def test_a_missing_even_page_footer_is_named(rendered, tmp_path):
     assert [(p.where, p.message) for p in problems] == [("页脚（偶数页）", "偶数页页脚中没有 PAGE 页码域")]
 
 
-def test_a_turned_section_without_margins_reads_as_25_4_mm(rendered, tmp_path):
-    """A landscape second section (a wide table) whose w:pgMar Word left out: its 版心 is A4 turned less
-    25.4 mm each side (297 - 50.8 by 210 - 50.8), not the 225 by 156 mm GB/T 9704 wants."""
+def _turn_last_section(margins: dict | None):
+    """An edit: a portrait copy of the last section ends section 1's text, and the last section becomes A4
+    landscape with these margins in twips (None: no w:pgMar, as Word may leave it)."""
     import copy
 
-    from generators.gongwen.check import check_file
-    from test_check import D, plant, w
+    from test_check import w
 
-    def turn_last(root):
+    def edit(root):
         body = root.find(w("body"))
         last = body.find(w("sectPr"))
-        p = etree.SubElement(body, w("p"))
-        etree.SubElement(p, w("pPr")).append(copy.deepcopy(last))     # section 1 keeps the portrait page
-        body.remove(p)
+        p = etree.Element(w("p"))
+        etree.SubElement(p, w("pPr")).append(copy.deepcopy(last))     # the text before keeps the portrait page
         body.insert(list(body).index(last), p)
         sz = last.find(w("pgSz"))
         sz.set(w("w"), "16838"), sz.set(w("h"), "11906"), sz.set(w("orient"), "landscape")
-        last.remove(last.find(w("pgMar")))
-    problems = check_file(plant(rendered, tmp_path / "turned.docx", {D: turn_last}))
+        mar = last.find(w("pgMar"))
+        if margins is None:
+            last.remove(mar)
+        else:
+            for side, twips in margins.items():
+                mar.set(w(side), str(twips))
+    return edit
+
+
+def test_a_turned_section_without_margins_reads_as_25_4_mm(rendered, tmp_path):
+    """A landscape section (a wide table) whose w:pgMar Word left out: its 版心 is A4 turned less
+    25.4 mm each side (297 - 50.8 by 210 - 50.8), not the 225 by 156 mm GB/T 9704 wants."""
+    from generators.gongwen.check import check_file
+    from test_check import D, plant
+    problems = check_file(plant(rendered, tmp_path / "turned.docx", {D: _turn_last_section(None)}))
     turned = [(p.where, p.message) for p in problems if p.rule.startswith("page.")]
     assert [m for _, m in turned] == ["横向页面的版心应为 225×156 毫米（纸张转向、版心随之转向），实为 246.2×159.2 毫米"]
     assert turned[0][0] not in ("页面设置", "第1节页面设置"), turned       # the last section, not the first
+
+
+def test_a_turned_area_is_allowed_twice_the_profiles_tolerance(rendered, tmp_path):
+    """版心 225 by 159 mm on a turned page (3 mm too high): over 2 x 1 mm with GB/T 9704's profile, within
+    2 x 2 mm with a local profile that allows 2 mm."""
+    from generators.gongwen.check import check_file
+    from generators.gongwen.profile import PROFILE_DIR
+    from test_check import D, plant
+    # 36 mm left and right (297 - 72 = 225), 25.5 mm top and bottom (210 - 51 = 159), in twips
+    doc = plant(rendered, tmp_path / "turned.docx",
+                {D: _turn_last_section({"left": 2041, "right": 2041, "top": 1446, "bottom": 1445})})
+    local = tmp_path / "local.yaml"
+    local.write_text((PROFILE_DIR / "gbt9704.yaml").read_text(encoding="utf-8").replace(
+        "tolerance_mm: 1 ", "tolerance_mm: 2 "), encoding="utf-8")
+    turned = [p.message for p in check_file(doc) if p.rule == "page.turned_area"]
+    assert turned == ["横向页面的版心应为 225×156 毫米（纸张转向、版心随之转向），实为 225.0×159.0 毫米"], turned
+    assert [p.rule for p in check_file(doc, profile=str(local)) if p.rule.startswith("page.")] == []
 
 
 def test_a_character_pitch_of_zero_or_less_counts_no_characters(rendered, tmp_path):
