@@ -48,7 +48,7 @@ def issue(client, ids, **fields):
 def test_page_lists_open_hazards_by_enterprise(filled, client):
     page = client.get("/orders")
     assert page.status_code == 200 and ENTERPRISE in page.text and "出具指令书" in page.text
-    assert page.text.count('name="hazard"') == 15
+    assert page.text.count('name="hazard"') == 14      # 15 rows, one hazard in two returns
     assert "还没有出具过指令书" in client.get("/orders/register/rows").text
     town = client.get("/orders", params={"town": "西上庄街道"}).text
     assert town.count('name="hazard"') == 3
