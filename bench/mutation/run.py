@@ -57,7 +57,8 @@ SURVIVED = {0, 5, 33}  # 5 / 33: no test reaches the mutant
 
 
 def module_of(target: str) -> str:
-    return target.split(".x_")[0]
+    """"ledger.orders" of "ledger.orders", "ledger.orders.x_f*" and "ledger.orders.xǁPrintRunǁclose*"."""
+    return re.split(r"\.x[_ǁ]", target)[0]
 
 
 def config_text(copy: Path, group: str) -> str:
