@@ -278,3 +278,37 @@ def test_a_tick_read_as_a_stroke_is_corrected_and_says_so():
     codes = {(w["field"], w["code"]) for w in rec.warnings}
     assert ("data.items[0].self_result", "ocr_corrected") in codes and ("data.items[1].self_result", "ocr_corrected") in codes
     assert ("data.items[0].self_result", "invalid") not in codes
+
+
+def test_rules_run_on_under_a_black_seal():
+    """A fax loses the rules under a black seal and its ring reads as rules of its own: with the seal
+    known, the grid is the table's (every word in its own cell, no row read twice); without, it is not."""
+    import cv2
+
+    from parsers.ocr import grid
+    from parsers.ocr.engine import Piece
+    img = np.full((900, 1000), 255, np.uint8)
+    ys, xs = list(range(100, 800, 100)), [100, 400, 700, 900]
+    for y in ys:
+        cv2.line(img, (100, y), (900, y), 0, 3)
+    for x in xs:
+        cv2.line(img, (x, 100), (x, 700), 0, 3)
+    pieces = []
+    for r, (top, bottom) in enumerate(zip(ys, ys[1:])):
+        for c, (left, right) in enumerate(zip(xs, xs[1:])):
+            x0, y0 = left + 30, top + 35
+            pieces.append(Piece(f"字{r}{c}", 0.99, x0, y0, x0 + 60, y0 + 30, len(pieces), (x0, y0, x0 + 60, y0 + 30)))
+            cv2.rectangle(img, (x0 + 4, y0 + 4), (x0 + 56, y0 + 26), 0, 2)
+    seal = (720.0, 420.0, 130.0)
+    cv2.circle(img, (720, 420), 128, 255, -1)             # the rules vanish under the seal ...
+    cv2.circle(img, (720, 420), 126, 0, 9)                # ... and its ring is drawn black
+    for p in pieces:
+        if (p.cx - 720) ** 2 + (p.cy - 420) ** 2 < 126 ** 2:
+            cv2.rectangle(img, (int(p.x0) + 4, int(p.y0) + 4), (int(p.x1) - 4, int(p.y1) - 4), 0, 2)
+
+    def cells(seals):
+        (table,) = [b for b in grid.blocks_from_page(img, pieces, seals=seals) if hasattr(b, "cells")]
+        return sorted((c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells)
+    want = sorted((r, c, 1, 1, f"字{r}{c}") for r in range(6) for c in range(3))
+    assert cells([seal]) == want
+    assert cells([]) != want

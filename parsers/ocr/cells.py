@@ -22,13 +22,9 @@ UPRIGHT_SCORE = 0.8       # a page read with a lower mean character score is rea
 
 def page_blocks(img: np.ndarray, page: int | None = None) -> list[Block]:
     """Tables and paragraphs of every sheet in one picture (BGR or grey)."""
-    from parsers.readers.image import plain_blocks
-    from parsers.ocr import seal
     quads = geometry.find_sheets(img) if img.ndim == 3 else []
     if not quads:
-        blocks = plain_blocks(img, page)
-        doubt_under_seals(blocks, seal.black_seals(seal.red_channel_grey(img)), img.shape)
-        return blocks
+        return read_page(img, page, char_scores=False)[0]     # a scan: as plain_blocks, seals handled
     blocks: list[Block] = []
     for quad in quads:
         flat, homography = geometry.flatten(img, quad)
@@ -70,17 +66,22 @@ def mean_score(pieces) -> float:
     return sum(p.score * len(p.text) for p in pieces) / n if n else 0.0
 
 
-def read_page(img: np.ndarray, page: int | None) -> tuple[list[Block], list]:
-    """parsers.readers.image.plain_blocks, with the OCR pieces it read."""
+def read_page(img: np.ndarray, page: int | None, char_scores: bool = True) -> tuple[list[Block], list]:
+    """parsers.readers.image.plain_blocks, with the OCR pieces it read; black seals (a fax's) found,
+    rules taken as drawn on under them and the text read under them doubted."""
     from parsers.ocr import engine, grid, seal
     grey = seal.red_channel_grey(img)
     seals = seal.black_seals(grey)
     grey, angle = grid.deskew(grey)
     text_grey = seal.whiten_light(grey, seal.OCR_LIGHT_LEVEL)
-    pieces = engine.recognise(text_grey, char_scores=True)
+    pieces = engine.recognise(text_grey, char_scores=char_scores)
     if not pieces:
         return [], []
-    blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey), angle=angle)
+    h, w = grey.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)      # grid.rotate's: seals onto the straight page
+    straight = [(*(turn @ np.float64([cx, cy, 1.0])), r) for cx, cy, r in seals]
+    blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey), angle=angle,
+                                   seals=straight)
     doubt_under_seals(blocks, seals, img.shape)
     return blocks, pieces
 

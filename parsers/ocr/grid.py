@@ -270,9 +270,45 @@ def merge_cells(box, xs, ys, vsep, hsep) -> Grid:
     return grid
 
 
+def _crosses(seals, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether the segment (x0, y0)-(x1, y1) (horizontal or vertical) passes through a seal's disc."""
+    for cx, cy, r in seals:
+        px, py = min(max(cx, x0), x1), min(max(cy, y0), y1)
+        if (px - cx) ** 2 + (py - cy) ** 2 < r * r:
+            return True
+    return False
+
+
+def through_seals(xs, ys, vsep, hsep, seals) -> None:
+    """Rules taken as drawn on under a black seal (a fax loses them there), in place: a row line that
+    separates no cell clear of the seals is the ring's arc (dropped); a column rule found in some band
+    clear of every seal separates the bands crossing a seal too, one found only in such bands is the
+    ring (dropped); a row rule found clear of the seals runs on under them."""
+    nc = len(xs) - 1
+    for i in range(len(ys) - 2, 0, -1):     # a row line separating no cell clear of the seals: the ring's arc
+        covered = [_crosses(seals, xs[c], ys[i], xs[c + 1], ys[i]) for c in range(nc)]
+        if any(covered) and not any(hsep[i][c] for c in range(nc) if not covered[c]):
+            vsep[i - 1] = [a or b for a, b in zip(vsep[i - 1], vsep[i])]
+            del ys[i], hsep[i], vsep[i]
+    nr = len(ys) - 1
+    for j in range(len(xs)):
+        covered = [_crosses(seals, xs[j], ys[r], xs[j], ys[r + 1]) for r in range(nr)]
+        if not any(covered):
+            continue
+        real = any(vsep[r][j] for r in range(nr) if not covered[r])
+        for r in range(nr):
+            if covered[r]:
+                vsep[r][j] = real
+    for i in range(len(ys)):
+        covered = [_crosses(seals, xs[c], ys[i], xs[c + 1], ys[i]) for c in range(nc)]
+        if any(covered) and any(hsep[i][c] for c in range(nc) if not covered[c]):
+            for c in range(nc):
+                hsep[i][c] = hsep[i][c] or covered[c]
+
+
 def recover_grid(hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
-                 cfg: dict = SETTINGS) -> Grid | None:
-    """The grid of one table region, or None when it has no cells."""
+                 cfg: dict = SETTINGS, seals=()) -> Grid | None:
+    """The grid of one table region, or None when it has no cells; `seals` (cx, cy, r): black seals."""
     ys = row_lines(hmask, box, unit, cfg)
     if len(ys) < 2:
         return None
@@ -280,7 +316,27 @@ def recover_grid(hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
     if len(xs) < 2:
         return None
     vsep, hsep = separators(hmask, xs, ys, per_band, unit, cfg)
-    return merge_cells(box, xs, ys, vsep, hsep)
+    if seals:
+        through_seals(xs, ys, vsep, hsep, seals)
+    return drop_idle_rows(merge_cells(box, xs, ys, vsep, hsep))
+
+
+def drop_idle_rows(grid: Grid) -> Grid:
+    """The grid without row lines that no cell begins at (every cell runs across them: a stroke of a
+    seal or a stray mark taken for a rule), so no cell is read twice as two rows."""
+    starts = {c.row for c in grid.cells}
+    for i in range(len(grid.ys) - 2, 0, -1):
+        if i in starts:
+            continue
+        del grid.ys[i]
+        for c in grid.cells:
+            if c.row > i:
+                c.row -= 1
+            elif c.row < i < c.row + c.rowspan:
+                c.rowspan -= 1
+    grid.owner = {(r, k): c for c in grid.cells for r in range(c.row, c.row + c.rowspan)
+                  for k in range(c.col, c.col + c.colspan)}
+    return grid
 
 
 # --- text -----------------------------------------------------------------------------
@@ -394,12 +450,14 @@ def to_table(grid: Grid, page: int | None, shape: tuple[int, ...] | None = None,
 
 
 def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
-                     cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None, angle: float = 0.0) -> list[Block]:
+                     cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None, angle: float = 0.0,
+                     seals=()) -> list[Block]:
     """Tables and paragraphs of one straightened page image, in reading order.
 
     `grey` is the image the OCR read; `lines_grey` (default: the same) the one ruling
     lines are found in, where light residue has been whitened harder; `angle` what deskew
-    turned the page by (cell boxes are given on the upright page before it).
+    turned the page by (cell boxes are given on the upright page before it); `seals` the black
+    seals on the straightened page (cx, cy, r), where rules are taken as drawn on (through_seals).
     """
     unit = text_unit(pieces)
     bw = binarize(grey if lines_grey is None else lines_grey)
@@ -407,7 +465,7 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg)
     vmask = vertical_lines(bw_notext, unit, cfg)
     grids = [g for box in table_regions(hmask, vmask, unit, cfg)
-             if (g := recover_grid(hmask, bw_notext, box, unit, cfg)) is not None]
+             if (g := recover_grid(hmask, bw_notext, box, unit, cfg, seals)) is not None]
     inside, outside = assign_pieces(grids, pieces)
     ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
     placed: list[tuple[float, Block]] = []
