@@ -305,3 +305,31 @@ def test_a_sheet_too_wide_for_the_paper_is_read_with_its_right_part_beside_it(tm
     [rec] = records_from_document(doc)
     assert rec.form_type == "hazard_register" and len(rec.data["rows"]) == 70
     assert [r["status"] for r in rec.data["rows"]] == [status[i % 3] for i in range(1, 71)]
+
+
+def test_a_borderless_table_goes_on_in_the_columns_of_the_page_before(tmp_path):
+    """A register without borders over two pages, its header repeated on page 2, its 验收情况
+    column filled only in the first rows: page 2 keeps that column (used there by the repeated
+    header alone), the header is not a row and no row is lost."""
+    from openpyxl import Workbook
+
+    from generators.office import convert
+    from parsers.recognize import records_from_document
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["隐患台账"])
+    ws.append(["序号", "企业名称", "隐患描述", "整改期限", "验收情况"])
+    for i in range(1, 71):
+        ws.append([i, f"城区第{i % 7}号厂", "消防通道" + "被占用" * (1 + i % 3), f"2023-05-{1 + i % 28:02d}",
+                   "已验收" if i < 10 else None])
+    for col, width in zip("ABCDE", [6, 14, 22, 12, 10]):
+        ws.column_dimensions[col].width = width
+    ws.print_title_rows = "2:2"
+    src = tmp_path / "台账.xlsx"
+    wb.save(src)
+    doc = read_pdf(convert([src], "pdf", tmp_path)[src])
+    assert doc.pages == 2
+    assert [b.n_cols for b in doc.blocks if isinstance(b, Table)] == [5, 5]
+    [rec] = records_from_document(doc)
+    assert [r["seq"] for r in rec.data["rows"]] == list(range(1, 71))
+    assert [r["acceptance"] for r in rec.data["rows"]][8:10] == ["已验收", None]

@@ -122,20 +122,22 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
     the MAX_OCR_SECONDS cap since `started`, a clock() time)."""
     read = PagesRead()
     sheets: list[Sheet] = []      # recent pages printed without ruling lines: a later page may go beside one
+    carried: list[float] | None = None     # column bounds of a borderless table running to the page's foot
     plumber = None
     try:
         for i in range(total):
             page = pdf[i]
             try:
-                page_blocks = None
+                page_blocks, bounds = None, None
                 if has_text_layer(page_text(page)):
                     if plumber is None:
                         plumber = _open_plumber(path)
-                    page_blocks, chars = text_page_blocks(plumber.pages[i], i + 1)
+                    page_blocks, bounds, chars = text_page_blocks(plumber.pages[i], i + 1, carried)
                     if _is_junk(page_blocks):
-                        page_blocks = None
+                        page_blocks, bounds = None, None
                     elif chars is not None:
                         page_blocks = _lay_beside(read, sheets, len(read.pages), i + 1, chars, page_blocks)
+                        bounds = bounds if page_blocks else None
                 if page_blocks is None:
                     check_page_size(path, page, i + 1)
                     if is_blank_page(page):
@@ -150,6 +152,7 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
             finally:
                 page.close()
             read.pages.append(page_blocks)
+            carried = bounds
             if progress:
                 progress(i + 1, total)
     finally:
@@ -206,15 +209,17 @@ def _is_junk(blocks: list[Block]) -> bool:
 
 # --- text pages (pdfplumber) ----------------------------------------------------------
 
-def text_page_blocks(original, page_no: int) -> tuple[list[Block], list[dict] | None]:
+def text_page_blocks(original, page_no: int, carried: list[float] | None = None
+                     ) -> tuple[list[Block], list[float] | None, list[dict] | None]:
     """Tables (ruling lines) and the text lines around them, in reading order; and, for a page
-    without ruling lines (a sheet printed without borders), its visible characters."""
+    without ruling lines (a sheet printed without borders), the column bounds of a table running
+    to its foot (`carried`: those of the page before, see text_tables) and its visible characters."""
     try:
         page = original.dedupe_chars()     # fake bold: the same glyph printed twice, offset
         found = page.find_tables()
         if not found:
             chars = [c for c in page.chars if c["x1"] > 0 and c["x0"] < page.width]   # not clipped off the page
-            return unruled_blocks(chars, page_no), chars
+            return *unruled_blocks(chars, page_no, carried), chars
         placed: list[tuple[float, Block]] = []
         boxes = []
         for ft in found:
@@ -223,19 +228,23 @@ def text_page_blocks(original, page_no: int) -> tuple[list[Block], list[dict] | 
                 placed.append((ft.bbox[1], table))
                 boxes.append(ft.bbox)
         outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-        return _with_lines(placed, outside.chars, page_no), None
+        return _with_lines(placed, outside.chars, page_no), None, None
     finally:
         original.close()     # drop the parsed objects: memory stays flat over long PDFs
 
 
-def unruled_blocks(chars: list[dict], page_no: int) -> list[Block]:
-    """Tables of column-aligned text and the text lines around them, in reading order."""
+def unruled_blocks(chars: list[dict], page_no: int, carried: list[float] | None = None
+                   ) -> tuple[list[Block], list[float] | None]:
+    """Tables of column-aligned text and the text lines around them, in reading order; and the
+    column bounds of the table ending the page (see text_tables)."""
     placed: list[tuple[float, Block]] = []
     boxes = []
-    for bbox, table in text_tables(chars, page_no):
+    tables, bounds = text_tables(chars, page_no, carried)
+    for bbox, table in tables:
         placed.append((bbox[1], table))
         boxes.append(bbox)
-    return _with_lines(placed, [c for c in chars if not _inside_any(c, boxes)], page_no)
+    blocks = _with_lines(placed, [c for c in chars if not _inside_any(c, boxes)], page_no)
+    return blocks, bounds if blocks and isinstance(blocks[-1], Table) else None
 
 
 def _with_lines(placed: list[tuple[float, Block]], chars: list[dict], page_no: int) -> list[Block]:
@@ -322,30 +331,43 @@ MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
 
 
-def text_tables(chars: list[dict], page_no: int) -> list[tuple[tuple[float, float, float, float], Table]]:
-    """(bbox, Table) for every block of column-aligned lines that forms a plausible grid."""
+def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = None
+                ) -> tuple[list[tuple[tuple[float, float, float, float], Table]], list[float] | None]:
+    """(bbox, Table) for every block of column-aligned lines that forms a plausible grid, and the
+    column bounds they were read with. `carried`: the bounds of a table that ran to the foot of the
+    page before; a page whose rows keep to them goes on in those columns (a column the page leaves
+    empty, or fills only in its repeated header, stays a column)."""
     lines = _char_lines(chars)
     multi = [ln for ln in lines if len(ln) >= 2]
     if len(multi) < MIN_GRID_ROWS:
-        return []
+        return [], None
     counts = sorted(len(ln) for ln in multi)
     core = [ln for ln in multi if len(ln) >= counts[len(counts) // 2]]
     bounds = _bounds(core, [w for ln in lines for w in ln])
+    known = bool(carried) and _fits(multi, carried)
+    if known:
+        bounds = carried
     if not bounds:
-        return []
+        return [], None
     left = [min((w["x0"] for ln in lines for w in ln if _column(bounds, w) == c), default=1e9)
             for c in range(len(bounds) + 1)] + [1e9]
-    lines = [_split_overflow(ln, left[1:-1]) if len(ln) >= max(MIN_GRID_COLS, (len(bounds) + 1) / 2) else ln for ln in lines]
+    lines = [_split_overflow(ln, left[1:-1]) if len(ln) >= max(MIN_GRID_COLS, (len(bounds) + 1) / 2) else ln
+             for ln in lines]
     keeps = [all(w["chars"][-1]["x0"] < left[_column(bounds, w) + 1] for w in ln) for ln in lines]
     # a text row merged across the columns right of its label: starts where its column's text starts
     spans = [not keep and len(ln) <= 2 and all(_starts_column(w, left) for w in ln) for ln, keep in zip(lines, keeps)]
     keeps = [keep or _between(lines, keeps, i) and spans[i] for i, keep in enumerate(keeps)]
     out = []
     for run in _runs(lines, keeps):
-        grid = _grid(run, bounds)
+        grid = _grid(run, bounds, known)
         if grid is not None:
             out.append(_text_table(*grid, page_no))
-    return out
+    return out, bounds if out else None
+
+
+def _fits(lines: list[list[dict]], bounds: list[float]) -> bool:
+    """No word of these lines runs over a column bound."""
+    return all(not w["x0"] < b < w["chars"][-1]["x0"] for ln in lines for w in ln for b in bounds)
 
 
 def _column(bounds: list[float], word: dict) -> int:
@@ -470,9 +492,10 @@ class _Row:
     cols: dict[int, list[list[dict]]]          # column → its words, line by line
 
 
-def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[float]] | None:
+def _grid(run: list[list[dict]], bounds: list[float], known: bool = False) -> tuple[list[_Row], list[float]] | None:
     """The run's logical rows (a wrapped row's lines joined) and each column's right end (its
-    rightmost text, where a wrapped line stops); None when they do not make a plausible grid."""
+    rightmost text, where a wrapped line stops); None when they do not make a plausible grid
+    (with `known` columns, carried from the page before, a column may be used once or not at all)."""
     n_cols = len(bounds) + 1
     right = [0.0] * n_cols
     left = [1e9] * n_cols
@@ -498,7 +521,7 @@ def _grid(run: list[list[dict]], bounds: list[float]) -> tuple[list[_Row], list[
     multi = sum(1 for r in rows if len(r.cols) >= 2)
     used = [sum(1 for r in rows if c in r.cols) for c in range(n_cols)]
     enough = n_cols >= MIN_GRID_COLS or (n_cols == 2 and multi >= MIN_LABEL_SHEET_ROWS)
-    if multi < MIN_GRID_ROWS or not enough or min(used) < 2:
+    if multi < MIN_GRID_ROWS or not enough or (min(used) < 2 and not known):
         return None
     return rows, right
 
@@ -629,7 +652,7 @@ def _lay_beside(read: PagesRead, sheets: list[Sheet], at: int, page_no: int, cha
     merged = Sheet(left.at, left.page_no, left.chars + [dict(c, x0=c["x0"] + shift, x1=c["x1"] + shift)
                                                           for c in sheet.chars])
     sheets[sheets.index(left)] = merged
-    read.pages[left.at] = unruled_blocks(merged.chars, merged.page_no)
+    read.pages[left.at] = unruled_blocks(merged.chars, merged.page_no)[0]
     return []
 
 
