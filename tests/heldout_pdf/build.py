@@ -230,7 +230,8 @@ TOWNS = ["钟家庄街道", "西上庄街道", "北石店镇", "金村镇", "南
 def stats_values(k: int) -> list:
     found = 10 + (k * 7) % 30
     major = k % 3
-    return [2 + k % 4, 6 + (k * 5) % 20, 12 + (k * 11) % 40, found, found - k % 4, major, major - (1 if major == 2 else 0),
+    return [2 + k % 4, 6 + (k * 5) % 20, 12 + (k * 11) % 40, found, found - k % 4, major,
+            major - (1 if major == 2 else 0),
             k % 5, k % 2, round(0.5 * (k % 7), 1), 0, k % 2]
 
 
@@ -337,7 +338,8 @@ def self_check_two_columns(out: Path):
     wb.save(out / src)
     return src, [{"form_type": "self_check", "header": {},
                   "data": {"enterprise": {"name": "晋城市城区福源面粉厂"},
-                           "items": [{"no": None, "category": None, "content": t, "self_result": answers[i % len(answers)][1]}
+                           "items": [{"no": None, "category": None, "content": t,
+                                      "self_result": answers[i % len(answers)][1]}
                                      for i, (_, t) in enumerate(items)]}}]
 
 
@@ -363,7 +365,8 @@ def checklist_horizontal_rules(out: Path):
     wb.save(out / src)
     return src, [{"form_type": "checklist", "header": {},
                   "data": {"enterprise": "晋城市城区顺达汽车修理厂", "check_date": "2023-05-12",
-                           "items": [{"no": None, "category": c, "content": t, "result": "yes" if m == "√" else "no", "problem": p}
+                           "items": [{"no": None, "category": c, "content": t,
+                                      "result": "yes" if m == "√" else "no", "problem": p}
                                      for c, t, m, p in CHECK_ITEMS]}}]
 
 
