@@ -247,3 +247,28 @@ def test_a_migration_that_adds_a_trigger_is_recognised_on_both_backends(ledger_t
         assert ledger_db.applied_versions(con) == every + [99]
         assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")] == every + [99]
         con.close()
+
+
+def test_a_table_another_connection_created_returns_its_new_ids(ledger_target):
+    """Two processes on one ledger: a table created by the other one after this connection looked at the
+    schema still gives its INSERTs' ids (PostgreSQL: the identity-table list is looked up again)."""
+    from ledger.backend import open_connection
+    from ledger.db import connect
+    con = connect(ledger_target)
+    con.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')")  # the tables seen now
+    other = open_connection(ledger_target)
+    other.execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)")
+    other.close()
+    assert con.execute("INSERT INTO probe (note) VALUES ('x')").lastrowid == 1
+    assert con.execute("INSERT INTO probe (note) VALUES ('y')").lastrowid == 2
+    con.close()
+
+
+def test_a_postgresql_ledger_without_psycopg_says_what_to_install(monkeypatch):
+    from ledger import backend
+    from schema.errors import PaichaError
+    monkeypatch.setattr(backend, "psycopg", None)
+    with pytest.raises(PaichaError) as err:
+        backend.open_connection("postgresql://paicha@127.0.0.1:1/ledger")
+    assert str(err.value) == "使用 PostgreSQL 台账需要安装 psycopg（pip install \"psycopg[binary]\"）"
+    assert err.value.code == "missing_dependency"
