@@ -269,10 +269,13 @@ def enterprise_names(con: sqlite3.Connection, search: str | None = None, limit: 
 
 
 def hazard(con: sqlite3.Connection, hazard_id: int) -> dict | None:
-    """A hazard's row with `sources`: every return that reported it, its first (hazards.record_id) first."""
+    """A hazard's row with `sources`: every return that reported it, its first (hazards.record_id) first;
+    `dedup_key`: what another return's hazard must match to be this one (ledger/store.py hazard_key)."""
+    from ledger.store import hazard_key
     found = _dicts(con.execute("SELECT * FROM hazards WHERE id = ?", (hazard_id,)))
     if not found:
         return None
+    found[0]["dedup_key"] = hazard_key(found[0]["enterprise"], found[0]["description"])
     found[0]["sources"] = _dicts(con.execute(
         "SELECT x.record_id, x.reporting_unit, s.path, r.superseded_by IS NULL AS current FROM"
         " (SELECT 0 AS n, record_id, reporting_unit FROM hazards WHERE id = ?"

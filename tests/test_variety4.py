@@ -148,6 +148,7 @@ def test_one_hazard_in_two_returns_is_one_hazard(tmp_path, built4, ledger_target
     assert sorted(s["reporting_unit"] for s in page["sources"]) == ["城区应急管理局", "金村镇人民政府"]
     assert {s["path"].rsplit("/", 1)[-1] for s in page["sources"]} == {"隐患台账-金村镇.xlsx", "隐患台账-应急局.xlsx"}
     assert events == ["found", "reported_again"]
+    assert page["dedup_key"] == "晋城市城区兴旺加油站|油罐区无静电接地装置"
 
 
 def _hz_register(unit: str, rows: list[tuple[str, str]], fill: str = "2023-04-08"):
