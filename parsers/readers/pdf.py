@@ -1,11 +1,14 @@
 """PDF returns -> Document: the text layer through pdfplumber, scanned pages through OCR.
 
 sniff (really a PDF?) -> open (pypdfium2: encrypted? how many pages? over the page cap?)
--> for each page: has_text_layer? -> text_page_blocks (pdfplumber tables + lines)
+-> for each page: has_text_layer? -> text_page_blocks (pdfplumber tables, or tables of aligned text
+                                      (borderless sheets; a page holding an earlier page's next
+                                      columns is laid beside it) + lines)
                                    : blank (a small grey sample, no ink) -> skipped, noted
                                    : scan_page_blocks (render 200 dpi -> OCR), within the time cap
 -> nothing read from any page: InputError (all blank / no text), never an empty success.
-Pages are processed one at a time and closed, so a long PDF needs bounded memory.
+Pages are processed one at a time and closed, so a long PDF needs bounded memory (the characters of
+the last MAX_BESIDE pages holding a borderless table are kept, for a page that goes beside one).
 Caps (pages, pixels, OCR seconds) are in limits.py.
 """
 from __future__ import annotations
@@ -312,12 +315,17 @@ def cell_text(chars: list[dict], right: float) -> str:
 
 # --- tables without ruling lines (a spreadsheet printed without cell borders) -------------------
 #
-# words -> text lines -> columns: gaps no word of the fullest lines crosses (columns that never
-# share a line are one: 序号 left-aligned over right-aligned numbers) -> lines whose words keep to
-# their column (a title or a 填报单位 line running over the next column is not a table row) ->
-# runs of such lines -> the lines of one wrapped row joined -> a Table, accepted only when it looks
-# like a grid: 3+ rows with words in two columns, every column used twice, 3+ columns (2 for a
-# label | value sheet of 5+ rows), so prose pages stay lines.
+# characters -> text lines (a line printed over another split in two) -> words -> columns: gaps no
+# word of the fullest lines crosses (columns that never share a line are one: 序号 left-aligned
+# over right-aligned numbers), or the columns of the table that ran to the foot of the page before
+# when this page's rows keep to them -> a row's word printed on into the next cell cut at that
+# cell's start -> lines whose words keep to their column (a title or a 填报单位 line running over
+# the next column is not a table row; a text row merged across the columns inside the table is) ->
+# runs of such lines -> the lines of one wrapped row joined, a header label wrapped over two header
+# rows put back -> a Table (a header's parent labels spanning their children), accepted only when
+# it looks like a grid: 3+ rows with words in two columns, every column used twice, 3+ columns (2
+# for a label | value sheet of 5+ rows), so prose pages stay lines. A page holding the next columns
+# of an earlier page's rows is read laid beside it (below).
 # (pdfplumber's own "text" strategy was tried: it cut 2023年 from 3月31日, lost the 序号 column and
 # put a wrapped cell's last line into the next row.)
 
@@ -399,10 +407,14 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
     over another (a wrapped cell running into the next row's) is read as two lines, the shorter
     first (the end of the cell above; the longer one wraps on in the cell below)."""
     from pdfplumber.utils import extract_words
+    words = lambda cs: extract_words(cs, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True)  # noqa: E731
+    layered = [_layers(line) for line in _word_lines(chars)]
+    if all(len(layers) == 1 for layers in layered):
+        return _word_lines(words(chars))          # the common case: one pass over the page
     out = []
-    for line in _word_lines(chars):
-        for layer in sorted(_layers(line), key=lambda ly: max(c["x1"] for c in ly)):
-            out += _word_lines(extract_words(layer, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True))
+    for layers in layered:
+        for layer in sorted(layers, key=lambda ly: max(c["x1"] for c in ly)):
+            out += _word_lines(words(layer))
     return out
 
 
