@@ -271,3 +271,37 @@ def test_a_letters_cc_with_a_rule_under_it_is_named(letter_docx, tmp_path):
         etree.SubElement(bdr, w("bottom"), {w("val"): "single", w("sz"): "4", w("color"): "000000"})
     problems = [(p.rule, p.where) for p in check_file(plant(letter_docx, tmp_path / "cc.docx", {D: rule_under}))]
     assert problems == [("xinhan.banji_lines", "版记")], problems
+
+
+def test_a_margin_left_out_of_w_pgMar_reads_as_25_4_mm(rendered, tmp_path):
+    """w:pgMar without w:top (Word's default then applies): only the top margin is reported."""
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def drop_top(root):
+        for m in root.iter(w("pgMar")):
+            m.attrib.pop(w("top"), None)
+    problems = [p.message for p in check_file(plant(rendered, tmp_path / "no_top.docx", {D: drop_top}))
+                if p.rule == "page.margin"]
+    assert problems and set(problems) == {"上边距（天头）应为 37 毫米（±1），实为 25.4 毫米"}, problems
+
+
+def test_a_level_1_heading_in_heiti_at_the_wrong_size_is_named(rendered, tmp_path):
+    """一、目标要求 in 黑体 but 14 pt (四号) instead of 16 pt (三号)."""
+    from generators.gongwen.check import check_file
+    from test_check import D, para, plant, w
+
+    def smaller(root):
+        for r in para(root, "一、目标要求").iter(w("r")):
+            rpr = r.find(w("rPr"))
+            if rpr is None:
+                rpr = etree.SubElement(r, w("rPr"))
+                r.insert(0, rpr)
+            for tag in ("sz", "szCs"):
+                for old in rpr.findall(w(tag)):
+                    rpr.remove(old)
+                etree.SubElement(rpr, w(tag), {w("val"): "28"})
+    problems = [(p.rule, p.message) for p in check_file(plant(rendered, tmp_path / "small.docx", {D: smaller}))
+                if p.rule.startswith("heading.")]
+    assert len(problems) == 1 and problems[0][0] == "heading.font", problems
+    assert problems[0][1].startswith("1级标题“一、目标要求”应为 黑体 16 磅，实为 黑体"), problems
