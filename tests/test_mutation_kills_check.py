@@ -305,3 +305,20 @@ def test_a_level_1_heading_in_heiti_at_the_wrong_size_is_named(rendered, tmp_pat
                 if p.rule.startswith("heading.")]
     assert len(problems) == 1 and problems[0][0] == "heading.font", problems
     assert problems[0][1].startswith("1级标题“一、目标要求”应为 黑体 16 磅，实为 黑体"), problems
+
+
+@pytest.mark.parametrize("in_table,rules", [(False, ["xinhan.docnum_align"]), (True, [])])
+def test_a_letters_docnum_left_aligned_is_named_unless_a_table_places_it(letter_docx, tmp_path, in_table, rules):
+    """The 字号 of a 信函 sits flush right under the rule; one typed into a table cell is placed by the table."""
+    from generators.gongwen.check import check_file
+    from test_check import D, para, plant, w
+
+    def left(root):
+        p = para(root, "晋市应急函")
+        p.find(w("pPr")).find(w("jc")).set(w("val"), "left")
+        if in_table:
+            tbl = etree.Element(w("tbl"))
+            p.addprevious(tbl)
+            etree.SubElement(etree.SubElement(tbl, w("tr")), w("tc")).append(p)
+    problems = check_file(plant(letter_docx, tmp_path / "docnum.docx", {D: left}))
+    assert [p.rule for p in problems if p.rule.startswith("xinhan.")] == rules, problems
