@@ -312,3 +312,17 @@ def test_rules_run_on_under_a_black_seal():
     want = sorted((r, c, 1, 1, f"字{r}{c}") for r in range(6) for c in range(3))
     assert cells([seal]) == want
     assert cells([]) != want
+
+
+def test_printed_texts_that_hold_a_label_are_not_labels():
+    """三、安全管理机构信息 (a section title of the 登记表, read right) holds the label 安全管理机构 but is
+    no misread label: it stays, and so does a label read right."""
+    from parsers.model import Cell, Table
+    from parsers.ocr.trust import printed_labels
+    from schema.spec import all_specs
+    spec = next(s for s in all_specs() if s.form_type == "enterprise_register")
+    t = Table()
+    for c, text in enumerate(["三、安全管理机构信息", "机构负责人", "姓名：赵志强", "手机号码", "缴纳工伤保险人教"]):
+        t.add(Cell(text=text, row=c, col=0))
+    printed_labels(spec, [t])
+    assert [c.text for c in t.cells] == ["三、安全管理机构信息", "机构负责人", "姓名：赵志强", "手机号码", "缴纳工伤保险人数"]

@@ -78,8 +78,9 @@ def _grid_labels(spec, tables) -> None:
     """Forms of labels beside values (登记表, 自查表): a cell of GRID_LABEL_CHARS or more, no digits,
     read slightly wrong (自直内容, 所属镇（街酒)) set to the label clearly nearest it (GRID_LABEL_MIN)."""
     synonyms: dict[str, set[str]] = {}
-    for f in spec.all_fields() + spec.parse_columns:
-        g = {_norm(x) for x in f.labels}
+    titles = [list(v) for v in (spec.layout.get("sections") or {}).values() if isinstance(v, list)]
+    for g in [f.labels for f in spec.all_fields() + spec.parse_columns] + titles:     # section titles: printed too
+        g = {_norm(x) for x in g}
         for x in g:
             synonyms.setdefault(x, set()).update(g)
     for table in tables:
@@ -87,7 +88,7 @@ def _grid_labels(spec, tables) -> None:
             t = _norm(c.text)
             if len(t) >= GRID_LABEL_CHARS and t not in synonyms and not re.search(r"\d", t):
                 best, _ = nearest(t, list(synonyms), synonyms, GRID_LABEL_MIN)
-                if best:
+                if best and best not in t:          # a label inside a longer text is another printed text
                     c.text = best
 
 
