@@ -322,3 +322,41 @@ def test_a_letters_docnum_left_aligned_is_named_unless_a_table_places_it(letter_
             etree.SubElement(etree.SubElement(tbl, w("tr")), w("tc")).append(p)
     problems = check_file(plant(letter_docx, tmp_path / "docnum.docx", {D: left}))
     assert [p.rule for p in problems if p.rule.startswith("xinhan.")] == rules, problems
+
+
+@pytest.mark.parametrize("rule,where,message", [
+    ("body.font", "第8段（“坚持人民至上、生命至上，”）", "正文应为 3号仿宋（16 磅），此段有“坚持人民至上、生”为 宋体 16 磅"),
+    ("attach.numbering", "第14段（“附件：1.企业安全生产自”）",
+     "附件说明有多个附件时应依次编号“1.”“2.”……，“3安全隐患排查整治统计表”编号不符"),
+    ("footer.oddeven", "页面设置", "页码应奇偶页不同（页面设置中未勾选“奇偶页不同”）"),
+])
+def test_planted_faults_say_what_and_where(rendered, tmp_path, rule, where, message):
+    """test_check.py's planted faults (PLANTS), each message and place written out: the first 8 characters
+    in the wrong font, the wrongly numbered attachment with its number, the page setup."""
+    from generators.gongwen.check import check_file
+    from test_check import PLANTS, plant
+    got = [(p.where, p.message) for p in check_file(plant(rendered, tmp_path / "x.docx", PLANTS[rule][0]))
+           if p.rule == rule]
+    assert got == [(where, message)]
+
+
+def test_a_numeric_date_inside_a_line_is_fixed_whole(rendered, tmp_path):
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, replace_text
+    problems = [p.message for p in check_file(plant(rendered, tmp_path / "d.docx",
+                                                    {D: lambda r: replace_text(r, "2023年3月2日印发", "2023.3.2印发")}))
+                if p.rule == "date.format"]
+    assert problems == ["日期“2023.3.2”应写作“2023年3月2日”（用“年月日”，不用圆点、横线或斜线）"], problems
+
+
+def test_a_footer_reference_without_a_type_is_the_default_footer(rendered, tmp_path):
+    """w:footerReference with no w:type is the default (odd-page) footer, as Word reads it."""
+    from generators.gongwen.check import check_file
+    from test_check import D, plant, w
+
+    def untyped(root):
+        for ref in root.iter(w("footerReference")):
+            if ref.get(w("type")) == "default":
+                del ref.attrib[w("type")]
+    assert [p.rule for p in check_file(plant(rendered, tmp_path / "f.docx", {D: untyped}))
+            if p.rule.startswith("footer.")] == []
