@@ -7,6 +7,7 @@ import pytest
 from lxml import etree
 
 from generators.gongwen.check import check_doc_number, fix_doc_number, fix_numeric_date
+from test_check import captioned  # noqa: F401  (the notice with a captioned table and picture, a fixture)
 
 
 @pytest.mark.parametrize("text,rules", [
@@ -360,3 +361,28 @@ def test_a_footer_reference_without_a_type_is_the_default_footer(rendered, tmp_p
                 del ref.attrib[w("type")]
     assert [p.rule for p in check_file(plant(rendered, tmp_path / "f.docx", {D: untyped}))
             if p.rule.startswith("footer.")] == []
+
+
+@pytest.mark.parametrize("rule", ["caption.font", "caption.color"])
+def test_a_caption_problem_names_the_caption(captioned, tmp_path, rule):
+    from generators.gongwen.check import check_file
+    from test_check import CAPTION_PLANTS, D, plant
+    got = [p.message for p in check_file(plant(captioned, tmp_path / "c.docx", {D: CAPTION_PLANTS[rule]}))
+           if p.rule == rule]
+    want = {"caption.font": "图表标题“表1　领导小组成员”应为黑体、仿宋等公文字体（五号至三号），实为 微软雅黑",
+            "caption.color": "图表标题“图1　隐患整改情况”应为黑色，实为 FF0000 色"}[rule]
+    assert len(got) == 1 and got[0].startswith(want), got
+
+
+def test_one_attachment_needs_no_number(rendered, tmp_path):
+    """GB/T 9704 7.3.6 numbers attachments only when there are several: 附件：xx表 alone is right."""
+    from generators.gongwen.check import check_file
+    from test_check import D, para, plant, replace_text
+
+    def one(root):
+        replace_text(root, "1.企业", "企业")
+        second = para(root, "2.安全隐患")
+        second.getparent().remove(second)
+    problems = check_file(plant(rendered, tmp_path / "one.docx", {D: one}))
+    # the notice's 附件2 page is still there: that, and only that, is reported
+    assert [(p.rule, p.where) for p in problems if p.rule.startswith("attach.")] == [("attach.extra", "附件2")]
