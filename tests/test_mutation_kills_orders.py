@@ -30,6 +30,15 @@ def test_a_run_is_alive_while_it_holds_its_lock(con, tmp_path):
     assert set(os.listdir(tmp_path)) == before            # asking leaves no lock file behind
 
 
+def test_a_run_whose_lock_file_is_already_gone_still_closes(con):
+    """Someone cleared the ledger folder's lock files during a run (SQLite): closing it is no error."""
+    run = PrintRun(con)
+    if run.path is not None:
+        run.path.unlink()
+    run.close()
+    assert not run_alive(con, run.token)
+
+
 @pytest.mark.parametrize("token", [None, "", "x" * 32, "A" * 32, "../" + "0" * 29, "0" * 31])
 def test_a_token_not_ours_counts_as_ended(con, token):
     assert run_alive(con, token) is False
