@@ -56,8 +56,11 @@ def threads() -> int:
 def det_limit() -> dict:
     """Text detection's input size: PAICHA_OCR_DET_SIDE=N shrinks the page so its long side is at most N
     pixels for finding text boxes (recognition still reads the full-resolution crops); unset: rapidocr's own.
-    Measured on the tune set of samples/make_photos.py (bench/bench_ocr.py, one core): 1200 takes 0.64× the CPU
-    and 898 instead of 1180 MB, but photos' fields right fall from 65.6% to 59.2%, so it is not the default."""
+    Measured at 0148bea (bench/bench_ocr.py, one core, same run), 1280 together with PAICHA_OCR_PARAMS=
+    {"Rec.rec_img_shape": [3, 48, 160], "Rec.rec_batch_num": 1} (no padding of short crops to 320 px):
+    tune 9.00 -> 4.88 s/page, 1126 -> 705 MB, photos right 98.9 -> 98.1%, their wrong fields flagged
+    100 -> 68.8%; held-out 8.17 -> 4.61 s, 1214 -> 645 MB, photos 92.8 -> 89.8%; and a faint value is no
+    longer flagged (tests/test_ocr.py). Not the default: accuracy and flags are not kept."""
     env = os.environ.get("PAICHA_OCR_DET_SIDE", "")
     return {"Det.limit_type": "max", "Det.limit_side_len": int(env)} if env.isdigit() and int(env) > 0 else {}
 
