@@ -213,3 +213,85 @@ def test_a_hazard_takes_the_industry_its_form_gives(con):
     store.import_records(con, src("自查表.docx", "s"), [rec])
     assert con.execute("SELECT industry FROM hazards").fetchone()[0] == "工贸"
     assert con.execute("SELECT industry FROM enterprises").fetchone()[0] == "危险化学品"   # the register's stays
+
+
+# --- one hazard in two returns (the cross-return dedup) -------------------------------------------------
+
+def register(unit, rows, fill="2023-04-08"):
+    """A 隐患台账 of `unit`: rows (enterprise, description[, level, measure, deadline, responsible])."""
+    keys = ("enterprise", "description", "level", "measures", "deadline", "responsible")
+    return Record("hazard_register", "隐患排查治理台账", header={"reporting_unit": unit, "fill_date": fill},
+                  data={"rows": [{"seq": i, **dict(zip(keys, r))} for i, r in enumerate(rows, 1)]})
+
+
+def hazard_rows(con):
+    return {(h["enterprise"], h["description"]): dict(h) for h in
+            con.execute("SELECT * FROM hazards WHERE active = 1 ORDER BY id").fetchall()}
+
+
+def sources_of(con, hid):
+    return [tuple(r) for r in con.execute("SELECT record_id, reporting_unit FROM hazard_sources WHERE hazard_id = ?"
+                                          " ORDER BY id", (hid,))]
+
+
+def test_hazard_key_is_the_enterprise_and_the_description_or_nothing():
+    assert store.hazard_key("晋城市城区 兴旺加油站", "1.卸油口未设置防溢油措施。") == \
+        store.hazard_key("晋城市城区兴旺加油站", "卸油口未设置防溢油措施") != ""
+    assert "|" in store.hazard_key("兴旺加油站", "卸油口未设置防溢油措施")
+    assert store.hazard_key(None, "卸油口未设置防溢油措施") == store.hazard_key("兴旺加油站", "") == ""
+
+
+def test_a_merged_hazard_takes_what_it_lacks_and_major_from_any_return(con):
+    a = store.import_records(con, src("a.xlsx", "a" * 8), [register("金村镇人民政府", [
+        ("晋城市城区兴旺加油站", "卸油口未设置防溢油措施", "一般隐患"),
+        ("晋城市城区宏达建材有限公司", "消防通道堵塞", "重大隐患", "清理通道", "2023-05-01", "李四")])])
+    b = store.import_records(con, src("b.xlsx", "b" * 8), [register("城区应急管理局", [
+        ("晋城市城区兴旺加油站", "卸油口未设置防溢油措施", "重大隐患", "加装防溢油装置", "2023-05-10", "张三"),
+        ("晋城市城区宏达建材有限公司", "消防通道堵塞", "一般隐患", "另一措施", "2023-06-01", "王五")])])
+    assert (a.hazards_new, b.hazards_new, b.hazards_merged) == (2, 0, 2)
+    hz = hazard_rows(con)
+    oil, door = hz[("晋城市城区兴旺加油站", "卸油口未设置防溢油措施")], hz[("晋城市城区宏达建材有限公司", "消防通道堵塞")]
+    assert (oil["level"], oil["measure"], oil["deadline"], oil["responsible"]) == \
+        ("major", "加装防溢油装置", "2023-05-10", "张三")                   # filled in, made major
+    assert (door["level"], door["measure"], door["deadline"], door["responsible"]) == \
+        ("major", "清理通道", "2023-05-01", "李四")                         # kept: a 一般 return never lowers it
+    assert oil["record_id"] == a.record_ids[0] and oil["reporting_unit"] == "金村镇人民政府"
+    assert sources_of(con, oil["id"]) == [(b.record_ids[0], "城区应急管理局")]
+    events = con.execute("SELECT action, from_status, to_status, note FROM hazard_events WHERE hazard_id = ?"
+                         " ORDER BY id", (oil["id"],)).fetchall()
+    assert [tuple(e)[:3] for e in events] == [("found", None, "open"), ("reported_again", "open", "open")]
+    assert events[1]["note"] == f"城区应急管理局的记录 {b.record_ids[0]} 也报送了本隐患"
+
+
+def test_a_return_naming_one_hazard_twice_is_one_source(con):
+    store.import_records(con, src("a.xlsx", "a" * 8), [register("金村镇人民政府", [("晋城市城区兴旺加油站", "油罐区无静电接地")])])
+    b = store.import_records(con, src("b.xlsx", "b" * 8), [register("城区应急管理局", [
+        ("晋城市城区兴旺加油站", "油罐区无静电接地"), ("晋城市城区兴旺加油站", "油罐区无静电接地。")])])
+    [oil] = hazard_rows(con).values()
+    assert sources_of(con, oil["id"]) == [(b.record_ids[0], "城区应急管理局")]
+    assert con.execute("SELECT COUNT(*) FROM hazard_events WHERE hazard_id = ? AND action = 'reported_again'",
+                       (oil["id"],)).fetchone()[0] == 1
+
+
+def test_an_unnamed_enterprise_or_a_closed_hazard_is_never_merged(con):
+    store.import_records(con, src("a.xlsx", "a" * 8), [register("金村镇人民政府", [("", "配电箱未接地"),
+                                                                                ("晋城市城区兴旺加油站", "油罐区无静电接地")])])
+    con.execute("UPDATE hazards SET status = 'closed' WHERE description = '油罐区无静电接地'")
+    b = store.import_records(con, src("b.xlsx", "b" * 8), [register("城区应急管理局", [("", "配电箱未接地"),
+                                                                               ("晋城市城区兴旺加油站", "油罐区无静电接地")])])
+    assert (b.hazards_new, b.hazards_merged) == (2, 0)
+
+
+def test_a_superseded_source_hands_the_hazard_on_with_an_event(con):
+    a = store.import_records(con, src("a.xlsx", "a" * 8), [register("金村镇人民政府", [("晋城市城区兴旺加油站", "油罐区无静电接地"),
+                                                                                ("晋城市城区宏达建材有限公司", "消防通道堵塞")])])
+    b = store.import_records(con, src("b.xlsx", "b" * 8), [register("城区应急管理局", [("晋城市城区兴旺加油站", "油罐区无静电接地")])])
+    c = store.import_records(con, src("c.xlsx", "c" * 8), [register("南村镇人民政府", [("晋城市城区兴旺加油站", "油罐区无静电接地")])])
+    store.import_records(con, src("a2.xlsx", "d" * 8), [register("金村镇人民政府", [("晋城市城区宏达建材有限公司", "消防通道堵塞")],
+                                                               fill="2023-04-09")])
+    oil = hazard_rows(con)[("晋城市城区兴旺加油站", "油罐区无静电接地")]
+    assert (oil["record_id"], oil["reporting_unit"]) == (b.record_ids[0], "城区应急管理局")      # the first other source
+    assert sources_of(con, oil["id"]) == [(c.record_ids[0], "南村镇人民政府")]
+    last = con.execute("SELECT action, note FROM hazard_events WHERE hazard_id = ? ORDER BY id DESC LIMIT 1",
+                       (oil["id"],)).fetchone()
+    assert tuple(last) == ("resubmitted", f"记录 {a.record_ids[0]} 已被取代，本隐患仍由记录 {b.record_ids[0]} 报送")
