@@ -31,6 +31,8 @@ def test_a_worker_process_runs_no_jobs(settings):
         # parsing takes the CPU the pages leave: its processes run at a lower priority than the server's
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         assert all(os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + 10) for pid in c.app.state.runner.pids)
+        if hasattr(os, "SCHED_IDLE"):                 # Linux: and in the idle class, CPU only when no page wants it
+            assert {os.sched_getscheduler(pid) for pid in c.app.state.runner.pids} == {os.SCHED_IDLE}
 
 
 def _group(pgid: int) -> list[int]:
