@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ledger import queries
+from ledger.backend import is_server as server
 from ledger.db import connect, transaction
 from ledger.stamp import change_stamp
 from pgtest import BACKENDS, ledger_at
@@ -40,7 +41,9 @@ def test_the_stamp_changes_with_every_commit_and_only_then(parsed):
     con, other = connect(parsed), connect(parsed)
     try:
         first = change_stamp(con)
-        assert first is not None and change_stamp(con) == first == change_stamp(other)   # nothing committed
+        assert first is not None
+        if not server(parsed):              # PostgreSQL's snapshot moves with any commit in the cluster (other tests)
+            assert change_stamp(con) == first == change_stamp(other)                    # nothing committed
         hid = con.execute("SELECT MIN(id) FROM hazards").fetchone()[0]
         other.execute("UPDATE hazards SET measure = '另一个连接' WHERE id = ?", (hid,))
         second = change_stamp(con)
@@ -61,10 +64,13 @@ def test_pages_follow_every_change_and_a_still_ledger_is_not_grouped_again(parse
     con = connect(parsed)
     try:
         groups = queries.orderable_groups(con)
-        assert queries.orderable_groups(con) is groups                          # kept: nothing changed
         again = connect(parsed)
         try:
-            assert queries.orderable_groups(again) is groups                    # shared by the process's connections
+            if server(parsed):              # kept only while the whole cluster is still: equal, maybe recomputed
+                assert queries.orderable_groups(con) == groups == queries.orderable_groups(again)
+            else:
+                assert queries.orderable_groups(con) is groups                  # kept: nothing changed
+                assert queries.orderable_groups(again) is groups                # shared by the process's connections
         finally:
             again.close()
         page, total = queries.orderable_page(con, limit=1000)
