@@ -295,3 +295,27 @@ def test_a_superseded_source_hands_the_hazard_on_with_an_event(con):
     last = con.execute("SELECT action, note FROM hazard_events WHERE hazard_id = ? ORDER BY id DESC LIMIT 1",
                        (oil["id"],)).fetchone()
     assert tuple(last) == ("resubmitted", f"记录 {a.record_ids[0]} 已被取代，本隐患仍由记录 {b.record_ids[0]} 报送")
+
+
+def test_every_hazard_of_a_superseded_source_is_handed_on_with_its_status(con):
+    """Two hazards of the town's return also reported by the department: the town's correction without them
+    hands both on (not only the first), each with a 'resubmitted' event at its own status; a return that
+    names no unit is 另一单位 in the 另有报送 event."""
+    a = store.import_records(con, src("a.xlsx", "a" * 8), [register("金村镇人民政府", [
+        ("晋城市城区兴旺加油站", "油罐区无静电接地"), ("晋城市城区兴旺加油站", "卸油口未设置防溢油措施"),
+        ("晋城市城区宏达建材有限公司", "消防通道堵塞")])])
+    con.execute("UPDATE hazards SET status = 'rectifying' WHERE description = '卸油口未设置防溢油措施'")
+    b = store.import_records(con, src("b.xlsx", "b" * 8), [register(None, [
+        ("晋城市城区兴旺加油站", "油罐区无静电接地"), ("晋城市城区兴旺加油站", "卸油口未设置防溢油措施")])])
+    a2 = store.import_records(con, src("a2.xlsx", "c" * 8), [register("金村镇人民政府", [
+        ("晋城市城区宏达建材有限公司", "消防通道堵塞"), ("晋城市城区宏达建材有限公司", "配电箱未接地")], fill="2023-04-09")])
+    assert a2.superseded == [(a.record_ids[0], a2.record_ids[0])]
+    hz = hazard_rows(con)
+    for desc, status in (("油罐区无静电接地", "open"), ("卸油口未设置防溢油措施", "rectifying")):
+        h = hz[("晋城市城区兴旺加油站", desc)]
+        assert h["record_id"] == b.record_ids[0] and h["status"] == status
+        events = [tuple(e) for e in con.execute("SELECT action, from_status, to_status, note FROM hazard_events"
+                                                " WHERE hazard_id = ? ORDER BY id", (h["id"],))]
+        assert events[-2:] == [("reported_again", status, status, f"另一单位的记录 {b.record_ids[0]} 也报送了本隐患"),
+                               ("resubmitted", status, status,
+                                f"记录 {a.record_ids[0]} 已被取代，本隐患仍由记录 {b.record_ids[0]} 报送")]
