@@ -37,8 +37,10 @@ Progress = Callable[[int, int], None]
 clock = time.monotonic       # the OCR time cap's clock
 
 
-def read_pdf(path: Path, progress: Progress | None = None) -> Document:
-    """A PDF as a Document; format "pdf", or "pdf-scan" when any page had to be OCR'd."""
+def read_pdf(path: Path, progress: Progress | None = None,
+             ocr_pages: dict[int, list[Block]] | None = None) -> Document:
+    """A PDF as a Document; format "pdf", or "pdf-scan" when any page had to be OCR'd.
+    `ocr_pages`: {page number: blocks} of scanned pages already OCR'd elsewhere (parsers.readers.pdf_pages)."""
     path = Path(path)
     kind = _sniff(path)
     if kind == "image":   # an image saved with a .pdf name: read it by its content
@@ -53,7 +55,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Document:
         max_pages = cap("MAX_PAGES")
         if total > max_pages:
             raise InputError(f"{path}：PDF 共 {total} 页，超过 {max_pages} 页上限，请拆分后报送", code="too_large")
-        read = read_pages(path, pdf, total, progress, started)
+        read = read_pages(path, pdf, total, progress, started, ocr_pages)
     finally:
         pdf.close()
     if not read.blocks:
@@ -120,9 +122,10 @@ def page_ranges(pages: list[int]) -> str:
     return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
-def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: float) -> PagesRead:
+def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: float,
+               ocr_pages: dict[int, list[Block]] | None = None) -> PagesRead:
     """Every page in order: text layer, else blank, else OCR (InputError once OCR would start after
-    the MAX_OCR_SECONDS cap since `started`, a clock() time)."""
+    the MAX_OCR_SECONDS cap since `started`, a clock() time); a page in `ocr_pages` is not OCR'd again."""
     read = PagesRead()
     sheets: list[Sheet] = []      # recent pages printed without ruling lines: a later page may go beside one
     carried: list[float] | None = None     # column bounds of a borderless table running to the page's foot
@@ -148,7 +151,8 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
                         read.blank.append(i + 1)
                     else:
                         check_time(path, started, i, total)
-                        page_blocks = scan_page_blocks(page, i + 1)
+                        done = (ocr_pages or {}).get(i + 1)
+                        page_blocks = scan_page_blocks(page, i + 1) if done is None else done
                         read.scanned.append(i + 1)
                         if not page_blocks:
                             read.unread.append(i + 1)
