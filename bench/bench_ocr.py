@@ -144,7 +144,7 @@ def pct(a: int, b: int) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", choices=("heldout", "tune"), default="heldout")
+    ap.add_argument("--set", choices=("heldout", "tune", "calib"), default="heldout")
     ap.add_argument("--only", choices=("cells", "page", "none"), default=None,
                     help="one pipeline; none: only the --variant runs")
     ap.add_argument("--limit", type=int, default=None)

@@ -1,10 +1,13 @@
 """Hard OCR images: phone photos and sealed scans of filled forms, with their ground truth.
 
-    .venv/bin/python samples/make_photos.py [--set tune|heldout|all] [--out out/ocr_hard]
+    .venv/bin/python samples/make_photos.py [--set tune|heldout|calib|all] [--out out/ocr_hard]
 
-Two sets, made the same way from different fill data and different seeds:
+Three sets, made the same way from different fill data and different seeds:
   tune     the first filled instance of each form type in samples/returns/expected.jsonl;
-  heldout  the second (other enterprises, units, numbers); never used for tuning.
+  heldout  the second (other enterprises, units, numbers); never used for tuning;
+  calib    for calibrating the trust flags: the third fill where there is one, else the first with
+           other people, enterprises, units, numbers, dates and marks (vary()); two photos per
+           form and both a scan and a fax.
 For each form: drawn by generators.forms.draw_form, LibreOffice -> PDF, rendered at 200 dpi
 (cached in OUT/pages), then
   photo        perspective (camera tilt up to 25 deg), slight curl, uneven light, a hand's
@@ -23,10 +26,12 @@ Binaries are never committed: the bench and the tests make them into out/ or a t
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import math
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -41,14 +46,16 @@ OUT = ROOT / "out" / "ocr_hard"
 EXPECTED = ROOT / "samples" / "returns" / "expected.jsonl"
 PAGE_DPI = 200
 HAND_FONT = "/usr/share/fonts/truetype/arphic/ukai.ttc"
-SEEDS = {"tune": 1405, "heldout": 9137}
+SEEDS = {"tune": 1405, "heldout": 9137, "calib": 2718}
+FILL_OF = {"tune": 0, "heldout": 1, "calib": 2}      # which distinct fill of each form type
 WECHAT_SIDE = 1280
 
 
 # --- fill data ---------------------------------------------------------------------------------
 
 def fills(which: str) -> list[dict]:
-    """[{form_type, header, data}]: per form type the first (tune) or second (heldout) distinct fill."""
+    """[{form_type, header, data}]: per form type the first (tune), second (heldout) or third (calib)
+    distinct fill; calib without a third: the first, varied (vary())."""
     seen: dict[str, list[dict]] = {}
     keys: set[str] = set()
     for line in EXPECTED.read_text(encoding="utf-8").splitlines():
@@ -63,9 +70,110 @@ def fills(which: str) -> list[dict]:
         keys.add(key)
         seen.setdefault(rec["form_type"], []).append(
             {"form_type": rec["form_type"], "header": rec.get("header") or {}, "data": rec.get("data") or {}})
-    n = {"tune": 0, "heldout": 1}[which]
+    n = FILL_OF[which]
+    if which == "calib":
+        out = [dict(v[n] if len(v) > n else vary(v[0], random.Random(f"{SEEDS[which]}-{ft}-fill")), name=ft)
+               for ft, v in sorted(seen.items())]
+        base = next(f for f in out if f["form_type"] == "self_check")
+        return out + [long_self_check(which, base)]
     out = [dict(v[n], name=ft) for ft, v in sorted(seen.items()) if len(v) > n]
     return out + [long_self_check(which, seen["self_check"][n])]
+
+
+# calib's other names: roster units the tune and held-out fills do not use, people, firms
+CALIB_UNITS = [("东街街道办事处", "东街街道"), ("南街街道办事处", "南街街道")]
+CALIB_COUNTIES = ["清徐县应急管理局", "阳曲县应急管理局"]
+CALIB_VILLAGES = ["北岭村", "石门村", "柳树沟村"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红梅晓东海波鹏飞玉兰春燕文斌宏亮慧"
+BRANDS = ["鼎盛", "汇丰", "永安", "晨光", "瑞祥", "华盛", "金泰", "利民", "福源", "泰和", "广达", "新辉"]
+PERSON_KEYS = {"principal", "responsible", "inspectors", "recheck_by", "staff", "filler", "contact", "head"}
+KEEP_NUMBERS = {"no", "seq", "size"}      # row numbers, and a size that counts a list
+MARKS = ["yes"] * 6 + ["no", "rectifying", None]
+
+
+def vary(fill: dict, rng: random.Random) -> dict:
+    """The fill with other people (consistently: one person, one new name), enterprises (the brand in
+    the firm's name), units and villages (of the roster), counts and money (all times one factor:
+    totals and 整改 <= 排查 still hold), phones, dates (all shifted alike), 自查表 marks and row order."""
+    header, data = json.loads(json.dumps(fill["header"])), json.loads(json.dumps(fill["data"]))
+    words: dict[str, str] = {}
+    unit, town = rng.choice(CALIB_UNITS)
+    for old in _strings([header, data]):
+        m = re.match(r"^(.+?[镇乡])人民政府$|^(.+?街道)办事处$", old)
+        if m:
+            words.setdefault(old, unit)
+            words.setdefault(m.group(1) or m.group(2), town)
+        m = re.match(r"^.{2,3}(?:[镇乡]|街道)$", old)
+        if m and old not in words:
+            words[old] = town
+        if re.match(r"^.{2,3}[区县]应急管理局$", old):
+            words.setdefault(old, rng.choice(CALIB_COUNTIES))
+        if re.match(r"^.{1,3}村$", old):
+            words.setdefault(old, rng.choice(CALIB_VILLAGES))
+        m = re.search(r"城区(.{2})(?=.*(?:公司|厂|站)$)", old)
+        if m and m.group(1) not in words:
+            words[m.group(1)] = rng.choice([b for b in BRANDS if b not in words.values()])
+    people: dict[str, str] = {}
+    for name in _people(data):
+        while name not in people:
+            new = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+            if new not in people.values() and new != name:
+                people[name] = new
+    factor = rng.choice((2, 3))
+    shift = rng.randint(20, 200)
+    for i, r in enumerate(sorted(data.get("rows") or [], key=lambda _: rng.random())):
+        data["rows"][i] = r
+    for i, r in enumerate(data.get("rows") or []):
+        if "seq" in r:
+            r["seq"] = i + 1
+    for r in data.get("items") or []:
+        r["self_result"] = r["check_result"] = rng.choice(MARKS)
+
+    def redo(key: str, v):
+        if isinstance(v, dict):
+            return {k: redo(k, x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [redo(key, x) for x in v]
+        if isinstance(v, bool) or v is None:
+            return v
+        if isinstance(v, (int, float)):
+            if key in KEEP_NUMBERS:
+                return v
+            return v * factor if isinstance(v, int) else round(v * factor, 4)
+        if not isinstance(v, str):
+            return v
+        if v in people:
+            return people[v]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            return (dt.date.fromisoformat(v) + dt.timedelta(days=shift)).isoformat()
+        if re.fullmatch(r"1[3-9]\d{9}", v):
+            return v[:3] + "".join(rng.choice("0123456789") for _ in range(8))
+        if re.fullmatch(r"0\d{2,3}-\d{7,8}", v):
+            area, num = v.split("-")
+            return f"{area}-{rng.choice('2345678')}" + "".join(rng.choice("0123456789") for _ in num[1:])
+        for old in sorted(words, key=len, reverse=True):
+            v = v.replace(old, words[old])
+        return v
+
+    return {"form_type": fill["form_type"], "header": redo("", header), "data": redo("", data)}
+
+
+def _strings(v) -> list[str]:
+    if isinstance(v, dict):
+        return [s for x in v.values() for s in _strings(x)]
+    if isinstance(v, list):
+        return [s for x in v for s in _strings(x)]
+    return [v] if isinstance(v, str) else []
+
+
+def _people(v, key: str = "") -> list[str]:
+    """Person names of a fill: under PERSON_KEYS, and the name of a person (principal.name)."""
+    if isinstance(v, dict):
+        return [s for k, x in v.items() for s in _people(x, key if k == "name" else k)]
+    if isinstance(v, list):
+        return [s for x in v for s in _people(x, key)]
+    return [v] if isinstance(v, str) and key in PERSON_KEYS | {"safety_principal"} and 2 <= len(v) <= 3 else []
 
 
 def long_self_check(which: str, base: dict) -> dict:
@@ -334,13 +442,17 @@ def make(which: str, out: Path = OUT) -> list[dict]:
         words = words_of(f["pdf"])
         base = {"set": which, "records": [{k: f[k] for k in ("form_type", "header", "data")}],
                 "pages": len(f["pages"])}
-        shots = [photo([p], rng) for p in f["pages"]]
-        name = f"{ft}-photo" + (".pdf" if len(shots) > 1 else ".jpg")
-        if len(shots) > 1:
-            save_pdf(shots, dest / name, dpi=110)
-        else:
-            shots[0].save(dest / name, "JPEG", quality=95)
-        truth.append({**base, "file": name, "kind": "photo"})
+        for take in range(2 if which == "calib" else 1):        # calib: a second photo of each form
+            shots = [photo([p], rng) for p in f["pages"]]
+            name = f"{ft}-photo{'-2' if take else ''}" + (".pdf" if len(shots) > 1 else ".jpg")
+            if len(shots) > 1:
+                save_pdf(shots, dest / name, dpi=110)
+            else:
+                shots[0].save(dest / name, "JPEG", quality=95)
+            truth.append({**base, "file": name, "kind": "photo"})
+            if not take:
+                first_shots = shots
+        shots = first_shots
         if n == SEEDS[which] % len(forms) and len(f["pages"]) == 1:
             screenshot(shots[0], rng).save(dest / f"{ft}-screenshot.jpg", "JPEG", quality=95)
             truth.append({**base, "file": f"{ft}-screenshot.jpg", "kind": "screenshot"})
@@ -349,11 +461,12 @@ def make(which: str, out: Path = OUT) -> list[dict]:
             truth.append({**base, "file": f"{ft}-rotated.jpg", "kind": "rotated"})
         fax = n % 2 == SEEDS[which] % 2
         dpi_rng = random.Random(f"{SEEDS[which]}-{ft}-dpi")
-        dpi = dpi_rng.choice((200, 300)) if fax else dpi_rng.choice((150, 200, 300))
-        scans = [scan(p, words[i], f, rng, i == 0, fax, dpi) for i, p in enumerate(f["pages"])]
-        kind = "fax" if fax else "scan"
-        save_pdf([s for s, _ in scans], dest / f"{ft}-{kind}.pdf", dpi=scans[0][1])
-        truth.append({**base, "file": f"{ft}-{kind}.pdf", "kind": kind})
+        for fax in ((fax, not fax) if which == "calib" else (fax,)):     # calib: both a scan and a fax
+            dpi = dpi_rng.choice((200, 300)) if fax else dpi_rng.choice((150, 200, 300))
+            scans = [scan(p, words[i], f, rng, i == 0, fax, dpi) for i, p in enumerate(f["pages"])]
+            kind = "fax" if fax else "scan"
+            save_pdf([s for s, _ in scans], dest / f"{ft}-{kind}.pdf", dpi=scans[0][1])
+            truth.append({**base, "file": f"{ft}-{kind}.pdf", "kind": kind})
     # two forms side by side in one photo (the 自查表 and the 督导检查表 of one visit)
     pair = [f for f in forms if f["name"] in ("self_check", "supervision_check")]
     rng = random.Random(f"{SEEDS[which]}-pair")
@@ -369,10 +482,10 @@ def make(which: str, out: Path = OUT) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="生成难识别的照片与盖章扫描件（含真值）")
-    ap.add_argument("--set", choices=("tune", "heldout", "all"), default="all")
+    ap.add_argument("--set", choices=("tune", "heldout", "calib", "all"), default="all")
     ap.add_argument("--out", type=Path, default=OUT)
     a = ap.parse_args()
-    for which in (("tune", "heldout") if a.set == "all" else (a.set,)):
+    for which in (tuple(SEEDS) if a.set == "all" else (a.set,)):
         lines = make(which, a.out)
         size = sum(p.stat().st_size for p in (a.out / which).iterdir())
         print(f"{which}：{len(lines)} 个文件，{size / 1e6:.1f} MB → {a.out / which}")
