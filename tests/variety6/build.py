@@ -548,9 +548,10 @@ def dispatch_no_rules_footer(out: Path):
                   "data": {k: v for _, v, k in lines if k}}]
 
 
-def build(out: Path) -> list[dict]:
-    """Write every return and its PDF into `out` (rotated where a case asks); returns the cases."""
-    cases = build_cases(CASES, out)
+def build(out: Path, case_fns: list | None = None) -> list[dict]:
+    """Write every return (of CASES, or of `case_fns`) and its PDF into `out`, rotated where a case
+    asks; returns the cases."""
+    cases = build_cases(CASES if case_fns is None else case_fns, out)
     for c in cases:
         if c.get("rotate"):
             rotate_pdf(out / c["file"], c["rotate"])
