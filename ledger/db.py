@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from ledger import stamp
 from ledger.backend import dialect, open_connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -212,6 +213,7 @@ def transaction(con: Any) -> Iterator[Any]:
         raise
     else:
         con.execute("COMMIT")
+        stamp.committed()                   # this process's caches drop what the write may change
 
 
 # --- copying a whole ledger (cli.py ledger copy) ---------------------------------------------------

@@ -5,13 +5,15 @@ Each function returns plain dicts. SQL stays standard (parameters, LIKE, joins).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
 from ledger.backend import dialect
-from ledger.stamp import change_stamp
+from ledger.stamp import change_stamp, own_writes
 from schema.keys import enterprise_key
 
 
@@ -324,8 +326,9 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
     """One page of the enterprises with orderable hazards (by 镇街, then name; `search`: part of the
     name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all.
 
-    The enterprises (orderable_groups) are kept while the ledger is unchanged; then only the page's
-    hazards are read, by enterprise (hazards_enterprise)."""
+    The enterprises (orderable_groups) are kept while the ledger is unchanged (for a moment after another
+    process's commit); then only the page's hazards are read, as they are now, by enterprise
+    (hazards_enterprise): a hazard ordered meanwhile is never offered."""
     where, args = _orderable_where(town, search)
     groups = orderable_groups(con, town, search)
     page = {g[3]: {"enterprise": g[1], "town": g[0], "id": g[2], "hazards": []} for g in groups[offset:offset + limit]}
@@ -346,7 +349,8 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
             page[grp]["hazards"].append(h)
     for g in page.values():
         del g["id"]
-    return list(page.values()), len(groups)
+    # an enterprise whose hazards another process has just ordered or closed (a grouping kept GROUPS_MAX_AGE)
+    return [g for g in page.values() if g["hazards"]], len(groups)
 
 
 def _orderable_where(town: str | None, search: str | None) -> tuple[str, list]:
@@ -361,26 +365,67 @@ def _orderable_where(town: str | None, search: str | None) -> tuple[str, list]:
 
 
 _GROUPS_KEPT = 16                               # (ledger, 镇街, search) groupings kept, the least recent dropped
-_groups_memo: OrderedDict = OrderedDict()
+# seconds a grouping serves after another process's commit, from when it was read: a page is that old anyway
+# by the time it is read, and issuing re-checks every hazard in its transaction (ledger.orders.open_hazards).
+# A parse job commits every file; without it the grouping was redone on nearly every request meanwhile.
+GROUPS_MAX_AGE = float(os.environ.get("PAICHA_GROUPS_MAX_AGE") or 2.0)
+_clock = time.monotonic
+_groups_memo: OrderedDict[tuple, "_Kept"] = OrderedDict()
 _groups_lock = threading.Lock()
+
+
+class _Kept:
+    """One (ledger, 镇街, search)'s grouping, `value` = (stamp version, own writes, read at, groups), and the
+    lock under which one request at a time groups it anew while the others wait for its result."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.value: tuple | None = None
+
+    def serves(self, version, own: int) -> tuple | None:
+        """The groups, unless this process has written since they were read, or another process has and
+        they were read GROUPS_MAX_AGE ago or more."""
+        if self.value is None:
+            return None
+        kept_version, kept_own, at, groups = self.value
+        if kept_own == own and (kept_version == version or _clock() - at < GROUPS_MAX_AGE):
+            return groups
+        return None
 
 
 def orderable_groups(con: sqlite3.Connection, town: str | None = None,
                      search: str | None = None) -> tuple[tuple[str, str, int | None, str], ...]:
     """The enterprises with orderable hazards, each (镇街, name, enterprise id or None, group key), sorted by
-    镇街 and name. One pass over migration 022's index (the open hazards counted by 镇街, name and
-    enterprise id, no hazard read) less those under a live order (counted from the orders' side, a few).
+    镇街 and name (_grouped).
 
     Kept under the ledger's change stamp (ledger/stamp.py, read first): while no connection commits, the
-    next page is one index seek, not a pass over every open hazard."""
-    stamp = change_stamp(con)
-    memo_key = (stamp[0], town, search) if stamp else None
-    if memo_key:
-        with _groups_lock:
-            kept = _groups_memo.get(memo_key)
-            if kept and kept[0] == stamp[1]:
-                _groups_memo.move_to_end(memo_key)
-                return kept[1]
+    next page is one index seek, not a pass over every open hazard; after another process's commit, for
+    GROUPS_MAX_AGE; after this process's own, not at all."""
+    stamp, own = change_stamp(con), own_writes()
+    if stamp is None:
+        return _grouped(con, town, search)
+    memo_key = (stamp[0], town, search)
+    with _groups_lock:
+        kept = _groups_memo.get(memo_key)
+        if kept is None:
+            kept = _groups_memo[memo_key] = _Kept()
+        _groups_memo.move_to_end(memo_key)
+        while len(_groups_memo) > _GROUPS_KEPT:
+            _groups_memo.popitem(last=False)
+    groups = kept.serves(stamp[1], own)
+    if groups is None:
+        with kept.lock:                         # the others wait, then take what it read
+            groups = kept.serves(stamp[1], own)
+            if groups is None:
+                at = _clock()
+                groups = _grouped(con, town, search)
+                kept.value = (stamp[1], own, at, groups)
+    return groups
+
+
+def _grouped(con, town: str | None, search: str | None) -> tuple[tuple[str, str, int | None, str], ...]:
+    """One pass over migration 022's index (the open hazards counted by 镇街, name and enterprise id, no hazard
+    read) less those under a live order (counted from the orders' side, a few)."""
     where, args = _orderable_where(town, search)
     key = "h.town, h.enterprise, h.enterprise_id"
     free = {tuple(r[:3]): r[3] for r in con.execute(f"SELECT {key}, COUNT(*) FROM hazards h WHERE {where}"
@@ -399,14 +444,7 @@ def orderable_groups(con: sqlite3.Connection, town: str | None = None,
             groups[grp] = [t or "", name, eid, grp]
         else:                                   # one enterprise under several names or towns: the first of each
             g[0], g[1] = min(g[0], t or ""), min(g[1], name)
-    out = tuple(sorted(map(tuple, groups.values()), key=lambda g: (g[0], g[1], g[3])))
-    if memo_key:
-        with _groups_lock:
-            _groups_memo[memo_key] = (stamp[1], out)
-            _groups_memo.move_to_end(memo_key)
-            while len(_groups_memo) > _GROUPS_KEPT:
-                _groups_memo.popitem(last=False)
-    return out
+    return tuple(sorted(map(tuple, groups.values()), key=lambda g: (g[0], g[1], g[3])))
 
 
 def _unhinted(con, where: str) -> str:

@@ -2,6 +2,9 @@
 a change to the ledger since it was last read. Read it *before* the data it vouches for: a commit between
 the two makes the data newer than the stamp, and the next stamp differs, so a cache keyed by it is never
 stale. Used to keep the result of a costly read (the 指令书 page's grouping) while nothing changes.
+
+own_writes() counts this process's own commits (ledger.db.transaction, through which every service writes):
+a cache may tolerate other processes' commits for a while, never what this process has just done.
 """
 from __future__ import annotations
 
@@ -18,6 +21,18 @@ _WATCHED = 8                                    # ledger files watched at once, 
 _watchers: OrderedDict[str, tuple[int, tuple[int, int], int, sqlite3.Connection]] = OrderedDict()
 _opened = itertools.count()                     # a watcher's number: a new watcher's versions start again
 _lock = threading.Lock()
+_own = [0]                                      # this process's commits through ledger.db.transaction
+
+
+def committed() -> None:
+    """This process has committed a change (called by ledger.db.transaction)."""
+    with _lock:
+        _own[0] += 1
+
+
+def own_writes() -> int:
+    """How many changes this process has committed: differs whenever it has written since last asked."""
+    return _own[0]
 
 
 def change_stamp(con: Any) -> tuple | None:

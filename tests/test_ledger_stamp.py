@@ -60,7 +60,10 @@ def test_the_stamp_changes_with_every_commit_and_only_then(parsed):
         other.close()
 
 
-def test_pages_follow_every_change_and_a_still_ledger_is_not_grouped_again(parsed):
+def test_pages_follow_every_change_and_a_still_ledger_is_not_grouped_again(parsed, monkeypatch):
+    """With GROUPS_MAX_AGE 0, every other process's commit is followed at once (tests/web/test_orders_freshness.py:
+    within and after the production MAX_AGE)."""
+    monkeypatch.setattr(queries, "GROUPS_MAX_AGE", 0.0)
     con = connect(parsed)
     try:
         groups = queries.orderable_groups(con)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.db import transaction
 from pgtest import BACKENDS, ledger_at
 from sample_ledger import filled, sample_ledger  # noqa: F401  (fixtures)
 from services import accounts
@@ -124,16 +125,17 @@ def test_pages_hold_exactly_the_hazards_an_order_can_take(backend, tmp_path):
                         ledger=handle, workers=1)
             con = handle.con
             first, second, third = orders.orderable_hazards(handle, per_page=1000).enterprises[:3]
-            con.execute("UPDATE hazards SET enterprise_id = NULL WHERE id = ?", (third["hazards"][0]["id"],))
-            for n, (g, take, status) in enumerate([(first, first["hazards"][:1], "issued"),
-                                                   (second, second["hazards"], "issued"),
-                                                   (third, third["hazards"][1:], "void")], 1):
-                oid = con.execute("INSERT INTO orders (number, authority, code, year, serial, enterprise, issued,"
-                                  " status, created_at) VALUES (?, '测试', '责改', 2099, ?, ?, '2099-01-01', ?, '')",
-                                  (f"测试〔2099〕{n}号", n, g["enterprise"], status)).lastrowid
-                con.executemany("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline)"
-                                " VALUES (?, ?, ?, 'x', '2099-02-01')",
-                                [(oid, k, h["id"]) for k, h in enumerate(take, 1)])
+            with transaction(con):          # this process's write: the kept grouping is dropped at once
+                con.execute("UPDATE hazards SET enterprise_id = NULL WHERE id = ?", (third["hazards"][0]["id"],))
+                for n, (g, take, status) in enumerate([(first, first["hazards"][:1], "issued"),
+                                                       (second, second["hazards"], "issued"),
+                                                       (third, third["hazards"][1:], "void")], 1):
+                    oid = con.execute("INSERT INTO orders (number, authority, code, year, serial, enterprise,"
+                                      " issued, status, created_at) VALUES (?, '测试', '责改', 2099, ?, ?,"
+                                      " '2099-01-01', ?, '')", (f"测试〔2099〕{n}号", n, g["enterprise"], status)).lastrowid
+                    con.executemany("INSERT INTO order_items (order_id, seq, hazard_id, description, deadline)"
+                                    " VALUES (?, ?, ?, 'x', '2099-02-01')",
+                                    [(oid, k, h["id"]) for k, h in enumerate(take, 1)])
             whole = orders.orderable_hazards(handle, per_page=1000)
             pages = orders.orderable_hazards(handle, per_page=2).pages
             paged = [orders.orderable_hazards(handle, page=p, per_page=2) for p in range(1, pages + 1)]
