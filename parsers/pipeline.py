@@ -1,12 +1,16 @@
 """Batch parsing: files, folders and zips in; JSONL, the ledger and a workbook out.
 
     expand (folders → files, stable order)
-    → chunks of files → worker processes: convert legacy files (one LibreOffice call
-      per chunk), read each file (parsers.readers), recognise its forms (parsers.recognize)
+    → tasks (chunks of files; a PDF alone, its scanned pages split into a task each), run
+      largest-first by worker processes: convert legacy files (one LibreOffice call per chunk),
+      read each file (parsers.readers), recognise its forms (parsers.recognize)
     → main process, in input order: ledger (one transaction per file), JSONL, workbook rows.
 
-Results are streamed: at most a few chunks are in flight, so memory stays flat
-however many files there are. Every input file ends in exactly one outcome:
+The workers are forked by the main process (_Pool), each with its preloaded specs and dictionary;
+one whose memory grew past PAICHA_WORKER_MAX_MB is replaced after its task, one that dies costs only
+the task it was running. Results are streamed: a worker holds at most two tasks and results wait
+only for the earlier files of their block, so memory stays flat however many files there are.
+Every input file ends in exactly one outcome:
 records, error (one Chinese line naming the file), no_table (read, but no table
 in it) or skipped (paicha's own output). Every per-file step runs under a guard:
 an unexpected exception fails that file only, its traceback goes to the run's log.
@@ -17,6 +21,7 @@ long PDFs (label "<file name>：页"), also from the worker processes.
 from __future__ import annotations
 
 import errno
+import heapq
 import json
 import logging
 import os
@@ -27,11 +32,8 @@ import traceback
 import warnings
 from collections import Counter, deque
 from contextlib import closing
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from multiprocessing import SimpleQueue
 from typing import Callable, Iterator
 
 from schema import runfiles
@@ -47,7 +49,17 @@ LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"
 ALONE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
-WINDOW_PER_WORKER = 3               # chunks in flight per worker
+TASKS_PER_WORKER = 2                # tasks sent to a worker at once: the next waits while it runs one
+ORDER_BLOCK = 256                   # input files: tasks run largest-first within each block, so the batch
+                                    # ends evenly while finished results wait in memory for one block at most
+SPLIT_MIN_PAGES = 2                 # a PDF with this many scanned pages has them OCR'd by several workers
+WORKER_MAX_MB = 600                 # a worker whose own memory exceeds this after a task is replaced
+                                    # (PAICHA_WORKER_MAX_MB)
+# expected CPU seconds, for the order of tasks only (bench/north_star.py measures the real ones)
+COST_OCR_PAGE = 6.0
+BYTES_PER_SCAN_PAGE = 150_000       # a PDF or image this large holds about one scanned page
+COST_LEGACY = 0.4                   # LibreOffice's share of a legacy file
+COST_OTHER = 0.03                   # a .docx/.xlsx/zip …
 UNKNOWN_TITLE = "未识别的表格"
 OUTCOMES = ("records", "error", "no_table", "skipped")
 FILES = "文件"                      # the progress label of whole files
@@ -81,6 +93,8 @@ class Summary:
     # failures); LibreOffice's share of a chunk's conversion is added to its legacy files
     cpu_by_format: Counter = field(default_factory=Counter)
     files_by_format: Counter = field(default_factory=Counter)
+    workers_replaced: int = 0         # worker processes started anew (one grew past its memory cap, or died)
+    split_pages: int = 0              # scanned PDF pages OCR'd as tasks of their own
 
     @property
     def records(self) -> int:
@@ -171,22 +185,21 @@ def _chunks(files: list[Path], workers: int) -> list[list[tuple[int, str]]]:
 # --- worker side ----------------------------------------------------------------------------
 
 Progress = Callable[[int, int, str], None]
-_page_queue: SimpleQueue | None = None     # in a pool worker: where page progress goes (set by _worker_init)
+_page_send: Progress | None = None     # in a pool worker: where page progress goes (set by _worker_main)
 
 
-def _page_progress(path: str, progress: Progress | None):
-    """read_pdf's page callback for `path`: long PDFs only, to `progress` or the worker's queue."""
-    if progress is None and _page_queue is None:
+def _page_progress(path: str, progress: Progress | None | bool):
+    """read_pdf's page callback for `path`: long PDFs only, to `progress` (None: the main process
+    when in a pool worker; False: nowhere)."""
+    if progress is None:
+        progress = _page_send
+    if not progress:
         return None
     label = Path(path).name + PAGES
 
     def report(page: int, total: int) -> None:
-        if total < LONG_PDF_PAGES:
-            return
-        if progress is not None:
+        if total >= LONG_PDF_PAGES:
             progress(page, total, label)
-        else:
-            _page_queue.put((page, total, label))
     return report
 
 
@@ -246,11 +259,13 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
 
 
 def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None,
-              display_path: str | None = None) -> dict:
-    """Read one file and recognise its forms; never raises (a failure is a result too)."""
+              display_path: str | None = None, ocr_pages: dict | None = None) -> dict:
+    """Read one file and recognise its forms; never raises (a failure is a result too).
+    `ocr_pages`: a scanned PDF's pages OCR'd by other workers ({page: blocks})."""
     def step() -> dict:
         member_errors: list[InputError] = []
-        parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path)
+        more = {"ocr_pages": ocr_pages} if ocr_pages else {}
+        parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path, **more)
         return {"index": index, "path": path, "parts": parts,
                 "member_errors": [_member_line(e, display_path or path_text(path)) for e in member_errors]}
     cpu = time.process_time()
@@ -286,12 +301,13 @@ def _named_path(message: str, default: str) -> str:
     return head if head.startswith(default) else default
 
 
-def read_records(path: str, converted: Path | None = None,
-                 member_errors: list[InputError] | None = None, pages=None, display_path: str | None = None) -> list[dict]:
+def read_records(path: str, converted: Path | None = None, member_errors: list[InputError] | None = None,
+                 pages=None, display_path: str | None = None, ocr_pages: dict | None = None) -> list[dict]:
     """[{"source", "records", "provenance", "file", "member"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
     `pages(page, total)`: a PDF's page progress. `display_path`: the path to record (default `path`).
+    `ocr_pages`: a scanned PDF's pages already OCR'd ({page: blocks}, parsers.readers.pdf_pages).
     provenance: where each record's fields were read (parsers.recognize.provenance), kept beside the
     records with the file they came from (`file` on disk, the zip `member`).
     """
@@ -300,7 +316,7 @@ def read_records(path: str, converted: Path | None = None,
     shown = display_path or path_text(path)
     parts = []
     for doc in read_file(Path(path), display_path=shown, converted=converted, errors=member_errors,
-                         progress=pages):
+                         progress=pages, ocr_pages=ocr_pages):
         recs, provs = [], []
         for rec, prov in records_with_provenance(doc):
             if not rec.source:
@@ -372,7 +388,7 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=No
             sink.outcome(path, "error", code=code, message=message)
         done = 0
         # closed on the way out, so an interruption stops the workers before the run folder goes
-        with closing(_results(files, workers, decided, progress, display, log.path)) as results:
+        with closing(_results(files, workers, decided, progress, display, log.path, summary)) as results:
             for result in results:
                 sink.take(result)
                 done += 1
@@ -401,14 +417,17 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=No
 
 def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = None,
              progress: Progress | None = None, display: dict[str, str] | None = None,
-             log: Path | None = None) -> Iterator[dict]:
-    """Per-file results in input order; in-process for one worker, else a process pool.
+             log: Path | None = None, summary: Summary | None = None) -> Iterator[dict]:
+    """Per-file results in input order; in-process for one worker, else a pool of worker processes.
 
     `decided`: results known without reading (by index); those files are not sent to a worker.
-    `progress`: gets long PDFs' pages (from the workers through a queue, passed on while waiting).
+    `progress`: gets long PDFs' pages (from the workers, passed on while waiting).
     `log`: the run's log, for the workers' library log records and warnings.
-    Chunks finish out of order; finished results wait in `ready` until every earlier
-    file is out. At most workers × WINDOW_PER_WORKER chunks run at once.
+    `summary`: gets the pool's counts (workers replaced, pages split).
+    Tasks run largest-first within blocks of ORDER_BLOCK input files (_Task.key); a PDF is first
+    planned (scan_pages): one with SPLIT_MIN_PAGES scanned pages or more has each page OCR'd as a
+    task of its own, by whichever worker is free, and is then assembled in page order by one worker.
+    Tasks finish out of order; finished results wait in `ready` until every earlier file is out.
     """
     ready: dict[int, dict] = dict(decided or {})
     todo_files = [f for i, f in enumerate(files) if i not in ready]
@@ -425,82 +444,348 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         return [[(index_of[i], p) for i, p in c] for c in _chunks(todo_files, n)]
 
     yield from in_order()
-    if workers <= 1 or len(todo_files) <= 1:
+    alone = len(todo_files) == 1 and todo_files[0].suffix.lower() != ".pdf"    # one PDF: its pages may split
+    if workers <= 1 or not todo_files or alone:
         for chunk in chunks(1):
             ready.update((r["index"], r) for r in parse_chunk(chunk, progress, display))
             yield from in_order()
         return
     _preload()
-    todo = deque((c, False) for c in chunks(workers))   # (chunk, is a retry)
-    running: dict[Future, tuple[list, bool]] = {}
-    pages = SimpleQueue() if progress else None
+    todo: list[tuple[tuple, int, _Task]] = []        # a heap by _Task.key
+    seq = iter(range(1 << 62))
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(pages, log))
+    def push(task: _Task) -> None:
+        heapq.heappush(todo, (task.key, next(seq), task))
 
-    pool = new_pool()
+    for task in _tasks(chunks(workers)):
+        push(task)
+    splits: dict[int, _Split] = {}
+
+    def page_settled(task: _Task, file: str | None, cpu: float = 0.0) -> None:
+        """A split PDF's page OCR'd (file: its blocks) or not (its reader OCRs it); assembled once all are in."""
+        split = splits[task.index]
+        split.cpu += cpu
+        if file:
+            split.files[task.page] = file
+        split.settled += 1
+        if progress and len(split.pages) >= LONG_PDF_PAGES:
+            progress(split.settled, len(split.pages), Path(task.path).name + PAGES)
+        if split.settled == len(split.pages):
+            push(_Task("assemble", task.chunk, key=FIRST, files=split.files))
+
+    def lost(task: _Task) -> None:
+        """The task's worker died running it: files retried one a task, and a retry that dies fails."""
+        if task.kind == "page":
+            page_settled(task, None)
+        elif task.retry:
+            i, path = task.chunk[0]
+            ready[i] = _failure(i, path, "crashed", f"{printable(path)}：解析进程意外退出（文件可能过大或已损坏）")
+            splits.pop(i, None)
+        else:
+            for item in task.chunk:
+                push(_Task("chunk", [item], retry=True, key=FIRST))
+
+    pool = _Pool(workers, log, progress is not None, worker_max_mb())
     try:
-        while todo or running:
-            while todo and len(running) < workers * WINDOW_PER_WORKER:
-                if running and (todo[0][1] or any(r for _, r in running.values())):
-                    break      # retries run alone, so a crash is blamed on the right file
-                chunk, retry = todo.popleft()
-                shown = {p: display[p] for _, p in chunk if p in display} if display else None
-                running[pool.submit(parse_chunk, chunk, None, shown)] = (chunk, retry)
-            done, _ = wait(running, timeout=0.2 if pages else None, return_when=FIRST_COMPLETED)
-            while pages and not pages.empty():
-                progress(*pages.get())
-            broken = False
-            for fut in done:
-                chunk, retry = running.pop(fut)
-                try:
-                    ready.update((r["index"], r) for r in fut.result())
-                except BrokenProcessPool:
-                    broken = True
-                    running[fut] = (chunk, retry)
-                except Exception as e:  # noqa: BLE001 — cannot happen (parse_chunk guards), but never stop
-                    ready.update((i, _guard(i, p, lambda: _raise(e))) for i, p in chunk)
-            if broken:
-                # a worker died (out of memory, a crash in a native library): new pool; the lost
-                # chunks are retried file by file, and a file that kills a worker alone is reported
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                again = []
-                for chunk, retry in running.values():
-                    if retry:
-                        i, path = chunk[0]
-                        ready[i] = _failure(i, path, "crashed",
-                                            f"{printable(path)}：解析进程意外退出（文件可能过大或已损坏）")
+        while todo or pool.busy():
+            while todo and (worker := pool.free()):
+                task = heapq.heappop(todo)[2]
+                shown = {p: display[p] for _, p in task.chunk if p in display} if display else None
+                pool.send(worker, task, shown)
+            for event, task, value in pool.events():
+                if event == "page":
+                    progress(*value)
+                elif event == "unstarted":
+                    push(task)
+                elif event == "lost":
+                    lost(task)
+                elif event == "failed":      # cannot happen (the steps guard), but never stop
+                    if task.kind == "page":
+                        page_settled(task, None)
                     else:
-                        again += [([item], True) for item in chunk]
-                running.clear()
-                todo = deque(sorted(again, key=lambda c: c[0][0][0])) + todo
+                        ready.update((i, _guard(i, p, lambda: _raise(RuntimeError(value)))) for i, p in task.chunk)
+                elif task.kind == "page":
+                    page_settled(task, value["file"], value["cpu"])
+                elif task.kind == "plan" and isinstance(value, dict):
+                    splits[task.index] = _Split(value["pages"])
+                    if summary is not None:
+                        summary.split_pages += len(value["pages"])
+                    for page in value["pages"]:
+                        push(_Task("page", task.chunk, key=FIRST, page=page))
+                else:
+                    for r in value:
+                        if task.kind == "assemble":
+                            split = splits.pop(task.index)
+                            r["cpu"] = r.get("cpu", 0.0) + split.cpu
+                        ready[r["index"]] = r
             yield from in_order()
     except BaseException:
-        _stop_workers(pool)        # interrupted: do not wait for conversions in flight
+        pool.terminate()        # interrupted: do not wait for conversions in flight
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
+        if summary is not None:
+            summary.workers_replaced = pool.forked - workers
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's workers (each kills its LibreOffice first, see runfiles)."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+# --- scheduling: tasks, their expected cost, the worker pool -------------------------------------
+
+FIRST = (-1, 0.0)          # the key of a split PDF's pages and assembly, and of retries: before anything else
+
+
+@dataclass
+class _Task:
+    """A unit of work for one worker: "chunk" (parse the files), "plan" (a PDF: split its scanned pages
+    or parse it whole), "page" (OCR one page of a split PDF), "assemble" (parse a split PDF with its
+    OCR'd pages). `key`: the order (block of input files, then expected cost, largest first)."""
+    kind: str
+    chunk: list[tuple[int, str]]          # (index, path); one file except for "chunk"
+    key: tuple = FIRST
+    retry: bool = False                   # a file retried alone after its worker died
+    page: int = 0
+    files: dict[int, str] = field(default_factory=dict)     # assemble: page → its pickled blocks
+
+    @property
+    def index(self) -> int:
+        return self.chunk[0][0]
+
+    @property
+    def path(self) -> str:
+        return self.chunk[0][1]
+
+
+@dataclass
+class _Split:
+    """A PDF whose scanned pages are OCR'd by several workers: which, how many are settled, their CPU."""
+    pages: list[int]
+    files: dict[int, str] = field(default_factory=dict)
+    settled: int = 0
+    cpu: float = 0.0
+
+
+def _tasks(chunks: list[list[tuple[int, str]]]) -> list[_Task]:
+    """The batch's first tasks in the order they run: by block of input files, largest first within
+    a block; a PDF alone is planned (split into pages or read whole) by the worker that takes it."""
+    tasks = [_Task("plan" if len(c) == 1 and Path(c[0][1]).suffix.lower() == ".pdf" else "chunk", c,
+                   key=(c[0][0] // ORDER_BLOCK, -_cost(c))) for c in chunks]
+    return sorted(tasks, key=lambda t: t.key)
+
+
+def _cost(chunk: list[tuple[int, str]]) -> float:
+    """Expected CPU seconds of a chunk (for the order only): a PDF or image by its size (a scanned page
+    is large and costs an OCR), a legacy file its LibreOffice share, any other file a quick read."""
+    total = 0.0
+    for _, p in chunk:
+        suffix = Path(p).suffix.lower()
+        if suffix in ALONE_SUFFIXES:
+            try:
+                size = os.path.getsize(p)
+            except OSError:
+                size = 0
+            pages = size / BYTES_PER_SCAN_PAGE
+            total += COST_OCR_PAGE * (max(1.0, pages) if suffix != ".pdf" else pages)
+        elif suffix in LEGACY_SUFFIXES:
+            total += COST_LEGACY
+        else:
+            total += COST_OTHER
+    return total
+
+
+def worker_max_mb() -> float:
+    """The memory (MB of the worker's own pages) above which a worker is replaced after its task."""
+    try:
+        return float(os.environ.get("PAICHA_WORKER_MAX_MB") or WORKER_MAX_MB)
+    except ValueError:
+        return float(WORKER_MAX_MB)
+
+
+def _own_mb() -> float:
+    """This process's own memory in MB: pages not shared with the process it was forked from (USS),
+    else its resident set."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            kb = sum(int(line.split()[1]) for line in f if line.startswith(("Private_Clean:", "Private_Dirty:")))
+        return kb / 1024
+    except (OSError, ValueError, IndexError):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _run_task(task: _Task, display: dict[str, str] | None) -> object:
+    """What a worker does with a task: parse_chunk's results; a plan's {"pages": …} when it splits."""
+    if task.kind == "chunk":
+        return parse_chunk(task.chunk, None, display)
+    if task.kind == "plan":
+        from parsers.readers.pdf_pages import scan_pages
+        pages = scan_pages(Path(task.path))
+        if len(pages) >= SPLIT_MIN_PAGES:
+            return {"pages": pages}
+        return parse_chunk(task.chunk, None, display)
+    if task.kind == "page":
+        import pickle
+
+        from parsers.ocr import engine
+        from parsers.readers.pdf_pages import ocr_page
+        cpu = time.process_time()
+        blocks = ocr_page(Path(task.path), task.page)
+        engine.release_memory()
+        fd, file = tempfile.mkstemp(prefix=f"page-{task.index}-{task.page}-", suffix=".pickle", dir=runfiles.run_dir())
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(blocks, f)
+        return {"file": file, "cpu": time.process_time() - cpu}
+    return [_assemble(task, (display or {}).get(task.path))]
+
+
+def _assemble(task: _Task, display_path: str | None) -> dict:
+    """A split PDF parsed with the pages OCR'd by the workers (files written by this run's workers)."""
+    import pickle
+    ocr = {}
+    for page, file in task.files.items():
         try:
-            proc.terminate()
-        except (OSError, ValueError):
-            pass
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        proc.join(timeout=10)
+            with open(file, "rb") as f:
+                ocr[page] = pickle.load(f)
+            os.unlink(file)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass            # read_pdf OCRs the page itself
+    from parsers.ocr import engine
+    result = parse_one(task.index, task.path, None, False, display_path, ocr)
+    engine.release_memory()
+    return result
 
 
-def _worker_init(pages: SimpleQueue | None = None, log: Path | None = None) -> None:
+@dataclass(eq=False)         # hashed by identity
+class _Worker:
+    proc: object
+    conn: object
+    tasks: deque = field(default_factory=deque)     # sent, not yet answered; the first is running
+
+
+class _Pool:
+    """Worker processes forked from this one, each fed through a pipe of its own, at most
+    TASKS_PER_WORKER tasks at a time (the next is waiting when it finishes one). A worker whose own
+    memory exceeds `max_mb` after a task sends its result and exits; a worker that dies loses only the
+    task it was running (its others come back unstarted); either way a new worker takes its place."""
+
+    def __init__(self, size: int, log: Path | None, pages: bool, max_mb: float):
+        import multiprocessing
+        self.ctx = multiprocessing.get_context("fork")
+        self.args = (log, pages, max_mb)
+        self.workers = [self._start() for _ in range(size)]
+        self.forked = size                 # workers started in all (replacements included)
+
+    def _start(self) -> _Worker:
+        mine, theirs = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(theirs, *self.args), daemon=True)
+        proc.start()
+        theirs.close()
+        return _Worker(proc, mine)
+
+    def busy(self) -> bool:
+        return any(w.tasks for w in self.workers)
+
+    def free(self) -> _Worker | None:
+        """The worker with the fewest tasks, if it can take one more."""
+        w = min(self.workers, key=lambda w: len(w.tasks))
+        return w if len(w.tasks) < TASKS_PER_WORKER else None
+
+    def send(self, worker: _Worker, task: _Task, display: dict[str, str] | None) -> None:
+        worker.conn.send((task, display))       # a few KB: never blocks on a busy worker
+        worker.tasks.append(task)
+
+    def events(self) -> list[tuple[str, _Task | None, object]]:
+        """Waits for the workers: (event, task, value) with event "done", "failed" (value: the
+        traceback), "lost" (its worker died running it), "unstarted" (sent to a worker that is gone),
+        "page" (value: a long PDF's page progress, task None)."""
+        from multiprocessing.connection import wait as wait_any
+        by_handle = {}
+        for w in self.workers:
+            by_handle[w.conn] = by_handle[w.proc.sentinel] = w
+        out = []
+        woken = list(dict.fromkeys(by_handle[h] for h in wait_any(list(by_handle))))
+        for w in woken:
+            gone, retired = False, False
+            try:
+                while not retired and w.conn.poll():
+                    kind, status, value, retired = w.conn.recv()
+                    if kind == "page":
+                        out.append(("page", None, value))
+                    else:
+                        out.append((status, w.tasks.popleft(), value))
+            except (EOFError, OSError):
+                gone = True
+            if retired or gone or not w.proc.is_alive():
+                out += self._replace(w, lost=not retired)
+        return out
+
+    def _replace(self, w: _Worker, lost: bool) -> list[tuple[str, _Task, object]]:
+        """A new worker in place of `w` (retired or dead); the tasks `w` had left."""
+        w.proc.join(timeout=10)
+        if w.proc.is_alive():
+            w.proc.kill()
+            w.proc.join()
+        w.conn.close()
+        out = []
+        if lost and w.tasks:
+            out.append(("lost", w.tasks.popleft(), None))
+        out += [("unstarted", t, None) for t in w.tasks]
+        self.workers[self.workers.index(w)] = self._start()
+        self.forked += 1
+        return out
+
+    def terminate(self) -> None:
+        """SIGTERM to every worker (each kills its LibreOffice first, see runfiles)."""
+        for w in self.workers:
+            try:
+                w.proc.terminate()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def close(self) -> None:
+        """Tell the workers to stop and wait for them (killed after 10 s)."""
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in self.workers:
+            w.proc.join(timeout=10)
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join()
+            w.conn.close()
+
+
+def _worker_main(conn, log: Path | None, pages: bool, max_mb: float) -> None:
+    """A pool worker: tasks from `conn` one at a time, each answered ("result", status, value, retiring);
+    a long PDF's page progress sent as ("page", None, (page, total, label), False). Retires (exits)
+    after a task that leaves its own memory above `max_mb`."""
+    global _page_send
+    _worker_init(log)
+    if pages:
+        _page_send = lambda page, total, label: conn.send(("page", None, (page, total, label), False))  # noqa: E731
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task, display = message
+        try:
+            status, value = "done", _run_task(task, display)
+        except Exception as e:  # noqa: BLE001 — reported for the task's files, the worker goes on
+            status, value = "failed", "".join(traceback.format_exception(e))
+        retiring = _own_mb() > max_mb
+        conn.send(("result", status, value, retiring))
+        if retiring:
+            conn.close()
+            return
+
+
+def _worker_init(log: Path | None = None) -> None:
     """Each pool worker runs OCR on one thread unless told otherwise (the pool already fills the cores);
     on SIGTERM it kills its LibreOffice and exits, Ctrl-C is left to the main process.
-    `pages`: where the worker's page progress goes (None: not wanted); `log`: the run's log, where
-    the libraries' log records and warnings go."""
-    global _page_queue
-    _page_queue = pages
+    `log`: the run's log, where the libraries' log records and warnings go."""
     os.environ.setdefault("PAICHA_OCR_THREADS", "1")
     if log is not None:
         _route_libraries(_Log(log))

@@ -31,19 +31,20 @@ FORMATS = {
 
 
 def read_file(path: Path, display_path: str | None = None, converted: Path | None = None,
-              errors: list[InputError] | None = None, progress=None) -> list[Document]:
+              errors: list[InputError] | None = None, progress=None, ocr_pages=None) -> list[Document]:
     """The Documents in one file (a zip archive gives one per member form).
 
     `converted`: a .docx/.xlsx LibreOffice already made from this legacy file.
     `errors`: for archives, collect unreadable members here and go on with the
     others (default: the first unreadable member raises).
     `progress(page, total)`: a PDF's page progress.
+    `ocr_pages`: a PDF's scanned pages already OCR'd ({page: blocks}, parsers.readers.pdf_pages).
     """
-    return read_any(Path(path), display_path or str(path), converted, errors, 0, progress)
+    return read_any(Path(path), display_path or str(path), converted, errors, 0, progress, ocr_pages)
 
 
 def read_any(path: Path, display: str, converted: Path | None, errors: list[InputError] | None,
-             depth: int, progress=None) -> list[Document]:
+             depth: int, progress=None, ocr_pages=None) -> list[Document]:
     """read_file for a file nested `depth` archives deep."""
     try:
         size = path.stat().st_size
@@ -63,7 +64,7 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
         from parsers.readers.archive import read_archive
         return read_archive(path, display, errors, depth)
     if kind in ("pdf", "image"):
-        doc = _read_scanned(path, display, kind, progress)
+        doc = _read_scanned(path, display, kind, progress, ocr_pages)
     else:
         doc = _read_office(path, display, kind, converted)
         ext = path.suffix.lower().lstrip(".")
@@ -93,7 +94,7 @@ def _read_office(path: Path, display: str, kind: str, converted: Path | None) ->
             tmp.cleanup()
 
 
-def _read_scanned(path: Path, display: str, kind: str, progress=None) -> Document:
+def _read_scanned(path: Path, display: str, kind: str, progress=None, ocr_pages=None) -> Document:
     """PDFs and images: helper O's readers, imported only when needed."""
     try:
         if kind == "pdf":
@@ -104,7 +105,7 @@ def _read_scanned(path: Path, display: str, kind: str, progress=None) -> Documen
         what = "PDF" if kind == "pdf" else "图片"
         raise InputError(f"{display}：{what}读取模块尚未安装，暂不能读取此文件", code="unsupported") from exc
     try:
-        return reader(path, progress=progress) if kind == "pdf" else reader(path)
+        return reader(path, progress=progress, ocr_pages=ocr_pages) if kind == "pdf" else reader(path)
     except InputError as exc:                  # name the file as the user knows it (zip members)
         if str(path) in exc.message and str(path) != display:
             raise InputError(exc.message.replace(str(path), display), exc.code) from exc
