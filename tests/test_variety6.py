@@ -16,7 +16,6 @@ from tests.variety6.build import CASES, build
 KNOWN_GAPS = {
     "register_word_horizontal_rules_three_pages": "a Word table with rules between rows only, header repeated: "
                                                   "read as two registers",
-    "register_excel_no_rules_three_pages": "a borderless register over three pages: rows lost or split",
     "register_long_cells_page_foot": "long wrapped cells at a page's foot: rows lost",
     "register_borderless_word_after_prose": "a borderless Word table after prose: read as unknown",
     "register_printed_gridlines": "Excel's printed gridlines: a date's last character put into the next cell",
@@ -24,7 +23,6 @@ KNOWN_GAPS = {
     "stats_two_pages_merged_header_repeated": "a two-level header repeated on page 2: rows wrong",
     "self_check_date_alone_word": "a borderless Word 自查表 under a 填表日期 line: read as unknown",
     "checklist_rotated_landscape": "pages saved rotated: read as unknown",
-    "dispatch_no_rules_footer": "a 指标 | 数值 sheet with wrapped labels and a footer: no record",
 }
 # share of expected fields read right over the whole set (first look 53.4 %)
 FLOOR = 0.534

@@ -32,6 +32,8 @@ COORD_TOL = 1.5              # points: table edges closer than this are one line
 LINE_TOL = 3.0               # points: characters whose tops differ less are on one line
 CELL_PADDING = 5.4           # points: Word's default right cell margin (0.19 cm)
 CID_JUNK = re.compile(r"\(cid:\d+\)")
+PAGE_NUMBER = re.compile(r"^(第\d+页([,，/]?共\d+页)?|共\d+页[,，/]?第\d+页|[-—–]\d+[-—–]|\d+/\d+|page\d+(of\d+)?)$", re.I)
+MARGIN_BAND = 0.1            # share of the page's height at its top and foot where page numbers are printed
 
 Progress = Callable[[int, int], None]
 clock = time.monotonic       # the OCR time cap's clock
@@ -226,6 +228,7 @@ def text_page_blocks(original, page_no: int, carried: list[float] | None = None
         found = page.find_tables()
         if not found:
             chars = [c for c in page.chars if c["x1"] > 0 and c["x0"] < page.width]   # not clipped off the page
+            chars = without_page_numbers(chars, page.height)
             return *unruled_blocks(chars, page_no, carried), chars
         placed: list[tuple[float, Block]] = []
         boxes = []
@@ -238,6 +241,21 @@ def text_page_blocks(original, page_no: int, carried: list[float] | None = None
         return _with_lines(placed, outside.chars, page_no), None, None
     finally:
         original.close()     # drop the parsed objects: memory stays flat over long PDFs
+
+
+def without_page_numbers(chars: list[dict], height: float) -> list[dict]:
+    """The characters less the lines in the page's top or foot band that are only a page number
+    (第 1 页，共 3 页, - 2 -, 1/3): a footer is no table row and would cut the columns."""
+    lines: list[list[dict]] = []
+    for ch in sorted((c for c in chars if not MARGIN_BAND * height < c["top"] < (1 - MARGIN_BAND) * height),
+                     key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= LINE_TOL:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    drop = {id(c) for ln in lines if PAGE_NUMBER.match("".join(c["text"] for c in ln if not c["text"].isspace()))
+            for c in ln}
+    return [c for c in chars if id(c) not in drop] if drop else chars
 
 
 def unruled_blocks(chars: list[dict], page_no: int, carried: list[float] | None = None
@@ -256,13 +274,39 @@ def unruled_blocks(chars: list[dict], page_no: int, carried: list[float] | None 
 
 def _with_lines(placed: list[tuple[float, Block]], chars: list[dict], page_no: int) -> list[Block]:
     """The placed tables and the text lines of `chars` (the characters outside them), top to bottom."""
-    from pdfplumber.utils import chars_to_textmap
-    for line in chars_to_textmap(chars).extract_text_lines(return_chars=False) if chars else []:
-        text = line["text"].strip()
-        if text:
-            placed.append((line["top"], Paragraph(text=text, page=page_no)))
+    for top, text in _text_lines(chars):
+        placed.append((top, Paragraph(text=text, page=page_no)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]
+
+
+def _text_lines(chars: list[dict]) -> list[tuple[float, str]]:
+    """(top, text) of the text lines of `chars`, top to bottom. Lines less than a line apart, each
+    beside the one before, are one row of cells (a sheet's cell wrapped over two lines, centred beside
+    a one-line cell): one line of each cell's text (lines overlapping across, top to bottom) left to
+    right."""
+    from pdfplumber.utils import chars_to_textmap
+    lines = [ln for ln in (chars_to_textmap(chars).extract_text_lines(return_chars=True) if chars else [])
+             if ln["text"].strip()]
+    bands: list[list[dict]] = []
+    for ln in lines:
+        size = max(c["bottom"] - c["top"] for c in ln["chars"])
+        prev = bands[-1][-1] if bands else None
+        if prev and ln["top"] - prev["top"] < 0.9 * size and (ln["x0"] >= prev["x1"] or ln["x1"] <= prev["x0"]):
+            bands[-1].append(ln)
+        else:
+            bands.append([ln])
+    out = []
+    for band in bands:
+        cells: list[list[dict]] = []          # lines overlapping across: one cell's lines
+        for ln in sorted(band, key=lambda ln: ln["x0"]):
+            if cells and ln["x0"] < max(x["x1"] for x in cells[-1]):
+                cells[-1].append(ln)
+            else:
+                cells.append([ln])
+        text = " ".join("".join(x["text"].strip() for x in sorted(cell, key=lambda x: x["top"])) for cell in cells)
+        out.append((band[0]["top"], text.strip()))
+    return out
 
 
 def _inside_any(obj: dict, boxes) -> bool:
@@ -341,6 +385,7 @@ MIN_GRID_ROWS = 3           # lines with words in two or more columns
 MIN_GRID_COLS = 3
 MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
+FIT_TOL = 0.5               # points: text ending this far past a column's widest text still fits
 
 
 def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = None
@@ -545,11 +590,24 @@ def _grid(run: list[list[dict]], bounds: list[float], known: bool = False) -> tu
 NUMBER = re.compile(r"^[\d.,%]+$")
 
 
-def _wrapped(words: list[dict], c: int, right: list[float], edge: list[float], size: float) -> bool:
-    """A cell line (its words) that reached column c's right end: the layout wrapped it."""
+def _wrapped(words: list[dict], c: int, right: list[float], edge: list[float], size: float,
+             nxt: list[dict] | None = None) -> bool:
+    """A cell line (its words) that reached column c's right end: the layout wrapped it; with the
+    line's next words in that column, only when their first character (or Latin word) would not have
+    fitted after it within the column's widest text (a short heading followed by a row is no wrap)."""
     end = words[-1]["x1"]
+    if nxt and end + _lead_width(nxt[0]) <= right[c] + FIT_TOL:
+        return False
     return not NUMBER.match("".join(w["text"] for w in words)) and end >= right[c] - 1.2 * size \
         and end >= edge[c] - 2 * CELL_PADDING - 1.2 * size
+
+
+def _lead_width(word: dict) -> float:
+    """The width of what a layout moves to the next line as a whole: a word's first character, or its
+    leading run of Latin letters and digits."""
+    chars = word["chars"]
+    n = next((i for i, ch in enumerate(chars) if not (ch["text"].isascii() and ch["text"].isalnum())), len(chars))
+    return chars[max(n, 1) - 1]["x1"] - chars[0]["x0"]
 
 
 def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float], size: float) -> None:
@@ -562,7 +620,7 @@ def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float]
     first = min(first, MAX_HEADER_ROWS)
     for upper, lower in zip(rows[:first], rows[1:first]):
         for c in list(lower.cols):
-            if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size) \
+            if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size, lower.cols[c][0]) \
                     and lower.cols[c][0][0]["top"] - upper.lines[-1][0]["top"] < 0.9 * size:
                 upper.cols[c] += lower.cols.pop(c)
 
@@ -576,7 +634,7 @@ def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: 
     shared = set(cols) & set(prev.cols)
     if not shared:
         return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
-    if not all(_wrapped(prev.cols[c][-1], c, right, edge, size) for c in shared):
+    if not all(_wrapped(prev.cols[c][-1], c, right, edge, size, cols[c]) for c in shared):
         return False
     return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
 
