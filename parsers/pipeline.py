@@ -49,7 +49,9 @@ LEGACY_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".xls", ".et", ".ett"
 ALONE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 CHUNK_MAX = 32                      # files per worker task
 LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice start for them all
-TASKS_PER_WORKER = 2                # tasks sent to a worker at once: the next waits while it runs one
+TASKS_PER_WORKER = 2                # tasks sent to a worker at once: the next waits while it runs one ...
+PREFETCH_MAX_COST = 1.0             # ... if it is quick (expected CPU seconds): a long one waiting behind
+                                    # another could leave a worker idle at the end of the batch
 ORDER_BLOCK = 256                   # input files: tasks run largest-first within each block, so the batch
                                     # ends evenly while finished results wait in memory for one block at most
 SPLIT_MIN_PAGES = 2                 # a PDF with this many scanned pages has them OCR'd by several workers
@@ -471,7 +473,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         if progress and len(split.pages) >= LONG_PDF_PAGES:
             progress(split.settled, len(split.pages), Path(task.path).name + PAGES)
         if split.settled == len(split.pages):
-            push(_Task("assemble", task.chunk, key=FIRST, files=split.files))
+            push(_Task("assemble", task.chunk, key=FIRST, cost=COST_OTHER, files=split.files))
 
     def lost(task: _Task) -> None:
         """The task's worker died running it: files retried one a task, and a retry that dies fails."""
@@ -483,12 +485,12 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
             splits.pop(i, None)
         else:
             for item in task.chunk:
-                push(_Task("chunk", [item], retry=True, key=FIRST))
+                push(_Task("chunk", [item], retry=True, key=FIRST, cost=_cost([item])))
 
     pool = _Pool(workers, log, progress is not None, worker_max_mb())
     try:
         while todo or pool.busy():
-            while todo and (worker := pool.free()):
+            while todo and (worker := pool.free(todo[0][2].cost <= PREFETCH_MAX_COST)):
                 task = heapq.heappop(todo)[2]
                 shown = {p: display[p] for _, p in task.chunk if p in display} if display else None
                 pool.send(worker, task, shown)
@@ -511,7 +513,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                     if summary is not None:
                         summary.split_pages += len(value["pages"])
                     for page in value["pages"]:
-                        push(_Task("page", task.chunk, key=FIRST, page=page))
+                        push(_Task("page", task.chunk, key=FIRST, cost=COST_OCR_PAGE, page=page))
                 else:
                     for r in value:
                         if task.kind == "assemble":
@@ -541,6 +543,7 @@ class _Task:
     kind: str
     chunk: list[tuple[int, str]]          # (index, path); one file except for "chunk"
     key: tuple = FIRST
+    cost: float = 0.0                     # expected CPU seconds (_cost)
     retry: bool = False                   # a file retried alone after its worker died
     page: int = 0
     files: dict[int, str] = field(default_factory=dict)     # assemble: page → its pickled blocks
@@ -566,8 +569,11 @@ class _Split:
 def _tasks(chunks: list[list[tuple[int, str]]]) -> list[_Task]:
     """The batch's first tasks in the order they run: by block of input files, largest first within
     a block; a PDF alone is planned (split into pages or read whole) by the worker that takes it."""
-    tasks = [_Task("plan" if len(c) == 1 and Path(c[0][1]).suffix.lower() == ".pdf" else "chunk", c,
-                   key=(c[0][0] // ORDER_BLOCK, -_cost(c))) for c in chunks]
+    tasks = []
+    for c in chunks:
+        cost = _cost(c)
+        kind = "plan" if len(c) == 1 and Path(c[0][1]).suffix.lower() == ".pdf" else "chunk"
+        tasks.append(_Task(kind, c, key=(c[0][0] // ORDER_BLOCK, -cost), cost=cost))
     return sorted(tasks, key=lambda t: t.key)
 
 
@@ -683,10 +689,10 @@ class _Pool:
     def busy(self) -> bool:
         return any(w.tasks for w in self.workers)
 
-    def free(self) -> _Worker | None:
-        """The worker with the fewest tasks, if it can take one more."""
+    def free(self, queue: bool = True) -> _Worker | None:
+        """The worker with the fewest tasks, if it can take one more (`queue`: behind a running one)."""
         w = min(self.workers, key=lambda w: len(w.tasks))
-        return w if len(w.tasks) < TASKS_PER_WORKER else None
+        return w if not w.tasks or (queue and len(w.tasks) < TASKS_PER_WORKER) else None
 
     def send(self, worker: _Worker, task: _Task, display: dict[str, str] | None) -> None:
         worker.conn.send((task, display))       # a few KB: never blocks on a busy worker
