@@ -79,7 +79,7 @@ def cmd_parse(a):
 
 class ProgressPrinter:
     """Progress on stderr: 解析中 [#####.....] 120/1000 文件, redrawn at most ten times a second;
-    a long PDF's pages as "表.pdf：已读 40/200 页" every 20 pages."""
+    a long PDF's pages as "表.pdf：已读 40/200 页" every 20 pages; a long table's rows when read and recognised."""
 
     WIDTH = 30
 
@@ -89,7 +89,11 @@ class ProgressPrinter:
         self.shown = -1
 
     def __call__(self, done: int, total: int, label: str) -> None:
-        from parsers.pipeline import FILES, PAGES
+        from parsers.pipeline import FILES, PAGES, ROWS
+        if label.endswith(ROWS):
+            name = printable(label.removesuffix(ROWS))
+            self._write(f"  {name}：已读 {total} 行，识别中\n" if done == 0 else f"  {name}：已识别 {done} 行\n")
+            return
         if label != FILES:
             if done % 20 == 0 or done == total:
                 self._write(f"  {printable(label.removesuffix(PAGES))}：已读 {done}/{total} 页\n")

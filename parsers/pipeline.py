@@ -67,6 +67,8 @@ OUTCOMES = ("records", "error", "no_table", "skipped")
 FILES = "文件"                      # the progress label of whole files
 PAGES = "：页"                      # ends the progress label of a long PDF's pages ("表.pdf：页")
 LONG_PDF_PAGES = 30                 # PDFs with this many pages report their pages
+ROWS = "：行"                       # ends the progress label of a long table's rows ("台账.xlsx：行")
+LONG_TABLE_ROWS = 500               # a document with this many table rows reports them: read (0 of n), recognised (n)
 OWN_OUTPUT_REASON = "已跳过（本工具生成的文件）"
 RUN_OUTPUT_REASON = "已跳过（本次运行的输出文件）"
 # libraries whose log records (English, for developers) go to the run's log, never to the screen
@@ -191,17 +193,17 @@ _page_send: Progress | None = None     # in a pool worker: where page progress g
 
 
 def _page_progress(path: str, progress: Progress | None | bool):
-    """read_pdf's page callback for `path`: long PDFs only, to `progress` (None: the main process
-    when in a pool worker; False: nowhere)."""
+    """read_pdf's page callback for `path` (and read_records' rows, unit ROWS): long PDFs and long tables
+    only, to `progress` (None: the main process when in a pool worker; False: nowhere)."""
     if progress is None:
         progress = _page_send
     if not progress:
         return None
-    label = Path(path).name + PAGES
+    name = Path(path).name
 
-    def report(page: int, total: int) -> None:
-        if total >= LONG_PDF_PAGES:
-            progress(page, total, label)
+    def report(done: int, total: int, unit: str = PAGES) -> None:
+        if total >= (LONG_PDF_PAGES if unit == PAGES else LONG_TABLE_ROWS):
+            progress(done, total, name + unit)
     return report
 
 
@@ -308,7 +310,8 @@ def read_records(path: str, converted: Path | None = None, member_errors: list[I
     """[{"source", "records", "provenance", "file", "member"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
-    `pages(page, total)`: a PDF's page progress. `display_path`: the path to record (default `path`).
+    `pages(page, total)`: a PDF's page progress; also given (0, rows, ROWS) when a document is read and
+    (rows, rows, ROWS) when it is recognised. `display_path`: the path to record (default `path`).
     `ocr_pages`: a scanned PDF's pages already OCR'd ({page: blocks}, parsers.readers.pdf_pages).
     provenance: where each record's fields were read (parsers.recognize.provenance), kept beside the
     records with the file they came from (`file` on disk, the zip `member`).
@@ -319,12 +322,17 @@ def read_records(path: str, converted: Path | None = None, member_errors: list[I
     parts = []
     for doc in read_file(Path(path), display_path=shown, converted=converted, errors=member_errors,
                          progress=pages, ocr_pages=ocr_pages):
+        rows = sum(t.n_rows for t in doc.tables())
+        if pages:
+            pages(0, rows, ROWS)            # a long register: read, now being recognised
         recs, provs = [], []
         for rec, prov in records_with_provenance(doc):
             if not rec.source:
                 rec.source = doc.source()
             recs.append(rec.to_json())
             provs.append(prov)
+        if pages:
+            pages(rows, rows, ROWS)
         member = doc.path[len(shown) + 1:] if doc.path.startswith(shown + "!") else None
         parts.append({"source": doc.source(), "records": recs, "provenance": provs,
                       "file": path_text(Path(path).resolve()), "member": member, "pages": doc.pages,

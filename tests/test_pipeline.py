@@ -553,3 +553,66 @@ def test_summary_counts_suspect_resubmissions(tmp_path, capsys):
     assert s.ledger == {"new": 1, "unchanged": 0, "superseded": 0, "suspects": 1}
     cli.print_summary(s)
     assert "疑似损坏的重报 1 份，待人工确认（cli.py record suspects）" in capsys.readouterr().out
+
+
+# --- a long register: a progress line while it is recognised, time linear in its rows (issue 13) ----
+
+REGISTER_HEAD = ["序号", "企业名称", "隐患部位", "隐患描述", "隐患类型", "隐患等级", "整改措施", "整改责任人", "整改期限",
+                 "治理状态"]
+
+
+def long_register(path: Path, rows: int) -> Path:
+    """A 隐患排查治理台账 workbook of `rows` hazards, as provincial systems export them."""
+    import openpyxl
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("隐患台账")
+    ws.append(["隐患排查治理台账"])
+    ws.append(["填报单位：北石店镇", None, None, None, "填报日期：2023年3月5日"])
+    ws.append(REGISTER_HEAD)
+    for i in range(rows):
+        ws.append([i + 1, f"宏达{i % 700}号机械厂", "车间", f"第{i}处配电箱未接地，电缆老化破损", "电气",
+                   "一般" if i % 50 else "重大", "立即整改", f"张{i % 90}", "2023-04-30", "整改中"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_long_register_reports_its_rows(tmp_path, monkeypatch, workers):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    long_register(tmp_path / "in" / "台账.xlsx", 600)
+    long_register(tmp_path / "in" / "短.xlsx", 3)
+    calls = []
+    s = pipeline.parse([tmp_path / "in"], db=tmp_path / "l.db", workers=workers,
+                       progress=lambda *c: calls.append(c))
+    assert s.records == 2 and s.files_parsed == 2
+    rows = [c for c in calls if c[2].endswith(pipeline.ROWS)]
+    assert [c[2] for c in rows] == ["台账.xlsx：行"] * 2          # the short one says nothing
+    (zero, total, _), (done, total2, _) = rows
+    assert zero == 0 and done == total == total2 >= 600
+    with sqlite3.connect(tmp_path / "l.db") as con:
+        # the short register's 3 hazards are the long one's first 3 (same enterprise and description)
+        assert con.execute("select count(*) from hazards").fetchone()[0] == 600
+
+
+def test_cli_prints_a_long_registers_rows():
+    err = io.StringIO()
+    show = cli.ProgressPrinter(err)
+    show(0, 5003, "台账.xlsx" + pipeline.ROWS)
+    show(5003, 5003, "台账.xlsx" + pipeline.ROWS)
+    assert err.getvalue() == "  台账.xlsx：已读 5003 行，识别中\n  台账.xlsx：已识别 5003 行\n"
+
+
+def test_long_register_time_is_linear_in_rows(tmp_path):
+    """CPU seconds to read, recognise and store 1,500 and 3,000 rows: twice the rows, about twice the time
+    (a cost quadratic in rows would take four times)."""
+    import time
+    cpu = {}
+    for n in (1500, 3000):
+        f = long_register(tmp_path / f"{n}" / "台账.xlsx", n)
+        pipeline.parse([f], db=tmp_path / f"{n}.db", workers=1)          # warm: imports, specs, dictionary
+        t = time.process_time()
+        s = pipeline.parse([f], db=tmp_path / f"{n}-2.db", workers=1)
+        cpu[n] = time.process_time() - t
+        assert s.records == 1
+    assert cpu[3000] / cpu[1500] < 2.6, cpu
