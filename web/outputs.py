@@ -3,6 +3,7 @@ in the file store (downloaded by id), and first-page previews as PNG (services.o
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 from starlette.exceptions import HTTPException
@@ -68,6 +69,7 @@ def preview_fragment(request: Request, file_id: str, prefix: str, pages: int = 1
     return render(request, "_preview.html", file=meta, prefix=prefix, pages=range(1, count + 1), error=error)
 
 
+@lru_cache(maxsize=4096)                # a page of hundreds of deadlines has a few dozen distinct dates
 def cn_date(value: str | None) -> str:
     """An ISO date or time as people write it: 2023年3月2日, 2023年3月2日 14:05, 2023年3月; else as given."""
     text = str(value or "")
