@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -131,18 +131,25 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
     read = PagesRead()
     sheets: list[Sheet] = []      # recent pages printed without ruling lines: a later page may go beside one
     carried: list[float] | None = None     # column bounds of a borderless table running to the page's foot
+    ruled: list[float] | None = None       # column edges of a ruled table ending the page before
     plumber = None
     try:
         for i in range(total):
             page = pdf[i]
             try:
-                page_blocks, bounds = None, None
+                page_blocks, bounds, edges = None, None, (None, None)
                 if has_text_layer(page_text(page)):
                     if plumber is None:
                         plumber = _open_plumber(path)
-                    page_blocks, bounds, chars = text_page_blocks(plumber.pages[i], i + 1, carried)
+                    page_blocks, bounds, chars, edges = text_page_blocks(plumber.pages[i], i + 1, carried)
                     if _is_junk(page_blocks):
-                        page_blocks, bounds = None, None
+                        page_blocks, bounds, edges = None, None, (None, None)
+                    elif edges[0] and ruled and _same_columns(ruled, edges[0]) and read.pages[-1:] \
+                            and read.pages[-1][-1:] and isinstance(read.pages[-1][-1], Table):
+                        joined = _run_on(read.pages[-1][-1], page_blocks[0])
+                        if joined is not None:
+                            read.pages[-1][-1] = joined
+                            page_blocks = page_blocks[1:]
                     elif chars is not None:
                         page_blocks = _lay_beside(read, sheets, len(read.pages), i + 1, chars, page_blocks)
                         bounds = bounds if page_blocks else None
@@ -161,7 +168,7 @@ def read_pages(path: Path, pdf, total: int, progress: Progress | None, started: 
             finally:
                 page.close()
             read.pages.append(page_blocks)
-            carried = bounds
+            carried, ruled = bounds, edges[1]
             if progress:
                 progress(i + 1, total)
     finally:
@@ -219,28 +226,74 @@ def _is_junk(blocks: list[Block]) -> bool:
 # --- text pages (pdfplumber) ----------------------------------------------------------
 
 def text_page_blocks(original, page_no: int, carried: list[float] | None = None
-                     ) -> tuple[list[Block], list[float] | None, list[dict] | None]:
-    """Tables (ruling lines) and the text lines around them, in reading order; and, for a page
-    without ruling lines (a sheet printed without borders), the column bounds of a table running
-    to its foot (`carried`: those of the page before, see text_tables) and its visible characters."""
+                     ) -> tuple[list[Block], list[float] | None, list[dict] | None,
+                                tuple[list[float] | None, list[float] | None]]:
+    """Tables (ruling lines) and the text lines around them, in reading order; for a page without
+    ruling lines (a sheet printed without borders), the column bounds of a table running to its foot
+    (`carried`: those of the page before, see text_tables) and its visible characters; and the
+    column edges of the page's first and last blocks when they are ruled tables (page numbers aside)."""
+    turned = _upright(original)
     try:
-        page = original.dedupe_chars()     # fake bold: the same glyph printed twice, offset
+        page = turned.dedupe_chars()     # fake bold: the same glyph printed twice, offset
         found = page.find_tables()
         if not found:
             chars = [c for c in page.chars if c["x1"] > 0 and c["x0"] < page.width]   # not clipped off the page
             chars = without_page_numbers(chars, page.height)
-            return *unruled_blocks(chars, page_no, carried), chars
+            return *unruled_blocks(chars, page_no, carried), chars, (None, None)
         placed: list[tuple[float, Block]] = []
         boxes = []
+        xs: dict[int, list[float]] = {}
         for ft in found:
             table = table_from_plumber(ft, page.chars, page_no)
             if table.cells:
                 placed.append((ft.bbox[1], table))
                 boxes.append(ft.bbox)
+                xs[id(table)] = _positions([v for x0, _, x1, _ in ft.cells for v in (x0, x1)])
         outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-        return _with_lines(placed, outside.chars, page_no), None, None
+        blocks = _with_lines(placed, without_page_numbers(outside.chars, page.height), page_no)
+        return blocks, None, None, (xs.get(id(blocks[0])), xs.get(id(blocks[-1])))
     finally:
+        turned.close()
         original.close()     # drop the parsed objects: memory stays flat over long PDFs
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 2 * COORD_TOL for x, y in zip(a, b))
+
+
+def _run_on(a: Table, b: Table) -> Table | None:
+    """`a` with `b`'s rows below it: a ruled table whose next page goes on in the same columns
+    without repeating its first row (a repeated header, or a row cut by the page break with its
+    first cell empty, is left to the recogniser's joining of page continuations); else None."""
+    ga, gb = a.grid(), b.grid()
+    if not gb or not gb[0][0].strip() or ["".join(t.split()) for t in ga[0]] == ["".join(t.split()) for t in gb[0]]:
+        return None
+    out = Table(page=a.page, part=a.part, nested=a.nested + b.nested)
+    for c in a.cells:
+        out.add(c)
+    for c in b.cells:
+        out.add(replace(c, row=c.row + a.n_rows))
+    return out
+
+
+def _upright(page):
+    """The pdfplumber page turned so that most of its text runs left to right: a page saved rotated
+    (/Rotate) the wrong way, or a landscape table drawn sideways on a portrait page."""
+    import math
+
+    from pdfplumber.page import Page
+    turns: dict[int, int] = {}
+    for c in page.chars:
+        a, b = c["matrix"][:2]
+        angle = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+        turns[angle] = turns.get(angle, 0) + 1
+    angle = max(turns, key=turns.get, default=0)
+    if angle == 0 or turns[angle] * 2 <= len(page.chars):
+        return page
+    obj = page.page_obj
+    obj.attrs = dict(obj.attrs, Rotate=(page.rotation + angle) % 360)
+    obj.rotate = obj.attrs["Rotate"]
+    return Page(page.pdf, obj, page.page_number, page.initial_doctop)
 
 
 def without_page_numbers(chars: list[dict], height: float) -> list[dict]:
@@ -385,7 +438,6 @@ MIN_GRID_ROWS = 3           # lines with words in two or more columns
 MIN_GRID_COLS = 3
 MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
-FIT_TOL = 0.5               # points: text ending this far past a column's widest text still fits
 
 
 def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = None
@@ -590,24 +642,11 @@ def _grid(run: list[list[dict]], bounds: list[float], known: bool = False) -> tu
 NUMBER = re.compile(r"^[\d.,%]+$")
 
 
-def _wrapped(words: list[dict], c: int, right: list[float], edge: list[float], size: float,
-             nxt: list[dict] | None = None) -> bool:
-    """A cell line (its words) that reached column c's right end: the layout wrapped it; with the
-    line's next words in that column, only when their first character (or Latin word) would not have
-    fitted after it within the column's widest text (a short heading followed by a row is no wrap)."""
+def _wrapped(words: list[dict], c: int, right: list[float], edge: list[float], size: float) -> bool:
+    """A cell line (its words) that reached column c's right end: the layout wrapped it."""
     end = words[-1]["x1"]
-    if nxt and end + _lead_width(nxt[0]) <= right[c] + FIT_TOL:
-        return False
     return not NUMBER.match("".join(w["text"] for w in words)) and end >= right[c] - 1.2 * size \
         and end >= edge[c] - 2 * CELL_PADDING - 1.2 * size
-
-
-def _lead_width(word: dict) -> float:
-    """The width of what a layout moves to the next line as a whole: a word's first character, or its
-    leading run of Latin letters and digits."""
-    chars = word["chars"]
-    n = next((i for i, ch in enumerate(chars) if not (ch["text"].isascii() and ch["text"].isalnum())), len(chars))
-    return chars[max(n, 1) - 1]["x1"] - chars[0]["x0"]
 
 
 def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float], size: float) -> None:
@@ -620,7 +659,7 @@ def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float]
     first = min(first, MAX_HEADER_ROWS)
     for upper, lower in zip(rows[:first], rows[1:first]):
         for c in list(lower.cols):
-            if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size, lower.cols[c][0]) \
+            if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size) \
                     and lower.cols[c][0][0]["top"] - upper.lines[-1][0]["top"] < 0.9 * size:
                 upper.cols[c] += lower.cols.pop(c)
 
@@ -634,7 +673,7 @@ def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: 
     shared = set(cols) & set(prev.cols)
     if not shared:
         return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
-    if not all(_wrapped(prev.cols[c][-1], c, right, edge, size, cols[c]) for c in shared):
+    if not all(_wrapped(prev.cols[c][-1], c, right, edge, size) for c in shared):
         return False
     return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
 
