@@ -99,9 +99,11 @@ def difflib_matching():
 def clear_caches() -> None:
     """Forget every file text seen (a fresh process; the specs' own caches stay)."""
     for fn in (extract.norm_label, extract._bare, extract.label_score, extract._label_forms,
-               extract._text_scores, recognize.tokens, difflib_label_score):
+               recognize.tokens, difflib_label_score):
         fn.cache_clear()
     extract._columns.clear()            # group_scores' score columns of texts seen
+    extract._scores.__init__()          # …and each text's scores against every label
+    extract._memos.clear()              # field_scores' and map_columns' memos
     extract._mapped.clear()             # map_matrix's column mappings of header paths seen
 
 

@@ -50,6 +50,10 @@ def _fuzzy(distance, length_sum):
 @lru_cache(maxsize=262144)
 def label_score(label: str, text: str) -> float:
     """How well `text` reads as `label` (0–1): exact, without notes, contained, fuzzy."""
+    return _label_score(label, text)
+
+
+def _label_score(label: str, text: str) -> float:
     a, b = norm_label(label), norm_label(text)
     if not a or not b:
         return 0.0
@@ -134,11 +138,105 @@ class _Columns:
 _columns: dict[tuple, _Columns] = {}
 
 
+class _TextScores:
+    """label_score of each text seen against every label asked about so far, kept per text as its
+    labels scoring at or above MATCH (a few): a text new to a return (a name, a date) is scored once
+    against all the label lists, not once per list and cut-off, and only against the labels whose
+    length lets them reach MATCH. label_matrix(…, cutoff) is this zeroed below the cut-off."""
+
+    MAX_TEXTS = 50_000
+    MAX_LABELS = 20_000
+    ONE_BY_ONE = 16         # up to this many new texts are scored each against its length band only
+    BLOCK = 2048            # more are scored in blocks of this many texts (bounded memory)
+
+    def __init__(self):
+        self.labels: list[str] = []
+        self.index: dict[str, int] = {}
+        self.lengths = np.zeros((2, 0), dtype=np.int64)        # each label's normalised and bare length
+        self.texts: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}   # text → (labels scored, at, score)
+        self.at: dict[tuple[str, ...], np.ndarray] = {}
+
+    def positions(self, labels: tuple[str, ...]) -> np.ndarray:
+        """Where each label is in self.labels (added at the end when new)."""
+        pos = self.at.get(labels)
+        if pos is not None:
+            return pos
+        if len(self.labels) + len(labels) > self.MAX_LABELS:
+            self.__init__()
+        added = [lb for lb in dict.fromkeys(labels) if lb not in self.index]
+        for lb in added:
+            self.index[lb] = len(self.labels)
+            self.labels.append(lb)
+        if added:
+            full = [norm_label(lb) for lb in added]
+            self.lengths = np.concatenate([self.lengths, [[len(x) for x in full], [len(_bare(x)) for x in full]]], axis=1)
+        pos = self.at[labels] = np.array([self.index[lb] for lb in labels], dtype=np.intp)
+        return pos
+
+    def _score(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(label positions, scores) of the labels from k on scoring >= MATCH against `text`. A label
+        scores that much only in label_score's length band (fuzzy) or contained in the text at
+        >= (MATCH - 0.1) / 0.9 of its length: the others are not tried."""
+        b = norm_label(text)
+        if not b:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        lb, lb0 = len(b), len(_bare(b))
+        la, la0 = self.lengths[0, k:], self.lengths[1, k:]
+        low = (MATCH - 0.1) / 0.9 - 1e-9
+        near = ((la0 >= LENGTH_RATIO[0] * lb0 - 1e-9) & (la0 <= LENGTH_RATIO[1] * lb0 + 1e-9)) \
+            | ((la >= low * lb) & (la <= lb)) | ((la0 >= low * lb0) & (la0 <= lb0))
+        at, score = [], []
+        for i in np.flatnonzero(near).tolist():
+            s = _label_score(self.labels[k + i], text)
+            if s >= MATCH:
+                at.append(k + i)
+                score.append(s)
+        return np.array(at, dtype=np.intp), np.array(score)
+
+    def matrix(self, pos: np.ndarray, texts: tuple[str, ...]) -> np.ndarray:
+        """label_matrix(labels at `pos`, texts, MATCH), from the kept scores (texts distinct)."""
+        n = len(self.labels)
+        if len(self.texts) + len(texts) > self.MAX_TEXTS:
+            self.texts.clear()
+        todo: dict[int, list[str]] = {}         # labels already scored → texts to score against the rest
+        for t in texts:
+            kept = self.texts.get(t)
+            k = kept[0] if kept is not None else 0
+            if k < n:
+                todo.setdefault(k, []).append(t)
+        for k, ts in todo.items():
+            if len(ts) <= self.ONE_BY_ONE:
+                scored = [self._score(t, k) for t in ts]
+            else:                                # many texts: all pairs at once, a block at a time
+                scored = []
+                for c in range(0, len(ts), self.BLOCK):
+                    m = label_matrix(tuple(self.labels[k:n]), tuple(ts[c:c + self.BLOCK]), MATCH)
+                    scored += [(at + k, m[at, j]) for j in range(m.shape[1]) for at in [np.flatnonzero(m[:, j])]]
+            for t, (at, score) in zip(ts, scored):
+                kept = self.texts.get(t)
+                if kept is not None:
+                    at, score = np.concatenate([kept[1], at]), np.concatenate([kept[2], score])
+                self.texts[t] = (n, at, score)
+        out = np.zeros((len(pos), len(texts)))
+        dense = np.zeros(n)
+        for j, t in enumerate(texts):
+            _, at, score = self.texts[t]
+            if len(at):
+                dense[at] = score
+                out[:, j] = dense[pos]
+                dense[at] = 0.0
+        return out
+
+
+_scores = _TextScores()
+
+
 def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cutoff: float = 0.0) -> np.ndarray:
     """The best label_score of each label group (a field's synonyms) against each text, 0 under `cutoff`.
 
     A text's column depends on that text alone, so columns are kept per (groups, cutoff): the labels
-    of a campaign's returns are the same texts file after file, and only new texts are scored."""
+    of a campaign's returns are the same texts file after file, and only new texts are scored (once
+    for every label list, _TextScores, when `cutoff` >= MATCH)."""
     labels, starts, filled = _flat_groups(groups)
     if not labels or not texts:
         return np.zeros((len(groups), len(texts)))
@@ -148,35 +246,54 @@ def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cu
     index = cache.index
     new = tuple(t for t in dict.fromkeys(texts) if t not in index)
     if new:
+        if cutoff >= MATCH:
+            m = _scores.matrix(_scores.positions(labels), new)
+            m[m < cutoff] = 0.0
+        else:
+            m = label_matrix(labels, new, cutoff)
         scored = np.zeros((len(groups), len(new)))
-        scored[filled] = np.maximum.reduceat(label_matrix(labels, new, cutoff), starts, axis=0)
+        scored[filled] = np.maximum.reduceat(m, starts, axis=0)
         cache.add(new, scored)
     return cache.mat[:, [index[t] for t in texts]]
 
 
-@lru_cache(maxsize=65536)
-def _text_scores(groups: tuple[tuple[str, ...], ...], text: str) -> list[float]:
-    return group_scores(groups, (text,), MATCH)[:, 0].tolist()
+class _FieldMemo:
+    """One field list's label groups, its scores of texts and its header-row mappings, kept while
+    the list's fields live (specs are loaded once): no tuple of labels hashed per cell."""
+
+    MAX = 65536
+
+    def __init__(self, fields: list[Field]):
+        self.fields = list(fields)
+        self.groups = tuple(tuple(f.labels) for f in fields)
+        self.scores: dict[str, list[float]] = {}
+        self.rows: dict[tuple, tuple[tuple[int, int], ...]] = {}     # row texts → (column, field index)
+
+    def score(self, text: str) -> list[float]:
+        s = self.scores.get(text)
+        if s is None:
+            if len(self.scores) > self.MAX:
+                self.scores.clear()
+            s = self.scores[text] = group_scores(self.groups, (text,), MATCH)[:, 0].tolist()
+        return s
 
 
-_field_groups: dict[int, tuple[list, tuple]] = {}
+_memos: dict[tuple[int, ...], _FieldMemo] = {}
 
 
-def _groups_of(fields: list[Field]) -> tuple[tuple[str, ...], ...]:
-    """The fields' label groups, kept for the list object (specs are loaded once and live on)."""
-    kept = _field_groups.get(id(fields))
-    if kept is not None and kept[0] is fields:
-        return kept[1]
-    groups = tuple(tuple(f.labels) for f in fields)
-    if len(_field_groups) > 1024:
-        _field_groups.clear()
-    _field_groups[id(fields)] = (fields, groups)
-    return groups
+def _memo(fields: list[Field]) -> _FieldMemo:
+    key = tuple(map(id, fields))
+    kept = _memos.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept.fields, fields)):
+        if len(_memos) > 1024:
+            _memos.clear()
+        kept = _memos[key] = _FieldMemo(fields)
+    return kept
 
 
 def field_scores(fields: list[Field], text: str) -> list[float]:
     """field_score of each field for one text, in one go; 0 under MATCH (a field that does not match)."""
-    return _text_scores(_groups_of(fields), text)
+    return _memo(fields).score(text)
 
 
 def field_score(f: Field, text: str) -> float:
@@ -384,21 +501,39 @@ def find_header_row(columns: list[Field], grid: Grid, start: int = 0) -> tuple[i
 
 def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field]:
     """Column index → field for a header row (best match first, each used once)."""
-    pairs = []
+    memo = _memo(columns)
     seen: set[int] = set()
-    for c, cell in enumerate(row):
+    key = []                # the row's texts, each merged cell once (the mapping depends on nothing else)
+    for cell in row:
         if cell is None or id(cell) in seen:
+            key.append(None)
+        else:
+            seen.add(id(cell))
+            key.append(cell.text)
+    key = tuple(key)
+    kept = memo.rows.get(key)
+    if kept is None:
+        if len(memo.rows) > memo.MAX:
+            memo.rows.clear()
+        kept = memo.rows[key] = _map_columns(memo, key)
+    return {c: memo.fields[k] for c, k in kept}
+
+
+def _map_columns(memo: _FieldMemo, texts: tuple[str | None, ...]) -> tuple[tuple[int, int], ...]:
+    pairs = []
+    for c, text in enumerate(texts):
+        if text is None:
             continue
-        seen.add(id(cell))
-        for f, s in zip(columns, field_scores(columns, cell.text)):
+        for k, s in enumerate(memo.score(text)):
             if s >= MATCH:
-                pairs.append((s, c, f))
-    out: dict[int, Field] = {}
+                pairs.append((s, c, k))
+    out: dict[int, int] = {}
     used: set[str] = set()
-    for s, c, f in sorted(pairs, key=lambda p: -p[0]):
-        if c not in out and f.key not in used:
-            out[c], used = f, used | {f.key}
-    return out
+    for s, c, k in sorted(pairs, key=lambda p: -p[0]):
+        key = memo.fields[k].key
+        if c not in out and key not in used:
+            out[c], used = k, used | {key}
+    return tuple(out.items())
 
 
 ASKS_HAS = re.compile(r"有无|是否有|有没有")
