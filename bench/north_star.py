@@ -247,8 +247,8 @@ def main() -> int:
     parse_s = rows[0][1]
     print(f"{'合计':<28}{total:>9.1f}")
     print(f"解析 {n / parse_s:.2f} 文件/秒；全流程 {n / total:.2f} 文件/秒")
-    print(f"调度：扫描件 PDF 分页识别 {summary.split_pages} 页；解析进程因内存超限或退出而重启 {summary.workers_replaced} 次"
-          f"（上限 {os.environ.get('PAICHA_WORKER_MAX_MB') or 600} MB）")
+    print(f"调度：扫描件 PDF 分页识别 {summary.split_pages} 页；解析进程自有内存最多 {summary.worker_peak_mb:.0f} MB，"
+          f"因超过上限（{os.environ.get('PAICHA_WORKER_MAX_MB') or 600} MB）或退出而重启 {summary.workers_replaced} 次")
     for path, code, message in summary.errors[:8]:
         print(f"  失败：{message}")
     for o in [o for o in summary.outcomes if o["outcome"] == "no_table"][:8]:

@@ -98,6 +98,7 @@ class Summary:
     cpu_by_format: Counter = field(default_factory=Counter)
     files_by_format: Counter = field(default_factory=Counter)
     workers_replaced: int = 0         # worker processes started anew (one grew past its memory cap, or died)
+    worker_peak_mb: float = 0.0       # the most memory of its own a worker had after a task
     split_pages: int = 0              # scanned PDF pages OCR'd as tasks of their own
 
     @property
@@ -536,6 +537,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         pool.close()
         if summary is not None:
             summary.workers_replaced = pool.forked - workers
+            summary.worker_peak_mb = pool.peak_mb
 
 
 # --- scheduling: tasks, their expected cost, the worker pool -------------------------------------
@@ -686,6 +688,7 @@ class _Pool:
         self.args = (log, pages, max_mb)
         self.workers = [self._start() for _ in range(size)]
         self.forked = size                 # workers started in all (replacements included)
+        self.peak_mb = 0.0                 # the most memory of its own a worker reported after a task
 
     def _start(self) -> _Worker:
         mine, theirs = self.ctx.Pipe()
@@ -720,12 +723,13 @@ class _Pool:
             gone, retired = False, False
             try:
                 while not retired and w.conn.poll():
-                    kind, status, value, retired = w.conn.recv()
+                    kind, status, value, retired, mb = w.conn.recv()
                     if kind == "page":
                         out.append(("page", None, value))
                     else:
                         out.append((status, w.tasks.popleft(), value))
-            except (EOFError, OSError):
+                        self.peak_mb = max(self.peak_mb, mb)
+            except Exception:  # noqa: BLE001 — EOF, or a message cut off by the worker's death
                 gone = True
             if retired or gone or not w.proc.is_alive():
                 out += self._replace(w, lost=not retired)
@@ -770,13 +774,13 @@ class _Pool:
 
 
 def _worker_main(conn, log: Path | None, pages: bool, max_mb: float) -> None:
-    """A pool worker: tasks from `conn` one at a time, each answered ("result", status, value, retiring);
-    a long PDF's page progress sent as ("page", None, (page, total, label), False). Retires (exits)
-    after a task that leaves its own memory above `max_mb`."""
+    """A pool worker: tasks from `conn` one at a time, each answered ("result", status, value, retiring,
+    own MB); a long PDF's page progress sent as ("page", None, (page, total, label), False, 0). Retires
+    (exits) after a task that leaves its own memory above `max_mb`."""
     global _page_send
     _worker_init(log)
     if pages:
-        _page_send = lambda page, total, label: conn.send(("page", None, (page, total, label), False))  # noqa: E731
+        _page_send = lambda page, total, label: conn.send(("page", None, (page, total, label), False, 0))  # noqa: E731
     while True:
         try:
             message = conn.recv()
@@ -789,8 +793,9 @@ def _worker_main(conn, log: Path | None, pages: bool, max_mb: float) -> None:
             status, value = "done", _run_task(task, display)
         except Exception as e:  # noqa: BLE001 — reported for the task's files, the worker goes on
             status, value = "failed", "".join(traceback.format_exception(e))
-        retiring = _own_mb() > max_mb
-        conn.send(("result", status, value, retiring))
+        mb = _own_mb()
+        retiring = mb > max_mb
+        conn.send(("result", status, value, retiring, mb))
         if retiring:
             conn.close()
             return
