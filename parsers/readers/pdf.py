@@ -438,6 +438,9 @@ MIN_GRID_ROWS = 3           # lines with words in two or more columns
 MIN_GRID_COLS = 3
 MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
+PROSE_GAP = 0.5             # ems: words of running text are closer than this
+AUTOSPACE = 0.3             # ems: Word's space between Latin digits and CJK text is less than this
+UNITS = set("年月日号时分秒个家项人次件处元万%")     # what follows a number in a date or a count
 
 
 def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = None
@@ -450,8 +453,9 @@ def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = N
     multi = [ln for ln in lines if len(ln) >= 2]
     if len(multi) < MIN_GRID_ROWS:
         return [], None
-    counts = sorted(len(ln) for ln in multi)
-    core = [ln for ln in multi if len(ln) >= counts[len(counts) // 2]]
+    rows = [ln for ln in multi if not _prose(ln)] or multi
+    counts = sorted(len(ln) for ln in rows)
+    core = [ln for ln in rows if len(ln) >= counts[len(counts) // 2]]
     bounds = _bounds(core, [w for ln in lines for w in ln])
     known = bool(carried) and _fits(multi, carried)
     if known:
@@ -472,6 +476,13 @@ def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = N
         if grid is not None:
             out.append(_text_table(*grid, page_no))
     return out, bounds if out else None
+
+
+def _prose(line: list[dict]) -> bool:
+    """A line of running text: its words (cut where Latin meets CJK text) never more than a
+    character apart; no table row, whose cells' texts stand apart, to find columns by."""
+    size = max(w["bottom"] - w["top"] for w in line)
+    return all(b["x0"] - a["x1"] < PROSE_GAP * size for a, b in zip(line, line[1:]))
 
 
 def _fits(lines: list[list[dict]], bounds: list[float]) -> bool:
@@ -511,11 +522,26 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
     words = lambda cs: extract_words(cs, x_tolerance=WORD_GAP, y_tolerance=LINE_TOL, return_chars=True)  # noqa: E731
     layered = [_layers(line) for line in _word_lines(chars)]
     if all(len(layers) == 1 for layers in layered):
-        return _word_lines(words(chars))          # the common case: one pass over the page
+        return [_autospaced(ln) for ln in _word_lines(words(chars))]   # the common case: one pass over the page
     out = []
     for layers in layered:
         for layer in sorted(layers, key=lambda ly: max(c["x1"] for c in ly)):
-            out += _word_lines(words(layer))
+            out += [_autospaced(ln) for ln in _word_lines(words(layer))]
+    return out
+
+
+def _autospaced(line: list[dict]) -> list[dict]:
+    """The line with a number and its unit joined again where Word set a little space between Latin
+    digits and CJK text (2023 年 6 月 18 日, 32 家): a date or a count is one word."""
+    out = [line[0]]
+    for w in line[1:]:
+        a = out[-1]
+        size = max(a["bottom"] - a["top"], w["bottom"] - w["top"])
+        digit_unit = a["text"][-1].isdigit() and w["text"][0] in UNITS or a["text"][-1] in UNITS and w["text"][0].isdigit()
+        if digit_unit and w["x0"] - a["x1"] < AUTOSPACE * size:
+            out[-1] = _word(a["chars"] + w["chars"])
+        else:
+            out.append(w)
     return out
 
 
