@@ -104,6 +104,18 @@ def test_this_process_writes_drop_the_grouping_at_once(parsed, clock):
         assert orders.orderable_hazards(handle, per_page=1000).total == after.total - 1
 
 
+def test_a_return_parsed_here_is_offered_on_the_next_page(tmp_path, clock):
+    """A parse in this process (a job run by this process, the CLI) stores in its transactions: the new
+    enterprise is offered at once, the clock standing still."""
+    last = SAMPLES / "钟家庄街道" / "重大隐患统计表.docx"
+    with open_ledger(tmp_path / "台账.db") as handle:
+        parse_batch(sorted(p for p in SAMPLES.rglob("*.docx") if p != last), ledger=handle, workers=1)
+        before = orders.orderable_hazards(handle, per_page=1000)
+        parse_batch([last], ledger=handle, workers=1)
+        after = orders.orderable_hazards(handle, per_page=1000)
+    assert after.total == before.total + 1 == len(after.enterprises)
+
+
 def _count(page: str) -> int:
     return int(re.search(r"共 (\d+) 家单位有可出具的隐患", page)[1])
 
