@@ -104,6 +104,8 @@ def clear_caches() -> None:
     extract._columns.clear()            # group_scores' score columns of texts seen
     extract._scores.__init__()          # …and each text's scores against every label
     extract._memos.clear()              # field_scores' and map_columns' memos
+    extract._memo_of_list.clear()
+    recognize._line_title_score.cache_clear()
     extract._mapped.clear()             # map_matrix's column mappings of header paths seen
 
 

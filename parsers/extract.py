@@ -135,7 +135,18 @@ class _Columns:
             self.index[t] = n + j
 
 
-_columns: dict[tuple, _Columns] = {}
+_columns_by_id: dict[tuple[int, float], tuple[tuple, "_GroupColumns"]] = {}
+
+
+class _ByValue(dict):
+    """(groups, cut-off) → its columns; clearing it forgets them all (the identity index too)."""
+
+    def clear(self) -> None:
+        super().clear()
+        _columns_by_id.clear()
+
+
+_columns: dict[tuple, "_GroupColumns"] = _ByValue()
 
 
 class _TextScores:
@@ -149,7 +160,10 @@ class _TextScores:
     ONE_BY_ONE = 16         # up to this many new texts are scored each against its length band only
     BLOCK = 2048            # more are scored in blocks of this many texts (bounded memory)
 
+    generation = 0          # counts resets: label positions found before one are void
+
     def __init__(self):
+        _TextScores.generation += 1
         self.labels: list[str] = []
         self.index: dict[str, int] = {}
         self.lengths = np.zeros((2, 0), dtype=np.int64)        # each label's normalised and bare length
@@ -231,28 +245,52 @@ class _TextScores:
 _scores = _TextScores()
 
 
+class _GroupColumns(_Columns):
+    """_Columns of one label-group tuple and cut-off, with the tuple's flat labels and their places."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...]):
+        super().__init__(len(groups))
+        self.groups = groups
+        self.labels, self.starts, self.filled = _flat_groups(groups)
+        self.pos: tuple[int, np.ndarray] | None = None     # (generation of _scores, label positions)
+
+
+def _group_columns(groups: tuple[tuple[str, ...], ...], cutoff: float) -> _GroupColumns:
+    """The columns kept for (groups, cutoff): found by the tuple's identity first (a spec's groups,
+    asked about cell after cell), else by its value."""
+    kept = _columns_by_id.get((id(groups), cutoff))
+    if kept is not None and kept[0] is groups and len(kept[1].index) <= COLUMN_CACHE_TEXTS:
+        return kept[1]
+    cache = _columns.get((groups, cutoff))
+    if cache is None or len(cache.index) > COLUMN_CACHE_TEXTS:
+        cache = _columns[(groups, cutoff)] = _GroupColumns(groups)
+    if len(_columns_by_id) > 1024:
+        _columns_by_id.clear()
+    _columns_by_id[(id(groups), cutoff)] = (groups, cache)
+    return cache
+
+
 def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cutoff: float = 0.0) -> np.ndarray:
     """The best label_score of each label group (a field's synonyms) against each text, 0 under `cutoff`.
 
     A text's column depends on that text alone, so columns are kept per (groups, cutoff): the labels
     of a campaign's returns are the same texts file after file, and only new texts are scored (once
     for every label list, _TextScores, when `cutoff` >= MATCH)."""
-    labels, starts, filled = _flat_groups(groups)
-    if not labels or not texts:
+    cache = _group_columns(groups, cutoff)
+    if not cache.labels or not texts:
         return np.zeros((len(groups), len(texts)))
-    cache = _columns.get((groups, cutoff))
-    if cache is None or len(cache.index) > COLUMN_CACHE_TEXTS:
-        cache = _columns[(groups, cutoff)] = _Columns(len(groups))
     index = cache.index
     new = tuple(t for t in dict.fromkeys(texts) if t not in index)
     if new:
         if cutoff >= MATCH:
-            m = _scores.matrix(_scores.positions(labels), new)
+            if cache.pos is None or cache.pos[0] != _scores.generation:
+                cache.pos = (_scores.generation, _scores.positions(cache.labels))
+            m = _scores.matrix(cache.pos[1], new)
             m[m < cutoff] = 0.0
         else:
-            m = label_matrix(labels, new, cutoff)
+            m = label_matrix(cache.labels, new, cutoff)
         scored = np.zeros((len(groups), len(new)))
-        scored[filled] = np.maximum.reduceat(m, starts, axis=0)
+        scored[cache.filled] = np.maximum.reduceat(m, cache.starts, axis=0)
         cache.add(new, scored)
     return cache.mat[:, [index[t] for t in texts]]
 
@@ -266,34 +304,68 @@ class _FieldMemo:
     def __init__(self, fields: list[Field]):
         self.fields = list(fields)
         self.groups = tuple(tuple(f.labels) for f in fields)
-        self.scores: dict[str, list[float]] = {}
+        self.scores: dict[str, tuple[list[float], list[tuple[int, float]], float]] = {}
         self.rows: dict[tuple, tuple[tuple[int, int], ...]] = {}     # row texts → (column, field index)
 
-    def score(self, text: str) -> list[float]:
+    def _get(self, text: str) -> tuple[list[float], list[tuple[int, float]], float]:
         s = self.scores.get(text)
         if s is None:
             if len(self.scores) > self.MAX:
                 self.scores.clear()
-            s = self.scores[text] = group_scores(self.groups, (text,), MATCH)[:, 0].tolist()
+            scores = group_scores(self.groups, (text,), MATCH)[:, 0].tolist()
+            hits = [(k, v) for k, v in enumerate(scores) if v >= MATCH]
+            s = self.scores[text] = (scores, hits, max(scores, default=0.0))
         return s
+
+    def score(self, text: str) -> list[float]:
+        """Each field's score (0 under MATCH)."""
+        return self._get(text)[0]
+
+    def hits(self, text: str) -> list[tuple[int, float]]:
+        """(field index, score) of the fields scoring at least MATCH."""
+        return self._get(text)[1]
+
+    def best(self, text: str) -> float:
+        """The best field's score."""
+        return self._get(text)[2]
 
 
 _memos: dict[tuple[int, ...], _FieldMemo] = {}
+_memo_of_list: dict[int, tuple[list[Field], _FieldMemo]] = {}
 
 
 def _memo(fields: list[Field]) -> _FieldMemo:
+    """The memo of a field list: by the list object (a caller's list used cell after cell), else by
+    its fields (a list made afresh per call, as spec.all_fields() is)."""
+    kept = _memo_of_list.get(id(fields))
+    if kept is not None and kept[0] is fields and len(kept[1].fields) == len(fields):
+        return kept[1]
     key = tuple(map(id, fields))
-    kept = _memos.get(key)
-    if kept is None or any(a is not b for a, b in zip(kept.fields, fields)):
+    memo = _memos.get(key)
+    if memo is None or any(a is not b for a, b in zip(memo.fields, fields)):
         if len(_memos) > 1024:
             _memos.clear()
-        kept = _memos[key] = _FieldMemo(fields)
-    return kept
+        memo = _memos[key] = _FieldMemo(fields)
+    if len(_memo_of_list) > 256:
+        _memo_of_list.clear()
+    _memo_of_list[id(fields)] = (fields, memo)
+    return memo
 
 
 def field_scores(fields: list[Field], text: str) -> list[float]:
     """field_score of each field for one text, in one go; 0 under MATCH (a field that does not match)."""
     return _memo(fields).score(text)
+
+
+def field_hits(fields: list[Field], text: str) -> list[tuple[Field, float]]:
+    """(field, score) of the fields whose score is at least MATCH, in the fields' order."""
+    memo = _memo(fields)
+    return [(memo.fields[k], s) for k, s in memo.hits(text)]
+
+
+def best_field_score(fields: list[Field], text: str) -> float:
+    """max(field_scores(fields, text)), 0.0 for no fields."""
+    return _memo(fields).best(text)
 
 
 def field_score(f: Field, text: str) -> float:
@@ -360,9 +432,7 @@ def _section_of(spec: FormSpec, text: str) -> str | None:
 def _best_field(fields: list[Field], text: str, section: str | None, done: set[str]) -> tuple[Field | None, float]:
     """The field this label cell names; ties go to the current section, then unfilled fields."""
     best, best_key = None, (0.0,)
-    for f, s in zip(fields, field_scores(fields, text)):
-        if s < MATCH:
-            continue
+    for f, s in field_hits(fields, text):
         k = (round(s, 2) >= STRONG, f.key not in done, section is not None and f.section == section, s)
         if best is None or k > best_key:
             best, best_key = f, k
@@ -373,7 +443,7 @@ def _is_label(fields: list[Field], text: str) -> bool:
     t = norm_label(text)
     if not t or len(t) > 40:
         return False
-    return max(field_scores(fields, text), default=0.0) >= STRONG
+    return best_field_score(fields, text) >= STRONG
 
 
 PERSON_NAME = re.compile(r"^(姓\s*名)\s*[:：]?")
@@ -1078,7 +1148,20 @@ LOW_USE_MIN_CELLS = 12   # smaller tables are not judged
 LABEL_VALUES = 0.3       # …nor one whose values are mostly the form's own labels (检查日期 = "隐患类型")
 
 
+_label_groups: dict[int, tuple[FormSpec, tuple]] = {}
+
+
 def _spec_label_groups(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
+    """Every label group of the form, kept per loaded spec (the same tuple each time)."""
+    kept = _label_groups.get(id(spec))
+    if kept is None or kept[0] is not spec:
+        if len(_label_groups) > 256:
+            _label_groups.clear()
+        kept = _label_groups[id(spec)] = (spec, _label_groups_of(spec))
+    return kept[1]
+
+
+def _label_groups_of(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     groups = [tuple(f.labels) for f in spec.all_fields() + spec.parse_columns if f.labels]
     groups += [tuple([sec.name] + list(sec.labels)) for sec in spec.sections if sec.name]
     groups += [tuple(level) for f in spec.all_fields() for level in f.path]

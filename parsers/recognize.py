@@ -46,6 +46,24 @@ def _titleish(text: str, specs: list[FormSpec]) -> bool:
     return bool(ATTACHMENT.match(text)) or any(norm_label(p) in t for s in specs for p in s.title_patterns)
 
 
+def per_specs(fn):
+    """fn(specs) kept for the same spec objects (specs are loaded once and live on; a spec file
+    changed on disk is a new object)."""
+    kept: dict[tuple[int, ...], tuple[tuple[FormSpec, ...], object]] = {}
+
+    def wrapper(specs: list[FormSpec]):
+        key = tuple(map(id, specs))
+        hit = kept.get(key)
+        if hit is None or any(a is not b for a, b in zip(hit[0], specs)):
+            if len(kept) > 64:
+                kept.clear()
+            hit = kept[key] = (tuple(specs), fn(specs))
+        return hit[1]
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@per_specs
 def _header_labels(specs: list[FormSpec]) -> list[str]:
     """Labels that make a table row a header line: not one form's header label (企业名称 of a
     hazard_register) that another form reads in its body, unless every form has it (联系电话)."""
@@ -473,17 +491,27 @@ def _spec_tokens(spec_key: tuple) -> frozenset[str]:
 def title_score(spec: FormSpec, lines: list[str]) -> tuple[float, str]:
     """1 when a line names the form (its title or a title pattern), with that line."""
     best, best_line = 0.0, ""
+    titles = (spec.title, *spec.title_patterns)
     for line in lines[-4:]:
-        t = norm_label(line)
-        if not t or len(t) > 60:
-            continue
-        for p in [spec.title] + spec.title_patterns:
-            s = 1.0 if norm_label(p) in t else label_score(p, line) * 0.8
-            if len(t) >= 3 and norm_label(p).endswith(t):      # an abbreviated title: 统计表, 检查表
-                s = max(s, 0.8 * len(t) / len(norm_label(p)))
-            if s > best:
-                best, best_line = s, line.strip()
+        s = _line_title_score(titles, line)
+        if s > best:
+            best, best_line = s, line.strip()
     return best, best_line
+
+
+@lru_cache(maxsize=16384)
+def _line_title_score(titles: tuple[str, ...], line: str) -> float:
+    """How well one line names a form of these titles (title_score of that line)."""
+    t = norm_label(line)
+    if not t or len(t) > 60:
+        return 0.0
+    best = 0.0
+    for p in titles:
+        s = 1.0 if norm_label(p) in t else label_score(p, line) * 0.8
+        if len(t) >= 3 and norm_label(p).endswith(t):      # an abbreviated title: 统计表, 检查表
+            s = max(s, 0.8 * len(t) / len(norm_label(p)))
+        best = max(best, s)
+    return best
 
 
 _spec_groups: dict[int, tuple[FormSpec, tuple]] = {}
@@ -509,14 +537,26 @@ def _required_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
 def label_fractions(specs: list[FormSpec], texts: list[str]) -> list[float]:
     """Each spec's share of fields whose label (or header path end) appears among the cell texts,
     from one matrix of all the specs' labels against the texts."""
-    groups = [_field_labels(s) for s in specs]
+    every, sizes = _fraction_groups(specs)
     cands = tuple(t for t in texts if 0 < len(norm_label(t)) <= 60)
-    found = group_scores(tuple(g for gs in groups for g in gs), cands, LABEL_FOUND).max(axis=1, initial=0.0) > 0
+    found = group_scores(every, cands, LABEL_FOUND).max(axis=1, initial=0.0) > 0
     out, k = [], 0
-    for gs in groups:
-        out.append(int(found[k:k + len(gs)].sum()) / len(gs) if gs else 0.0)
-        k += len(gs)
+    for n in sizes:
+        out.append(int(found[k:k + n].sum()) / n if n else 0.0)
+        k += n
     return out
+
+
+@per_specs
+def _fraction_groups(specs: list[FormSpec]) -> tuple[tuple[tuple[str, ...], ...], list[int]]:
+    """Every spec's required-field label groups in one tuple, and how many each spec has."""
+    groups = [_field_labels(s) for s in specs]
+    return tuple(g for gs in groups for g in gs), [len(gs) for gs in groups]
+
+
+@per_specs
+def _spec_token_sets(specs: list[FormSpec]) -> list[frozenset[str]]:
+    return [_spec_tokens(tuple(spec.all_labels())) for spec in specs]
 
 
 def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
@@ -526,8 +566,7 @@ def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
         if len(t) <= 60:
             table_tok |= tokens(t)
     out = []
-    for spec, fraction in zip(specs, label_fractions(specs, texts)):
-        spec_tok = _spec_tokens(tuple(spec.all_labels()))
+    for spec_tok, fraction in zip(_spec_token_sets(specs), label_fractions(specs, texts)):
         overlap = len(spec_tok & table_tok) / max(1, len(spec_tok))
         out.append(0.7 * fraction + 0.3 * overlap)
     return out
@@ -550,6 +589,7 @@ def sheet_title(table: Table) -> str:
     return "" if GENERIC_SHEET.match(name) else name
 
 
+@per_specs
 def _body_field_labels(specs: list[FormSpec]) -> list[str]:
     return sorted({lb for s in specs for f in s.fields.values() for lb in f.labels if len(lb) >= 2},
                   key=len, reverse=True)

@@ -514,14 +514,17 @@ def load_spec_file(path: Path) -> FormSpec:
     return _parse_spec(obj, path, _defaults())
 
 
-def _spec_files(extra_dirs: list[Path] | None) -> list[Path]:
+def _spec_files(extra_dirs: list[Path] | None) -> list[str]:
     dirs = [FORMS_DIR] + [Path(d) for d in (extra_dirs or [])]
     env = os.environ.get("PAICHA_FORMS_DIRS", "")
     dirs += [Path(d) for d in env.split(os.pathsep) if d]
-    files: list[Path] = []
+    files: list[str] = []
     for d in dirs:
-        if d.is_dir():
-            files += sorted(p for p in d.glob("*.yaml") if not p.name.startswith("_"))
+        try:
+            with os.scandir(d) as it:
+                files += sorted(e.path for e in it if e.name.endswith(".yaml") and not e.name.startswith("_"))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
     return files
 
 
@@ -530,13 +533,23 @@ def _load_cached(path: str, mtime: float) -> FormSpec:
     return load_spec_file(Path(path))
 
 
+_lists: dict[tuple[int, ...], tuple[tuple[FormSpec, ...], list[FormSpec]]] = {}
+
+
 def all_specs(extra_dirs: list[Path] | None = None) -> list[FormSpec]:
-    """Every form spec: the built-in ones, then extra dirs and $PAICHA_FORMS_DIRS (later wins)."""
-    by_type: dict[str, FormSpec] = {}
-    for p in _spec_files(extra_dirs):
-        spec = _load_cached(str(p), p.stat().st_mtime)
-        by_type[spec.form_type] = spec
-    return list(by_type.values())
+    """Every form spec: the built-in ones, then extra dirs and $PAICHA_FORMS_DIRS (later wins).
+    Specs are loaded again when their file changes; the same loaded specs give equal lists."""
+    loaded = tuple(_load_cached(p, os.stat(p).st_mtime) for p in _spec_files(extra_dirs))
+    key = tuple(map(id, loaded))
+    kept = _lists.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept[0], loaded)):
+        by_type: dict[str, FormSpec] = {}
+        for spec in loaded:
+            by_type[spec.form_type] = spec
+        if len(_lists) > 64:
+            _lists.clear()
+        kept = _lists[key] = (loaded, list(by_type.values()))
+    return list(kept[1])
 
 
 def ledger_spec(form_type: str) -> LedgerSpec | None:
