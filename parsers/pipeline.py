@@ -59,7 +59,7 @@ WORKER_MAX_MB = 600                 # a worker whose own memory exceeds this aft
                                     # (PAICHA_WORKER_MAX_MB)
 # expected CPU seconds, for the order of tasks only (bench/north_star.py measures the real ones)
 COST_OCR_PAGE = 6.0
-BYTES_PER_SCAN_PAGE = 150_000       # a PDF or image this large holds about one scanned page
+BYTES_PER_SCAN_PAGE = 300_000       # a PDF or image this large holds about one scanned page (200 dpi JPEG)
 COST_LEGACY = 0.4                   # LibreOffice's share of a legacy file
 COST_OTHER = 0.03                   # a .docx/.xlsx/zip …
 UNKNOWN_TITLE = "未识别的表格"

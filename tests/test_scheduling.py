@@ -116,7 +116,7 @@ def test_a_split_scan_among_other_files_keeps_input_order(tmp_path, fake_ocr, fa
 
 def test_tasks_run_largest_first_within_a_block(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "ORDER_BLOCK", 20)
-    sizes = {"01.pdf": 15_000, "02.doc": 40_000, "03.jpg": 400_000, "05.pdf": 1_500_000, "06.doc": 40_000,
+    sizes = {"01.pdf": 60_000, "02.doc": 40_000, "03.jpg": 400_000, "05.pdf": 1_500_000, "06.doc": 40_000,
              "07.doc": 40_000, "08.xlsx": 8_000, "25.pdf": 3_000_000}
     files = []
     for i in range(26):
@@ -125,9 +125,9 @@ def test_tasks_run_largest_first_within_a_block(tmp_path, monkeypatch):
         files.append(tmp_path / name)
     tasks = pipeline._tasks(pipeline._chunks(files, 2))
     firsts = [Path(t.chunk[0][1]).name for t in tasks]
-    # the 10-page scan, the photo, 3 legacy files (one LibreOffice start), the small PDF, the quick files;
+    # the 5-page scan, the photo, the small PDF (a page at most), 2 legacy files (one LibreOffice start);
     # the scan at input 25 is in the next block of 20: after all of the first block, first of its own
-    assert firsts[:4] == ["05.pdf", "03.jpg", "02.doc", "01.pdf"]
+    assert firsts[:4] == ["05.pdf", "03.jpg", "01.pdf", "02.doc"]
     block = [t.chunk[0][0] // 20 for t in tasks]
     assert block == sorted(block) and firsts[block.index(1)] == "25.pdf"
     assert [t.kind for t in tasks if t.chunk[0][1].endswith(".pdf")] == ["plan"] * 3
