@@ -207,6 +207,10 @@ def main() -> int:
     base = Path(a.corpus) if a.corpus else Path(tmp.name) / "corpus"
     batch = base / "batch"
     t = time.perf_counter()
+    if not batch.is_dir() and not (shutil.which("soffice") or shutil.which("libreoffice")):
+        print("跳过 north_star：未安装 LibreOffice，无法生成 .doc/.wps/.xls 和文本 PDF 回执"
+              "（Debian 上 apt-get install libreoffice-writer libreoffice-calc；或用 --corpus 指定已有语料）")
+        return 0
     if not batch.is_dir():
         make_campaign(base, a.files, a.scan_share, workers=workers)
         made = f"生成用时 {time.perf_counter() - t:.0f} 秒"
