@@ -40,6 +40,7 @@ from schema import runfiles
 from schema.errors import (INTERNAL_REASON, OS_ERROR_REASON, InputError, PaichaError, exception_reason, path_text,
                            printable)
 from parsers.readers.archive import FORM_SUFFIXES
+from parsers.readers import limits, pdf as pdf_reader
 from schema.record import Record, error_line, jsonl_line, outcome_line
 
 EXTENSIONS = FORM_SUFFIXES          # the same files in a folder as in a zip archive
@@ -472,26 +473,36 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         push(task)
     splits: dict[int, _Split] = {}
 
-    def page_settled(task: _Task, file: str | None, cpu: float = 0.0) -> None:
-        """A split PDF's page OCR'd (file: its blocks) or not (its reader OCRs it); assembled once all are in."""
+    def page_settled(task: _Task, value: dict | None) -> None:
+        """A split PDF's page OCR'd (value: the file of its blocks, CPU and wall seconds) or not (its reader
+        OCRs it); assembled once all are in, or failed once their OCR took longer than the reader's cap."""
         split = splits[task.index]
-        split.cpu += cpu
-        if file:
-            split.files[task.page] = file
+        if value:
+            split.files[task.page] = value["file"]
+            split.cpu += value["cpu"]
+            split.seconds += value["seconds"]
         split.settled += 1
         if progress and len(split.pages) >= LONG_PDF_PAGES:
             progress(split.settled, len(split.pages), Path(task.path).name + PAGES)
-        if split.settled == len(split.pages):
+        if split.timeout is None and split.seconds > split.cap:
+            split.timeout = _guard(task.index, task.path, lambda: pdf_reader.check_time(
+                Path(task.path), pdf_reader.clock() - split.seconds, len(split.files), split.total))
+        if split.settled < len(split.pages):
+            return
+        if split.timeout:
+            ready[task.index] = dict(splits.pop(task.index).timeout, cpu=split.cpu)
+        else:
             push(_Task("assemble", task.chunk, key=FIRST, cost=COST_OTHER, files=split.files))
 
     def lost(task: _Task) -> None:
         """The task's worker died running it: files retried one a task, and a retry that dies fails."""
         if task.kind == "page":
             page_settled(task, None)
-        elif task.retry:
+            return
+        splits.pop(task.index, None)          # an assembly: read whole again
+        if task.retry:
             i, path = task.chunk[0]
             ready[i] = _failure(i, path, "crashed", f"{printable(path)}：解析进程意外退出（文件可能过大或已损坏）")
-            splits.pop(i, None)
         else:
             for item in task.chunk:
                 push(_Task("chunk", [item], retry=True, key=FIRST, cost=_cost([item])))
@@ -501,6 +512,9 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         while todo or pool.busy():
             while todo and (worker := pool.free(todo[0][2].cost <= PREFETCH_MAX_COST)):
                 task = heapq.heappop(todo)[2]
+                if task.kind == "page" and splits[task.index].timeout:
+                    page_settled(task, None)          # its file failed already: not OCR'd
+                    continue
                 shown = {p: display[p] for _, p in task.chunk if p in display} if display else None
                 pool.send(worker, task, shown)
             for event, task, value in pool.events():
@@ -514,11 +528,12 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                     if task.kind == "page":
                         page_settled(task, None)
                     else:
+                        splits.pop(task.index, None)
                         ready.update((i, _guard(i, p, lambda: _raise(RuntimeError(value)))) for i, p in task.chunk)
                 elif task.kind == "page":
-                    page_settled(task, value["file"], value["cpu"])
+                    page_settled(task, value)
                 elif task.kind == "plan" and isinstance(value, dict):
-                    splits[task.index] = _Split(value["pages"])
+                    splits[task.index] = _Split(value["pages"], value["total"], limits.cap("MAX_OCR_SECONDS"))
                     if summary is not None:
                         summary.split_pages += len(value["pages"])
                     for page in value["pages"]:
@@ -569,11 +584,16 @@ class _Task:
 
 @dataclass
 class _Split:
-    """A PDF whose scanned pages are OCR'd by several workers: which, how many are settled, their CPU."""
+    """A PDF whose scanned pages are OCR'd by several workers: which, how many are settled, their CPU
+    and wall seconds (summed: the reader's cap on OCR time holds for the file as if read whole)."""
     pages: list[int]
+    total: int                            # pages in the file
+    cap: int                              # seconds (MAX_OCR_SECONDS)
     files: dict[int, str] = field(default_factory=dict)
     settled: int = 0
     cpu: float = 0.0
+    seconds: float = 0.0
+    timeout: dict | None = None           # the file's failure once its pages' OCR took longer than the cap
 
 
 def _tasks(chunks: list[list[tuple[int, str]]]) -> list[_Task]:
@@ -632,23 +652,24 @@ def _run_task(task: _Task, display: dict[str, str] | None) -> object:
     if task.kind == "chunk":
         return parse_chunk(task.chunk, None, display)
     if task.kind == "plan":
-        from parsers.readers.pdf_pages import scan_pages
+        from parsers.readers.pdf_pages import page_count, scan_pages
         pages = scan_pages(Path(task.path))
         if len(pages) >= SPLIT_MIN_PAGES:
-            return {"pages": pages}
+            return {"pages": pages, "total": page_count(Path(task.path))}
         return parse_chunk(task.chunk, None, display)
     if task.kind == "page":
         import pickle
 
         from parsers.ocr import engine
         from parsers.readers.pdf_pages import ocr_page
-        cpu = time.process_time()
+        cpu, wall = time.process_time(), time.monotonic()
         blocks = ocr_page(Path(task.path), task.page)
+        seconds = time.monotonic() - wall
         engine.release_memory()
         fd, file = tempfile.mkstemp(prefix=f"page-{task.index}-{task.page}-", suffix=".pickle", dir=runfiles.run_dir())
         with os.fdopen(fd, "wb") as f:
             pickle.dump(blocks, f)
-        return {"file": file, "cpu": time.process_time() - cpu}
+        return {"file": file, "cpu": time.process_time() - cpu, "seconds": seconds}
     return [_assemble(task, (display or {}).get(task.path))]
 
 

@@ -149,3 +149,25 @@ def test_worker_over_memory_cap_is_replaced_and_no_file_lost_or_doubled(fakes, m
     import sqlite3
     with sqlite3.connect(tmp / "l.db") as con:
         assert con.execute("select count(*) from records").fetchone()[0] == 40
+
+
+def test_split_scan_keeps_the_ocr_time_cap(tmp_path, fake_ocr, monkeypatch):
+    """The cap on a file's OCR time holds for its pages' summed time: the file fails as when read whole,
+    and the pages not yet started are not OCR'd."""
+    import time
+    fast = pdf_pages.scan_page_blocks
+
+    def slow(page, page_no):
+        time.sleep(0.5)
+        return fast(page, page_no)
+    monkeypatch.setattr(pdf_pages, "scan_page_blocks", slow)
+    monkeypatch.setattr(pdf_reader, "scan_page_blocks", slow)
+    monkeypatch.setenv("PAICHA_OCR_SECONDS", "1")
+    pdf = inked_pdf(tmp_path / "长扫描件.pdf", 8)
+    whole = pipeline.parse([pdf], workers=1)
+    for m in fake_ocr.iterdir():
+        m.unlink()
+    split = pipeline.parse([pdf], workers=2)
+    assert whole.outcomes[0]["code"] == split.outcomes[0]["code"] == "timeout"
+    assert "识别超时" in split.outcomes[0]["message"] and "共 8 页" in split.outcomes[0]["message"]
+    assert split.split_pages == 8 and len(list(fake_ocr.iterdir())) < 8

@@ -50,6 +50,15 @@ def scan_pages(path: Path) -> list[int]:
         pdf.close()
 
 
+def page_count(path: Path) -> int:
+    """The PDF's number of pages."""
+    pdf = open_pdf(Path(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def ocr_page(path: Path, page_no: int) -> list[Block]:
     """The blocks read_pdf's OCR gives page `page_no` (from 1) of the PDF."""
     pdf = open_pdf(Path(path))
