@@ -13,8 +13,6 @@ from tests.variety.compare import case_problems
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
 KNOWN_GAPS = {
     "register_horizontal_rules": "a register with only horizontal rules between its rows: 38 of its 40 rows come back",
-    "register_long_wrapped_cells": "a cell wrapped over three or four lines in a borderless sheet loses its last "
-                                   "line or two on a page's last row",
     "stats_narrow_count_columns": "a borderless 统计表 whose header labels wrap in narrow count columns: several "
                                   "count columns are not recognised",
     "stats_two_pages_repeated_header": "a 统计表 over two pages with horizontal rules: the header repeated on page 2 "

@@ -14,14 +14,10 @@ from tests.variety6.build import CASES, build
 
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
 KNOWN_GAPS = {
-    "register_word_horizontal_rules_three_pages": "a Word table with rules between rows only, header repeated: "
-                                                  "read as two registers",
     "register_long_cells_page_foot": "long wrapped cells at a page's foot: rows lost",
-    "register_borderless_word_after_prose": "a borderless Word table after prose: read as unknown",
     "register_printed_gridlines": "Excel's printed gridlines: a date's last character put into the next cell",
     "stats_word_narrow_columns_borderless": "narrow count columns whose labels wrap: counts not recognised",
     "stats_two_pages_merged_header_repeated": "a two-level header repeated on page 2: rows wrong",
-    "self_check_date_alone_word": "a borderless Word 自查表 under a 填表日期 line: read as unknown",
     "dispatch_no_rules_footer": "a 指标 | 数值 sheet: a section heading as long as its column is joined with the "
                                 "row below it as if wrapped",
 }

@@ -471,8 +471,8 @@ def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = N
     spans = [not keep and len(ln) <= 2 and all(_starts_column(w, left) for w in ln) for ln, keep in zip(lines, keeps)]
     keeps = [keep or _between(lines, keeps, i) and spans[i] for i, keep in enumerate(keeps)]
     out = []
-    for run in _runs(lines, keeps):
-        grid = _grid(run, bounds, known)
+    for run, tail in _runs(lines, keeps):
+        grid = _grid(run, bounds, known, tail)
         if grid is not None:
             out.append(_text_table(*grid, page_no))
     return out, bounds if out else None
@@ -608,19 +608,21 @@ def _between(lines: list[list[dict]], keeps: list[bool], i: int) -> bool:
     return any(ok(j) for j in range(i)) and any(ok(j) for j in range(i + 1, len(lines)))
 
 
-def _runs(lines: list[list[dict]], keeps: list[bool]) -> list[list[list[dict]]]:
+def _runs(lines: list[list[dict]], keeps: list[bool]) -> list[tuple[list[list[dict]], list[list[dict]]]]:
     """Runs of consecutive lines that keep to their columns, from the first to the last line with
-    two or more words, with MIN_GRID_ROWS such lines."""
-    runs: list[list[list[dict]]] = []
+    two or more words, with MIN_GRID_ROWS such lines; each with the one-word lines after it (the
+    last line of a wrapped cell in the last row, or text under the table: see _grid)."""
+    runs: list[tuple[list[list[dict]], list[list[dict]]]] = []
     cur: list[list[dict]] = []
     for ln, keep in list(zip(lines, keeps)) + [(None, False)]:
         if keep and (len(ln) >= 2 or cur):
             cur.append(ln)
             continue
+        tail: list[list[dict]] = []
         while cur and len(cur[-1]) < 2:
-            cur.pop()
+            tail.insert(0, cur.pop())
         if sum(1 for x in cur if len(x) >= 2) >= MIN_GRID_ROWS:
-            runs.append(cur)
+            runs.append((cur, tail))
         cur = []
     return runs
 
@@ -631,10 +633,12 @@ class _Row:
     cols: dict[int, list[list[dict]]]          # column → its words, line by line
 
 
-def _grid(run: list[list[dict]], bounds: list[float], known: bool = False) -> tuple[list[_Row], list[float]] | None:
-    """The run's logical rows (a wrapped row's lines joined) and each column's right end (its
-    rightmost text, where a wrapped line stops); None when they do not make a plausible grid
-    (with `known` columns, carried from the page before, a column may be used once or not at all)."""
+def _grid(run: list[list[dict]], bounds: list[float], known: bool = False, tail: list[list[dict]] = ()
+          ) -> tuple[list[_Row], list[float]] | None:
+    """The run's logical rows (a wrapped row's lines joined, and the `tail` lines after the run as
+    long as they go on with its last row) and each column's right end (its rightmost text, where a
+    wrapped line stops); None when they do not make a plausible grid (with `known` columns, carried
+    from the page before, a column may be used once or not at all)."""
     n_cols = len(bounds) + 1
     right = [0.0] * n_cols
     left = [1e9] * n_cols
@@ -645,11 +649,13 @@ def _grid(run: list[list[dict]], bounds: list[float], known: bool = False) -> tu
     size = max(w["bottom"] - w["top"] for ln in run for w in ln)
     edge = [min(left[c + 1], 1e9) for c in range(n_cols - 1)] + [right[-1]]   # where a cell's room ends
     rows: list[_Row] = []
-    for ln in run:
+    for i, ln in enumerate(list(run) + list(tail)):
         cols: dict[int, list[dict]] = {}
         for w in ln:
             cols.setdefault(_column(bounds, w), []).append(w)
         prev = rows[-1] if rows else None
+        if i >= len(run) and not (prev is not None and _same_row(prev, ln, cols, right, edge, size)):
+            break
         if prev is not None and _same_row(prev, ln, cols, right, edge, size):
             prev.lines.append(ln)
             for c, ws in cols.items():
