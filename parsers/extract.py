@@ -167,6 +167,7 @@ class _TextScores:
         self.labels: list[str] = []
         self.index: dict[str, int] = {}
         self.lengths = np.zeros((2, 0), dtype=np.int64)        # each label's normalised and bare length
+        self.chars: list[frozenset[str]] = []                   # …and its characters
         self.texts: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}   # text → (labels scored, at, score)
         self.at: dict[tuple[str, ...], np.ndarray] = {}
 
@@ -183,6 +184,7 @@ class _TextScores:
             self.labels.append(lb)
         if added:
             full = [norm_label(lb) for lb in added]
+            self.chars += [frozenset(x) for x in full]
             self.lengths = np.concatenate([self.lengths, [[len(x) for x in full], [len(_bare(x)) for x in full]]], axis=1)
         pos = self.at[labels] = np.array([self.index[lb] for lb in labels], dtype=np.intp)
         return pos
@@ -190,7 +192,7 @@ class _TextScores:
     def _score(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(label positions, scores) of the labels from k on scoring >= MATCH against `text`. A label
         scores that much only in label_score's length band (fuzzy) or contained in the text at
-        >= (MATCH - 0.1) / 0.9 of its length: the others are not tried."""
+        >= (MATCH - 0.1) / 0.9 of its length, and sharing a character with it: the others are not tried."""
         b = norm_label(text)
         if not b:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
@@ -200,7 +202,10 @@ class _TextScores:
         near = ((la0 >= LENGTH_RATIO[0] * lb0 - 1e-9) & (la0 <= LENGTH_RATIO[1] * lb0 + 1e-9)) \
             | ((la >= low * lb) & (la <= lb)) | ((la0 >= low * lb0) & (la0 <= lb0))
         at, score = [], []
+        chars = set(b)
         for i in np.flatnonzero(near).tolist():
+            if chars.isdisjoint(self.chars[k + i]):
+                continue                # nothing in common: no score at all
             s = _label_score(self.labels[k + i], text)
             if s >= MATCH:
                 at.append(k + i)
@@ -560,33 +565,44 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
 
 # --- column headers (item_marks, row_list) ---------------------------------------------------
 
-def find_header_row(columns: list[Field], grid: Grid, start: int = 0) -> tuple[int, dict[int, Field]]:
-    """The first row naming at least two columns, and its column index → field map."""
+def find_header_row(columns: list[Field], grid: Grid, start: int = 0,
+                    keys: list[tuple] | None = None) -> tuple[int, dict[int, Field]]:
+    """The first row naming at least two columns, and its column index → field map (`keys`: the
+    grid's row_key()s when the caller has them)."""
+    memo = _memo(columns)
     for r in range(start, len(grid)):
-        mapping = map_columns(columns, grid[r])
-        if len(mapping) >= 2:
-            return r, mapping
+        kept = _mapped_row(memo, keys[r] if keys is not None else row_key(grid[r]))
+        if len(kept) >= 2:
+            return r, {c: memo.fields[k] for c, k in kept}
     return -1, {}
 
 
-def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field]:
-    """Column index → field for a header row (best match first, each used once)."""
-    memo = _memo(columns)
+def row_key(row: list[Cell | None]) -> tuple[str | None, ...]:
+    """A row's texts, each merged cell once (None where it goes on): all a column mapping depends on."""
     seen: set[int] = set()
-    key = []                # the row's texts, each merged cell once (the mapping depends on nothing else)
+    key = []
     for cell in row:
         if cell is None or id(cell) in seen:
             key.append(None)
         else:
             seen.add(id(cell))
             key.append(cell.text)
-    key = tuple(key)
+    return tuple(key)
+
+
+def map_columns(columns: list[Field], row: list[Cell | None]) -> dict[int, Field]:
+    """Column index → field for a header row (best match first, each used once)."""
+    memo = _memo(columns)
+    return {c: memo.fields[k] for c, k in _mapped_row(memo, row_key(row))}
+
+
+def _mapped_row(memo: "_FieldMemo", key: tuple[str | None, ...]) -> tuple[tuple[int, int], ...]:
     kept = memo.rows.get(key)
     if kept is None:
         if len(memo.rows) > memo.MAX:
             memo.rows.clear()
         kept = memo.rows[key] = _map_columns(memo, key)
-    return {c: memo.fields[k] for c, k in kept}
+    return kept
 
 
 def _map_columns(memo: _FieldMemo, texts: tuple[str | None, ...]) -> tuple[tuple[int, int], ...]:
@@ -1195,14 +1211,16 @@ def unused_cells(spec: FormSpec, grids: list[Grid], ex: Extraction) -> tuple[lis
     filled = 0
     value_rows: set[tuple[int, int]] = set()        # rows holding a value read: their texts are data
     for t, grid in enumerate(grids):
-        value_rows |= {(t, c.row) for row in grid for c in row if c is not None and id(c) in used}
-    for t, grid in enumerate(grids):
         seen: set[int] = set()
         for row in grid:
             for c in row:
-                if c is None or id(c) in seen or not c.text.strip():
+                if c is None or id(c) in seen:
                     continue
                 seen.add(id(c))
+                if id(c) in used:
+                    value_rows.add((t, c.row))
+                if not c.text.strip():
+                    continue
                 filled += 1
                 text = unicodedata.normalize("NFKC", norm_label(c.text))
                 if id(c) not in used and not UNITS_CELL.match(text) and not HEADER_PAIR.match(c.text.strip()):

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, find_header_row,
-                             group_scores, label_score, low_recognition, norm_label, set_path, unused_cells)
+                             group_scores, label_score, low_recognition, norm_label, row_key, set_path,
+                             unused_cells)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.keys import compact as _key
 from schema.marks import NUMBERED_CELL, leading_mark
@@ -60,6 +61,7 @@ def per_specs(fn):
             hit = kept[key] = (tuple(specs), fn(specs))
         return hit[1]
     wrapper.__doc__ = fn.__doc__
+    wrapper.cache_clear = kept.clear
     return wrapper
 
 
@@ -473,11 +475,37 @@ def _jieba():
     return jieba
 
 
+TOKEN_GAPS = re.compile(r"[\s\d()（）:：,，、.。/／;；\-_]+")
+
+
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> frozenset[str]:
     """Content words (2+ characters) of a text, via jieba."""
-    t = re.sub(r"[\s\d()（）:：,，、.。/／;；\-_]+", " ", unicodedata.normalize("NFKC", text))
+    t = TOKEN_GAPS.sub(" ", unicodedata.normalize("NFKC", text))
     return frozenset(w for w in _jieba().lcut(t) if len(w.strip()) >= 2)
+
+
+class _SpecWords:
+    """The specs' label words, and each table text's words among them: a text none of whose character
+    pairs starts one of those words (a word is a piece of the text) is not cut by jieba at all."""
+
+    MAX = 65536
+
+    def __init__(self, words: frozenset[str]):
+        self.words = words
+        self.starts = frozenset(w[:2] for w in words)
+        self.of: dict[str, frozenset[str]] = {}
+
+    def among(self, text: str) -> frozenset[str]:
+        kept = self.of.get(text)
+        if kept is None:
+            t = TOKEN_GAPS.sub(" ", unicodedata.normalize("NFKC", text))
+            hit = any(t[i:i + 2] in self.starts for i in range(len(t) - 1))
+            kept = tokens(text) & self.words if hit else frozenset()
+            if len(self.of) > self.MAX:
+                self.of.clear()
+            self.of[text] = kept
+        return kept
 
 
 @lru_cache(maxsize=64)
@@ -559,12 +587,18 @@ def _spec_token_sets(specs: list[FormSpec]) -> list[frozenset[str]]:
     return [_spec_tokens(tuple(spec.all_labels())) for spec in specs]
 
 
+@per_specs
+def _spec_words(specs: list[FormSpec]) -> _SpecWords:
+    return _SpecWords(frozenset().union(*_spec_token_sets(specs)))
+
+
 def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
     """Each spec's label fraction blended with jieba token overlap (tolerant of reworded labels)."""
-    table_tok: set[str] = set()
+    table_tok: set[str] = set()         # the table's words that are some spec's words
+    words = _spec_words(specs)
     for t in texts:
         if len(t) <= 60:
-            table_tok |= tokens(t)
+            table_tok |= words.among(t)
     out = []
     for spec_tok, fraction in zip(_spec_token_sets(specs), label_fractions(specs, texts)):
         overlap = len(spec_tok & table_tok) / max(1, len(spec_tok))
@@ -572,12 +606,14 @@ def fingerprints(specs: list[FormSpec], texts: list[str]) -> list[float]:
     return out
 
 
-def shape_fit(spec: FormSpec, grid: Grid) -> float:
+def shape_fit(spec: FormSpec, grid: Grid, keys: list[tuple] | None = None) -> float:
     """1.0, or 0.5 for a list form (row_list, item_marks) whose column header row is missing from the
-    table's first rows or has no row under it: a poor guess, whatever its labels."""
+    table's first rows or has no row under it: a poor guess, whatever its labels. `keys`: the row_key()s
+    of the grid's first HEAD_ROWS rows, when the caller has them."""
     if spec.shape not in ("item_marks", "row_list"):
         return 1.0
-    return 0.5 if find_header_row(spec.read_columns(), grid[:HEAD_ROWS])[0] in (-1, len(grid) - 1) else 1.0
+    head = grid[:HEAD_ROWS]
+    return 0.5 if find_header_row(spec.read_columns(), head, keys=keys)[0] in (-1, len(grid) - 1) else 1.0
 
 
 GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.I)
@@ -608,8 +644,9 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
     grid = body_grid(unit)
+    keys = [row_key(r) for r in grid[:HEAD_ROWS]]
     for spec, fp in zip(specs, fingerprints(specs, texts)):
-        fp *= shape_fit(spec, grid) if fp >= 0.12 else 1.0
+        fp *= shape_fit(spec, grid, keys) if fp >= 0.12 else 1.0
         ts, line = title_score(spec, lines)
         score = fp + TITLE_WEIGHT * ts * (fp >= 0.12)
         if score > best_score:
@@ -781,7 +818,7 @@ def _record(doc: Document, spec: FormSpec, units: list[Unit], title: str) -> tup
     apply_rules(rec, spec.rules)
     if doc.format in ("image", "pdf-scan"):     # OCR'd: flag what cannot be trusted (parsers/ocr/trust.py)
         from parsers.ocr.trust import check
-        check(rec, spec)
+        check(rec, spec, {**ex.cells, **lines})
     at = {**ex.cells, **{f"data.unused_cells[{i}].text": c for i, c in enumerate(unused_at)}}
     return rec, provenance([u.table for u in units], at, lines)
 

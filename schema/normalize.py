@@ -479,4 +479,21 @@ def normalize(kind: str, raw: Any) -> Normalized:
         fn = NORMALIZERS[kind]
     except KeyError:
         raise ValueError(f"unknown value kind {kind!r}; known: {', '.join(NORMALIZERS)}") from None
+    if type(raw) is str:        # the same words recur return after return: kept (a fresh copy of a list or dict)
+        n = _normalized_text(kind, raw)
+        return n if type(n.value) not in (list, dict) else Normalized(_fresh(n.value), n.warning)
     return fn(raw)
+
+
+@lru_cache(maxsize=65536)
+def _normalized_text(kind: str, raw: str) -> Normalized:
+    return NORMALIZERS[kind](raw)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of nested lists and dicts (the caller may change the value it gets)."""
+    if type(value) is list:
+        return [_fresh(v) for v in value]
+    if type(value) is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    return value
