@@ -501,7 +501,7 @@ def _defaults() -> dict[str, Any]:
         return {}
     obj = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8")) or {}
     return _check_keys(str(DEFAULTS_FILE), obj, {"header", "header_lines", "min_confidence",
-                                                  "total_labels", "font_size"})
+                                                  "total_labels", "font_size", "ocr"})
 
 
 def load_spec_file(path: Path) -> FormSpec:

@@ -12,18 +12,30 @@
     printed_labels(spec, tables)   before the record is extracted: the header cells of a table read
       slightly wrong (一般隐惠, 行政司款, a units row's "3)") set to the form's printed label when one
       label is clearly nearest (labels are not values: no warning).
+    With `where` (the cell or line each field was read from), unless PAICHA_OCR_TRUST=base (the
+    flags as before, for bench/bench_ocr.py to measure against in one run):
+      - confidence against a threshold per value kind (_defaults.yaml ocr.min_confidence: a count
+        or a date read at 0.9 is doubtful, a √ at 0.5 is not), the generic low_confidence replaced;
+        a value that is exactly a printed text of the form (a 自查表 item, its category) is trusted;
+      - a count whose cell text is not a clean number (38专, 1l4) -> ocr_unclean;
+      - a 合计 that breaks its rows, a 整改 above its 排查: every cell involved -> ocr_check_failed;
+      - a count cell, a 合计 row or the whole row list read empty beside read ones -> ocr_unread;
+      - a person-name cell holding two names (李志刚王芳) -> ocr_run_together;
+      - a 自查表 item's category against the printed item its text is -> corrected (ocr_corrected).
 Warnings only name fields; a value is changed only by a correction, and then always says so.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
 
-CORRECT_MIN = 0.8        # similarity (Indel ratio) of a reading to the printed text it is corrected to ...
-CORRECT_MARGIN = 0.15    # ... and at least this much nearer than the next printed text
+from schema.totals import fixed_over_found, is_number, total_mismatches
+
 NUMBER_KEYS = ("no", "seq")
 UNIT_CELL = re.compile(r"^[（(][^（()）]{1,3}[)）]$")     # (家) （项）: a units row under the column heads
 TICK_READINGS = {"1", "4", "7", "J", "j", "V", "v", "/", "丿", "レ", "✓", "✔"}   # a handwritten √ as OCR reads it
@@ -124,20 +136,176 @@ def nearest(text: str, candidates: list[str], synonyms: dict[str, set[str]],
     return (winner, best) if best - rival >= LABEL_MARGIN else (None, best)
 
 
-def check(record, spec) -> None:
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """The `ocr` keys of schema/forms/_defaults.yaml (thresholds per value kind, correction margins)."""
+    import yaml
+
+    from schema.spec import DEFAULTS_FILE
+    return (yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8")) or {}).get("ocr") or {}
+
+
+def correct_min() -> float:
+    """Similarity (Indel ratio) a reading needs to the known text it is corrected to ..."""
+    return float(settings().get("correct", {}).get("min", 0.8))
+
+
+def correct_margin() -> float:
+    """... and how much nearer it must be than the next known text."""
+    return float(settings().get("correct", {}).get("margin", 0.15))
+
+
+def new_flags() -> bool:
+    """PAICHA_OCR_TRUST=base: the flags before calibration on the calib set (measured against)."""
+    import os
+    return os.environ.get("PAICHA_OCR_TRUST", "") != "base"
+
+
+def check(record, spec, where: dict | None = None) -> None:
+    """Flag (and where a known text is clearly meant, correct) what an OCR'd record cannot be trusted
+    on; `where`: the cell or line each field was read from (path -> Cell/Paragraph, with confidence)."""
+    new = new_flags() and where is not None
     labels = _labels(spec)
     for key, rows in list(record.data.items()):
         if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-            _rows(record, f"data.{key}", rows, labels)
+            _rows(record, f"data.{key}", rows, labels, spec if new else None)
             if spec.groups and key == spec.rows_key:
-                _printed_items(record, f"data.{key}", rows, spec)
+                _printed_items(record, f"data.{key}", rows, spec, new)
     for part in ("header", "data"):
         _values(record, part, getattr(record, part), labels)
-    _swallowed(record, spec)
+    _swallowed(record, spec, _printed_texts(spec) if new else set())
     _misread_ticks(record, spec)
     if spec.shape in ("label_grid", "item_marks"):
         _unread(record, spec)
+    if new:
+        _confidence(record, spec, where)
+        _unclean_counts(record, spec, where)
+        _broken_checks(record, spec)
+        _unread_cells(record, spec)
+        _names_together(record, spec)
 
+
+def _leaves(record) -> dict[str, Any]:
+    from schema.record import leaf_fields
+    return leaf_fields({"header": record.header, "data": record.data})
+
+
+def _printed_texts(spec) -> set[str]:
+    """Texts printed on the form that a value may be: a 自查表's items and their categories."""
+    return {_norm(x) for g in spec.groups for x in [g.get("category", "")] + list(g.get("items", [])) if x}
+
+
+def _confidence(record, spec, where: dict) -> None:
+    """low_confidence by the threshold of each field's value kind (ocr.min_confidence; `default` for
+    a kind not named), in place of the one threshold of the form; a value that is exactly a text
+    printed on the form cannot be a misreading and is trusted."""
+    from schema.validate import low_confidence
+    limits = settings().get("min_confidence") or {}
+    printed = _printed_texts(spec)
+    values = _leaves(record)
+    record.warnings = [w for w in record.warnings
+                       if not (w.get("code") == "low_confidence" and w.get("field") in where)]
+    for path, src in where.items():
+        conf = getattr(src, "confidence", None)
+        if conf is None:
+            continue
+        value = values.get(path)
+        if isinstance(value, str) and _norm(value) in printed:
+            continue
+        kind = spec.kind_of(path) or "text"
+        low_confidence(record, path, conf, float(limits.get(kind, limits.get("default", spec.min_confidence))))
+
+
+CLEAN_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|万|元|人|家|个|项|次|起|处|户|条|份|名)?$")
+
+
+def _unclean_counts(record, spec, where: dict) -> None:
+    """A count or amount taken from a cell whose text is not a clean number (38专, 1l4, 3.): what
+    was dropped to make it a number may have been a digit."""
+    from parsers.model import Cell
+    values = _leaves(record)
+    uses = Counter(id(src) for src in where.values())
+    for path, src in where.items():
+        if not isinstance(src, Cell) or spec.kind_of(path) not in ("count", "money_wan") \
+                or not is_number(values.get(path)) or uses[id(src)] > 1:
+            continue                # a line (label and value) or a cell of several numbers (6次，4.5万元)
+        text = _norm(getattr(src, "text", "") or "")
+        if text and not CLEAN_NUMBER.match(text):
+            _warn(record, path, "ocr_unclean", f"此格识别为“{text}”，不是干净的数字，需人工核对", raw=text)
+
+
+def _broken_checks(record, spec) -> None:
+    """A 合计 that is not the sum of its rows, a fixed count above its found count: any of the cells
+    involved may be the misread one, so each is flagged (validate flags only the total or the fixed)."""
+    for rule in spec.rules:
+        if rule.get("rule") == "totals":
+            totals, rows = record.data.get("totals"), record.data.get("rows")
+            if not isinstance(totals, dict) or not isinstance(rows, list):
+                continue
+            for key, written, expected in total_mismatches(totals, rows, rule.get("keys") or list(totals)):
+                for path in [f"data.totals.{key}"] + [f"data.rows[{i}].{key}" for i in range(len(rows))]:
+                    _warn(record, path, "ocr_check_failed",
+                          f"合计（{written}）与各行之和（{expected}）不符，参与的各格都可能误读，需人工核对")
+        elif rule.get("rule") == "fixed_le_found":
+            places = []
+            if rule.get("scope") in (None, "data"):
+                places.append(("data.", record.data))
+            rows = record.data.get("rows")
+            if rule.get("scope") in (None, "rows") and isinstance(rows, list):
+                places += [(f"data.rows[{i}].", r) for i, r in enumerate(rows)]
+            for prefix, at in places:
+                if not isinstance(at, dict):
+                    continue
+                for found_key, fixed_key, found, fixed in fixed_over_found(at, rule["pairs"]):
+                    for key in (found_key, fixed_key):
+                        _warn(record, prefix + key, "ocr_check_failed",
+                              f"整改数（{fixed}）大于排查数（{found}），两格都可能误读，需人工核对")
+
+
+def _unread_cells(record, spec) -> None:
+    """What a scan or photo should have had but nothing was read for: the row list of a row form, the
+    合计 row of a form that checks totals, a count cell of a row whose other counts were read."""
+    counts = {f.key for f in spec.read_columns() if f.kind in ("count", "money_wan")}
+    rows = record.data.get(spec.rows_key) if spec.columns else None
+    if spec.columns and not rows and not isinstance(record.data.get("totals"), dict):
+        _warn(record, f"data.{spec.rows_key}", "ocr_unread", "扫描件上未读到任何数据行，需对照原件核对")
+    if isinstance(rows, list) and any(r.get("rule") == "totals" for r in spec.rules) and rows:
+        totals = record.data.get("totals")
+        if not isinstance(totals, dict) or not any(is_number(v) for v in totals.values()):
+            _warn(record, "data.totals", "ocr_unread", "扫描件上未读到合计行，需对照原件核对")
+    for name, rs in (("rows", rows), ("totals", [record.data.get("totals")])):
+        if not isinstance(rs, list):
+            continue
+        for i, r in enumerate(rs):
+            if not isinstance(r, dict):
+                continue
+            read = [k for k in counts if is_number(r.get(k))]
+            if len(read) * 2 < len(counts):
+                continue                    # a row mostly empty: left blank, not misread
+            for k in counts:
+                if r.get(k) is None:
+                    path = f"data.{spec.rows_key}[{i}].{k}" if name == "rows" else f"data.totals.{k}"
+                    _warn(record, path, "ocr_unread", "本行其余各格都有数字，此格未读到，需对照原件核对")
+
+
+PERSON_KEYS = ("principal", "responsible", "filler", "contact")
+NAME_MAX = 4             # a Chinese person's name: 2-4 characters
+
+
+def _names_together(record, spec) -> None:
+    """A person-name field holding more characters than one name has (李志刚王芳: two names in one cell,
+    the separator not read)."""
+    for path, value in _leaves(record).items():
+        kind = spec.kind_of(path)
+        leaf = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
+        person = kind == "names" or leaf in PERSON_KEYS or (leaf == "name" and spec.kind_of(path.rsplit(".", 1)[0]) == "person")
+        if not person:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            t = _norm(v) if isinstance(v, str) else ""
+            if len(t) > NAME_MAX and re.fullmatch(r"[\u4e00-\u9fff·]+", t):
+                _warn(record, path, "ocr_run_together", f"“{t}”比一个姓名长（可能是两个姓名连读），需人工核对")
+                break
 
 def _misread_ticks(record, spec) -> None:
     """A mark column's cell read as a lone stroke-like character (a handwritten √ read 1, 4, 7, J):
@@ -167,9 +335,10 @@ def _unread(record, spec) -> None:
                   "扫描件上未读到此项（可能漏读或与相邻格连读），如原件确为空白请忽略")
 
 
-def _swallowed(record, spec) -> None:
+def _swallowed(record, spec, printed: set[str] = frozenset()) -> None:
     """A value with another field's label inside it (晋城市…有限公司所属行业建材): the rule between the
-    cells was missed and the value ran on over the label and its value; both fields are flagged."""
+    cells was missed and the value ran on over the label and its value; both fields are flagged.
+    A value that is a text printed on the form (an item holding 负责人) is left alone."""
     owner: dict[str, str] = {}
     for prefix, fields in (("data", spec.fields), ("header", spec.header)):
         for f in fields.values():
@@ -183,6 +352,8 @@ def _swallowed(record, spec) -> None:
         if not isinstance(value, str):
             continue
         t = _norm(value)
+        if t in printed:
+            continue
         for lbl, other in owner.items():
             at = t.find(lbl)
             if at > 0 and len(t) > at + len(lbl) and other != path:
@@ -208,10 +379,12 @@ def _warn(record, path: str, code: str, message: str, **extra) -> None:
         record.warn(path, code, message, **extra)
 
 
-def _rows(record, path: str, rows: list[dict], labels: set[str]) -> None:
+def _rows(record, path: str, rows: list[dict], labels: set[str], spec=None) -> None:
     for i, r in enumerate(rows):       # one text in two columns of a row: a rule between them was missed
         seen: dict[str, str] = {}
         for k, v in r.items():
+            if spec is not None and spec.kind_of(f"{path}[{i}].{k}") not in ("text", "names", None):
+                continue               # with `spec`: two marks or dates alike are no text read twice
             if isinstance(v, str) and len(_norm(v)) >= 2:
                 if _norm(v) in seen:
                     for kk in (seen[_norm(v)], k):
@@ -270,7 +443,7 @@ def doubled(text: str) -> bool:
     return n >= 4 and n % 2 == 0 and text[: n // 2] == text[n // 2:]
 
 
-def _printed_items(record, path: str, rows: list[dict], spec) -> None:
+def _printed_items(record, path: str, rows: list[dict], spec, new: bool = False) -> None:
     printed = [(g.get("category", ""), c) for g in spec.groups for c in g.get("items", [])]
     texts = [_norm(c) for _, c in printed]
     for i, r in enumerate(rows):
@@ -283,19 +456,26 @@ def _printed_items(record, path: str, rows: list[dict], spec) -> None:
         second = scores[1][0] if len(scores) > 1 else 0.0
         expected = r.get("no") - 1 if isinstance(r.get("no"), int) else i
         cat = printed[j][0]
-        if best >= CORRECT_MIN and cat and isinstance(r.get("category"), str) and r["category"] != cat \
+        if best >= correct_min() and cat and isinstance(r.get("category"), str) and r["category"] != cat \
                 and r["category"].startswith(cat):
             # the category cell read with the item text next to it run on: the printed category
             raw_cat = r["category"]
             r["category"] = cat
             _warn(record, f"{path}[{i}].category", "ocr_corrected",
                   f"识别为“{raw_cat}”，已按表中印制的类别更正为“{cat}”，请核对", raw=raw_cat)
+        if new and best >= correct_min() and best - second >= correct_margin() and cat \
+                and isinstance(r.get("category"), str) and _norm(r["category"]) != _norm(cat):
+            # the item is the printed one of another category than read (a merged cell's rows miscounted)
+            raw_cat = r["category"]
+            r["category"] = cat
+            _warn(record, f"{path}[{i}].category", "ocr_corrected",
+                  f"识别为“{raw_cat}”，已按表中印制的第 {j + 1} 项所属类别更正为“{cat}”，请核对", raw=raw_cat)
         if best == 1.0:
             if j != expected:
                 _warn(record, f"{path}[{i}]", "ocr_row_shift",
                       f"第 {i + 1} 项的内容是表中第 {j + 1} 项的文字（可能串行），本项需人工核对")
             continue
-        if best >= CORRECT_MIN and best - second >= CORRECT_MARGIN:
+        if best >= correct_min() and best - second >= correct_margin():
             r["content"] = printed[j][1]
             _warn(record, f"{path}[{i}].content", "ocr_corrected",
                   f"识别为“{raw}”，已按表中印制的检查内容更正为“{printed[j][1]}”，请核对", raw=raw)
