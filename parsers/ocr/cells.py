@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from parsers.model import Block, Paragraph, Table
-from parsers.ocr import geometry
+from parsers.ocr import cellread, geometry
+from parsers.ocr.cellread import mean_score
 
 UPRIGHT_SCORE = 0.8       # a page read with a lower mean character score is read upside down too
 
@@ -46,9 +47,24 @@ def halves(flat: np.ndarray) -> list[tuple[np.ndarray, int]]:
 
 
 def read_upright(bgr: np.ndarray, page: int | None) -> tuple[list[Block], int]:
-    """The page read the right way up: read as it lies; when most text lines stand on end, read again a
-    quarter turn round; when the lines read poorly (mean score), read upside down too and keep the
-    better. Returns the blocks and the quarter turns (np.rot90) applied."""
+    """The page read the right way up: turned a quarter round first when most text lines stand on end
+    (which way, cellread.quarter_turns tells before reading); when the lines read poorly (mean score),
+    read again turned half round if its longest lines read better so. Returns the blocks
+    and the quarter turns (np.rot90) applied."""
+    if cellread.mode() == "page":
+        return _read_upright_twice(bgr, page)
+    turns = cellread.quarter_turns(bgr)
+    if turns:
+        bgr = np.ascontiguousarray(np.rot90(bgr, turns))
+    blocks, pieces, text_grey = read_page(bgr, page, with_grey=True)
+    if mean_score(pieces) < UPRIGHT_SCORE and cellread.upside_down(text_grey, pieces):
+        return read_page(np.ascontiguousarray(np.rot90(bgr, 2)), page)[0], (turns + 2) % 4
+    return blocks, turns
+
+
+def _read_upright_twice(bgr: np.ndarray, page: int | None) -> tuple[list[Block], int]:
+    """read_upright by whole reads (PAICHA_OCR_READ=page): as it lies; again a quarter turn round when
+    the lines read stand on end; upside down too when they read poorly, the better kept."""
     blocks, pieces = read_page(bgr, page)
     turns = 0
     if geometry.text_is_vertical(list({p.line_box for p in pieces})):
@@ -61,29 +77,30 @@ def read_upright(bgr: np.ndarray, page: int | None) -> tuple[list[Block], int]:
     return blocks, turns
 
 
-def mean_score(pieces) -> float:
-    n = sum(len(p.text) for p in pieces)
-    return sum(p.score * len(p.text) for p in pieces) / n if n else 0.0
-
-
-def read_page(img: np.ndarray, page: int | None, char_scores: bool = True) -> tuple[list[Block], list]:
-    """parsers.readers.image.plain_blocks, with the OCR pieces it read; black seals (a fax's) found,
-    rules taken as drawn on under them and the text read under them doubted."""
+def read_page(img: np.ndarray, page: int | None, char_scores: bool = True, with_grey: bool = False):
+    """parsers.readers.image.plain_blocks, with the OCR pieces it read (and with `with_grey` the
+    straightened grey page they were read on); the text read cell by cell (cellread) unless
+    PAICHA_OCR_READ=page; black seals (a fax's) found, rules taken as drawn on under them and the
+    text read under them doubted."""
     from parsers.ocr import engine, grid, seal
     grey = seal.red_channel_grey(img)
     seals = seal.black_seals(grey)
     grey, angle = grid.deskew(grey)
     text_grey = seal.whiten_light(grey, seal.OCR_LIGHT_LEVEL)
-    pieces = engine.recognise(text_grey, char_scores=char_scores)
-    if not pieces:
-        return [], []
+    lines_grey = seal.whiten_light(grey)
     h, w = grey.shape[:2]
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)      # grid.rotate's: seals onto the straight page
     straight = [(*(turn @ np.float64([cx, cy, 1.0])), r) for cx, cy, r in seals]
-    blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=seal.whiten_light(grey), angle=angle,
-                                   seals=straight)
-    doubt_under_seals(blocks, seals, img.shape)
-    return blocks, pieces
+    if cellread.mode() == "cells":
+        pieces = cellread.read(text_grey, lines_grey, straight, char_scores)
+    else:
+        pieces = engine.recognise(text_grey, char_scores=char_scores)
+    blocks = []
+    if pieces:
+        blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=lines_grey, angle=angle,
+                                       seals=straight)
+        doubt_under_seals(blocks, seals, img.shape)
+    return (blocks, pieces, text_grey) if with_grey else (blocks, pieces)
 
 
 def doubt_under_seals(blocks: list[Block], seals, shape) -> None:

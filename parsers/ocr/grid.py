@@ -449,6 +449,29 @@ def to_table(grid: Grid, page: int | None, shape: tuple[int, ...] | None = None,
     return t
 
 
+def find_grids(grey: np.ndarray, pieces: list[Piece], cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None,
+               seals=()) -> tuple[list[Grid], np.ndarray]:
+    """The ruled tables of a straightened page (text found in `pieces`: only their boxes count), and the
+    page's ink with the text erased and the rules kept."""
+    unit = text_unit(pieces)
+    bw = binarize(grey if lines_grey is None else lines_grey)
+    hmask = horizontal_lines(bw, unit, cfg)
+    bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg)
+    vmask = vertical_lines(bw_notext, unit, cfg)
+    grids = [g for box in table_regions(hmask, vmask, unit, cfg)
+             if (g := recover_grid(hmask, bw_notext, box, unit, cfg, seals)) is not None]
+    return grids, bw_notext
+
+
+def cell_edges(grids: list[Grid], x: float, y: float) -> list[float]:
+    """x positions of the rules between cells on the row of the point (x, y) ([] outside every grid)."""
+    for g in grids:
+        r, c = bisect_right(g.ys, y) - 1, bisect_right(g.xs, x) - 1
+        if 0 <= r < len(g.ys) - 1 and 0 <= c < len(g.xs) - 1:
+            return [g.xs[k + 1] for k in range(len(g.xs) - 2) if g.owner.get((r, k)) is not g.owner.get((r, k + 1))]
+    return []
+
+
 def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
                      cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None, angle: float = 0.0,
                      seals=()) -> list[Block]:
@@ -459,13 +482,7 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     turned the page by (cell boxes are given on the upright page before it); `seals` the black
     seals on the straightened page (cx, cy, r), where rules are taken as drawn on (through_seals).
     """
-    unit = text_unit(pieces)
-    bw = binarize(grey if lines_grey is None else lines_grey)
-    hmask = horizontal_lines(bw, unit, cfg)
-    bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg)
-    vmask = vertical_lines(bw_notext, unit, cfg)
-    grids = [g for box in table_regions(hmask, vmask, unit, cfg)
-             if (g := recover_grid(hmask, bw_notext, box, unit, cfg, seals)) is not None]
+    grids, bw_notext = find_grids(grey, pieces, cfg, lines_grey, seals)
     inside, outside = assign_pieces(grids, pieces)
     ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
     placed: list[tuple[float, Block]] = []

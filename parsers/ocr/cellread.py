@@ -1,0 +1,138 @@
+"""Read cells, not pages (issue 14 item 3): text lines found on a small copy of the page, cut at the
+rules of the ruled grid, each piece read at full resolution by recognition alone.
+
+    read(text_grey, lines_grey, seals) -> Pieces, as engine.recognise gives them:
+      engine.detect on the page shrunk to DET_SIDE (text lines; a quarter of the pixels of the
+      full-page detection) -> grid.find_grids from those boxes (the rules need no reading) ->
+      each line cut where a rule between two cells crosses it (北石店镇 | 建材 are two cells)
+      -> engine.read_boxes: the pieces recognised, batched, on the full-resolution page.
+    quarter_turns(bgr) -> np.rot90 turns making standing text lie (found on a very small copy, the
+      way up told by reading its longest lines both ways).
+    upside_down(text_grey, pieces) -> whether the longest lines read better turned half round.
+
+Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=page reads the whole page with detection
+and recognition together (before this module); PAICHA_OCR_DET_SIDE=N the long side text is found on.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from parsers.ocr import engine, geometry, grid
+from parsers.ocr.engine import Piece
+
+DET_SIDE = 1280          # px: long side of the copy text lines are found on
+TURN_SIDE = 800          # px: long side of the copy that tells lying text from standing text
+CUT_MARGIN = 0.5         # text heights: a rule this close to a line's end does not cut it
+RULE_GAP = 0.15          # text heights left out on each side of a rule that cuts a line
+MIN_PIECE = 0.4          # text heights: a cut-off piece narrower than this is dropped
+LINE_PAD = 0.2           # line heights added at each end of a line found on the small copy (its box
+                         # comes out tight: a last character may be cut)
+PROBE_LINES = 8          # the longest lines read both ways up to tell an upside-down page
+READS = ("page", "cells")
+
+
+def mode() -> str:
+    """PAICHA_OCR_READ: "page" (default: detection and recognition on the whole page) or "cells"."""
+    name = os.environ.get("PAICHA_OCR_READ", "") or READS[0]
+    return name if name in READS else READS[0]
+
+
+def det_side() -> int:
+    env = os.environ.get("PAICHA_OCR_DET_SIDE", "")
+    return int(env) if env.isdigit() and int(env) > 0 else DET_SIDE
+
+
+def rect(quad: np.ndarray) -> tuple[float, float, float, float]:
+    return (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
+
+
+def box_pieces(quads: list[np.ndarray]) -> list[Piece]:
+    """Unread line boxes as Pieces (what grid.find_grids needs: their boxes)."""
+    return [Piece("", 1.0, *rect(q), i, rect(q)) for i, q in enumerate(quads)]
+
+
+def read(text_grey: np.ndarray, lines_grey: np.ndarray | None = None, seals=(),
+         char_scores: bool = True) -> list[Piece]:
+    """The pieces of text on a straightened page (see the module's docstring)."""
+    quads = [pad(q, text_grey.shape) for q in engine.detect(text_grey, det_side())]
+    if not quads:
+        return []
+    boxes = box_pieces(quads)
+    grids, _ = grid.find_grids(text_grey, boxes, lines_grey=lines_grey, seals=seals)
+    return engine.read_boxes(text_grey, cut_at_rules(quads, grids, grid.text_unit(boxes)), char_scores)
+
+
+def pad(quad: np.ndarray, shape) -> np.ndarray:
+    """A line's quad made LINE_PAD of its height longer at each end, inside the image."""
+    x0, y0, x1, y1 = rect(quad)
+    d = LINE_PAD * (y1 - y0)
+    q = quad.copy()
+    left = q[:, 0] <= np.median(q[:, 0])
+    q[left, 0] -= d
+    q[~left, 0] += d
+    q[:, 0] = np.clip(q[:, 0], 0, shape[1] - 1)
+    return q
+
+
+def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float) -> list[np.ndarray]:
+    """Each line quad, or where rules between cells cross it, its pieces between them (rectangles)."""
+    out = []
+    for q in quads:
+        x0, y0, x1, y1 = rect(q)
+        cuts = [x for x in grid.cell_edges(grids, (x0 + x1) / 2, (y0 + y1) / 2)
+                if x0 + CUT_MARGIN * unit < x < x1 - CUT_MARGIN * unit]
+        if not cuts:
+            out.append(q)
+            continue
+        gap = RULE_GAP * unit
+        edges = [x0] + [e for x in cuts for e in (x - gap, x + gap)] + [x1]
+        for a, b in zip(edges[::2], edges[1::2]):
+            if b - a >= MIN_PIECE * unit:
+                out.append(np.float32([[a, y0], [b, y0], [b, y1], [a, y1]]))
+    return out
+
+
+def quarter_turns(img: np.ndarray) -> int:
+    """np.rot90 turns (0, 1 or 3) that make text standing on end lie, found on a small copy: which of
+    the two ways up, its longest lines tell (upside_down)."""
+    quads = engine.detect(img, TURN_SIDE)
+    rects = [rect(q) for q in quads]
+    if not geometry.text_is_vertical(rects):
+        return 0
+    from parsers.ocr import seal
+    w = img.shape[1]
+    turned = np.ascontiguousarray(np.rot90(seal.red_channel_grey(img), 1))
+    lying = [(y0, w - 1 - x1, y1, w - 1 - x0) for x0, y0, x1, y1 in rects]     # the same boxes, turned
+    return 3 if _reads_better_flipped(turned, lying) else 1
+
+
+def upside_down(text_grey: np.ndarray, pieces: list[Piece]) -> bool:
+    """Whether the page's PROBE_LINES longest lines read better turned half round (mean score)."""
+    return _reads_better_flipped(text_grey, list({p.line_box for p in pieces}))
+
+
+def _reads_better_flipped(grey: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> bool:
+    lines = sorted(boxes, key=lambda b: b[0] - b[2])[:PROBE_LINES]
+    if not lines:
+        return False
+    h, w = grey.shape[:2]
+    quads = [np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) for x0, y0, x1, y1 in lines]
+    turned = [np.float32([[w - 1 - x1, h - 1 - y1], [w - 1 - x0, h - 1 - y1], [w - 1 - x0, h - 1 - y0],
+                          [w - 1 - x1, h - 1 - y0]]) for x0, y0, x1, y1 in lines]
+    as_is = engine.read_boxes(grey, quads)
+    flipped = engine.read_boxes(np.ascontiguousarray(np.rot90(grey, 2)), turned)
+    return line_score(flipped, len(lines)) > line_score(as_is, len(lines))
+
+
+def line_score(pieces: list[Piece], n: int) -> float:
+    """The mean score of n lines read (a line dropped for its low score counts 0)."""
+    scores = {p.line: p.score for p in pieces}
+    return sum(scores.values()) / n if n else 0.0
+
+
+def mean_score(pieces) -> float:
+    """Pieces' scores weighted by their characters."""
+    n = sum(len(p.text) for p in pieces)
+    return sum(p.score * len(p.text) for p in pieces) / n if n else 0.0

@@ -1,0 +1,117 @@
+"""Reading cells, not pages (parsers/ocr/cellread.py): text lines found once on a small copy of the
+page, cut at the rules between cells, read by recognition alone; the page turned upright without
+reading it twice."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+TITLE = "安全生产大排查统计表"
+ROWS = [["单位名称", "排查数", "整改数"], ["北石店镇人民政府", "12", "10"], ["西上庄街道办事处", "8", "7"]]
+XS, YS = (100, 620, 880, 1140), (300, 380, 460, 540)
+
+
+def page() -> np.ndarray:
+    """A grey page (200 dpi-like: 36 px text) with a title and a ruled 3 x 3 table."""
+    im = Image.new("L", (1240, 1754), 255)
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(FONT, 36, index=2)
+    d.text((380, 180), TITLE, font=font, fill=0)
+    for y in YS:
+        d.line([(XS[0], y), (XS[-1], y)], fill=0, width=3)
+    for x in XS:
+        d.line([(x, YS[0]), (x, YS[-1])], fill=0, width=3)
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            d.text((XS[c] + 20, YS[r] + 18), text, font=font, fill=0)
+    return np.asarray(im).copy()
+
+
+def cell_texts(blocks) -> list[list[str]]:
+    (table,) = [b for b in blocks if hasattr(b, "cells")]
+    rows: dict[int, list[str]] = {}
+    for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows.setdefault(c.row, []).append(c.text)
+    return [rows[r] for r in sorted(rows)]
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Counts of the engine's entry points called (detect with the long side asked for)."""
+    from parsers.ocr import engine
+    seen: dict[str, list] = {"detect": [], "read_boxes": [], "recognise": []}
+    for name in seen:
+        real = getattr(engine, name)
+
+        def spy(*a, _real=real, _name=name, **kw):
+            seen[_name].append(a[1] if _name == "detect" and len(a) > 1 else kw.get("long_side"))
+            return _real(*a, **kw)
+        monkeypatch.setattr(engine, name, spy)
+    return seen
+
+
+def test_a_line_across_a_rule_is_cut_into_its_cells():
+    """A detected line running over the rule between two cells (北石店镇 | 建材 found as one line) is read
+    as two pieces, neither reaching over the rule; a line inside one cell is left as found."""
+    from parsers.ocr import cellread, grid
+    img = page()
+    across = np.float32([[400, 398], [760, 398], [760, 442], [400, 442]])      # over the rule at x = 620
+    inside = np.float32([[120, 478], [420, 478], [420, 522], [120, 522]])
+    quads = [across, inside, np.float32([[380, 180], [740, 180], [740, 222], [380, 222]])]
+    grids, _ = grid.find_grids(img, cellread.box_pieces(quads))
+    assert len(grids) == 1
+    cut = cellread.cut_at_rules(quads, grids, 40.0)
+    rects = [cellread.rect(q) for q in cut]
+    assert len(rects) == 4
+    left, right = rects[0], rects[1]
+    assert left[0] == 400 and left[2] < 620 - 3 and right[0] > 620 + 3 and right[2] == 760
+    assert np.array_equal(cut[2], inside) and np.array_equal(cut[3], quads[2])
+
+
+def test_cells_read_as_the_whole_page_reads_them(monkeypatch, calls):
+    """The page read cell by cell gives the same table and title as the page read whole; text is found
+    once, on the small copy, and nothing is read by detection and recognition together."""
+    from parsers.ocr import cellread, cells
+    img = page()
+    monkeypatch.setenv("PAICHA_OCR_READ", "page")
+    whole, _ = cells.read_page(img, None)
+    assert cell_texts(whole) == ROWS and calls["recognise"]
+    for v in calls.values():
+        v.clear()
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    by_cell, pieces = cells.read_page(img, None)
+    assert cell_texts(by_cell) == ROWS
+    assert [b.text for b in by_cell if not hasattr(b, "cells")] == [b.text for b in whole if not hasattr(b, "cells")]
+    assert TITLE in [b.text for b in by_cell if not hasattr(b, "cells")]
+    assert calls["detect"] == [cellread.DET_SIDE] and len(calls["read_boxes"]) == 1 and not calls["recognise"]
+    # each cell's confidence is its weakest character's
+    (table,) = [b for b in by_cell if hasattr(b, "cells")]
+    cell = next(c for c in table.cells if c.text == "北石店镇人民政府")
+    inside = [p for p in pieces if p.text in cell.text and p.cy > YS[1] and p.cy < YS[2] and p.cx < XS[1]]
+    assert cell.confidence == round(min(p.score for p in inside), 4)
+
+
+def test_a_page_on_its_side_is_read_once(monkeypatch, calls):
+    """Text standing on end is told from a small copy: the page is turned, then read once (the whole-page
+    way read it, found it standing, and read it again)."""
+    from parsers.ocr import cellread, cells
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    side = np.ascontiguousarray(np.rot90(cv2.cvtColor(page(), cv2.COLOR_GRAY2BGR), 1))
+    blocks, turns = cells.read_upright(side, None)
+    assert turns == 3 and cell_texts(blocks) == ROWS
+    assert calls["detect"] == [cellread.TURN_SIDE, cellread.DET_SIDE] and len(calls["read_boxes"]) == 3   # 2: the probe
+    assert not calls["recognise"]
+
+
+def test_an_upside_down_page_is_told_by_its_longest_lines():
+    """upside_down: the longest lines of a page read better turned half round when the page stands on
+    its head, not when it is upright."""
+    from parsers.ocr import cellread
+    img = page()
+    pieces = cellread.read(img)
+    assert not cellread.upside_down(img, pieces)
+    flipped = np.ascontiguousarray(np.rot90(img, 2))
+    assert cellread.upside_down(flipped, cellread.read(flipped))
