@@ -31,6 +31,7 @@ MAX_JUNK_RATIO = 0.3         # more unmapped glyphs than this: the text layer is
 COORD_TOL = 1.5              # points: table edges closer than this are one line
 LINE_TOL = 3.0               # points: characters whose tops differ less are on one line
 CELL_PADDING = 5.4           # points: Word's default right cell margin (0.19 cm)
+GLYPH_START = 1.0            # points into a character that tell the ruled cell it belongs to
 CID_JUNK = re.compile(r"\(cid:\d+\)")
 PAGE_NUMBER = re.compile(r"^(第\d+页([,，/]?共\d+页)?|共\d+页[,，/]?第\d+页|[-—–]\d+[-—–]|\d+/\d+|page\d+(of\d+)?)$", re.I)
 MARGIN_BAND = 0.1            # share of the page's height at its top and foot where page numbers are printed
@@ -388,8 +389,9 @@ def table_from_plumber(ft, chars: list[dict], page_no: int) -> Table:
     chars = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
     table = Table(page=page_no)
     for cx0, ctop, cx1, cbottom in sorted(ft.cells, key=lambda b: (b[1], b[0])):
-        inside = [c for c in chars
-                  if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1 and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+        inside = [c for c in chars      # by where a character starts: text printed on past a cell's edge is its own
+                  if cx0 <= min(c["x0"] + GLYPH_START, (c["x0"] + c["x1"]) / 2) < cx1
+                  and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
         r, c = _index(ys, ctop), _index(xs, cx0)
         rs, cs = max(1, _index(ys, cbottom) - r), max(1, _index(xs, cx1) - c)
         table.add(Cell(text=cell_text(inside, cx1), row=r, col=c, rowspan=rs, colspan=cs))
@@ -686,14 +688,37 @@ def _join_wrapped_header(rows: list[_Row], right: list[float], edge: list[float]
     merged down two rows, its text running over both) goes back into its cell; the rest of that row
     stays a row (other labels there are children of merged parents). Only rows less than a line
     apart (their cells centred in a row two rows tall) are one cell's lines."""
-    first = next((i for i, r in enumerate(rows)
-                  if any(NUMBER.match("".join(w["text"] for w in ws[0])) for ws in r.cols.values())), len(rows))
-    first = min(first, MAX_HEADER_ROWS)
+    numbers = next((i for i, r in enumerate(rows)
+                    if any(NUMBER.match("".join(w["text"] for w in ws[0])) for ws in r.cols.values())), len(rows))
+    first = min(numbers, MAX_HEADER_ROWS)
     for upper, lower in zip(rows[:first], rows[1:first]):
         for c in list(lower.cols):
             if c in upper.cols and _wrapped(upper.cols[c][-1], c, right, edge, size) \
                     and lower.cols[c][0][0]["top"] - upper.lines[-1][0]["top"] < 0.9 * size:
                 upper.cols[c] += lower.cols.pop(c)
+    # above the numbers of a table that has some: a header row whose labels wrapped onto lines of
+    # their own, in none but its columns and under its labels (a Word cell's lines 派出检查 / 组数 /
+    # （组）), is one row
+    i = 1
+    while numbers < len(rows) and i < min(first, len(rows)):
+        upper, lower = rows[i - 1], rows[i]
+        if len(upper.cols) >= MIN_GRID_COLS and lower.cols and set(lower.cols) <= set(upper.cols) \
+                and lower.lines[0][0]["top"] - upper.lines[-1][0]["top"] < 2 * size \
+                and all(_under(ws[0][0], upper.cols[c][-1][0]) for c, ws in lower.cols.items()):
+            upper.lines += lower.lines
+            for c, ws in lower.cols.items():
+                upper.cols[c] += ws
+            del rows[i]
+            first -= 1
+            numbers -= 1
+        else:
+            i += 1
+
+
+def _under(word: dict, above: dict) -> bool:
+    """The word starts, or is centred, where the word above it does (a cell's next line)."""
+    return abs(word["x0"] - above["x0"]) <= 2 * COLUMN_ALIGN \
+        or abs(word["x0"] + word["x1"] - above["x0"] - above["x1"]) <= 4 * COLUMN_ALIGN
 
 
 def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], edge: list[float],
