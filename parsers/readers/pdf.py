@@ -723,16 +723,24 @@ def _under(word: dict, above: dict) -> bool:
 
 def _same_row(prev: _Row, line: list[dict], cols: dict[int, list[dict]], right: list[float], edge: list[float],
               size: float) -> bool:
-    """`line` goes on with the row above: it fills only columns the row left empty, less than a line
-    below it (cells centred on a wrapped neighbour), or every column they share goes on from a
-    text that reached the column's right end (wrapped): as far as its widest text, and to within a
-    character and a cell's margins of the next column's start (the widest text may be one line)."""
+    """`line` goes on with the row above: it is less than a line below the row's last line (cells
+    centred on a wrapped neighbour; a next row's text starts a whole line lower) and in the columns it
+    shares with the row a line below their last line (a cell's own line break), or every column they
+    share goes on from a text that reached the column's right end (wrapped): as far as its widest
+    text, and to within a character and a cell's margins of the next column's start (the widest text
+    may be one line)."""
     shared = set(cols) & set(prev.cols)
-    if not shared:
-        return line[0]["top"] - prev.lines[-1][0]["top"] < 0.9 * size
+    gap = line[0]["top"] - prev.lines[-1][0]["top"]
+    if not shared or LINE_TOL < gap < 0.9 * size and all(_below(cols[c], prev.cols[c][-1], size) for c in shared):
+        return gap < 0.9 * size
     if not all(_wrapped(prev.cols[c][-1], c, right, edge, size) for c in shared):
         return False
     return line[0]["top"] - prev.lines[-1][0]["top"] < 2 * size
+
+
+def _below(words: list[dict], above: list[dict], size: float) -> bool:
+    """The words are the line after `above` in a cell: a line lower, or less than two."""
+    return 0.9 * size <= words[0]["top"] - above[0]["top"] < 2 * size
 
 
 def _text_table(rows: list[_Row], right: list[float], page_no: int):
