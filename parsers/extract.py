@@ -686,6 +686,8 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             if r2 >= 0:
                 start, mapping, head_row = r2 + 1, m2, grid[r2]
         by_key = {f.key: c for c, f in mapping.items()}
+        if marks and not any(f.key in by_key for f in marks):
+            by_key = _answers_column(spec, mapping, by_key, marks[0], grid[start:])
         # a result column headed 是否符合 takes 是 as 符合 even for an item asked negatively
         conforming = {k for k, c in by_key.items() if c < len(head_row) and conforming_header(_cell_text(head_row[c]))}
         for row in grid[start:]:
@@ -713,6 +715,10 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
                 text = _flat(content[m.end():] if m else content)
             item = {"no": no, "category": category, "content": text}
             typed = None if any(f.key in by_key for f in marks) else trailing_answer(item["content"])
+            if typed is None and not any(f.key in by_key for f in marks) and not _listed(content):
+                # the answer after a space (是否设置警示标志 是): the space is gone once the text is flat
+                raw = trailing_answer(unicodedata.normalize("NFKC", content[m.end():] if m else content).strip())
+                typed = (_flat(raw[0]), raw[1]) if raw else None
             if typed:                                   # no result column: the answer after the item
                 item["content"] = typed[0]
                 answer = _answer_in_item(typed[1], typed[0])
@@ -742,6 +748,21 @@ def extract_item_marks(spec: FormSpec, grids: list[Grid]) -> Extraction:
             items.append(item)
     ex.data[spec.rows_key] = items
     return ex
+
+
+def _answers_column(spec: FormSpec, mapping: dict[int, Field], by_key: dict[str, int], result: Field,
+                    rows: Grid) -> dict[str, int]:
+    """by_key with `result` read from a parse-only column (备注) whose every filled cell is an answer
+    (是 / 否 / 符合 / 不符合 / √ / ×): a form with no result column answers there."""
+    own = {f.key for f in spec.columns}
+    for c, f in sorted(mapping.items()):
+        if f.key in own or f.kind != "text":
+            continue
+        values = [_cell_text(r[c]).strip() for r in rows if c < len(r) and r[c] is not None]
+        values = [v for v in values if v]
+        if values and all(answer_mark(v, False) is not None or normalize("mark", v).warning is None for v in values):
+            return {**{k: v for k, v in by_key.items() if k != f.key}, result.key: c}
+    return by_key
 
 
 def _column_score(columns: list[Field], texts: list[str]) -> list[float]:

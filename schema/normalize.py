@@ -260,11 +260,17 @@ def norm_yes_no(raw: Any) -> Normalized:
     return _lookup(raw, {True: yn["true"], False: yn["false"]}, "是否")
 
 
+NEGATED_QUESTION = ("未", "不", "无", "没有")     # right after 是否: the question asks whether a fault is there
+
+
 def asked_negatively(item: str) -> bool:
     """A checklist item whose yes is a problem: 是否存在埋压、圈占消防栓现象, 安全出口是否锁闭
     (not 疏散通道是否畅通、无堵塞, 是否禁止使用易燃液体); the question is read from its 是否 on."""
     text = unicodedata.normalize("NFKC", item or "")
     at = text.find("是否")
+    neg = next((n for n in NEGATED_QUESTION if text[at + 2:].lstrip().startswith(n)), None) if at >= 0 else None
+    if neg and not vocab()["negative_item"].match(re.sub(r"^被", "", text[at + 2:].lstrip()[len(neg):])):
+        return True             # 是否未经审批…, 是否不按规定…: 是 says the fault is there (not 是否不被占用)
     return bool(vocab()["negative_item"].search(text[at:] if at >= 0 else text))
 
 

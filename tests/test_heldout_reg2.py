@@ -12,8 +12,10 @@ from tests.variety.compare import case_problems
 from tests.variety4.measure import case_score
 
 FIRST_LOOK = (45, 75)       # 60.0 %, before any fix of the round
-WRONG_AT_FIRST_LOOK = {"town_register_three_rows_totals_xlsx", "checklist_remarks_negated_xlsx",
-                       "checklist_space_answers_docx"}
+FINAL = (57, 75)            # 76.0 % after the round's rules (fixed on tests/variety5 only)
+# wrong at first look: town_register_three_rows_totals_xlsx, checklist_remarks_negated_xlsx,
+# checklist_space_answers_docx; still wrong after the round's fixes (variety5's rules):
+WRONG_AT_FIRST_LOOK = {"town_register_three_rows_totals_xlsx"}
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,7 @@ def test_heldout2_field_accuracy_does_not_fall(built_heldout2):
         right, total = right + r, total + t
     print(f"held-out 2 field accuracy {right}/{total} = {100 * right / total:.1f}% (first look "
           f"{FIRST_LOOK[0]}/{FIRST_LOOK[1]})")
-    assert right >= FIRST_LOOK[0]
+    assert right >= FINAL[0]
 
 
 @pytest.mark.parametrize("name", [

@@ -13,11 +13,9 @@ from tests.variety4.measure import case_score
 from tests.variety5.build import CASES, build
 
 FIRST_LOOK = (149, 162)     # 92.0 %: answers in 备注 (4), an answer after a space (6), 是否未… items (3) wrong
+FINAL = (162, 162)          # after the round's rules (a 备注 column of answers, the answer before flattening, 是否未…)
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
-KNOWN_GAPS = {
-    "checklist_answers_in_remarks_xlsx": "the answers in 备注 are not read as results",
-    "checklist_answer_after_space_docx": "the answer after a space is glued to the item by normalisation",
-    "checklist_negated_items_xlsx": "是否未… / 是否不… asked negatively are read as asked positively",
+KNOWN_GAPS: dict[str, str] = {
 }
 
 
@@ -36,7 +34,7 @@ def test_variety5_has_its_cases_and_reports_accuracy(built5):
         right, total = right + r, total + t
     print(f"variety5 field accuracy {right}/{total} = {100 * right / total:.1f}% (first look "
           f"{FIRST_LOOK[0]}/{FIRST_LOOK[1]})")
-    assert right >= FIRST_LOOK[0]
+    assert right >= FINAL[0]
 
 
 @pytest.mark.parametrize("name", [
