@@ -1,6 +1,7 @@
 """Benchmark: the web workbench's pages on a ledger of 100,000 hazards, 20 clients at once.
 
     .venv/bin/python bench/bench_web.py [--clients 20] [--rounds 10] [--files 1000] [--cold 3] [--workers N]
+                                        [--cpu 20] [--only PAGE ...]
 
 The ledger (temp folder): the sample returns (.docx/.xlsx) parsed for real, then 5,000 enterprises,
 20,000 records (2 % carrying the warnings of a real flagged record), 100,000 hazards and 2,000 orders
@@ -20,7 +21,10 @@ a page of its own.
 average is printed beside each phase: numbers taken while other programs run are not comparable.
 
 Phase 2 repeats the load while a 1,000-file parse job runs (submitted through services/jobs.py; distinct
-copies of the sample returns, as bench/bench_batch_outcomes.py makes them).
+copies of the sample returns, as bench/bench_batch_outcomes.py makes them). Server CPU is that of the
+processes answering pages (the job runner's, in SCHED_IDLE, left out): per page one at a time in both
+phases, and over each phase's whole load. The 指令书 grouping is kept ledger.queries.GROUPS_MAX_AGE after
+the job's commits; `PAICHA_GROUPS_MAX_AGE=0` in the environment measures it regrouped at every commit.
 
 Clients: a thread pool of httpx clients, not locust: locust patches the whole process with gevent (this
 process also builds the ledger and submits the job through the services), reports percentiles rounded
@@ -179,9 +183,13 @@ def preview(client: httpx.Client, token: str, n: int) -> httpx.Response:
                        headers={"HX-Request": "true"})
 
 
-def load(base: str, pages: dict[str, str], clients: int, rounds: int, warm_text: int) -> dict[str, list[float]]:
-    """`clients` threads, each requesting every page `rounds` times (shuffled order); seconds per page."""
-    times: dict[str, list[float]] = {name: [] for name in [*pages, "公文预览（已缓存）"]}
+def load(base: str, pages: dict[str, str], clients: int, rounds: int, warm_text: int,
+         pgid: int | None = None, with_preview: bool = True) -> dict[str, list[float]]:
+    """`clients` threads, each requesting every page `rounds` times (shuffled order); seconds per page.
+    With the server's `pgid`, prints the server's CPU per request over the whole load (group_cpu)."""
+    cpu_before = group_cpu(pgid) if pgid else 0.0
+    extra = ["公文预览（已缓存）"] if with_preview else []
+    times: dict[str, list[float]] = {name: [] for name in [*pages, *extra]}
     errors: list[str] = []
     resets: list[str] = []
     lock = threading.Lock()
@@ -189,7 +197,7 @@ def load(base: str, pages: dict[str, str], clients: int, rounds: int, warm_text:
 
     def client_loop(k: int) -> None:
         client, token = session(base)
-        plan = [*pages.items(), ("公文预览（已缓存）", None)] * rounds
+        plan = [*pages.items(), *((name, None) for name in extra)] * rounds
         random.Random(k).shuffle(plan)
         start.wait()
         for name, url in plan:
@@ -218,6 +226,10 @@ def load(base: str, pages: dict[str, str], clients: int, rounds: int, warm_text:
         raise SystemExit(f"有 {len(errors)} 个请求失败，例如：{errors[:3]}")
     if resets:
         print(f"  ({len(resets)} requests sent again after a kept-alive connection was reset; their time includes both)")
+    if pgid:
+        n = sum(map(len, times.values()))
+        print(f"\nserver CPU under the load: {(group_cpu(pgid) - cpu_before) / n * 1000:.1f} ms per request"
+              f" ({n} requests of {', '.join(times)})")
     return times
 
 
@@ -275,9 +287,13 @@ def job_files(folder: Path, count: int) -> list[tuple[str, str, Path]]:
     return out
 
 
+SCHED_IDLE = 5                      # /proc stat's policy of the job runner's processes (web/app.py in_background)
+
+
 def group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the processes of a process group: the server, its web
-    processes and its job runner (Linux /proc)."""
+    """CPU seconds (user + system) used so far by the server's processes that answer pages: those of the
+    process group (the server and its web processes) less the job runner's and what it started, which run
+    in Linux's SCHED_IDLE class (Linux /proc)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -285,7 +301,7 @@ def group_cpu(pgid: int) -> float:
         except OSError:                       # ended meanwhile
             continue
         fields = text[text.rfind(")") + 2:].split()
-        if int(fields[2]) == pgid:
+        if int(fields[2]) == pgid and int(fields[38]) != SCHED_IDLE:
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -296,12 +312,20 @@ def server_cpu(base: str, pgid: int, pages: dict[str, str], n: int) -> dict[str,
     client, _ = session(base)
     out = {}
     for name, url in pages.items():
+        client.get(url)                             # this web process's first render compiles the template
         before = group_cpu(pgid)
         for _ in range(n):
             assert client.get(url).status_code == 200
         out[name] = (group_cpu(pgid) - before) / n * 1000
     client.close()
     return out
+
+
+def print_cpu(cpu: dict[str, float], n: int, when: str) -> None:
+    print(f"\nserver CPU per request, one client, {n} requests a page, {when} (its web processes, not the job"
+          f" runner's; independent of the machine's load):")
+    for name, ms in cpu.items():
+        print(f"  {name:<28}{ms:>7.1f} ms")
 
 
 def machine_load() -> str:
@@ -317,6 +341,8 @@ def main() -> int:
     ap.add_argument("--cold", type=int, default=3, help="cold notice previews (and 指令书 pages) measured one at a time")
     ap.add_argument("--workers", type=int, default=None, help="web processes of cli.py serve (default: serve's own)")
     ap.add_argument("--cpu", type=int, default=20, help="requests a page for the server CPU per request")
+    ap.add_argument("--only", nargs="+", metavar="PAGE", help="measure only these pages (names as printed; the"
+                    " baseline is always measured), e.g. to tell one page's server CPU under the load")
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))      # stopped: the server and temp folder go too
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
@@ -325,7 +351,7 @@ def main() -> int:
         t = time.perf_counter()
         counts = build_ledger(db)
         print(f"ledger built in {time.perf_counter() - t:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
-              + f"; {machine_load()}")
+              + f"; {machine_load()}; PAICHA_GROUPS_MAX_AGE={os.environ.get('PAICHA_GROUPS_MAX_AGE', '(default)')}")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(db, tmp / "data", port, tmp / "server.log", a.workers)
@@ -336,6 +362,8 @@ def main() -> int:
                      "台账：企业": "/ledger?view=enterprises", "台账：企业（镇街+行业）": "/ledger?view=enterprises&town=第7镇&industry=机械",
                      "核对队列": "/review", "指令书": ORDERS, "指令书（第7镇，查找）": "/orders?town=第7镇&q=机械",
                      "指令书：登记簿（页面随后载入）": "/orders/register/rows"}
+            if a.only:
+                pages = {k: v for k, v in pages.items() if k in a.only or k == "基线：静态文件"}
             for name, url in list(pages.items()):      # every page answers before timing starts
                 answer = httpx.get(base + url, timeout=300)
                 if answer.status_code == 404:           # an older paicha measured with this bench
@@ -343,24 +371,23 @@ def main() -> int:
                     del pages[name]
                     continue
                 assert answer.status_code == 200, (url, answer.status_code)
-            cpu = server_cpu(base, server.pid, pages, a.cpu)
-            print(f"\nserver CPU per request, one client, {a.cpu} requests a page (all its processes; independent"
-                  f" of the machine's load):")
-            for name, ms in cpu.items():
-                print(f"  {name:<28}{ms:>7.1f} ms")
+            print_cpu(server_cpu(base, server.pid, pages, a.cpu), a.cpu, "idle")
             alone = {"指令书（逐个）": orders_page(base, a.cold), "公文预览（新文字，逐个）": cold_previews(base, 1, a.cold)}
             warm = cold_previews(base, 1, 1)              # the first text again: now cached
             print(f"notice preview, one client: cold {', '.join(f'{c:.2f}' for c in alone['公文预览（新文字，逐个）'])} s;"
                   f" warm {warm[0] * 1000:.0f} ms")
-            times = load(base, pages, a.clients, a.rounds, warm_text=1)
+            times = load(base, pages, a.clients, a.rounds, warm_text=1, pgid=server.pid,
+                         with_preview=not a.only)
             ok = report(f"{a.clients} clients x {a.rounds} rounds, idle server ({machine_load()})", times,
                         "基线：静态文件", alone)
 
             with open_ledger(db) as handle:
                 job = submit_parse_job(handle, job_files(tmp / "job", a.files))
             time.sleep(3)                                 # the runner picks it up
+            print_cpu(server_cpu(base, server.pid, pages, a.cpu), a.cpu, "while the job runs")
             alone = {"指令书（逐个）": orders_page(base, a.cold), "公文预览（新文字，逐个）": cold_previews(base, 100, a.cold)}
-            times = load(base, pages, a.clients, a.rounds, warm_text=1)
+            times = load(base, pages, a.clients, a.rounds, warm_text=1, pgid=server.pid,
+                         with_preview=not a.only)
             with open_ledger(db) as handle:
                 state = job_status(handle, job.id)
             ok &= report(f"the same while a {a.files}-file parse job runs ({state.done}/{state.total} files done "
