@@ -473,11 +473,88 @@ def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = N
     spans = [not keep and len(ln) <= 2 and all(_starts_column(w, left) for w in ln) for ln, keep in zip(lines, keeps)]
     keeps = [keep or _between(lines, keeps, i) and spans[i] for i, keep in enumerate(keeps)]
     out = []
+    done = 0                                  # lines before this index are in a table already
     for run, tail in _runs(lines, keeps):
+        start = next(i for i, ln in enumerate(lines) if ln is run[0])
         grid = _grid(run, bounds, known, tail)
         if grid is not None:
-            out.append(_text_table(*grid, page_no))
+            above = _header_above(lines, start, done)
+            above = above if any(_spans(w, bounds) for ln in above for w in ln) else []
+            out.append(_text_table(*(_spanned_header(*grid, above, bounds) if above else grid), page_no))
+        done = start + len(run) + len(tail)
     return out, bounds if out else None
+
+
+def _header_above(lines: list[list[dict]], start: int, done: int) -> list[list[dict]]:
+    """The lines right above a run that are less than a line apart, down to it: a header whose
+    labels, centred in cells of different heights, interleave (and whose parent labels, spanning
+    their children, keep to no column: text_tables takes them only when such a label is there)."""
+    j = start
+    while j > done:
+        a, b = lines[j - 1], lines[j]
+        size = max(w["bottom"] - w["top"] for w in a + b)
+        if b[0]["top"] - a[0]["top"] >= 0.9 * size:
+            break
+        j -= 1
+    return lines[j:start]
+
+
+def _spanned_header(rows: list[_Row], right: list[float], above: list[list[dict]], bounds: list[float]
+                    ) -> tuple[list[_Row], list[float]]:
+    """The grid with its header (the lines `above` it and its rows above any number) rebuilt: a row
+    for each height of parent labels (words running over column bounds), each in the first column
+    of the span it is centred on, and a row of the leaf labels, each column's words top to bottom."""
+    first = next((i for i, r in enumerate(rows)
+                  if any(NUMBER.match("".join(w["text"] for w in ws[0])) for ws in r.cols.values())), len(rows))
+    words = [w for ln in above for w in ln] + [w for r in rows[:first] for ln in r.lines for w in ln]
+    every = words + [w for r in rows for ln in r.lines for w in ln]
+    edges = [min(w["x0"] for w in every)] + bounds + [max(w["x1"] for w in every)]
+    size = max(w["bottom"] - w["top"] for w in words)
+    spanning = [w for w in words if _spans(w, bounds)]
+    levels: list[list[dict]] = []
+    for w in sorted(spanning, key=lambda w: (w["top"], w["x0"])):
+        if levels and abs(w["top"] - levels[-1][0]["top"]) <= LINE_TOL:
+            levels[-1].append(w)
+        else:
+            levels.append([w])
+    out: list[_Row] = []
+    outer: list[tuple[int, int]] = []          # the spans of the level above
+    for level in levels:
+        spans = [_centred_span(w, [v for v in level if v is not w], edges, outer, size) for w in level]
+        out.append(_Row([level], {a: [[w]] for w, (a, _) in zip(level, spans)}))
+        outer = spans
+    leaf: dict[int, list[list[dict]]] = {}
+    for w in sorted((w for w in words if all(w is not v for v in spanning)), key=lambda w: (w["top"], w["x0"])):
+        leaf.setdefault(_column(bounds, {"x0": (w["x0"] + w["x1"]) / 2}), []).append([w])
+    out.append(_Row([ln for ln in above] + [ln for r in rows[:first] for ln in r.lines], leaf))
+    return out + rows[first:], right
+
+
+def _spans(word: dict, bounds: list[float]) -> bool:
+    """The word runs over a column bound, but not over all of them (a title): a parent label centred
+    over its children (in a table of three or more columns)."""
+    over = sum(1 for b in bounds if word["x0"] + COLUMN_ALIGN < b < word["x1"] - COLUMN_ALIGN)
+    return 0 < over < len(bounds) and len(bounds) + 1 >= MIN_GRID_COLS
+
+
+def _centred_span(word: dict, others: list[dict], edges: list[float], outer: list[tuple[int, int]],
+                  size: float) -> tuple[int, int]:
+    """The widest run of columns (first, last) a parent label is centred on: holding it, clear of
+    the other labels of its row, within the span above it; else the columns it runs over."""
+    centre = (word["x0"] + word["x1"]) / 2
+    n = len(edges) - 1
+    best = None
+    for a in range(n):
+        for b in range(a, n):
+            lo, hi = edges[a], edges[b + 1]
+            if lo > word["x0"] + COLUMN_ALIGN or hi < word["x1"] - COLUMN_ALIGN \
+                    or abs((lo + hi) / 2 - centre) > 0.6 * size \
+                    or any(v["x0"] < hi and v["x1"] > lo for v in others) \
+                    or (outer and not any(p <= a and b <= q for p, q in outer)):
+                continue
+            if best is None or b - a > best[1] - best[0]:
+                best = (a, b)
+    return best or (_column(edges[1:-1], word), _column(edges[1:-1], {"x0": word["x1"] - COLUMN_ALIGN}))
 
 
 def _prose(line: list[dict]) -> bool:
