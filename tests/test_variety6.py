@@ -16,7 +16,6 @@ from tests.variety6.build import CASES, build
 KNOWN_GAPS = {
     "register_printed_gridlines": "Excel's printed gridlines: the title and 填报单位 rows are gridded cells of the "
                                   "table, not read as header lines",
-    "stats_two_pages_merged_header_repeated": "a two-level header repeated on page 2: rows wrong",
     "dispatch_no_rules_footer": "a 指标 | 数值 sheet: a section heading as long as its column is joined with the "
                                 "row below it as if wrapped",
 }

@@ -441,6 +441,7 @@ MIN_GRID_COLS = 3
 MAX_HEADER_ROWS = 4         # rows a borderless table's header may take
 MIN_LABEL_SHEET_ROWS = 5    # a two-column table (label | value sheet) needs this many rows
 PROSE_GAP = 0.5             # ems: words of running text are closer than this
+PARENT_ROW = 2.5            # ems: a header's row of parent labels is less than this above the rows below
 AUTOSPACE = 0.3             # ems: Word's space between Latin digits and CJK text is less than this
 UNITS = set("年月日号时分秒个家项人次件处元万%")     # what follows a number in a date or a count
 
@@ -478,22 +479,27 @@ def text_tables(chars: list[dict], page_no: int, carried: list[float] | None = N
         start = next(i for i, ln in enumerate(lines) if ln is run[0])
         grid = _grid(run, bounds, known, tail)
         if grid is not None:
-            above = _header_above(lines, start, done)
+            above = _header_above(lines, start, done, bounds)
             above = above if any(_spans(w, bounds) for ln in above for w in ln) else []
             out.append(_text_table(*(_spanned_header(*grid, above, bounds) if above else grid), page_no))
         done = start + len(run) + len(tail)
     return out, bounds if out else None
 
 
-def _header_above(lines: list[list[dict]], start: int, done: int) -> list[list[dict]]:
+def _header_above(lines: list[list[dict]], start: int, done: int, bounds: list[float]) -> list[list[dict]]:
     """The lines right above a run that are less than a line apart, down to it: a header whose
     labels, centred in cells of different heights, interleave (and whose parent labels, spanning
-    their children, keep to no column: text_tables takes them only when such a label is there)."""
+    their children, keep to no column: text_tables takes them only when such a label is there);
+    and above them a line of parent labels alone, each centred on columns, in a row of its own."""
+    words = [w for ln in lines[start:] for w in ln]
+    edges = [min(w["x0"] for w in words)] + bounds + [max(w["x1"] for w in words)]
     j = start
     while j > done:
         a, b = lines[j - 1], lines[j]
         size = max(w["bottom"] - w["top"] for w in a + b)
-        if b[0]["top"] - a[0]["top"] >= 0.9 * size:
+        gap = b[0]["top"] - a[0]["top"]
+        if gap >= 0.9 * size and not (gap < PARENT_ROW * size and all(
+                _spans(w, bounds) and _centred_span(w, [], edges, [], size, strict=True) for w in a)):
             break
         j -= 1
     return lines[j:start]
@@ -538,9 +544,10 @@ def _spans(word: dict, bounds: list[float]) -> bool:
 
 
 def _centred_span(word: dict, others: list[dict], edges: list[float], outer: list[tuple[int, int]],
-                  size: float) -> tuple[int, int]:
+                  size: float, strict: bool = False) -> tuple[int, int] | None:
     """The widest run of columns (first, last) a parent label is centred on: holding it, clear of
-    the other labels of its row, within the span above it; else the columns it runs over."""
+    the other labels of its row, within the span above it; else the columns it runs over (None
+    when `strict`)."""
     centre = (word["x0"] + word["x1"]) / 2
     n = len(edges) - 1
     best = None
@@ -554,7 +561,9 @@ def _centred_span(word: dict, others: list[dict], edges: list[float], outer: lis
                 continue
             if best is None or b - a > best[1] - best[0]:
                 best = (a, b)
-    return best or (_column(edges[1:-1], word), _column(edges[1:-1], {"x0": word["x1"] - COLUMN_ALIGN}))
+    if best or strict:
+        return best
+    return _column(edges[1:-1], word), _column(edges[1:-1], {"x0": word["x1"] - COLUMN_ALIGN})
 
 
 def _prose(line: list[dict]) -> bool:

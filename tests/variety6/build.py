@@ -390,6 +390,7 @@ def stats_two_pages_merged_header_repeated(out: Path):
     for row in ws.iter_rows(min_row=3):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    row_heights(ws, 3, 5, 30)           # tall enough for every wrapped label to be printed whole
     row_heights(ws, 6, 5 + len(units), 75)
     sheet_borders(ws, 3, 5 + len(units), 13, horizontal_only=True)
     src = "督导统计表-两级表头-两页.xlsx"
