@@ -57,9 +57,14 @@ def _label_score(label: str, text: str) -> float:
     a, b = norm_label(label), norm_label(text)
     if not a or not b:
         return 0.0
+    return _score_forms(a, _bare(a), b, _bare(b))
+
+
+def _score_forms(a: str, a0: str, b: str, b0: str) -> float:
+    """label_score of normalised label `a` against normalised text `b` (both non-empty), given their
+    forms without notes."""
     if a == b:
         return 1.0
-    a0, b0 = _bare(a), _bare(b)
     if a0 == b0:
         return 0.95
     best = 0.0
@@ -166,8 +171,8 @@ class _TextScores:
         _TextScores.generation += 1
         self.labels: list[str] = []
         self.index: dict[str, int] = {}
-        self.lengths = np.zeros((2, 0), dtype=np.int64)        # each label's normalised and bare length
-        self.chars: list[frozenset[str]] = []                   # …and its characters
+        self.forms: list[tuple[str, str, int, int]] = []        # each label normalised, bare, their lengths
+        self.by_char: dict[str, list[int]] = {}                 # character → the labels holding it
         self.texts: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}   # text → (labels scored, at, score)
         self.at: dict[tuple[str, ...], np.ndarray] = {}
 
@@ -182,34 +187,38 @@ class _TextScores:
         for lb in added:
             self.index[lb] = len(self.labels)
             self.labels.append(lb)
-        if added:
-            full = [norm_label(lb) for lb in added]
-            self.chars += [frozenset(x) for x in full]
-            self.lengths = np.concatenate([self.lengths, [[len(x) for x in full], [len(_bare(x)) for x in full]]], axis=1)
+        for lb in added:
+            a = norm_label(lb)
+            for ch in set(a):
+                self.by_char.setdefault(ch, []).append(len(self.forms))
+            self.forms.append((a, _bare(a), len(a), len(_bare(a))))
         pos = self.at[labels] = np.array([self.index[lb] for lb in labels], dtype=np.intp)
         return pos
 
     def _score(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(label positions, scores) of the labels from k on scoring >= MATCH against `text`. A label
-        scores that much only in label_score's length band (fuzzy) or contained in the text at
-        >= (MATCH - 0.1) / 0.9 of its length, and sharing a character with it: the others are not tried."""
+        """(label positions, scores) of the labels from k on scoring >= MATCH against `text`. Only labels
+        sharing a character with it are tried, and of those only the ones in label_score's length band
+        (fuzzy) or short enough to be contained in it at >= (MATCH - 0.1) / 0.9 of its length."""
         b = norm_label(text)
         if not b:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        lb, lb0 = len(b), len(_bare(b))
-        la, la0 = self.lengths[0, k:], self.lengths[1, k:]
+        b0 = _bare(b)
+        lb, lb0 = len(b), len(b0)
         low = (MATCH - 0.1) / 0.9 - 1e-9
-        near = ((la0 >= LENGTH_RATIO[0] * lb0 - 1e-9) & (la0 <= LENGTH_RATIO[1] * lb0 + 1e-9)) \
-            | ((la >= low * lb) & (la <= lb)) | ((la0 >= low * lb0) & (la0 <= lb0))
+        lo0, hi0 = LENGTH_RATIO[0] * lb0 - 1e-9, LENGTH_RATIO[1] * lb0 + 1e-9
+        near: set[int] = set()
+        for ch in set(b):
+            near.update(self.by_char.get(ch, ()))
         at, score = [], []
-        chars = set(b)
-        for i in np.flatnonzero(near).tolist():
-            if chars.isdisjoint(self.chars[k + i]):
-                continue                # nothing in common: no score at all
-            s = _label_score(self.labels[k + i], text)
-            if s >= MATCH:
-                at.append(k + i)
-                score.append(s)
+        for i in sorted(near):
+            if i < k:
+                continue
+            a, a0, la, la0 = self.forms[i]
+            if lo0 <= la0 <= hi0 or low * lb <= la <= lb or low * lb0 <= la0 <= lb0:
+                s = _score_forms(a, a0, b, b0)
+                if s >= MATCH:
+                    at.append(i)
+                    score.append(s)
         return np.array(at, dtype=np.intp), np.array(score)
 
     def matrix(self, pos: np.ndarray, texts: tuple[str, ...]) -> np.ndarray:
@@ -237,6 +246,8 @@ class _TextScores:
                     at, score = np.concatenate([kept[1], at]), np.concatenate([kept[2], score])
                 self.texts[t] = (n, at, score)
         out = np.zeros((len(pos), len(texts)))
+        if all(not len(self.texts[t][1]) for t in texts):
+            return out                          # no text scores on any label (a name, a date)
         dense = np.zeros(n)
         for j, t in enumerate(texts):
             _, at, score = self.texts[t]

@@ -12,7 +12,7 @@ from parsers.readers.archive import open_zip, stream_member
 from parsers.readers.sniff import sniff
 from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError, OwnOutput
-from schema.own_output import OUTPUT_KINDS, marked_kind
+from schema.own_output import MARK_PREFIX, OUTPUT_KINDS, marked_kind
 
 CORE_PART = "docProps/core.xml"
 CORE_MAX_BYTES = 1 << 20          # core properties are a few hundred bytes
@@ -53,6 +53,8 @@ def _ooxml_keywords(path: Path) -> str | None:
         if info.file_size > CORE_MAX_BYTES:
             return None
         data = b"".join(stream_member(zf, info, display))
+    if MARK_PREFIX.encode() not in data and b"&#" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None             # no mark written (UTF-8), literally or as character references: nothing to parse
     node = parse_xml(data, display, CORE_PART).find(CP_KEYWORDS)
     return "".join(node.itertext()) if node is not None else None
 
