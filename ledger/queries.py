@@ -321,10 +321,16 @@ _NOT_ORDERED = ("NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id 
                 " WHERE oi.hazard_id = h.id AND o.status != 'void')")
 
 
+# what the page shows of an orderable hazard (not every column: a page holds a few hundred)
+ORDERABLE_COLUMNS = ("h.id, h.enterprise_id, h.enterprise, h.town, h.industry, h.description, h.measure, h.level,"
+                     " h.found_date, h.deadline, h.status")
+
+
 def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str | None = None,
                    limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """One page of the enterprises with orderable hazards (by 镇街, then name; `search`: part of the
-    name), each {enterprise, town, hazards: [rows by id]}; and how many enterprises match in all.
+    name), each {enterprise, town, hazards: [rows by id, ORDERABLE_COLUMNS]}; and how many enterprises match
+    in all.
 
     The enterprises (orderable_groups) are kept while the ledger is unchanged (for a moment after another
     process's commit); then only the page's hazards are read, as they are now, by enterprise
@@ -341,8 +347,8 @@ def orderable_page(con: sqlite3.Connection, town: str | None = None, search: str
         by.append(f"h.enterprise_id IN ({', '.join('?' * len(ids))})")
     if names:
         by.append(f"(h.enterprise_id IS NULL AND h.enterprise IN ({', '.join('?' * len(names))}))")
-    rows = _dicts(con.execute(f"SELECT h.* FROM hazards h WHERE ({' OR '.join(by)}) AND {_unhinted(con, where)}"
-                              f" AND {_NOT_ORDERED} ORDER BY h.id", [*ids, *names, *args]))
+    rows = _dicts(con.execute(f"SELECT {ORDERABLE_COLUMNS} FROM hazards h WHERE ({' OR '.join(by)})"
+                              f" AND {_unhinted(con, where)} AND {_NOT_ORDERED} ORDER BY h.id", [*ids, *names, *args]))
     for h in rows:
         grp = str(h["enterprise_id"]) if h["enterprise_id"] is not None else "名称:" + h["enterprise"]
         if grp in page:

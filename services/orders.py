@@ -27,7 +27,8 @@ class Written:
 
 @dataclass
 class OrderableHazards:
-    # open hazards not under a live order, by enterprise: {enterprise, town, hazards: [ledger rows]} each
+    # open hazards not under a live order, by enterprise: {enterprise, town, hazards: [rows]} each (the
+    # hazards' queries.ORDERABLE_COLUMNS)
     enterprises: list[dict] = field(default_factory=list)
     total: int = 0                  # enterprises matching (all pages)
     page: int = 1

@@ -143,7 +143,8 @@ def test_one_thread_groups_while_the_others_wait_for_it(filled, clock, monkeypat
     con = connect(filled)
     try:
         queries.orderable_groups(con)
-        _rectify_elsewhere(str(filled), [con.execute("SELECT MIN(id) FROM hazards WHERE status = 'open'").fetchone()[0]])
+        first_open = con.execute("SELECT MIN(id) FROM hazards WHERE status = 'open'").fetchone()[0]
+        _rectify_elsewhere(str(filled), [first_open])
     finally:
         con.close()
     clock[0] += queries.GROUPS_MAX_AGE + 1
