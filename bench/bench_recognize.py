@@ -77,10 +77,23 @@ def difflib_field_scores(fields: list, text: str) -> list[float]:
     return [max((difflib_label_score(lb, text) for lb in f.labels), default=0.0) for f in fields]
 
 
+class DifflibMemo(extract._FieldMemo):
+    """A field list's memo scoring with difflib (field_scores, field_hits, best_field_score and the
+    header-row mappings all read it)."""
+
+    def _get(self, text: str):
+        scores = [s if s >= extract.MATCH else 0.0 for s in difflib_field_scores(self.fields, text)]
+        return scores, [(k, v) for k, v in enumerate(scores) if v >= extract.MATCH], max(scores, default=0.0)
+
+
+def difflib_memo(fields: list) -> DifflibMemo:
+    return DifflibMemo(fields)
+
+
 # (module, name) → the difflib version put there by difflib_matching()
 PATCHES = {(extract, "label_score"): difflib_label_score, (recognize, "label_score"): difflib_label_score,
            (extract, "field_scores"): difflib_field_scores, (recognize, "field_scores"): difflib_field_scores,
-           (recognize, "label_fractions"): difflib_label_fractions}
+           (extract, "_memo"): difflib_memo, (recognize, "label_fractions"): difflib_label_fractions}
 
 
 @contextlib.contextmanager
