@@ -66,13 +66,13 @@ def per_specs(fn):
 
 
 @per_specs
-def _header_labels(specs: list[FormSpec]) -> list[str]:
+def _header_labels(specs: list[FormSpec]) -> tuple[str, ...]:
     """Labels that make a table row a header line: not one form's header label (企业名称 of a
     hazard_register) that another form reads in its body, unless every form has it (联系电话)."""
     every = set.intersection(*({lb for f in s.header.values() for lb in f.labels} for s in specs)) if specs else set()
     body = {lb for s in specs for f in s.fields.values() for lb in f.labels}
-    return sorted({lb for s in specs for f in s.header.values() for lb in f.labels
-                   if len(lb) >= 2 and (lb in every or lb not in body)}, key=len, reverse=True)
+    return tuple(sorted({lb for s in specs for f in s.header.values() for lb in f.labels
+                         if len(lb) >= 2 and (lb in every or lb not in body)}, key=len, reverse=True))
 
 
 # a note after a header label: 填报单位（盖章）, 填报单位(公章)
@@ -626,9 +626,9 @@ def sheet_title(table: Table) -> str:
 
 
 @per_specs
-def _body_field_labels(specs: list[FormSpec]) -> list[str]:
-    return sorted({lb for s in specs for f in s.fields.values() for lb in f.labels if len(lb) >= 2},
-                  key=len, reverse=True)
+def _body_field_labels(specs: list[FormSpec]) -> tuple[str, ...]:
+    return tuple(sorted({lb for s in specs for f in s.fields.values() for lb in f.labels if len(lb) >= 2},
+                        key=len, reverse=True))
 
 
 def line_field_labels(lines: list[Paragraph], specs: list[FormSpec]) -> list[str]:
