@@ -13,7 +13,6 @@ from tests.variety.compare import case_problems
 # reasons are the cases' descriptions, not a diagnosis: this set is not looked into
 KNOWN_GAPS = {
     "stats_word_two_level_header_rules": "a Word 统计表 with a two-level header and rules between rows only",
-    "self_check_gridlines_date_line": "a 自查表 printed with Excel's gridlines under a date line",
     "campaign_merged_header_no_rules_rotated": "a 汇总 sheet with merged headers, no rules, saved rotated",
 }
 

@@ -14,8 +14,6 @@ from tests.variety6.build import CASES, build
 
 # cases still read wrong, each with why (strict: a case that starts passing must leave this list)
 KNOWN_GAPS = {
-    "register_printed_gridlines": "Excel's printed gridlines: the title and 填报单位 rows are gridded cells of the "
-                                  "table, not read as header lines",
     "dispatch_no_rules_footer": "a 指标 | 数值 sheet: a section heading as long as its column is joined with the "
                                 "row below it as if wrapped",
 }

@@ -246,6 +246,8 @@ def text_page_blocks(original, page_no: int, carried: list[float] | None = None
         xs: dict[int, list[float]] = {}
         for ft in found:
             table = table_from_plumber(ft, page.chars, page_no)
+            lines, table = _title_rows(table)
+            placed += [(ft.bbox[1] - len(lines) + k, line) for k, line in enumerate(lines)]
             if table.cells:
                 placed.append((ft.bbox[1], table))
                 boxes.append(ft.bbox)
@@ -379,6 +381,30 @@ def _positions(values) -> list[float]:
 
 def _index(positions: list[float], v: float) -> int:
     return min(range(len(positions)), key=lambda i: abs(positions[i] - v))
+
+
+def _title_rows(table: Table) -> tuple[list[Paragraph], Table]:
+    """A ruled table's leading rows that hold one text, in the first column, and nothing else, as
+    lines above it: a sheet's title printed inside its gridlines (its cell no wider than the text
+    run over it, where a merged title or section row spans the table; a row cut by a page break
+    goes on in later columns)."""
+    grid = table.grid()
+    k = 0
+    while k < len(grid) - 2 and [(c.col, c.colspan < table.n_cols) for c in table.cells
+                                 if c.row == k and c.text.strip()] == [(0, True)] \
+            and sum(1 for t in grid[k + 1] if t.strip()) >= 2:
+        k += 1
+    if not k:
+        return [], table
+    lines = [Paragraph(text=next(c.text for c in table.cells if c.row == r and c.text.strip()), page=table.page)
+             for r in range(k)]
+    out = Table(page=table.page, part=table.part, nested=table.nested)
+    for c in table.cells:
+        if c.row >= k:
+            out.add(replace(c, row=c.row - k))
+        elif c.row + c.rowspan > k:
+            return [], table                # a cell merged down from a title row: a real table's
+    return lines, out
 
 
 def table_from_plumber(ft, chars: list[dict], page_no: int) -> Table:
