@@ -53,8 +53,9 @@ LEGACY_CHUNK_MAX = 40               # legacy files per task: one LibreOffice sta
 TASKS_PER_WORKER = 2                # tasks sent to a worker at once: the next waits while it runs one ...
 PREFETCH_MAX_COST = 1.0             # ... if it is quick (expected CPU seconds): a long one waiting behind
                                     # another could leave a worker idle at the end of the batch
-ORDER_BLOCK = 256                   # input files: tasks run largest-first within each block, so the batch
-                                    # ends evenly while finished results wait in memory for one block at most
+ORDER_BLOCK = 64                    # input files: tasks run largest-first within each block, so the batch
+                                    # ends evenly while finished results wait in memory (and the files
+                                    # progress) for one block at most
 SPLIT_MIN_PAGES = 2                 # a PDF with this many scanned pages has them OCR'd by several workers
 WORKER_MAX_MB = 600                 # a worker whose own memory exceeds this after a task is replaced
                                     # (PAICHA_WORKER_MAX_MB)
