@@ -2,6 +2,7 @@
 of the name, ticks the enterprise's hazards and sees them counted. Screenshots in out/screens/."""
 from __future__ import annotations
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -43,5 +44,7 @@ def test_decision_suggests_enterprises_as_typed(filled, live_server, browser, vi
     def options(b) -> list[str]:
         return [o.get_attribute("value") for o in b.find_elements(By.CSS_SELECTOR, "#enterprise-names option")]
     # focusing offers the first names; what is typed narrows them to the one enterprise
-    WebDriverWait(browser, 30).until(lambda b: options(b) == [ENTERPRISE])
+    # the list is swapped while typing: an option read as it goes is retried
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: options(b) == [ENTERPRISE])
     visit(None, "orders-decision-typed")
