@@ -1,9 +1,12 @@
 """PDF returns -> Document: the text layer through pdfplumber, scanned pages through OCR.
 
 sniff (really a PDF?) -> open (pypdfium2: encrypted? how many pages? over the page cap?)
--> for each page: has_text_layer? -> text_page_blocks (pdfplumber tables, or tables of aligned text
-                                      (borderless sheets; a page holding an earlier page's next
-                                      columns is laid beside it) + lines)
+-> for each page: has_text_layer? -> text_page_blocks (turned upright when its text runs sideways;
+                                      page numbers dropped; pdfplumber tables (a sheet's title in
+                                      its gridlines made a line; a table going on from the page
+                                      before in the same columns joined to it), or tables of
+                                      aligned text (borderless sheets; a page holding an earlier
+                                      page's next columns is laid beside it) + lines)
                                    : blank (a small grey sample, no ink) -> skipped, noted
                                    : scan_page_blocks (render 200 dpi -> OCR), within the time cap
 -> nothing read from any page: InputError (all blank / no text), never an empty success.
@@ -444,14 +447,17 @@ def cell_text(chars: list[dict], right: float) -> str:
 
 # --- tables without ruling lines (a spreadsheet printed without cell borders) -------------------
 #
-# characters -> text lines (a line printed over another split in two) -> words -> columns: gaps no
-# word of the fullest lines crosses (columns that never share a line are one: 序号 left-aligned
+# characters -> text lines (a line printed over another split in two) -> words (a number and its
+# unit one word) -> columns: gaps no word of the fullest lines that are no running text crosses
+# (columns that never share a line are one: 序号 left-aligned
 # over right-aligned numbers), or the columns of the table that ran to the foot of the page before
 # when this page's rows keep to them -> a row's word printed on into the next cell cut at that
 # cell's start -> lines whose words keep to their column (a title or a 填报单位 line running over
 # the next column is not a table row; a text row merged across the columns inside the table is) ->
-# runs of such lines -> the lines of one wrapped row joined, a header label wrapped over two header
-# rows put back -> a Table (a header's parent labels spanning their children), accepted only when
+# runs of such lines (and the one-word lines after one that go on with its last row) -> the lines
+# of one row joined (wrapped, broken in a cell, or centred beside such a cell), a header label
+# wrapped over two header rows put back -> a header whose parent labels run over column bounds
+# rebuilt from the lines above the run -> a Table (a header's parent labels spanning their children), accepted only when
 # it looks like a grid: 3+ rows with words in two columns, every column used twice, 3+ columns (2
 # for a label | value sheet of 5+ rows), so prose pages stay lines. A page holding the next columns
 # of an earlier page's rows is read laid beside it (below).
@@ -651,7 +657,8 @@ def _autospaced(line: list[dict]) -> list[dict]:
     for w in line[1:]:
         a = out[-1]
         size = max(a["bottom"] - a["top"], w["bottom"] - w["top"])
-        digit_unit = a["text"][-1].isdigit() and w["text"][0] in UNITS or a["text"][-1] in UNITS and w["text"][0].isdigit()
+        digit_unit = (a["text"][-1].isdigit() and w["text"][0] in UNITS
+                      or a["text"][-1] in UNITS and w["text"][0].isdigit())
         if digit_unit and w["x0"] - a["x1"] < AUTOSPACE * size:
             out[-1] = _word(a["chars"] + w["chars"])
         else:

@@ -21,7 +21,7 @@ if __name__ == "__main__":          # run as a script: the repo root on the path
 
 from tests.variety.build import new_docx
 from tests.variety2.build import sheet_rows
-from tests.variety6.build import (build as build6, excel_footer, page_setup, row_heights, sheet_borders, word_landscape,
+from tests.variety6.build import (build as build6, excel_footer, page_setup, row_heights, sheet_borders,
                                   word_page_footer, word_table)
 
 CASES: list = []

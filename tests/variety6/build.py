@@ -236,8 +236,9 @@ UNITS = ["巴公镇", "北义城镇", "南村镇", "大东沟镇", "高都镇", 
 def stats_values(k: int) -> list:
     found = 8 + (k * 9) % 27
     major = (k + 1) % 3
-    return [1 + k % 5, 4 + (k * 3) % 17, 9 + (k * 13) % 37, found, found - k % 3, major, major - (k % 2 if major else 0),
-            k % 6, k % 3 == 0 and 1 or 0, round(0.3 * (k % 8), 1), k % 4 == 1 and 1 or 0, 0]
+    return [1 + k % 5, 4 + (k * 3) % 17, 9 + (k * 13) % 37, found, found - k % 3, major,
+            major - (k % 2 if major else 0), k % 6, k % 3 == 0 and 1 or 0, round(0.3 * (k % 8), 1),
+            k % 4 == 1 and 1 or 0, 0]
 
 
 def stats_records(unit: str, period: str, units: list[str]) -> list[dict]:
