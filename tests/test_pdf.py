@@ -75,6 +75,24 @@ def test_text_pdf_cells_match_the_word_file(e, docx_of):
     assert any(p.text for p in doc.paragraphs())
 
 
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_pdf_saved_rotated_reads_as_upright(tmp_path, degrees):
+    """Every page turned (/Rotate) as a viewer's 'rotate and save' leaves it: the text runs
+    sideways, and the tables, lines and record are those of the upright file."""
+    import pypdfium2 as pdfium
+    e = next(e for e in TEXT_PDFS if e["form_type"] == "self_check")
+    pdf = pdfium.PdfDocument(str(SAMPLES / e["file"]))
+    for i in range(len(pdf)):
+        pdf[i].set_rotation(degrees)
+    turned = tmp_path / "turned.pdf"
+    pdf.save(str(turned))
+    pdf.close()
+    a, b = read_pdf(SAMPLES / e["file"]), read_pdf(turned)
+    assert [[c.text for c in t.cells] for t in b.tables()] == [[c.text for c in t.cells] for t in a.tables()]
+    assert [p.text for p in b.paragraphs()] == [p.text for p in a.paragraphs()]
+    assert not field_diff(e, record_of(b, e["form_type"]))
+
+
 @pytest.mark.parametrize("e", TEXT_PDFS, ids=[e["form_type"] for e in TEXT_PDFS])
 def test_text_pdf_round_trip(e):
     """Forms split over two pages (self_check: a row cut in two; progress_dispatch) are joined."""
