@@ -5,6 +5,11 @@ the cell-by-cell pipeline against the plain full-page OCR (what paicha did befor
     .venv/bin/python bench/bench_ocr.py --set tune --only cells --limit 4
     .venv/bin/python bench/bench_ocr.py --set tune --only cells --variant det1280:PAICHA_OCR_DET_SIDE=1280
       (each --variant LABEL:VAR=VALUE;… is the cells pipeline again with those settings, in the same run)
+    .venv/bin/python bench/bench_ocr.py --set tune --only none --variant page:PAICHA_OCR_READ=page \
+        --variant cells:PAICHA_OCR_READ=cells;PAICHA_OCR_PACK=1
+      (the knobs: PAICHA_OCR_READ=page|cells how a page's text is read, parsers/ocr/cellread.py;
+      PAICHA_OCR_PACK=1 short lines read several to a row; PAICHA_OCR_DET_SIDE=N the long side text
+      lines are found on; PAICHA_OCR_PARAMS={...} any rapidocr setting)
 
 Images: samples/make_photos.py (made into out/ocr_hard/ when missing; truth = the fill data).
 Each pipeline runs in its own process (PAICHA_OCR_THREADS=1, pinned to one core: PAICHA_BENCH_CORE,

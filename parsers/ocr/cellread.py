@@ -56,39 +56,37 @@ def box_pieces(quads: list[np.ndarray]) -> list[Piece]:
 def read(text_grey: np.ndarray, lines_grey: np.ndarray | None = None, seals=(),
          char_scores: bool = True) -> list[Piece]:
     """The pieces of text on a straightened page (see the module's docstring)."""
-    quads = [pad(q, text_grey.shape) for q in engine.detect(text_grey, det_side())]
+    quads = engine.detect(text_grey, det_side())
     if not quads:
         return []
     boxes = box_pieces(quads)
     grids, _ = grid.find_grids(text_grey, boxes, lines_grey=lines_grey, seals=seals)
-    return engine.read_boxes(text_grey, cut_at_rules(quads, grids, grid.text_unit(boxes)), char_scores)
+    return engine.read_boxes(text_grey, cut_at_rules(quads, grids, grid.text_unit(boxes), text_grey.shape[1]),
+                             char_scores)
 
 
-def pad(quad: np.ndarray, shape) -> np.ndarray:
-    """A line's quad made LINE_PAD of its height longer at each end, inside the image."""
-    x0, y0, x1, y1 = rect(quad)
-    d = LINE_PAD * (y1 - y0)
-    q = quad.copy()
-    left = q[:, 0] <= np.median(q[:, 0])
-    q[left, 0] -= d
-    q[~left, 0] += d
-    q[:, 0] = np.clip(q[:, 0], 0, shape[1] - 1)
-    return q
-
-
-def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float) -> list[np.ndarray]:
-    """Each line quad, or where rules between cells cross it, its pieces between them (rectangles)."""
+def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float, width: int) -> list[np.ndarray]:
+    """Each line quad made LINE_PAD of its height longer at both ends (a box found on the small copy
+    comes out tight: a last character may be cut), but never over a rule; where rules between cells
+    cross it, its pieces between them (rectangles)."""
     out = []
+    gap = RULE_GAP * unit
     for q in quads:
         x0, y0, x1, y1 = rect(q)
-        cuts = [x for x in grid.cell_edges(grids, (x0 + x1) / 2, (y0 + y1) / 2)
-                if x0 + CUT_MARGIN * unit < x < x1 - CUT_MARGIN * unit]
+        d = LINE_PAD * (y1 - y0)
+        edges = grid.cell_edges(grids, (x0 + x1) / 2, (y0 + y1) / 2)
+        lo = max([e + gap for e in edges if e <= x0 + CUT_MARGIN * unit], default=0.0)
+        hi = min([e - gap for e in edges if e >= x1 - CUT_MARGIN * unit], default=width - 1.0)
+        cuts = [x for x in edges if x0 + CUT_MARGIN * unit < x < x1 - CUT_MARGIN * unit]
         if not cuts:
-            out.append(q)
+            p = q.copy()
+            left = p[:, 0] <= np.median(p[:, 0])
+            p[left, 0] = np.maximum(p[left, 0] - d, lo)
+            p[~left, 0] = np.minimum(p[~left, 0] + d, hi)
+            out.append(p)
             continue
-        gap = RULE_GAP * unit
-        edges = [x0] + [e for x in cuts for e in (x - gap, x + gap)] + [x1]
-        for a, b in zip(edges[::2], edges[1::2]):
+        ends = [max(lo, x0 - d)] + [e for x in cuts for e in (x - gap, x + gap)] + [min(hi, x1 + d)]
+        for a, b in zip(ends[::2], ends[1::2]):
             if b - a >= MIN_PIECE * unit:
                 out.append(np.float32([[a, y0], [b, y0], [b, y1], [a, y1]]))
     return out

@@ -159,6 +159,8 @@ def read_boxes(img: np.ndarray, quads: list[np.ndarray], char_scores: bool = Fal
         bgr = _bgr(img)
         boxes = np.array(quads, dtype=np.float32).reshape(-1, 4, 2)
         crops = eng.crop_text_regions(bgr, boxes)
+        if packed():
+            return _packed_pieces(crops, boxes, char_scores)
         eng.update_params(return_word_box=True)
         rec = eng.recognize_txt(crops)
         det = TextDetOutput(bgr, boxes, [1.0] * len(boxes))
@@ -167,6 +169,101 @@ def read_boxes(img: np.ndarray, quads: list[np.ndarray], char_scores: bool = Fal
     finally:
         ocr_cpu += time.process_time() - start
     return _pieces(out, char_scores) if getattr(out, "txts", None) else []
+
+
+REC_HEIGHT = 48       # px: the recogniser's input height
+PACK_WIDTH = 320      # px at REC_HEIGHT: short lines share a row this wide (the recogniser pads every
+                      # row to at least this: a lone "12" cost as much as a 320 px line)
+PACK_GAP = 32         # px of white between two lines in a row
+
+
+def packed() -> bool:
+    """PAICHA_OCR_PACK=1: read_boxes puts short lines side by side into shared rows."""
+    return os.environ.get("PAICHA_OCR_PACK", "") == "1"
+
+
+def _packed_pieces(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool) -> list[Piece]:
+    """The crops read several to a row (PACK_WIDTH), each character given back to the crop under it."""
+    rec = get_engine()._load_rec_model()
+    scaled = [cv2.resize(c, (max(1, round(REC_HEIGHT * c.shape[1] / max(1, c.shape[0]))), REC_HEIGHT))
+              for c in crops]
+    rows: list[list[int]] = []
+    width = 0
+    for i in sorted(range(len(crops)), key=lambda i: scaled[i].shape[1]):
+        w = scaled[i].shape[1]
+        if rows and width + PACK_GAP + w <= PACK_WIDTH:
+            rows[-1].append(i)
+            width += PACK_GAP + w
+        else:
+            rows.append([i])
+            width = w
+    images, spans = [], []          # per row: the image; per crop: (row, x0, x1) in it
+    span_of: dict[int, tuple[int, int, int]] = {}
+    for r, members in enumerate(rows):
+        x, parts = 0, []
+        for i in members:
+            if parts:
+                parts.append(np.full((REC_HEIGHT, PACK_GAP, 3), 255, np.uint8))
+                x += PACK_GAP
+            parts.append(scaled[i])
+            span_of[i] = (r, x, x + scaled[i].shape[1])
+            x += scaled[i].shape[1]
+        images.append(np.concatenate(parts, axis=1))
+    chars: dict[int, list[tuple[str, float, float]]] = {i: [] for i in range(len(crops))}
+    alphabet = rec.postprocess_op.character
+    order = sorted(range(len(images)), key=lambda r: images[r].shape[1])
+    batch = rec.rec_batch_num
+    for b in range(0, len(order), batch):
+        ids = order[b:b + batch]
+        ratio = max([rec.rec_image_shape[2] / REC_HEIGHT] + [images[r].shape[1] / REC_HEIGHT for r in ids])
+        preds = rec.session(np.stack([rec.resize_norm_img(images[r], ratio) for r in ids]).astype(np.float32))
+        idx, prob = preds.argmax(axis=2), preds.max(axis=2)
+        step = REC_HEIGHT * ratio / preds.shape[1]          # px of the row per output frame
+        for k, r in enumerate(ids):
+            members = rows[r]
+            for f in np.flatnonzero((idx[k] != 0) & np.r_[True, idx[k][1:] != idx[k][:-1]]):
+                x = (f + 0.5) * step
+                i = min(members, key=lambda i: max(span_of[i][1] - x, x - span_of[i][2], 0))
+                chars[i].append((alphabet[idx[k][f]], float(prob[k][f]), x))
+    pieces: list[Piece] = []
+    for i, found in chars.items():
+        text = "".join(c for c, _, _ in found).strip()
+        if not text:
+            continue
+        score = float(np.mean([p for _, p, _ in found]))
+        if score < MIN_TEXT_SCORE:
+            continue
+        _, x0, x1 = span_of[i]
+        pieces += _line_pieces(found, score, x0, x1, boxes[i], i, char_scores)
+    return pieces
+
+
+def _line_pieces(found, score: float, x0: int, x1: int, quad: np.ndarray, line: int,
+                 char_scores: bool) -> list[Piece]:
+    """One line's characters [(char, score, x in its row)] as Pieces on the page: a Chinese character
+    alone, Latin letters and digits together as a word; boxes placed along the line's box."""
+    lx0, ly0, lx1, ly1 = (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()),
+                          float(quad[:, 1].max()))
+    k = (lx1 - lx0) / max(1, x1 - x0)
+    half = 0.25 * REC_HEIGHT
+    words: list[list[tuple[str, float, float]]] = []
+    for c, p, x in found:
+        if c.isspace():
+            words.append([])
+            continue
+        latin = c.isascii() and c.isalnum()
+        if words and words[-1] and latin and words[-1][-1][0].isascii() and words[-1][-1][0].isalnum():
+            words[-1].append((c, p, x))
+        else:
+            words.append([(c, p, x)])
+    out = []
+    for w in filter(None, words):
+        text = "".join(c for c, _, _ in w)
+        wscore = min(score, float(np.mean([p for _, p, _ in w]))) if char_scores else score
+        a = lx0 + max(0.0, (w[0][2] - x0 - half) * k)
+        b = lx0 + min(x1 - x0, (w[-1][2] - x0 + half)) * k
+        out.append(Piece(text, round(wscore, 5), a, ly0, max(a + 1, b), ly1, line, (lx0, ly0, lx1, ly1)))
+    return out
 
 
 def detect(img: np.ndarray, long_side: int | None = None) -> list[np.ndarray]:

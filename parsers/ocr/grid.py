@@ -464,11 +464,13 @@ def find_grids(grey: np.ndarray, pieces: list[Piece], cfg: dict = SETTINGS, line
 
 
 def cell_edges(grids: list[Grid], x: float, y: float) -> list[float]:
-    """x positions of the rules between cells on the row of the point (x, y) ([] outside every grid)."""
+    """x positions of the rules bounding cells on the row of the point (x, y): the table's sides and the
+    rules between cells ([] outside every grid)."""
     for g in grids:
         r, c = bisect_right(g.ys, y) - 1, bisect_right(g.xs, x) - 1
         if 0 <= r < len(g.ys) - 1 and 0 <= c < len(g.xs) - 1:
-            return [g.xs[k + 1] for k in range(len(g.xs) - 2) if g.owner.get((r, k)) is not g.owner.get((r, k + 1))]
+            inner = [g.xs[k + 1] for k in range(len(g.xs) - 2) if g.owner.get((r, k)) is not g.owner.get((r, k + 1))]
+            return [g.xs[0], *inner, g.xs[-1]]
     return []
 
 
