@@ -120,3 +120,28 @@ def test_an_upside_down_page_is_told_by_its_longest_lines():
     assert not cellread.upside_down(img, pieces)
     flipped = np.ascontiguousarray(np.rot90(img, 2))
     assert cellread.upside_down(flipped, cellread.read(flipped))
+
+
+def test_short_lines_read_several_to_a_row(monkeypatch):
+    """PAICHA_OCR_PACK=1: the short lines of a page (counts, names) share rows of the recogniser's width
+    and every cell still reads as alone, for less of the recogniser's work (columns fed to it)."""
+    from parsers.ocr import cellread, cells, engine
+    rec = engine.get_engine()._load_rec_model()
+    real, fed = rec.session, []
+
+    def session(batch):
+        fed.append(batch.shape[0] * batch.shape[3])
+        return real(batch)
+    monkeypatch.setattr(rec, "session", session)
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    img = page()
+    alone, _ = cells.read_page(img, None)
+    work_alone, fed[:] = sum(fed), []
+    monkeypatch.setenv("PAICHA_OCR_PACK", "1")
+    packed, pieces = cells.read_page(img, None)
+    assert cell_texts(packed) == cell_texts(alone) == ROWS
+    assert TITLE in [b.text for b in packed if not hasattr(b, "cells")]
+    assert sum(fed) < 0.75 * work_alone         # 9 short lines and a title: 3,564 -> 2,472 columns
+    # each piece lies inside its own line's box
+    assert all(p.line_box[0] <= p.x0 < p.x1 <= p.line_box[2] + 1 for p in pieces)
+    assert cellread.mode() == "cells"
