@@ -10,8 +10,17 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
       way up told by reading its longest lines both ways).
     upside_down(text_grey, pieces) -> whether the longest lines read better turned half round.
 
-Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=page reads the whole page with detection
-and recognition together (before this module); PAICHA_OCR_DET_SIDE=N the long side text is found on.
+Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=cells reads this way (default: page, detection
+and recognition together on the whole page); PAICHA_OCR_DET_SIDE=N the long side text is found on;
+PAICHA_OCR_PACK=1 short lines read several to a row (engine.read_boxes).
+Measured at 5528cae (tune set, one core; fields right / wrong flagged / right flagged), page in the
+same run: page 8.07 s CPU a page, 1105 MB peak; scans 93.9 / 96.6 / 4.2 %, photos 98.9 / 100 / 5.4 %.
+cells + PACK: 4.49 s, 883 MB; scans 94.6 / 76.9 / 12.8 %, photos 99.2 / 85.7 / 9.4 % (packed short
+numbers score lower: right ones flagged). cells + rec width 160 (PAICHA_OCR_PARAMS=
+{"Rec.rec_img_shape": [3, 48, 160]}, run beside it on the other core): 4.84 s, 926 MB; scans 94.4 /
+81.5 / 5.5 %, photos 98.8 / 90.0 / 5.4 %. More fields right, half the time, but flags not kept (the
+sealed fax self_check28: an ink stroke through the name taken for a rule cuts the name in two, read
+partly with confidence), so not the default.
 """
 from __future__ import annotations
 
