@@ -382,7 +382,8 @@ _groups_lock = threading.Lock()
 
 class _Kept:
     """One (ledger, 镇街, search)'s grouping, `value` = (stamp version, own writes, read at, groups), and the
-    lock under which one request at a time groups it anew while the others wait for its result."""
+    lock under which one request at a time groups it anew; meanwhile the others take the kept groups when
+    only another process has written, else wait for its result."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -406,7 +407,7 @@ def orderable_groups(con: sqlite3.Connection, town: str | None = None,
 
     Kept under the ledger's change stamp (ledger/stamp.py, read first): while no connection commits, the
     next page is one index seek, not a pass over every open hazard; after another process's commit, for
-    GROUPS_MAX_AGE; after this process's own, not at all."""
+    GROUPS_MAX_AGE and while one request regroups; after this process's own, not at all."""
     stamp, own = change_stamp(con), own_writes()
     if stamp is None:
         return _grouped(con, town, search)
@@ -419,13 +420,22 @@ def orderable_groups(con: sqlite3.Connection, town: str | None = None,
         while len(_groups_memo) > _GROUPS_KEPT:
             _groups_memo.popitem(last=False)
     groups = kept.serves(stamp[1], own)
-    if groups is None:
-        with kept.lock:                         # the others wait, then take what it read
-            groups = kept.serves(stamp[1], own)
-            if groups is None:
-                at = _clock()
-                groups = _grouped(con, town, search)
-                kept.value = (stamp[1], own, at, groups)
+    if groups is not None:
+        return groups
+    if not kept.lock.acquire(blocking=False):
+        stale = kept.value
+        if stale is not None and stale[1] == own:
+            return stale[3]                     # another request is regrouping after another process's commit:
+                                                # the kept groups serve until it is done (not after own writes)
+        kept.lock.acquire()                     # this process wrote: wait, then take what the other read
+    try:
+        groups = kept.serves(stamp[1], own)
+        if groups is None:
+            at = _clock()
+            groups = _grouped(con, town, search)
+            kept.value = (stamp[1], own, at, groups)
+    finally:
+        kept.lock.release()
     return groups
 
 

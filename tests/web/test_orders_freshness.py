@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -137,35 +138,65 @@ def test_an_order_issued_here_is_never_offered_on_the_next_request(filled, clien
     assert not {f'name="hazard" value="{i}"' for i in own} & set(re.findall(r'name="hazard" value="\d+"', whole_again))
 
 
-def test_one_thread_groups_while_the_others_wait_for_it(filled, clock, monkeypatch):
-    """After a commit elsewhere and MAX_AGE, many requests at once group once, not once each (20 clients
-    each grouping anew was the cost of the page under a parse job)."""
-    con = connect(filled)
-    try:
-        queries.orderable_groups(con)
-        first_open = con.execute("SELECT MIN(id) FROM hazards WHERE status = 'open'").fetchone()[0]
-        _rectify_elsewhere(str(filled), [first_open])
-    finally:
-        con.close()
-    clock[0] += queries.GROUPS_MAX_AGE + 1
-    grouped, real = [], queries._grouped
-
-    def counted(*args):
-        grouped.append(1)
-        return real(*args)
-    monkeypatch.setattr(queries, "_grouped", counted)
-    start, seen = threading.Barrier(8), []
+def _many_at_once(ledger, n: int = 8) -> list:
+    """n requests for the grouping at the same moment, each on its own connection: what each got."""
+    start, seen = threading.Barrier(n), []
 
     def request():
-        c = connect(filled)
+        c = connect(ledger)
         try:
             start.wait()
             seen.append(queries.orderable_groups(c))
         finally:
             c.close()
-    threads = [threading.Thread(target=request) for _ in range(8)]
+    threads = [threading.Thread(target=request) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(seen) == 8 and len(grouped) == 1 and all(s is seen[0] for s in seen)
+    return seen
+
+
+def _slow_counted_grouping(monkeypatch) -> list:
+    """queries._grouped counted and slowed, so the other requests arrive while one regroups."""
+    grouped, real = [], queries._grouped
+
+    def counted(*args):
+        grouped.append(1)
+        time.sleep(0.3)
+        return real(*args)
+    monkeypatch.setattr(queries, "_grouped", counted)
+    return grouped
+
+
+def test_one_thread_groups_while_the_others_take_the_kept_groups(filled, clock, monkeypatch):
+    """After a commit elsewhere and MAX_AGE, many requests at once group once, not once each (20 clients
+    each grouping anew was the cost of the page under a parse job); while it groups, the others are served
+    the kept groups instead of waiting for it (the page's p95 under a job)."""
+    con = connect(filled)
+    try:
+        old = queries.orderable_groups(con)
+        first_open = con.execute("SELECT MIN(id) FROM hazards WHERE status = 'open'").fetchone()[0]
+        _rectify_elsewhere(str(filled), [first_open])
+    finally:
+        con.close()
+    clock[0] += queries.GROUPS_MAX_AGE + 1
+    grouped = _slow_counted_grouping(monkeypatch)
+    seen = _many_at_once(filled)
+    new = [s for s in seen if s is not old]
+    assert len(seen) == 8 and len(grouped) == 1 and len(new) == 1
+
+
+def test_after_this_process_writes_the_others_wait_for_the_new_grouping(filled, clock, monkeypatch):
+    """After this process's own commit no request is served the kept groups, even while another regroups."""
+    con = connect(filled)
+    try:
+        old = queries.orderable_groups(con)
+        first_open = con.execute("SELECT MIN(id) FROM hazards WHERE status = 'open'").fetchone()[0]
+        with transaction(con):
+            con.execute("UPDATE hazards SET status = 'rectified' WHERE id = ?", (first_open,))
+    finally:
+        con.close()
+    grouped = _slow_counted_grouping(monkeypatch)
+    seen = _many_at_once(filled)
+    assert len(seen) == 8 and len(grouped) == 1 and all(s is seen[0] for s in seen) and seen[0] is not old
