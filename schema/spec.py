@@ -504,6 +504,11 @@ def _defaults() -> dict[str, Any]:
                                                   "total_labels", "font_size", "ocr"})
 
 
+def form_defaults() -> dict[str, Any]:
+    """schema/forms/_defaults.yaml, read once, its keys checked (the specs' defaults, the OCR thresholds)."""
+    return _defaults()
+
+
 def load_spec_file(path: Path) -> FormSpec:
     """Parse one spec file; SpecError names the file and the offending key."""
     path = Path(path)

@@ -139,10 +139,8 @@ def nearest(text: str, candidates: list[str], synonyms: dict[str, set[str]],
 @lru_cache(maxsize=1)
 def settings() -> dict:
     """The `ocr` keys of schema/forms/_defaults.yaml (thresholds per value kind, correction margins)."""
-    import yaml
-
-    from schema.spec import DEFAULTS_FILE
-    return (yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8")) or {}).get("ocr") or {}
+    from schema.spec import form_defaults
+    return form_defaults().get("ocr") or {}
 
 
 def correct_min() -> float:
