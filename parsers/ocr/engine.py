@@ -80,6 +80,7 @@ def get_engine():
     with _lock:
         if _engine is None:
             from rapidocr import RapidOCR
+            from parsers.ocr import models
             n = threads()
             _engine = RapidOCR(params={
                 "Global.log_level": "error",
@@ -87,6 +88,7 @@ def get_engine():
                 "Global.text_score": MIN_TEXT_SCORE,
                 "EngineConfig.onnxruntime.intra_op_num_threads": n,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                **models.det_params(),        # int8 det when made from this wheel's model
                 **det_limit(),
                 **extra_params(),
             })
