@@ -15,7 +15,8 @@ from pathlib import Path
 
 from parsers.model import Document
 from parsers.readers.own import refuse_own_output
-from parsers.readers.sniff import sniff
+from parsers.readers.archive import check_declared
+from parsers.readers.sniff import sniff_open
 from schema.errors import InputError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024          # one returned file; above → too_large
@@ -56,32 +57,39 @@ def read_any(path: Path, display: str, converted: Path | None, errors: list[Inpu
         raise InputError(f"{display}：文件过大（{size / (1 << 20):.0f} MB，上限 {MAX_FILE_BYTES >> 20} MB）",
                          code="too_large")
     try:
-        kind = sniff(path, display)
+        kind, zf = sniff_open(path, display)    # a .docx/.xlsx: opened once, for the own check and the reader
     except UnicodeDecodeError:              # a zip with the UTF-8 flag on GBK names: read_archive copes
-        kind = "zip"
-    refuse_own_output(path, display, kind)      # paicha's own workbooks, documents and PDFs are not returns
-    if kind == "zip":
-        from parsers.readers.archive import read_archive
-        return read_archive(path, display, errors, depth)
-    if kind in ("pdf", "image"):
-        doc = _read_scanned(path, display, kind, progress, ocr_pages)
-    else:
-        doc = _read_office(path, display, kind, converted)
-        ext = path.suffix.lower().lstrip(".")
-        by_ext, default = FORMATS[kind]
-        doc.format = by_ext.get(ext, default)
+        kind, zf = "zip", None
+    try:
+        if zf is not None:
+            check_declared(zf, display)
+        refuse_own_output(path, display, kind, zf)     # paicha's own workbooks, documents and PDFs are not returns
+        if kind == "zip":
+            from parsers.readers.archive import read_archive
+            return read_archive(path, display, errors, depth)
+        if kind in ("pdf", "image"):
+            doc = _read_scanned(path, display, kind, progress, ocr_pages)
+        else:
+            doc = _read_office(path, display, kind, converted, zf)
+            ext = path.suffix.lower().lstrip(".")
+            by_ext, default = FORMATS[kind]
+            doc.format = by_ext.get(ext, default)
+    finally:
+        if zf is not None:
+            zf.close()
     doc.path = display
     doc.sha256 = doc.sha256 or sha256_file(path)      # the PDF and image readers hash the file themselves
     return [doc]
 
 
-def _read_office(path: Path, display: str, kind: str, converted: Path | None) -> Document:
+def _read_office(path: Path, display: str, kind: str, converted: Path | None, zf=None) -> Document:
+    """`zf`: a .docx/.xlsx already open (sniff_open)."""
     from parsers.readers.docx import read_docx
     from parsers.readers.xlsx import read_xlsx
     if kind == "docx":
-        return read_docx(path, display)
+        return read_docx(path, display, zf)
     if kind == "xlsx":
-        return read_xlsx(path, display)
+        return read_xlsx(path, display, zf)
     from parsers.readers.legacy import convert_single
     tmp = None
     if converted is None:

@@ -7,6 +7,7 @@ wrongly set UTF-8 flag is read from a copy with the flag cleared).
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import struct
 import tempfile
@@ -69,6 +70,17 @@ def open_zip(path: Path, display: str, workdir: Path | None = None) -> zipfile.Z
         zf.close()
         raise
     return zf
+
+
+@contextlib.contextmanager
+def package(path: Path, display: str, zf: zipfile.ZipFile | None = None) -> Iterator[zipfile.ZipFile]:
+    """open_zip(path, display), closed on the way out; or `zf`, the package the caller opened and
+    checked already (parsers.readers.read_any opens a .docx/.xlsx once for sniff, own check and reader)."""
+    if zf is not None:
+        yield zf
+        return
+    with open_zip(path, display) as opened:
+        yield opened
 
 
 def check_declared(zf: zipfile.ZipFile, display: str) -> None:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from parsers.model import Cell, Document, Paragraph, Table
-from parsers.readers.archive import check_package, open_zip, stream_member
+from parsers.readers.archive import check_package, package, stream_member
 from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError
 
@@ -47,9 +47,9 @@ SYMBOL_FONT_WORDS = (b"wingdings", b"symbol")            # every SYMBOL_FONTS na
 ESCAPED_RUN_FONT = re.compile(rb"rfonts[^>]*&#")          # a font name spelt with character references
 
 
-def read_docx(path: Path, display: str) -> Document:
-    """The paragraphs and tables of a .docx body, in order."""
-    with open_zip(path, display) as zf:
+def read_docx(path: Path, display: str, zf=None) -> Document:
+    """The paragraphs and tables of a .docx body, in order. `zf`: the package already open (archive.package)."""
+    with package(path, display, zf) as zf:
         main = _main_part(zf, display)
         parts = check_package(zf, display, keep=(main,), only_kept=True)
     if main not in parts:

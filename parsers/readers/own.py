@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parsers.readers.archive import open_zip, stream_member
+from parsers.readers.archive import package, stream_member
 from parsers.readers.sniff import sniff
 from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError, OwnOutput
@@ -19,16 +19,17 @@ CORE_MAX_BYTES = 1 << 20          # core properties are a few hundred bytes
 CP_KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
 
 
-def is_own_output(path: Path, kind: str | None = None) -> str | None:
+def is_own_output(path: Path, kind: str | None = None, zf=None) -> str | None:
     """The output kind (a key of OUTPUT_KINDS) of a file paicha wrote, else None.
 
-    `kind`: what sniff() already found the file to be (saves sniffing it again).
+    `kind`: what sniff() already found the file to be (saves sniffing it again); `zf`: a .docx/.xlsx
+    already open and checked (archive.package).
     """
     path = Path(path)
     try:
         kind = kind or sniff(path)
         if kind in ("docx", "xlsx"):
-            return marked_kind(_ooxml_keywords(path))
+            return marked_kind(_ooxml_keywords(path, zf))
         if kind == "pdf":
             return marked_kind(_pdf_keywords(path))
     except InputError:
@@ -36,16 +37,16 @@ def is_own_output(path: Path, kind: str | None = None) -> str | None:
     return None
 
 
-def refuse_own_output(path: Path, display: str, kind: str | None = None) -> None:
+def refuse_own_output(path: Path, display: str, kind: str | None = None, zf=None) -> None:
     """Raise OwnOutput (naming the file as the user knows it) when paicha wrote this file."""
-    own = is_own_output(path, kind)
+    own = is_own_output(path, kind, zf)
     if own:
         raise OwnOutput(f"{display}：本工具生成的文件（{OUTPUT_KINDS[own]}），已跳过")
 
 
-def _ooxml_keywords(path: Path) -> str | None:
+def _ooxml_keywords(path: Path, zf=None) -> str | None:
     display = str(path)
-    with open_zip(path, display) as zf:
+    with package(path, display, zf) as zf:
         try:
             info = zf.getinfo(CORE_PART)
         except KeyError:

@@ -7,6 +7,7 @@ OOXML) are opened with olefile and classified by their top-level main stream.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -55,6 +56,15 @@ XLS_SCAN_RECORDS = 200
 
 def sniff(path: Path, display: str | None = None) -> str:
     """The real kind of the file at `path`; raises InputError if it is unreadable."""
+    kind, zf = sniff_open(path, display)
+    if zf is not None:
+        zf.close()
+    return kind
+
+
+def sniff_open(path: Path, display: str | None = None) -> tuple[str, zipfile.ZipFile | None]:
+    """sniff(), and for a docx or xlsx the zip it opened to tell, left open for the reader (the caller
+    closes it); None for every other kind."""
     path = Path(path)
     name = display or str(path)
     head = _head(path, name)
@@ -63,13 +73,13 @@ def sniff(path: Path, display: str | None = None) -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _sniff_zip(path, name)
     if head.startswith(OLE_MAGIC):
-        return _sniff_ole(path, name)
+        return _sniff_ole(path, name), None
     if b"%PDF-" in head[:PDF_SEARCH_BYTES]:
-        return "pdf"
+        return "pdf", None
     if any(head.startswith(m) for m in IMAGE_MAGICS):
-        return "image"
+        return "image", None
     if head.startswith(b"{\\rtf"):
-        return "rtf"
+        return "rtf", None
     for magic, label in UNSUPPORTED_ARCHIVES.items():
         if head.startswith(magic):
             raise InputError(f"{name}：{label} 压缩包暂不支持，请解压后报送或改用 zip 打包", code="wrong_type")
@@ -121,20 +131,43 @@ def _describe_text(head: bytes, suffix: str) -> str:
 
 # --- zip containers ---------------------------------------------------------------------------
 
-def _sniff_zip(path: Path, name: str) -> str:
+def _sniff_zip(path: Path, name: str) -> tuple[str, zipfile.ZipFile | None]:
+    """The zip's kind, with the zip left open when it is a docx or xlsx."""
+    zf = None
     try:
-        with zipfile.ZipFile(path) as zf:
+        with _zip_errors(name):
+            zf = zipfile.ZipFile(path)
             names = set(zf.namelist())
             ctypes = b""
             if "[Content_Types].xml" in names:
                 with zf.open("[Content_Types].xml") as f:     # a prefix: the member may be a bomb
                     ctypes = f.read(CONTENT_TYPES_BYTES)
+        kind = _zip_kind(names, ctypes, name)
+    except BaseException:
+        if zf is not None:
+            zf.close()
+        raise
+    if kind in ("docx", "xlsx"):
+        return kind, zf
+    zf.close()
+    return kind, None
+
+
+@contextlib.contextmanager
+def _zip_errors(name: str):
+    """zipfile's exceptions as the Chinese InputError naming the file."""
+    try:
+        yield
     except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile, zlib.error) as exc:
         raise InputError(f"{name}：文件已损坏（{_zip_reason(exc)}）", code="corrupt") from exc
     except NotImplementedError as exc:     # e.g. an unsupported compression method
         raise InputError(f"{name}：文件已损坏（不支持的压缩方式）", code="corrupt") from exc
     except RuntimeError as exc:            # an encrypted [Content_Types].xml
         raise InputError(f"{name}：文件已加密，请去掉密码后重新报送", code="encrypted") from exc
+
+
+def _zip_kind(names: set[str], ctypes: bytes, name: str) -> str:
+    """docx, xlsx or zip by the member names and [Content_Types].xml; other packages raise InputError."""
     if "xl/workbook.bin" in names or b"sheet.binary" in ctypes:
         raise InputError(f"{name}：不是可识别的文档格式（二进制工作簿 .xlsb，请另存为 .xlsx 后重新报送）",
                          code="wrong_type")

@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from parsers.model import Cell, Document, Paragraph, Table
-from parsers.readers.archive import check_package, open_zip
+from parsers.readers.archive import check_package, package
 from parsers.readers.xmlsafe import parse_xml
 from schema.errors import InputError, exception_reason
 
@@ -40,9 +40,10 @@ STYLES_PART = "xl/styles.xml"                 # where openpyxl reads the styles 
 STRINGS_PART = "xl/sharedStrings.xml"
 
 
-def read_xlsx(path: Path, display: str) -> Document:
-    """Each visible sheet → leading title lines as Paragraphs, the rest as one Table."""
-    with open_zip(path, display) as zf:
+def read_xlsx(path: Path, display: str, zf=None) -> Document:
+    """Each visible sheet → leading title lines as Paragraphs, the rest as one Table.
+    `zf`: the package already open (archive.package)."""
+    with package(path, display, zf) as zf:
         names = set(zf.namelist())
         keep = tuple(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
         keep += tuple(n for n in (WORKBOOK_PART, WORKBOOK_RELS, STYLES_PART, STRINGS_PART) if n in names)
