@@ -352,17 +352,18 @@ def _failure(index: int, path: str, code: str, message: str) -> dict:
 
 def parse(paths: list[Path], jsonl: Path | None = None, db: Path | None = None, xlsx: Path | None = None,
           workers: int = 0, progress: Progress | None = None, display: dict[str, str] | None = None,
-          attribute: dict | None = None) -> Summary:
+          attribute: dict | None = None, amend: Callable[[dict, dict], None] | None = None) -> Summary:
     """Parse every file under `paths`; write JSONL / ledger / workbook as asked; return the tallies.
     `attribute`: 直报, every record attributed to the uploader's unit (ledger/attribution.py).
+    `amend(record, provenance)`: each record (JSON) changed in place before it is written anywhere.
     `progress(done, total, label)`: files done (label FILES) and long PDFs' pages.
     `display`: {path as given: the name to record and show instead} (uploads kept under generated names)."""
     with runfiles.run():
         return _parse(paths, jsonl, db, xlsx, workers, progress, {str(k): v for k, v in (display or {}).items()},
-                      attribute)
+                      attribute, amend)
 
 
-def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=None) -> Summary:
+def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=None, amend=None) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     files, missing = expand(paths)
@@ -395,6 +396,7 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=No
     spool = tempfile.TemporaryFile("w+", encoding="utf-8") if xlsx else None
     sink = _Sink(summary, con, out, spool, log, display)
     sink.attribute = attribute
+    sink.amend = amend
     unroute = _route_libraries(log)
     try:
         for path, code, message in missing:
@@ -928,6 +930,7 @@ class _Sink:
         self.error_lines: list[dict] = []           # for the workbook's 错误 sheet
         self.display = display or {}                # path → the name shown and recorded instead
         self.attribute: dict | None = None          # 直报: the uploader's unit (ledger/attribution.py)
+        self.amend: Callable[[dict, dict], None] | None = None     # parse(amend=…)
 
     def take(self, result: dict) -> None:
         """One file's result (under the guard: the ledger or a surprise here fails only this file)."""
@@ -971,6 +974,10 @@ class _Sink:
                 self.outcome(path, "no_table", code="no_table", message=_no_table_message(path, parts),
                              source=parts[0]["source"] if len(parts) == 1 else None)
             return
+        if self.amend:
+            for p in parts:
+                for rec, prov in zip(p["records"], p["provenance"]):
+                    self.amend(rec, prov)
         if self.attribute:
             from ledger.attribution import attribute
             for p in parts:

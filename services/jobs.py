@@ -35,7 +35,7 @@ from ledger.db import transaction
 from schema.errors import INTERNAL_REASON, PaichaError, exception_reason, printable
 from services.accounts import ENTERPRISE, Principal, scope_where
 from services.ledgers import Ledger, open_ledger
-from services.returns import parse_batch, write_batch_outputs
+from services.returns import known_names, parse_batch, write_batch_outputs
 
 KIND_PARSE = "parse"
 OUTCOME_LABELS = {"records": "已解析", "error": "失败", "no_table": "无表格", "skipped": "已跳过"}
@@ -221,6 +221,7 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
     con = ledger.con
     out_dir = Path(job.params["out_dir"]) / str(job.id) if job.params.get("out_dir") else None
     attribute = _attribution(job)
+    known = known_names(ledger)             # OCR'd names checked against: read once per job, not per file
     pending = con.execute("SELECT * FROM job_files WHERE job_id = ? AND done_at IS NULL ORDER BY seq",
                           (job.id,)).fetchall()
     for row in pending:
@@ -232,7 +233,7 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
             summary = parse_batch([Path(row["stored_path"])], ledger=ledger, workers=1,
                                   jsonl=out_dir / "parts" / f"{row['seq']}.jsonl" if out_dir else None,
                                   display={row["stored_path"]: printable(row["original_name"])},
-                                  attribute=attribute).summary
+                                  attribute=attribute, known=known).summary
             outcome = summary.outcomes[0]
             tallies = summary.ledger
             forms = "、".join(summary.titles[t] + (f"（{n} 份）" if n > 1 else "")

@@ -34,17 +34,54 @@ class BlankForm:
 
 def parse_batch(paths: list[Path], ledger: Ledger | None = None, jsonl: Path | None = None,
                 xlsx: Path | None = None, workers: int = 0, progress: Progress | None = None,
-                display: dict[str, str] | None = None, attribute: dict | None = None) -> ParseResult:
+                display: dict[str, str] | None = None, attribute: dict | None = None,
+                known: dict[str, list[str]] | None = None) -> ParseResult:
     """Parse files, folders and zips; records into the ledger / JSONL / workbook as asked.
 
     progress(done, total, label): files as they finish (label pipeline.FILES) and long PDFs' pages.
     display: {path: the name to record and show instead} (an upload kept under a generated name).
     attribute: 直报, {"unit": …} or {"enterprise": …}: every record is that unit's (ledger/attribution.py).
+    known: the names OCR'd names are corrected against (known_names(ledger); read once here when not given).
     """
+    if known is None and ledger is not None:
+        known = known_names(ledger)
     summary = pipeline.parse([Path(p) for p in paths], jsonl=Path(jsonl) if jsonl else None,
                              db=ledger.path if ledger else None, xlsx=Path(xlsx) if xlsx else None,
-                             workers=workers, progress=progress, display=display, attribute=attribute)
+                             workers=workers, progress=progress, display=display, attribute=attribute,
+                             amend=_correct_names(known) if known else None)
     return ParseResult(summary)
+
+
+# what the office knows, by kind (parsers/ocr/known.py): the roster's units and enterprises; earlier returns'
+# reporting units (a 调度表's village among them) and stats rows' units; the ledger's enterprises and towns
+KNOWN_SQL = ("SELECT 'units', name FROM roster WHERE kind = 'unit'"
+             " UNION SELECT 'enterprises', name FROM roster WHERE kind = 'enterprise'"
+             " UNION SELECT 'units', reporting_unit FROM records UNION SELECT 'units', unit FROM stats_rows"
+             " UNION SELECT 'enterprises', name FROM enterprises"
+             " UNION SELECT 'towns', town FROM enterprises UNION SELECT 'towns', town FROM hazards")
+
+
+def known_names(ledger: Ledger) -> dict[str, list[str]]:
+    """{units, villages, towns, enterprises: names} from the roster and the ledger, in one query (a job
+    reads it once for all its files)."""
+    known: dict[str, list[str]] = {"units": [], "towns": [], "enterprises": []}
+    for kind, name in ledger.con.execute(KNOWN_SQL).fetchall():
+        if name and name.strip():
+            known[kind].append(name)
+    known["villages"] = known["units"]
+    return known
+
+
+def _correct_names(known: dict[str, list[str]]):
+    """pipeline.parse's amend: a record's OCR'd names corrected (or flagged) against `known`."""
+    from parsers.ocr.known import correct_known
+    from schema.record import Record
+    from schema.spec import load_spec
+
+    def amend(rec: dict, provenance: dict) -> None:
+        if rec.get("form_type", "unknown") != "unknown":
+            correct_known(Record.from_json(rec), load_spec(rec["form_type"]), known, provenance)
+    return amend
 
 
 def write_batch_outputs(out_dir: Path, files: list[tuple[int, str, str | None, int | None, str | None]]) -> dict[str, Path]:

@@ -11,7 +11,8 @@ LAYERS = [
                                                "schema.numerals", "schema.marks", "schema.dates", "schema.keys",
                                                "schema.totals"]),
     ("readers", ["parsers.readers", "parsers.ocr"]),
-    ("recognise and schema", ["schema", "parsers", "parsers.ocr.trust"]),   # trust: checks OCR'd records
+    ("recognise and schema", ["schema", "parsers", "parsers.ocr.trust",      # trust: checks OCR'd records
+                              "parsers.ocr.known"]),                           # known: corrects their names
     ("ledger", ["ledger"]),
     ("documents", ["generators"]),
     ("batch parsing: readers, recognition, ledger and workbook together", ["parsers.pipeline"]),
