@@ -10,9 +10,10 @@ openpyxl (one process, nothing but opening the file and touching every cell).
 Peak memory is the largest sum, over the whole process tree, of RSS (and of PSS,
 which counts pages shared by the forked workers once), sampled every 100 ms.
 The one-process lines (paicha's reading alone, reading + recognising, and the bare
-readers) are timed in CPU seconds of this process, so the machine's load does not
-count, and compared with each other: issue 17 asks paicha's one process for ≥ 4×
-python-docx's bare read and ≥ 2× openpyxl's (--only-one-process: just these).
+readers) are timed in CPU seconds of this process, each method in turn on blocks of
+50 files, so the machine's load (and its changes) weighs on each alike, and compared
+with each other: issue 17 asks paicha's one process for ≥ 4× python-docx's bare read
+and ≥ 2× openpyxl's (--only-one-process: just these).
 Targets: ≥ 200 .docx forms/s end to end on 2 cores; ≤ 500 MB peak for 10,000 files.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ from make_corpus import make_corpus  # noqa: E402
 TARGET_DOCX_PER_S = 200
 TARGET_PEAK_MB = 500
 BASELINE_MAX_FILES = 1000     # bare readers are timed on at most this many files of each kind
+INTERLEAVE_FILES = 50         # one-process lines: each method timed in turn on blocks of this many files
 
 
 # --- memory of the process tree ------------------------------------------------------------
@@ -219,9 +221,19 @@ def main() -> int:
                                                          ("docx2python 裸读", bare_docx2python)]),
                                    ("xlsx", xlsx_files, [("openpyxl 裸读", bare_openpyxl)])):
         sample = files[:BASELINE_MAX_FILES]
-        for name, fn in one + baselines if sample else []:
+        methods = one + baselines if sample else []
+        for name, fn in methods:
             fn(sample[:5])                                  # imports and caches, not timed
-            bare.append((name, len(sample), *timed(fn, sample), kind))
+        # interleaved: each method in turn on every block of files, so a change in the machine's load
+        # weighs on all of them alike (the ratios are of CPU seconds over the same files)
+        spent = {name: [0.0, 0.0] for name, _ in methods}
+        for start in range(0, len(sample), INTERLEAVE_FILES):
+            block = sample[start:start + INTERLEAVE_FILES]
+            for name, fn in methods:
+                wall, cpu = timed(fn, block)
+                spent[name][0] += wall
+                spent[name][1] += cpu
+        bare += [(name, len(sample), *spent[name], kind) for name, _ in methods]
 
     ours_rate = {"docx": None, "xlsx": None}
     idle_rate = {}

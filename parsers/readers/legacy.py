@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from schema.office import convert, convert_one
-from parsers.readers.sniff import sniff
+from parsers.readers.sniff import head, sniff
 from schema import runfiles
 from schema.errors import InputError
 
@@ -29,6 +29,8 @@ BASE_TIMEOUT = 60
 def needs_conversion(path: Path) -> bool:
     """True for a readable legacy file (unreadable ones are left for read_file to report)."""
     try:
+        if head(path).startswith(b"PK"):        # a zip (.docx/.xlsx/archive) is never legacy: not opened here
+            return False
         return sniff(path) in CONVERSIONS
     except Exception:  # noqa: BLE001 — any unreadable file: read_file says why
         return False

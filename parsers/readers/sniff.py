@@ -89,6 +89,11 @@ def sniff_open(path: Path, display: str | None = None) -> tuple[str, zipfile.Zip
                      code="wrong_type")
 
 
+def head(path: Path) -> bytes:
+    """The file's first HEAD_BYTES bytes (a regular file only: else InputError)."""
+    return _head(Path(path), str(path))
+
+
 def _head(path: Path, name: str) -> bytes:
     """The file's first bytes. Only a regular file is read: opening a FIFO blocks until someone
     writes into it, a device may never end (the open itself does not block: O_NONBLOCK)."""
