@@ -442,6 +442,8 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     Tasks run largest-first within blocks of ORDER_BLOCK input files (_Task.key); a PDF is first
     planned (scan_pages): one with SPLIT_MIN_PAGES scanned pages or more has each page OCR'd as a
     task of its own, by whichever worker is free, and is then assembled in page order by one worker.
+    A batch of one file (a web job's file) is read in this process, with no pool, unless it is such a PDF:
+    then it is planned here and only its pages go to the pool.
     Tasks finish out of order; finished results wait in `ready` until every earlier file is out.
     """
     ready: dict[int, dict] = dict(decided or {})
@@ -459,8 +461,9 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         return [[(index_of[i], p) for i, p in c] for c in _chunks(todo_files, n)]
 
     yield from in_order()
-    alone = len(todo_files) == 1 and todo_files[0].suffix.lower() != ".pdf"    # one PDF: its pages may split
-    if workers <= 1 or not todo_files or alone:
+    # one file: read here, unless it is a PDF whose scanned pages split (planned here, OCR'd by the pool)
+    planned = _plan(todo_files[0]) if workers > 1 and len(todo_files) == 1 else None
+    if workers <= 1 or not todo_files or (len(todo_files) == 1 and planned is None):
         for chunk in chunks(1):
             ready.update((r["index"], r) for r in parse_chunk(chunk, progress, display))
             yield from in_order()
@@ -472,9 +475,15 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
     def push(task: _Task) -> None:
         heapq.heappush(todo, (task.key, next(seq), task))
 
-    for task in _tasks(chunks(workers)):
-        push(task)
     splits: dict[int, _Split] = {}
+
+    def split(task: _Task, plan: dict) -> None:
+        """A PDF planned to split ({"pages", "total"}, _plan): each scanned page a task of its own."""
+        splits[task.index] = _Split(plan["pages"], plan["total"], limits.cap("MAX_OCR_SECONDS"))
+        if summary is not None:
+            summary.split_pages += len(plan["pages"])
+        for page in plan["pages"]:
+            push(_Task("page", task.chunk, key=FIRST, cost=COST_OCR_PAGE, page=page))
 
     def page_settled(task: _Task, value: dict | None) -> None:
         """A split PDF's page OCR'd (value: the file of its blocks, CPU and wall seconds) or not (its reader
@@ -485,7 +494,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
             split.cpu += value["cpu"]
             split.seconds += value["seconds"]
         split.settled += 1
-        if progress and len(split.pages) >= LONG_PDF_PAGES:
+        if progress:                # every split PDF's pages (each is seconds of OCR), not only long PDFs'
             progress(split.settled, len(split.pages), Path(task.path).name + PAGES)
         if split.timeout is None and split.seconds > split.cap:
             split.timeout = _guard(task.index, task.path, lambda: pdf_reader.check_time(
@@ -510,6 +519,11 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
             for item in task.chunk:
                 push(_Task("chunk", [item], retry=True, key=FIRST, cost=_cost([item])))
 
+    if planned:
+        split(_Task("plan", chunks(workers)[0]), planned)
+    else:
+        for task in _tasks(chunks(workers)):
+            push(task)
     pool = _Pool(workers, log, progress is not None, worker_max_mb())
     try:
         while todo or pool.busy():
@@ -536,11 +550,7 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                 elif task.kind == "page":
                     page_settled(task, value)
                 elif task.kind == "plan" and isinstance(value, dict):
-                    splits[task.index] = _Split(value["pages"], value["total"], limits.cap("MAX_OCR_SECONDS"))
-                    if summary is not None:
-                        summary.split_pages += len(value["pages"])
-                    for page in value["pages"]:
-                        push(_Task("page", task.chunk, key=FIRST, cost=COST_OCR_PAGE, page=page))
+                    split(task, value)
                 else:
                     for r in value:
                         if task.kind == "assemble":
@@ -655,11 +665,7 @@ def _run_task(task: _Task, display: dict[str, str] | None) -> object:
     if task.kind == "chunk":
         return parse_chunk(task.chunk, None, display)
     if task.kind == "plan":
-        from parsers.readers.pdf_pages import page_count, scan_pages
-        pages = scan_pages(Path(task.path))
-        if len(pages) >= SPLIT_MIN_PAGES:
-            return {"pages": pages, "total": page_count(Path(task.path))}
-        return parse_chunk(task.chunk, None, display)
+        return _plan(Path(task.path)) or parse_chunk(task.chunk, None, display)
     if task.kind == "page":
         import pickle
 
@@ -674,6 +680,18 @@ def _run_task(task: _Task, display: dict[str, str] | None) -> object:
             pickle.dump(blocks, f)
         return {"file": file, "cpu": time.process_time() - cpu, "seconds": seconds}
     return [_assemble(task, (display or {}).get(task.path))]
+
+
+def _plan(path: Path) -> dict | None:
+    """{"pages": the scanned pages, "total": pages in the file} of a PDF with SPLIT_MIN_PAGES scanned pages
+    or more (each page then OCR'd by whichever worker is free); None: the file is read whole."""
+    if Path(path).suffix.lower() != ".pdf":
+        return None
+    from parsers.readers.pdf_pages import page_count, scan_pages
+    pages = scan_pages(Path(path))
+    if len(pages) >= SPLIT_MIN_PAGES:
+        return {"pages": pages, "total": page_count(Path(path))}
+    return None
 
 
 def _assemble(task: _Task, display_path: str | None) -> dict:

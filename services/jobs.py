@@ -5,7 +5,8 @@
                                       processes run queued jobs one at a time each
     job_status(ledger, id), list_jobs(ledger)
 
-A parse job parses its files one at a time through the pipeline; after each file its outcome and the
+A parse job parses its files one at a time through the pipeline (a scanned PDF's pages OCR'd by
+job_workers() processes, as the CLI splits them, each page's progress shown); after each file its outcome and the
 job's progress are stored in one transaction, so a resumed job never parses a finished file again. A file
 cut off mid-parse (the worker killed) is parsed again; the ledger imports a file in one transaction and
 keeps its bytes once (same sha256 → "unchanged"), so the ledger holds its records once either way.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import threading
 import traceback
 from contextlib import contextmanager
@@ -32,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 from ledger.backend import dialect, is_server
 from ledger.audit import audit
 from ledger.db import transaction
+from parsers.pipeline import PAGES
 from schema.errors import INTERNAL_REASON, PaichaError, exception_reason, printable
 from services.accounts import ENTERPRISE, Principal, scope_where
 from services.ledgers import Ledger, open_ledger
@@ -88,6 +91,15 @@ class Job:
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def page(self) -> tuple[str, int, int] | None:
+        """(file name, pages read, pages) of the scanned PDF being read now, when its pages are split."""
+        page = (self.result or {}).get("page") if not self.finished else None
+        if not page:
+            return None
+        name = next((f.name for f in self.files if f.seq == page["seq"]), "")
+        return name, page["done"], page["total"]
 
 
 def submit_parse_job(ledger: Ledger, files: Iterable[tuple[str, str, str | Path]], params: dict | None = None,
@@ -230,7 +242,9 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
         forms, warnings = None, 0
         try:
             # recorded in the ledger under the name the user gave the file, not the stored one
-            summary = parse_batch([Path(row["stored_path"])], ledger=ledger, workers=1,
+            # a scanned PDF's pages are OCR'd by several processes, as the CLI's (parsers.pipeline)
+            summary = parse_batch([Path(row["stored_path"])], ledger=ledger, workers=job_workers(),
+                                  progress=_page_progress(ledger, job.id, row["seq"]),
                                   jsonl=out_dir / "parts" / f"{row['seq']}.jsonl" if out_dir else None,
                                   display={row["stored_path"]: printable(row["original_name"])},
                                   attribute=attribute, known=known).summary
@@ -251,6 +265,7 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
                          job.id, row["seq"]))
             result = json.loads(con.execute("SELECT result FROM jobs WHERE id = ?", (job.id,)).fetchone()["result"]
                                 or "null") or _empty_result()
+            result.pop("page", None)           # the file's page progress ends with it
             result["files"][outcome["outcome"]] = result["files"].get(outcome["outcome"], 0) + 1
             result["records"] += outcome.get("records") or 0
             for key, n in tallies.items():
@@ -268,6 +283,31 @@ def run_job(ledger: Ledger, job: Job, should_stop: Callable[[], bool] = lambda: 
     with transaction(con):
         con.execute("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?", (_now(), job.id))
     return job_status(ledger, job.id)
+
+
+def job_workers() -> int:
+    """Processes a job's file may use: a scanned PDF's pages are OCR'd by this many (PAICHA_JOB_WORKERS,
+    default the CPU count); other files are read by the job's own process."""
+    try:
+        return max(1, int(os.environ.get("PAICHA_JOB_WORKERS") or os.cpu_count() or 1))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def _page_progress(ledger: Ledger, job_id: int, seq: int) -> Callable[[int, int, str], None]:
+    """parse_batch's progress for one file of a job: its pages as they are read ({"seq", "done", "total"}
+    in the job's result, shown on the job's page until the file is done); files and table rows are not
+    stored (the job counts its files itself)."""
+    def progress(done: int, total: int, label: str) -> None:
+        if not label.endswith(PAGES):
+            return
+        con = ledger.con
+        with transaction(con):
+            result = json.loads(con.execute("SELECT result FROM jobs WHERE id = ?", (job_id,)).fetchone()["result"]
+                                or "null") or _empty_result()
+            result["page"] = {"seq": seq, "done": done, "total": total}
+            con.execute("UPDATE jobs SET result = ? WHERE id = ?", (json.dumps(result, ensure_ascii=False), job_id))
+    return progress
 
 
 def fail_job(ledger: Ledger, job_id: int, message: str) -> None:

@@ -130,3 +130,55 @@ def test_failed_file_is_one_outcome_and_the_job_goes_on(client, settings):
 def test_unknown_job_is_a_chinese_404(client):
     answer = client.get("/jobs/999")
     assert answer.status_code == 404 and "找不到任务 999" in answer.text
+
+
+SCAN = ROOT / "samples/returns_pdf/self_check-scan.pdf"     # two scanned pages (samples/make_scans.py)
+
+
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
+def test_scanned_pdf_in_a_job_is_split_by_page_and_reads_as_the_cli(client, settings, tmp_path, monkeypatch):
+    """Real OCR: an uploaded two-page scan's pages are OCR'd by two processes, each page's progress is
+    stored and shown on the job's page, and the records are those the CLI reads from the file whole."""
+    from services.returns import parse_batch
+    name = "自查表（扫描件）.pdf"
+    t = token(client)
+    body = client.post("/files/upload", files=[("csrf_token", (None, t)), ("files", (name, SCAN.read_bytes()))],
+                       headers={"Accept": "application/json"}).json()
+    [kept] = body["stored"]
+    stored = settings.uploads_dir / f"{kept['id']}.pdf"
+    monkeypatch.setenv("PAICHA_JOB_WORKERS", "2")
+    seen, shown = [], []
+    store = jobs._page_progress
+
+    def watched(ledger, job_id, seq):
+        inner = store(ledger, job_id, seq)
+
+        def progress(done, total, label):
+            inner(done, total, label)
+            if label.endswith("：页"):
+                seen.append(jobs.job_status(ledger, job_id).page)
+                shown.append(client.get(f"/jobs/{job_id}/status").text)
+        return progress
+    monkeypatch.setattr(jobs, "_page_progress", watched)
+    from parsers import pipeline
+    split_pages = []
+    parse = pipeline.parse
+
+    def counted(*args, **kwargs):
+        summary = parse(*args, **kwargs)
+        split_pages.append(summary.split_pages)
+        return summary
+    monkeypatch.setattr(pipeline, "parse", counted)
+    with open_ledger(settings.ledger) as ledger:
+        job = jobs.submit_parse_job(ledger, [(kept["id"], name, stored)], {"out_dir": str(tmp_path / "out")})
+        jobs.run_pending(ledger)
+        done = jobs.job_status(ledger, job.id)
+    assert done.state == "done" and done.files[0].outcome == "records" and done.page is None
+    assert split_pages == [2]                                   # both scanned pages were tasks of their own
+    assert seen == [(name, 1, 2), (name, 2, 2)]
+    assert f"正在识别 {name}：已读 1 / 2 页" in shown[0]
+    cli = parse_batch([stored], jsonl=tmp_path / "cli.jsonl", workers=1, display={str(stored): name}).summary
+    assert cli.split_pages == 0
+    job_lines = (tmp_path / "out" / str(job.id) / "parts" / "0.jsonl").read_text(encoding="utf-8").splitlines()
+    assert job_lines == (tmp_path / "cli.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(job_lines) >= 1 and '"form_type": "self_check"' in job_lines[0]
