@@ -52,7 +52,7 @@ def _read(which: str, label: str, env: dict[str, str]) -> None:
         except InputError as e:
             docs, error = [], str(e)
         cpu = time.process_time() - c0
-        (out / (t["file"] + ".pkl")).write_bytes(pickle.dumps({"docs": docs, "error": error, "cpu": cpu}))
+        (out / (t["file"] + ".pkl")).write_bytes(pickle.dumps({"docs": docs, "error": error, "cpu": cpu, "env": env}))
         print(f"{label} {t['file']} {cpu:.2f}s", flush=True)
 
 
@@ -75,10 +75,12 @@ def records(which: str, label: str) -> list[dict]:
         seen[id(rec)] = where or {}
 
     trust.check = keep
+    before = dict(os.environ)
     try:
         rows = []
         for t in ensure_images(which):
             kept = pickle.loads((KEPT / which / label / (t["file"] + ".pkl")).read_bytes())
+            os.environ.update(kept.get("env") or {})      # the settings it was read with (the read mode)
             recs = [r for d in kept["docs"] for r in records_from_document(d)]
             scores = score(t, recs)
             for s in scores:
@@ -93,6 +95,8 @@ def records(which: str, label: str) -> list[dict]:
         return rows
     finally:
         trust.check = check
+        os.environ.clear()
+        os.environ.update(before)
 
 
 def _matching(truth: dict, s: dict, recs: list):

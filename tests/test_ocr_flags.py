@@ -126,3 +126,121 @@ def test_an_item_of_another_category_than_read_is_corrected_and_says_so():
     w = next(w for w in rec.warnings if w["field"] == "data.items[0].category")
     assert w["code"] == "ocr_corrected" and w["raw"] == "危险化学品管理"
     assert not any(code == "ocr_run_together" for _, code in flags(rec))
+
+
+def at(text: str, row: int, col: int, conf: float = 0.99) -> Cell:
+    return Cell(text=text, row=row, col=col, confidence=conf)
+
+
+# The records below are as the recogniser made them from calib images read cell by cell
+# (bench/ocr_fields.py show --set calib --label cells --list): values, unused cells and the cells read.
+
+def _inspection_fax() -> tuple[dict, dict]:
+    """inspection_stats-fax: the column heads misread, the unit placed, the numbers of its line
+    (table row 4) left unused, in the columns of the form's order (cols 1-4, 12-16)."""
+    nums = {1: "18", 2: "72", 3: "174", 4: "429", 12: "111", 13: "6", 14: "55.8", 15: "0", 16: "3"}
+    data = {"rows": [{"unit": "阳曲县应急管理局", "general_hazards_fixed": None, "other": "无",
+                      "highlights": "推行“专家+执法”联合检查模式，对58家企业开展全覆盖体检式检查。"}],
+            "unused_cells": [{"row": 3, "col": 6, "text": "(页) 用(项)"}]
+            + [{"row": 4, "col": c, "text": t} for c, t in nums.items()]
+            + [{"row": 5, "col": 1, "text": "亮点工作（或者本行业特色工作）(50至200字)"}]}
+    where = {"data.rows[0].unit": at("阳曲县应急管理局", 4, 0), "data.rows[0].general_hazards_fixed": at("", 4, 5, 0.0),
+             "data.rows[0].other": at("无", 4, 17), "data.rows[0].highlights": at(data["rows"][0]["highlights"], 5, 4)}
+    return data, where
+
+
+def test_numbers_no_column_took_flag_the_fields_left_empty():
+    """Numbers read but placed in no column, fitting the columns left empty in the form's order:
+    each empty column of the row may be one of them (ocr_unread); the placed unit is not doubted."""
+    data, where = _inspection_fax()
+    rec = checked("inspection_stats", {"reporting_unit": "阳曲县应急管理局"}, data, where)
+    unread = {f for f, code in flags(rec) if code == "ocr_unread"}
+    assert {"data.rows[0].inspection_groups", "data.rows[0].fines_wan", "data.rows[0].closed",
+            "data.rows[0].problems"} <= unread
+    assert not any(code == "ocr_unplaced" for _, code in flags(rec))
+    assert not any(f in ("data.rows[0].unit", "data.rows[0]") for f, _ in flags(rec))
+
+
+def test_a_printed_head_left_over_is_no_value():
+    """The same record with only the form's printed heads left over (a units cell, 亮点工作（…）):
+    nothing is doubted for it (备注 left blank is blank)."""
+    data, where = _inspection_fax()
+    data["unused_cells"] = [u for u in data["unused_cells"] if not u["text"][0].isdigit()]
+    data["rows"][0].update({k: 1 for k in ("inspection_groups", "inspectors", "units_inspected",
+                                           "general_hazards_found", "general_hazards_fixed", "major_hazards_found",
+                                           "major_hazards_fixed", "enforcement_documents", "suspended",
+                                           "licenses_revoked", "closed")}, fines_wan=1.5, problems="无")
+    rec = checked("inspection_stats", {"reporting_unit": "阳曲县应急管理局"}, data, where)
+    assert not any(code in ("ocr_unread", "ocr_unplaced") for f, code in flags(rec) if f.startswith("data.rows"))
+
+
+def test_a_long_text_no_field_took_flags_the_empty_text_field():
+    """inspection_stats-photo: 存在问题's text read in a cell no field took, the row's problems empty."""
+    data, where = _inspection_fax()
+    data["unused_cells"] = [{"row": 6, "col": 4, "text": "部分小微企业安全管理人员配备不足，隐患自查流于形式。"}]
+    rec = checked("inspection_stats", {"reporting_unit": "阳曲县应急管理局"}, data, where)
+    assert ("data.rows[0].problems", "ocr_unread") in flags(rec)
+
+
+def test_numbers_left_over_out_of_the_column_order_flag_their_rows():
+    """campaign_stats-photo: the heads misread, the first row's numbers of cols 1-3 left unused while
+    col 4 was taken as 一般隐患排查 (it is 重大隐患排查: the values shifted) -> the row flagged whole.
+    With the unused numbers in columns the form has room for, only the empty fields are doubted."""
+    counts = [c.key for c in load_spec("campaign_stats").columns if c.kind in ("count", "money_wan")]
+    row = {"unit": "第二检合组", **{k: 0 for k in counts[1:]}}
+    where = {"data.rows[0].unit": at("第二检合组", 4, 0, 0.31)}
+    where.update({f"data.rows[0].{k}": at("0", 4, 3 + n) for n, k in enumerate(counts[1:], 1)})
+    data = {"rows": [row], "unused_cells": [{"row": 4, "col": c, "text": t} for c, t in ((1, "3"), (2, "24"), (3, "24"))]}
+    rec = checked("campaign_stats", {}, data, where)
+    assert ("data.rows[0]", "ocr_unplaced") in flags(rec)
+    # the same numbers where the form's first three count columns stand, those left empty: they fit
+    row = {"unit": "第二检查组", **{k: 0 for k in counts[3:]}}
+    where = {"data.rows[0].unit": at("第二检查组", 4, 0)}
+    where.update({f"data.rows[0].{k}": at("0", 4, n) for n, k in enumerate(counts[3:], 4)})
+    rec = checked("campaign_stats", {}, {"rows": [row], "unused_cells": data["unused_cells"]}, where)
+    assert not any(code == "ocr_unplaced" for _, code in flags(rec))
+    assert {f"data.rows[0].{k}" for k in counts[:3]} <= {f for f, code in flags(rec) if code == "ocr_unread"}
+
+
+def _items(nos: list[int], contents: list[str] | None = None) -> dict:
+    spec = load_spec("self_check")
+    printed = [c for g in spec.groups for c in g["items"]]
+    return {"enterprise": {"name": "晋城市城区宏达建材有限公司", "principal": "王建国"},
+            "items": [{"no": n, "content": (contents or printed)[min(n, len(printed)) - 1 if not contents else i],
+                       "self_result": "yes", "check_result": "yes"} for i, n in enumerate(nos)]}
+
+
+def test_a_row_number_off_the_run_flags_its_row_not_every_row_after_it():
+    """self_check-fax: the content cells of items 9 and 10 read as one (a rule missed), both rows took
+    its number 9: the second row is off the run, the rows after it (11, 12, ...) are not; a row lost
+    (1, 2, 4, 5) shifts every row after it."""
+    rec = checked("self_check", {}, _items([1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 11, 12, 13]), {})
+    shifted = {f for f, code in flags(rec) if code == "ocr_row_shift"}
+    assert shifted == {"data.items[9]"}
+    rec = checked("self_check", {}, _items([1, 2, 4, 5, 6]), {})
+    assert {f for f, code in flags(rec) if code == "ocr_row_shift"} == {f"data.items[{i}]" for i in (2, 3, 4)}
+    rec = checked("self_check", {}, _items([7, 2, 3, 4, 5]), {})       # the first number misread
+    assert {f for f, code in flags(rec) if code == "ocr_row_shift"} == {"data.items[0]"}
+
+
+def test_an_item_that_is_no_printed_item_is_flagged():
+    """Items 9 and 10 read as one cell: a text that is none of the form's printed items, while the
+    others are, is flagged (it is too far from either to be corrected)."""
+    spec = load_spec("self_check")
+    printed = [c for g in spec.groups for c in g["items"]]
+    contents = printed[:8] + ["9." + printed[8] + "\n10." + printed[9]] + printed[10:12]
+    rec = checked("self_check", {}, _items(list(range(1, 12)), contents), {})
+    assert {f for f, code in flags(rec) if code == "ocr_not_printed"} == {"data.items[8].content"}
+
+
+def test_cells_read_one_by_one_have_their_own_count_threshold(monkeypatch):
+    """A count read at 0.85 is doubted when read on the whole page, not when read cell by cell (a
+    short crop of digits scores lower when right: ocr.min_confidence_cells)."""
+    data = {"name": "晋城市城区宏达建材有限公司", "employees": 46}
+    where = {"data.employees": cell("46", 0.85)}
+    monkeypatch.setenv("PAICHA_OCR_READ", "page")
+    assert ("data.employees", "low_confidence") in flags(checked("enterprise_register", {}, data, where))
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    assert ("data.employees", "low_confidence") not in flags(checked("enterprise_register", {}, data, where))
+    where = {"data.employees": cell("46", 0.6)}
+    assert ("data.employees", "low_confidence") in flags(checked("enterprise_register", {}, data, where))

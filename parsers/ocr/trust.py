@@ -143,6 +143,17 @@ def settings() -> dict:
     return form_defaults().get("ocr") or {}
 
 
+def min_confidence() -> dict:
+    """Thresholds per value kind for the way the page was read (parsers/ocr/cellread.mode()): the
+    cell-by-cell reading scores short crops on another scale (ocr.min_confidence_cells, over
+    ocr.min_confidence)."""
+    from parsers.ocr.cellread import mode
+    limits = dict(settings().get("min_confidence") or {})
+    if mode() == "cells":
+        limits.update(settings().get("min_confidence_cells") or {})
+    return limits
+
+
 def correct_min() -> float:
     """Similarity (Indel ratio) a reading needs to the known text it is corrected to ..."""
     return float(settings().get("correct", {}).get("min", 0.8))
@@ -181,6 +192,9 @@ def check(record, spec, where: dict | None = None) -> None:
         _broken_checks(record, spec)
         _unread_cells(record, spec)
         _names_together(record, spec)
+        _unplaced(record, spec, where)
+        if spec.groups:
+            _not_printed(record, spec)
 
 
 def _leaves(record) -> dict[str, Any]:
@@ -198,7 +212,7 @@ def _confidence(record, spec, where: dict) -> None:
     a kind not named), in place of the one threshold of the form; a value that is exactly a text
     printed on the form cannot be a misreading and is trusted."""
     from schema.validate import low_confidence
-    limits = settings().get("min_confidence") or {}
+    limits = min_confidence()
     printed = _printed_texts(spec)
     values = _leaves(record)
     record.warnings = [w for w in record.warnings
@@ -284,6 +298,101 @@ def _unread_cells(record, spec) -> None:
                 if r.get(k) is None:
                     path = f"data.{spec.rows_key}[{i}].{k}" if name == "rows" else f"data.totals.{k}"
                     _warn(record, path, "ocr_unread", "本行其余各格都有数字，此格未读到，需对照原件核对")
+
+
+VALUE_TEXT_MIN = 8        # an unused text this long, with no printed word of the form in it, is a value
+PLAIN_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+
+
+def _unplaced(record, spec, where: dict) -> None:
+    """Cells read on the form that no field took and that hold a value (a number, a long text that is
+    no printed word): a column head misread or two cells run together. Every field of the form left
+    empty may be that value (ocr_unread); on a row form, a line of the table whose numbers left over
+    do not fit between its placed columns in the form's column order (the heads misread, the values
+    shifted to other columns) has its rows flagged whole (ocr_unplaced)."""
+    unused = record.data.get("unused_cells")
+    words = _printed_words(spec)
+    values = [u for u in unused if isinstance(u, dict) and _value_like(u.get("text"), words)] \
+        if isinstance(unused, list) else []
+    if not values:
+        return
+    empty = "扫描件上有读出的内容未归入任何一栏，此项为空（可能漏读或错位），需对照原件核对"
+    per_row = spec.columns + spec.text_rows
+    for f in spec.all_fields():
+        if f not in per_row and _get(record.data, f.key) in (None, "", []):
+            _warn(record, f"data.{f.key}", "ocr_unread", empty)
+    rows = record.data.get(spec.rows_key)
+    for i, r in enumerate(rows if isinstance(rows, list) and spec.columns else []):
+        for f in per_row:
+            if isinstance(r, dict) and r.get(f.key) in (None, ""):
+                _warn(record, f"data.{spec.rows_key}[{i}].{f.key}", "ocr_unread", empty)
+    order = {f.key: n for n, f in enumerate(spec.columns)}
+    row_part = re.compile(rf"^data\.({re.escape(spec.rows_key)}\[\d+\]|totals)\.(\w+)$")
+    placed: dict[int, list[tuple[int, str, str]]] = {}       # table line -> (col, key, row path)
+    for path, src in where.items():
+        m = row_part.match(path)
+        if m and m.group(2) in order and hasattr(src, "rowspan"):
+            placed.setdefault(src.row, []).append((src.col, m.group(2), f"data.{m.group(1)}"))
+    for line in {u.get("row") for u in values if PLAIN_NUMBER.match(_norm(u.get("text")))}:
+        cols = sorted(u.get("col") for u in values if u.get("row") == line and PLAIN_NUMBER.match(_norm(u.get("text"))))
+        if line in placed and not _fits(sorted(placed[line]), cols, order):
+            for path in sorted({p for _, _, p in placed[line]}):
+                _warn(record, path, "ocr_unplaced",
+                      "本行有读出的数字未归入任何一栏，且与已归入的各栏次序不合（表头可能误读、各栏错位），本行各栏需人工核对")
+
+
+def _fits(placed: list[tuple[int, str, str]], unused: list[int], order: dict[str, int]) -> bool:
+    """Whether the placed columns of a line stand in the form's order and each run of unused number
+    cells between two of them has as many of the form's columns between those two left unplaced."""
+    keys = [order[k] for _, k, _ in placed]
+    if keys != sorted(keys):
+        return False
+    have = set(keys)
+    edges = [(-1, -1)] + [(c, order[k]) for c, k, _ in placed] + [(10 ** 6, len(order))]
+    for (c0, k0), (c1, k1) in zip(edges, edges[1:]):
+        n = sum(c0 < u < c1 for u in unused)
+        if n > sum(1 for k in range(k0 + 1, k1) if k not in have):
+            return False
+    return True
+
+
+def _printed_words(spec) -> set[str]:
+    """Labels, column heads and section titles of the form (normalised, two characters or more)."""
+    words = set(_labels(spec)) | {_norm(x) for x in spec.all_labels()}
+    for v in (spec.layout.get("sections") or {}).values():
+        if isinstance(v, list):
+            words.update(_norm(x) for x in v)
+    return {w for w in words if len(w) >= 2}
+
+
+def _value_like(text: Any, words: set[str]) -> bool:
+    t = _norm(text) if isinstance(text, str) else ""
+    if PLAIN_NUMBER.match(t):
+        return True
+    return len(t) >= VALUE_TEXT_MIN and not any(w in t for w in words) \
+        and all(Indel.normalized_similarity(t, w) < GRID_LABEL_MIN for w in words)
+
+
+def _get(data: dict, key: str) -> Any:
+    value: Any = data
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _not_printed(record, spec) -> None:
+    """A 自查表 item whose text is none of the printed items (after correction) while most items are:
+    read too wrong to correct, or two items' texts run together (a rule between rows missed)."""
+    rows = record.data.get(spec.rows_key)
+    printed = _printed_texts(spec)
+    texts = [(i, _norm(r.get("content"))) for i, r in enumerate(rows or [])
+             if isinstance(r, dict) and isinstance(r.get("content"), str) and r["content"].strip()]
+    if len(texts) < 2 or sum(t in printed for _, t in texts) * 2 < len(texts):
+        return
+    for i, t in texts:
+        if t not in printed:
+            _warn(record, f"data.{spec.rows_key}[{i}].content", "ocr_not_printed",
+                  "不是表中印制的任何一项检查内容（可能误读或两行连读），需人工核对")
 
 
 PERSON_KEYS = ("principal", "responsible", "filler", "contact")
@@ -398,17 +507,16 @@ def _rows(record, path: str, rows: list[dict], labels: set[str], spec=None) -> N
     key = next((k for k in NUMBER_KEYS if any(k in r for r in rows)), None)
     if key is None:
         return
-    broken_from = None
+    # the numbers' run as the first rows start it (number less place, the most common of the first
+    # three: one of them misread does not move it); a row off it is flagged (a row line missed or
+    # doubled above it shifts every row after it; a number misread shifts only its own row)
+    offsets = Counter([r[key] - i for i, r in enumerate(rows) if isinstance(r.get(key), int)][:3])
+    start = offsets.most_common(1)[0][0] if offsets else None
     for i, r in enumerate(rows):
         v = r.get(key)
-        if not isinstance(v, int) or (i and isinstance(rows[i - 1].get(key), int) and v != rows[i - 1][key] + 1):
-            broken_from = i
-            break
-    if broken_from is None:
-        return
-    for i in range(broken_from, len(rows)):
-        _warn(record, f"{path}[{i}]", "ocr_row_shift",
-              f"第 {i + 1} 行起编号不连续（可能漏读或多读了一行），本行各栏需人工核对")
+        if not isinstance(v, int) or v - i != start:
+            _warn(record, f"{path}[{i}]", "ocr_row_shift",
+                  f"第 {i + 1} 行的编号不在连续的编号中（可能漏读或多读了一行），本行各栏需人工核对")
 
 
 def _values(record, prefix: str, value: Any, labels: set[str]) -> None:
