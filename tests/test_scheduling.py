@@ -171,3 +171,19 @@ def test_split_scan_keeps_the_ocr_time_cap(tmp_path, fake_ocr, monkeypatch):
     assert whole.outcomes[0]["code"] == split.outcomes[0]["code"] == "timeout"
     assert "识别超时" in split.outcomes[0]["message"] and "共 8 页" in split.outcomes[0]["message"]
     assert split.split_pages == 8 and len(list(fake_ocr.iterdir())) < 8
+
+
+def test_legacy_files_are_chunked_by_kind_about_one_chunk_a_worker():
+    """Each legacy chunk is converted by one LibreOffice start: its files are all Word or all Excel, and
+    there are about as many chunks as workers (not one per 40 files of both kinds, two starts each)."""
+    kinds = [".doc", ".xls", ".docx", ".wps", ".et", ".pdf", ".doc", ".xlsx"]
+    files = [Path(f"{i:03d}{kinds[i % len(kinds)]}") for i in range(240)]
+    legacy = [c for c in pipeline._chunks(files, 2) if c[0][1].endswith((".doc", ".wps", ".xls", ".et"))]
+    word = [c for c in legacy if all(p.endswith((".doc", ".wps")) for _, p in c)]
+    sheet = [c for c in legacy if all(p.endswith((".xls", ".et")) for _, p in c)]
+    assert len(word) + len(sheet) == len(legacy) == 2                 # 90 Word files, 60 Excel files
+    assert sorted(i for c in legacy for i, _ in c) == [i for i, f in enumerate(files)
+                                                       if f.suffix in (".doc", ".wps", ".xls", ".et")]
+    many = [Path(f"{i:04d}.doc") for i in range(1000)]
+    sizes = [len(c) for c in pipeline._chunks(many, 2)]
+    assert max(sizes) <= pipeline.LEGACY_CHUNK_MAX and sum(sizes) == 1000
