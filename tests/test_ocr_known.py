@@ -96,6 +96,18 @@ def test_a_known_name_or_a_new_numbered_one_is_left_alone(scan_read):
     assert rec.header["reporting_unit"] == "第三检查组" and codes(rec, "header.reporting_unit") == []
 
 
+def test_another_firm_or_an_abbreviation_is_no_misreading(scan_read):
+    # a new enterprise beside a known one of the same pattern: two characters replaced, not one
+    rec = corrected(scan_read, {"enterprises": ["晋城市城区永兴建材有限公司"]}, data__enterprise=WRITTEN)
+    assert rec.data["enterprise"] == WRITTEN and codes(rec, "data.enterprise") == []
+    # one replaced is taken for a misreading
+    rec = corrected(scan_read, {"enterprises": [WRITTEN]}, data__enterprise="晋城市城区宏达建村有限公司")
+    assert rec.data["enterprise"] == WRITTEN and codes(rec, "data.enterprise") == ["ocr_corrected"]
+    # an abbreviation (characters missing at several places) is not completed
+    rec = corrected(scan_read, {"units": ["城区住房和城乡建设局"]}, header__reporting_unit="城区住建局")
+    assert rec.header["reporting_unit"] == "城区住建局" and codes(rec, "header.reporting_unit") == []
+
+
 def _records(con) -> list[dict]:
     return [json.loads(r[0]) for r in con.execute("SELECT json FROM records ORDER BY id").fetchall()]
 

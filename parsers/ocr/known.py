@@ -8,11 +8,12 @@
       field keyed `town` or `village` is of that kind. Each one read by OCR (its provenance has a box on
       the page) that is not exactly a known name of its kind:
         - one known name clearly nearest (Indel ratio >= min, every other more than `margin` further),
-          or the reading is one known name with characters missing (at least `part` of it, 3 characters
-          or more): set to that name, warning ocr_corrected with the raw reading;
+          or the reading is one known name with a run of characters missing at one place (at least
+          `part` of it, 3 characters or more): set to that name, warning ocr_corrected with the raw reading;
         - several known names near: left as read, warning ocr_ambiguous naming them;
-        - a name is never taken for one that differs from it in a `distinct` character on both sides
-          (第一/第二检查组, 东沟村/西沟村: new names, not misreadings).
+        - a name is never taken for one it differs from in more than `replaced` characters replaced (not
+          dropped or added: 晋城市城区永兴建材有限公司 is another firm than 晋城市城区宏达建材有限公司, not a
+          misreading of it), nor in a `distinct` character on both sides (第一/第二检查组, 东沟村/西沟村).
     Thresholds: _defaults.yaml ocr.known.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ class KnownSettings:
     min: float = 0.80
     margin: float = 0.10
     part: float = 0.5
+    replaced: int = 1
     distinct: str = "一二三四五六七八九十〇零0123456789东西南北中上下前后"
 
     @classmethod
@@ -44,7 +46,8 @@ class KnownSettings:
         unknown = set(obj) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"_defaults.yaml ocr.known：未知的键 {'、'.join(sorted(unknown))}")
-        return cls(**{k: (str(v) if k == "distinct" else float(v)) for k, v in obj.items()})
+        types = {"distinct": str, "replaced": int}
+        return cls(**{k: types.get(k, float)(v) for k, v in obj.items()})
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +123,8 @@ def nearest_name(text: str, names: tuple[str, ...], cfg: KnownSettings) -> tuple
     names, norms, _ = _index(names)
     hits = process.extract(text, norms, scorer=Indel.normalized_similarity, limit=None,
                            score_cutoff=cfg.min - cfg.margin)
-    scored = sorted(((s, names[i]) for _, s, i in hits if not _distinct(text, norms[i], cfg.distinct)),
+    scored = sorted(((s, names[i]) for _, s, i in hits
+                     if not _distinct(text, norms[i], cfg.distinct) and _replaced(text, norms[i]) <= cfg.replaced),
                     key=lambda x: -x[0])
     if scored and scored[0][0] >= cfg.min:
         rivals = [n for s, n in scored if s >= scored[0][0] - cfg.margin]
@@ -168,10 +172,17 @@ def _distinct(a: str, b: str, chars: str) -> bool:
     return any(c in chars for c in only_a) and any(c in chars for c in only_b)
 
 
+def _replaced(a: str, b: str) -> int:
+    """How many characters of `b` are replaced in `a` (the rest of the difference dropped or added)."""
+    common = (len(a) + len(b) - Indel.distance(a, b)) // 2
+    return min(len(a) - common, len(b) - common)
+
+
 def _within(short: str, long: str) -> bool:
-    """`short` is `long` with characters missing (its characters in order)."""
-    it = iter(long)
-    return len(short) < len(long) and all(c in it for c in short)
+    """`short` is `long` with a run of characters missing at one place (a line of the cell not read:
+    北石店镇 for 北石店镇人民政府); not at several (城区住建局 is how 城区住房和城乡建设局 is abbreviated)."""
+    return len(short) < len(long) and any(long.startswith(short[:i]) and long.endswith(short[i:])
+                                          for i in range(len(short) + 1))
 
 
 def _norm(text) -> str:
