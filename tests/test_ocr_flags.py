@@ -244,3 +244,24 @@ def test_cells_read_one_by_one_have_their_own_count_threshold(monkeypatch):
     assert ("data.employees", "low_confidence") not in flags(checked("enterprise_register", {}, data, where))
     where = {"data.employees": cell("46", 0.6)}
     assert ("data.employees", "low_confidence") in flags(checked("enterprise_register", {}, data, where))
+
+
+@pytest.mark.parametrize("name, cut", [("市城区达建林限公司", True), ("晋城市城区宏达建材有限公司", False),
+                                       ("东街街道办事", True), ("东街街道办事处", False), ("城区急管理局", True),
+                                       ("晋城市宏达建材股份有限公司", False), ("晋城市宏达建材公司", False)])
+def test_a_name_whose_ending_lost_a_character_is_flagged(name, cut):
+    """tune self_check28-fax: a fax seal's stroke cut 晋城市城区宏达建材有限公司 to 市城区达建林限公司 (read
+    at 0.92): an organisation's ending with its first or last character missing is flagged."""
+    rec = checked("self_check", {}, {"enterprise": {"name": name, "principal": "王建国"}, "items": []},
+                  {"data.enterprise.name": cell(name, 0.92)})
+    assert (("data.enterprise.name", "ocr_cut") in flags(rec)) is cut
+
+
+def test_a_mark_read_empty_beside_the_other_mark_of_its_item_is_flagged():
+    """tune self_check28-fax: item 13's 自查 tick under the seal read empty, its 检查 tick read: the
+    empty one is flagged; an item left unanswered (both empty) is not."""
+    data = _items([1, 2, 3])
+    data["items"][1]["self_result"] = None
+    data["items"][2].update(self_result=None, check_result=None)
+    rec = checked("self_check", {}, data, {})
+    assert {f for f, code in flags(rec) if code == "ocr_unread" and f.startswith("data.items")} == {"data.items[1].self_result"}

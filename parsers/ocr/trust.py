@@ -193,6 +193,8 @@ def check(record, spec, where: dict | None = None) -> None:
         _unread_cells(record, spec)
         _names_together(record, spec)
         _unplaced(record, spec, where)
+        _unread_marks(record, spec)
+        _cut_endings(record)
         if spec.groups:
             _not_printed(record, spec)
 
@@ -378,6 +380,36 @@ def _get(data: dict, key: str) -> Any:
     for part in key.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
+
+
+def _unread_marks(record, spec) -> None:
+    """A mark cell read empty in a row whose other mark column holds a mark (自查 ticked, 检查 not): a
+    faint tick or one under a seal; an item left unanswered is blank in both."""
+    keys = [c.key for c in spec.read_columns() if c.kind == "mark"]
+    rows = record.data.get(spec.rows_key)
+    if len(keys) < 2 or not isinstance(rows, list):
+        return
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict) or all(r.get(k) in (None, "") for k in keys):
+            continue
+        for k in keys:
+            if r.get(k) in (None, ""):
+                _warn(record, f"data.{spec.rows_key}[{i}].{k}", "ocr_unread",
+                      "本项另一栏有勾选，此格未读到，需对照原件核对")
+
+
+def _cut_endings(record) -> None:
+    """A name ending in an organisation's ending with its first character missing (…建林限公司,
+    …街道办事, …应急管理局 read 急管理局): characters were dropped (a seal's stroke, a cut line)."""
+    endings = sorted(settings().get("name_endings") or [], key=len, reverse=True)
+    for path, value in _leaves(record).items():
+        t = _norm(value) if isinstance(value, str) else ""
+        if not t or any(t.endswith(e) for e in endings):
+            continue
+        for e in endings:
+            if len(e) >= 4 and (t.endswith(e[1:]) or t.endswith(e[:-1])) and len(t) > len(e) - 1:
+                _warn(record, path, "ocr_cut", f"“{t}”的结尾不是完整的“{e}”（可能漏读了字），需人工核对")
+                break
 
 
 def _not_printed(record, spec) -> None:
