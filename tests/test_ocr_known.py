@@ -100,9 +100,14 @@ def test_another_firm_or_an_abbreviation_is_no_misreading(scan_read):
     # a new enterprise beside a known one of the same pattern: two characters replaced, not one
     rec = corrected(scan_read, {"enterprises": ["晋城市城区永兴建材有限公司"]}, data__enterprise=WRITTEN)
     assert rec.data["enterprise"] == WRITTEN and codes(rec, "data.enterprise") == []
-    # one replaced is taken for a misreading
-    rec = corrected(scan_read, {"enterprises": [WRITTEN]}, data__enterprise="晋城市城区宏达建村有限公司")
+    # one replaced where the known firms' names are alike (有限公司) is a misreading; in the part that tells
+    # a firm from the others (宏达) it may be another firm: left and flagged
+    firms = [WRITTEN, "晋城市城区兴盛化工有限公司", "晋城市城区南庄煤炭物流有限公司"]
+    rec = corrected(scan_read, {"enterprises": firms}, data__enterprise="晋城市城区宏达建材有限公可")
     assert rec.data["enterprise"] == WRITTEN and codes(rec, "data.enterprise") == ["ocr_corrected"]
+    rec = corrected(scan_read, {"enterprises": firms}, data__enterprise="晋城市城区宏远建材有限公司")
+    assert rec.data["enterprise"] == "晋城市城区宏远建材有限公司" and codes(rec, "data.enterprise") == ["ocr_ambiguous"]
+    assert rec.warnings[-1]["candidates"] == [WRITTEN]
     # an abbreviation (characters missing at several places) is not completed
     rec = corrected(scan_read, {"units": ["城区住房和城乡建设局"]}, header__reporting_unit="城区住建局")
     assert rec.header["reporting_unit"] == "城区住建局" and codes(rec, "header.reporting_unit") == []

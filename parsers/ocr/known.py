@@ -10,7 +10,9 @@
         - one known name clearly nearest (Indel ratio >= min, every other more than `margin` further),
           or the reading is one known name with a run of characters missing at one place (at least
           `part` of it, 3 characters or more): set to that name, warning ocr_corrected with the raw reading;
-        - several known names near: left as read, warning ocr_ambiguous naming them;
+        - several known names near, or the one near differs in a character replaced that few known
+          names have (in 晋城市城区恒泰燃气站 the 恒泰 part, not the 晋城市城区 all share: 金泰 may be
+          another firm as well as a misreading): left as read, warning ocr_ambiguous naming them;
         - a name is never taken for one it differs from in more than `replaced` characters replaced (not
           dropped or added: 晋城市城区永兴建材有限公司 is another firm than 晋城市城区宏达建材有限公司, not a
           misreading of it), nor in a `distinct` character on both sides (第一/第二检查组, 东沟村/西沟村).
@@ -37,6 +39,7 @@ class KnownSettings:
     margin: float = 0.10
     part: float = 0.5
     replaced: int = 1
+    common: float = 0.05
     distinct: str = "一二三四五六七八九十〇零0123456789东西南北中上下前后"
 
     @classmethod
@@ -123,12 +126,14 @@ def nearest_name(text: str, names: tuple[str, ...], cfg: KnownSettings) -> tuple
     names, norms, _ = _index(names)
     hits = process.extract(text, norms, scorer=Indel.normalized_similarity, limit=None,
                            score_cutoff=cfg.min - cfg.margin)
-    scored = sorted(((s, names[i]) for _, s, i in hits
+    scored = sorted(((s, i) for _, s, i in hits
                      if not _distinct(text, norms[i], cfg.distinct) and _replaced(text, norms[i]) <= cfg.replaced),
                     key=lambda x: -x[0])
     if scored and scored[0][0] >= cfg.min:
-        rivals = [n for s, n in scored if s >= scored[0][0] - cfg.margin]
-        return (rivals[0], []) if len(rivals) == 1 else (None, rivals[:AMBIGUOUS_SHOWN])
+        rivals = [i for s, i in scored if s >= scored[0][0] - cfg.margin]
+        if len(rivals) == 1 and not _rare_replaced(text, norms[rivals[0]], _counts(norms), cfg.common):
+            return names[rivals[0]], []
+        return None, [names[i] for i in rivals[:AMBIGUOUS_SHOWN]]
     if len(text) >= PART_CHARS:
         wider = [names[i] for i, n in enumerate(norms) if len(text) >= cfg.part * len(n) and _within(text, n)
                  and not _distinct(text, n, cfg.distinct)]
@@ -176,6 +181,26 @@ def _replaced(a: str, b: str) -> int:
     """How many characters of `b` are replaced in `a` (the rest of the difference dropped or added)."""
     common = (len(a) + len(b) - Indel.distance(a, b)) // 2
     return min(len(a) - common, len(b) - common)
+
+
+def _rare_replaced(text: str, name: str, counts: dict[str, int], common: float) -> bool:
+    """A character of `name` replaced (not only dropped) in `text` that fewer than `common` of the known
+    names (and fewer than two) have: the part that tells this name from the others."""
+    ops = Indel.editops(text, name)
+    if not any(op.tag == "delete" for op in ops):
+        return False                # only dropped characters: no other name written
+    least = max(2.0, common * counts[""])
+    return any(op.tag == "insert" and counts.get(name[op.dest_pos], 0) < least for op in ops)
+
+
+@lru_cache(maxsize=64)
+def _counts(norms: tuple[str, ...]) -> dict[str, int]:
+    """In how many of the known names each character is ("" -> how many names)."""
+    out: dict[str, int] = {"": len(norms)}
+    for n in norms:
+        for c in set(n):
+            out[c] = out.get(c, 0) + 1
+    return out
 
 
 def _within(short: str, long: str) -> bool:
