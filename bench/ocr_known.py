@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_ocr import HARD, ensure_images, pct, score  # noqa: E402
+from bench.bench_ocr import ensure_images, pct, score  # noqa: E402
 from bench.ocr_fields import KEPT, read  # noqa: E402
 
 LABEL = "page"                      # the default OCR reading (PAICHA_OCR_READ unset)
