@@ -2,6 +2,7 @@
 few right ones. Records as the recogniser makes them from a scan, with the cells they were read from."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from parsers.model import Cell, Paragraph
@@ -265,3 +266,24 @@ def test_a_mark_read_empty_beside_the_other_mark_of_its_item_is_flagged():
     data["items"][2].update(self_result=None, check_result=None)
     rec = checked("self_check", {}, data, {})
     assert {f for f, code in flags(rec) if code == "ocr_unread" and f.startswith("data.items")} == {"data.items[1].self_result"}
+
+
+def test_a_cell_read_empty_under_a_black_seal_is_doubted():
+    """tune self_check28-fax: the ticks of items 13 and 15 under the fax's black seal were not seen at
+    all (the cells read empty, no confidence): a cell read empty under a black seal scores 0, so its
+    field is flagged; an empty cell away from the seal is left alone."""
+    from parsers.model import Table
+    from parsers.ocr import seal
+    from parsers.ocr.cells import doubt_under_seals
+    from tests.test_ocr_hard import _ruled_page
+    fax = np.where(np.asarray(_ruled_page((700, 1000))).mean(axis=2) < 200, 0, 255).astype(np.uint8)
+    found = seal.black_seals(fax)
+    h, w = fax.shape
+    under = Cell(text="", row=3, col=1, box=(650 / w, 980 / h, 760 / w, 1030 / h))
+    away = Cell(text="", row=3, col=2, box=(1200 / w, 300 / h, 1400 / w, 380 / h))
+    doubt_under_seals([Table(cells=[under, away])], found, fax.shape)
+    assert under.confidence == 0.0 and away.confidence is None
+    data = _items([13])
+    data["items"][0]["self_result"] = None
+    rec = checked("self_check", {}, data, {"data.items[0].self_result": under})
+    assert ("data.items[0].self_result", "low_confidence") in flags(rec)

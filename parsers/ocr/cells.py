@@ -106,13 +106,13 @@ def read_page(img: np.ndarray, page: int | None, char_scores: bool = True, with_
 def doubt_under_seals(blocks: list[Block], seals, shape) -> None:
     """Text read where a black seal lies over the page (seal.black_seals: a fax keeps the seal black,
     its strokes cross the writing) is never trusted unchecked: its confidence at most SEAL_TRUST."""
-    from parsers.ocr.seal import SEAL_TRUST, under_seal
+    from parsers.ocr.seal import sealed, under_seal
     if not seals:
         return
     for b in blocks:
         for item in (b.cells if isinstance(b, Table) else [b]):
-            if item.box is not None and item.confidence is not None and under_seal(item.box, seals, shape):
-                item.confidence = min(item.confidence, SEAL_TRUST)
+            if item.box is not None and under_seal(item.box, seals, shape):
+                item.confidence = sealed(item.confidence, item.text)
 
 
 def _turn_back(pts: np.ndarray, turns: int, shape: tuple[int, ...]) -> np.ndarray:

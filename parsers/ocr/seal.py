@@ -84,6 +84,14 @@ def black_seals(grey: np.ndarray) -> list[tuple[float, float, float]]:
     return [(cx / scale, cy / scale, r / scale) for cx, cy, r in out]
 
 
+def sealed(confidence: float | None, text: str) -> float:
+    """The confidence of what was read where a black seal lies: at most SEAL_TRUST; a cell read empty
+    there 0 (a tick or a number under the seal's strokes may not have been seen at all)."""
+    if not text.strip():
+        return 0.0
+    return SEAL_TRUST if confidence is None else min(confidence, SEAL_TRUST)
+
+
 def under_seal(box: tuple[float, float, float, float], seals, shape) -> bool:
     """Whether a box (fractions of an image of `shape`) overlaps any seal's disc (pixels)."""
     h, w = shape[:2]
