@@ -142,10 +142,14 @@ def bare_openpyxl(files: list[Path]) -> None:
 
 
 def paicha_one_process(files: list[Path]) -> None:
-    """paicha's own reading and recognition, file after file: what the pool spreads over the cores."""
-    from parsers.pipeline import read_records
-    for f in files:
-        read_records(str(f))
+    """paicha's own reading and recognition, file after file: what the pool spreads over the cores
+    (the form specs looked up once a chunk of CHUNK_MAX files, as a pool worker does)."""
+    from parsers.pipeline import CHUNK_MAX, _specs, read_records
+    specs = None
+    for i, f in enumerate(files):
+        if i % CHUNK_MAX == 0:
+            specs = _specs()
+        read_records(str(f), specs=specs)
 
 
 def paicha_read_only(files: list[Path]) -> None:

@@ -238,14 +238,25 @@ def parse_chunk(chunk: list[tuple[int, str]], progress: Progress | None = None,
         office = (_children_cpu() - office) / len(legacy) if legacy else 0.0
         from parsers.ocr import engine
         ocr_before = engine.ocr_cpu
+        specs = _specs()        # once a chunk, not once a file (a spec changed mid-batch counts from the next)
         results = [checked[i] if "legacy" not in checked[i]
-                   else parse_one(i, p, converted.get(Path(p)), progress, display.get(p)) for i, p in chunk]
+                   else parse_one(i, p, converted.get(Path(p)), progress, display.get(p), specs=specs)
+                   for i, p in chunk]
         if engine.ocr_cpu != ocr_before:      # an OCR'd file: the worker does not keep its peak while idle
             engine.release_memory()
         for r in results:
             if checked[r["index"]].get("legacy"):
                 r["cpu"] = r.get("cpu", 0.0) + office
         return results
+
+
+def _specs() -> list | None:
+    """The form specs for a chunk; None (each file then says what is wrong) when one does not load."""
+    from schema.spec import all_specs
+    try:
+        return all_specs()
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _children_cpu() -> float:
@@ -276,12 +287,15 @@ def _convert(paths: list[Path], workdir: Path) -> dict[Path, Path]:
 
 
 def parse_one(index: int, path: str, converted: Path | None = None, progress: Progress | None = None,
-              display_path: str | None = None, ocr_pages: dict | None = None) -> dict:
+              display_path: str | None = None, ocr_pages: dict | None = None, specs: list | None = None) -> dict:
     """Read one file and recognise its forms; never raises (a failure is a result too).
-    `ocr_pages`: a scanned PDF's pages OCR'd by other workers ({page: blocks})."""
+    `ocr_pages`: a scanned PDF's pages OCR'd by other workers ({page: blocks}); `specs`: the form specs
+    (default all_specs())."""
     def step() -> dict:
         member_errors: list[InputError] = []
         more = {"ocr_pages": ocr_pages} if ocr_pages else {}
+        if specs is not None:
+            more["specs"] = specs
         parts = read_records(path, converted, member_errors, _page_progress(path, progress), display_path, **more)
         return {"index": index, "path": path, "parts": parts,
                 "member_errors": [_member_line(e, display_path or path_text(path)) for e in member_errors]}
@@ -319,13 +333,15 @@ def _named_path(message: str, default: str) -> str:
 
 
 def read_records(path: str, converted: Path | None = None, member_errors: list[InputError] | None = None,
-                 pages=None, display_path: str | None = None, ocr_pages: dict | None = None) -> list[dict]:
+                 pages=None, display_path: str | None = None, ocr_pages: dict | None = None,
+                 specs: list | None = None) -> list[dict]:
     """[{"source", "records", "provenance", "file", "member"}] per document in the file (a zip holds several).
 
     Unreadable members of a zip go to `member_errors`; the other members are still read.
     `pages(page, total)`: a PDF's page progress; also given (0, rows, ROWS) when a document is read and
     (rows, rows, ROWS) when it is recognised. `display_path`: the path to record (default `path`).
     `ocr_pages`: a scanned PDF's pages already OCR'd ({page: blocks}, parsers.readers.pdf_pages).
+    `specs`: the form specs to recognise (default all_specs(), which looks at the spec files again).
     provenance: where each record's fields were read (parsers.recognize.provenance), kept beside the
     records with the file they came from (`file` on disk, the zip `member`).
     """
@@ -339,7 +355,7 @@ def read_records(path: str, converted: Path | None = None, member_errors: list[I
         if pages:
             pages(0, rows, ROWS)            # a long register: read, now being recognised
         recs, provs = [], []
-        for rec, prov in records_with_provenance(doc):
+        for rec, prov in records_with_provenance(doc, specs):
             if not rec.source:
                 rec.source = doc.source()
             recs.append(rec.to_json())

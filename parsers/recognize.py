@@ -639,11 +639,11 @@ def line_field_labels(lines: list[Paragraph], specs: list[FormSpec]) -> list[str
 
 
 def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float, str]:
-    texts = list({c.text.strip() for r in body_grid(unit) for c in distinct(r) if c.text.strip()}
+    grid = body_grid(unit)
+    texts = list({c.text.strip() for r in grid for c in distinct(r) if c.text.strip()}
                  | set(line_field_labels(unit.before, specs)))
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
-    grid = body_grid(unit)
     keys = [row_key(r) for r in grid[:HEAD_ROWS]]
     for spec, fp in zip(specs, fingerprints(specs, texts)):
         fp *= shape_fit(spec, grid, keys) if fp >= 0.12 else 1.0

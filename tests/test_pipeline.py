@@ -44,7 +44,7 @@ def fake_needs_conversion(path):
     return Path(path).read_bytes().startswith(b"LEGACY")
 
 
-def fake_read_records(path, converted=None, member_errors=None, pages=None, display_path=None):
+def fake_read_records(path, converted=None, member_errors=None, pages=None, display_path=None, specs=None):
     text = Path(path).read_text(encoding="utf-8")
     if text.startswith("NOISY"):
         logging.getLogger("pdfminer.pdftypes").warning("Data-loss while decompressing corrupted data")
