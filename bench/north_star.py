@@ -36,6 +36,7 @@ for p in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(p))
 
 from bench_parse import PeakMemory, bare_openpyxl, bare_python_docx  # noqa: E402
+from bench_parse import paicha_one_process as ours_one_process  # noqa: E402
 from make_corpus import make_campaign  # noqa: E402
 
 TARGET_SECONDS = 300            # 1,000 files
@@ -136,12 +137,6 @@ def bare_ocr(files: list[Path]) -> int:
             _bare_ocr(img)
             pages += 1
     return pages
-
-
-def ours_one_process(files: list[Path]) -> None:
-    from parsers.pipeline import read_records
-    for f in files:
-        read_records(str(f))
 
 
 def timed_cpu(fn, *args) -> tuple[float, float]:
