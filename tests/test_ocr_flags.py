@@ -249,10 +249,12 @@ def test_cells_read_one_by_one_have_their_own_count_threshold(monkeypatch):
 
 @pytest.mark.parametrize("name, cut", [("市城区达建林限公司", True), ("晋城市城区宏达建材有限公司", False),
                                        ("东街街道办事", True), ("东街街道办事处", False), ("城区急管理局", True),
-                                       ("晋城市宏达建材股份有限公司", False), ("晋城市宏达建材公司", False)])
+                                       ("晋城市宏达建材股份有限公司", False), ("晋城市宏达建材公司", False),
+                                       ("市城区达建林限", True), ("晋城市城区金鼎铸造厂", False)])
 def test_a_name_whose_ending_lost_a_character_is_flagged(name, cut):
     """tune self_check28-fax: a fax seal's stroke cut 晋城市城区宏达建材有限公司 to 市城区达建林限公司 (read
-    at 0.92): an organisation's ending with its first or last character missing is flagged."""
+    at 0.92; read with the committed pipeline 市城区达建林限): an organisation's ending with its first or
+    last character missing, an enterprise's name ending in no enterprise's ending, is flagged."""
     rec = checked("self_check", {}, {"enterprise": {"name": name, "principal": "王建国"}, "items": []},
                   {"data.enterprise.name": cell(name, 0.92)})
     assert (("data.enterprise.name", "ocr_cut") in flags(rec)) is cut
@@ -287,3 +289,19 @@ def test_a_cell_read_empty_under_a_black_seal_is_doubted():
     data["items"][0]["self_result"] = None
     rec = checked("self_check", {}, data, {"data.items[0].self_result": under})
     assert ("data.items[0].self_result", "low_confidence") in flags(rec)
+
+
+@pytest.mark.parametrize("text, cut", [("部分小微企业安全管理人员配备不足，隐患自查流于形式", True),
+                                       ("部分小微企业安全管理人员配备不足，隐患自查流于形式。", False),
+                                       ("无", False)])
+def test_a_sentence_read_without_its_stop_is_flagged(text, cut):
+    """tune inspection_stats-photo: 存在问题 read at 0.81 without its last character (。): a sentence
+    (a clause, a comma, more) with no stop at its end is flagged; a 自查表 item printed without a stop
+    (是否开展三级安全教育培训，…是否持证上岗) is as printed."""
+    data = {"rows": [{"unit": "阳曲县应急管理局", "problems": text}]}
+    rec = checked("inspection_stats", {"reporting_unit": "阳曲县应急管理局"}, data,
+                  {"data.rows[0].problems": cell(text, 0.81)})
+    assert (("data.rows[0].problems", "ocr_cut") in flags(rec)) is cut
+    item = "是否开展三级安全教育培训，企业主要负责人和安全生产管理人员是否持证上岗"
+    rec = checked("self_check", {}, _items([3], [item]), {})
+    assert not any(code == "ocr_cut" for _, code in flags(rec))

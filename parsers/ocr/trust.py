@@ -194,7 +194,7 @@ def check(record, spec, where: dict | None = None) -> None:
         _names_together(record, spec)
         _unplaced(record, spec, where)
         _unread_marks(record, spec)
-        _cut_endings(record)
+        _cut_endings(record, _printed_texts(spec))
         if spec.groups:
             _not_printed(record, spec)
 
@@ -398,18 +398,30 @@ def _unread_marks(record, spec) -> None:
                       "本项另一栏有勾选，此格未读到，需对照原件核对")
 
 
-def _cut_endings(record) -> None:
-    """A name ending in an organisation's ending with its first character missing (…建林限公司,
-    …街道办事, …应急管理局 read 急管理局): characters were dropped (a seal's stroke, a cut line)."""
+SENTENCE = re.compile(r"^[^，,]{4,}[，,].{6,}$")       # a written sentence: a clause, a comma, more ...
+SENTENCE_END = re.compile(r"[。．.！!？?；;…）)”\"]$")   # ... ends in a stop
+
+
+def _cut_endings(record, printed: set[str] = frozenset()) -> None:
+    """A name ending in an organisation's ending with its first or last character missing (…建林限公司,
+    …街道办事, …应急管理局 read 急管理局), an enterprise's name ending in no enterprise's ending
+    (…达建林限), a sentence with no stop at its end: characters were dropped (a seal's stroke taken
+    for a rule, a line cut short). Texts printed on the form (`printed`) are as printed."""
     endings = sorted(settings().get("name_endings") or [], key=len, reverse=True)
+    firms = settings().get("enterprise_names") or {}
     for path, value in _leaves(record).items():
         t = _norm(value) if isinstance(value, str) else ""
-        if not t or any(t.endswith(e) for e in endings):
+        if not t or t in printed or any(t.endswith(e) for e in endings):
             continue
         for e in endings:
             if len(e) >= 4 and (t.endswith(e[1:]) or t.endswith(e[:-1])) and len(t) > len(e) - 1:
                 _warn(record, path, "ocr_cut", f"“{t}”的结尾不是完整的“{e}”（可能漏读了字），需人工核对")
                 break
+        else:
+            if SENTENCE.search(t) and not SENTENCE_END.search(t):
+                _warn(record, path, "ocr_cut", f"“{t[-8:]}”句子没有结尾的标点（可能漏读了句末的字），需人工核对")
+            elif re.sub(r"\[\d+\]", "", path) in firms.get("paths", []) and len(t) >= 4 and not t.endswith(tuple(firms.get("endings", []))):
+                _warn(record, path, "ocr_cut", f"企业名称“{t}”不以常见的名称结尾（公司、厂、站等）结束（可能漏读了字），需人工核对")
 
 
 def _not_printed(record, spec) -> None:
