@@ -3,6 +3,8 @@ page, cut at the rules between cells, read by recognition alone; the page turned
 reading it twice."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -124,8 +126,28 @@ def test_an_upside_down_page_is_told_by_its_longest_lines():
 
 def test_short_lines_read_several_to_a_row(monkeypatch):
     """PAICHA_OCR_PACK=1: the short lines of a page (counts, names) share rows of the recogniser's width
-    and every cell still reads as alone, for less of the recogniser's work (columns fed to it)."""
-    from parsers.ocr import cellread, cells, engine
+    and every cell still reads as alone, with the scores it has alone (within 0.05: a crop packed with
+    others whose weakest character scores below engine.REREAD_BELOW is read again alone; before, the
+    white between two crops was read as a space scoring 0.5-0.8, and the cell's score with it)."""
+    from parsers.ocr import cells
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    img = page()
+    alone, _ = cells.read_page(img, None)
+    monkeypatch.setenv("PAICHA_OCR_PACK", "1")
+    packed, pieces = cells.read_page(img, None)
+    assert cell_texts(packed) == cell_texts(alone) == ROWS
+    assert TITLE in [b.text for b in packed if not hasattr(b, "cells")]
+    (a,), (p,) = ([b for b in bs if hasattr(b, "cells")] for bs in (alone, packed))
+    assert [c.confidence for c in p.cells] == pytest.approx([c.confidence for c in a.cells], abs=0.05)
+    # each piece lies inside its own line's box
+    assert all(p.line_box[0] <= p.x0 < p.x1 <= p.line_box[2] + 1 for p in pieces)
+    assert not any(" " in c.text for c in p.cells)
+
+
+def test_crops_are_padded_to_the_min_width_only(monkeypatch):
+    """A short crop is padded to engine.REC_MIN_WIDTH, not to rapidocr's 320 px (a lone "12" cost as
+    much as a 320 px line): less of the recogniser's work (columns fed), the same cells."""
+    from parsers.ocr import cells, engine
     rec = engine.get_engine()._load_rec_model()
     real, fed = rec.session, []
 
@@ -134,14 +156,42 @@ def test_short_lines_read_several_to_a_row(monkeypatch):
         return real(batch)
     monkeypatch.setattr(rec, "session", session)
     monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    blocks, pieces = cells.read_page(page(), None)
+    assert cell_texts(blocks) == ROWS
+    lines = len({p.line_box for p in pieces})
+    assert lines == 10 and sum(fed) < 2700         # 9 cells and the title: 3,564 columns at 320, 2,608 now
+
+
+def test_a_blank_cell_is_not_sent_to_recognition(monkeypatch):
+    """A line found across a blank cell (12 | | 10 found as one line) is cut at the rules; the piece
+    over the blank cell has no ink and is never recognised, the others are cut down to their ink."""
+    from parsers.ocr import cellread, engine, grid
     img = page()
-    alone, _ = cells.read_page(img, None)
-    work_alone, fed[:] = sum(fed), []
-    monkeypatch.setenv("PAICHA_OCR_PACK", "1")
-    packed, pieces = cells.read_page(img, None)
-    assert cell_texts(packed) == cell_texts(alone) == ROWS
-    assert TITLE in [b.text for b in packed if not hasattr(b, "cells")]
-    assert sum(fed) < 0.75 * work_alone         # 9 short lines and a title: 3,564 -> 2,472 columns
-    # each piece lies inside its own line's box
-    assert all(p.line_box[0] <= p.x0 < p.x1 <= p.line_box[2] + 1 for p in pieces)
-    assert cellread.mode() == "cells"
+    img[YS[1] + 10:YS[2] - 10, XS[1] + 10:XS[2] - 10] = 255        # the 12 rubbed out
+    across = np.float32([[XS[0] + 20, 398], [XS[3] - 20, 398], [XS[3] - 20, 442], [XS[0] + 20, 442]])
+    grids, _ = grid.find_grids(img, cellread.box_pieces([across]))
+    cut = cellread.cut_at_rules([across], grids, 40.0, img.shape[1])
+    assert len(cut) == 3
+    kept = [cellread.rect(q) for q in cellread.trim_to_ink(img, cut, 40.0)]
+    assert len(kept) == 2 and kept[0][0] < XS[1] < XS[2] < kept[1][0]
+    assert kept[1][2] - kept[1][0] < 0.5 * (XS[3] - XS[2])          # "10" and a little white, not the cell
+    seen = []
+    real = engine._read_crops
+    monkeypatch.setattr(engine, "_read_crops", lambda crops, *a: seen.append(len(crops)) or real(crops, *a))
+    monkeypatch.setattr(engine, "detect", lambda *a, **k: [across])
+    pieces = cellread.read(img)
+    assert seen == [2] and "".join(p.text for p in pieces) == "北石店镇人民政府10"
+
+
+def test_a_name_crossed_by_a_seal_ring_is_one_piece_and_doubted(monkeypatch):
+    """A fax's black seal that no circle was found for (tests/data/fax_seal_arc.png, the top of
+    the tune set's 28-item 自查表 fax): its ring runs through the enterprise name. The name is read in
+    one cell, and doubted: the cell scores its weakest character (0.81 by the line's mean before)."""
+    from parsers.ocr import cells
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    img = cv2.imread(str(Path(__file__).parent / "data" / "fax_seal_arc.png"))
+    (table,) = [b for b in cells.page_blocks(img) if hasattr(b, "cells")]
+    (name,) = [c for c in table.cells if "有限公司" in c.text]
+    assert "建" in name.text and name.col == 1
+    assert name.confidence < 0.8                     # _defaults.yaml ocr.min_confidence text: flagged
+    assert not [c for c in table.cells if c.row == name.row and c.col > 1 and "公司" in c.text]

@@ -38,6 +38,10 @@ RULE_GAP = 0.15          # text heights left out on each side of a rule that cut
 MIN_PIECE = 0.4          # text heights: a cut-off piece narrower than this is dropped
 LINE_PAD = 0.2           # line heights added at each end of a line found on the small copy (its box
                          # comes out tight: a last character may be cut)
+INK_LEVEL = 160          # grey below this is ink (the page read: light residue already whitened)
+INK_PX = 2               # a column with this many ink pixels is ink (a speck of noise is not)
+INK_MARGIN = 0.1         # piece heights left out at top and bottom when looking for ink
+TRIM_PAD = 0.35          # text heights of white kept beyond a piece's ink at each end
 PROBE_LINES = 8          # the longest lines read both ways up to tell an upside-down page
 READS = ("page", "cells")
 
@@ -65,13 +69,48 @@ def box_pieces(quads: list[np.ndarray]) -> list[Piece]:
 def read(text_grey: np.ndarray, lines_grey: np.ndarray | None = None, seals=(),
          char_scores: bool = True) -> list[Piece]:
     """The pieces of text on a straightened page (see the module's docstring)."""
+    return read_with_grids(text_grey, lines_grey, seals, char_scores)[0]
+
+
+def read_with_grids(text_grey: np.ndarray, lines_grey: np.ndarray | None = None, seals=(),
+                    char_scores: bool = True) -> tuple[list[Piece], list[grid.Grid]]:
+    """read(), and the grids the lines were cut by (the cells to fill: grid.blocks_from_page)."""
     quads = engine.detect(text_grey, det_side())
     if not quads:
-        return []
+        return [], []
     boxes = box_pieces(quads)
+    unit = grid.text_unit(boxes)
     grids, _ = grid.find_grids(text_grey, boxes, lines_grey=lines_grey, seals=seals)
-    return engine.read_boxes(text_grey, cut_at_rules(quads, grids, grid.text_unit(boxes), text_grey.shape[1]),
-                             char_scores)
+    pieces = trim_to_ink(text_grey, cut_at_rules(quads, grids, unit, text_grey.shape[1]), unit)
+    return engine.read_boxes(text_grey, pieces, char_scores), grids
+
+
+def trim_to_ink(grey: np.ndarray, quads: list[np.ndarray], unit: float) -> list[np.ndarray]:
+    """The pieces made no wider than their ink and TRIM_PAD (a piece cut out of a line spans its whole
+    cell, mostly white: the recogniser's time goes by width), those with no ink left out (a blank cell
+    needs no reading). Ink: columns with INK_PX pixels darker than INK_LEVEL, in the piece's middle
+    rows (a rule along its top or bottom is not ink)."""
+    out = []
+    pad = TRIM_PAD * unit
+    h, w = grey.shape[:2]
+    for q in quads:
+        x0, y0, x1, y1 = rect(q)
+        m = INK_MARGIN * (y1 - y0)
+        a, b = max(0, int(x0)), min(w, int(np.ceil(x1)))
+        band = grey[max(0, int(y0 + m)):min(h, int(np.ceil(y1 - m))), a:b]
+        cols = np.flatnonzero((band < INK_LEVEL).sum(axis=0) >= INK_PX) if band.size else []
+        if not len(cols):
+            continue
+        lo, hi = max(x0, a + cols[0] - pad), min(x1, a + cols[-1] + 1 + pad)
+        if lo <= x0 + 1 and hi >= x1 - 1:
+            out.append(q)
+            continue
+        p = q.copy()
+        left = p[:, 0] <= np.median(p[:, 0])
+        p[left, 0] = np.maximum(p[left, 0], lo)
+        p[~left, 0] = np.minimum(p[~left, 0], hi)
+        out.append(p)
+    return out
 
 
 def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float, width: int) -> list[np.ndarray]:

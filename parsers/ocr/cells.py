@@ -25,7 +25,8 @@ def page_blocks(img: np.ndarray, page: int | None = None) -> list[Block]:
     """Tables and paragraphs of every sheet in one picture (BGR or grey)."""
     quads = geometry.find_sheets(img) if img.ndim == 3 else []
     if not quads:
-        return read_page(img, page, char_scores=False)[0]     # a scan: as plain_blocks, seals handled
+        # a scan: as plain_blocks, seals handled; read cell by cell, a cell scores its weakest character
+        return read_page(img, page, char_scores=cellread.mode() == "cells")[0]
     blocks: list[Block] = []
     for quad in quads:
         flat, homography = geometry.flatten(img, quad)
@@ -91,14 +92,15 @@ def read_page(img: np.ndarray, page: int | None, char_scores: bool = True, with_
     h, w = grey.shape[:2]
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)      # grid.rotate's: seals onto the straight page
     straight = [(*(turn @ np.float64([cx, cy, 1.0])), r) for cx, cy, r in seals]
+    grids = None
     if cellread.mode() == "cells":
-        pieces = cellread.read(text_grey, lines_grey, straight, char_scores)
+        pieces, grids = cellread.read_with_grids(text_grey, lines_grey, straight, char_scores)
     else:
         pieces = engine.recognise(text_grey, char_scores=char_scores)
     blocks = []
     if pieces:
         blocks = grid.blocks_from_page(text_grey, pieces, page=page, lines_grey=lines_grey, angle=angle,
-                                       seals=straight)
+                                       seals=straight, grids=grids)
         doubt_under_seals(blocks, seals, img.shape)
     return (blocks, pieces, text_grey) if with_grey else (blocks, pieces)
 

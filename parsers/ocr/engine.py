@@ -149,34 +149,29 @@ def _pieces(out, char_scores: bool) -> list[Piece]:
 
 def read_boxes(img: np.ndarray, quads: list[np.ndarray], char_scores: bool = False) -> list[Piece]:
     """recognise() with the text lines given (quads of 4 corner points, pixels of `img`) instead of
-    detected: the same crops, recognition and word boxes, at the image's own resolution."""
+    detected: the same crops, at the image's own resolution, recognised in batches of like width
+    (each padded to REC_MIN_WIDTH, not rapidocr's 320 px), decoded here (_read_rows: characters with
+    their scores and places, word boxes along the line)."""
     global ocr_cpu
     if not len(quads):
         return []
-    from rapidocr.ch_ppocr_cls import TextClsOutput
-    from rapidocr.ch_ppocr_det import TextDetOutput
     eng = get_engine()
     start = time.process_time()
     try:
-        bgr = _bgr(img)
         boxes = np.array(quads, dtype=np.float32).reshape(-1, 4, 2)
-        crops = eng.crop_text_regions(bgr, boxes)
-        if packed():
-            return _packed_pieces(crops, boxes, char_scores)
-        eng.update_params(return_word_box=True)
-        rec = eng.recognize_txt(crops)
-        det = TextDetOutput(bgr, boxes, [1.0] * len(boxes))
-        out = eng.build_final_output(bgr, det, TextClsOutput(), rec, crops, {"preprocess": {"ratio_h": 1.0,
-                                                                                           "ratio_w": 1.0}})
+        return _read_crops(eng.crop_text_regions(_bgr(img), boxes), boxes, char_scores)
     finally:
         ocr_cpu += time.process_time() - start
-    return _pieces(out, char_scores) if getattr(out, "txts", None) else []
 
 
 REC_HEIGHT = 48       # px: the recogniser's input height
-PACK_WIDTH = 320      # px at REC_HEIGHT: short lines share a row this wide (the recogniser pads every
-                      # row to at least this: a lone "12" cost as much as a 320 px line)
+REC_MIN_WIDTH = 160   # px at REC_HEIGHT: a crop is padded to at least this (rapidocr pads to 320: a lone
+                      # "12" cost as much as a 320 px line; narrower, a lone √ reads as V)
+PACK_WIDTH = 320      # px at REC_HEIGHT: short lines share a row this wide (PAICHA_OCR_PACK=1)
 PACK_GAP = 32         # px of white between two lines in a row
+REREAD_BELOW = 0.97   # a packed crop whose weakest character scores below this is read again alone (above
+                      # the highest flag threshold, _defaults.yaml ocr.min_confidence)
+rereads = 0           # crops read again alone by this process
 
 
 def packed() -> bool:
@@ -184,49 +179,24 @@ def packed() -> bool:
     return os.environ.get("PAICHA_OCR_PACK", "") == "1"
 
 
-def _packed_pieces(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool) -> list[Piece]:
-    """The crops read several to a row (PACK_WIDTH), each character given back to the crop under it."""
+def _read_crops(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool) -> list[Piece]:
+    """The crops read, each alone or (packed()) several to a row, each character given back to the crop
+    under it. A packed crop that read empty or whose weakest character scores below REREAD_BELOW is
+    read again alone: its neighbours change its scores, and flags go by the scores read alone."""
+    global rereads
     rec = get_engine()._load_rec_model()
     scaled = [cv2.resize(c, (max(1, round(REC_HEIGHT * c.shape[1] / max(1, c.shape[0]))), REC_HEIGHT))
               for c in crops]
-    rows: list[list[int]] = []
-    width = 0
-    for i in sorted(range(len(crops)), key=lambda i: scaled[i].shape[1]):
-        w = scaled[i].shape[1]
-        if rows and width + PACK_GAP + w <= PACK_WIDTH:
-            rows[-1].append(i)
-            width += PACK_GAP + w
-        else:
-            rows.append([i])
-            width = w
-    images, spans = [], []          # per row: the image; per crop: (row, x0, x1) in it
-    span_of: dict[int, tuple[int, int, int]] = {}
-    for r, members in enumerate(rows):
-        x, parts = 0, []
-        for i in members:
-            if parts:
-                parts.append(np.full((REC_HEIGHT, PACK_GAP, 3), 255, np.uint8))
-                x += PACK_GAP
-            parts.append(scaled[i])
-            span_of[i] = (r, x, x + scaled[i].shape[1])
-            x += scaled[i].shape[1]
-        images.append(np.concatenate(parts, axis=1))
-    chars: dict[int, list[tuple[str, float, float]]] = {i: [] for i in range(len(crops))}
-    alphabet = rec.postprocess_op.character
-    order = sorted(range(len(images)), key=lambda r: images[r].shape[1])
-    batch = rec.rec_batch_num
-    for b in range(0, len(order), batch):
-        ids = order[b:b + batch]
-        ratio = max([rec.rec_image_shape[2] / REC_HEIGHT] + [images[r].shape[1] / REC_HEIGHT for r in ids])
-        preds = rec.session(np.stack([rec.resize_norm_img(images[r], ratio) for r in ids]).astype(np.float32))
-        idx, prob = preds.argmax(axis=2), preds.max(axis=2)
-        step = REC_HEIGHT * ratio / preds.shape[1]          # px of the row per output frame
-        for k, r in enumerate(ids):
-            members = rows[r]
-            for f in np.flatnonzero((idx[k] != 0) & np.r_[True, idx[k][1:] != idx[k][:-1]]):
-                x = (f + 0.5) * step
-                i = min(members, key=lambda i: max(span_of[i][1] - x, x - span_of[i][2], 0))
-                chars[i].append((alphabet[idx[k][f]], float(prob[k][f]), x))
+    if packed():
+        rows = _pack([s.shape[1] for s in scaled])
+        chars = _read_rows(rec, scaled, rows, PACK_WIDTH)
+        shared = [i for members in rows if len(members) > 1 for i in members]
+        again = [i for i in shared if not chars[i] or min(p for _, p, _ in chars[i]) < REREAD_BELOW]
+        rereads += len(again)
+        if again:
+            chars.update(_read_rows(rec, scaled, [[i] for i in again], REC_MIN_WIDTH))
+    else:
+        chars = _read_rows(rec, scaled, [[i] for i in range(len(scaled))], REC_MIN_WIDTH)
     pieces: list[Piece] = []
     for i, found in chars.items():
         text = "".join(c for c, _, _ in found).strip()
@@ -235,9 +205,63 @@ def _packed_pieces(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool
         score = float(np.mean([p for _, p, _ in found]))
         if score < MIN_TEXT_SCORE:
             continue
-        _, x0, x1 = span_of[i]
-        pieces += _line_pieces(found, score, x0, x1, boxes[i], i, char_scores)
-    return pieces
+        pieces += _line_pieces(found, score, 0, scaled[i].shape[1], boxes[i], i, char_scores)
+    return sorted(pieces, key=lambda p: p.line)
+
+
+def _pack(widths: list[int]) -> list[list[int]]:
+    """Crops (by their widths at REC_HEIGHT) put side by side into rows of PACK_WIDTH, narrowest first."""
+    rows: list[list[int]] = []
+    width = 0
+    for i in sorted(range(len(widths)), key=lambda i: widths[i]):
+        if rows and width + PACK_GAP + widths[i] <= PACK_WIDTH:
+            rows[-1].append(i)
+            width += PACK_GAP + widths[i]
+        else:
+            rows.append([i])
+            width = widths[i]
+    return rows
+
+
+def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
+               min_width: int) -> dict[int, list[tuple[str, float, float]]]:
+    """Each row of crops (indices into `scaled`, PACK_GAP of white between them) recognised, rows of
+    like width batched, each padded to at least `min_width`: per crop its characters (char, score, x
+    from the crop's left end)."""
+    images = []
+    span_of: dict[int, tuple[int, int]] = {}       # crop -> (x0, x1) in its row
+    for members in rows:
+        x, parts = 0, []
+        for i in members:
+            if parts:
+                parts.append(np.full((REC_HEIGHT, PACK_GAP, 3), 255, np.uint8))
+                x += PACK_GAP
+            parts.append(scaled[i])
+            span_of[i] = (x, x + scaled[i].shape[1])
+            x += scaled[i].shape[1]
+        images.append(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))
+    chars: dict[int, list[tuple[str, float, float]]] = {i: [] for members in rows for i in members}
+    alphabet = rec.postprocess_op.character
+    order = sorted(range(len(images)), key=lambda r: images[r].shape[1])
+    batch = rec.rec_batch_num
+    for b in range(0, len(order), batch):
+        ids = order[b:b + batch]
+        ratio = max([min_width / REC_HEIGHT] + [images[r].shape[1] / REC_HEIGHT for r in ids])
+        preds = rec.session(np.stack([rec.resize_norm_img(images[r], ratio) for r in ids]).astype(np.float32))
+        idx, prob = preds.argmax(axis=2), preds.max(axis=2)
+        step = REC_HEIGHT * ratio / preds.shape[1]          # px of the row per output frame
+        for k, r in enumerate(ids):
+            members = rows[r]
+            for f in np.flatnonzero((idx[k] != 0) & np.r_[True, idx[k][1:] != idx[k][:-1]]):
+                x = (f + 0.5) * step
+                i = min(members, key=lambda i: max(span_of[i][0] - x, x - span_of[i][1], 0))
+                chars[i].append((alphabet[idx[k][f]], float(prob[k][f]), x - span_of[i][0]))
+    for i, found in chars.items():      # the white between two crops read as a space: neither's
+        while found and found[0][0].isspace():
+            found.pop(0)
+        while found and found[-1][0].isspace():
+            found.pop()
+    return chars
 
 
 def _line_pieces(found, score: float, x0: int, x1: int, quad: np.ndarray, line: int,

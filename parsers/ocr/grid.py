@@ -476,17 +476,22 @@ def cell_edges(grids: list[Grid], x: float, y: float) -> list[float]:
 
 def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = None,
                      cfg: dict = SETTINGS, lines_grey: np.ndarray | None = None, angle: float = 0.0,
-                     seals=()) -> list[Block]:
+                     seals=(), grids: list[Grid] | None = None) -> list[Block]:
     """Tables and paragraphs of one straightened page image, in reading order.
 
     `grey` is the image the OCR read; `lines_grey` (default: the same) the one ruling
     lines are found in, where light residue has been whitened harder; `angle` what deskew
     turned the page by (cell boxes are given on the upright page before it); `seals` the black
-    seals on the straightened page (cx, cy, r), where rules are taken as drawn on (through_seals).
+    seals on the straightened page (cx, cy, r), where rules are taken as drawn on (through_seals);
+    `grids` the page's grids when already found (cellread found them from the line boxes and cut the
+    lines at their rules: the cells are filled in the grid they were cut by).
     """
-    grids, bw_notext = find_grids(grey, pieces, cfg, lines_grey, seals)
+    if grids is None:
+        grids, bw_notext = find_grids(grey, pieces, cfg, lines_grey, seals)
+        ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
+    else:
+        ink = erase_text(binarize(grey), pieces)
     inside, outside = assign_pieces(grids, pieces)
-    ink = erase_text(binarize(grey), pieces) if lines_grey is not None else bw_notext
     placed: list[tuple[float, Block]] = []
     for g in grids:
         fill_cells(g, inside, ink, cfg)
