@@ -22,7 +22,14 @@ from services.ledgers import Ledger
 CODE_LABELS = {"low_confidence": "识别置信度低", "checksum": "校验位不符", "total": "合计不符",
                "fixed_exceeds_found": "整改数多于排查数", "required": "未填写", "invalid": "无法识别",
                "date_order": "日期先后不符", "suspect_resubmission": "可疑重报", "unrecognized": "未识别的表格",
-               "unit_mismatch": "填报单位不符"}
+               "unit_mismatch": "填报单位不符",
+               # OCR'd returns (parsers/ocr/trust.py, parsers/ocr/known.py)
+               "ocr_corrected": "识别后已更正", "ocr_ambiguous": "与多个已知名称相近",
+               "ocr_check_failed": "数字核验不符", "ocr_unclean": "数字中夹有其他字符",
+               "ocr_unread": "该格未识别出内容", "ocr_unplaced": "识别出的内容未能对应到栏目",
+               "ocr_cut": "可能漏读了字", "ocr_not_printed": "不是表上印好的检查项",
+               "ocr_row_shift": "行号错位", "ocr_run_together": "两个名字连在一起",
+               "ocr_label_as_value": "读到的是表头文字"}
 
 
 @dataclass

@@ -127,3 +127,13 @@ def test_a_block_of_the_queue_is_the_same_slice_of_the_whole_queue(settings, fla
         assert 0 < len(mine) < len(every)
         got = review.flagged_block(handle, 0, 3, scope=unit)
         assert got.total == len(mine) and got.fields == mine[:3]
+
+
+def test_every_ocr_warning_code_has_a_chinese_label():
+    """The 核对 page names each warning code the OCR checks give (parsers/ocr): none shown as a bare code."""
+    emitted = set()
+    for path in (ROOT / "parsers").rglob("*.py"):
+        emitted |= set(re.findall(r"warn\([^\n]*?\"(ocr_[a-z_]+)\"", path.read_text(encoding="utf-8")))
+    assert {"ocr_corrected", "ocr_ambiguous", "ocr_unread"} <= emitted      # the scan finds them
+    missing = sorted(c for c in emitted if not re.search(r"[\u4e00-\u9fff]", review.CODE_LABELS.get(c, "")))
+    assert not missing
