@@ -1,8 +1,8 @@
 """What an OCR'd record cannot be trusted on, and what it can be corrected against (issue 14).
 
     check(record, spec)   after the record is read from a scan or photo:
-      - a row list whose numbers (序号 / 编号) break their run: that row and every row after it
-        (a row line missed or doubled shifts the rest) -> ocr_row_shift on each row;
+      - a row list whose numbers (序号 / 编号) leave the run the first rows start: each row off it
+        (a row line missed or doubled shifts the rest; a number misread only its row) -> ocr_row_shift;
       - a value that is a column's or label's own printed text (the header row read as data) -> ocr_label_as_value;
       - a value written twice over (王建国王建国, two names run together) -> ocr_run_together;
       - a mark cell read as a lone stroke (1, 4, 7, J: a handwritten √) -> √, with ocr_corrected;
@@ -21,7 +21,15 @@
       - a 合计 that breaks its rows, a 整改 above its 排查: every cell involved -> ocr_check_failed;
       - a count cell, a 合计 row or the whole row list read empty beside read ones -> ocr_unread;
       - a person-name cell holding two names (李志刚王芳) -> ocr_run_together;
-      - a 自查表 item's category against the printed item its text is -> corrected (ocr_corrected).
+      - a 自查表 item's category against the printed item its text is -> corrected (ocr_corrected);
+      - a value read but placed in no field (a number, a long text): the fields left empty -> ocr_unread,
+        and the rows whose left-over numbers break the form's column order -> ocr_unplaced;
+      - a mark read empty beside its item's other mark -> ocr_unread; a 自查表 item that is no printed
+        item while most are -> ocr_not_printed;
+      - a name whose ending lost a character (…限公司), an enterprise's name in no enterprise's ending,
+        a sentence without its stop -> ocr_cut.
+    Thresholds per read mode: the cell-by-cell reading (cellread.mode() == "cells") scores short crops
+    lower, ocr.min_confidence_cells over ocr.min_confidence. Measured with bench/ocr_fields.py.
 Warnings only name fields; a value is changed only by a correction, and then always says so.
 """
 from __future__ import annotations
@@ -420,7 +428,8 @@ def _cut_endings(record, printed: set[str] = frozenset()) -> None:
         else:
             if SENTENCE.search(t) and not SENTENCE_END.search(t):
                 _warn(record, path, "ocr_cut", f"“{t[-8:]}”句子没有结尾的标点（可能漏读了句末的字），需人工核对")
-            elif re.sub(r"\[\d+\]", "", path) in firms.get("paths", []) and len(t) >= 4 and not t.endswith(tuple(firms.get("endings", []))):
+            elif re.sub(r"\[\d+\]", "", path) in firms.get("paths", []) and len(t) >= 4 \
+                    and not t.endswith(tuple(firms.get("endings", []))):
                 _warn(record, path, "ocr_cut", f"企业名称“{t}”不以常见的名称结尾（公司、厂、站等）结束（可能漏读了字），需人工核对")
 
 
