@@ -362,7 +362,8 @@ class Runner:
     def start(self) -> None:
         self.recover()
         self._stop = self._ctx.Event()      # a fresh one: a stop() that timed out may hold the old one's lock
-        self._workers = [self._ctx.Process(target=_worker, args=(self.target, self._stop, self.poll, self.sweep),
+        self._workers = [self._ctx.Process(target=_worker, args=(self.target, self._stop, self.poll, self.sweep,
+                                                                 self.processes),
                                            name=f"paicha-jobs-{i + 1}", daemon=True)
                          for i in range(self.processes)]
         for p in self._workers:
@@ -411,8 +412,11 @@ def work(target: str | Path, poll: float = POLL_SECONDS, sweep: float | None = N
     _worker(runner.target, threading.Event(), poll, sweep)
 
 
-def _worker(target: str, stop, poll: float, sweep: float | None) -> None:
-    """A worker process: run queued jobs, then wait for more."""
+def _worker(target: str, stop, poll: float, sweep: float | None, siblings: int = 1) -> None:
+    """A worker process: run queued jobs, then wait for more. Its share of the cores splits a scanned
+    PDF's pages (job_workers): `siblings` workers of one Runner never start more OCR processes than cores."""
+    if not os.environ.get("PAICHA_JOB_WORKERS"):
+        os.environ["PAICHA_JOB_WORKERS"] = str(max(1, (os.cpu_count() or 1) // max(1, siblings)))
     try:
         if is_server(target):
             from services import queue

@@ -182,3 +182,23 @@ def test_scanned_pdf_in_a_job_is_split_by_page_and_reads_as_the_cli(client, sett
     job_lines = (tmp_path / "out" / str(job.id) / "parts" / "0.jsonl").read_text(encoding="utf-8").splitlines()
     assert job_lines == (tmp_path / "cli.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(job_lines) >= 1 and '"form_type": "self_check"' in job_lines[0]
+
+
+@pytest.mark.parametrize("siblings, cores, expected", [(1, 4, "4"), (2, 4, "2"), (3, 2, "1")])
+def test_runner_workers_share_the_cores_for_split_scans(settings, monkeypatch, siblings, cores, expected):
+    """A Runner of N processes: each splits a scanned PDF over cores // N OCR workers (never N x cores);
+    PAICHA_JOB_WORKERS set by hand wins."""
+    class Stopped:
+        def is_set(self):
+            return True
+
+        def wait(self, _):
+            pass
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setenv("PAICHA_JOB_WORKERS", "")
+    jobs._worker(str(settings.ledger), Stopped(), 0.01, None, siblings)
+    assert os.environ["PAICHA_JOB_WORKERS"] == expected and jobs.job_workers() == int(expected)
+    monkeypatch.setenv("PAICHA_JOB_WORKERS", "7")
+    jobs._worker(str(settings.ledger), Stopped(), 0.01, None, siblings)
+    assert jobs.job_workers() == 7
