@@ -5,7 +5,10 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
       engine.detect on the page shrunk to DET_SIDE (text lines; a quarter of the pixels of the
       full-page detection) -> grid.find_grids from those boxes (the rules need no reading) ->
       each line cut where a rule between two cells crosses it (北石店镇 | 建材 are two cells)
-      -> engine.read_boxes: the pieces recognised, batched, on the full-resolution page.
+      -> trim_to_ink: each piece no wider than its ink, a blank one left out -> engine.read_boxes:
+      the pieces recognised, batched by width, on the full-resolution page; each character scored.
+    read_with_grids(...) -> the pieces and the grids they were cut by (cells.read_page fills those:
+      the cells the text was cut into are the cells it is put in).
     quarter_turns(bgr) -> np.rot90 turns making standing text lie (found on a very small copy, the
       way up told by reading its longest lines both ways).
     upside_down(text_grey, pieces) -> whether the longest lines read better turned half round.
