@@ -1,0 +1,83 @@
+"""The int8 text-detection model (parsers/ocr/models.py, made by scripts/quantize_ocr.py): made from the
+wheel's own fp32 model, finding the same text lines, and chosen by PAICHA_OCR_DET_MODEL."""
+from __future__ import annotations
+
+import json
+import logging
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from parsers.ocr import engine, models
+from scripts.quantize_ocr import IOU, agreement, line_boxes, session
+
+SCAN = ROOT / "samples" / "returns_pdf" / "self_check-scan.jpg"     # made by samples/make_scans.py
+PHOTO = ROOT / "samples" / "returns_pdf" / "supervision_check-photo.jpg"
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """models' cached answers and the engine forgotten for one test (restored after it)."""
+    monkeypatch.setattr(engine, "_engine", None)
+    monkeypatch.setattr(models, "_noted", False)
+    models.int8_usable.cache_clear()
+    yield monkeypatch
+    models.int8_usable.cache_clear()
+
+
+def test_committed_model_made_from_the_wheels_model():
+    meta = json.loads(models.DET_INT8_META.read_text(encoding="utf-8"))
+    assert meta["source_sha256"] == models.sha256(models.fp32_det())
+    assert meta["sha256"] == models.sha256(models.DET_INT8)
+    assert models.int8_usable() == (True, "")
+
+
+def det_input(path, long_side: int) -> np.ndarray:
+    """A page shrunk to long_side and preprocessed as engine.detect has rapidocr do it."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    k = long_side / max(img.shape[:2])
+    small = cv2.resize(img, (round(img.shape[1] * k), round(img.shape[0] * k)), interpolation=cv2.INTER_AREA)
+    return DetPreProcess(max(small.shape[:2]), "max")(small)
+
+
+@pytest.mark.parametrize("path,long_side", [(SCAN, 1280), (SCAN, 960), (PHOTO, 1280)])
+def test_int8_finds_the_lines_fp32_finds(path, long_side):
+    x = det_input(path, long_side)
+    ref = line_boxes(session(models.fp32_det()), x)
+    got = line_boxes(session(models.DET_INT8), x)
+    matched, n, matched_int8, n_int8 = agreement(ref, got)
+    assert n > 20                                   # a real page of lines
+    assert matched / n >= 0.97, f"fp32 lines matched at IoU >= {IOU}: {matched}/{n}"
+    assert matched_int8 / n_int8 >= 0.97, f"int8 lines matched: {matched_int8}/{n_int8}"
+
+
+def loaded_model(monkeypatch, choice: str | None) -> str:
+    if choice is None:
+        monkeypatch.delenv("PAICHA_OCR_DET_MODEL", raising=False)
+    else:
+        monkeypatch.setenv("PAICHA_OCR_DET_MODEL", choice)
+    monkeypatch.setattr(engine, "_engine", None)
+    return engine.get_engine()._load_det_model().session.session._model_path
+
+
+def test_knob_switches_the_model_the_engine_loads(fresh):
+    assert loaded_model(fresh, None) == str(models.DET_INT8)          # the default
+    assert loaded_model(fresh, "int8") == str(models.DET_INT8)
+    assert loaded_model(fresh, "fp32") == str(models.fp32_det())
+
+
+def test_model_made_from_another_fp32_falls_back_with_a_note(fresh, tmp_path, caplog):
+    meta = json.loads(models.DET_INT8_META.read_text(encoding="utf-8"))
+    stale = tmp_path / "det_int8.json"
+    stale.write_text(json.dumps({**meta, "source_sha256": "0" * 64}), encoding="utf-8")
+    fresh.setattr(models, "DET_INT8_META", stale)
+    fresh.delenv("PAICHA_OCR_DET_MODEL", raising=False)
+    with caplog.at_level(logging.INFO, logger="paicha.ocr"):
+        assert models.det_choice() == "fp32" and models.det_params() == {}
+        models.det_choice()
+    assert [r.getMessage() for r in caplog.records].count(
+        "OCR: text detection runs on the fp32 model: made from another model than the wheel's "
+        f"{models.fp32_det().name} (run scripts/quantize_ocr.py)") == 1          # noted once
