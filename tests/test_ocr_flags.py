@@ -235,19 +235,6 @@ def test_an_item_that_is_no_printed_item_is_flagged():
     assert {f for f, code in flags(rec) if code == "ocr_not_printed"} == {"data.items[8].content"}
 
 
-def test_cells_read_one_by_one_have_their_own_count_threshold(monkeypatch):
-    """A count read at 0.85 is doubted when read on the whole page, not when read cell by cell (a
-    short crop of digits scores lower when right: ocr.min_confidence_cells)."""
-    data = {"name": "晋城市城区宏达建材有限公司", "employees": 46}
-    where = {"data.employees": cell("46", 0.85)}
-    monkeypatch.setenv("PAICHA_OCR_READ", "page")
-    assert ("data.employees", "low_confidence") in flags(checked("enterprise_register", {}, data, where))
-    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
-    assert ("data.employees", "low_confidence") not in flags(checked("enterprise_register", {}, data, where))
-    where = {"data.employees": cell("46", 0.6)}
-    assert ("data.employees", "low_confidence") in flags(checked("enterprise_register", {}, data, where))
-
-
 @pytest.mark.parametrize("name, cut", [("市城区达建林限公司", True), ("晋城市城区宏达建材有限公司", False),
                                        ("东街街道办事", True), ("东街街道办事处", False), ("城区急管理局", True),
                                        ("晋城市宏达建材股份有限公司", False), ("晋城市宏达建材公司", False),

@@ -28,8 +28,8 @@
         item while most are -> ocr_not_printed;
       - a name whose ending lost a character (…限公司), an enterprise's name in no enterprise's ending,
         a sentence without its stop -> ocr_cut.
-    Thresholds per read mode: the cell-by-cell reading (cellread.mode() == "cells") scores short crops
-    lower, ocr.min_confidence_cells over ocr.min_confidence. Measured with bench/ocr_fields.py.
+    One set of thresholds suits both ways of reading a page (PAICHA_OCR_READ=page|cells, measured
+    with bench/ocr_fields.py on the calib set).
 Warnings only name fields; a value is changed only by a correction, and then always says so.
 """
 from __future__ import annotations
@@ -151,17 +151,6 @@ def settings() -> dict:
     return form_defaults().get("ocr") or {}
 
 
-def min_confidence() -> dict:
-    """Thresholds per value kind for the way the page was read (parsers/ocr/cellread.mode()): the
-    cell-by-cell reading scores short crops on another scale (ocr.min_confidence_cells, over
-    ocr.min_confidence)."""
-    from parsers.ocr.cellread import mode
-    limits = dict(settings().get("min_confidence") or {})
-    if mode() == "cells":
-        limits.update(settings().get("min_confidence_cells") or {})
-    return limits
-
-
 def correct_min() -> float:
     """Similarity (Indel ratio) a reading needs to the known text it is corrected to ..."""
     return float(settings().get("correct", {}).get("min", 0.8))
@@ -222,7 +211,7 @@ def _confidence(record, spec, where: dict) -> None:
     a kind not named), in place of the one threshold of the form; a value that is exactly a text
     printed on the form cannot be a misreading and is trusted."""
     from schema.validate import low_confidence
-    limits = min_confidence()
+    limits = settings().get("min_confidence") or {}
     printed = _printed_texts(spec)
     values = _leaves(record)
     record.warnings = [w for w in record.warnings
