@@ -15,15 +15,14 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
 
 Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=cells reads this way (default: page, detection
 and recognition together on the whole page); PAICHA_OCR_DET_SIDE=N the long side text is found on;
-PAICHA_OCR_PACK=1 short lines read several to a row (engine.read_boxes).
-Measured at 5528cae (tune set, one core; fields right / wrong flagged / right flagged), page in the
-same run: page 8.07 s CPU a page, 1105 MB peak; scans 93.9 / 96.6 / 4.2 %, photos 98.9 / 100 / 5.4 %.
-cells + PACK: 4.49 s, 883 MB; scans 94.6 / 76.9 / 12.8 %, photos 99.2 / 85.7 / 9.4 % (packed short
-numbers score lower: right ones flagged). cells + rec width 160 (PAICHA_OCR_PARAMS=
-{"Rec.rec_img_shape": [3, 48, 160]}, run beside it on the other core): 4.84 s, 926 MB; scans 94.4 /
-81.5 / 5.5 %, photos 98.8 / 90.0 / 5.4 %. More fields right, half the time, but flags not kept (the
-sealed fax self_check28: an ink stroke through the name taken for a rule cuts the name in two, read
-partly with confidence), so not the default.
+PAICHA_OCR_PACK=1 short lines read several to a row (engine.read_boxes; measured slower and with fewer
+wrong photo fields flagged than crops read alone, below: a candidate for removal).
+Measured at e5ba190 (bench/bench_ocr.py --set tune, one core, same run, machine at load 6-14: CPU
+times inflated; fields right / wrong flagged / right flagged): page 11.6 s CPU a page, 1246 MB; scans
+93.9 / 96.6 / 3.1 %, photos 98.9 / 100 / 5.4 %. cells 6.3 s (0.54x), 914 MB; scans 94.6 / 96.2 / 4.0 %,
+photos 98.8 / 100 / 4.3 % (at 5528cae, packed: wrong flagged 76.9 / 85.7 %). cells + PACK: 7.5 s; scans
+94.6 / 96.2 / 3.3 %, photos 99.2 / 85.7 / 4.3 %. Rec of the 200 dpi campaign_stats scan: 43,032 columns
+fed padded to 320 px, 21,918 packed, 24,954 now (CPU 4.7 -> 2.6 s at that load).
 """
 from __future__ import annotations
 
