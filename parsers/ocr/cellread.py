@@ -23,6 +23,11 @@ times inflated; fields right / wrong flagged / right flagged): page 11.6 s CPU a
 photos 98.8 / 100 / 4.3 % (at 5528cae, packed: wrong flagged 76.9 / 85.7 %). cells + PACK: 7.5 s; scans
 94.6 / 96.2 / 3.3 %, photos 99.2 / 85.7 / 4.3 %. Rec of the 200 dpi campaign_stats scan: 43,032 columns
 fed padded to 320 px, 21,918 packed, 24,954 now (CPU 4.7 -> 2.6 s at that load).
+At 6647dcd with the int8 detection (2a21cd3) and 1cc7743's thresholds, calib set (its first 24 files,
+--limit 24), page and cells side by side on the two cores: page 6.4 s CPU a page, 976 MB; scans 93.0 /
+100 / 2.6 %, photos 94.9 / 100 / 2.0 %. cells 4.5 s, 961 MB; scans 92.2 / 100 / 3.6 %, photos 89.4 / 100 /
+7.0 % (campaign_stats-photo-2: 22 of 58 fields, page 58: its small two-level header read worse). Flags
+kept, fewer calib fields right: not the default.
 """
 from __future__ import annotations
 
