@@ -64,7 +64,10 @@ def loaded_model(monkeypatch, choice: str | None) -> str:
 
 
 def test_knob_switches_the_model_the_engine_loads(fresh):
-    assert loaded_model(fresh, None) == str(models.DET_INT8)          # the default
+    fresh.setenv("PAICHA_OCR_READ", "page")
+    assert loaded_model(fresh, None) == str(models.fp32_det())        # the page pipeline's default
+    fresh.setenv("PAICHA_OCR_READ", "cells")
+    assert loaded_model(fresh, None) == str(models.DET_INT8)          # the cells pipeline's
     assert loaded_model(fresh, "int8") == str(models.DET_INT8)
     assert loaded_model(fresh, "fp32") == str(models.fp32_det())
 
@@ -74,7 +77,7 @@ def test_model_made_from_another_fp32_falls_back_with_a_note(fresh, tmp_path, ca
     stale = tmp_path / "det_int8.json"
     stale.write_text(json.dumps({**meta, "source_sha256": "0" * 64}), encoding="utf-8")
     fresh.setattr(models, "DET_INT8_META", stale)
-    fresh.delenv("PAICHA_OCR_DET_MODEL", raising=False)
+    fresh.setenv("PAICHA_OCR_DET_MODEL", "int8")
     with caplog.at_level(logging.INFO, logger="paicha.ocr"):
         assert models.det_choice() == "fp32" and models.det_params() == {}
         models.det_choice()
