@@ -64,10 +64,7 @@ def loaded_model(monkeypatch, choice: str | None) -> str:
 
 
 def test_knob_switches_the_model_the_engine_loads(fresh):
-    fresh.setenv("PAICHA_OCR_READ", "page")
-    assert loaded_model(fresh, None) == str(models.fp32_det())        # the page pipeline's default
-    fresh.setenv("PAICHA_OCR_READ", "cells")
-    assert loaded_model(fresh, None) == str(models.DET_INT8)          # the cells pipeline's
+    assert loaded_model(fresh, None) == str(models.fp32_det())        # the default: int8 is opt-in
     assert loaded_model(fresh, "int8") == str(models.DET_INT8)
     assert loaded_model(fresh, "fp32") == str(models.fp32_det())
 

@@ -1,16 +1,17 @@
 """Which text-detection model the OCR engine loads: the int8 copy made by scripts/quantize_ocr.py from
 the rapidocr wheel's fp32 model, when it is there and was made from the very model this wheel ships
-(its recorded sha256), else the wheel's fp32 model (noted once in the log).
+(its recorded sha256) and asked for, else the wheel's fp32 model (noted once in the log).
 
     det_params() -> rapidocr params ({"Det.model_path": ...} or {}), added by engine.get_engine
     det_choice() -> "int8" | "fp32": the model those params load
 
-Knob: PAICHA_OCR_DET_MODEL=fp32|int8 (bench/bench_ocr.py --variant); unset: int8 when usable and the
-cells pipeline reads (PAICHA_OCR_READ=cells), fp32 for the page pipeline. Measured at 2a21cd3 (tune set,
-one core, same run; fields right / wrong flagged, scans then photos): cells+pack fp32 94.6/96.2,
-99.2/85.7 %, 4.98 s CPU a page -> int8 94.8/100, 99.3/100 %, 3.85 s; page fp32 93.9/96.6, 98.9/100 %
--> int8 93.7/93.3, 94.7/95.6 % (a 统计表 photo read a column off, all flagged), 12.6 -> 6.6 s (loaded
-machine): the page pipeline keeps fp32.
+Knob: PAICHA_OCR_DET_MODEL=fp32|int8 (bench/bench_ocr.py --variant); unset: fp32 (int8 is opt-in).
+Measured at 2a21cd3 (one core, same run; fields right / wrong flagged, scans then photos):
+tune, cells+pack: fp32 94.6/96.2, 99.2/85.7 %, 4.98 s CPU a page -> int8 94.8/100, 99.3/100 %, 3.85 s;
+tune, page: fp32 93.9/96.6, 98.9/100 % -> int8 93.7/93.3, 94.7/95.6 %, 12.6 -> 6.6 s (loaded machine);
+calib, cells+pack: fp32 94.1/100, 95.5/100 %, 4.63 s, 879 MB -> int8 93.5/100, 93.2/100 %, 3.44 s,
+1069 MB. The losses are 统计表 read a column off (campaign_stats photos, an inspection_stats fax), all
+flagged: fields right not kept, so not the default.
 """
 from __future__ import annotations
 
@@ -79,13 +80,12 @@ _noted = False
 
 
 def det_choice() -> str:
-    """The det model to load: PAICHA_OCR_DET_MODEL, else int8 for the cells pipeline (see the module's
-    docstring); int8 that is not usable falls back to fp32 with a note in the log (once a process)."""
+    """The det model to load: PAICHA_OCR_DET_MODEL, else fp32 (see the module's docstring); int8 that
+    is not usable falls back to fp32 with a note in the log (once a process)."""
     global _noted
-    from parsers.ocr import cellread
     want = os.environ.get("PAICHA_OCR_DET_MODEL", "")
     if want not in CHOICES:
-        want = "int8" if cellread.mode() == "cells" else "fp32"
+        want = "fp32"
     if want == "fp32":
         return "fp32"
     ok, why = int8_usable()
