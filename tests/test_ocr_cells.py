@@ -201,8 +201,8 @@ def test_a_name_crossed_by_a_seal_ring_is_doubted(monkeypatch):
     assert name and all(c.confidence < 0.8 for c in name)      # _defaults.yaml ocr.min_confidence text
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 14, cause a): with the int8 detection (2a21cd3) the "
-                   "ring's arc is found as a rule in the name's row only, and the cells split there")
+# passes with the default fp32 detection (ab911f5); with PAICHA_OCR_DET_MODEL=int8 the ring's arc is found
+# as a rule in the name's row only and the cells split there (issue 14, cause a, open)
 def test_a_name_crossed_by_a_seal_ring_is_one_piece(monkeypatch):
     """A rule found in one row only where a text line runs across it is a stroke, not a cell's edge."""
     monkeypatch.setenv("PAICHA_OCR_READ", "cells")
