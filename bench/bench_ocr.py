@@ -59,21 +59,28 @@ def flagged(path: str, warned: set[str], whole: bool) -> bool:
     return False
 
 
+def best_match(want_rec: dict, records: list) -> tuple[dict, tuple | None]:
+    """The truth record's fields and the record scored against it: (want, (record, its fields, kept only as
+    low_recognition) or None): of its form type (or low_recognition), the most fields equal."""
+    from schema.record import leaf_fields
+    want = leaf_fields({"header": want_rec["header"], "data": want_rec["data"]})
+    best, best_n = None, -1
+    for r in records:
+        low = any(w.get("code") == "low_recognition" for w in r.warnings)
+        if r.form_type != want_rec["form_type"] and not low:
+            continue
+        got = leaf_fields({"header": r.header, "data": r.data}) if r.form_type == want_rec["form_type"] else {}
+        n = sum(got.get(k) == v for k, v in want.items())
+        if n > best_n:
+            best, best_n = (r, got, low), n
+    return want, best
+
+
 def score(truth: dict, records: list) -> list[dict]:
     """Per truth record: [{path, right, flagged}] against the best-matching record of its form type."""
-    from schema.record import leaf_fields
     out = []
     for want_rec in truth["records"]:
-        want = leaf_fields({"header": want_rec["header"], "data": want_rec["data"]})
-        best, best_n = None, -1
-        for r in records:
-            low = any(w.get("code") == "low_recognition" for w in r.warnings)
-            if r.form_type != want_rec["form_type"] and not low:
-                continue
-            got = leaf_fields({"header": r.header, "data": r.data}) if r.form_type == want_rec["form_type"] else {}
-            n = sum(got.get(k) == v for k, v in want.items())
-            if n > best_n:
-                best, best_n = (r, got, low), n
+        want, best = best_match(want_rec, records)
         fields = []
         for k, v in want.items():
             if best is None:

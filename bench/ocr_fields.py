@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_ocr import HARD, PHOTO_KINDS, SCAN_KINDS, ensure_images, pct, score  # noqa: E402
+from bench.bench_ocr import HARD, PHOTO_KINDS, SCAN_KINDS, best_match, ensure_images, pct, score  # noqa: E402
 
 KEPT = ROOT / "out" / "ocr_fields"
 SETS = ("tune", "calib")           # the held-out set is never looked at field by field
@@ -101,19 +101,9 @@ def records(which: str, label: str) -> list[dict]:
 
 def _matching(truth: dict, s: dict, recs: list):
     """The record bench_ocr scored `s` against (same rule: most fields equal, its form type)."""
-    from schema.record import leaf_fields
     want_rec = next(w for w in truth["records"] if w["form_type"] == s["form_type"])
-    want = leaf_fields({"header": want_rec["header"], "data": want_rec["data"]})
-    best, best_n = None, -1
-    for r in recs:
-        low = any(w.get("code") == "low_recognition" for w in r.warnings)
-        if r.form_type != s["form_type"] and not low:
-            continue
-        got = leaf_fields({"header": r.header, "data": r.data}) if r.form_type == s["form_type"] else {}
-        n = sum(got.get(k) == v for k, v in want.items())
-        if n > best_n:
-            best, best_n = r, n
-    return best
+    best = best_match(want_rec, recs)[1]
+    return best[0] if best else None
 
 
 def _codes(rec, path: str) -> list[str]:
