@@ -254,10 +254,11 @@ def make(index: list[dict]) -> Path:
     import onnx
     import onnxruntime as ort
     from parsers.ocr import models
+    from parsers.readers import sha256_file
     models.MODEL_DIR.mkdir(exist_ok=True)
     quantize(index, RECIPE["method"], RECIPE["per_channel"], models.DET_INT8)
     src = fp32_model()
-    meta = {"source": src.name, "source_sha256": models.sha256(src), "sha256": models.sha256(models.DET_INT8),
+    meta = {"source": src.name, "source_sha256": sha256_file(src), "sha256": sha256_file(models.DET_INT8),
             "made_by": "scripts/quantize_ocr.py", "opset": OPSET, "format": "QDQ, uint8 activations, int8 weights",
             **RECIPE, "calibration_inputs": len(calib_entries(index)),
             "calibration_files": sorted({e["file"] for e in index}),

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT
 from parsers.ocr import engine, models
+from parsers.readers import sha256_file
 from scripts.quantize_ocr import IOU, agreement, line_boxes, session
 
 SCAN = ROOT / "samples" / "returns_pdf" / "self_check-scan.jpg"     # made by samples/make_scans.py
@@ -29,8 +30,8 @@ def fresh(monkeypatch):
 
 def test_committed_model_made_from_the_wheels_model():
     meta = json.loads(models.DET_INT8_META.read_text(encoding="utf-8"))
-    assert meta["source_sha256"] == models.sha256(models.fp32_det())
-    assert meta["sha256"] == models.sha256(models.DET_INT8)
+    assert meta["source_sha256"] == sha256_file(models.fp32_det())
+    assert meta["sha256"] == sha256_file(models.DET_INT8)
     assert models.int8_usable() == (True, "")
 
 

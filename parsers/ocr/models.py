@@ -16,11 +16,12 @@ flagged: fields right not kept, so not the default.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
 from pathlib import Path
+
+from parsers.readers import sha256_file
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 DET_INT8 = MODEL_DIR / "det_int8.onnx"
@@ -28,14 +29,6 @@ DET_INT8_META = MODEL_DIR / "det_int8.json"     # {"source_sha256": ..., how it 
 CHOICES = ("int8", "fp32")
 
 log = logging.getLogger("paicha.ocr")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +64,7 @@ def int8_usable() -> tuple[bool, str]:
         want = json.loads(DET_INT8_META.read_text(encoding="utf-8"))["source_sha256"]
     except (ValueError, KeyError, OSError) as exc:
         return False, f"{DET_INT8_META.name} unreadable ({exc})"
-    if want != sha256(src):
+    if want != sha256_file(src):
         return False, f"made from another model than the wheel's {src.name} (run scripts/quantize_ocr.py)"
     return True, ""
 
