@@ -82,3 +82,55 @@ def test_model_made_from_another_fp32_falls_back_with_a_note(fresh, tmp_path, ca
     assert [r.getMessage() for r in caplog.records].count(
         "OCR: text detection runs on the fp32 model: made from another model than the wheel's "
         f"{models.fp32_det().name} (run scripts/quantize_ocr.py)") == 1          # noted once
+
+
+# -- the recogniser's own decode (engine.read_boxes): the digits-only alternative reading -----------------
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def cell_crop(text: str, size: int = 36) -> np.ndarray:
+    """A grey crop of one cell's text (200 dpi-like: 36 px), white around it."""
+    from PIL import Image, ImageDraw, ImageFont
+    im = Image.new("L", (40 + size * len(text), size * 2), 255)
+    ImageDraw.Draw(im).text((20, size // 3), text, font=ImageFont.truetype(FONT, size, index=2), fill=0)
+    return np.array(im)
+
+
+def read_cells(texts: list[str]) -> list[list]:
+    """Each text drawn into its own crop of one strip, read by engine.read_boxes: the pieces per crop."""
+    crops = [cell_crop(t) for t in texts]
+    strip = np.full((max(c.shape[0] for c in crops), sum(c.shape[1] + 30 for c in crops)), 255, np.uint8)
+    quads, x = [], 0
+    for c in crops:
+        h, w = c.shape
+        strip[:h, x:x + w] = c
+        quads.append(np.array([[x, 0], [x + w, 0], [x + w, h], [x, h]], np.float32))
+        x += w + 30
+    pieces = engine.read_boxes(strip, quads, char_scores=True)
+    return [[p for p in pieces if p.line == i] for i in range(len(texts))]
+
+
+@pytest.mark.parametrize("pack", ["", "1"])
+def test_digits_alternative_reads_letters_as_digits_and_scores_them(monkeypatch, pack):
+    monkeypatch.setenv("PAICHA_OCR_PACK", pack)
+    s0, l2, b6, unit = read_cells(["S0", "l2", "B6", "12个"])
+    # a zero after a letter is read as the letter O; the digits reading has the zero, scored low
+    assert [p.text for p in s0] == ["SO"]
+    assert s0[0].digits == "50" and s0[0].digits_score < 0.5
+    assert s0[0].digits_score == min(s0[0].digits_scores) and len(s0[0].digits_scores) == 2
+    # an l that is a 1: read as 12 both ways, the digits confident
+    assert [(p.text, p.digits) for p in l2] == [("12", "12")] and l2[0].digits_score > 0.9
+    # a letter with no digit look-alike in its frames: still one digit a character, its score tiny
+    assert [p.text for p in b6] == ["B6"] and b6[0].digits[1] == "6" and b6[0].digits_scores[0] < 0.01
+    assert b6[0].digits_scores[1] > 0.9
+    # a Chinese character after a number: its own piece, its digit reading near zero
+    assert [p.text for p in unit] == ["12", "个"]
+    assert unit[0].digits == "12" and unit[0].digits_score > 0.9 and unit[1].digits_score < 0.01
+    assert all(set(p.digits) <= set(engine.DIGITS) and len(p.digits) == len(p.text)
+               for cell in (s0, l2, b6, unit) for p in cell)
+
+
+def test_pieces_made_elsewhere_carry_no_digits_reading():
+    p = engine.Piece("12", 0.9, 0, 0, 10, 10, 0)          # built positionally (cellread.box_pieces)
+    assert (p.digits, p.digits_score, p.digits_scores) == ("", 0.0, ())

@@ -4,6 +4,7 @@ The ONNX models ship inside the rapidocr wheel: nothing is downloaded at run tim
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -32,6 +33,12 @@ class Piece:
     y1: float
     line: int          # index of the detected text line it came from
     line_box: tuple[float, float, float, float] = (0, 0, 0, 0)   # that line's box: covers the glyphs fully
+    # The digits-only alternative (read_boxes only; "" elsewhere): each of the piece's characters read as
+    # the best of 0-9 . - (full-width forms counted with them) in the frames it was read from, with that
+    # column's probability (not renormalised: an O read as 0 scores low); digits_score is the weakest.
+    digits: str = ""
+    digits_score: float = 0.0
+    digits_scores: tuple[float, ...] = ()
 
     @property
     def cx(self) -> float:
@@ -191,7 +198,7 @@ def _read_crops(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool) -
         rows = _pack([s.shape[1] for s in scaled])
         chars = _read_rows(rec, scaled, rows, PACK_WIDTH)
         shared = [i for members in rows if len(members) > 1 for i in members]
-        again = [i for i in shared if not chars[i] or min(p for _, p, _ in chars[i]) < REREAD_BELOW]
+        again = [i for i in shared if not chars[i] or min(ch[1] for ch in chars[i]) < REREAD_BELOW]
         rereads += len(again)
         if again:
             chars.update(_read_rows(rec, scaled, [[i] for i in again], REC_MIN_WIDTH))
@@ -199,10 +206,10 @@ def _read_crops(crops: list[np.ndarray], boxes: np.ndarray, char_scores: bool) -
         chars = _read_rows(rec, scaled, [[i] for i in range(len(scaled))], REC_MIN_WIDTH)
     pieces: list[Piece] = []
     for i, found in chars.items():
-        text = "".join(c for c, _, _ in found).strip()
+        text = "".join(ch[0] for ch in found).strip()
         if not text:
             continue
-        score = float(np.mean([p for _, p, _ in found]))
+        score = float(np.mean([ch[1] for ch in found]))
         if score < MIN_TEXT_SCORE:
             continue
         pieces += _line_pieces(found, score, 0, scaled[i].shape[1], boxes[i], i, char_scores)
@@ -223,11 +230,33 @@ def _pack(widths: list[int]) -> list[list[int]]:
     return rows
 
 
+DIGITS = "0123456789.-"      # the digits-only alternative's characters
+WIDE_DIGITS = "０１２３４５６７８９．－"
+
+
+@functools.lru_cache(maxsize=4)
+def _digit_columns(alphabet: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The recogniser's output columns of DIGITS and of their full-width forms (-1: not in the alphabet)."""
+    col = {c: i for i, c in enumerate(alphabet)}
+    return (np.array([col.get(c, -1) for c in DIGITS]), np.array([col.get(c, -1) for c in WIDE_DIGITS]))
+
+
+def _digit_probs(preds: np.ndarray, alphabet) -> np.ndarray:
+    """Per frame the probability of each of DIGITS (its full-width form added): preds[..., len(DIGITS)]."""
+    narrow, wide = _digit_columns(tuple(alphabet))
+    out = np.where(narrow >= 0, preds[..., np.maximum(narrow, 0)], 0.0)
+    return out + np.where(wide >= 0, preds[..., np.maximum(wide, 0)], 0.0)
+
+
+Char = tuple[str, float, float, str, float]   # (char, score, x from the crop's left end, digit, its score)
+
+
 def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
-               min_width: int) -> dict[int, list[tuple[str, float, float]]]:
+               min_width: int) -> dict[int, list[Char]]:
     """Each row of crops (indices into `scaled`, PACK_GAP of white between them) recognised, rows of
     like width batched, each padded to at least `min_width`: per crop its characters (char, score, x
-    from the crop's left end)."""
+    from the crop's left end, and the digits-only alternative: the DIGITS character most probable in
+    the frames the character was read from, with its probability)."""
     images = []
     span_of: dict[int, tuple[int, int]] = {}       # crop -> (x0, x1) in its row
     for members in rows:
@@ -240,7 +269,7 @@ def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
             span_of[i] = (x, x + scaled[i].shape[1])
             x += scaled[i].shape[1]
         images.append(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))
-    chars: dict[int, list[tuple[str, float, float]]] = {i: [] for members in rows for i in members}
+    chars: dict[int, list[Char]] = {i: [] for members in rows for i in members}
     alphabet = rec.postprocess_op.character
     order = sorted(range(len(images)), key=lambda r: images[r].shape[1])
     batch = rec.rec_batch_num
@@ -249,13 +278,21 @@ def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
         ratio = max([min_width / REC_HEIGHT] + [images[r].shape[1] / REC_HEIGHT for r in ids])
         preds = rec.session(np.stack([rec.resize_norm_img(images[r], ratio) for r in ids]).astype(np.float32))
         idx, prob = preds.argmax(axis=2), preds.max(axis=2)
+        digit = _digit_probs(preds, alphabet)
         step = REC_HEIGHT * ratio / preds.shape[1]          # px of the row per output frame
         for k, r in enumerate(ids):
             members = rows[r]
-            for f in np.flatnonzero((idx[k] != 0) & np.r_[True, idx[k][1:] != idx[k][:-1]]):
+            starts = np.flatnonzero(np.r_[True, idx[k][1:] != idx[k][:-1]])
+            ends = np.r_[starts[1:], len(idx[k])]
+            for f, g in zip(starts, ends):          # a run of frames of one output column
+                if idx[k][f] == 0:
+                    continue
                 x = (f + 0.5) * step
                 i = min(members, key=lambda i: max(span_of[i][0] - x, x - span_of[i][1], 0))
-                chars[i].append((alphabet[idx[k][f]], float(prob[k][f]), x - span_of[i][0]))
+                best = digit[k, f:g].max(axis=0)
+                d = int(best.argmax())
+                chars[i].append((alphabet[idx[k][f]], float(prob[k][f]), x - span_of[i][0], DIGITS[d],
+                                 float(best[d])))
     for i, found in chars.items():      # the white between two crops read as a space: neither's
         while found and found[0][0].isspace():
             found.pop(0)
@@ -272,23 +309,26 @@ def _line_pieces(found, score: float, x0: int, x1: int, quad: np.ndarray, line: 
                           float(quad[:, 1].max()))
     k = (lx1 - lx0) / max(1, x1 - x0)
     half = 0.25 * REC_HEIGHT
-    words: list[list[tuple[str, float, float]]] = []
-    for c, p, x in found:
+    words: list[list[Char]] = []
+    for ch in found:
+        c = ch[0]
         if c.isspace():
             words.append([])
             continue
         latin = c.isascii() and c.isalnum()
         if words and words[-1] and latin and words[-1][-1][0].isascii() and words[-1][-1][0].isalnum():
-            words[-1].append((c, p, x))
+            words[-1].append(ch)
         else:
-            words.append([(c, p, x)])
+            words.append([ch])
     out = []
     for w in filter(None, words):
-        text = "".join(c for c, _, _ in w)
-        wscore = min(score, float(np.mean([p for _, p, _ in w]))) if char_scores else score
+        text = "".join(ch[0] for ch in w)
+        wscore = min(score, float(np.mean([ch[1] for ch in w]))) if char_scores else score
         a = lx0 + max(0.0, (w[0][2] - x0 - half) * k)
         b = lx0 + min(x1 - x0, (w[-1][2] - x0 + half)) * k
-        out.append(Piece(text, round(wscore, 5), a, ly0, max(a + 1, b), ly1, line, (lx0, ly0, lx1, ly1)))
+        dscores = tuple(round(ch[4], 5) for ch in w)
+        out.append(Piece(text, round(wscore, 5), a, ly0, max(a + 1, b), ly1, line, (lx0, ly0, lx1, ly1),
+                         "".join(ch[3] for ch in w), min(dscores), dscores))
     return out
 
 
