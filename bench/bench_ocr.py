@@ -10,6 +10,8 @@ the cell-by-cell pipeline against the plain full-page OCR (what paicha did befor
       (the knobs: PAICHA_OCR_READ=page|cells how a page's text is read, parsers/ocr/cellread.py;
       PAICHA_OCR_PACK=1 short lines read several to a row; PAICHA_OCR_DET_SIDE=N the long side text
       lines are found on; PAICHA_OCR_PARAMS={...} any rapidocr setting)
+    --keep: each run's Documents also kept for bench/ocr_fields.py show (out/ocr_fields/<set>/<label>/),
+      so the flags can be studied without reading the images again.
 
 Images: samples/make_photos.py (made into out/ocr_hard/ when missing; truth = the fill data).
 Each pipeline runs in its own process (PAICHA_OCR_THREADS=1, pinned to one core: PAICHA_BENCH_CORE,
@@ -25,6 +27,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import pickle
 import resource
 import sys
 import time
@@ -94,9 +97,11 @@ def score(truth: dict, records: list) -> list[dict]:
     return out
 
 
-def run_pipeline(name: str, which: str, limit: int | None, q, env: dict[str, str] | None = None) -> None:
+def run_pipeline(name: str, which: str, limit: int | None, q, env: dict[str, str] | None = None,
+                 keep: Path | None = None) -> None:
     """Child process: read every image with pipeline `name` (settings `env`), put results, peak RSS and
-    the CPU seconds spent inside the OCR engine on the queue."""
+    the CPU seconds spent inside the OCR engine on the queue; with `keep`, each image's Documents
+    pickled there as bench/ocr_fields.py keeps them."""
     os.environ["PAICHA_OCR_PIPELINE"] = name
     os.environ["PAICHA_OCR_THREADS"] = "1"
     os.environ.update(env or {})
@@ -120,6 +125,10 @@ def run_pipeline(name: str, which: str, limit: int | None, q, env: dict[str, str
             error = None
         except InputError as e:
             docs, error = [], str(e)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / (t["file"] + ".pkl")).write_bytes(pickle.dumps(
+                {"docs": docs, "error": error, "cpu": time.process_time() - c0, "env": env or {}}))
         records = [r for d in docs for r in records_from_document(d)]
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         rows.append({"file": t["file"], "kind": t["kind"], "pages": t["pages"], "wall": wall, "cpu": cpu,
@@ -128,10 +137,11 @@ def run_pipeline(name: str, which: str, limit: int | None, q, env: dict[str, str
     q.put({"rows": rows, "rss_mb": rss, "ocr_cpu": engine.ocr_cpu})
 
 
-def measure(name: str, which: str, limit: int | None, env: dict[str, str] | None = None) -> dict:
+def measure(name: str, which: str, limit: int | None, env: dict[str, str] | None = None,
+            keep: Path | None = None) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=run_pipeline, args=(name, which, limit, q, env))
+    p = ctx.Process(target=run_pipeline, args=(name, which, limit, q, env, keep))
     p.start()
     res = q.get()
     p.join()
@@ -156,7 +166,7 @@ def pct(a: int, b: int) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", choices=("heldout", "tune", "calib"), default="heldout")
+    ap.add_argument("--set", choices=("heldout", "tune", "calib", "tune2"), default="heldout")
     ap.add_argument("--only", choices=("cells", "page", "none"), default=None,
                     help="one pipeline; none: only the --variant runs")
     ap.add_argument("--limit", type=int, default=None)
@@ -164,14 +174,19 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="write all rows here")
     ap.add_argument("--variant", action="append", default=[], metavar="LABEL:VAR=VALUE;…",
                     help="the cells pipeline again with these environment settings (repeatable)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep each run's Documents for bench/ocr_fields.py show (not for the held-out set)")
     a = ap.parse_args()
+    if a.keep and a.set == "heldout":
+        ap.error("--keep：留出集不逐字段查看")
+    kept = (lambda label: ROOT / "out" / "ocr_fields" / a.set / label) if a.keep else (lambda label: None)
     ensure_images(a.set)
     names = [] if a.only == "none" else [a.only] if a.only else ["page", "cells"]
-    results = {n: measure(n, a.set, a.limit) for n in names}
+    results = {n: measure(n, a.set, a.limit, keep=kept(n)) for n in names}
     for v in a.variant:
         label, _, settings = v.partition(":")
         env = dict(kv.split("=", 1) for kv in settings.split(";") if kv)
-        results[label] = measure("cells", a.set, a.limit, env)
+        results[label] = measure("cells", a.set, a.limit, env, kept(label))
     print(f"难识别照片与扫描件（{a.set}，{len(next(iter(results.values()))['rows'])} 个文件）；单核，PAICHA_OCR_THREADS=1")
     print(f"  {'pipeline':10s}{'set':8s}{'fields':>7s}{'right':>8s}{'wrong flagged':>15s}{'right flagged':>15s}"
           f"{'flag prec':>11s}{'0-record':>9s}")

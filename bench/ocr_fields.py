@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 from bench.bench_ocr import HARD, PHOTO_KINDS, SCAN_KINDS, best_match, ensure_images, pct, score  # noqa: E402
 
 KEPT = ROOT / "out" / "ocr_fields"
-SETS = ("tune", "calib")           # the held-out set is never looked at field by field
+SETS = ("tune", "calib", "tune2")           # the held-out set is never looked at field by field
 
 
 def _read(which: str, label: str, env: dict[str, str]) -> None:
