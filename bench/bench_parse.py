@@ -11,7 +11,8 @@ Peak memory is the largest sum, over the whole process tree, of RSS (and of PSS,
 which counts pages shared by the forked workers once), sampled every 100 ms.
 The one-process lines (paicha's reading alone, reading + recognising, and the bare
 readers) are timed in CPU seconds of this process, each method in turn on blocks of
-50 files, so the machine's load (and its changes) weighs on each alike, and compared
+50 files (a full garbage collection, untimed, before each), so the machine's load (and its changes)
+weighs on each alike and no method pays for another's garbage, and compared
 with each other: issue 17 asks paicha's one process for ≥ 4× python-docx's bare read
 and ≥ 2× openpyxl's (--only-one-process: just these).
 Targets: ≥ 200 .docx forms/s end to end on 2 cores; ≤ 500 MB peak for 10,000 files.
@@ -19,6 +20,7 @@ Targets: ≥ 200 .docx forms/s end to end on 2 cores; ≤ 500 MB peak for 10,000
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import sys
@@ -234,7 +236,8 @@ def main() -> int:
         for start in range(0, len(sample), INTERLEAVE_FILES):
             block = sample[start:start + INTERLEAVE_FILES]
             for name, fn in methods:
-                wall, cpu = timed(fn, block)
+                gc.collect()        # untimed: each method pays for the collections its own garbage starts,
+                wall, cpu = timed(fn, block)        # not for the previous method's (python-docx's)
                 spent[name][0] += wall
                 spent[name][1] += cpu
         bare += [(name, len(sample), *spent[name], kind) for name, _ in methods]

@@ -31,6 +31,23 @@ LENGTH_RATIO = (0.6, 1.6)     # bare label / text lengths compared fuzzily
 Grid = list[list[Cell | None]]
 
 
+def per_spec(fn):
+    """fn(spec) kept for the same spec object (specs are loaded once and live on; a spec file changed on
+    disk is a new object): what a spec implies is worked out once, not per file."""
+    kept: dict[int, tuple[FormSpec, Any]] = {}
+
+    def wrapper(spec: FormSpec):
+        hit = kept.get(id(spec))
+        if hit is None or hit[0] is not spec:
+            if len(kept) > 256:
+                kept.clear()
+            hit = kept[id(spec)] = (spec, fn(spec))
+        return hit[1]
+    wrapper.__doc__ = fn.__doc__
+    wrapper.cache_clear = kept.clear
+    return wrapper
+
+
 # --- label matching -----------------------------------------------------------------------
 
 @lru_cache(maxsize=65536)
@@ -503,16 +520,26 @@ def _value_below(spec: FormSpec, fields: list[Field], grid: Grid, r: int) -> Cel
     if len(below) != 1 or below[0].row != r + 1:
         return None
     text = below[0].text.strip()
-    m = re.match(r"^(.{2,30}?)[:：]", text)
+    m = LABEL_COLON.match(text)
     if _is_label(fields, text) or _section_of(spec, text) or (m and _is_label(fields, m.group(1))):
         return None
     return below[0]
 
 
+LABEL_COLON = re.compile(r"^(.{2,30}?)[:：]")             # a cell starting "label："
+INLINE_VALUE = re.compile(r"^(.{2,30}?)[:：](.*)$", re.S)   # "检查日期：2023年3月5日" in one cell
+
+
+@per_spec
+def body_fields(spec: FormSpec) -> list[Field]:
+    """The form's body fields (one list per spec: field_scores' memo finds it by the list itself)."""
+    return list(spec.fields.values())
+
+
 def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None) -> Extraction:
     """label | value pairs, several per row; 主要负责人 | 姓名 | 手机号码 person rows."""
     ex = ex or Extraction()
-    fields = list(spec.fields.values())
+    fields = body_fields(spec)
     section: str | None = None
     done: set[str] = set()
     merged: dict[int, list[str]] = {}     # a label merged down over several value rows → its values
@@ -529,7 +556,7 @@ def extract_label_grid(spec: FormSpec, grid: Grid, ex: Extraction | None = None)
         while i < len(cells):
             text = cells[i].text.strip()
             inline = None
-            m = re.match(r"^(.{2,30}?)[:：](.*)$", text, re.S)
+            m = INLINE_VALUE.match(text)
             f, score = _best_field(fields, text, section, done)
             if m and (f is None or score < STRONG or m.group(2).strip()):   # "检查日期：2023年3月5日" in one cell
                 g, s2 = _best_field(fields, m.group(1), section, done)
@@ -1196,20 +1223,9 @@ LOW_USE_MIN_CELLS = 12   # smaller tables are not judged
 LABEL_VALUES = 0.3       # …nor one whose values are mostly the form's own labels (检查日期 = "隐患类型")
 
 
-_label_groups: dict[int, tuple[FormSpec, tuple]] = {}
-
-
+@per_spec
 def _spec_label_groups(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     """Every label group of the form, kept per loaded spec (the same tuple each time)."""
-    kept = _label_groups.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        if len(_label_groups) > 256:
-            _label_groups.clear()
-        kept = _label_groups[id(spec)] = (spec, _label_groups_of(spec))
-    return kept[1]
-
-
-def _label_groups_of(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     groups = [tuple(f.labels) for f in spec.all_fields() + spec.parse_columns if f.labels]
     groups += [tuple([sec.name] + list(sec.labels)) for sec in spec.sections if sec.name]
     groups += [tuple(level) for f in spec.all_fields() for level in f.path]

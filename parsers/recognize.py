@@ -14,14 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from parsers.extract import (STRONG, Grid, distinct, excel_serial, extract, field_scores, find_header_row,
-                             group_scores, label_score, low_recognition, norm_label, row_key, set_path,
-                             unused_cells)
+                             group_scores, label_score, low_recognition, norm_label, per_spec, row_key,
+                             set_path, unused_cells)
 from parsers.model import Block, Cell, Document, Paragraph, Table
 from schema.keys import compact as _key
 from schema.marks import NUMBERED_CELL, leading_mark
 from schema.normalize import normalize, vocab
 from schema.record import Record
-from schema.spec import FormSpec, all_specs
+from schema.spec import Field, FormSpec, all_specs
 from schema.validate import apply_rules, low_confidence
 
 HEAD_ROWS = 15        # a list form's column header row is among a table's first rows
@@ -38,6 +38,7 @@ class Unit:
     before: list[Paragraph] = field(default_factory=list)
     after: list[Paragraph] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)     # grid rows that are the form body
+    grid: list = field(default_factory=list)          # the table's cell_grid(), made once
 
 
 # --- segmentation ------------------------------------------------------------------------------
@@ -195,10 +196,11 @@ def _line_text(cells, header_labels: list[str]) -> str:
     return header_row_text(cells, header_labels) or " ".join(c.text for c in cells if c.text.strip())
 
 
-def _header_table_lines(table: Table, header_labels: list[str]) -> list[Paragraph] | None:
-    """A small table holding only header fields (填报单位 | … | 填报日期 | …) as lines, else None."""
+def _header_table_lines(table: Table, grid: Grid, header_labels: list[str]) -> list[Paragraph] | None:
+    """A small table (`grid`: its cell_grid()) holding only header fields (填报单位 | … | 填报日期 | …)
+    as lines, else None."""
     lines = []
-    for row in table.cell_grid():
+    for row in grid:
         cells = distinct(row)
         if not any(c.text.strip() for c in cells):
             continue
@@ -221,7 +223,8 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
             continue
         if not block.cells:
             continue
-        header_lines = _header_table_lines(block, labels)
+        grid = block.cell_grid()
+        header_lines = _header_table_lines(block, grid, labels)
         if header_lines:
             pending += header_lines
             continue
@@ -229,10 +232,9 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
                   or _other_sheet(units[-1].table, p)), len(pending)) if units else 0
         if units:
             units[-1].after += pending[:k]
-        unit = Unit(block, before=pending[k:])
+        unit = Unit(block, before=pending[k:], grid=grid)
         pending = []
         # rows at the top / bottom of a sheet that are text lines
-        grid = block.cell_grid()
         rows = list(range(block.n_rows))
         while rows and _line_row(distinct(grid[rows[0]]), block.n_cols, labels):
             unit.before.append(_row_line(distinct(grid[rows[0]]), _line_text(distinct(grid[rows[0]]), labels)))
@@ -281,7 +283,7 @@ def _row_line(cells, text: str, page: int | None = None) -> Paragraph:
 
 
 def body_grid(unit: Unit) -> Grid:
-    grid = unit.table.cell_grid()
+    grid = unit.grid or unit.table.cell_grid()
     return [grid[r] for r in unit.rows]
 
 
@@ -542,22 +544,9 @@ def _line_title_score(titles: tuple[str, ...], line: str) -> float:
     return best
 
 
-_spec_groups: dict[int, tuple[FormSpec, tuple]] = {}
-
-
+@per_spec
 def _field_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     """Each required field's labels, header path end and joined labels (kept per loaded spec)."""
-    kept = _spec_groups.get(id(spec))
-    if kept is not None and kept[0] is spec:
-        return kept[1]
-    groups = _required_labels(spec)
-    if len(_spec_groups) > 256:
-        _spec_groups.clear()
-    _spec_groups[id(spec)] = (spec, groups)
-    return groups
-
-
-def _required_labels(spec: FormSpec) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(f.labels + [lb for level in f.path[-1:] for lb in level] + f.joined_labels())
                  for f in spec.all_fields() if not f.optional)
 
@@ -644,11 +633,16 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
                  | set(line_field_labels(unit.before, specs)))
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
     best, best_score, best_title = None, 0.0, ""
-    keys = [row_key(r) for r in grid[:HEAD_ROWS]]
+    keys = None                     # the head rows' row_key()s, made for the first list form that fits
     for spec, fp in zip(specs, fingerprints(specs, texts)):
-        fp *= shape_fit(spec, grid, keys) if fp >= 0.12 else 1.0
-        ts, line = title_score(spec, lines)
-        score = fp + TITLE_WEIGHT * ts * (fp >= 0.12)
+        if fp < 0.12:               # the title counts only beside labels: this spec scores fp alone
+            ts, line, score = 0.0, "", fp
+        else:
+            if keys is None and spec.shape in ("item_marks", "row_list"):
+                keys = [row_key(r) for r in grid[:HEAD_ROWS]]
+            fp *= shape_fit(spec, grid, keys)
+            ts, line = title_score(spec, lines)
+            score = fp + TITLE_WEIGHT * ts
         if score > best_score:
             best, best_score, best_title = spec, score, line if ts >= 1.0 else ""
     if best is None or best_score < ACCEPT:
@@ -689,25 +683,37 @@ def without_notes(lines: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+@per_spec
+def _header_keys(spec: FormSpec) -> tuple[dict[str, str], tuple[str, ...], tuple]:
+    """The header labels as _key makes them → field key (pattern fields aside); those labels with the
+    signature labels (what a header line is split at); each pattern field as (key, field, its own
+    labels but the first, the labels to split a line at for them)."""
+    by_label = {_key(lb): key for key, f in spec.header.items() if not f.pattern for lb in f.labels}
+    patterns = []
+    for key, f in spec.header.items():
+        if f.pattern:
+            own = tuple(_key(lb) for lb in f.labels[1:])
+            patterns.append((key, f, own, own + tuple(by_label)))
+    return by_label, tuple(by_label) + tuple(vocab()["signature_labels"]), tuple(patterns)
+
+
 def read_header(spec: FormSpec, lines: list[Paragraph], rec: Record, where: dict | None = None) -> None:
     """header fields from 'label：value' lines (several per line, colon optional) and pattern lines (东沟村);
     `where` gets each field's line ("header.x" → Paragraph)."""
     where = {} if where is None else where
-    by_label = {_key(lb): key
-                for key, f in spec.header.items() if not f.pattern for lb in f.labels}
+    by_label, line_labels, patterns = _header_keys(spec)
     for para in without_notes(lines):
         text = unicodedata.normalize("NFKC", para.text)
-        for key, f in spec.header.items():
-            if f.pattern and key not in rec.header:
+        for key, f, own, split_at in patterns:
+            if key not in rec.header:
                 # the line itself (东沟村) or the value after one of the field's labels (村（社区）：东沟村委会)
-                own = [_key(lb) for lb in f.labels[1:]]
-                for cand in [text.strip()] + [v for lb, v in header_pairs(text, own + list(by_label)) if lb in own]:
+                for cand in [text.strip()] + [v for lb, v in header_pairs(text, split_at) if lb in own]:
                     m = re.match(f.pattern, cand)
                     if m and re.sub(r"[_\s]", "", m.group(1)) != f.labels[0]:
                         rec.header[key] = m.group(1)
                         where[f"header.{key}"] = para
                         break
-        for label, raw in header_pairs(text, list(by_label) + list(vocab()["signature_labels"])):
+        for label, raw in header_pairs(text, line_labels):
             key = by_label.get(label)
             if key is None or key in rec.header or not raw or BLANK_DATE.match(raw):
                 continue
@@ -752,14 +758,20 @@ def _get(data: dict, key: str):
     return data
 
 
+@per_spec
+def _body_label_keys(spec: FormSpec) -> tuple[tuple[str, Field], ...]:
+    """(label as _key makes it, field) of every body field's label."""
+    return tuple((_key(lb), f) for f in spec.fields.values() for lb in f.labels)
+
+
 def read_body_lines(spec: FormSpec, lines: list[Paragraph], rec: Record,
                     where: dict | None = None) -> list[Paragraph]:
     """Form fields the table lacks, written as lines above it (企业名称：…  负责人：…  电话：…);
     returns the lines without those parts, for the header. `where` gets each field's line."""
-    body = {_key(lb): f for f in spec.fields.values() if _get(rec.data, f.key) is None for lb in f.labels}
+    body = {lb: f for lb, f in _body_label_keys(spec) if _get(rec.data, f.key) is None}
     if not body:
         return lines
-    labels = list(body) + [_key(lb) for f in spec.header.values() if not f.pattern for lb in f.labels]
+    labels = list(body) + list(_header_keys(spec)[0])
     out = []
     for para in lines:
         text = unicodedata.normalize("NFKC", para.text)

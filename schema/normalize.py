@@ -485,14 +485,15 @@ def normalize(kind: str, raw: Any) -> Normalized:
         fn = NORMALIZERS[kind]
     except KeyError:
         raise ValueError(f"unknown value kind {kind!r}; known: {', '.join(NORMALIZERS)}") from None
-    if type(raw) is str:        # the same words recur return after return: kept (a fresh copy of a list or dict)
-        n = _normalized_text(kind, raw)
+    if type(raw) is str or type(raw) is tuple and all(type(x) is str for x in raw):
+        n = _normalized_text(kind, raw)     # the same words recur return after return: kept (a fresh copy
+                                            # of a list or dict); a person's (name, mobile) alike
         return n if type(n.value) not in (list, dict) else Normalized(_fresh(n.value), n.warning)
     return fn(raw)
 
 
 @lru_cache(maxsize=65536)
-def _normalized_text(kind: str, raw: str) -> Normalized:
+def _normalized_text(kind: str, raw: str | tuple[str, ...]) -> Normalized:
     return NORMALIZERS[kind](raw)
 
 
