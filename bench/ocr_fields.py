@@ -79,7 +79,10 @@ def records(which: str, label: str) -> list[dict]:
     try:
         rows = []
         for t in ensure_images(which):
-            kept = pickle.loads((KEPT / which / label / (t["file"] + ".pkl")).read_bytes())
+            pkl = KEPT / which / label / (t["file"] + ".pkl")
+            if not pkl.exists():
+                continue                # not read (yet): a read still running is shown so far
+            kept = pickle.loads(pkl.read_bytes())
             os.environ.update(kept.get("env") or {})      # the settings it was read with (the read mode)
             recs = [r for d in kept["docs"] for r in records_from_document(d)]
             scores = score(t, recs)

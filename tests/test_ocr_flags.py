@@ -99,7 +99,7 @@ def test_cells_and_rows_read_empty_beside_read_ones_are_flagged():
     data = _campaign([{"unit": "第一组", "inspection_groups": 1, "general_hazards_found": 12, "general_hazards_fixed": 10}],
                      None)
     data["rows"][0]["closed"] = None
-    rec = checked("campaign_stats", {}, data, {})
+    rec = checked("campaign_stats", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-17"}, data, {})
     unread = {f for f, code in flags(rec) if code == "ocr_unread"}
     assert unread == {"data.totals", "data.rows[0].closed"}
     rec = checked("inspection_stats", {"reporting_unit": "榆次区应急管理局"}, {"rows": []}, {})
@@ -294,3 +294,50 @@ def test_a_sentence_read_without_its_stop_is_flagged(text, cut):
     item = "是否开展三级安全教育培训，企业主要负责人和安全生产管理人员是否持证上岗"
     rec = checked("self_check", {}, _items([3], [item]), {})
     assert not any(code == "ocr_cut" for _, code in flags(rec))
+
+
+def test_one_cell_feeding_several_count_columns_flags_each_of_them():
+    """A 无 across four count columns (the rules between them not found) gave each column 0: the row
+    does not fit the grid, so every field it fed is doubted; a cell read as one number per field is not."""
+    data = _campaign([{"unit": "第一组", "inspection_groups": 1, "general_hazards_found": 0, "general_hazards_fixed": 0,
+                       "major_hazards_found": 0}], None)
+    wide = Cell(text="无", row=4, col=2, colspan=3, confidence=0.99)
+    two = Cell(text="3 2", row=4, col=5, colspan=2, confidence=0.99)
+    rec = checked("campaign_stats", {}, data,
+                  {"data.rows[0].general_hazards_found": wide, "data.rows[0].general_hazards_fixed": wide,
+                   "data.rows[0].major_hazards_found": wide, "data.rows[0].illegal_acts_found": two,
+                   "data.rows[0].illegal_acts_handled": two, "data.rows[0].inspection_groups": cell("1")})
+    spanned = {f for f, code in flags(rec) if code == "ocr_unplaced"}
+    assert spanned == {"data.rows[0].general_hazards_found", "data.rows[0].general_hazards_fixed",
+                       "data.rows[0].major_hazards_found"}
+
+
+def test_a_unit_listed_twice_flags_both_rows_and_the_rows_after():
+    """A stray line between two rows filled the unit down: 第四组 twice, every row after it one off."""
+    rows = [{"unit": u, "inspection_groups": 1} for u in ("第一组", "第二组", "第二组", "第三组")]
+    rec = checked("campaign_stats", {}, _campaign(rows, None), {})
+    shifted = {f for f, code in flags(rec) if code == "ocr_row_shift"}
+    assert shifted == {"data.rows[1]", "data.rows[2]", "data.rows[3]"}
+    rec = checked("campaign_stats", {}, _campaign(rows[:2] + rows[3:], None), {})
+    assert not any(code == "ocr_row_shift" for _, code in flags(rec))
+
+
+@pytest.mark.parametrize("phone, together", [("0356-8743411、15962086275", True), ("0356-8743411", False),
+                                             ("15962086275", False)])
+def test_two_phone_numbers_in_one_field_are_flagged(phone, together):
+    rec = checked("enterprise_register", {}, {"name": "晋城市城区宏达建材有限公司",
+                                              "safety_org": {"duty_phone": phone}}, {})
+    assert (("data.safety_org.duty_phone", "ocr_run_together") in flags(rec)) is together
+
+
+def test_an_unread_header_date_or_unit_and_a_column_unread_in_every_row_are_flagged():
+    """A fax's 填报日期 line and its 序号 column lost in the noise: each such field is doubted; a 填表人
+    left blank (often so) is not."""
+    rows = [{"seq": None, "enterprise": f"晋城市城区{b}建材有限公司", "description": "未设置监护人"} for b in ("宏达", "金鼎")]
+    rec = checked("major_hazard_list", {"reporting_unit": "北石店镇人民政府"}, {"rows": rows}, {})
+    unread = {f for f, code in flags(rec) if code == "ocr_unread"}
+    assert {"header.fill_date", "data.rows[0].seq", "data.rows[1].seq"} <= unread
+    assert "header.reporting_unit" not in unread and not any("filler" in f for f in unread)
+    rows[1]["seq"] = 2
+    rec = checked("major_hazard_list", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-15"}, {"rows": rows}, {})
+    assert not {f for f, code in flags(rec) if code == "ocr_unread"}

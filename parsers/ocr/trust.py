@@ -186,9 +186,12 @@ def check(record, spec, where: dict | None = None) -> None:
     if new:
         _confidence(record, spec, where)
         _unclean_counts(record, spec, where)
+        _spanned(record, spec, where)
+        _twice_listed(record, spec)
         _broken_checks(record, spec)
         _unread_cells(record, spec)
         _names_together(record, spec)
+        _phones_together(record, spec)
         _unplaced(record, spec, where)
         _unread_marks(record, spec)
         _cut_endings(record, _printed_texts(spec))
@@ -245,6 +248,49 @@ def _unclean_counts(record, spec, where: dict) -> None:
             _warn(record, path, "ocr_unclean", f"此格识别为“{text}”，不是干净的数字，需人工核对", raw=text)
 
 
+def _spanned(record, spec, where: dict) -> None:
+    """One cell giving several count columns their values while holding fewer numbers (a 无 or a 3
+    across four columns): the rules between the columns were not found, the row does not fit the
+    grid; every field it fed -> ocr_unplaced."""
+    from parsers.model import Cell
+    fed: dict[int, list[str]] = {}
+    for path, src in where.items():
+        if isinstance(src, Cell) and spec.kind_of(path) in ("count", "money_wan"):
+            fed.setdefault(id(src), []).append(path)
+    cells = {id(src): src for src in where.values()}
+    for key, paths in fed.items():
+        text = unicodedata.normalize("NFKC", getattr(cells[key], "text", "") or "")
+        numbers = re.findall(r"\d+(?:\.\d+)?", text)      # spaces kept: 3 2 is two numbers
+        if len(paths) >= 2 and len(numbers) < len(paths):
+            for path in paths:
+                _warn(record, path, "ocr_unplaced",
+                      "一格的内容被分给了几栏（表格线未读全，本行与表格各栏对不齐），需人工核对")
+
+
+def _twice_listed(record, spec) -> None:
+    """A statistics table listing one unit in two rows (one unit, one row): a row read twice (a stray
+    line between rows, the unit filled down) or a unit's name misread as another's; both rows and every
+    row after the second (shifted by it) whole -> ocr_row_shift."""
+    stats = getattr(spec.ledger, "stats", None)
+    if stats is None or not stats.rows.startswith("data."):
+        return
+    rows = record.data.get(stats.rows[len("data."):])
+    keys = [u.split(".", 1)[1] for u in stats.unit if u.startswith("row.")]
+    if not keys or not isinstance(rows, list):
+        return
+    seen: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        name = _norm(r.get(keys[0]) or "") if isinstance(r, dict) else ""
+        if not name:
+            continue
+        if name in seen:
+            for j in [seen[name]] + list(range(i, len(rows))):
+                _warn(record, f"{stats.rows}[{j}]", "ocr_row_shift",
+                      f"“{name}”在表中出现两行（可能多读了一行、或把另一单位读成此单位），其后各行可能错位，需人工核对")
+            break
+        seen[name] = i
+
+
 def _broken_checks(record, spec) -> None:
     """A 合计 that is not the sum of its rows, a fixed count above its found count: any of the cells
     involved may be the misread one, so each is flagged (validate flags only the total or the fixed)."""
@@ -275,7 +321,8 @@ def _broken_checks(record, spec) -> None:
 
 def _unread_cells(record, spec) -> None:
     """What a scan or photo should have had but nothing was read for: the row list of a row form, the
-    合计 row of a form that checks totals, a count cell of a row whose other counts were read."""
+    合计 row of a form that checks totals, the header's unit and date, a column of numbers in every row, a count cell
+    of a row whose other counts were read."""
     counts = {f.key for f in spec.read_columns() if f.kind in ("count", "money_wan")}
     rows = record.data.get(spec.rows_key) if spec.columns else None
     if spec.columns and not rows and not isinstance(record.data.get("totals"), dict):
@@ -284,6 +331,19 @@ def _unread_cells(record, spec) -> None:
         totals = record.data.get("totals")
         if not isinstance(totals, dict) or not any(is_number(v) for v in totals.values()):
             _warn(record, "data.totals", "ocr_unread", "扫描件上未读到合计行，需对照原件核对")
+    dates = [k for k, f in spec.header.items() if f.kind in ("date", "month")]
+    if any(record.header.get(k) not in (None, "") for k in dates):
+        dates = []              # every return is dated (填报日期 or 统计时间): none read, each doubted
+    for key in dates + [p.partition(".")[2] for p in spec.ledger.unit if p.startswith("header.")]:
+        if key in spec.header and record.header.get(key) in (None, ""):     # ... and names its unit
+            _warn(record, f"header.{key}", "ocr_unread", "扫描件上未读到表头的此项，需对照原件核对")
+    filled = [i for i, r in enumerate(rows) if isinstance(r, dict) and any(v not in (None, "") for v in r.values())] \
+        if isinstance(rows, list) else []
+    for f in spec.read_columns() if len(filled) >= 2 else ():
+        if f.kind == "count" and all(rows[i].get(f.key) is None for i in filled):
+            for i in filled:                    # a column of numbers read empty in every row: not read
+                _warn(record, f"data.{spec.rows_key}[{i}].{f.key}", "ocr_unread",
+                      "此栏各行都未读到数字（整栏漏读），需对照原件核对")
     for name, rs in (("rows", rows), ("totals", [record.data.get("totals")])):
         if not isinstance(rs, list):
             continue
@@ -435,6 +495,17 @@ def _not_printed(record, spec) -> None:
         if t not in printed:
             _warn(record, f"data.{spec.rows_key}[{i}].content", "ocr_not_printed",
                   "不是表中印制的任何一项检查内容（可能误读或两行连读），需人工核对")
+
+
+PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def _phones_together(record, spec) -> None:
+    """A phone field holding two numbers (0356-8743411、15962086275): two cells or two lines of a cell
+    run together, the other number belonging to a neighbouring field."""
+    for path, value in _leaves(record).items():
+        if spec.kind_of(path) == "phone" and isinstance(value, str) and len(PHONE.findall(_norm(value))) >= 2:
+            _warn(record, path, "ocr_run_together", f"“{value}”是两个号码（可能两格或两行连读），需人工核对")
 
 
 PERSON_KEYS = ("principal", "responsible", "filler", "contact")
