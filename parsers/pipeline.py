@@ -780,7 +780,10 @@ class _Pool:
     def events(self) -> list[tuple[str, _Task | None, object]]:
         """Waits for the workers: (event, task, value) with event "done", "failed" (value: the
         traceback), "lost" (its worker died running it), "unstarted" (sent to a worker that is gone),
-        "page" (value: a long PDF's page progress, task None)."""
+        "page" (value: a long PDF's page progress, task None). Nothing when no worker has a task: nothing
+        would wake the wait (the last queued pages of a split PDF past its time cap are settled unsent)."""
+        if not self.busy():
+            return []
         from multiprocessing.connection import wait as wait_any
         by_handle = {}
         for w in self.workers:
