@@ -129,11 +129,15 @@ def show(which: str, labels: list[str], listing: bool) -> None:
             fs = [f for r in rows if r["kind"] in kinds for s in r["scores"] for f in s["fields"]]
             wrong = [f for f in fs if not f["right"]]
             right = [f for f in fs if f["right"]]
+            lost = sum(1 for r in rows if r["kind"] in kinds for s in r["scores"] if not s["found"]
+                       for f in s["fields"])
             print(f"  {name:7s} fields {len(fs):4d}  right {pct(len(right), len(fs))}"
                   f"  wrong flagged {sum(f['flagged'] for f in wrong):3d}/{len(wrong):3d} "
                   f"{pct(sum(f['flagged'] for f in wrong), len(wrong))}"
                   f"  right flagged {sum(f['flagged'] for f in right):3d}/{len(right):4d} "
-                  f"{pct(sum(f['flagged'] for f in right), len(right))}")
+                  f"{pct(sum(f['flagged'] for f in right), len(right))}"
+                  + (f"  (wrong in forms with no record: {lost}; flagged of the rest "
+                     f"{pct(sum(f['flagged'] for f in wrong), len(wrong) - lost)})" if lost else ""))
         fs = [(r, f) for r in rows for s in r["scores"] for f in s["fields"]]
         only = Counter(f["codes"][0] for _, f in fs if f["right"] and len(f["codes"]) == 1)
         by = Counter(c for _, f in fs if f["right"] for c in f["codes"])

@@ -312,12 +312,12 @@ def test_one_cell_feeding_several_count_columns_flags_each_of_them():
                        "data.rows[0].major_hazards_found"}
 
 
-def test_a_unit_listed_twice_flags_both_rows_and_the_rows_after():
-    """A stray line between two rows filled the unit down: 第四组 twice, every row after it one off."""
+def test_a_unit_listed_twice_flags_the_second_and_the_rows_after():
+    """A stray line between two rows filled the unit down: 第二组 twice, every row after it one off."""
     rows = [{"unit": u, "inspection_groups": 1} for u in ("第一组", "第二组", "第二组", "第三组")]
     rec = checked("campaign_stats", {}, _campaign(rows, None), {})
     shifted = {f for f, code in flags(rec) if code == "ocr_row_shift"}
-    assert shifted == {"data.rows[1]", "data.rows[2]", "data.rows[3]"}
+    assert shifted == {"data.rows[2]", "data.rows[3]"}
     rec = checked("campaign_stats", {}, _campaign(rows[:2] + rows[3:], None), {})
     assert not any(code == "ocr_row_shift" for _, code in flags(rec))
 
@@ -338,6 +338,18 @@ def test_an_unread_header_date_or_unit_and_a_column_unread_in_every_row_are_flag
     unread = {f for f, code in flags(rec) if code == "ocr_unread"}
     assert {"header.fill_date", "data.rows[0].seq", "data.rows[1].seq"} <= unread
     assert "header.reporting_unit" not in unread and not any("filler" in f for f in unread)
-    rows[1]["seq"] = 2
+    rows[0]["seq"], rows[1]["seq"] = 1, 2
     rec = checked("major_hazard_list", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-15"}, {"rows": rows}, {})
     assert not {f for f, code in flags(rec) if code == "ocr_unread"}
+
+
+def test_a_row_number_not_read_doubts_the_number_not_the_row():
+    """A seal over 序号 4: the row did not move, only its number is unread; a number off the run
+    (7 for 4) still doubts its row."""
+    rows = [{"seq": n, "enterprise": f"晋城市城区{b}建材有限公司"} for n, b in ((1, "宏达"), (2, "金鼎"), (3, "永安"), (None, "瑞祥"))]
+    rec = checked("major_hazard_list", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-15"}, {"rows": rows}, {})
+    assert ("data.rows[3].seq", "ocr_unread") in flags(rec)
+    assert not any(code == "ocr_row_shift" for _, code in flags(rec))
+    rows[3]["seq"] = 7
+    rec = checked("major_hazard_list", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-15"}, {"rows": rows}, {})
+    assert ("data.rows[3]", "ocr_row_shift") in flags(rec)

@@ -269,8 +269,8 @@ def _spanned(record, spec, where: dict) -> None:
 
 def _twice_listed(record, spec) -> None:
     """A statistics table listing one unit in two rows (one unit, one row): a row read twice (a stray
-    line between rows, the unit filled down) or a unit's name misread as another's; both rows and every
-    row after the second (shifted by it) whole -> ocr_row_shift."""
+    line between rows, the unit filled down) or a unit's name misread as another's; the second and
+    every row after it (shifted by it) whole -> ocr_row_shift (the first as a rule was read right)."""
     stats = getattr(spec.ledger, "stats", None)
     if stats is None or not stats.rows.startswith("data."):
         return
@@ -284,7 +284,7 @@ def _twice_listed(record, spec) -> None:
         if not name:
             continue
         if name in seen:
-            for j in [seen[name]] + list(range(i, len(rows))):
+            for j in range(i, len(rows)):
                 _warn(record, f"{stats.rows}[{j}]", "ocr_row_shift",
                       f"“{name}”在表中出现两行（可能多读了一行、或把另一单位读成此单位），其后各行可能错位，需人工核对")
             break
@@ -627,7 +627,10 @@ def _rows(record, path: str, rows: list[dict], labels: set[str], spec=None) -> N
     start = offsets.most_common(1)[0][0] if offsets else None
     for i, r in enumerate(rows):
         v = r.get(key)
-        if not isinstance(v, int) or v - i != start:
+        if spec is not None and not isinstance(v, int) and start is not None:
+            # no number read (a seal over it): no sign the row moved, only its number is doubted
+            _warn(record, f"{path}[{i}].{key}", "ocr_unread", "本行的编号未读出，需对照原件核对")
+        elif not isinstance(v, int) or v - i != start:
             _warn(record, f"{path}[{i}]", "ocr_row_shift",
                   f"第 {i + 1} 行的编号不在连续的编号中（可能漏读或多读了一行），本行各栏需人工核对")
 
