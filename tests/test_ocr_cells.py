@@ -210,3 +210,30 @@ def test_a_name_crossed_by_a_seal_ring_is_one_piece(monkeypatch):
     (name,) = [c for c in table.cells if "有限公司" in c.text]
     assert "建" in name.text and name.col == 1
     assert not [c for c in table.cells if c.row == name.row and c.col > 1 and "公司" in c.text]
+
+
+def test_a_numeric_column_reads_a_round_zero_as_0(monkeypatch):
+    """A count written as a round zero (○, 〇: read O) in a column whose other body cells read as numbers
+    takes the digits-only reading, scored low (a correction is flagged); its header keeps its words and
+    the names column (no numbers) is left alone."""
+    from parsers.ocr import cells
+    monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    rows = [["单位名称", "排查数", "整改数"], ["北石店镇人民政府", "12", "10"], ["西上庄街道办事处", "○", "7"],
+            ["东街街道办事处", "5", "〇"]]
+    im = Image.new("L", (1240, 1754), 255)
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(FONT, 36, index=2)
+    ys = (*YS, 620)
+    for y in ys:
+        d.line([(XS[0], y), (XS[-1], y)], fill=0, width=3)
+    for x in XS:
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            d.text((XS[c] + 20, ys[r] + 18), text, font=font, fill=0)
+    blocks, pieces = cells.read_page(np.asarray(im).copy(), None)
+    assert [p.text for p in pieces if p.text in ("O", "0")] == ["O", "O"]       # the plain reading
+    assert cell_texts(blocks) == [rows[0], rows[1], [rows[2][0], "0", "7"], [rows[3][0], "5", "0"]]
+    (table,) = [b for b in blocks if hasattr(b, "cells")]
+    assert all(c.confidence < 0.5 for c in table.cells if c.text == "0")
+    assert all(c.confidence > 0.9 for c in table.cells if c.text in ("12", "10", "7", "5"))

@@ -10,6 +10,7 @@ settings work on a 150-dpi phone photo and a 300-dpi scan.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +37,7 @@ SETTINGS = {
     "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
     "wrap_units": 1.2,          # a cell line ending this close to the cell's right edge wrapped softly
     "rule_units": 3.0,          # a vertical run this many text heights long is a rule even inside a text box
+    "numeric_share": 0.6,       # a column whose body cells read as clean numbers this often is numeric
 }
 
 
@@ -424,6 +426,45 @@ def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray
             cell.confidence = 0.0
 
 
+CLEAN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def numeric_columns(grid: Grid, cfg: dict = SETTINGS) -> dict[int, int]:
+    """Columns of a filled grid whose body reads as numbers: {column: first body row}. The body starts
+    at the column's first one-column cell read as a clean number (the header cells above it are text);
+    numeric when at least two of its filled cells and `numeric_share` of them are clean numbers."""
+    out = {}
+    for c in range(len(grid.xs) - 1):
+        col = sorted((k for k in grid.cells if k.col == c and k.colspan == 1 and k.text.strip()),
+                     key=lambda k: k.row)
+        first = next((i for i, k in enumerate(col) if CLEAN_NUMBER.fullmatch(k.text.strip())), None)
+        if first is None:
+            continue
+        body = col[first:]
+        clean = sum(1 for k in body if CLEAN_NUMBER.fullmatch(k.text.strip()))
+        if clean >= 2 and clean >= cfg["numeric_share"] * len(body):
+            out[c] = body[0].row
+    return out
+
+
+def read_digits(grid: Grid, inside: dict[int, list[Piece]], cfg: dict = SETTINGS) -> None:
+    """A body cell of a numeric column (numeric_columns) read as no clean number (○ for 0, l for 1) takes
+    its pieces' digits-only reading (engine.Piece.digits) when that is a clean number of as many
+    characters, scored by its weakest digit (a correction is never trusted more than it was read)."""
+    for c, top in numeric_columns(grid, cfg).items():
+        for cell in grid.cells:
+            if cell.col != c or cell.colspan != 1 or cell.row < top or not cell.text.strip():
+                continue
+            text = cell.text.strip()
+            ps = sorted(inside.get(id(cell), []), key=lambda p: p.x0)
+            if CLEAN_NUMBER.fullmatch(text) or not ps or any(len(p.digits) != len(p.text) for p in ps):
+                continue
+            alt = "".join(p.digits for p in ps)
+            if len(alt) == len(text) and CLEAN_NUMBER.fullmatch(alt):
+                cell.text = alt
+                cell.confidence = round(min([cell.confidence or 0.0] + [p.digits_score for p in ps]), 4)
+
+
 def page_box(box, shape: tuple[int, ...], angle: float = 0.0) -> tuple[float, float, float, float]:
     """A box of the straightened page as fractions (x0, y0, x1, y1) of the upright page before deskew
     (`rotate` by `angle` undone: the bounding box of the box's corners turned back), clipped to the page."""
@@ -495,6 +536,7 @@ def blocks_from_page(grey: np.ndarray, pieces: list[Piece], page: int | None = N
     placed: list[tuple[float, Block]] = []
     for g in grids:
         fill_cells(g, inside, ink, cfg)
+        read_digits(g, inside, cfg)
         placed.append((g.box[1], to_table(g, page, grey.shape, angle)))
     for line in text_lines(outside):
         text = _join_line(line).strip()
