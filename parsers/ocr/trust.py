@@ -34,6 +34,7 @@ Warnings only name fields; a value is changed only by a correction, and then alw
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -195,6 +196,7 @@ def check(record, spec, where: dict | None = None) -> None:
         _unplaced(record, spec, where)
         _unread_marks(record, spec)
         _cut_endings(record, _printed_texts(spec))
+        _cut_starts(record, _printed_texts(spec))
         if spec.groups:
             _not_printed(record, spec)
 
@@ -480,6 +482,23 @@ def _cut_endings(record, printed: set[str] = frozenset()) -> None:
             elif re.sub(r"\[\d+\]", "", path) in firms.get("paths", []) and len(t) >= 4 \
                     and not t.endswith(tuple(firms.get("endings", []))):
                 _warn(record, path, "ocr_cut", f"企业名称“{t}”不以常见的名称结尾（公司、厂、站等）结束（可能漏读了字），需人工核对")
+
+
+CUT_START_MIN = 4       # characters a cut value shares with another value after that one's first
+
+
+def _cut_starts(record, printed: set[str] = frozenset()) -> None:
+    """A value that is how another value of the record begins with its first character missing
+    (城市城区北石店镇… beside 晋城市城区宏达…: the 晋 lost at the cell's edge) -> ocr_cut."""
+    texts = {p: _norm(v) for p, v in _leaves(record).items() if isinstance(v, str) and len(_norm(v)) >= 6}
+    for path, t in texts.items():
+        if t in printed:
+            continue
+        for other in set(texts.values()):
+            n = len(os.path.commonprefix([t, other[1:]]))
+            if n >= CUT_START_MIN and t[0] != other[0] and not other.endswith(t):
+                _warn(record, path, "ocr_cut", f"“{t[:8]}…”像是“{other[:n + 1]}”漏读了开头的字，需人工核对")
+                break
 
 
 def _not_printed(record, spec) -> None:
