@@ -365,3 +365,30 @@ def test_a_value_that_lost_its_first_character_beside_one_that_kept_it_is_flagge
     rec.warnings = []
     trust.check(rec, load_spec("self_check"), {})
     assert not any(code == "ocr_cut" for _, code in flags(rec))
+
+
+def test_a_value_with_no_chinese_in_a_column_of_chinese_names_is_flagged():
+    """第三检查组 read I (the 1 of the next cell) among 第一/第二/第四检查组; a / (none) is no such value."""
+    rows = [{"unit": u, "inspection_groups": 1} for u in ("第一检查组", "第二检查组", "I", "第四检查组", "/")]
+    rec = checked("campaign_stats", {"reporting_unit": "北石店镇人民政府", "fill_date": "2023-03-17"},
+                  _campaign(rows, None), {})
+    assert {f for f, code in flags(rec) if code == "invalid"} == {"data.rows[2].unit"}
+
+
+def test_a_line_of_numbers_no_row_took_flags_the_rows_read_below_it():
+    """inspection_stats-fax: the first unit's name ran into the text below, its numbers (line 4) made no
+    row, so the rows read from lines 8 and 12 stand one place up; a row read above it is not moved."""
+    spec = load_spec("inspection_stats")
+    counts = [c.key for c in spec.columns if c.kind == "count"][:4]
+    rows, where = [], {}
+    for i, (line, unit) in enumerate(((2, "榆次区应急管理局"), (8, "小店区应急管理局"), (12, "尖草坪区应急管理局"))):
+        rows.append({"unit": unit, **{k: 5 for k in counts}})
+        where[f"data.rows[{i}].unit"] = at(unit, line, 0)
+        where.update({f"data.rows[{i}].{k}": at("5", line, n) for n, k in enumerate(counts, 1)})
+    lost = [{"row": 4, "col": c, "text": t} for c, t in ((1, "18"), (2, "72"), (3, "174"))]
+    rec = checked("inspection_stats", {"reporting_unit": "古交市应急管理局", "period": "2021-09"},
+                  {"rows": rows, "unused_cells": lost}, where)
+    assert {f for f, code in flags(rec) if code == "ocr_row_shift"} == {"data.rows[1]", "data.rows[2]"}
+    rec = checked("inspection_stats", {"reporting_unit": "古交市应急管理局", "period": "2021-09"},
+                  {"rows": rows, "unused_cells": lost[:2]}, where)
+    assert not any(code == "ocr_row_shift" for _, code in flags(rec))

@@ -189,6 +189,7 @@ def check(record, spec, where: dict | None = None) -> None:
         _unclean_counts(record, spec, where)
         _spanned(record, spec, where)
         _twice_listed(record, spec)
+        _out_of_kind(record, spec)
         _broken_checks(record, spec)
         _unread_cells(record, spec)
         _names_together(record, spec)
@@ -293,6 +294,28 @@ def _twice_listed(record, spec) -> None:
         seen[name] = i
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NONE_MARKS = {"/", "-", "—", "——", "无", "\\"}
+
+
+def _out_of_kind(record, spec) -> None:
+    """A text column whose values are Chinese names or sentences holding, in one row, a value with no
+    Chinese at all (I for 第三检查组, 0356 for an enterprise): a stroke or a number of another cell."""
+    rows = record.data.get(spec.rows_key)
+    if not isinstance(rows, list):
+        return
+    for f in spec.read_columns():
+        if f.kind not in ("text", None):
+            continue
+        values = [(i, _norm(r.get(f.key))) for i, r in enumerate(rows)
+                  if isinstance(r, dict) and isinstance(r.get(f.key), str) and _norm(r.get(f.key))]
+        odd = [i for i, v in values if not CJK.search(v) and v not in NONE_MARKS]
+        if len(values) - len(odd) >= max(2, 2 * len(odd)):
+            for i in odd:
+                _warn(record, f"data.{spec.rows_key}[{i}].{f.key}", "invalid",
+                      "本栏其余各行都是中文，此格没有中文（可能是误读的笔画或别格的数字），需人工核对")
+
+
 def _broken_checks(record, spec) -> None:
     """A 合计 that is not the sum of its rows, a fixed count above its found count: any of the cells
     involved may be the misread one, so each is flagged (validate flags only the total or the fixed)."""
@@ -361,6 +384,7 @@ def _unread_cells(record, spec) -> None:
                     _warn(record, path, "ocr_unread", "本行其余各格都有数字，此格未读到，需对照原件核对")
 
 
+LOST_LINE_NUMBERS = 3    # a table line of this many numbers that no row took: a row lost
 VALUE_TEXT_MIN = 8        # an unused text this long, with no printed word of the form in it, is a value
 PLAIN_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
@@ -370,7 +394,8 @@ def _unplaced(record, spec, where: dict) -> None:
     no printed word): a column head misread or two cells run together. Every field of the form left
     empty may be that value (ocr_unread); on a row form, a line of the table whose numbers left over
     do not fit between its placed columns in the form's column order (the heads misread, the values
-    shifted to other columns) has its rows flagged whole (ocr_unplaced)."""
+    shifted to other columns) has its rows flagged whole (ocr_unplaced); a line of numbers no row took
+    (its unit not read: the row lost) flags every row read below it (ocr_row_shift)."""
     unused = record.data.get("unused_cells")
     words = _printed_words(spec)
     values = [u for u in unused if isinstance(u, dict) and _value_like(u.get("text"), words)] \
@@ -394,12 +419,21 @@ def _unplaced(record, spec, where: dict) -> None:
         m = row_part.match(path)
         if m and m.group(2) in order and hasattr(src, "rowspan"):
             placed.setdefault(src.row, []).append((src.col, m.group(2), f"data.{m.group(1)}"))
-    for line in {u.get("row") for u in values if PLAIN_NUMBER.match(_norm(u.get("text")))}:
-        cols = sorted(u.get("col") for u in values if u.get("row") == line and PLAIN_NUMBER.match(_norm(u.get("text"))))
-        if line in placed and not _fits(sorted(placed[line]), cols, order):
+    numbers: dict[int, list[int]] = {}          # table line -> columns of its unused plain numbers
+    for u in values:
+        if PLAIN_NUMBER.match(_norm(u.get("text"))):
+            numbers.setdefault(u.get("row"), []).append(u.get("col"))
+    for line, cols in numbers.items():
+        if line in placed and not _fits(sorted(placed[line]), sorted(cols), order):
             for path in sorted({p for _, _, p in placed[line]}):
                 _warn(record, path, "ocr_unplaced",
                       "本行有读出的数字未归入任何一栏，且与已归入的各栏次序不合（表头可能误读、各栏错位），本行各栏需人工核对")
+    lost = [line for line, cols in numbers.items() if line not in placed and len(cols) >= LOST_LINE_NUMBERS]
+    if lost and not any("table" in u for u in values):      # one table: its lines are in one order
+        for line in (x for x in placed if x > min(lost)):
+            for path in {p for _, _, p in placed[line]} - {"data.totals"}:
+                _warn(record, path, "ocr_row_shift",
+                      "上方有一行数字未成为任何一行（该行的单位名称可能未读出），本行可能错位，需人工核对")
 
 
 def _fits(placed: list[tuple[int, str, str]], unused: list[int], order: dict[str, int]) -> bool:
