@@ -121,19 +121,21 @@ def load_input(entry: dict) -> np.ndarray:
 
 def fp32_model() -> Path:
     from parsers.ocr import models
-    path = models.fp32_det()
+    path = models.fp32_model("det")
     if path is None:
         sys.exit("rapidocr 的文字检测模型未找到")
     return path
 
 
-def opset_copy() -> Path:
-    """The fp32 model converted to opset 17 (QDQ needs it), in WORK."""
+def opset_copy(src: Path | None = None, work: Path = WORK) -> Path:
+    """The fp32 model (det's unless `src`) converted to opset 17 (QDQ needs it), in `work`."""
     import onnx
     from onnx import version_converter
-    out = WORK / f"det_fp32_opset{OPSET}.onnx"
+    src = src or fp32_model()
+    out = work / f"{'det' if src == fp32_model() else 'rec'}_fp32_opset{OPSET}.onnx"
     if not out.exists():
-        model = version_converter.convert_version(onnx.load(str(fp32_model())), OPSET)
+        work.mkdir(parents=True, exist_ok=True)
+        model = version_converter.convert_version(onnx.load(str(src)), OPSET)
         onnx.save(model, str(out))
     return out
 
@@ -256,22 +258,196 @@ def make(index: list[dict]) -> Path:
     from parsers.ocr import models
     from parsers.readers import sha256_file
     models.MODEL_DIR.mkdir(exist_ok=True)
-    quantize(index, RECIPE["method"], RECIPE["per_channel"], models.DET_INT8)
+    quantize(index, RECIPE["method"], RECIPE["per_channel"], models.INT8["det"])
     src = fp32_model()
-    meta = {"source": src.name, "source_sha256": sha256_file(src), "sha256": sha256_file(models.DET_INT8),
+    meta = {"source": src.name, "source_sha256": sha256_file(src), "sha256": sha256_file(models.INT8["det"]),
             "made_by": "scripts/quantize_ocr.py", "opset": OPSET, "format": "QDQ, uint8 activations, int8 weights",
             **RECIPE, "calibration_inputs": len(calib_entries(index)),
             "calibration_files": sorted({e["file"] for e in index}),
             "onnx": onnx.__version__, "onnxruntime": ort.__version__}
-    models.DET_INT8_META.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return models.DET_INT8
+    models.INT8_META["det"].write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return models.INT8["det"]
+
+
+# -- the recognition model ----------------------------------------------------------------------------
+
+REC_WORK = WORK / "rec"
+REC_CALIB_STRIDE = 8                       # every 8th captured batch calibrates; every 2nd is compared
+REC_COMPARE_STRIDE = 2
+REC_RECIPE = {"kind": "static", "method": "MinMax", "per_channel": True}   # chosen by --rec --compare
+
+
+def rec_capture() -> list[dict]:
+    """Run the cells pipeline (int8 det, the fast path) on every capture file with the rec session
+    tapped: each batch it recognises kept as one PNG (the batch's crops stacked, grey, as normalised)."""
+    index_path = REC_WORK / "inputs" / "index.json"
+    if index_path.exists():
+        return json.loads(index_path.read_text(encoding="utf-8"))
+    os.environ.update({"PAICHA_OCR_DET_MODEL": "int8", "PAICHA_OCR_REC_MODEL": "fp32", "PAICHA_OCR_READ": "cells",
+                       "PAICHA_OCR_PIPELINE": "cells",
+                       "PAICHA_OCR_THREADS": os.environ.get("PAICHA_OCR_THREADS", "1")})
+    from parsers.ocr import engine
+    from parsers.readers import read_file
+    from schema.errors import InputError
+    (REC_WORK / "inputs").mkdir(parents=True, exist_ok=True)
+    rec = engine.get_engine()._load_rec_model()
+    original = rec.session
+    index: list[dict] = []
+    now = {"file": ""}
+
+    def tap(x: np.ndarray):
+        name = f"{len(index):05d}.png"
+        grey = to_uint8(x[:, :1].transpose(1, 0, 2, 3).reshape(1, 1, -1, x.shape[3]))[:, :, 0]
+        cv2.imwrite(str(REC_WORK / "inputs" / name), grey)
+        index.append({"png": name, "file": now["file"], "batch": int(x.shape[0]), "width": int(x.shape[3])})
+        return original(x)
+
+    rec.session = tap
+    try:
+        for path in capture_files():
+            now["file"] = str(path.relative_to(ROOT))
+            t = time.process_time()
+            try:
+                read_file(path)
+            except InputError as e:
+                print(f"  {path.name}: {e}")
+            print(f"  {path.name}: {time.process_time() - t:.1f} s, {len(index)} batches", flush=True)
+    finally:
+        rec.session = original
+    index_path.write_text(json.dumps(index, ensure_ascii=False, indent=0), encoding="utf-8")
+    return index
+
+
+def rec_input(entry: dict) -> np.ndarray:
+    """A captured rec batch tensor (B x 3 x 48 x W) back from its PNG (padding comes back 0.004, not 0)."""
+    grey = cv2.imread(str(REC_WORK / "inputs" / entry["png"]), cv2.IMREAD_GRAYSCALE)
+    x = (grey.astype(np.float32) / 255 - 0.5) / 0.5
+    x = x.reshape(entry["batch"], 1, -1, grey.shape[1])
+    return np.ascontiguousarray(np.repeat(x, 3, axis=1))
+
+
+def fp32_rec_model() -> Path:
+    from parsers.ocr import models
+    path = models.fp32_model("rec")
+    if path is None:
+        sys.exit("rapidocr 的文字识别模型未找到")
+    return path
+
+
+def rec_quantize(index: list[dict], recipe: dict, out: Path) -> Path:
+    """The int8 rec model of one recipe: static QDQ calibrated on every REC_CALIB_STRIDE-th batch
+    (ranges cached per method), or dynamic (weights only, activations quantised at run time)."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import (CalibrationMethod, QuantFormat, QuantType, quantize_dynamic,
+                                          quantize_static)
+    src = opset_copy(fp32_rec_model(), REC_WORK)
+    t = time.process_time()
+    if recipe["kind"] == "dynamic":
+        quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=recipe["per_channel"],
+                         op_types_to_quantize=recipe.get("ops"))
+    else:
+        name = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).get_inputs()[0].name
+        entries = index[::REC_CALIB_STRIDE]
+        cache = REC_WORK / f"ranges-{recipe['method']}.json"
+        quantize_static(str(src), str(out), RecReader(entries, name) if not cache.exists() else None,
+                        quant_format=QuantFormat.QDQ, per_channel=recipe["per_channel"],
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        calibrate_method=getattr(CalibrationMethod, recipe["method"]),
+                        op_types_to_quantize=recipe.get("ops"),
+                        extra_options={"CalibStridedMinMax": 1}, calibration_cache_path=str(cache))
+    print(f"  {out.name}: {recipe}, {time.process_time() - t:.0f} s", flush=True)
+    return out
+
+
+class RecReader(Reader):
+    def get_next(self):
+        if self.pos >= self.end:
+            return None
+        self.pos += 1
+        return {self.name: rec_input(self.entries[self.pos - 1])}
+
+
+def greedy(preds: np.ndarray) -> list[tuple[tuple[int, ...], float]]:
+    """Per crop of a batch: (CTC greedy output columns, weakest character's probability)."""
+    out = []
+    idx, prob = preds.argmax(2), preds.max(2)
+    for k in range(len(preds)):
+        keep = (idx[k] != 0) & np.r_[True, idx[k][1:] != idx[k][:-1]]
+        out.append((tuple(idx[k][keep].tolist()), float(prob[k][keep].min()) if keep.any() else 1.0))
+    return out
+
+
+def rec_compare(index: list[dict], recipes: list[dict]) -> None:
+    """Per recipe against fp32, on every REC_COMPARE_STRIDE-th batch: crops read the same, crops whose
+    weakest character crosses 0.9 either way (a flag gained or lost), CPU seconds of recognition."""
+    entries = index[1::REC_COMPARE_STRIDE]
+    ref_cache = REC_WORK / "fp32_reads.json"
+    fp32 = session(fp32_rec_model())
+    name = fp32.get_inputs()[0].name
+    t = time.process_time()
+    if ref_cache.exists():
+        ref = json.loads(ref_cache.read_text())
+    else:
+        ref = {e["png"]: greedy(fp32.run(None, {name: rec_input(e)})[0]) for e in entries}
+        ref_cache.write_text(json.dumps(ref))
+    print(f"  fp32: {time.process_time() - t:.0f} s, {sum(e['batch'] for e in entries)} crops", flush=True)
+    for recipe in recipes:
+        tag = "-".join(str(v) for v in recipe.values() if not isinstance(v, list))
+        sess = session(rec_quantize(index, recipe, REC_WORK / f"rec_int8-{tag}.onnx"))
+        same = crossed = n = 0
+        cpu = 0.0
+        for e in entries:
+            x = rec_input(e)
+            t = time.process_time()
+            got = greedy(sess.run(None, {name: x})[0])
+            cpu += time.process_time() - t
+            for (a, sa), (b, sb) in zip(ref[e["png"]], got):
+                n += 1
+                same += tuple(a) == b
+                crossed += (sa < 0.9) != (sb < 0.9)
+        print(f"  {tag}: same {same / n:.4f}, flag crossed {crossed / n:.4f} ({n} crops, {cpu:.0f} s)", flush=True)
+
+
+def rec_make(index: list[dict]) -> Path:
+    """The chosen rec recipe's model and its json into parsers/ocr/models/."""
+    import onnx
+    import onnxruntime as ort
+    from parsers.ocr import models
+    from parsers.readers import sha256_file
+    rec_quantize(index, REC_RECIPE, models.INT8["rec"])
+    src = fp32_rec_model()
+    meta = {"source": src.name, "source_sha256": sha256_file(src), "sha256": sha256_file(models.INT8["rec"]),
+            "made_by": "scripts/quantize_ocr.py --rec", "opset": OPSET,
+            "format": "QDQ, uint8 activations, int8 weights" if REC_RECIPE["kind"] == "static"
+            else "dynamic, int8 weights", **REC_RECIPE,
+            "calibration_batches": len(index[::REC_CALIB_STRIDE]),
+            "calibration_files": sorted({e["file"] for e in index}),
+            "onnx": onnx.__version__, "onnxruntime": ort.__version__}
+    models.INT8_META["rec"].write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return models.INT8["rec"]
+
+
+REC_RECIPES = [{"kind": "dynamic", "per_channel": False, "ops": ["MatMul"]},
+               {"kind": "dynamic", "per_channel": True},
+               {"kind": "static", "method": "MinMax", "per_channel": True},
+               {"kind": "static", "method": "Percentile", "per_channel": True},
+               {"kind": "static", "method": "MinMax", "per_channel": True, "ops": ["Conv"]}]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--compare", action="store_true", help="box agreement of every recipe with fp32")
     ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--rec", action="store_true", help="the recognition model instead of detection's")
     a = ap.parse_args()
+    if a.rec:
+        index = rec_capture()
+        print(f"{len(index)} rec batches from {len({e['file'] for e in index})} files", flush=True)
+        if a.compare:
+            rec_compare(index, REC_RECIPES)
+        else:
+            print(rec_make(index))
+        return
     index = capture()
     print(f"{len(index)} det inputs from {len({e['file'] for e in index})} files", flush=True)
     if a.compare:

@@ -22,17 +22,17 @@ PHOTO = ROOT / "samples" / "returns_pdf" / "supervision_check-photo.jpg"
 def fresh(monkeypatch):
     """models' cached answers and the engine forgotten for one test (restored after it)."""
     monkeypatch.setattr(engine, "_engine", None)
-    monkeypatch.setattr(models, "_noted", False)
+    monkeypatch.setattr(models, "_noted", set())
     models.int8_usable.cache_clear()
     yield monkeypatch
     models.int8_usable.cache_clear()
 
 
 def test_committed_model_made_from_the_wheels_model():
-    meta = json.loads(models.DET_INT8_META.read_text(encoding="utf-8"))
-    assert meta["source_sha256"] == sha256_file(models.fp32_det())
-    assert meta["sha256"] == sha256_file(models.DET_INT8)
-    assert models.int8_usable() == (True, "")
+    meta = json.loads(models.INT8_META["det"].read_text(encoding="utf-8"))
+    assert meta["source_sha256"] == sha256_file(models.fp32_model("det"))
+    assert meta["sha256"] == sha256_file(models.INT8["det"])
+    assert models.int8_usable("det") == (True, "")
 
 
 def det_input(path, long_side: int) -> np.ndarray:
@@ -47,8 +47,8 @@ def det_input(path, long_side: int) -> np.ndarray:
 @pytest.mark.parametrize("path,long_side", [(SCAN, 1280), (SCAN, 960), (PHOTO, 1280)])
 def test_int8_finds_the_lines_fp32_finds(path, long_side):
     x = det_input(path, long_side)
-    ref = line_boxes(session(models.fp32_det()), x)
-    got = line_boxes(session(models.DET_INT8), x)
+    ref = line_boxes(session(models.fp32_model("det")), x)
+    got = line_boxes(session(models.INT8["det"]), x)
     matched, n, matched_int8, n_int8 = agreement(ref, got)
     assert n > 20                                   # a real page of lines
     assert matched / n >= 0.97, f"fp32 lines matched at IoU >= {IOU}: {matched}/{n}"
@@ -65,23 +65,23 @@ def loaded_model(monkeypatch, choice: str | None) -> str:
 
 
 def test_knob_switches_the_model_the_engine_loads(fresh):
-    assert loaded_model(fresh, None) == str(models.fp32_det())        # the default: int8 is opt-in
-    assert loaded_model(fresh, "int8") == str(models.DET_INT8)
-    assert loaded_model(fresh, "fp32") == str(models.fp32_det())
+    assert loaded_model(fresh, None) == str(models.fp32_model("det"))        # the default: int8 is opt-in
+    assert loaded_model(fresh, "int8") == str(models.INT8["det"])
+    assert loaded_model(fresh, "fp32") == str(models.fp32_model("det"))
 
 
 def test_model_made_from_another_fp32_falls_back_with_a_note(fresh, tmp_path, caplog):
-    meta = json.loads(models.DET_INT8_META.read_text(encoding="utf-8"))
+    meta = json.loads(models.INT8_META["det"].read_text(encoding="utf-8"))
     stale = tmp_path / "det_int8.json"
     stale.write_text(json.dumps({**meta, "source_sha256": "0" * 64}), encoding="utf-8")
-    fresh.setattr(models, "DET_INT8_META", stale)
+    fresh.setitem(models.INT8_META, "det", stale)
     fresh.setenv("PAICHA_OCR_DET_MODEL", "int8")
     with caplog.at_level(logging.INFO, logger="paicha.ocr"):
-        assert models.det_choice() == "fp32" and models.det_params() == {}
-        models.det_choice()
+        assert models.choice("det") == "fp32" and models.params() == {}
+        models.choice("det")
     assert [r.getMessage() for r in caplog.records].count(
         "OCR: text detection runs on the fp32 model: made from another model than the wheel's "
-        f"{models.fp32_det().name} (run scripts/quantize_ocr.py)") == 1          # noted once
+        f"{models.fp32_model('det').name} (run scripts/quantize_ocr.py)") == 1          # noted once
 
 
 # -- the recogniser's own decode (engine.read_boxes): the digits-only alternative reading -----------------

@@ -95,7 +95,7 @@ def get_engine():
                 "Global.text_score": MIN_TEXT_SCORE,
                 "EngineConfig.onnxruntime.intra_op_num_threads": n,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                **models.det_params(),        # int8 det when made from this wheel's model
+                **models.params(),            # int8 det/rec when asked for and made from this wheel's models
                 **det_limit(),
                 **extra_params(),
             })
