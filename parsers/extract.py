@@ -140,19 +140,30 @@ COLUMN_CACHE_TEXTS = 20_000   # texts whose score columns are kept per label lis
 
 
 class _Columns:
-    """Score columns of texts already seen against one label list: column j of `mat` is text `index⁻¹[j]`."""
+    """Score columns of texts already seen against one label list: `index[text]` is the text's column
+    of `mat`; column 0 stays all zeros, shared by every text that scores nothing (most values)."""
 
     def __init__(self, rows: int):
         self.index: dict[str, int] = {}
         self.mat = np.zeros((rows, 64))
+        self.used = 1                       # columns in use (the zero column)
 
     def add(self, texts: tuple[str, ...], scored: np.ndarray) -> None:
-        n = len(self.index)
+        hit = scored.any(axis=0)
+        for t, h in zip(texts, hit):
+            if not h:
+                self.index[t] = 0
+        if not hit.any():
+            return
+        if not hit.all():
+            texts, scored = tuple(t for t, h in zip(texts, hit) if h), scored[:, hit]
+        n = self.used
         if n + len(texts) > self.mat.shape[1]:
             grown = np.zeros((self.mat.shape[0], max(2 * self.mat.shape[1], n + len(texts))))
             grown[:, :n] = self.mat[:, :n]
             self.mat = grown
         self.mat[:, n:n + len(texts)] = scored
+        self.used = n + len(texts)
         for j, t in enumerate(texts):
             self.index[t] = n + j
 
@@ -323,7 +334,8 @@ def group_scores(groups: tuple[tuple[str, ...], ...], texts: tuple[str, ...], cu
         else:
             m = label_matrix(cache.labels, new, cutoff)
         scored = np.zeros((len(groups), len(new)))
-        scored[cache.filled] = np.maximum.reduceat(m, cache.starts, axis=0)
+        if m.any():
+            scored[cache.filled] = np.maximum.reduceat(m, cache.starts, axis=0)
         cache.add(new, scored)
     return cache.mat[:, [index[t] for t in texts]]
 

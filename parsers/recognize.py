@@ -632,22 +632,28 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
     texts = list({c.text.strip() for r in grid for c in distinct(r) if c.text.strip()}
                  | set(line_field_labels(unit.before, specs)))
     lines = [p.text for p in unit.before][-3:] + [t for t in [sheet_title(unit.table)] if t]
-    best, best_score, best_title = None, 0.0, ""
-    keys = None                     # the head rows' row_key()s, made for the first list form that fits
-    for spec, fp in zip(specs, fingerprints(specs, texts)):
-        if fp < 0.12:               # the title counts only beside labels: this spec scores fp alone
+    fps = fingerprints(specs, texts)
+    # a spec scores fp × shape_fit (≤ 1) + TITLE_WEIGHT × title_score (≤ 1), the title only beside labels:
+    # specs are scored best bound first, and none whose bound is under the best score so far
+    bound = [fp + TITLE_WEIGHT if fp >= 0.12 else fp for fp in fps]
+    best_i, best_score, best_title = -1, 0.0, ""
+    keys = None                     # the head rows' row_key()s, made for the first list form that needs them
+    for i in sorted(range(len(specs)), key=lambda i: -bound[i]):
+        if bound[i] < best_score:
+            break
+        spec, fp = specs[i], fps[i]
+        if fp < 0.12:
             ts, line, score = 0.0, "", fp
         else:
             if keys is None and spec.shape in ("item_marks", "row_list"):
                 keys = [row_key(r) for r in grid[:HEAD_ROWS]]
-            fp *= shape_fit(spec, grid, keys)
             ts, line = title_score(spec, lines)
-            score = fp + TITLE_WEIGHT * ts
-        if score > best_score:
-            best, best_score, best_title = spec, score, line if ts >= 1.0 else ""
-    if best is None or best_score < ACCEPT:
+            score = fp * shape_fit(spec, grid, keys) + TITLE_WEIGHT * ts
+        if score > best_score or score == best_score and best_i >= 0 and i < best_i:   # ties: the first spec
+            best_i, best_score, best_title = i, score, line if ts >= 1.0 else ""
+    if best_i < 0 or best_score < ACCEPT:
         return None, best_score, ""
-    return best, best_score, best_title
+    return specs[best_i], best_score, best_title
 
 
 def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec]) -> bool:
