@@ -395,7 +395,8 @@ def _unplaced(record, spec, where: dict) -> None:
     empty may be that value (ocr_unread); on a row form, a line of the table whose numbers left over
     do not fit between its placed columns in the form's column order (the heads misread, the values
     shifted to other columns) has its rows flagged whole (ocr_unplaced); a line of numbers no row took
-    (its unit not read: the row lost) flags every row read below it (ocr_row_shift)."""
+    (its unit not read: the row lost) flags the row list as short a row (ocr_unread) and every row read
+    below it (ocr_row_shift)."""
     unused = record.data.get("unused_cells")
     words = _printed_words(spec)
     values = [u for u in unused if isinstance(u, dict) and _value_like(u.get("text"), words)] \
@@ -430,6 +431,8 @@ def _unplaced(record, spec, where: dict) -> None:
                       "本行有读出的数字未归入任何一栏，且与已归入的各栏次序不合（表头可能误读、各栏错位），本行各栏需人工核对")
     lost = [line for line, cols in numbers.items() if line not in placed and len(cols) >= LOST_LINE_NUMBERS]
     if lost and not any("table" in u for u in values):      # one table: its lines are in one order
+        _warn(record, f"data.{spec.rows_key}", "ocr_unread",
+              "表中有一行数字未成为任何一行（该行的单位名称可能未读出），本表可能少读了一行，需对照原件核对")
         for line in (x for x in placed if x > min(lost)):
             for path in {p for _, _, p in placed[line]} - {"data.totals"}:
                 _warn(record, path, "ocr_row_shift",
