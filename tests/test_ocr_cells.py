@@ -237,3 +237,55 @@ def test_a_numeric_column_reads_a_round_zero_as_0(monkeypatch):
     (table,) = [b for b in blocks if hasattr(b, "cells")]
     assert all(c.confidence < 0.5 for c in table.cells if c.text == "0")
     assert all(c.confidence > 0.9 for c in table.cells if c.text in ("12", "10", "7", "5"))
+
+
+def label_table(rule_row: int = 1, broken: bool = False) -> np.ndarray:
+    """A grey label/value table: rows 50 px high (a line of 36 px text just fits), a rule at x = 620 in
+    row `rule_row` only (整改责任人 | 周刚); with `broken` the row line under 北石店镇 is drawn in
+    pieces of 60 px over the value column (a faint scan: longer than a glyph's stroke, shorter than
+    h_kernel_units)."""
+    im = Image.new("L", (1240, 800), 255)
+    d = ImageDraw.Draw(im)
+    ys = (300, 350, 400, 450)
+    for i, y in enumerate(ys):
+        if broken and i == 1:
+            d.line([(100, y), (400, y)], fill=0, width=3)
+            for x in range(400, 1140, 75):
+                d.line([(x, y), (min(x + 60, 1140), y)], fill=0, width=3)
+        else:
+            d.line([(100, y), (1140, y)], fill=0, width=3)
+    for x in (100, 400, 1140):
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    d.line([(620, ys[rule_row]), (620, ys[rule_row + 1])], fill=0, width=3)
+    return np.asarray(im).copy()
+
+
+def test_a_rule_inside_a_text_box_as_high_as_its_row_is_kept():
+    """A line box found taking in the one-row rule before its text (周刚's box starting left of the rule,
+    as high as the row) does not erase the rule: the row keeps its two cells; a glyph's stroke inside a
+    box is not taken for a rule (the other rows stay one cell right of the label)."""
+    from parsers.ocr import cellread, grid
+    img = label_table()
+    boxes = [np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) for x0, y0, x1, y1 in
+             ((420, 306, 760, 345), (420, 352, 600, 399), (612, 351, 730, 399), (420, 406, 700, 445))]
+    font = ImageFont.truetype(FONT, 36, index=2)
+    im = Image.fromarray(img)
+    for (x0, y0), text in zip(((420, 306), (420, 352), (636, 352), (420, 406)),
+                                    ("北石店镇人民政府", "整改责任人", "周刚", "丁洋、林艳芳")):
+        ImageDraw.Draw(im).text((x0, y0), text, font=font, fill=0)
+    img = np.asarray(im).copy()
+    (g,) = grid.find_grids(img, cellread.box_pieces(boxes))[0]
+    per_row = {}
+    for c in g.cells:
+        per_row[c.row] = per_row.get(c.row, 0) + 1
+    assert per_row == {0: 2, 1: 3, 2: 2}
+
+
+def test_a_row_line_in_pieces_still_separates_its_cells():
+    """A row line broken into 60 px pieces (1.5 text heights) over the value column still separates the
+    rows there (it is found as a row line from its whole part over the label)."""
+    from parsers.ocr import cellread, grid
+    img = label_table(broken=True)
+    boxes = [np.float32([[420, 306], [760, 306], [760, 345], [420, 345]])]
+    (g,) = grid.find_grids(img, cellread.box_pieces(boxes))[0]
+    assert len(g.ys) == 4 and not any(c.rowspan > 1 for c in g.cells)

@@ -28,6 +28,8 @@ SETTINGS = {
     "coarse_step_deg": 0.25,
     "fine_step_deg": 0.02,
     "h_kernel_units": 2.5,      # a horizontal ruling line is longer than this many text heights
+    "h_piece_units": 1.2,       # a piece of a found row line this long over a column separates it (a
+                                # line broken by a faint scan; no glyph's stroke is this long)
     "v_kernel_units": 0.6,      # vertical line fragments kept for finding table regions
     "v_coverage": 0.85,         # a column inside a row band ruled over this fraction is a border
     "drift_per_px": 0.02,       # sideways drift of a vertical rule allowed per pixel of band height
@@ -98,9 +100,10 @@ def text_unit(pieces: list[Piece]) -> float:
     return float(hs[len(hs) // 2]) if hs else 30.0
 
 
-def horizontal_lines(bw: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
-    """Mask of horizontal ruling lines (runs longer than any text stroke)."""
-    k = max(15, int(unit * cfg["h_kernel_units"]))
+def horizontal_lines(bw: np.ndarray, unit: float, cfg: dict = SETTINGS, units: float | None = None) -> np.ndarray:
+    """Mask of horizontal ruling lines (runs longer than any text stroke: `units` text heights, default
+    h_kernel_units)."""
+    k = max(15, int(unit * (cfg["h_kernel_units"] if units is None else units)))
     mask = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     # bridge small breaks from noise and JPEG loss
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
@@ -116,11 +119,28 @@ def erase_text(bw: np.ndarray, pieces: list[Piece]) -> np.ndarray:
     return out
 
 
-def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
-    """bw_notext with the long vertical rules of `bw` put back: a text box detected across a rule
-    (北石店镇 | 建材 read as one line) must not erase the rule between the two cells."""
+RULE_BEYOND_PX = 2      # px: keep_rules' rule inside a text box reaches this far past its top and bottom
+RULE_COVER = 0.95       # share of those rows inked
+
+
+def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS,
+               pieces: list[Piece] = ()) -> np.ndarray:
+    """bw_notext with the vertical rules of `bw` put back: a text box detected across a rule (北石店镇 |
+    建材 read as one line, or 周刚's box taking in the rule before it) must not erase the rule between
+    the two cells. A rule: a run longer than `rule_units`, or a column inked over a text box's whole
+    height and RULE_BEYOND_PX past both its ends (a glyph's stroke stays inside its box; a rule in a
+    row just the box's height runs on to the row lines)."""
     k = max(15, int(unit * cfg["rule_units"]))
-    return bw_notext | cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    out = bw_notext | cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    h = bw.shape[0]
+    for x0, y0, x1, y1 in {p.line_box for p in pieces}:
+        a, b = max(0, int(y0) - RULE_BEYOND_PX), min(h, int(np.ceil(y1)) + RULE_BEYOND_PX)
+        c0, c1 = max(0, int(x0)), int(np.ceil(x1))
+        strip = cv2.dilate(bw[a:b, c0:c1], np.ones((1, 3), np.uint8))     # a rule may lean a pixel
+        if strip.size:
+            cols = c0 + np.flatnonzero((strip > 0).mean(axis=0) >= RULE_COVER)
+            out[a:b, cols] |= bw[a:b, cols]
+    return out
 
 
 def vertical_lines(bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS) -> np.ndarray:
@@ -309,15 +329,16 @@ def through_seals(xs, ys, vsep, hsep, seals) -> None:
 
 
 def recover_grid(hmask: np.ndarray, bw_notext: np.ndarray, box, unit: float,
-                 cfg: dict = SETTINGS, seals=()) -> Grid | None:
-    """The grid of one table region, or None when it has no cells; `seals` (cx, cy, r): black seals."""
+                 cfg: dict = SETTINGS, seals=(), pieces_mask: np.ndarray | None = None) -> Grid | None:
+    """The grid of one table region, or None when it has no cells; `seals` (cx, cy, r): black seals;
+    `pieces_mask`: the row lines' shorter pieces too (h_piece_units), which cells a row line separates."""
     ys = row_lines(hmask, box, unit, cfg)
     if len(ys) < 2:
         return None
     xs, per_band = column_lines(bw_notext, box, ys, unit, cfg)
     if len(xs) < 2:
         return None
-    vsep, hsep = separators(hmask, xs, ys, per_band, unit, cfg)
+    vsep, hsep = separators(hmask if pieces_mask is None else pieces_mask, xs, ys, per_band, unit, cfg)
     if seals:
         through_seals(xs, ys, vsep, hsep, seals)
     return drop_idle_rows(merge_cells(box, xs, ys, vsep, hsep))
@@ -497,10 +518,11 @@ def find_grids(grey: np.ndarray, pieces: list[Piece], cfg: dict = SETTINGS, line
     unit = text_unit(pieces)
     bw = binarize(grey if lines_grey is None else lines_grey)
     hmask = horizontal_lines(bw, unit, cfg)
-    bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg)
+    pieces_mask = horizontal_lines(bw, unit, cfg, cfg["h_piece_units"])
+    bw_notext = keep_rules(bw, erase_text(bw, pieces), unit, cfg, pieces)
     vmask = vertical_lines(bw_notext, unit, cfg)
     grids = [g for box in table_regions(hmask, vmask, unit, cfg)
-             if (g := recover_grid(hmask, bw_notext, box, unit, cfg, seals)) is not None]
+             if (g := recover_grid(hmask, bw_notext, box, unit, cfg, seals, pieces_mask)) is not None]
     return grids, bw_notext
 
 
