@@ -19,17 +19,23 @@
         a value that is exactly a printed text of the form (a 自查表 item, its category) is trusted;
       - a count whose cell text is not a clean number (38专, 1l4) -> ocr_unclean;
       - a 合计 that breaks its rows, a 整改 above its 排查: every cell involved -> ocr_check_failed;
-      - a count cell, a 合计 row or the whole row list read empty beside read ones -> ocr_unread;
-      - a person-name cell holding two names (李志刚王芳) -> ocr_run_together;
+      - one cell giving several count columns their values (the row does not fit the grid) -> ocr_unplaced;
+      - a statistics table listing a unit twice: the second row and those after -> ocr_row_shift;
+      - a text column of Chinese values holding one with no Chinese (I for 第三检查组) -> invalid;
+      - a count cell, a 合计 row, the whole row list, the header's date or unit, a count column in
+        every row read empty beside read ones -> ocr_unread; a row number not read -> ocr_unread (the
+        row did not move);
+      - a line of numbers no row took: the row list (short a row) -> ocr_unread, the rows below -> ocr_row_shift;
+      - a person-name cell holding two names (李志刚王芳), a phone field two numbers -> ocr_run_together;
       - a 自查表 item's category against the printed item its text is -> corrected (ocr_corrected);
       - a value read but placed in no field (a number, a long text): the fields left empty -> ocr_unread,
         and the rows whose left-over numbers break the form's column order -> ocr_unplaced;
       - a mark read empty beside its item's other mark -> ocr_unread; a 自查表 item that is no printed
         item while most are -> ocr_not_printed;
       - a name whose ending lost a character (…限公司), an enterprise's name in no enterprise's ending,
-        a sentence without its stop -> ocr_cut.
+        a sentence without its stop, a value that is another's beginning less its first character -> ocr_cut.
     One set of thresholds suits both ways of reading a page (PAICHA_OCR_READ=page|cells, measured
-    with bench/ocr_fields.py on the calib set).
+    with bench/ocr_fields.py on the calib set; the rules since on tune2, calib checked unchanged).
 Warnings only name fields; a value is changed only by a correction, and then always says so.
 """
 from __future__ import annotations
