@@ -289,3 +289,14 @@ def test_a_row_line_in_pieces_still_separates_its_cells():
     boxes = [np.float32([[420, 306], [760, 306], [760, 345], [420, 345]])]
     (g,) = grid.find_grids(img, cellread.box_pieces(boxes))[0]
     assert len(g.ys) == 4 and not any(c.rowspan > 1 for c in g.cells)
+
+
+def test_a_number_written_on_over_the_tables_side_is_read_whole():
+    """A line found running over the table's outer side (a phone number's last digit over the border)
+    is not cut at the side (a digit was lost); an inner rule still stops a line's padding."""
+    from parsers.ocr import cellread, grid
+    img = page()
+    over = np.float32([[900, 478], [1160, 478], [1160, 522], [900, 522]])     # the side at x = 1140
+    grids, _ = grid.find_grids(img, cellread.box_pieces([over]))
+    (cut,) = cellread.cut_at_rules([over], grids, 40.0, img.shape[1])
+    assert cellread.rect(cut)[0] > XS[2] and cellread.rect(cut)[2] == pytest.approx(1160)

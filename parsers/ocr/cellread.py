@@ -122,8 +122,9 @@ def trim_to_ink(grey: np.ndarray, quads: list[np.ndarray], unit: float) -> list[
 
 def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float, width: int) -> list[np.ndarray]:
     """Each line quad made LINE_PAD of its height longer at both ends (a box found on the small copy
-    comes out tight: a last character may be cut), but never over a rule; where rules between cells
-    cross it, its pieces between them (rectangles)."""
+    comes out tight: a last character may be cut), but never over a rule (a table's side cuts off its
+    padding only: a number written on over the border is its cell's); where rules between cells cross
+    it, its pieces between them (rectangles)."""
     out = []
     gap = RULE_GAP * unit
     for q in quads:
@@ -132,6 +133,10 @@ def cut_at_rules(quads: list[np.ndarray], grids: list[grid.Grid], unit: float, w
         edges = grid.cell_edges(grids, (x0 + x1) / 2, (y0 + y1) / 2)
         lo = max([e + gap for e in edges if e <= x0 + CUT_MARGIN * unit], default=0.0)
         hi = min([e - gap for e in edges if e >= x1 - CUT_MARGIN * unit], default=width - 1.0)
+        if edges and lo == edges[0] + gap:          # text run over the table's side is its cell's
+            lo = min(lo, x0)
+        if edges and hi == edges[-1] - gap:
+            hi = max(hi, x1)
         cuts = [x for x in edges if x0 + CUT_MARGIN * unit < x < x1 - CUT_MARGIN * unit]
         if not cuts:
             p = q.copy()
