@@ -119,6 +119,7 @@ def clear_caches() -> None:
     extract._memos.clear()              # field_scores' and map_columns' memos
     extract._memo_of_list.clear()
     recognize._line_title_score.cache_clear()
+    recognize._label_spans.cache_clear()      # header lines split at labels
     recognize._spec_words.cache_clear()     # each text's words among the specs' words
     extract._mapped.clear()             # map_matrix's column mappings of header paths seen
 

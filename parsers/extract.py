@@ -1252,8 +1252,8 @@ def label_like(spec: FormSpec, texts: list[str], cutoff: float = MATCH) -> list[
     if not texts:
         return []
     distinct_texts = tuple(dict.fromkeys(texts))
-    scores = group_scores(_spec_label_groups(spec), distinct_texts, cutoff).max(axis=0)
-    is_label = {t: bool(v >= cutoff) for t, v in zip(distinct_texts, scores)}
+    flags = (group_scores(_spec_label_groups(spec), distinct_texts, cutoff).max(axis=0) >= cutoff).tolist()
+    is_label = dict(zip(distinct_texts, flags))
     return [is_label[t] for t in texts]
 
 

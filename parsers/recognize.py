@@ -99,9 +99,15 @@ def header_pairs(text: str, labels: list[str]) -> list[tuple[str, str]]:
 
 def label_spans(text: str, labels: list[str]) -> list[tuple[int, int, str, str]]:
     """header_pairs with where each 'label：value' starts and ends in the NFKC form of `text`."""
+    return list(_label_spans(text, labels if type(labels) is tuple else tuple(labels)))
+
+
+@lru_cache(maxsize=16384)
+def _label_spans(text: str, labels: tuple[str, ...]) -> tuple[tuple[int, int, str, str], ...]:
+    """label_spans, kept (the same lines recur return after return: titles, notes, dates)."""
     text = unicodedata.normalize("NFKC", text)
     if NOTE_LINE.match(text):
-        return []
+        return ()
     found = []
     for m in _header_rx(tuple(labels)).finditer(text):
         label = re.sub(r"\s", "", m.group(1))
@@ -117,7 +123,7 @@ def label_spans(text: str, labels: list[str]) -> list[tuple[int, int, str, str]]
         value = re.sub(rf"{LABEL_NOTE}$", "", value).strip() if re.search(r"[)）]$", value) and \
             re.search(r"(盖章|公章|签章|签字|签名)[)）]$", value) else value
         out.append((m.start(), end, label, value))
-    return out
+    return tuple(out)
 
 
 def _header_label_of(text: str, labels: list[str]) -> str | None:

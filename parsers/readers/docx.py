@@ -336,4 +336,5 @@ def _may_name_symbol_font(data: bytes) -> bool:
     if b"\0" in data or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return True
     low = data.lower()
-    return any(word in low for word in SYMBOL_FONT_WORDS) or (b"&#" in low and ESCAPED_RUN_FONT.search(low) is not None)
+    return any(word in low for word in SYMBOL_FONT_WORDS) or (
+        b"&" in data and b"&#" in data and ESCAPED_RUN_FONT.search(low) is not None)   # "&": one memchr
