@@ -210,6 +210,8 @@ class _BodyReader:
                 for row in inner.rows():
                     lines.append(" ".join(c.text for c in row if c.text))
                     checks += [c.checked for c in row if c.checked is not None]
+        if len(lines) == 1:                         # most cells: one paragraph
+            return lines[0].strip(), checks
         return "\n".join(line.strip() for line in lines if line.strip()), checks
 
     def _cell_props(self, tc) -> tuple[int, str | None, str | None]:
@@ -251,15 +253,16 @@ class _BodyReader:
         """A plain part's paragraph text in one pass over its runs' text elements; None when an element
         sits anywhere but directly in a run (a nested paragraph, …): then the full walk reads it."""
         out: list[str] = []
+        run, t, text_of = self.R, self.T, self.text_of
         it = p.iter(*self.TEXT_TAGS)
         next(it)                                       # iter() yields the w:p itself first
         for el in it:
             parent = el.getparent().tag
-            if parent != self.R:
+            if parent != run:
                 if parent == self.TABS:                # a tab stop in the paragraph's properties
                     continue
                 return None
-            out.append((el.text or "") if el.tag == self.T else self.text_of[el.tag])
+            out.append((el.text or "") if el.tag == t else text_of[el.tag])
         return "".join(out)
 
     def _walk(self, el, out: list[str], checks: list[bool], font: dict | None) -> None:
