@@ -393,3 +393,7 @@ def test_a_line_of_numbers_no_row_took_flags_the_rows_read_below_it():
     rec = checked("inspection_stats", {"reporting_unit": "古交市应急管理局", "period": "2021-09"},
                   {"rows": rows, "unused_cells": lost[:2]}, where)
     assert not any(code == "ocr_row_shift" for _, code in flags(rec)) and ("data.rows", "ocr_unread") not in flags(rec)
+
+    rows = [{"unit": u, "other": o} for u, o in (("榆次区应急管理局", "无"), ("太谷区应急管理局", "无"), ("祁县应急管理局", "3"))]
+    rec = checked("inspection_stats", {"reporting_unit": "晋中市应急管理局", "period": "2021-09"}, {"rows": rows}, {})
+    assert not any(code == "invalid" for _, code in flags(rec))      # 其他: 无, 无 and a count

@@ -313,9 +313,9 @@ def _out_of_kind(record, spec) -> None:
     for f in spec.read_columns():
         if f.kind not in ("text", None):
             continue
-        values = [(i, _norm(r.get(f.key))) for i, r in enumerate(rows)
-                  if isinstance(r, dict) and isinstance(r.get(f.key), str) and _norm(r.get(f.key))]
-        odd = [i for i, v in values if not CJK.search(v) and v not in NONE_MARKS]
+        values = [(i, _norm(r.get(f.key))) for i, r in enumerate(rows) if isinstance(r, dict)
+                  and isinstance(r.get(f.key), str) and _norm(r.get(f.key)) not in NONE_MARKS | {""}]
+        odd = [i for i, v in values if not CJK.search(v)]      # 无 and / say nothing: 其他 may hold 3
         if len(values) - len(odd) >= max(2, 2 * len(odd)):
             for i in odd:
                 _warn(record, f"data.{spec.rows_key}[{i}].{f.key}", "invalid",
