@@ -28,8 +28,11 @@ def _full(path: str) -> str:
     return path if path.startswith(("data.", "header.", "source.")) else "data." + path
 
 
+_INDEXED = re.compile(r"(.*?)\[(\d+)\]")       # rows[3]
+
+
 def _step(node: Any, key: str) -> Any:
-    m = re.fullmatch(r"(.*?)\[(\d+)\]", key)
+    m = _INDEXED.fullmatch(key) if "[" in key else None
     if m:
         node = _step(node, m.group(1)) if m.group(1) else node
         i = int(m.group(2))
