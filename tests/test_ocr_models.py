@@ -84,6 +84,20 @@ def test_model_made_from_another_fp32_falls_back_with_a_note(fresh, tmp_path, ca
         f"{models.fp32_model('det').name} (run scripts/quantize_ocr.py)") == 1          # noted once
 
 
+
+def test_rec_int8_asked_for_but_not_made_falls_back_with_a_note(fresh, tmp_path, caplog):
+    """No int8 rec model is committed (scripts/quantize_ocr.py REC_RECIPE: none was both faster and as
+    right): asking for one loads the wheel's fp32 rec model, with one note."""
+    fresh.setitem(models.INT8, "rec", tmp_path / "rec_int8.onnx")
+    fresh.setenv("PAICHA_OCR_REC_MODEL", "int8")
+    fresh.setenv("PAICHA_OCR_DET_MODEL", "int8")
+    with caplog.at_level(logging.INFO, logger="paicha.ocr"):
+        assert models.choice("rec") == "fp32" and models.params() == {"Det.model_path": str(models.INT8["det"])}
+        rec = engine.get_engine()._load_rec_model()
+    assert rec.session.session._model_path == str(models.fp32_model("rec"))
+    assert [r.getMessage() for r in caplog.records].count(
+        "OCR: text recognition runs on the fp32 model: rec_int8.onnx missing") == 1
+
 # -- the recogniser's own decode (engine.read_boxes): the digits-only alternative reading -----------------
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
