@@ -121,6 +121,7 @@ def erase_text(bw: np.ndarray, pieces: list[Piece]) -> np.ndarray:
 
 RULE_BEYOND_PX = 2      # px: keep_rules' rule inside a text box reaches this far past its top and bottom
 RULE_COVER = 0.95       # share of those rows inked
+RULE_WIDTH = 0.2        # text heights: such a rule is no wider (its pixel of lean either side included)
 
 
 def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = SETTINGS,
@@ -128,8 +129,8 @@ def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = S
     """bw_notext with the vertical rules of `bw` put back: a text box detected across a rule (北石店镇 |
     建材 read as one line, or 周刚's box taking in the rule before it) must not erase the rule between
     the two cells. A rule: a run longer than `rule_units`, or a column inked over a text box's whole
-    height and RULE_BEYOND_PX past both its ends (a glyph's stroke stays inside its box; a rule in a
-    row just the box's height runs on to the row lines)."""
+    height and RULE_BEYOND_PX past both its ends, no wider than RULE_WIDTH (a glyph's stroke stays
+    inside its box; a rule in a row just the box's height runs on to the row lines)."""
     k = max(15, int(unit * cfg["rule_units"]))
     out = bw_notext | cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
     h = bw.shape[0]
@@ -137,9 +138,13 @@ def keep_rules(bw: np.ndarray, bw_notext: np.ndarray, unit: float, cfg: dict = S
         a, b = max(0, int(y0) - RULE_BEYOND_PX), min(h, int(np.ceil(y1)) + RULE_BEYOND_PX)
         c0, c1 = max(0, int(x0)), int(np.ceil(x1))
         strip = cv2.dilate(bw[a:b, c0:c1], np.ones((1, 3), np.uint8))     # a rule may lean a pixel
-        if strip.size:
-            cols = c0 + np.flatnonzero((strip > 0).mean(axis=0) >= RULE_COVER)
-            out[a:b, cols] |= bw[a:b, cols]
+        if not strip.size:
+            continue
+        full = np.r_[False, (strip > 0).mean(axis=0) >= RULE_COVER, False]
+        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
+        for s, e in zip(edges[::2], edges[1::2]):
+            if e - s <= RULE_WIDTH * unit:          # a seal ring's side is wider, its star far wider
+                out[a:b, c0 + s:c0 + e] |= bw[a:b, c0 + s:c0 + e]
     return out
 
 
@@ -243,17 +248,26 @@ class Grid:
 
 def separators(hmask: np.ndarray, xs: list[float], ys: list[float], per_band: list[list[float]],
                unit: float, cfg: dict = SETTINGS) -> tuple[list[list[bool]], list[list[bool]]]:
-    """vsep[r][j]: rule at xs[j] within row r; hsep[i][c]: rule at ys[i] over column c."""
+    """vsep[r][j]: rule at xs[j] within row r; hsep[i][c]: rule at ys[i] over column c, judged over the
+    columns no rule parts above or below the line (one cell over them on each side: a stray column
+    line, a seal's star, leaves no narrow column to lose the row line over)."""
     tol = cfg["merge_tol_units"] * unit
     vsep = [[any(abs(x - bx) <= tol for bx in band) for x in xs] for band in per_band]
     hsep = []
-    for y in ys:
+    nc = len(xs) - 1
+    for i, y in enumerate(ys):
         a, b = max(0, int(y - tol)), int(y + tol) + 1
-        row = []
-        for left, right in zip(xs, xs[1:]):
+        bands = [r for r in (i - 1, i) if 0 <= r < len(vsep)]
+        row: list[bool] = []
+        start = 0
+        for c in range(nc):
+            if c + 1 < nc and not any(vsep[r][c + 1] for r in bands):
+                continue                        # the run of joined columns goes on
+            left, right = xs[start], xs[c + 1]
             m = max(1, int((right - left) * 0.1))
             seg = hmask[a:b, int(left) + m:int(right) - m]
-            row.append(seg.size > 0 and (seg.max(axis=0) > 0).mean() >= cfg["h_coverage"])
+            row += [bool(seg.size > 0 and (seg.max(axis=0) > 0).mean() >= cfg["h_coverage"])] * (c + 1 - start)
+            start = c + 1
         hsep.append(row)
     return vsep, hsep
 
