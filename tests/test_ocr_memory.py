@@ -40,3 +40,15 @@ def test_worker_hands_back_ocr_memory():
     grown = m["peak"] - m["start"]
     assert grown > 100, m
     assert m["after"] - m["start"] < grown / 3, m
+
+
+def test_wide_crops_are_not_batched_beyond_the_column_cap():
+    """engine._batches: narrow crops six to a batch, wide ones fewer, a very wide one alone (six 2,000 px
+    lines in one batch held ~500 MB of recogniser output at once)."""
+    from parsers.ocr import engine
+    widths = [160] * 8 + [400, 700, 700, 2000, 2000, 2100]
+    batches = engine._batches(widths, 6)
+    assert [j for b in batches for j in b] == list(range(len(widths)))
+    assert all(len(b) <= 6 for b in batches) and len(batches[0]) == 6
+    assert all(len(b) == 1 or widths[b[-1]] * len(b) <= engine.REC_BATCH_COLUMNS for b in batches)
+    assert [len(b) for b in batches if widths[b[0]] >= 2000] == [1, 1, 1]

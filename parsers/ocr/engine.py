@@ -179,6 +179,10 @@ PACK_GAP = 32         # px of white between two lines in a row
 REREAD_BELOW = 0.97   # a packed crop whose weakest character scores below this is read again alone (above
                       # the highest flag threshold, _defaults.yaml ocr.min_confidence)
 rereads = 0           # crops read again alone by this process
+# A batch of crops holds at most this many columns (px at REC_HEIGHT, padded): the recogniser's output
+# is 18,710 probabilities per 8 columns, so six 2,000 px lines took ~500 MB at once (a fax's 自查表: peak
+# 898 -> 398 MB, CPU no worse). PAICHA_OCR_REC_COLUMNS=N to measure another cap, 0 none.
+REC_BATCH_COLUMNS = int(os.environ.get("PAICHA_OCR_REC_COLUMNS", "") or 1920) or 10**9
 
 
 def packed() -> bool:
@@ -251,6 +255,18 @@ def _digit_probs(preds: np.ndarray, alphabet) -> np.ndarray:
 Char = tuple[str, float, float, str, float]   # (char, score, x from the crop's left end, digit, its score)
 
 
+def _batches(widths: list[int], most: int) -> list[list[int]]:
+    """Indices of `widths` (ascending, padded) in batches of at most `most` crops and, but for a crop
+    alone, at most REC_BATCH_COLUMNS columns (each padded to the batch's widest)."""
+    out: list[list[int]] = []
+    for j, w in enumerate(widths):
+        if out and len(out[-1]) < most and w * (len(out[-1]) + 1) <= REC_BATCH_COLUMNS:
+            out[-1].append(j)
+        else:
+            out.append([j])
+    return out
+
+
 def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
                min_width: int) -> dict[int, list[Char]]:
     """Each row of crops (indices into `scaled`, PACK_GAP of white between them) recognised, rows of
@@ -272,9 +288,8 @@ def _read_rows(rec, scaled: list[np.ndarray], rows: list[list[int]],
     chars: dict[int, list[Char]] = {i: [] for members in rows for i in members}
     alphabet = rec.postprocess_op.character
     order = sorted(range(len(images)), key=lambda r: images[r].shape[1])
-    batch = rec.rec_batch_num
-    for b in range(0, len(order), batch):
-        ids = order[b:b + batch]
+    for ids in _batches([max(min_width, images[r].shape[1]) for r in order], rec.rec_batch_num):
+        ids = [order[j] for j in ids]
         ratio = max([min_width / REC_HEIGHT] + [images[r].shape[1] / REC_HEIGHT for r in ids])
         preds = rec.session(np.stack([rec.resize_norm_img(images[r], ratio) for r in ids]).astype(np.float32))
         idx, prob = preds.argmax(axis=2), preds.max(axis=2)
