@@ -300,3 +300,24 @@ def test_a_number_written_on_over_the_tables_side_is_read_whole():
     grids, _ = grid.find_grids(img, cellread.box_pieces([over]))
     (cut,) = cellread.cut_at_rules([over], grids, 40.0, img.shape[1])
     assert cellread.rect(cut)[0] > XS[2] and cellread.rect(cut)[2] == pytest.approx(1160)
+
+
+def test_a_stray_column_line_leaves_no_narrow_column_to_lose_a_row_line_over():
+    """A stroke taken for a rule in the first row only (a seal's star at x = 500) makes a narrow column
+    in the grid; a row line lost over that narrow stretch lower down (a faint fax) still separates the
+    rows, judged over the whole value cell."""
+    from parsers.ocr import cellread, grid
+    im = Image.new("L", (1240, 800), 255)
+    d = ImageDraw.Draw(im)
+    ys = (300, 350, 400, 450)
+    for i, y in enumerate(ys):
+        d.line([(100, y), (1140, y)], fill=0, width=3)
+    d.rectangle([(402, 398), (500, 402)], fill=255)                 # the line under row 1 lost over 400-500
+    for x in (100, 400, 1140):
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    d.line([(500, ys[0]), (500, ys[1])], fill=0, width=3)           # the stray stroke, row 0 only
+    img = np.asarray(im).copy()
+    boxes = [np.float32([[420, 406], [760, 406], [760, 445], [420, 445]])]
+    (g,) = grid.find_grids(img, cellread.box_pieces(boxes))[0]
+    assert len(g.xs) == 4 and len(g.ys) == 4
+    assert not any(c.rowspan > 1 for c in g.cells)
