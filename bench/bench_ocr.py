@@ -17,7 +17,8 @@ Images: samples/make_photos.py (made into out/ocr_hard/ when missing; truth = th
 Each pipeline runs in its own process (PAICHA_OCR_THREADS=1, pinned to one core: PAICHA_BENCH_CORE,
 default the first), so its peak RSS is its own. A field is `right` when the record's value equals the fill; `flagged` when a warning
 names it (or a part of the record holding it: data.items[3] flags data.items[3].self_result), or the
-record was kept only as low_recognition. A form with no record: all its fields wrong, not flagged.
+record was kept only as low_recognition. A form with no record: all its fields wrong, not flagged
+(counted apart too: `no-rec flds`, and `flagged of rest` the wrong fields flagged of the forms with one).
 Targets (issue 14): scans >= 98% right, photos >= 95% right, >= 95% of wrong fields flagged,
 <= 10% of right fields flagged, <= 1.5 s a page on one core, <= 600 MB per worker.
 """
@@ -154,7 +155,8 @@ def tally(rows: list[dict], kinds) -> dict:
     wrong = [f for f in fs if not f["right"]]
     rights = [f for f in fs if f["right"]]
     flagged_all = sum(f["flagged"] for f in fs)
-    return {"n": len(fs), "right": right, "wrong": len(wrong),
+    lost = sum(len(s["fields"]) for r in rows if r["kind"] in kinds for s in r["scores"] if not s["found"])
+    return {"n": len(fs), "right": right, "wrong": len(wrong), "lost": lost,
             "wrong_flagged": sum(f["flagged"] for f in wrong), "right_flagged": sum(f["flagged"] for f in rights),
             "flagged": flagged_all,
             "zero": sum(1 for r in rows if r["kind"] in kinds and r["n_records"] == 0)}
@@ -189,13 +191,14 @@ def main() -> None:
         results[label] = measure("cells", a.set, a.limit, env, kept(label))
     print(f"难识别照片与扫描件（{a.set}，{len(next(iter(results.values()))['rows'])} 个文件）；单核，PAICHA_OCR_THREADS=1")
     print(f"  {'pipeline':10s}{'set':8s}{'fields':>7s}{'right':>8s}{'wrong flagged':>15s}{'right flagged':>15s}"
-          f"{'flag prec':>11s}{'0-record':>9s}")
+          f"{'flag prec':>11s}{'0-record':>9s}{'no-rec flds':>12s}{'flagged of rest':>16s}")
     for n, res in results.items():
         for label, kinds in (("scans", SCAN_KINDS), ("photos", PHOTO_KINDS)):
             t = tally(res["rows"], kinds)
             print(f"  {n:10s}{label:8s}{t['n']:7d}{pct(t['right'], t['n']):>8s}"
                   f"{pct(t['wrong_flagged'], t['wrong']):>15s}{pct(t['right_flagged'], t['right']):>15s}"
-                  f"{pct(t['wrong_flagged'], t['flagged']):>11s}{t['zero']:9d}")
+                  f"{pct(t['wrong_flagged'], t['flagged']):>11s}{t['zero']:9d}{t['lost']:12d}"
+                  f"{pct(t['wrong_flagged'], t['wrong'] - t['lost']):>16s}")
     print(f"\n  {'pipeline':10s}{'s/page wall':>12s}{'s/page cpu':>12s}{'OCR cpu':>9s}{'peak MB':>9s}")
     for n, res in results.items():
         rows = res["rows"]
