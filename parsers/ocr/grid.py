@@ -462,6 +462,7 @@ def fill_cells(grid: Grid, inside: dict[int, list[Piece]], bw_notext: np.ndarray
 
 
 CLEAN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+DIGIT_LIKE = set("0123456789.-OoＯ○〇DQlIi|SsBZzg")    # what a digit is misread as (1/0, 无 stay text)
 
 
 def numeric_columns(grid: Grid, cfg: dict = SETTINGS) -> dict[int, int]:
@@ -483,16 +484,18 @@ def numeric_columns(grid: Grid, cfg: dict = SETTINGS) -> dict[int, int]:
 
 
 def read_digits(grid: Grid, inside: dict[int, list[Piece]], cfg: dict = SETTINGS) -> None:
-    """A body cell of a numeric column (numeric_columns) read as no clean number (○ for 0, l for 1) takes
-    its pieces' digits-only reading (engine.Piece.digits) when that is a clean number of as many
-    characters, scored by its weakest digit (a correction is never trusted more than it was read)."""
+    """A body cell of a numeric column (numeric_columns) read as no clean number but only characters a
+    digit is misread as (DIGIT_LIKE: ○ for 0, l for 1) takes its pieces' digits-only reading
+    (engine.Piece.digits) when that is a clean number of as many characters, scored by its weakest
+    digit (a correction is never trusted more than it was read)."""
     for c, top in numeric_columns(grid, cfg).items():
         for cell in grid.cells:
             if cell.col != c or cell.colspan != 1 or cell.row < top or not cell.text.strip():
                 continue
             text = cell.text.strip()
             ps = sorted(inside.get(id(cell), []), key=lambda p: p.x0)
-            if CLEAN_NUMBER.fullmatch(text) or not ps or any(len(p.digits) != len(p.text) for p in ps):
+            if (CLEAN_NUMBER.fullmatch(text) or not ps or not set(text) <= DIGIT_LIKE
+                    or any(len(p.digits) != len(p.text) for p in ps)):
                 continue
             alt = "".join(p.digits for p in ps)
             if len(alt) == len(text) and CLEAN_NUMBER.fullmatch(alt):
