@@ -321,3 +321,22 @@ def test_a_stray_column_line_leaves_no_narrow_column_to_lose_a_row_line_over():
     (g,) = grid.find_grids(img, cellread.box_pieces(boxes))[0]
     assert len(g.xs) == 4 and len(g.ys) == 4
     assert not any(c.rowspan > 1 for c in g.cells)
+
+
+def test_a_numeric_columns_text_that_is_no_misread_digit_stays_text():
+    """1/0 (停产整顿/关闭取缔: one and none) in a column of counts is not a misread number: its digits-only
+    reading (any digits, scored 0) is not taken; an O in the same column is."""
+    from parsers.ocr import grid
+    from parsers.ocr.engine import Piece
+    g = grid.merge_cells((0, 0, 200, 600), [0.0, 200.0], [0.0, 100.0, 200.0, 300.0, 400.0, 500.0],
+                         [[True, True]] * 5, [[True]] * 6)
+    texts = {0: ("12", "12", 1.0), 1: ("7", "7", 1.0), 2: ("1/0", "390", 0.0), 3: ("O", "0", 0.02),
+             4: ("5", "5", 1.0)}
+    inside = {}
+    for cell in g.cells:
+        text, digits, score = texts[cell.row]
+        cell.text, cell.confidence = text, 0.9
+        inside[id(cell)] = [Piece(text, 0.9, 10, cell.row * 100 + 10, 60, cell.row * 100 + 50, cell.row,
+                                  digits=digits, digits_score=score)]
+    grid.read_digits(g, inside)
+    assert [c.text for c in sorted(g.cells, key=lambda c: c.row)] == ["12", "7", "1/0", "0", "5"]
