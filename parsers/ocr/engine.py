@@ -181,7 +181,10 @@ REREAD_BELOW = 0.97   # a packed crop whose weakest character scores below this 
 rereads = 0           # crops read again alone by this process
 # A batch of crops holds at most this many columns (px at REC_HEIGHT, padded): the recogniser's output
 # is 18,710 probabilities per 8 columns, so six 2,000 px lines took ~500 MB at once (a fax's 自查表: peak
-# 898 -> 398 MB, CPU no worse). PAICHA_OCR_REC_COLUMNS=N to measure another cap, 0 none.
+# 898 -> 398 MB, CPU no worse). PAICHA_OCR_REC_COLUMNS=N to measure another cap, 0 none. bench_ocr, cells
+# + int8 det, one core, same run (no trim between files): tune 4.16 -> 3.82 s CPU a page, 919 -> 769 MB,
+# fields right the same, photos' wrong flagged 9/9 -> 8/9 (a pair-photo2 score moved with its batch's
+# padding); calib --limit 24 4.07 -> 3.64 s, 973 -> 790 MB, right and flags the same. 3,840: 608 MB.
 REC_BATCH_COLUMNS = int(os.environ.get("PAICHA_OCR_REC_COLUMNS", "") or 1920) or 10**9
 
 
