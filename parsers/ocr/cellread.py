@@ -28,6 +28,15 @@ At 6647dcd with the int8 detection (2a21cd3) and 1cc7743's thresholds, calib set
 100 / 2.6 %, photos 94.9 / 100 / 2.0 %. cells 4.5 s, 961 MB; scans 92.2 / 100 / 3.6 %, photos 89.4 / 100 /
 7.0 % (campaign_stats-photo-2: 22 of 58 fields, page 58: its small two-level header read worse). Flags
 kept, fewer calib fields right: not the default.
+At 0147f38 (grid: rules kept inside text boxes, row lines judged over joined columns, lines over a
+table's side not cut, digits-only reading in numeric columns), same runs, machine at load 9-12, page vs
+cells + int8 det: calib 8.84 vs 3.69 s CPU a page, 1105 vs 866 MB; scans 93.9 / 100 / 1.7 % vs 94.9 /
+100 / 2.8 %, photos 93.4 / 100 / 10.1 % vs 93.5 / 100 / 7.9 % (before: cells 93.5, 93.2 % right). tune
+10.67 vs 4.27 s, 1130 vs 750 MB; scans 93.9 / 96.6 / 2.0 % vs 94.4 / 100 / 3.5 %, photos 98.8 / 100 /
+5.5 % vs 98.9 / 88.9 / 4.9 % (one wrong field unflagged: 设置 read 投置; progress_dispatch's 1/0 read
+as digits, two fields a file, fixed after in 39e416a). The page run had keep_rules without its width
+limit (self_check-fax 136 -> 133 fields). Both units-row losses (campaign_stats-photo-2, 20-22 of 58)
+are the recogniser's: a unit (人) read 3 makes the units row data.
 """
 from __future__ import annotations
 
