@@ -898,9 +898,14 @@ def extract_row_list(spec: FormSpec, grids: list[Grid]) -> Extraction:
 UNITS_CELL = re.compile(r"^[(（][^()（）]{0,6}[)）]$")
 
 
+UNITS_SHARE = 0.8        # of a wide units row's cells ((人)(家)(处)…): one unit misread (OCR "3)") is still that row
+
+
 def _units_row(cells: list[Cell]) -> bool:
+    """A header's row of units: every cell a unit, or in a row of 6 or more cells UNITS_SHARE of them."""
     texts = [norm_label(c.text) for c in cells if c.text.strip()]
-    return bool(texts) and all(UNITS_CELL.match(unicodedata.normalize("NFKC", t)) for t in texts)
+    units = sum(bool(UNITS_CELL.match(unicodedata.normalize("NFKC", t))) for t in texts)
+    return bool(texts) and (units == len(texts) or (len(texts) >= 6 and units >= UNITS_SHARE * len(texts)))
 
 
 def _numeric_row(cells: list[Cell]) -> bool:

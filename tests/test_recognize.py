@@ -204,3 +204,17 @@ def test_one_label_form_per_page_is_not_joined_but_a_label_form_running_on_is():
                   ["消防安全", "1.是否存在埋压消防栓", "√", "√"]]
     recs = records_from_document(_doc(_paged(first, 1), _paged(self_check, 2)))
     assert [r.form_type for r in recs] == ["supervision_check", "self_check"]
+
+
+def test_a_wide_units_row_with_one_unit_misread_still_ends_the_header():
+    """An OCR'd 统计表: one of its units read "3)" (calib campaign_stats-photo-2). The row is still the
+    units row, so the first body row is not taken for a header row (every row would shift by one)."""
+    from parsers.extract import header_depth
+
+    def grid(*rows):
+        return [[Cell(t, r, c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    head = ["单位", "排查", "整改", "处罚", "约谈", "曝光", "停产"]
+    units = ["", "(项)", "(项)", "3)", "(家)", "(家)", "(家)"]
+    body = ["第一检查组", "12", "10", "1", "0", "2", "0"]
+    assert header_depth(grid(head, units, body)) == (1, 2)
+    assert header_depth(grid(head, ["", "(项)", "3)", "3", "(家)", "(家)", "(家)"], body)) == (1, 1)  # two: no
