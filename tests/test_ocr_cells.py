@@ -201,11 +201,17 @@ def test_a_name_crossed_by_a_seal_ring_is_doubted(monkeypatch):
     assert name and all(c.confidence < 0.8 for c in name)      # _defaults.yaml ocr.min_confidence text
 
 
-# passes with the default fp32 detection (ab911f5); with PAICHA_OCR_DET_MODEL=int8 the ring's arc is found
-# as a rule in the name's row only and the cells split there (issue 14, cause a, open)
-def test_a_name_crossed_by_a_seal_ring_is_one_piece(monkeypatch):
+# with the int8 detection (the default) the seal's star, between two of its text boxes, is left as a
+# one-row rule (seal.black_seals misses this ring) and the name splits there; the pieces stay flagged
+# (the test above). Open: issue 14.
+@pytest.mark.parametrize("det", ["fp32", pytest.param("int8", marks=pytest.mark.xfail(
+    strict=True, reason="int8 det: the seal's star taken for a rule (seal.black_seals misses the ring)"))])
+def test_a_name_crossed_by_a_seal_ring_is_one_piece(monkeypatch, det):
     """A rule found in one row only where a text line runs across it is a stroke, not a cell's edge."""
     monkeypatch.setenv("PAICHA_OCR_READ", "cells")
+    monkeypatch.setenv("PAICHA_OCR_DET_MODEL", det)
+    from parsers.ocr import engine
+    monkeypatch.setattr(engine, "_engine", None)          # loaded again with that det model
     table = fax_seal_arc_table()
     (name,) = [c for c in table.cells if "有限公司" in c.text]
     assert "建" in name.text and name.col == 1

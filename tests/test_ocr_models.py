@@ -65,7 +65,7 @@ def loaded_model(monkeypatch, choice: str | None) -> str:
 
 
 def test_knob_switches_the_model_the_engine_loads(fresh):
-    assert loaded_model(fresh, None) == str(models.fp32_model("det"))        # the default: int8 is opt-in
+    assert loaded_model(fresh, None) == str(models.INT8["det"])              # the default (models.DEFAULT)
     assert loaded_model(fresh, "int8") == str(models.INT8["det"])
     assert loaded_model(fresh, "fp32") == str(models.fp32_model("det"))
 

@@ -13,8 +13,8 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
       way up told by reading its longest lines both ways).
     upside_down(text_grey, pieces) -> whether the longest lines read better turned half round.
 
-Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=cells reads this way (default: page, detection
-and recognition together on the whole page); PAICHA_OCR_DET_SIDE=N the long side text is found on;
+Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=cells reads this way (the default since the
+calib and tune runs below; PAICHA_OCR_READ=page: detection and recognition together on the whole page); PAICHA_OCR_DET_SIDE=N the long side text is found on;
 PAICHA_OCR_PACK=1 short lines read several to a row (engine.read_boxes; measured slower and with fewer
 wrong photo fields flagged than crops read alone, below: a candidate for removal).
 Measured at e5ba190 (bench/bench_ocr.py --set tune, one core, same run, machine at load 6-14: CPU
@@ -59,11 +59,11 @@ INK_PX = 2               # a column with this many ink pixels is ink (a speck of
 INK_MARGIN = 0.1         # piece heights left out at top and bottom when looking for ink
 TRIM_PAD = 0.35          # text heights of white kept beyond a piece's ink at each end
 PROBE_LINES = 8          # the longest lines read both ways up to tell an upside-down page
-READS = ("page", "cells")
+READS = ("cells", "page")
 
 
 def mode() -> str:
-    """PAICHA_OCR_READ: "page" (default: detection and recognition on the whole page) or "cells"."""
+    """PAICHA_OCR_READ: "cells" (the default) or "page" (detection and recognition on the whole page)."""
     name = os.environ.get("PAICHA_OCR_READ", "") or READS[0]
     return name if name in READS else READS[0]
 
