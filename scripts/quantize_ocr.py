@@ -55,6 +55,21 @@ def capture_files() -> list[Path]:
     return files + sorted(CLEAN.glob("*-scan.jpg"))
 
 
+def read_capture_files(now: dict, index: list, unit: str) -> None:
+    """Every capture file read through the pipeline (a tapped session records what it is fed); `now`
+    names the file being read, `index` grows by what the tap records (`unit`: what it counts)."""
+    from parsers.readers import read_file
+    from schema.errors import InputError
+    for path in capture_files():
+        now["file"] = str(path.relative_to(ROOT))
+        t = time.process_time()
+        try:
+            read_file(path)
+        except InputError as e:
+            print(f"  {path.name}: {e}")
+        print(f"  {path.name}: {time.process_time() - t:.1f} s, {len(index)} {unit}", flush=True)
+
+
 def capture() -> list[dict]:
     """Run the cells pipeline on every capture file with the det session tapped; the inputs as PNGs."""
     index_path = WORK / "inputs" / "index.json"
@@ -64,8 +79,6 @@ def capture() -> list[dict]:
                        "PAICHA_OCR_THREADS": os.environ.get("PAICHA_OCR_THREADS", "1")})
     os.environ.pop("PAICHA_OCR_DET_SIDE", None)
     from parsers.ocr import cellread, engine
-    from parsers.readers import read_file
-    from schema.errors import InputError
     (WORK / "inputs").mkdir(parents=True, exist_ok=True)
     det = engine.get_engine()._load_det_model()
     session, original_detect = det.session, engine.detect
@@ -92,14 +105,7 @@ def capture() -> list[dict]:
 
     det.session, engine.detect = tap, detect
     try:
-        for path in capture_files():
-            now["file"] = str(path.relative_to(ROOT))
-            t = time.process_time()
-            try:
-                read_file(path)
-            except InputError as e:
-                print(f"  {path.name}: {e}")
-            print(f"  {path.name}: {time.process_time() - t:.1f} s, {len(index)} inputs", flush=True)
+        read_capture_files(now, index, "inputs")
     finally:
         det.session, engine.detect = session, original_detect
     index_path.write_text(json.dumps(index, ensure_ascii=False, indent=0), encoding="utf-8")
@@ -292,8 +298,6 @@ def rec_capture() -> list[dict]:
                        "PAICHA_OCR_PIPELINE": "cells",
                        "PAICHA_OCR_THREADS": os.environ.get("PAICHA_OCR_THREADS", "1")})
     from parsers.ocr import engine
-    from parsers.readers import read_file
-    from schema.errors import InputError
     (REC_WORK / "inputs").mkdir(parents=True, exist_ok=True)
     rec = engine.get_engine()._load_rec_model()
     original = rec.session
@@ -309,14 +313,7 @@ def rec_capture() -> list[dict]:
 
     rec.session = tap
     try:
-        for path in capture_files():
-            now["file"] = str(path.relative_to(ROOT))
-            t = time.process_time()
-            try:
-                read_file(path)
-            except InputError as e:
-                print(f"  {path.name}: {e}")
-            print(f"  {path.name}: {time.process_time() - t:.1f} s, {len(index)} batches", flush=True)
+        read_capture_files(now, index, "batches")
     finally:
         rec.session = original
     index_path.write_text(json.dumps(index, ensure_ascii=False, indent=0), encoding="utf-8")
