@@ -16,19 +16,21 @@ ROWS = [["单位名称", "排查数", "整改数"], ["北石店镇人民政府",
 XS, YS = (100, 620, 880, 1140), (300, 380, 460, 540)
 
 
-def page() -> np.ndarray:
-    """A grey page (200 dpi-like: 36 px text) with a title and a ruled 3 x 3 table."""
+def page(rows: list[list[str]] = ROWS, title: str = TITLE) -> np.ndarray:
+    """A grey page (200 dpi-like: 36 px text) with a title and a ruled table of `rows` (3 x 3: ROWS)."""
     im = Image.new("L", (1240, 1754), 255)
     d = ImageDraw.Draw(im)
     font = ImageFont.truetype(FONT, 36, index=2)
-    d.text((380, 180), TITLE, font=font, fill=0)
-    for y in YS:
+    if title:
+        d.text((380, 180), title, font=font, fill=0)
+    ys = [YS[0] + 80 * r for r in range(len(rows) + 1)]
+    for y in ys:
         d.line([(XS[0], y), (XS[-1], y)], fill=0, width=3)
     for x in XS:
-        d.line([(x, YS[0]), (x, YS[-1])], fill=0, width=3)
-    for r, row in enumerate(ROWS):
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            d.text((XS[c] + 20, YS[r] + 18), text, font=font, fill=0)
+            d.text((XS[c] + 20, ys[r] + 18), text, font=font, fill=0)
     return np.asarray(im).copy()
 
 
@@ -226,18 +228,7 @@ def test_a_numeric_column_reads_a_round_zero_as_0(monkeypatch):
     monkeypatch.setenv("PAICHA_OCR_READ", "cells")
     rows = [["单位名称", "排查数", "整改数"], ["北石店镇人民政府", "12", "10"], ["西上庄街道办事处", "○", "7"],
             ["东街街道办事处", "5", "〇"]]
-    im = Image.new("L", (1240, 1754), 255)
-    d = ImageDraw.Draw(im)
-    font = ImageFont.truetype(FONT, 36, index=2)
-    ys = (*YS, 620)
-    for y in ys:
-        d.line([(XS[0], y), (XS[-1], y)], fill=0, width=3)
-    for x in XS:
-        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            d.text((XS[c] + 20, ys[r] + 18), text, font=font, fill=0)
-    blocks, pieces = cells.read_page(np.asarray(im).copy(), None)
+    blocks, pieces = cells.read_page(page(rows, title=""), None)
     assert [p.text for p in pieces if p.text in ("O", "0")] == ["O", "O"]       # the plain reading
     assert cell_texts(blocks) == [rows[0], rows[1], [rows[2][0], "0", "7"], [rows[3][0], "5", "0"]]
     (table,) = [b for b in blocks if hasattr(b, "cells")]
