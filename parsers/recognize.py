@@ -28,6 +28,8 @@ HEAD_ROWS = 15        # a list form's column header row is among a table's first
 ACCEPT = 0.34         # fingerprint score needed to call a table a known form
 LABEL_FOUND = 0.8     # a field's label is among a table's cell texts at this label score
 TITLE_WEIGHT = 0.45
+TITLE_ONLY = 0.6      # an OCR'd table whose cells name no form is the one its title line names this well ...
+TITLE_GAP = 0.15      # ... when no other form is named within this
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
@@ -46,6 +48,14 @@ class Unit:
 def _titleish(text: str, specs: list[FormSpec]) -> bool:
     t = norm_label(text)
     return bool(ATTACHMENT.match(text)) or any(norm_label(p) in t for s in specs for p in s.title_patterns)
+
+
+def _title_line(para: Paragraph, specs: list[FormSpec]) -> bool:
+    """A line that starts a form: titleish, or OCR'd and naming one form well (a character misread:
+    行动战计表; on a photo of two sheets it heads the second one, not the first one's notes)."""
+    if _titleish(para.text, specs):
+        return True
+    return para.confidence is not None and _title_named([para.text], specs)[0] is not None
 
 
 def per_specs(fn):
@@ -234,7 +244,7 @@ def units_of(doc: Document, specs: list[FormSpec]) -> list[Unit]:
         if header_lines:
             pending += header_lines
             continue
-        k = next((i for i, p in enumerate(pending) if _titleish(p.text, specs)
+        k = next((i for i, p in enumerate(pending) if _title_line(p, specs)
                   or _other_sheet(units[-1].table, p)), len(pending)) if units else 0
         if units:
             units[-1].after += pending[:k]
@@ -658,8 +668,24 @@ def classify(unit: Unit, specs: list[FormSpec]) -> tuple[FormSpec | None, float,
         if score > best_score or score == best_score and best_i >= 0 and i < best_i:   # ties: the first spec
             best_i, best_score, best_title = i, score, line if ts >= 1.0 else ""
     if best_i < 0 or best_score < ACCEPT:
-        return None, best_score, ""
+        # an OCR'd table whose cells were read too poorly to tell (a small photo): the form its title
+        # line names; the record is checked as any (a poor one kept as low_recognition, the guess named)
+        spec, ts, line = _title_named(lines, specs) if any(c.confidence is not None for c in unit.table.cells) \
+            else (None, 0.0, "")
+        return (spec, TITLE_WEIGHT * ts, line if ts >= 1.0 else "") if spec else (None, best_score, "")
     return specs[best_i], best_score, best_title
+
+
+def _title_named(lines: list[str], specs: list[FormSpec]) -> tuple[FormSpec | None, float, str]:
+    """The one form these lines name at TITLE_ONLY or better, no other within TITLE_GAP: (spec, its
+    title_score, the line), or (None, 0, "")."""
+    scored = sorted(((*title_score(s, lines), s) for s in specs), key=lambda x: -x[0])
+    if not scored:
+        return None, 0.0, ""
+    (ts, line, spec), nxt = scored[0], scored[1][0] if len(scored) > 1 else 0.0
+    if ts >= TITLE_ONLY and ts - nxt >= TITLE_GAP:
+        return spec, ts, line
+    return None, 0.0, ""
 
 
 def _continues(prev_spec: FormSpec, prev: Unit, unit: Unit, specs: list[FormSpec]) -> bool:
