@@ -3,7 +3,8 @@ right one (issue 14 item 5), with the OCR read once and the records re-made from
 
     .venv/bin/python bench/ocr_fields.py read --set calib --label cells PAICHA_OCR_READ=cells PAICHA_OCR_PACK=1
       (reads every image of the set with those settings in a child process pinned to one core,
-      PAICHA_OCR_THREADS=1, and keeps the Documents in out/ocr_fields/<set>/<label>/)
+      PAICHA_OCR_THREADS=1, and keeps the Documents in out/ocr_fields/<set>/<label>/; --kinds scan,fax
+      only those)
     .venv/bin/python bench/ocr_fields.py show --set calib --label cells [--label page] [--list]
       (recognises and checks the kept Documents again with the code as it is now: fields right, wrong
       flagged, right flagged per scans/photos as bench_ocr counts them; flags per rule; --list every
@@ -32,8 +33,9 @@ KEPT = ROOT / "out" / "ocr_fields"
 SETS = ("tune", "calib", "tune2")           # the held-out set is never looked at field by field
 
 
-def _read(which: str, label: str, env: dict[str, str]) -> None:
-    """Child process: every image of the set read into Documents, pickled one file per image."""
+def _read(which: str, label: str, env: dict[str, str], kinds: tuple[str, ...] = ()) -> None:
+    """Child process: every image of the set (of these kinds, when given) read into Documents, pickled
+    one file per image."""
     os.environ["PAICHA_OCR_THREADS"] = "1"
     os.environ.update(env)
     try:
@@ -46,6 +48,8 @@ def _read(which: str, label: str, env: dict[str, str]) -> None:
     out = KEPT / which / label
     out.mkdir(parents=True, exist_ok=True)
     for t in ensure_images(which):
+        if kinds and t["kind"] not in kinds:
+            continue
         c0 = time.process_time()
         try:
             docs, error = read_file(HARD / which / t["file"]), None
@@ -56,8 +60,8 @@ def _read(which: str, label: str, env: dict[str, str]) -> None:
         print(f"{label} {t['file']} {cpu:.2f}s", flush=True)
 
 
-def read(which: str, label: str, env: dict[str, str]) -> None:
-    p = mp.get_context("spawn").Process(target=_read, args=(which, label, env))
+def read(which: str, label: str, env: dict[str, str], kinds: tuple[str, ...] = ()) -> None:
+    p = mp.get_context("spawn").Process(target=_read, args=(which, label, env, kinds))
     p.start()
     p.join()
 
@@ -160,10 +164,11 @@ def main() -> None:
     ap.add_argument("--set", choices=SETS, default="calib")
     ap.add_argument("--label", action="append", default=[])
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--kinds", default="", help="read only these kinds (scan,fax): a grid change measured on scans")
     ap.add_argument("env", nargs="*", metavar="VAR=VALUE")
     a = ap.parse_intermixed_args()
     if a.what == "read":
-        read(a.set, a.label[0], dict(kv.split("=", 1) for kv in a.env))
+        read(a.set, a.label[0], dict(kv.split("=", 1) for kv in a.env), tuple(k for k in a.kinds.split(",") if k))
     else:
         show(a.set, a.label or ["cells"], a.list)
 
