@@ -358,7 +358,7 @@ def _unread_cells(record, spec) -> None:
     rows = record.data.get(spec.rows_key) if spec.columns else None
     if spec.columns and not rows and not isinstance(record.data.get("totals"), dict):
         _warn(record, f"data.{spec.rows_key}", "ocr_unread", "扫描件上未读到任何数据行，需对照原件核对")
-    if isinstance(rows, list) and any(r.get("rule") == "totals" for r in spec.rules) and rows:
+    if isinstance(rows, list) and any(r.get("rule") == "totals" for r in spec.rules):    # no rows read: nor a 合计
         totals = record.data.get("totals")
         if not isinstance(totals, dict) or not any(is_number(v) for v in totals.values()):
             _warn(record, "data.totals", "ocr_unread", "扫描件上未读到合计行，需对照原件核对")
