@@ -181,3 +181,26 @@ def test_remind_sample_roster_and_bad_rosters(db, tmp_path):
         read_roster(_roster(tmp_path / "坏.csv", [["名称x", "电话"], ["甲", "1"]]))
     with pytest.raises(InputError):
         read_roster(tmp_path / "没有.csv")
+
+
+def test_chart_of_many_units_shows_those_of_most_hazards(db, monkeypatch):
+    """A chart of every unit would be unreadable (173 units in a 1,000-file campaign): the CHART_UNITS units
+    of the most hazards found, in table order, and the caption says so; all units when they fit."""
+    import generators.summary as summary_module
+    from ledger.aggregate import aggregate
+    from ledger.db import connect
+    con = connect(db)
+    try:
+        agg = aggregate(con, "2023-03")
+    finally:
+        con.close()
+    caption, units, series = summary_module._chart_data(agg)
+    assert "个单位" not in caption.split("（", 1)[1] and len(units) >= 2
+    monkeypatch.setattr(summary_module, "CHART_UNITS", len(units) - 1)
+    caption2, units2, series2 = summary_module._chart_data(agg)
+    assert f"（隐患最多的{len(units) - 1}个单位，来源：" in caption2 and len(units2) == len(units) - 1
+    found = dict(zip(units, series["排查"]))
+    assert sorted(found.values(), reverse=True)[:len(units2)] == sorted(series2["排查"], reverse=True)
+    assert [u for u in units if u in units2] == units2                  # table order kept
+    assert all(found[u] >= v for u, v in found.items() if u not in units2 for u in units2)
+    assert series2["整改"] == [series["整改"][units.index(u)] for u in units2]
