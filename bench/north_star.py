@@ -66,8 +66,8 @@ class Stage:
         seconds, cpu = time.perf_counter() - self.t, cpu_seconds() - self.c
         self.mem.__exit__(*exc)
         self.rows.append((self.name, seconds, cpu - self.mem.cpu, self.mem.rss_mb, self.mem.pss_mb, self.note))
-        print(f"  {self.name}：{seconds:.1f} 秒，CPU {cpu - self.mem.cpu:.1f} 秒，峰值 PSS {self.mem.pss_mb:.0f} MB"
-              f"  {self.note}", file=sys.stderr, flush=True)
+        print(f"  {self.name}：{seconds:.1f} 秒，CPU {cpu - self.mem.cpu:.1f} 秒（另有内存采样 {self.mem.cpu:.1f} 秒），"
+              f"峰值 PSS {self.mem.pss_mb:.0f} MB  {self.note}", file=sys.stderr, flush=True)
         return False
 
 
@@ -147,19 +147,54 @@ def timed_cpu(fn, *args) -> tuple[float, float]:
 
 # --- stages ---------------------------------------------------------------------------------------
 
-def run_stages(batch: Path, out: Path, workers: int, rows: list) -> object:
+def print_timeline(timeline: list, start: float, end: float, path: Path | None) -> None:
+    """Where the parse's wall time went: each worker's busy time, its gaps and its idle tail, the main
+    process's ledger/JSONL takes and workbook; the tasks to `path` (JSON lines) when given."""
+    import json
+    slots = sorted({t[0] for t in timeline if t[0] >= 0})
+    wall = end - start
+    print(f"解析时间线：墙钟 {wall:.1f} 秒")
+    for s in slots:
+        tasks = sorted((t for t in timeline if t[0] == s), key=lambda t: t[5])
+        busy = sum(t[6] - t[5] for t in tasks)
+        head = tasks[0][5] - start if tasks else wall
+        tail = end - tasks[-1][6] if tasks else 0.0
+        print(f"  进程 {s}：{len(tasks)} 个任务，忙 {busy:.1f} 秒，开头空 {head:.1f} 秒，中间空 "
+              f"{wall - busy - head - tail:.1f} 秒，结尾空 {tail:.1f} 秒")
+        for t in tasks[-3:]:
+            print(f"      末尾任务 {t[1]} {t[2]} 个文件（{t[4]}，预计 {t[3]:.1f} 秒）"
+                  f"{t[5] - start:.1f}–{t[6] - start:.1f} 秒")
+    takes = [t for t in timeline if t[0] == -1 and t[1] == "take"]
+    xlsx = [t for t in timeline if t[0] == -1 and t[1] == "xlsx"]
+    print(f"  主进程：入台账 {len(takes)} 个文件共 {sum(t[6] - t[5] for t in takes):.1f} 秒，"
+          f"最后一个文件入账于 {max((t[6] for t in takes), default=start) - start:.1f} 秒；"
+          f"汇总表 {sum(t[6] - t[5] for t in xlsx):.1f} 秒")
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            for t in timeline:
+                f.write(json.dumps([t[0], t[1], t[2], round(t[3], 3), t[4], round(t[5] - start, 3),
+                                    round(t[6] - start, 3), round(t[7], 3)]) + "\n")
+
+
+def run_stages(batch: Path, out: Path, workers: int, rows: list, timeline: Path | None = None) -> object:
     from services.ledgers import open_ledger
     from services.orders import issue_orders
     from services.reports import statistics_workbook, summary_document
     from services.returns import parse_batch
     db = out / "台账.db"
     with open_ledger(db) as ledger:
+        from parsers import pipeline
+        pipeline.timeline = []
         with Stage("解析入台账（parse --db --xlsx）", rows) as st:
+            start = time.monotonic()
             res = parse_batch([batch], ledger, xlsx=out / "回执汇总.xlsx", workers=workers, progress=progress)
+            end = time.monotonic()
             s = res.summary
             st.note = (f"{s.files_parsed} 个成功、{s.files_failed} 个失败、{s.files_no_table} 个无表格，"
                        f"{s.records} 份记录")
         summary = res.summary
+        print_timeline(pipeline.timeline, start, end, timeline)
+        pipeline.timeline = None
         with Stage("统计表（stats）", rows) as st:
             try:
                 statistics_workbook(ledger, out / "统计表.xlsx")
@@ -193,6 +228,7 @@ def main() -> int:
     ap.add_argument("--corpus", help="语料目录：已有则直接使用，没有则生成并保留")
     ap.add_argument("--scans", type=int, help="只用语料中前 N 个扫描件和照片（其余数字文件全用）")
     ap.add_argument("--take", type=int, help="只用语料中前 N 个文件（语料按格式随机排列，比例不变）")
+    ap.add_argument("--timeline", help="把解析的任务时间线（每个任务的进程、起止秒）写入此文件（JSON 行）")
     ap.add_argument("--no-baselines", action="store_true", help="不测裸读基线")
     ap.add_argument("--baselines-only", action="store_true", help="只测裸读基线（与另一次完整运行并行时用）")
     a = ap.parse_args()
@@ -235,7 +271,7 @@ def main() -> int:
         baselines(by_ext, None, {}, tmp)
         return 0
     t0 = time.perf_counter()
-    summary = run_stages(batch, out, workers, rows)
+    summary = run_stages(batch, out, workers, rows, Path(a.timeline) if a.timeline else None)
     total = time.perf_counter() - t0
 
     print()

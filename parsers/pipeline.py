@@ -78,6 +78,10 @@ LONG_TABLE_ROWS = 500               # a document with this many table rows repor
 OWN_OUTPUT_REASON = "已跳过（本工具生成的文件）"
 RUN_OUTPUT_REASON = "已跳过（本次运行的输出文件）"
 # libraries whose log records (English, for developers) go to the run's log, never to the screen
+# a list to fill (bench/north_star.py --timeline): per task (worker slot, kind, files, expected cost, suffixes,
+# start, end, CPU seconds) and per file the main process's take (slot -1), times on the monotonic clock;
+# None: not kept
+timeline: list | None = None
 LIBRARY_LOGGERS = ("pdfminer", "pdfplumber", "PIL", "pypdfium2", "openpyxl", "olefile", "fontTools", "docx",
                    "docxcompose", "cv2")
 
@@ -431,15 +435,23 @@ def _parse(paths, jsonl, db, xlsx, workers, progress, display=None, attribute=No
         # closed on the way out, so an interruption stops the workers before the run folder goes
         with closing(_results(files, workers, decided, progress, display, log.path, summary)) as results:
             for result in results:
-                sink.take(result)
+                if timeline is not None:
+                    t, cpu = time.monotonic(), time.process_time()
+                    sink.take(result)
+                    timeline.append((-1, "take", 1, 0.0, "", t, time.monotonic(), time.process_time() - cpu))
+                else:
+                    sink.take(result)
                 done += 1
                 if progress:
                     progress(done, len(files), FILES)
         if xlsx:
             from generators.records_xlsx import write_records_xlsx
             spool.seek(0)
+            t, cpu = time.monotonic(), time.process_time()
             write_records_xlsx((json.loads(line) for line in spool), Path(xlsx), errors=sink.error_lines,
                                outcomes=summary.outcomes)
+            if timeline is not None:
+                timeline.append((-1, "xlsx", 0, 0.0, "", t, time.monotonic(), time.process_time() - cpu))
             summary.outputs["xlsx"] = str(xlsx)
     finally:
         unroute()
@@ -794,12 +806,17 @@ class _Pool:
             gone, retired = False, False
             try:
                 while not retired and w.conn.poll():
-                    kind, status, value, retired, mb = w.conn.recv()
+                    kind, status, value, retired, mb, span = w.conn.recv()
                     if kind == "page":
                         out.append(("page", None, value))
                     else:
-                        out.append((status, w.tasks.popleft(), value))
+                        task = w.tasks.popleft()
+                        out.append((status, task, value))
                         self.peak_mb = max(self.peak_mb, mb)
+                        if timeline is not None:
+                            timeline.append((self.workers.index(w), task.kind, len(task.chunk), task.cost,
+                                             "".join(sorted({Path(p).suffix.lower() for _, p in task.chunk})),
+                                             *span))
             except Exception:  # noqa: BLE001 — EOF, or a message cut off by the worker's death
                 gone = True
             if retired or gone or not w.proc.is_alive():
@@ -846,12 +863,12 @@ class _Pool:
 
 def _worker_main(conn, log: Path | None, pages: bool, max_mb: float) -> None:
     """A pool worker: tasks from `conn` one at a time, each answered ("result", status, value, retiring,
-    own MB); a long PDF's page progress sent as ("page", None, (page, total, label), False, 0). Retires
+    own MB, (start, end on the monotonic clock, CPU seconds)); a long PDF's page progress sent as ("page", None, (page, total, label), False, 0). Retires
     (exits) after a task that leaves its own memory above `max_mb`."""
     global _page_send
     _worker_init(log)
     if pages:
-        _page_send = lambda page, total, label: conn.send(("page", None, (page, total, label), False, 0))  # noqa: E731
+        _page_send = lambda page, total, label: conn.send(("page", None, (page, total, label), False, 0, None))  # noqa: E731
     while True:
         try:
             message = conn.recv()
@@ -860,13 +877,15 @@ def _worker_main(conn, log: Path | None, pages: bool, max_mb: float) -> None:
         if message is None:
             return
         task, display = message
+        started, cpu = time.monotonic(), time.process_time() + _children_cpu()
         try:
             status, value = "done", _run_task(task, display)
         except Exception as e:  # noqa: BLE001 — reported for the task's files, the worker goes on
             status, value = "failed", "".join(traceback.format_exception(e))
         mb = _own_mb()
         retiring = mb > max_mb
-        conn.send(("result", status, value, retiring, mb))
+        span = (started, time.monotonic(), time.process_time() + _children_cpu() - cpu)
+        conn.send(("result", status, value, retiring, mb, span))
         if retiring:
             conn.close()
             return

@@ -204,3 +204,15 @@ def test_legacy_files_are_chunked_by_kind_about_one_chunk_a_worker():
     many = [Path(f"{i:04d}.doc") for i in range(1000)]
     sizes = [len(c) for c in pipeline._chunks(many, 2)]
     assert max(sizes) <= pipeline.LEGACY_CHUNK_MAX and sum(sizes) == 1000
+
+
+def test_the_timeline_has_every_task_and_every_file_taken(monkeypatch):
+    """bench/north_star.py --timeline: each task with its worker, span and CPU; each file's take in the main process."""
+    files = sorted(p for p in (ROOT / "samples" / "returns").rglob("*") if p.suffix in (".docx", ".xlsx"))[:12]
+    monkeypatch.setattr(pipeline, "timeline", [])
+    summary = pipeline.parse(files, workers=2)
+    tasks = [t for t in pipeline.timeline if t[0] >= 0]
+    takes = [t for t in pipeline.timeline if t[0] == -1 and t[1] == "take"]
+    assert summary.files_parsed == len(files) == len(takes) == sum(t[2] for t in tasks)
+    assert {t[0] for t in tasks} <= {0, 1} and all(t[5] <= t[6] and t[7] >= 0 for t in pipeline.timeline)
+    assert all(t[4] in (".docx", ".xlsx", ".docx.xlsx") for t in tasks)
