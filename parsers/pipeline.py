@@ -563,15 +563,20 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
         for task in _tasks(chunks(workers)):
             push(task)
     pool = _Pool(workers, log, progress is not None, worker_max_mb())
+
+    def dispatch() -> None:
+        """Tasks to the free workers (and queued behind a running one when quick)."""
+        while todo and (worker := pool.free(todo[0][2].cost <= PREFETCH_MAX_COST)):
+            task = heapq.heappop(todo)[2]
+            if task.kind == "page" and splits[task.index].timeout:
+                page_settled(task, None)          # its file failed already: not OCR'd
+                continue
+            shown = {p: display[p] for _, p in task.chunk if p in display} if display else None
+            pool.send(worker, task, shown)
+
     try:
         while todo or pool.busy():
-            while todo and (worker := pool.free(todo[0][2].cost <= PREFETCH_MAX_COST)):
-                task = heapq.heappop(todo)[2]
-                if task.kind == "page" and splits[task.index].timeout:
-                    page_settled(task, None)          # its file failed already: not OCR'd
-                    continue
-                shown = {p: display[p] for _, p in task.chunk if p in display} if display else None
-                pool.send(worker, task, shown)
+            dispatch()
             for event, task, value in pool.events():
                 if event == "page":
                     progress(*value)
@@ -592,9 +597,10 @@ def _results(files: list[Path], workers: int, decided: dict[int, dict] | None = 
                 else:
                     for r in value:
                         if task.kind == "assemble":
-                            split = splits.pop(task.index)
-                            r["cpu"] = r.get("cpu", 0.0) + split.cpu
+                            r["cpu"] = r.get("cpu", 0.0) + splits.pop(task.index).cpu
                         ready[r["index"]] = r
+            dispatch()              # before the results go out: their ledger writes can take a while (a block
+                                    # of 64 files released by its last task) and would leave a worker idle
             yield from in_order()
     except BaseException:
         pool.terminate()        # interrupted: do not wait for conversions in flight

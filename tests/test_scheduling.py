@@ -216,3 +216,16 @@ def test_the_timeline_has_every_task_and_every_file_taken(monkeypatch):
     assert summary.files_parsed == len(files) == len(takes) == sum(t[2] for t in tasks)
     assert {t[0] for t in tasks} <= {0, 1} and all(t[5] <= t[6] and t[7] >= 0 for t in pipeline.timeline)
     assert all(t[4] in (".docx", ".xlsx", ".docx.xlsx") for t in tasks)
+
+
+def test_several_split_scans_in_one_batch(tmp_path, fake_ocr, monkeypatch):
+    """A scan planned after another was assembled still splits (the assembly's bookkeeping once took the
+    name of the function that splits a plan: the later plan then failed the whole batch)."""
+    monkeypatch.setattr(pipeline, "ORDER_BLOCK", 1)          # each file after the one before: plans after assemblies
+    (tmp_path / "in").mkdir()
+    for i in range(4):
+        inked_pdf(tmp_path / "in" / f"{i}扫描件.pdf", 2 + i % 2)
+    whole = pipeline.parse([tmp_path / "in"], jsonl=tmp_path / "whole.jsonl", workers=1)
+    split = pipeline.parse([tmp_path / "in"], jsonl=tmp_path / "split.jsonl", workers=2)
+    assert split.files_parsed == whole.files_parsed == 4 and split.split_pages == 10
+    assert jsonl_lines(tmp_path / "split.jsonl") == jsonl_lines(tmp_path / "whole.jsonl")
