@@ -431,10 +431,9 @@ def _unplaced(record, spec, where: dict) -> None:
         if PLAIN_NUMBER.match(_norm(u.get("text"))):
             numbers.setdefault(u.get("row"), []).append(u.get("col"))
     for line, cols in numbers.items():
-        if line in placed and not _fits(sorted(placed[line]), sorted(cols), order):
-            for path in sorted({p for _, _, p in placed[line]}):
-                _warn(record, path, "ocr_unplaced",
-                      "本行有读出的数字未归入任何一栏，且与已归入的各栏次序不合（表头可能误读、各栏错位），本行各栏需人工核对")
+        for path in _misplaced(sorted(placed.get(line, [])), sorted(cols), order):
+            _warn(record, path, "ocr_unplaced",
+                  "本行有读出的数字未归入任何一栏，且与已归入的各栏次序不合（表头可能误读、各栏错位），需人工核对")
     lost = [line for line, cols in numbers.items() if line not in placed and len(cols) >= LOST_LINE_NUMBERS]
     if lost and not any("table" in u for u in values):      # one table: its lines are in one order
         _warn(record, f"data.{spec.rows_key}", "ocr_unread",
@@ -445,19 +444,38 @@ def _unplaced(record, spec, where: dict) -> None:
                       "上方有一行数字未成为任何一行（该行的单位名称可能未读出），本行可能错位，需人工核对")
 
 
-def _fits(placed: list[tuple[int, str, str]], unused: list[int], order: dict[str, int]) -> bool:
-    """Whether the placed columns of a line stand in the form's order and each run of unused number
-    cells between two of them has as many of the form's columns between those two left unplaced."""
+def _misplaced(placed: list[tuple[int, str, str]], unused: list[int], order: dict[str, int]) -> list[str]:
+    """The fields of a line that may hold another column's value: none when the placed columns stand
+    in the form's order and each run of unused number cells between two of them has as many of the
+    form's columns between those two left unplaced; the whole row (its paths) when out of order;
+    else about each run that does not fit, the placed fields on either side of it back to the form's
+    first column left unplaced on that side (a head misread shifts the values up to there), or to the
+    row's end; a side with no column left unplaced, when the other has one, only its next field."""
     keys = [order[k] for _, k, _ in placed]
     if keys != sorted(keys):
-        return False
+        return sorted({p for _, _, p in placed})
     have = set(keys)
     edges = [(-1, -1)] + [(c, order[k]) for c, k, _ in placed] + [(10 ** 6, len(order))]
-    for (c0, k0), (c1, k1) in zip(edges, edges[1:]):
+    out: set[int] = set()                   # indexes into placed
+    for i, ((c0, k0), (c1, k1)) in enumerate(zip(edges, edges[1:])):
         n = sum(c0 < u < c1 for u in unused)
-        if n > sum(1 for k in range(k0 + 1, k1) if k not in have):
-            return False
-    return True
+        if n <= sum(1 for k in range(k0 + 1, k1) if k not in have):
+            continue
+        a = i - 1                           # placed[i - 1] is the left side, placed[i] the right
+        while a > 0 and keys[a - 1] == keys[a] - 1:
+            a -= 1
+        b = i
+        while b + 1 < len(placed) and keys[b + 1] == keys[b] + 1:
+            b += 1
+        left_hole = i > 0 and keys[a] > 0
+        right_hole = i < len(placed) and keys[b] < len(order) - 1
+        if i > 0:
+            out.update(range(a if left_hole or not right_hole else i - 1, i))
+        if i < len(placed):
+            out.update(range(i, b + 1 if right_hole or not left_hole else i + 1))
+    if len(out) == len(placed):             # every field: the row (rows) whole, one warning
+        return sorted({p for _, _, p in placed})
+    return sorted({f"{placed[j][2]}.{placed[j][1]}" for j in out})
 
 
 def _printed_words(spec) -> set[str]:
