@@ -89,28 +89,29 @@ PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 class PeakMemory:
     """Samples the whole process tree's memory in a thread; .rss_mb / .pss_mb are the peaks.
 
-    RSS (statm) every `interval`; PSS (smaps_rollup, costly: sampled every 100 ms it took ~20 % of a core
-    beside a 2-worker parse, i.e. ~10 % of the wall time on 2 cores) every `pss_interval`, and at once
-    (at most every `interval` * 2) while the RSS sum is within 2 % of its highest: a PSS peak needs RSS near
-    its peak, since the pages shared between the processes change slowly."""
+    RSS (statm, microseconds) every `interval`; PSS (smaps_rollup walks the page tables: ~8 ms for an OCR
+    worker; read every 100 ms it took ~9 % of a core beside a 2-worker parse) every `pss_interval`, and at
+    most every `pss_gap` while the PSS the RSS implies comes near the peak: PSS = RSS - the pages counted in
+    several processes, a share that changes slowly (taken from the last read, 10 % of it as a margin)."""
 
-    def __init__(self, interval: float = 0.1, pss_interval: float = 1.0):
-        self.interval, self.pss_interval, self.rss, self.pss = interval, pss_interval, 0, 0
+    def __init__(self, interval: float = 0.1, pss_interval: float = 2.0, pss_gap: float = 0.5):
+        self.interval, self.pss_interval, self.pss_gap = interval, pss_interval, pss_gap
+        self.rss, self.pss = 0, 0
         self.cpu = 0.0          # the sampler's own CPU time, taken out of the parse's
         self.pss_reads = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        last = float("-inf")
+        last, shared = float("-inf"), 0
         while not self._stop.is_set():
             pids = _tree(os.getpid())
             rss = sum(_rss_kb(pid) for pid in pids)
             now = time.monotonic()
-            if now - last >= self.pss_interval or (rss >= self.rss * 0.98 and now - last >= self.interval * 2):
-                self.pss = max(self.pss, sum(_mem_kb(pid)[1] for pid in pids))
+            if now - last >= self.pss_interval or (rss - 0.9 * shared >= self.pss and now - last >= self.pss_gap):
+                pss = sum(_mem_kb(pid)[1] for pid in pids)
+                self.pss, shared, last = max(self.pss, pss), max(0, rss - pss), now
                 self.pss_reads += 1
-                last = now
             self.rss = max(self.rss, rss)
             self.cpu = time.thread_time()
             self._stop.wait(self.interval)
