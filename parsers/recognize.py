@@ -1,7 +1,8 @@
 """Find the forms in a Document and turn each into a Record.
 
 document → units (a table with the lines above and below it)
-         → form type (title patterns + label fingerprint: jieba tokens, fuzzy labels)
+         → form type (title patterns + label fingerprint: jieba tokens, fuzzy labels; an OCR'd table
+           read too poorly to tell: the one form its title line names)
          → continuation tables joined (a 自查表 split across a page)
          → extract (parsers/extract.py) → header lines → validate → Record
 """

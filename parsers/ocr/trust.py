@@ -29,7 +29,8 @@
       - a person-name cell holding two names (李志刚王芳), a phone field two numbers -> ocr_run_together;
       - a 自查表 item's category against the printed item its text is -> corrected (ocr_corrected);
       - a value read but placed in no field (a number, a long text): the fields left empty -> ocr_unread,
-        and the rows whose left-over numbers break the form's column order -> ocr_unplaced;
+        and where a row's left-over numbers break the form's column order, the fields about them (back
+        to a column left unplaced; the row whole when out of order) -> ocr_unplaced;
       - a mark read empty beside its item's other mark -> ocr_unread; a 自查表 item that is no printed
         item while most are -> ocr_not_printed;
       - a name whose ending lost a character (…限公司), an enterprise's name in no enterprise's ending,
