@@ -14,9 +14,12 @@ import math
 import re
 from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell, WriteOnlyCell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31                   # Excel's limit
@@ -63,6 +66,114 @@ def write_only_row(ws, values: list) -> list:
             else set_cell(WriteOnlyCell(ws), v) for v in values]
 
 
+# --- merged ranges at the cost of the cells they cover -----------------------------------------------
+# openpyxl's ws.merge_cells compares a new range with every earlier one and re-registers a Border (a
+# hash of the whole object) for each edge cell: 1,232 merges took ~45 % of the statistics workbook.
+# merge_cells below gives the same sheet (the same ranges in the same order, the same MergedCells,
+# border and protection ids): the containment check looks only at the ranges covering the new one's
+# top-left cell, and each distinct border sum is computed once per workbook.
+
+_merge_state: WeakKeyDictionary = WeakKeyDictionary()      # worksheet -> (count seen, {cell: ranges covering it})
+_border_sums: WeakKeyDictionary = WeakKeyDictionary()      # workbook -> {(border id, what is added): border id}
+
+
+def _covering(ws) -> dict:
+    """{(row, col): ranges of ws.merged_cells covering it}, rebuilt when ranges came another way."""
+    n, cover = _merge_state.get(ws, (-1, None))
+    if n != len(ws.merged_cells.ranges):
+        cover = {}
+        for rng in ws.merged_cells.ranges:
+            for rc in rng.cells:
+                cover.setdefault(rc, []).append(rng)
+    return cover
+
+
+def add_merged_range(ws, rng: CellRange) -> bool:
+    """ws.merged_cells.add(rng): added unless an existing range contains it (True when added)."""
+    cover = _covering(ws)
+    added = not any(r.min_row <= rng.max_row <= r.max_row and r.min_col <= rng.max_col <= r.max_col
+                    for r in cover.get((rng.min_row, rng.min_col), ()))
+    if added:
+        ws.merged_cells.ranges.add(rng)
+        for rc in rng.cells:
+            cover.setdefault(rc, []).append(rng)
+    _merge_state[ws] = (len(ws.merged_cells.ranges), cover)
+    return added
+
+
+def _style(cell) -> StyleArray:
+    """The cell's style ids, made (all 0) on first use as openpyxl's style attributes do."""
+    if not cell._style:
+        cell._style = StyleArray()
+    return cell._style
+
+
+def _plus_border(ws, cell, key: tuple, added) -> None:
+    """cell.border += added() (added: the Border to add, made only when this sum is new)."""
+    borders = ws.parent._borders
+    sums = _border_sums.setdefault(ws.parent, {})
+    old = _style(cell).borderId
+    new = sums.get((old, key))
+    if new is None:
+        new = sums[(old, key)] = borders.add(borders[old] + added())
+    cell._style.borderId = new
+
+
+def merge_cells(ws, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    """ws.merge_cells(start_row=…, …) with the same result, in time linear in the cells merged."""
+    from openpyxl.styles.borders import Border
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    cells = ws._cells
+    mcr = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(mcr, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+    mcr.ws = ws
+    # MergedCellRange._get_borders: the top-left cell takes the bottom-right cell's right and bottom sides
+    start = mcr.start_cell = cells.get((min_row, min_col))
+    if start is None:
+        start = mcr.start_cell = ws.cell(row=min_row, column=min_col)
+    end = cells.get((max_row, max_col))
+    borders = ws.parent._borders
+    if end is not None:
+        e = borders[_style(end).borderId]
+        _plus_border(ws, start, ("corner", end._style.borderId), lambda: Border(right=e.right, bottom=e.bottom))
+    add_merged_range(ws, mcr)
+    # Worksheet._clean_merge_range: the other cells become MergedCells, the edges take the top-left's sides
+    for rc in mcr.cells:
+        if rc != (min_row, min_col):
+            cells[rc] = MergedCell(ws, *rc)
+    for name in ("top", "left", "right", "bottom"):
+        s = _style(start).borderId
+        side = getattr(borders[s], name)
+        if side and side.style is None:
+            continue
+        for rc in getattr(mcr, name):
+            _plus_border(ws, cells[rc], (name, s), lambda: Border(**{name: side}))
+    protection = ws.parent._protections.add(copy(start.protection))
+    for rc in mcr.cells:
+        _style(cells[rc]).protectionId = protection
+
+
+class Styler:
+    """cell.font = …, cell.border = … for many cells of one workbook, each style object registered once:
+    openpyxl hashes the whole object at every assignment (a Border ~30 µs). The same ids in the same
+    order; a style object must not change once given (openpyxl's own style objects are not changed)."""
+    SLOTS = {"font": ("_fonts", "fontId"), "fill": ("_fills", "fillId"), "border": ("_borders", "borderId"),
+             "protection": ("_protections", "protectionId"), "alignment": ("_alignments", "alignmentId")}
+
+    def __init__(self, wb):
+        self.wb, self.ids = wb, {}
+
+    def __call__(self, cell, **styles) -> None:
+        st = _style(cell)
+        for attr, obj in styles.items():
+            hit = self.ids.get((attr, id(obj)))
+            if hit is None:             # the object is kept with its id, so the id is not reused
+                coll, _ = self.SLOTS[attr]
+                hit = self.ids[(attr, id(obj))] = (obj, getattr(self.wb, coll).add(obj))
+            setattr(st, self.SLOTS[attr][1], hit[1])
+
+
 def copy_sheet(src, wb) -> Any:
     """A copy of worksheet `src` (normal mode) as a new sheet of the write-only workbook `wb`: values with
     their data types, styles, merged ranges, column widths, row heights, freeze panes, print titles,
@@ -85,7 +196,7 @@ def copy_sheet(src, wb) -> Any:
     ws.sheet_properties.pageSetUpPr = copy(src.sheet_properties.pageSetUpPr)
     ws.auto_filter.ref = src.auto_filter.ref
     for rng in src.merged_cells.ranges:
-        ws.merged_cells.add(rng.coord)
+        add_merged_range(ws, CellRange(rng.coord))
     styles: dict[tuple, Any] = {}
     for row in src.iter_rows():
         out = []

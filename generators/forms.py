@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from generators.excel import sheet_title, write as xl_write
+from generators.excel import Styler, merge_cells, sheet_title, write as xl_write
 from generators.gongwen import ooxml as X
 from generators.gongwen.render import column_needs, fit_columns
 from schema.dates import date_text
@@ -458,7 +458,7 @@ def _xl_line(ws, r: int, text: str, n_cols: int, font: Font, align: str = "left"
     ws.cell(r, 1).font = font
     ws.cell(r, 1).alignment = Alignment(horizontal=align, vertical="center")
     if n_cols > 1:
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n_cols)
+        merge_cells(ws, r, 1, r, n_cols)
 
 
 def render_sheet(ws, d: Drawing) -> None:
@@ -482,20 +482,22 @@ def render_sheet(ws, d: Drawing) -> None:
         r += 1
     body = Font(name=TABLE_FONT, size=d.font_size)
     bold = Font(name=TABLE_FONT, size=d.font_size, bold=True)
+    aligned: dict[str, Alignment] = {}
+    style = Styler(ws.parent)
     for cells in d.tables:
         n_rows = max(c.row + c.rowspan for c in cells)
         for rr in range(n_rows):
             for cc in range(d.n_cols):
-                ws.cell(r + rr, cc + 1).border = BORDER
+                style(ws.cell(r + rr, cc + 1), border=BORDER)
         for dc in cells:
             cell = xl_write(ws, r + dc.row, dc.col + 1, dc.text)
             if dc.text and dc.text.replace(".", "", 1).isdigit() and dc.align == "center" and "\n" not in dc.text:
                 cell.value = float(dc.text) if "." in dc.text else int(dc.text)   # counts as numbers
-            cell.font = bold if dc.bold else body
-            cell.alignment = Alignment(horizontal=dc.align, vertical="center", wrap_text=True)
+            if dc.align not in aligned:
+                aligned[dc.align] = Alignment(horizontal=dc.align, vertical="center", wrap_text=True)
+            style(cell, font=bold if dc.bold else body, alignment=aligned[dc.align])
             if dc.rowspan > 1 or dc.colspan > 1:
-                ws.merge_cells(start_row=r + dc.row, start_column=dc.col + 1,
-                               end_row=r + dc.row + dc.rowspan - 1, end_column=dc.col + dc.colspan)
+                merge_cells(ws, r + dc.row, dc.col + 1, r + dc.row + dc.rowspan - 1, dc.col + dc.colspan)
         r += n_rows
     for line in d.below:
         _xl_line(ws, r, line, d.n_cols, Font(name=BODY_FONT, size=LINE_PT - 1))
