@@ -34,6 +34,7 @@ SETTINGS = {
     "v_coverage": 0.85,         # a column inside a row band ruled over this fraction is a border
     "drift_per_px": 0.02,       # sideways drift of a vertical rule allowed per pixel of band height
     "h_coverage": 0.6,          # an edge ruled over this fraction of its length is a border
+    "row_line_share": 0.5,      # a row line found over this share of the table's width is a table line
     "merge_tol_units": 0.3,     # line positions closer than this are one line
     "ink_ratio": 0.004,         # dark fraction of an empty-read cell that means "something unread"
     "min_table_units": 3.0,     # a table region is at least this wide and 1 unit high
@@ -248,25 +249,34 @@ class Grid:
 
 def separators(hmask: np.ndarray, xs: list[float], ys: list[float], per_band: list[list[float]],
                unit: float, cfg: dict = SETTINGS) -> tuple[list[list[bool]], list[list[bool]]]:
-    """vsep[r][j]: rule at xs[j] within row r; hsep[i][c]: rule at ys[i] over column c, judged over the
-    columns no rule parts above or below the line (one cell over them on each side: a stray column
-    line, a seal's star, leaves no narrow column to lose the row line over)."""
+    """vsep[r][j]: rule at xs[j] within row r; hsep[i][c]: rule at ys[i] over column c: found over the
+    column itself, or over the run of columns no rule parts above or below the line when the line is a
+    table line (found over `row_line_share` of the width; a stray column line, a seal's star, leaves
+    a narrow column a faint row line is easily lost over; a seal ring's arc is no table line)."""
     tol = cfg["merge_tol_units"] * unit
     vsep = [[any(abs(x - bx) <= tol for bx in band) for x in xs] for band in per_band]
+
+    def ruled(a: int, b: int, left: float, right: float) -> bool:
+        m = max(1, int((right - left) * 0.1))
+        seg = hmask[a:b, int(left) + m:int(right) - m]
+        return bool(seg.size > 0 and (seg.max(axis=0) > 0).mean() >= cfg["h_coverage"])
+
     hsep = []
     nc = len(xs) - 1
+    width = (xs[-1] - xs[0]) if nc > 0 else 0.0
     for i, y in enumerate(ys):
         a, b = max(0, int(y - tol)), int(y + tol) + 1
+        row = [ruled(a, b, left, right) for left, right in zip(xs, xs[1:])]
+        if all(row) or sum(xs[c + 1] - xs[c] for c in range(nc) if row[c]) < cfg["row_line_share"] * width:
+            hsep.append(row)
+            continue
         bands = [r for r in (i - 1, i) if 0 <= r < len(vsep)]
-        row: list[bool] = []
         start = 0
         for c in range(nc):
             if c + 1 < nc and not any(vsep[r][c + 1] for r in bands):
                 continue                        # the run of joined columns goes on
-            left, right = xs[start], xs[c + 1]
-            m = max(1, int((right - left) * 0.1))
-            seg = hmask[a:b, int(left) + m:int(right) - m]
-            row += [bool(seg.size > 0 and (seg.max(axis=0) > 0).mean() >= cfg["h_coverage"])] * (c + 1 - start)
+            if c > start and not all(row[start:c + 1]) and ruled(a, b, xs[start], xs[c + 1]):
+                row[start:c + 1] = [True] * (c + 1 - start)
             start = c + 1
         hsep.append(row)
     return vsep, hsep
