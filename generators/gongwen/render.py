@@ -840,9 +840,7 @@ def build_document(gw: Gongwen, banji_numbered: bool = True, preview: bool = Fal
         last.pPr.remove(sect1)
         body.replace(final, sect1)
     elif banji_numbered:
-        # no footer references of its own: the 版记 section takes the numbered odd/even footers
-        for ref in final.findall(X.qn("w:footerReference")):
-            final.remove(ref)
+        number_banji(doc)
     if gw.letter:       # 信函 (10.1): page 1's letterhead, no page number on it, a 版记 without rules
         from generators.gongwen.letter import first_page
         first_page(writer, gw, sect1)
@@ -850,6 +848,23 @@ def build_document(gw: Gongwen, banji_numbered: bool = True, preview: bool = Fal
             for bdr in list(el.iter(X.qn("w:pBdr"))):
                 bdr.getparent().remove(bdr)
     return doc
+
+
+def number_banji(doc) -> list:
+    """Number the 版记 page: its section's own footer references go, so it takes the numbered odd/even
+    footers. Returns them with their places, for unnumber_banji."""
+    final = X.body_section(doc.element.body)
+    refs = [(i, el) for i, el in enumerate(final) if el.tag == X.qn("w:footerReference")]
+    for _, el in refs:
+        final.remove(el)
+    return refs
+
+
+def unnumber_banji(doc, refs: list) -> None:
+    """Undo number_banji: the references back in their places (the document as banji_numbered=False)."""
+    final = X.body_section(doc.element.body)
+    for i, el in refs:
+        final.insert(i, el)
 
 
 def blank_before_banji(pdf: Path, profile: str) -> bool:
@@ -879,27 +894,35 @@ def render(gw: Gongwen, out_path: Path, pdf: bool = False, kind: str | None = No
     paginate = pdf if paginate is None else paginate
     has_banji = bool(gw.cc or (gw.printer and not gw.letter))
 
-    def save(path: Path, numbered: bool, preview: bool = False) -> None:
-        doc = build_document(gw, banji_numbered=numbered, preview=preview)
+    def build(preview: bool = False) -> tuple:
+        """The document with a numbered 版记 page and the footer references that unnumber it (each
+        variant is built once; the numbering only moves those references)."""
+        doc = build_document(gw, banji_numbered=False, preview=preview)
         if kind:
             mark_docx(doc, kind)
+        return doc, (number_banji(doc) if has_banji else [])
+
+    def save(doc, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         doc.save(str(tmp))
         tmp.replace(path)
 
-    save(out_path, True)
+    doc, refs = build()
+    save(doc, out_path)
     if pdf or (paginate and has_banji):
         with tempfile.TemporaryDirectory(prefix="paicha-render-") as tmpdir:
             twin = Path(tmpdir) / out_path.name
-            save(twin, True, preview=True)
+            twin_doc, twin_refs = build(preview=True)
+            save(twin_doc, twin)
             made = to_pdf(twin, keep_blank_pages=True)
             if paginate and has_banji and blank_before_banji(made, gw.profile):
-                save(out_path, False)
+                unnumber_banji(doc, refs)
+                save(doc, out_path)
                 if pdf:
-                    save(twin, False, preview=True)
+                    unnumber_banji(twin_doc, twin_refs)
+                    save(twin_doc, twin)
                     made = to_pdf(twin, keep_blank_pages=True)
             if pdf:
                 shutil.move(str(made), out_path.with_suffix(".pdf"))
     return out_path
-
