@@ -227,17 +227,38 @@ def _confidence(record, spec, where: dict) -> None:
     limits = settings().get("min_confidence") or {}
     printed = _printed_texts(spec)
     values = _leaves(record)
+    in_run = _numbers_in_run(record)
     record.warnings = [w for w in record.warnings
                        if not (w.get("code") == "low_confidence" and w.get("field") in where)]
     for path, src in where.items():
         conf = getattr(src, "confidence", None)
-        if conf is None:
+        if conf is None or path in in_run:
             continue
         value = values.get(path)
         if isinstance(value, str) and _norm(value) in printed:
             continue
         kind = spec.kind_of(path) or "text"
         low_confidence(record, path, conf, float(limits.get(kind, limits.get("default", spec.min_confidence))))
+
+
+def _numbers_in_run(record) -> set[str]:
+    """Paths of row numbers (序号 / 编号) one more than the row's above and one less than the row's
+    below (or the list's first / last): what they read is their place in the list, whatever the score."""
+    out = set()
+    for key, rows in record.data.items():
+        if not (isinstance(rows, list) and len(rows) >= 2 and all(isinstance(r, dict) for r in rows)):
+            continue
+        for nk in NUMBER_KEYS:
+            nums = [r.get(nk) if isinstance(r.get(nk), int) and not isinstance(r.get(nk), bool) else None
+                    for r in rows]
+            for i, n in enumerate(nums):
+                if n is None:
+                    continue
+                before = i == 0 or nums[i - 1] == n - 1
+                after = i == len(nums) - 1 or nums[i + 1] == n + 1
+                if before and after:
+                    out.add(f"data.{key}[{i}].{nk}")
+    return out
 
 
 CLEAN_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|万|元|人|家|个|项|次|起|处|户|条|份|名)?$")
