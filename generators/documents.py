@@ -30,11 +30,13 @@ import math
 import os
 import re
 import tempfile
+import time
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -147,6 +149,33 @@ def authority_context(cfg: dict) -> dict:
 
 # --- the template, prepared once -------------------------------------------------------------------
 
+ZIP_LEVEL = 1           # deflate level of the documents written from templates
+
+
+class _Deflated:
+    """A zip entry's compressor that gives bytes deflated beforehand."""
+
+    def __init__(self, deflated: bytes):
+        self.deflated = deflated
+
+    def compress(self, data: bytes) -> bytes:
+        return self.deflated
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _write_deflated(z: zipfile.ZipFile, name: str, data: bytes, deflated: bytes) -> None:
+    """z.writestr(name, data) (deflated, as writestr makes the entry) with `data` deflated beforehand:
+    zipfile still takes its size and CRC-32 from `data`."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type, info._compresslevel = zipfile.ZIP_DEFLATED, ZIP_LEVEL
+    info.external_attr, info.file_size = 0o600 << 16, len(data)
+    with z.open(info, "w") as dest:
+        dest._compressor = _Deflated(deflated)
+        dest.write(data)
+
+
 class PreparedTemplate:
     """A docxtpl template: tags cleaned by docxtpl once, compiled once (autoescape), rendered per document.
     Every file it writes carries the output mark `mark` (generators/mark.py)."""
@@ -181,12 +210,27 @@ class PreparedTemplate:
             raise PaichaError(f"{self.path}：文书中留有未替换的模板标签（{left}）", code="bad_template")
         return xml
 
+    @cached_property
+    def fixed_parts(self) -> dict[str, tuple[bytes, bytes]]:
+        """Every part but word/document.xml as written to each output (marked) and deflated once:
+        the template's styles (~790 KB) are the same in every document."""
+        out = {}
+        for info, data in self.parts:
+            if info.filename != "word/document.xml":
+                data = mark_part(info.filename, data, self.mark)
+                z = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)       # as zipfile deflates
+                out[info.filename] = (data, z.compress(data) + z.flush())
+        return out
+
     def save(self, document_xml: str, out: Path) -> Path:
         out = Path(out)
-        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for info, data in self.parts:
-                z.writestr(info.filename, document_xml.encode("utf-8") if info.filename == "word/document.xml"
-                           else mark_part(info.filename, data, self.mark), compress_type=zipfile.ZIP_DEFLATED)
+        fixed = self.fixed_parts
+        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
+            for info, _ in self.parts:
+                if info.filename in fixed:
+                    _write_deflated(z, info.filename, *fixed[info.filename])
+                else:
+                    z.writestr(info.filename, document_xml.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
         return out
 
     def render(self, context: dict, out: Path) -> Path:
