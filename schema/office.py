@@ -28,9 +28,10 @@ def soffice_binary() -> str:
     return exe
 
 
-def _run_soffice(cmd: list[str], env: dict, timeout: int) -> None:
+def _run_soffice(cmd: list[str], env: dict, timeout: int) -> bool:
     """Run soffice in its own process group; the whole group is killed on a timeout or an exception
-    (soffice is a script starting oosplash starting soffice.bin: killing the first leaves the others)."""
+    (soffice is a script starting oosplash starting soffice.bin: killing the first leaves the others).
+    True when it ran out of time."""
     proc = None
     try:
         with runfiles.signals_deferred():      # registered before a signal can act
@@ -40,6 +41,7 @@ def _run_soffice(cmd: list[str], env: dict, timeout: int) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
+        return True
     except BaseException:          # a signal unwinding the run
         if proc is not None:
             _kill_group(proc)
@@ -47,6 +49,7 @@ def _run_soffice(cmd: list[str], env: dict, timeout: int) -> None:
     finally:
         if proc is not None:
             runfiles.drop_child(proc.pid)
+    return False
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -62,9 +65,14 @@ def convert(paths: list[Path], target: str, outdir: Path, timeout: int = DEFAULT
 
     Returns {input: output} for the files that converted; files that did not are absent.
     """
+    return _convert(paths, target, outdir, timeout)[0]
+
+
+def _convert(paths: list[Path], target: str, outdir: Path, timeout: int) -> tuple[dict[Path, Path], bool]:
+    """convert's work, and whether soffice ran out of time (killed: the files it had not done are absent)."""
     paths = [Path(p) for p in paths]
     if not paths:
-        return {}
+        return {}, False
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -78,20 +86,24 @@ def convert(paths: list[Path], target: str, outdir: Path, timeout: int = DEFAULT
         "--convert-to", target, "--outdir", str(outdir),
         *[str(p) for p in paths],
     ]
-    _run_soffice(cmd, env, timeout)
+    timed_out = _run_soffice(cmd, env, timeout)
     ext = target.split(":")[0]
     out: dict[Path, Path] = {}
     for p in paths:
         cand = outdir / (p.stem + "." + ext)
         if cand.exists() and cand.stat().st_size > 0:
             out[p] = cand
-    return out
+    return out, timed_out
 
 
 def convert_one(path: Path, target: str, outdir: Path | None = None, timeout: int = DEFAULT_TIMEOUT) -> Path:
-    """Convert a single file; raises InputError naming the file when nothing came out."""
+    """Convert a single file; raises InputError naming the file when nothing came out (a timeout
+    says so: a large file on a busy machine is not a damaged one)."""
     outdir = Path(outdir) if outdir else runfiles.temp_dir("conv-")
-    res = convert([Path(path)], target, outdir, timeout)
+    res, timed_out = _convert([Path(path)], target, outdir, timeout)
+    if Path(path) not in res and timed_out:
+        raise InputError(f"{path}：LibreOffice 转换超时（超过 {timeout} 秒，文件过大或机器繁忙），未生成结果",
+                         code="convert_timeout")
     if Path(path) not in res:
         raise InputError(f"{path}：LibreOffice 无法转换此文件（文件可能已损坏、加密或格式不符）", code="convert_failed")
     return res[Path(path)]

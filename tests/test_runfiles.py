@@ -123,3 +123,15 @@ def test_sigterm_mid_batch_leaves_nothing(legacy_folder, tmp_path):
     assert "已中断" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8")
     assert paicha_leftovers(tmp) == []
     assert processes_using(tmp) == []
+
+
+def test_a_conversion_out_of_time_says_so(tmp_path):
+    """A file LibreOffice had no time for is not called damaged: the message names the timeout."""
+    from schema.errors import InputError
+    from schema.office import convert_one
+    src = make_docx(tmp_path / "大文件.docx")
+    with pytest.raises(InputError) as e:
+        convert_one(src, "pdf", tmp_path / "out", timeout=0)
+    assert e.value.code == "convert_timeout"
+    assert "超时" in str(e.value) and "大文件.docx" in str(e.value) and "损坏" not in str(e.value)
+    assert convert_one(src, "pdf", tmp_path / "out2").suffix == ".pdf"      # the same file, given time, converts

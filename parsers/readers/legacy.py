@@ -73,6 +73,9 @@ def convert_single(path: Path, display: str, kind: str) -> tuple[Path, tempfile.
         result = convert_one(link, target, Path(tmp.name) / "out")
     except InputError as exc:
         tmp.cleanup()
+        if exc.code == "convert_timeout":
+            raise InputError(f"{display}：LibreOffice 转换超时，未能读取（文件过大或机器繁忙，可稍后重试）",
+                             code="convert_timeout") from exc
         raise InputError(f"{display}：LibreOffice 无法转换此文件（文件可能已损坏或格式不符）", code="convert_failed") from exc
     except BaseException:
         tmp.cleanup()
