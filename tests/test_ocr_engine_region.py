@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from conftest import ROOT
 from parsers.ocr import cellread, engine, geometry
@@ -75,3 +76,11 @@ def test_detect_in_the_region_finds_the_pages_lines():
     cv2.putText(outside, "12345678", (40, y1 + 200), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 4)
     assert len(engine.detect(outside, cellread.DET_SIDE)) > len(whole)
     assert len(engine.detect(outside, cellread.DET_SIDE, region)) == len(got)
+
+
+@pytest.mark.parametrize("knob,looked", [("1", True), ("", False), ("0", False)])
+def test_cell_reader_looks_in_the_ink_region_only_when_told(monkeypatch, knob, looked):
+    monkeypatch.setenv("PAICHA_OCR_DET_REGION", knob)
+    sheet = with_blank_bottom(page_grey())
+    assert (cellread.region(sheet) is not None) == looked
+    assert (cellread.region(cv2.cvtColor(sheet, cv2.COLOR_GRAY2BGR)) is not None) == looked
