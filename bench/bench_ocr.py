@@ -9,7 +9,7 @@ the cell-by-cell pipeline against the plain full-page OCR (what paicha did befor
         --variant cells:PAICHA_OCR_READ=cells;PAICHA_OCR_PACK=1
       (the knobs: PAICHA_OCR_READ=page|cells how a page's text is read, parsers/ocr/cellread.py;
       PAICHA_OCR_PACK=1 short lines read several to a row; PAICHA_OCR_DET_SIDE=N the long side text
-      lines are found on; PAICHA_OCR_DET_REGION=1 text looked for round the page's ink only;
+      lines are found on; PAICHA_OCR_DET_REGION=0 text looked for on the whole page, not round its ink;
       PAICHA_OCR_REC_MIN_WIDTH=N a short crop padded to N px; PAICHA_OCR_PARAMS={...} any rapidocr setting)
     --keep: each run's Documents also kept for bench/ocr_fields.py show (out/ocr_fields/<set>/<label>/),
       so the flags can be studied without reading the images again.

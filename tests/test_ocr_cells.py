@@ -206,8 +206,7 @@ def test_a_name_crossed_by_a_seal_ring_is_doubted(monkeypatch):
 # with the int8 detection (the default) the seal's star, between two of its text boxes, is left as a
 # one-row rule (seal.black_seals misses this ring) and the name splits there; the pieces stay flagged
 # (the test above). Open: issue 14.
-@pytest.mark.parametrize("det", ["fp32", pytest.param("int8", marks=pytest.mark.xfail(
-    strict=True, reason="int8 det: the seal's star taken for a rule (seal.black_seals misses the ring)"))])
+@pytest.mark.parametrize("det", ["fp32", "int8"])
 def test_a_name_crossed_by_a_seal_ring_is_one_piece(monkeypatch, det):
     """A rule found in one row only where a text line runs across it is a stroke, not a cell's edge."""
     monkeypatch.setenv("PAICHA_OCR_READ", "cells")

@@ -78,8 +78,8 @@ def test_detect_in_the_region_finds_the_pages_lines():
     assert len(engine.detect(outside, cellread.DET_SIDE, region)) == len(got)
 
 
-@pytest.mark.parametrize("knob,looked", [("1", True), ("", False), ("0", False)])
-def test_cell_reader_looks_in_the_ink_region_only_when_told(monkeypatch, knob, looked):
+@pytest.mark.parametrize("knob,looked", [("1", True), ("", True), ("0", False)])
+def test_cell_reader_looks_in_the_ink_region_unless_told_not_to(monkeypatch, knob, looked):
     monkeypatch.setenv("PAICHA_OCR_DET_REGION", knob)
     sheet = with_blank_bottom(page_grey())
     assert (cellread.region(sheet) is not None) == looked

@@ -3,8 +3,7 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
 
     read(text_grey, lines_grey, seals) -> Pieces, as engine.recognise gives them:
       engine.detect on the page shrunk to DET_SIDE (text lines; a quarter of the pixels of the
-      full-page detection; with PAICHA_OCR_DET_REGION=1 inside the box round the page's ink only,
-      geometry.ink_region) -> grid.find_grids from those boxes (the rules need no reading) ->
+      full-page detection; inside the box round the page's ink only, geometry.ink_region) -> grid.find_grids from those boxes (the rules need no reading) ->
       each line cut where a rule between two cells crosses it (北石店镇 | 建材 are two cells)
       -> trim_to_ink: each piece no wider than its ink, a blank one left out -> engine.read_boxes:
       the pieces recognised, batched by width, on the full-resolution page; each character scored.
@@ -16,7 +15,7 @@ rules of the ruled grid, each piece read at full resolution by recognition alone
 
 Knobs (bench/bench_ocr.py --variant): PAICHA_OCR_READ=cells reads this way (the default since the
 calib and tune runs below; PAICHA_OCR_READ=page: detection and recognition together on the whole page); PAICHA_OCR_DET_SIDE=N the long side text is found on;
-PAICHA_OCR_DET_REGION=1 text looked for round the page's ink only (not the default: below);
+PAICHA_OCR_DET_REGION=0 text looked for on the whole page (round the page's ink is the default: below);
 PAICHA_OCR_PACK=1 short lines read several to a row (engine.read_boxes; measured slower and with fewer
 wrong photo fields flagged than crops read alone, below: a candidate for removal).
 Measured at e5ba190 (bench/bench_ocr.py --set tune, one core, same run, machine at load 6-14: CPU
@@ -39,14 +38,15 @@ cells + int8 det: calib 8.84 vs 3.69 s CPU a page, 1105 vs 866 MB; scans 93.9 / 
 as digits, two fields a file, fixed after in 39e416a). The page run had keep_rules without its width
 limit (self_check-fax 136 -> 133 fields). Both units-row losses (campaign_stats-photo-2, 20-22 of 58)
 are the recogniser's: a unit (人) read 3 makes the units row data.
-PAICHA_OCR_DET_REGION=1 against 40c0acf (bench_ocr, one core, both side by side, machine at load
+Text looked for round the ink (PAICHA_OCR_DET_REGION) against 40c0acf (bench_ocr, one core, both side by side, machine at load
 9-20: CPU inflated; fields right / wrong flagged / right flagged, scans then photos): tune 3.63 -> 3.31
 s CPU a page; 94.8 / 100 / 3.5 -> 94.8 / 100 / 3.3 %, 99.2 / 85.7 / 4.9 -> 99.1 / 87.5 / 4.5 %. tune2
 4.22 -> 3.84 s, 783 -> 687 MB; 87.9 / 100 / 9.9 -> 88.2 / 100 / 10.0 %, 59.1 / 99.9 / 19.3 -> 61.7 /
 100 / 20.4 %. calib 3.56 -> 3.08 s, 961 -> 755 MB; 95.8 / 100 / 2.2 -> 96.1 / 100 / 2.1 %, 95.8 / 100 /
 4.8 -> 95.9 / 100 / 5.5 %. 9-13 % less CPU and more fields right, but more right photo fields flagged
 (the detector's channel weights are page means: on less blank its boxes move a pixel or two, a few
-short ones are found besides): not the default.
+short ones are found besides). The default since: less CPU and memory, more fields right, no
+wrong field less flagged (and the seal star of tests/test_ocr_cells no longer cuts a name under int8).
 """
 from __future__ import annotations
 
@@ -85,9 +85,9 @@ def det_side() -> int:
 
 
 def region(img: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Where engine.detect looks for text on a page: the whole page (None), or with
-    PAICHA_OCR_DET_REGION=1 round its ink (geometry.ink_region)."""
-    if os.environ.get("PAICHA_OCR_DET_REGION", "") != "1":
+    """Where engine.detect looks for text on a page: round its ink (geometry.ink_region), or with
+    PAICHA_OCR_DET_REGION=0 the whole page (None)."""
+    if os.environ.get("PAICHA_OCR_DET_REGION", "") == "0":
         return None
     return geometry.ink_region(img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
 
