@@ -179,24 +179,25 @@ def _chart_data(agg: Aggregate, doubts: list[Doubt] = ()) -> tuple[str, list[str
         if any(found):
             doubtful = {d.unit for d in doubts if d.form_type == ft}
             units = [u + (MARK if u in doubtful else "") for u in fs.rows]
-            return _top_units(f"各单位隐患排查整改情况（{{top}}来源：《{fs.title}》）", units, {"排查": found, "整改": fixed})
+            return _top_units("各单位隐患排查整改情况", f"来源：《{fs.title}》", units, {"排查": found, "整改": fixed})
     reg = agg.register
     if reg.total.found:
-        return _top_units("各镇（街道）隐患整改情况（{top}来源：隐患台账）", list(reg.by_unit),
+        return _top_units("各镇（街道）隐患整改情况", "来源：隐患台账", list(reg.by_unit),
                           {"登记隐患": [c.found for c in reg.by_unit.values()],
                            "已整改": [c.fixed for c in reg.by_unit.values()]})
     return None
 
 
-def _top_units(caption: str, units: list[str], series: dict[str, list[float]]
+def _top_units(what: str, source: str, units: list[str], series: dict[str, list[float]]
                ) -> tuple[str, list[str], dict[str, list[float]]]:
     """At most CHART_UNITS units, those of the most hazards in the first series, in their table order;
-    the caption ({top}) says so when some are left out (the tables list them all)."""
+    the caption "what（source）" says so when some are left out (the tables list them all). Joined, not
+    formatted: a form title is text, never a template."""
     if len(units) <= CHART_UNITS:
-        return caption.format(top=""), units, series
+        return f"{what}（{source}）", units, series
     first = next(iter(series.values()))
     keep = sorted(sorted(range(len(units)), key=lambda i: -first[i])[:CHART_UNITS])
-    return (caption.format(top=f"隐患最多的{CHART_UNITS}个单位，"), [units[i] for i in keep],
+    return (f"{what}（隐患最多的{CHART_UNITS}个单位，{source}）", [units[i] for i in keep],
             {k: [v[i] for i in keep] for k, v in series.items()})
 
 
